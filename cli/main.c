@@ -1,0 +1,130 @@
+/* parley: dispatch to the subcommands. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const command commands[] = {
+    {"analyze", cmd_analyze,
+     "common ground, deadlocks, Pareto frontier and fair packages"},
+    {"version", cmd_version, "print the version"},
+    {"help", cmd_help, "show this help"},
+};
+#define N_COMMANDS (sizeof commands / sizeof *commands)
+
+void cli_error(const char *fmt, ...) {
+  va_list ap;
+  fputs("parley: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+}
+
+void cli_report(const pl_error *err) {
+  if (err->file[0] && err->line > 0)
+    fprintf(stderr, "%s:%d:%d: %s\n", err->file, err->line, err->column,
+            err->message);
+  else if (err->file[0])
+    fprintf(stderr, "%s: %s\n", err->file, err->message);
+  else
+    fprintf(stderr, "parley: %s\n", err->message);
+}
+
+int cli_exit_code(int status) {
+  switch (status) {
+  case PL_OK:
+    return EXIT_OK;
+  case PL_EPARSE:
+  case PL_EIO:
+    return EXIT_INPUT;
+  default:
+    return EXIT_RUNTIME;
+  }
+}
+
+int cli_parse_count(const char *s, uint64_t *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (end == s || *end || errno || !(v >= 1) || v > 1.8e19 || v != floor(v))
+    return -1;
+  *out = (uint64_t)v;
+  return 0;
+}
+
+int cli_parse_size(const char *s, uint64_t *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (end == s || errno || !(v > 0)) return -1;
+  double mult = 1;
+  switch (*end) {
+  case 'k': case 'K': mult = 1024.0; end++; break;
+  case 'm': case 'M': mult = 1024.0 * 1024; end++; break;
+  case 'g': case 'G': mult = 1024.0 * 1024 * 1024; end++; break;
+  case 't': case 'T': mult = 1024.0 * 1024 * 1024 * 1024; end++; break;
+  }
+  if (*end == 'B' || *end == 'b') end++;
+  if (*end || v * mult > 1.8e19) return -1;
+  *out = (uint64_t)(v * mult);
+  return 0;
+}
+
+int cli_finish_output(int code) {
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    cli_error("cannot write the output: %s", strerror(errno));
+    return EXIT_RUNTIME;
+  }
+  return code;
+}
+
+static void usage(FILE *f) {
+  fprintf(f, "usage: parley <command> [options]\n\ncommands:\n");
+  for (size_t k = 0; k < N_COMMANDS; k++)
+    fprintf(f, "  %-10s %s\n", commands[k].name, commands[k].summary);
+  fprintf(f,
+          "\n'parley <command> --help' describes a command.\n"
+          "exit codes: 0 ok, 1 runtime failure, 2 usage, 3 bad input\n");
+}
+
+static int cmd_help(int argc, char **argv) {
+  if (argc > 1) {
+    for (size_t k = 0; k < N_COMMANDS; k++)
+      if (!strcmp(argv[1], commands[k].name)) {
+        char *args[] = {argv[1], (char *)"--help", NULL};
+        return commands[k].run(2, args);
+      }
+    cli_error("unknown command '%s'", argv[1]);
+    return EXIT_USAGE;
+  }
+  usage(stdout);
+  return cli_finish_output(EXIT_OK);
+}
+
+static int cmd_version(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  printf("parley %s\n", pl_version());
+  return cli_finish_output(EXIT_OK);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  const char *name = argv[1];
+  if (!strcmp(name, "--help") || !strcmp(name, "-h")) name = "help";
+  if (!strcmp(name, "--version") || !strcmp(name, "-V")) name = "version";
+  for (size_t k = 0; k < N_COMMANDS; k++)
+    if (!strcmp(name, commands[k].name)) return commands[k].run(argc - 1, argv + 1);
+  cli_error("unknown command '%s' (see 'parley help')", name);
+  return EXIT_USAGE;
+}

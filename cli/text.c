@@ -1,0 +1,279 @@
+/* The analysis as aligned text tables for a terminal. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define FRONTIER_SHOWN 20
+
+static int max_int(int a, int b) { return a > b ? a : b; }
+
+/* Width of the widest party id, at least `min`. */
+static int party_width(const pl_scenario *s, int min) {
+  int w = min;
+  for (int p = 0; p < pl_scenario_party_count(s); p++)
+    w = max_int(w, (int)strlen(pl_scenario_party_id(s, p)));
+  return w;
+}
+
+static void print_package(FILE *out, const pl_scenario *s,
+                          const uint32_t *o, const char *indent) {
+  int w = 0;
+  for (int i = 0; i < pl_scenario_issue_count(s); i++)
+    w = max_int(w, (int)strlen(pl_scenario_issue_id(s, i)));
+  for (int i = 0; i < pl_scenario_issue_count(s); i++)
+    fprintf(out, "%s%-*s  %s\n", indent, w, pl_scenario_issue_id(s, i),
+            o[i] == PL_NOT_AGREED ? "(not agreed: status quo)"
+                                  : pl_scenario_option_id(s, i, o[i]));
+}
+
+static void print_constraint(FILE *out, const pl_scenario *s,
+                             const pl_constraint *c) {
+  const char *party = pl_scenario_party_id(s, c->party);
+  if (c->kind == PL_CONSTRAINT_RESERVATION) {
+    fprintf(out, "%s: reservation value %.3g", party,
+            pl_scenario_reservation(s, c->party));
+    return;
+  }
+  const char *d = pl_scenario_red_line_description(s, c->red_line);
+  fprintf(out, "%s: red line %s", party, pl_scenario_red_line_id(s, c->red_line));
+  if (d && *d) fprintf(out, " (%s)", d);
+}
+
+/* "yes" when every party gets at least its status quo, else who loses. */
+static void print_rational(FILE *out, const pl_scenario *s,
+                           const pl_analysis *a, const pl_point *pt) {
+  int np = pl_scenario_party_count(s), none = 0, worse = 0;
+  for (int p = 0; p < np; p++) {
+    int r = pl_analysis_point_rational(a, pt, p);
+    none += r < 0;
+    worse += r == 0;
+  }
+  if (none) {
+    fputs("-", out);
+    return;
+  }
+  if (!worse) {
+    fputs("yes", out);
+    return;
+  }
+  fputs("no:", out);
+  for (int p = 0; p < np; p++)
+    if (pl_analysis_point_rational(a, pt, p) == 0)
+      fprintf(out, " %s", pl_scenario_party_id(s, p));
+}
+
+static void section(FILE *out, const char *title) {
+  fprintf(out, "\n%s\n", title);
+}
+
+static void print_parties(FILE *out, const pl_scenario *s,
+                          const pl_analysis *a) {
+  int np = pl_scenario_party_count(s), w = party_width(s, 5), wn = 4;
+  for (int p = 0; p < np; p++)
+    wn = max_int(wn, (int)strlen(pl_scenario_party_name(s, p)));
+  section(out, "Parties");
+  fprintf(out, "  %-*s  %-*s  %11s  %10s\n", w, "party", wn, "name",
+          "reservation", "status quo");
+  for (int p = 0; p < np; p++) {
+    double sq = pl_analysis_status_quo_utility(a, p);
+    fprintf(out, "  %-*s  %-*s  %11.3f  ", w, pl_scenario_party_id(s, p), wn,
+            pl_scenario_party_name(s, p), pl_scenario_reservation(s, p));
+    if (sq < 0)
+      fprintf(out, "%10s\n", "-");
+    else
+      fprintf(out, "%10.3f\n", sq);
+  }
+}
+
+static void print_issues(FILE *out, const pl_scenario *s,
+                         const pl_analysis *a) {
+  int ni = pl_scenario_issue_count(s), np = pl_scenario_party_count(s);
+  int wi = 5;
+  for (int i = 0; i < ni; i++)
+    wi = max_int(wi, (int)strlen(pl_scenario_issue_id(s, i)));
+  section(out, "Issues");
+  fprintf(out, "  %-*s  %-13s  %s\n", wi, "issue", "class",
+          "options every party's red lines allow");
+  for (int i = 0; i < ni; i++) {
+    fprintf(out, "  %-*s  %-13s  ", wi, pl_scenario_issue_id(s, i),
+            pl_issue_class_name(pl_analysis_issue_class(a, i)));
+    int shown = 0;
+    uint32_t n = pl_scenario_option_count(s, i);
+    for (uint32_t o = 0; o < n; o++) {
+      int all = 1;
+      for (int p = 0; p < np && all; p++) all = pl_analysis_acceptable(a, i, p, o);
+      if (!all) continue;
+      if (shown == 8) {
+        fputs(", ...", out);
+        break;
+      }
+      fprintf(out, "%s%s", shown ? ", " : "", pl_scenario_option_id(s, i, o));
+      if (o == pl_analysis_common_option(a, i)) fputs(" (common ground)", out);
+      shown++;
+    }
+    fputs(shown ? "\n" : "none\n", out);
+  }
+  /* For blocked issues: what each party's red lines leave. */
+  for (int i = 0; i < ni; i++) {
+    if (pl_analysis_issue_class(a, i) != PL_CLASS_BLOCKED) continue;
+    fprintf(out, "  %s is blocked: ", pl_scenario_issue_id(s, i));
+    for (int p = 0; p < np; p++) {
+      fprintf(out, "%s%s accepts ", p ? "; " : "", pl_scenario_party_id(s, p));
+      int shown = 0;
+      for (uint32_t o = 0; o < pl_scenario_option_count(s, i); o++)
+        if (pl_analysis_acceptable(a, i, p, o)) {
+          if (shown == 6) {
+            fputs(", ...", out);
+            break;
+          }
+          fprintf(out, "%s%s", shown++ ? ", " : "", pl_scenario_option_id(s, i, o));
+        }
+      if (!shown) fputs("nothing", out);
+    }
+    fputc('\n', out);
+  }
+}
+
+static void print_utilities(FILE *out, int np, const double *u) {
+  for (int p = 0; p < np; p++) fprintf(out, "  %6.3f", u[p]);
+}
+
+static void print_explanations(FILE *out, const pl_scenario *s,
+                               const pl_analysis *a) {
+  size_t nd = pl_analysis_deadlock_count(a);
+  if (pl_analysis_feasible_count(a) == 0) {
+    section(out, "Deadlock");
+    fprintf(out,
+            "  No package satisfies every red line and reservation value.\n"
+            "  Each of these sets of constraints alone excludes every "
+            "package:\n");
+    for (size_t k = 0; k < nd; k++) {
+      const pl_constraint *items;
+      size_t m = pl_analysis_deadlock(a, k, &items);
+      for (size_t j = 0; j < m; j++) {
+        fprintf(out, j ? "      + " : "  %3zu. ", k + 1);
+        print_constraint(out, s, &items[j]);
+        fputc('\n', out);
+      }
+    }
+    if (pl_analysis_deadlocks_truncated(a))
+      fprintf(out, "  (more explanations exist than are listed)\n");
+    return;
+  }
+  const pl_constraint *items;
+  size_t nb = pl_analysis_binding(a, &items);
+  section(out, "Binding constraints (dropping one alone enlarges the feasible "
+               "set)");
+  if (!nb) fprintf(out, "  none\n");
+  for (size_t k = 0; k < nb; k++) {
+    fputs("  ", out);
+    print_constraint(out, s, &items[k]);
+    fputc('\n', out);
+  }
+}
+
+static void print_partials(FILE *out, const pl_scenario *s,
+                           const pl_analysis *a) {
+  pl_partial_status st = pl_analysis_partial_status(a);
+  if (st == PL_PARTIAL_NOT_NEEDED) return;
+  section(out, "Partial agreements (issues left out stay at the status quo)");
+  if (st == PL_PARTIAL_NO_STATUS_QUO) {
+    fprintf(out, "  not computed: the scenario gives no status quo\n");
+    return;
+  }
+  if (st == PL_PARTIAL_TOO_BIG) {
+    fprintf(out, "  not computed: too many issues or outcomes (see "
+                 "--partial-max-issues, --max-outcomes)\n");
+    return;
+  }
+  size_t n = pl_analysis_partial_count(a);
+  if (!n) fprintf(out, "  none: no issue can be agreed on its own\n");
+  int np = pl_scenario_party_count(s);
+  for (size_t k = 0; k < n; k++) {
+    const pl_partial *pt = pl_analysis_partial(a, k);
+    fprintf(out, "  %zu. agree on:", k + 1);
+    for (size_t j = 0; j < pt->n_issues; j++)
+      fprintf(out, "%s %s", j ? "," : "", pl_scenario_issue_id(s, pt->issues[j]));
+    fputc('\n', out);
+    fprintf(out, "     best Nash package:\n");
+    print_package(out, s, pt->nash.options, "       ");
+    fprintf(out, "     utilities:");
+    for (int p = 0; p < np; p++)
+      fprintf(out, " %s %.3f", pl_scenario_party_id(s, p), pt->nash.utilities[p]);
+    fprintf(out, "\n     every party at least at its status quo: ");
+    print_rational(out, s, a, &pt->nash);
+    fputc('\n', out);
+    for (size_t j = 0; j < pt->n_blocking; j++) {
+      pl_constraint c = {PL_CONSTRAINT_RED_LINE,
+                         pl_scenario_red_line_party(s, pt->blocking[j]),
+                         pt->blocking[j]};
+      fprintf(out, "     blocked by linkage: ");
+      print_constraint(out, s, &c);
+      fputc('\n', out);
+    }
+  }
+}
+
+static void print_frontier(FILE *out, const pl_scenario *s,
+                           const pl_analysis *a) {
+  int np = pl_scenario_party_count(s), ni = pl_scenario_issue_count(s);
+  size_t n = pl_analysis_pareto_count(a);
+  if (!n) return;
+  fprintf(out, "\nPareto frontier: %zu package%s\n", n, n == 1 ? "" : "s");
+  fputs("  ", out);
+  for (int p = 0; p < np; p++) fprintf(out, "  %6.6s", pl_scenario_party_id(s, p));
+  fputs("  package\n", out);
+  for (size_t k = 0; k < n && k < FRONTIER_SHOWN; k++) {
+    const pl_point *pt = pl_analysis_pareto(a, k);
+    fputs("  ", out);
+    print_utilities(out, np, pt->utilities);
+    fputs("  ", out);
+    for (int i = 0; i < ni; i++)
+      fprintf(out, "%s%s", i ? " " : "", pl_scenario_option_id(s, i, pt->options[i]));
+    fputc('\n', out);
+  }
+  if (n > FRONTIER_SHOWN)
+    fprintf(out, "  ... %zu more (--json lists them all)\n", n - FRONTIER_SHOWN);
+}
+
+static void print_solutions(FILE *out, const pl_scenario *s,
+                            const pl_analysis *a) {
+  int np = pl_scenario_party_count(s);
+  if (!pl_analysis_solution(a, PL_SOLUTION_NASH)) return;
+  section(out, "Recommended packages");
+  fprintf(out, "  %-12s", "solution");
+  for (int p = 0; p < np; p++) fprintf(out, "  %6.6s", pl_scenario_party_id(s, p));
+  fputs("  no loss vs status quo\n", out);
+  static const char *const labels[] = {"Nash", "Kalai-Smor.", "utilitarian",
+                                       "egalitarian"};
+  for (int w = 0; w < PL_SOLUTION_COUNT_; w++) {
+    const pl_point *pt = pl_analysis_solution(a, (pl_solution)w);
+    fprintf(out, "  %-12s", labels[w]);
+    print_utilities(out, np, pt->utilities);
+    fputs("  ", out);
+    print_rational(out, s, a, pt);
+    fputc('\n', out);
+  }
+  fprintf(out, "  Nash package:\n");
+  print_package(out, s, pl_analysis_solution(a, PL_SOLUTION_NASH)->options,
+                "    ");
+}
+
+void text_analysis(FILE *out, const pl_scenario *s, const pl_analysis *a) {
+  char count[4096];
+  if (pl_scenario_outcome_count_text(s, count, sizeof count))
+    strcpy(count, "?");
+  const char *title = pl_scenario_title(s);
+  fprintf(out, "Scenario  %s%s%s\n", pl_scenario_id(s), *title ? ": " : "",
+          title);
+  fprintf(out, "Method    %s\n", pl_analysis_method(a));
+  fprintf(out, "Outcomes  %s, of which %llu feasible\n", count,
+          (unsigned long long)pl_analysis_feasible_count(a));
+  print_parties(out, s, a);
+  print_issues(out, s, a);
+  print_explanations(out, s, a);
+  print_partials(out, s, a);
+  print_frontier(out, s, a);
+  print_solutions(out, s, a);
+}

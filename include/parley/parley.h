@@ -1,0 +1,406 @@
+/*
+ * parley.h — the public API of libparley.
+ *
+ * Conventions that hold for every function unless its comment says otherwise:
+ *
+ *  - Fallible calls return an int: PL_OK (0) on success, a negative PL_E*
+ *    code on failure. When a `pl_error *err` argument is given (it may be
+ *    NULL), a failing call fills it with the code, a lower-case message and,
+ *    for file input, the file, line and column (1-based; 0 when unknown).
+ *  - Ownership: `pl_x_new`/`pl_x_free` pairs; `pl_x_free(NULL)` is a no-op.
+ *    Pointers returned by query functions borrow from the handle they came
+ *    from and live as long as it does, unless the function says otherwise.
+ *    Strings passed in are copied.
+ *  - The library never prints, exits or aborts on bad input.
+ *  - Thread-safety: distinct handles may be used from distinct threads; one
+ *    handle must not be modified while another thread reads it. A finished
+ *    scenario (pl_scenario_finish) and an analysis are read-only and may be
+ *    shared between threads.
+ *  - Utilities are doubles in [0,1]. Two utilities closer than
+ *    PL_TOLERANCE are equal for every comparison the library makes.
+ */
+#ifndef PARLEY_H
+#define PARLEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(PL_BUILDING_LIBRARY) && defined(__GNUC__)
+#define PL_API __attribute__((visibility("default")))
+#else
+#define PL_API
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+/* X(name, value, description): the one list behind the enum,
+ * pl_strerror() and pl_errname(). */
+#define PL_ERRNO_MAP(X)                                                       \
+  X(OK, 0, "success")                                                         \
+  X(ENOMEM, -1, "out of memory")                                              \
+  X(EINVAL, -2, "invalid argument")                                           \
+  X(EPARSE, -3, "bad input")                                                  \
+  X(EIO, -4, "input/output error")                                            \
+  X(ERANGE, -5, "value out of range")                                         \
+  X(ETOOBIG, -6, "problem too large")                                         \
+  X(ENOTFOUND, -7, "no such item")                                            \
+  X(EEXIST, -8, "item already exists")                                        \
+  X(ESTATE, -9, "call not valid in this state")                               \
+  X(EUNSUPPORTED, -10, "not supported")
+
+typedef enum pl_status {
+#define PL__ENUM(name, value, text) PL_##name = (value),
+  PL_ERRNO_MAP(PL__ENUM)
+#undef PL__ENUM
+} pl_status;
+
+/* Text of a status code ("out of memory"); never NULL. */
+PL_API const char *pl_strerror(int code);
+/* Name of a status code ("PL_ENOMEM"); never NULL. */
+PL_API const char *pl_errname(int code);
+
+/* Filled by failing calls. `file` is empty and line/column are 0 when the
+ * error has no place in a file. */
+typedef struct pl_error {
+  int code;
+  int line;
+  int column;
+  char file[1024];
+  char message[1024];
+} pl_error;
+
+/* Version of the library actually linked, e.g. "0.1.0". */
+PL_API const char *pl_version(void);
+/* 1 when the library was built with the named optional feature ("yaml",
+ * "json", ...), else 0. */
+PL_API int pl_has(const char *feature);
+
+/* Frees memory the library handed to the caller (strings from *_to_json). */
+PL_API void pl_free(void *p);
+
+/* Two utilities closer than this are equal. Documented in docs/analysis.md. */
+#define PL_TOLERANCE 1e-9
+
+/* ------------------------------------------------------------------ */
+/* Scenario: parties, issues, preferences, red lines                   */
+/* ------------------------------------------------------------------ */
+
+typedef struct pl_scenario pl_scenario;
+
+typedef enum pl_issue_kind {
+  PL_ISSUE_DISCRETE = 0, /* named options */
+  PL_ISSUE_INTEGER = 1,  /* integers min, min+step, ..., max */
+  PL_ISSUE_REAL = 2      /* reals min, min+resolution, ..., max */
+} pl_issue_kind;
+
+/* An option index that stands for "this issue is not part of the
+ * agreement" in partial agreements. */
+#define PL_NOT_AGREED UINT32_MAX
+
+/* Reads a scenario file. The format is chosen from the content: YAML is the
+ * only format of this version. On failure *out is NULL and err holds
+ * file:line:col and the message. */
+PL_API int pl_scenario_load(const char *path, pl_scenario **out, pl_error *err);
+/* Same from memory; `name` is used as the file name in messages. */
+PL_API int pl_scenario_load_yaml(const char *text, size_t len,
+                                 const char *name, pl_scenario **out,
+                                 pl_error *err);
+
+/* --- building a scenario from C ---------------------------------------
+ * pl_scenario_new, then parties and issues, then preferences, status quo and
+ * red lines, then pl_scenario_finish, which checks the whole and precomputes
+ * the utility tables. Queries below need a finished scenario; builder calls
+ * on a finished one fail with PL_ESTATE. Ids are unique among parties, among
+ * issues, among the options of one issue and among one party's red lines:
+ * a repeated id fails with PL_EEXIST. Builder calls return the new item's
+ * index (>= 0) or a negative status. */
+PL_API pl_scenario *pl_scenario_new(const char *id); /* NULL: out of memory */
+PL_API void pl_scenario_free(pl_scenario *s);
+PL_API int pl_scenario_set_text(pl_scenario *s, const char *title,
+                                const char *description, pl_error *err);
+
+/* reservation: utility of no agreement, in [0,1]. */
+PL_API int pl_scenario_add_party(pl_scenario *s, const char *id,
+                                 const char *name, double reservation,
+                                 pl_error *err);
+/* name may be NULL (the id is shown). */
+PL_API int pl_scenario_add_discrete_issue(pl_scenario *s, const char *id,
+                                          const char *name, size_t n_options,
+                                          const char *const *option_ids,
+                                          const char *const *option_names,
+                                          pl_error *err);
+/* Values min, min+step, ..., up to max (max must be reached exactly). */
+PL_API int pl_scenario_add_integer_issue(pl_scenario *s, const char *id,
+                                         const char *name, int64_t min,
+                                         int64_t max, int64_t step,
+                                         pl_error *err);
+/* Values min + k*resolution for k = 0..round((max-min)/resolution); the
+ * range must be a whole number of steps (within 1e-9 relative). */
+PL_API int pl_scenario_add_real_issue(pl_scenario *s, const char *id,
+                                      const char *name, double min,
+                                      double max, double resolution,
+                                      pl_error *err);
+
+/* Weight of an issue for a party: any non-negative number; pl_scenario_finish
+ * divides each party's weights by their sum. Unset weights are 0. */
+PL_API int pl_scenario_set_weight(pl_scenario *s, int party, int issue,
+                                  double weight, pl_error *err);
+/* Value in [0,1] of one option (any kind of issue: options of numeric
+ * issues are the grid points). Unset values are 0. */
+PL_API int pl_scenario_set_value(pl_scenario *s, int party, int issue,
+                                 uint32_t option, double value, pl_error *err);
+/* Piecewise-linear value function of a numeric issue: n >= 1 points with
+ * strictly increasing x and values in [0,1]; constant beyond the ends. Sets
+ * the value of every grid point. */
+PL_API int pl_scenario_set_value_function(pl_scenario *s, int party,
+                                          int issue, size_t n, const double *x,
+                                          const double *v, pl_error *err);
+/* Status quo: the option of every issue that holds without agreement.
+ * party -1 sets the scenario's; party >= 0 sets that party's own view. */
+PL_API int pl_scenario_set_status_quo(pl_scenario *s, int party,
+                                      const uint32_t *options, pl_error *err);
+
+/* Red-line expressions. Each pl_expr_* returns a new node or NULL when out
+ * of memory (children are then freed). Nodes are owned by whoever they are
+ * passed to: a parent node, or pl_scenario_add_red_line (also on failure). */
+typedef struct pl_expr pl_expr;
+/* the issue's option is one of the n given */
+PL_API pl_expr *pl_expr_in(int issue, size_t n, const uint32_t *options);
+/* negation */
+PL_API pl_expr *pl_expr_not(pl_expr *e);
+/* all / any of n children (n >= 1); the array itself stays the caller's */
+PL_API pl_expr *pl_expr_all(size_t n, pl_expr **children);
+PL_API pl_expr *pl_expr_any(size_t n, pl_expr **children);
+PL_API void pl_expr_free(pl_expr *e);
+
+/* A red line of `party`: every acceptable agreement satisfies `rule`. */
+PL_API int pl_scenario_add_red_line(pl_scenario *s, int party, const char *id,
+                                    const char *description, pl_expr *rule,
+                                    pl_error *err);
+/* A linkage red line: the n issues are agreed together or not at all
+ * (n == 0: every issue — "nothing is agreed until everything is agreed").
+ * Matters only for partial agreements. */
+PL_API int pl_scenario_add_linkage(pl_scenario *s, int party, const char *id,
+                                   const char *description, size_t n,
+                                   const int *issues, pl_error *err);
+
+/* Checks the whole scenario (at least one party and one issue, every party's
+ * weights not all 0, ...) and prepares it for analysis. */
+PL_API int pl_scenario_finish(pl_scenario *s, pl_error *err);
+
+/* --- queries (finished scenario) --------------------------------------- */
+PL_API const char *pl_scenario_id(const pl_scenario *s);
+PL_API const char *pl_scenario_title(const pl_scenario *s);       /* or "" */
+PL_API const char *pl_scenario_description(const pl_scenario *s); /* or "" */
+PL_API int pl_scenario_party_count(const pl_scenario *s);
+PL_API const char *pl_scenario_party_id(const pl_scenario *s, int party);
+PL_API const char *pl_scenario_party_name(const pl_scenario *s, int party);
+PL_API double pl_scenario_reservation(const pl_scenario *s, int party);
+PL_API int pl_scenario_issue_count(const pl_scenario *s);
+PL_API const char *pl_scenario_issue_id(const pl_scenario *s, int issue);
+PL_API const char *pl_scenario_issue_name(const pl_scenario *s, int issue);
+PL_API pl_issue_kind pl_scenario_issue_kind(const pl_scenario *s, int issue);
+PL_API uint32_t pl_scenario_option_count(const pl_scenario *s, int issue);
+/* Id of an option: the declared id, or the number for numeric issues
+ * ("40", "0.25"). "-" for PL_NOT_AGREED. */
+PL_API const char *pl_scenario_option_id(const pl_scenario *s, int issue,
+                                         uint32_t option);
+/* Normalised weight (the party's weights sum to 1). */
+PL_API double pl_scenario_weight(const pl_scenario *s, int party, int issue);
+PL_API double pl_scenario_value(const pl_scenario *s, int party, int issue,
+                                uint32_t option);
+/* Index of an issue / option / party by id, or -1. */
+PL_API int pl_scenario_find_issue(const pl_scenario *s, const char *id);
+PL_API int pl_scenario_find_party(const pl_scenario *s, const char *id);
+PL_API int64_t pl_scenario_find_option(const pl_scenario *s, int issue,
+                                       const char *id);
+
+/* Utility of an outcome (one option per issue; PL_NOT_AGREED counts as the
+ * party's status quo option) for a party: sum of weight x value. */
+PL_API double pl_scenario_utility(const pl_scenario *s, int party,
+                                  const uint32_t *options);
+/* Status quo option of `issue` as `party` sees it, or PL_NOT_AGREED when the
+ * scenario has none. party -1: the scenario's own. */
+PL_API uint32_t pl_scenario_status_quo(const pl_scenario *s, int party,
+                                       int issue);
+/* 1 when every party has a status quo (its own or the scenario's). */
+PL_API int pl_scenario_has_status_quo(const pl_scenario *s);
+
+/* Number of outcomes: PL_OK and *n, or PL_ERANGE when it exceeds 2^64-1.
+ * pl_scenario_outcome_count_text writes the exact decimal number whatever
+ * its size (buffer of `size` bytes; PL_ERANGE when too small). */
+PL_API int pl_scenario_outcome_count(const pl_scenario *s, uint64_t *n);
+PL_API int pl_scenario_outcome_count_text(const pl_scenario *s, char *buf,
+                                          size_t size);
+/* Mixed-radix index <-> options: the last issue varies fastest. */
+PL_API void pl_scenario_decode(const pl_scenario *s, uint64_t index,
+                               uint32_t *options);
+PL_API uint64_t pl_scenario_encode(const pl_scenario *s,
+                                   const uint32_t *options);
+
+/* Red lines, across all parties, in the order they were added. */
+PL_API int pl_scenario_red_line_count(const pl_scenario *s);
+PL_API int pl_scenario_red_line_party(const pl_scenario *s, int red_line);
+PL_API const char *pl_scenario_red_line_id(const pl_scenario *s,
+                                           int red_line);
+PL_API const char *pl_scenario_red_line_description(const pl_scenario *s,
+                                                    int red_line); /* or "" */
+/* 1 for a linkage red line, 0 for a rule. */
+PL_API int pl_scenario_red_line_is_linkage(const pl_scenario *s,
+                                           int red_line);
+/* 1 when the outcome satisfies the red line (linkage: always 1 on complete
+ * outcomes; with PL_NOT_AGREED entries, whether the linkage holds). */
+PL_API int pl_scenario_red_line_holds(const pl_scenario *s, int red_line,
+                                      const uint32_t *options);
+/* 1 when the red line mentions the issue. */
+PL_API int pl_scenario_red_line_mentions(const pl_scenario *s, int red_line,
+                                         int issue);
+
+/* ------------------------------------------------------------------ */
+/* Analysis                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef enum pl_method {
+  PL_METHOD_AUTO = 0,     /* the library chooses */
+  PL_METHOD_ENUMERATE = 1 /* visit every outcome */
+} pl_method;
+
+typedef struct pl_analysis_options {
+  size_t struct_size;     /* sizeof(pl_analysis_options), set by _init */
+  pl_method method;       /* default PL_METHOD_AUTO */
+  uint64_t max_outcomes;  /* enumerate at most this many (default 4e9) */
+  uint64_t memory_limit;  /* bytes for stored results (default 16 GiB) */
+  int partial_max_issues; /* partial agreements up to this many issues
+                             (default 24) */
+} pl_analysis_options;
+
+PL_API void pl_analysis_options_init(pl_analysis_options *o);
+
+typedef struct pl_analysis pl_analysis;
+
+/* Analyses a finished scenario. PL_ETOOBIG, with the outcome count and what
+ * to do in err->message, when the outcome space exceeds max_outcomes or the
+ * results exceed memory_limit. The scenario must outlive the analysis. */
+PL_API int pl_analyze(const pl_scenario *s, const pl_analysis_options *o,
+                      pl_analysis **out, pl_error *err);
+PL_API void pl_analysis_free(pl_analysis *a);
+
+/* "enumerate" */
+PL_API const char *pl_analysis_method(const pl_analysis *a);
+/* Feasible outcomes: satisfy every red line and give every party at least
+ * its reservation value. */
+PL_API uint64_t pl_analysis_feasible_count(const pl_analysis *a);
+
+/* A package and what it gives each party (arrays of issue_count options and
+ * party_count utilities). */
+typedef struct pl_point {
+  const uint32_t *options;
+  const double *utilities;
+} pl_point;
+
+/* Pareto frontier of the feasible set, one outcome per distinct utility
+ * vector, sorted by the first party's utility descending, then the next. */
+PL_API size_t pl_analysis_pareto_count(const pl_analysis *a);
+PL_API const pl_point *pl_analysis_pareto(const pl_analysis *a, size_t i);
+
+typedef enum pl_solution {
+  PL_SOLUTION_NASH = 0,        /* max product of gains over reservation */
+  PL_SOLUTION_KALAI = 1,       /* Kalai–Smorodinsky */
+  PL_SOLUTION_WELFARE = 2,     /* utilitarian: max sum */
+  PL_SOLUTION_EGALITARIAN = 3, /* max of the minimum gain (leximin) */
+  PL_SOLUTION_COUNT_ = 4
+} pl_solution;
+/* "nash", "kalai", "welfare", "egalitarian" */
+PL_API const char *pl_solution_name(pl_solution which);
+/* NULL when the feasible set is empty. */
+PL_API const pl_point *pl_analysis_solution(const pl_analysis *a,
+                                            pl_solution which);
+/* Individual rationality against the status quo: 1 when the package gives
+ * `party` at least its status-quo utility, 0 when less, -1 when the party
+ * has no status quo. */
+PL_API int pl_analysis_point_rational(const pl_analysis *a, const pl_point *p,
+                                      int party);
+/* Utility of the party's status quo, or -1 when it has none. */
+PL_API double pl_analysis_status_quo_utility(const pl_analysis *a, int party);
+
+typedef enum pl_issue_class {
+  PL_CLASS_COMMON_GROUND = 0, /* an option all accept that makes nobody worse
+                                 off than its status quo, someone better */
+  PL_CLASS_CONTESTED = 1,     /* options all accept exist; preferences oppose */
+  PL_CLASS_BLOCKED = 2        /* red lines leave no common option */
+} pl_issue_class;
+PL_API const char *pl_issue_class_name(pl_issue_class c); /* "blocked", ... */
+PL_API pl_issue_class pl_analysis_issue_class(const pl_analysis *a, int issue);
+/* 1 when some outcome with this option satisfies every red line of party. */
+PL_API int pl_analysis_acceptable(const pl_analysis *a, int issue, int party,
+                                  uint32_t option);
+/* The option behind a common_ground class (best for the parties' sum of
+ * weighted values among the qualifying ones), else PL_NOT_AGREED. */
+PL_API uint32_t pl_analysis_common_option(const pl_analysis *a, int issue);
+
+/* A constraint named in explanations: a red line (index as in
+ * pl_scenario_red_line_*) or a party's reservation value. */
+typedef enum pl_constraint_kind {
+  PL_CONSTRAINT_RED_LINE = 0,
+  PL_CONSTRAINT_RESERVATION = 1
+} pl_constraint_kind;
+typedef struct pl_constraint {
+  pl_constraint_kind kind;
+  int party;
+  int red_line; /* -1 for a reservation value */
+} pl_constraint;
+
+/* Deadlocks: when the feasible set is empty, every minimal set of
+ * constraints that jointly excludes every outcome (at most 1000 sets;
+ * pl_analysis_deadlocks_truncated says whether there were more). */
+PL_API size_t pl_analysis_deadlock_count(const pl_analysis *a);
+PL_API size_t pl_analysis_deadlock(const pl_analysis *a, size_t i,
+                                   const pl_constraint **items);
+PL_API int pl_analysis_deadlocks_truncated(const pl_analysis *a);
+/* Binding constraints: removing one alone would enlarge the feasible set. */
+PL_API size_t pl_analysis_binding(const pl_analysis *a,
+                                  const pl_constraint **items);
+
+/* Partial agreements, computed when the full package deadlocks and every
+ * party has a status quo: the largest (inclusion-maximal) sets of issues
+ * that can be agreed on their own, the others left at the status quo, red
+ * lines counted only when every issue they mention is agreed; linkage red
+ * lines are not applied but reported as blocking. */
+typedef struct pl_partial {
+  size_t n_issues;
+  const int *issues;       /* agreed issues, ascending */
+  pl_point nash;           /* best Nash package; PL_NOT_AGREED elsewhere */
+  size_t n_blocking;
+  const int *blocking;     /* linkage red lines this partial deal violates */
+} pl_partial;
+/* Status of the partial-agreement analysis. */
+typedef enum pl_partial_status {
+  PL_PARTIAL_NOT_NEEDED = 0,   /* the full package is feasible */
+  PL_PARTIAL_DONE = 1,
+  PL_PARTIAL_NO_STATUS_QUO = 2, /* some party has no status quo */
+  PL_PARTIAL_TOO_BIG = 3        /* more issues or outcomes than the limits */
+} pl_partial_status;
+PL_API pl_partial_status pl_analysis_partial_status(const pl_analysis *a);
+PL_API size_t pl_analysis_partial_count(const pl_analysis *a);
+PL_API const pl_partial *pl_analysis_partial(const pl_analysis *a, size_t i);
+
+/* ------------------------------------------------------------------ */
+/* Reports                                                             */
+/* ------------------------------------------------------------------ */
+
+/* The analysis as one JSON object (schema in docs/analysis-json.md), or
+ * NULL when out of memory. Free with pl_free. */
+PL_API char *pl_analysis_to_json(const pl_analysis *a);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,44 @@
+/* Layout of an analysis result, shared by analysis/ and report/. */
+#ifndef PL_ANALYSIS_INTERNAL_H
+#define PL_ANALYSIS_INTERNAL_H
+
+#include "analysis/enumerate.h"
+
+struct pl_analysis {
+  const pl_scenario *s;
+  const char *method;
+  int np, ni;
+  uint64_t n_outcomes;
+  uint64_t memory_limit;
+  uint64_t feasible;
+  pl__constraints cons;
+  /* Pareto frontier */
+  size_t nf;
+  pl_point *front;
+  uint32_t *front_opts;
+  double *front_u;
+  const pl_point *sol[PL_SOLUTION_COUNT_];
+  double *sq_u; /* per party; -1 without status quo */
+  /* issues */
+  pl_issue_class *cls;
+  uint32_t *common_opt;
+  uint64_t *acceptable; /* bitsets, at acc_off[issue * np + party] */
+  size_t *acc_off;
+  bool acceptable_approx;
+  /* explanations */
+  size_t n_dead;
+  pl_constraint *dead_items;
+  size_t *dead_off;
+  bool dead_truncated;
+  size_t n_bind;
+  pl_constraint *bind;
+  /* partial agreements */
+  pl_partial_status partial_status;
+  size_t n_partial;
+  pl_partial *partial;
+};
+
+void pl__solutions(const pl_analysis *a, const pl_point *front, size_t n,
+                   const pl_point **sol);
+
+#endif

@@ -1,0 +1,360 @@
+/* Enumeration: the hot loop of the analysis (see enumerate.h). */
+#include "analysis/enumerate.h"
+
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* constraints                                                         */
+/* ------------------------------------------------------------------ */
+
+int pl__constraints_init(pl__constraints *c, const pl_scenario *s) {
+  c->n = 0;
+  c->items = pl__calloc((size_t)(s->n_red_lines + s->n_parties),
+                        sizeof *c->items);
+  if (!c->items) return PL_ENOMEM;
+  for (int r = 0; r < s->n_red_lines; r++)
+    if (!s->red_lines[r].linkage)
+      c->items[c->n++] = (pl_constraint){PL_CONSTRAINT_RED_LINE,
+                                         s->red_lines[r].party, r};
+  for (int p = 0; p < s->n_parties; p++)
+    if (s->parties[p].reservation > 0)
+      c->items[c->n++] = (pl_constraint){PL_CONSTRAINT_RESERVATION, p, -1};
+  return PL_OK;
+}
+
+void pl__constraints_free(pl__constraints *c) {
+  pl__free(c->items);
+  c->items = NULL;
+  c->n = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* problem                                                             */
+/* ------------------------------------------------------------------ */
+
+static bool issues_subset(const uint64_t *a, const uint64_t *b, size_t words) {
+  for (size_t w = 0; w < words; w++)
+    if (a[w] & ~b[w]) return false;
+  return true;
+}
+
+void pl__problem_free(pl__problem *pb) {
+  for (int i = 0; i < pb->ni; i++) {
+    if (pb->opt) pl__free(pb->opt[i]);
+    if (pb->contrib) pl__free(pb->contrib[i]);
+    if (pb->vmask) pl__free(pb->vmask[i]);
+  }
+  pl__free(pb->cnt);
+  pl__free(pb->opt);
+  pl__free(pb->contrib);
+  pl__free(pb->vmask);
+  pl__free(pb->multi);
+  pl__free(pb->multi_bit);
+  pl__free(pb->rv);
+  pl__free(pb->rv_bit);
+  memset(pb, 0, sizeof *pb);
+}
+
+int pl__problem_init(pl__problem *pb, const pl_scenario *s,
+                     const pl__constraints *cons, const uint64_t *agreed) {
+  const int ni = s->n_issues, np = s->n_parties;
+  memset(pb, 0, sizeof *pb);
+  pb->s = s;
+  pb->ni = ni;
+  pb->np = np;
+  pb->cnt = pl__calloc((size_t)ni, sizeof *pb->cnt);
+  pb->opt = pl__calloc((size_t)ni, sizeof *pb->opt);
+  pb->contrib = pl__calloc((size_t)ni, sizeof *pb->contrib);
+  pb->vmask = pl__calloc((size_t)ni, sizeof *pb->vmask);
+  pb->multi = pl__calloc((size_t)cons->n + 1, sizeof *pb->multi);
+  pb->multi_bit = pl__calloc((size_t)cons->n + 1, sizeof *pb->multi_bit);
+  pb->rv = pl__calloc((size_t)np, sizeof *pb->rv);
+  pb->rv_bit = pl__calloc((size_t)np, sizeof *pb->rv_bit);
+  uint32_t *tmp = pl__calloc((size_t)ni, sizeof *tmp);
+  if (!pb->cnt || !pb->opt || !pb->contrib || !pb->vmask || !pb->multi ||
+      !pb->multi_bit || !pb->rv || !pb->rv_bit || !tmp)
+    goto nomem;
+  pb->n_outcomes = 1;
+  for (int i = 0; i < ni; i++) {
+    const pl__issue *is = &s->issues[i];
+    bool in = !agreed || pl__bit(agreed, (size_t)i);
+    uint32_t n = in ? is->n : 1;
+    pb->cnt[i] = n;
+    if (__builtin_mul_overflow(pb->n_outcomes, (uint64_t)n, &pb->n_outcomes)) {
+      pl__problem_free(pb);
+      pl__free(tmp);
+      return PL_ERANGE;
+    }
+    pb->opt[i] = pl__malloc(n * sizeof **pb->opt);
+    pb->contrib[i] = pl__malloc((size_t)n * (size_t)np * sizeof **pb->contrib);
+    pb->vmask[i] = pl__calloc(n, sizeof **pb->vmask);
+    if (!pb->opt[i] || !pb->contrib[i] || !pb->vmask[i]) goto nomem;
+    for (uint32_t c = 0; c < n; c++) {
+      pb->opt[i][c] = in ? c : PL_NOT_AGREED;
+      for (int p = 0; p < np; p++) {
+        uint32_t k = in ? c : pl__status_quo(s, p, i);
+        pb->contrib[i][(size_t)c * np + p] =
+            k == PL_NOT_AGREED ? 0 : s->table[i][(size_t)k * np + p];
+      }
+    }
+  }
+  for (int b = 0; b < cons->n; b++) {
+    const pl_constraint *ct = &cons->items[b];
+    uint64_t bit = (uint64_t)1 << b;
+    if (ct->kind == PL_CONSTRAINT_RESERVATION) {
+      pb->rv[ct->party] = s->parties[ct->party].reservation;
+      pb->rv_bit[ct->party] = bit;
+      continue;
+    }
+    const pl__red_line *rl = &s->red_lines[ct->red_line];
+    if (agreed && !issues_subset(rl->issues, agreed, s->issue_words))
+      continue; /* mentions an issue left out: not counted */
+    int only = -1, count = 0;
+    for (int i = 0; i < ni; i++)
+      if (pl__bit(rl->issues, (size_t)i)) {
+        only = i;
+        count++;
+      }
+    if (count == 1) {
+      /* A one-issue rule reads only that issue: fold it into the table. */
+      for (uint32_t c = 0; c < pb->cnt[only]; c++) {
+        tmp[only] = pb->opt[only][c];
+        if (!pl__expr_eval(rl->rule, tmp)) pb->vmask[only][c] |= bit;
+      }
+      tmp[only] = 0;
+    } else {
+      pb->multi[pb->n_multi] = rl->rule;
+      pb->multi_bit[pb->n_multi++] = bit;
+    }
+  }
+  pl__free(tmp);
+  return PL_OK;
+nomem:
+  pl__free(tmp);
+  pl__problem_free(pb);
+  return PL_ENOMEM;
+}
+
+void pl__problem_decode(const pl__problem *pb, uint64_t index,
+                        uint32_t *options) {
+  for (int i = pb->ni - 1; i >= 0; i--) {
+    options[i] = pb->opt[i][index % pb->cnt[i]];
+    index /= pb->cnt[i];
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* gathering                                                           */
+/* ------------------------------------------------------------------ */
+
+void pl__acc_init(pl__acc *acc, int np, uint64_t memory_limit) {
+  memset(acc, 0, sizeof *acc);
+  acc->np = np;
+  acc->memory_limit = memory_limit;
+  for (int k = 0; k < 256; k++) acc->seen[k] = 0; /* 0 is never stored */
+}
+
+void pl__acc_free(pl__acc *acc) {
+  pl__free(acc->fu);
+  pl__free(acc->fidx);
+  pl__free(acc->masks);
+  memset(acc, 0, sizeof *acc);
+}
+
+static bool grow_frontier(pl__acc *acc) {
+  size_t cap = acc->capf ? acc->capf * 2 : 64;
+  uint64_t bytes = (uint64_t)cap * ((uint64_t)acc->np * 8 + 8);
+  if (bytes > acc->memory_limit) {
+    acc->rc = PL_ETOOBIG;
+    return false;
+  }
+  double *fu = pl__realloc(acc->fu, cap * (size_t)acc->np * sizeof *fu);
+  if (fu) acc->fu = fu;
+  uint64_t *fi = pl__realloc(acc->fidx, cap * sizeof *fi);
+  if (fi) acc->fidx = fi;
+  if (!fu || !fi) {
+    acc->rc = PL_ENOMEM;
+    return false;
+  }
+  acc->capf = cap;
+  return true;
+}
+
+/* Two parties: the frontier is a staircase sorted by u0 ascending (u1 then
+ * descends strictly), so one binary search decides dominance. */
+static void frontier_add2(pl__acc *acc, const double *u, uint64_t index) {
+  const double tol = PL_TOLERANCE;
+  double *f = acc->fu;
+  size_t n = acc->nf, lo = 0, hi = n;
+  while (lo < hi) { /* first k with f[k].u0 >= u0 - tol */
+    size_t mid = (lo + hi) / 2;
+    if (f[2 * mid] < u[0] - tol)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  size_t k = lo;
+  if (k < n && f[2 * k + 1] >= u[1] - tol) return; /* dominated or equal */
+  /* Remove the points u dominates: a run ending before the first point
+   * with u0 > u[0] + tol, of points with u1 <= u[1] + tol. */
+  size_t j = k;
+  while (j < n && f[2 * j] <= u[0] + tol) j++;
+  size_t i = j;
+  while (i > 0 && f[2 * (i - 1) + 1] <= u[1] + tol) i--;
+  size_t removed = j - i;
+  if (removed == 0 && n == acc->capf && !grow_frontier(acc)) return;
+  f = acc->fu;
+  if (removed != 1) {
+    memmove(f + 2 * (i + 1), f + 2 * j, 2 * (n - j) * sizeof *f);
+    memmove(acc->fidx + i + 1, acc->fidx + j, (n - j) * sizeof *acc->fidx);
+  }
+  f[2 * i] = u[0];
+  f[2 * i + 1] = u[1];
+  acc->fidx[i] = index;
+  acc->nf = n - removed + 1;
+}
+
+/* Three or more parties: a list; the point that last rejected a candidate
+ * is tried first, since neighbouring outcomes share most issues. */
+static void frontier_addn(pl__acc *acc, const double *u, uint64_t index) {
+  const double tol = PL_TOLERANCE;
+  const int np = acc->np;
+  size_t n = acc->nf;
+  for (size_t t = 0; t <= n; t++) {
+    size_t k = t == 0 ? acc->last_dom : t - 1;
+    if (k >= n || (t > 0 && k == acc->last_dom)) continue;
+    const double *q = acc->fu + k * (size_t)np;
+    int p = 0;
+    while (p < np && q[p] >= u[p] - tol) p++;
+    if (p == np) {
+      acc->last_dom = k;
+      return;
+    }
+  }
+  size_t w = 0;
+  for (size_t k = 0; k < n; k++) {
+    const double *q = acc->fu + k * (size_t)np;
+    int p = 0;
+    while (p < np && q[p] <= u[p] + tol) p++;
+    if (p == np) continue; /* u dominates q */
+    if (w != k) {
+      memmove(acc->fu + w * (size_t)np, q, (size_t)np * sizeof *q);
+      acc->fidx[w] = acc->fidx[k];
+    }
+    w++;
+  }
+  acc->nf = w;
+  if (w == acc->capf && !grow_frontier(acc)) return;
+  memcpy(acc->fu + w * (size_t)np, u, (size_t)np * sizeof *u);
+  acc->fidx[w] = index;
+  acc->nf = w + 1;
+}
+
+void pl__frontier_add(pl__acc *acc, const double *u, uint64_t index) {
+  if (acc->np == 2)
+    frontier_add2(acc, u, index);
+  else
+    frontier_addn(acc, u, index);
+}
+
+/* Keeps only inclusion-minimal violation masks. */
+static void add_mask(pl__acc *acc, uint64_t m) {
+  size_t h = (size_t)((m * 0x9E3779B97F4A7C15ull) >> 56);
+  if (acc->seen[h] == m) return;
+  acc->seen[h] = m;
+  for (size_t k = 0; k < acc->nm; k++)
+    if ((acc->masks[k] & m) == acc->masks[k]) return; /* not minimal */
+  size_t w = 0;
+  for (size_t k = 0; k < acc->nm; k++)
+    if ((acc->masks[k] & m) != m) acc->masks[w++] = acc->masks[k];
+  acc->nm = w;
+  if (acc->nm == acc->capm) {
+    size_t cap = acc->capm ? acc->capm * 2 : 16;
+    if ((uint64_t)cap * 8 > acc->memory_limit) {
+      acc->rc = PL_ETOOBIG;
+      return;
+    }
+    uint64_t *p = pl__realloc(acc->masks, cap * sizeof *p);
+    if (!p) {
+      acc->rc = PL_ENOMEM;
+      return;
+    }
+    acc->masks = p;
+    acc->capm = cap;
+  }
+  acc->masks[acc->nm++] = m;
+}
+
+/* ------------------------------------------------------------------ */
+/* the loop                                                            */
+/* ------------------------------------------------------------------ */
+
+int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
+  const int ni = pb->ni, np = pb->np, L = ni - 1;
+  const double tol = PL_TOLERANCE;
+  /* partial sums of the issues before i: ps[i * np + p], pm[i] */
+  double *ps = pl__calloc((size_t)(ni + 1) * (size_t)np, sizeof *ps);
+  uint64_t *pm = pl__calloc((size_t)ni + 1, sizeof *pm);
+  uint32_t *d = pl__calloc((size_t)ni, sizeof *d);
+  uint32_t *cur = pl__calloc((size_t)ni, sizeof *cur);
+  double *u = pl__calloc((size_t)np, sizeof *u);
+  if (!ps || !pm || !d || !cur || !u) {
+    acc->rc = PL_ENOMEM;
+    goto out;
+  }
+  /* reservation checks only for parties whose reservation can bind */
+  int nrv = 0, rvp[PL__MAX_CONSTRAINTS];
+  for (int p = 0; p < np && nrv < PL__MAX_CONSTRAINTS; p++)
+    if (pb->rv_bit[p]) rvp[nrv++] = p;
+  for (int i = 0; i < L; i++) {
+    cur[i] = pb->opt[i][0];
+    for (int p = 0; p < np; p++)
+      ps[(i + 1) * np + p] = ps[i * np + p] + pb->contrib[i][p];
+    pm[i + 1] = pm[i] | pb->vmask[i][0];
+  }
+  uint64_t index = 0;
+  const uint32_t nl = pb->cnt[L];
+  const double *cl = pb->contrib[L];
+  const uint64_t *ml = pb->vmask[L];
+  for (;;) {
+    const double *base = ps + (size_t)L * np;
+    const uint64_t bm = pm[L];
+    for (uint32_t c = 0; c < nl; c++, index++) {
+      for (int p = 0; p < np; p++) u[p] = base[p] + cl[(size_t)c * np + p];
+      uint64_t m = bm | ml[c];
+      if (pb->n_multi) {
+        cur[L] = pb->opt[L][c];
+        for (int k = 0; k < pb->n_multi; k++)
+          if (!(m & pb->multi_bit[k]) && !pl__expr_eval(pb->multi[k], cur))
+            m |= pb->multi_bit[k];
+      }
+      for (int k = 0; k < nrv; k++)
+        if (u[rvp[k]] < pb->rv[rvp[k]] - tol) m |= pb->rv_bit[rvp[k]];
+      if (m == 0) {
+        acc->feasible++;
+        pl__frontier_add(acc, u, index);
+        if (acc->stop_at_first) goto out;
+      } else {
+        add_mask(acc, m);
+      }
+      if (acc->rc) goto out;
+    }
+    int i = L - 1;
+    while (i >= 0 && ++d[i] == pb->cnt[i]) d[i--] = 0;
+    if (i < 0) break;
+    for (int j = i; j < L; j++) {
+      cur[j] = pb->opt[j][d[j]];
+      const double *cj = pb->contrib[j] + (size_t)d[j] * np;
+      for (int p = 0; p < np; p++)
+        ps[(j + 1) * np + p] = ps[j * np + p] + cj[p];
+      pm[j + 1] = pm[j] | pb->vmask[j][d[j]];
+    }
+  }
+out:
+  pl__free(ps);
+  pl__free(pm);
+  pl__free(d);
+  pl__free(cur);
+  pl__free(u);
+  return acc->rc;
+}

@@ -1,0 +1,83 @@
+/* Enumeration of an outcome space: every outcome visited once, utilities
+ * and red-line violations updated incrementally, feasible outcomes folded
+ * into a Pareto frontier and infeasible ones into the antichain of minimal
+ * violation masks (which explains deadlocks). */
+#ifndef PL_ENUMERATE_H
+#define PL_ENUMERATE_H
+
+#include <stdbool.h>
+
+#include "model/scenario_internal.h"
+
+/* What is enumerated: per issue a list of candidates (options of the
+ * scenario, or PL_NOT_AGREED for an issue left out of a partial agreement),
+ * each with its per-party utility contribution and the violation bits of
+ * the single-issue red lines it breaks. Bits of several-issue red lines and
+ * of reservation values are computed per outcome. The last issue varies
+ * fastest, so the visit order is the mixed-radix index order. */
+typedef struct pl__problem {
+  const pl_scenario *s;
+  int ni, np;
+  uint32_t *cnt;       /* candidates per issue */
+  uint32_t **opt;      /* opt[i][c]: scenario option or PL_NOT_AGREED */
+  double **contrib;    /* contrib[i][c * np + p] */
+  uint64_t **vmask;    /* vmask[i][c] */
+  int n_multi;
+  const pl_expr **multi;
+  uint64_t *multi_bit;
+  double *rv;          /* per party */
+  uint64_t *rv_bit;    /* per party; 0 when the reservation cannot bind */
+  uint64_t n_outcomes; /* product of cnt */
+  void *mem;           /* owned allocations, freed by pl__problem_free */
+} pl__problem;
+
+/* The constraints of a scenario, one violation bit each: the rule red lines
+ * in scenario order, then the positive reservation values. */
+typedef struct pl__constraints {
+  int n;
+  pl_constraint *items;
+} pl__constraints;
+
+int pl__constraints_init(pl__constraints *c, const pl_scenario *s);
+void pl__constraints_free(pl__constraints *c);
+
+/* Builds the problem. `agreed` is a bitset over issues, or NULL for all:
+ * issues outside it are left at each party's status quo, and red lines that
+ * mention them are not counted. Fails with PL_ERANGE when the product of
+ * the candidate counts overflows. */
+int pl__problem_init(pl__problem *pb, const pl_scenario *s,
+                     const pl__constraints *cons, const uint64_t *agreed);
+void pl__problem_free(pl__problem *pb);
+/* Options of the outcome with the given index in the problem's radix. */
+void pl__problem_decode(const pl__problem *pb, uint64_t index,
+                        uint32_t *options);
+
+/* What enumeration gathers. */
+typedef struct pl__acc {
+  int np;
+  uint64_t memory_limit;
+  bool stop_at_first; /* feasibility test only: stop at a feasible outcome */
+  uint64_t feasible;
+  size_t nf, capf;    /* frontier: nf points */
+  double *fu;         /* nf * np utilities */
+  uint64_t *fidx;     /* outcome index of each point */
+  size_t nm, capm;    /* minimal violation masks */
+  uint64_t *masks;
+  uint64_t seen[256]; /* recently seen non-minimal masks */
+  size_t last_dom;    /* frontier point that last rejected a candidate */
+  int rc;             /* PL_ENOMEM / PL_ETOOBIG when gathering failed */
+} pl__acc;
+
+void pl__acc_init(pl__acc *acc, int np, uint64_t memory_limit);
+void pl__acc_free(pl__acc *acc);
+
+/* Visits every outcome of pb (or until the first feasible one when
+ * acc->stop_at_first). Returns acc->rc. */
+int pl__enumerate(const pl__problem *pb, pl__acc *acc);
+
+/* Frontier insertion, exposed for tests: adds point u (np utilities) unless
+ * a point already held dominates or equals it, removing points it
+ * dominates. */
+void pl__frontier_add(pl__acc *acc, const double *u, uint64_t index);
+
+#endif

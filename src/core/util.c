@@ -1,0 +1,119 @@
+#include "core/util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void vfill(pl_error *err, int code, const char *file, int line,
+                  int col, const char *fmt, va_list ap) {
+  if (!err) return;
+  err->code = code;
+  err->line = line;
+  err->column = col;
+  snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+  vsnprintf(err->message, sizeof err->message, fmt, ap);
+}
+
+int pl__err(pl_error *err, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vfill(err, code, NULL, 0, 0, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+int pl__err_at(pl_error *err, int code, const char *file, int line, int col,
+               const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vfill(err, code, file, line, col, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+/* Allocation failure injection for the torture tests; a plain counter, not
+ * thread-safe by design (tests are single-threaded). */
+static long fail_after = -1;
+
+void pl__alloc_fail_after(long n) { fail_after = n; }
+
+static bool should_fail(void) {
+  if (fail_after < 0) return false;
+  if (fail_after == 0) return true;
+  fail_after--;
+  return false;
+}
+
+void *pl__malloc(size_t n) { return should_fail() ? NULL : malloc(n ? n : 1); }
+
+void *pl__calloc(size_t n, size_t size) {
+  return should_fail() ? NULL : calloc(n ? n : 1, size ? size : 1);
+}
+
+void *pl__realloc(void *p, size_t n) {
+  return should_fail() ? NULL : realloc(p, n ? n : 1);
+}
+
+void pl__free(void *p) { free(p); }
+
+char *pl__strdup(const char *s) {
+  if (!s) return NULL;
+  size_t n = strlen(s) + 1;
+  char *d = pl__malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+int pl__grow(void **arr, int *cap, int need, size_t size) {
+  if (need <= *cap) return PL_OK;
+  int c = *cap ? *cap : 4;
+  while (c < need) c *= 2;
+  void *p = pl__realloc(*arr, (size_t)c * size);
+  if (!p) return PL_ENOMEM;
+  memset((char *)p + (size_t)*cap * size, 0, (size_t)(c - *cap) * size);
+  *arr = p;
+  *cap = c;
+  return PL_OK;
+}
+
+const char *pl__quote(char *buf, size_t size, const char *s) {
+  snprintf(buf, size, "\"%s\"", s ? s : "");
+  return buf;
+}
+
+/* ---- public: errors, version, features ---- */
+
+const char *pl_strerror(int code) {
+  switch (code) {
+#define X(name, value, text) \
+  case value:                \
+    return text;
+    PL_ERRNO_MAP(X)
+#undef X
+  }
+  return "unknown error";
+}
+
+const char *pl_errname(int code) {
+  switch (code) {
+#define X(name, value, text) \
+  case value:                \
+    return "PL_" #name;
+    PL_ERRNO_MAP(X)
+#undef X
+  }
+  return "PL_EUNKNOWN";
+}
+
+const char *pl_version(void) { return PL_VERSION_STRING; }
+
+int pl_has(const char *feature) {
+  static const char *const features[] = {"yaml", "json", "enumerate"};
+  if (!feature) return 0;
+  for (size_t i = 0; i < sizeof features / sizeof *features; i++)
+    if (strcmp(feature, features[i]) == 0) return 1;
+  return 0;
+}
+
+void pl_free(void *p) { free(p); }

@@ -1,0 +1,47 @@
+/* Small internal helpers shared by every layer: errors, allocation, bitsets. */
+#ifndef PL_UTIL_H
+#define PL_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parley/parley.h"
+
+#if defined(__GNUC__)
+#define PL__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define PL__PRINTF(a, b)
+#endif
+
+/* Fills err (when not NULL) and returns code. */
+int pl__err(pl_error *err, int code, const char *fmt, ...) PL__PRINTF(3, 4);
+/* Same with a place in a file. */
+int pl__err_at(pl_error *err, int code, const char *file, int line, int col,
+               const char *fmt, ...) PL__PRINTF(6, 7);
+
+/* All library allocations go through these, so tests can make the Nth one
+ * fail (pl__alloc_fail_after). */
+void *pl__malloc(size_t n);
+void *pl__calloc(size_t n, size_t size);
+void *pl__realloc(void *p, size_t n);
+void pl__free(void *p);
+char *pl__strdup(const char *s);
+/* Array growth: ensures *cap >= need, elements of `size` bytes. */
+int pl__grow(void **arr, int *cap, int need, size_t size);
+/* Test hook: the (n+1)th allocation from now fails; -1 disables. */
+void pl__alloc_fail_after(long n);
+
+/* Bitsets of uint64_t words. */
+static inline size_t pl__words(size_t bits) { return (bits + 63) / 64; }
+static inline bool pl__bit(const uint64_t *s, size_t i) {
+  return (s[i >> 6] >> (i & 63)) & 1u;
+}
+static inline void pl__setbit(uint64_t *s, size_t i) {
+  s[i >> 6] |= (uint64_t)1 << (i & 63);
+}
+
+/* Quotes a string for messages: writes into buf, returns buf. */
+const char *pl__quote(char *buf, size_t size, const char *s);
+
+#endif

@@ -1,0 +1,740 @@
+/* The YAML scenario format (docs/scenario-format.md): tree -> builder calls.
+ * Every error names the node it comes from, as file:line:col. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "io/yaml_tree.h"
+#include "model/scenario_internal.h"
+
+typedef struct ctx {
+  const char *file;
+  pl_scenario *s;
+  pl_error *err;
+} ctx;
+
+static int fail(ctx *c, const pl__ynode *n, const char *fmt, ...)
+    PL__PRINTF(3, 4);
+
+#include <stdarg.h>
+static int fail(ctx *c, const pl__ynode *n, const char *fmt, ...) {
+  char msg[sizeof c->err->message];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return pl__err_at(c->err, PL_EPARSE, c->file, n ? n->line : 1,
+                    n ? n->col : 1, "%s", msg);
+}
+
+/* A builder call failed: keep its message, give it the node's place. */
+static int relay(ctx *c, const pl__ynode *n, int rc) {
+  if (rc == PL_ENOMEM) return rc;
+  char msg[sizeof c->err->message];
+  snprintf(msg, sizeof msg, "%s", c->err->message);
+  pl__err_at(c->err, rc == PL_ETOOBIG ? PL_ETOOBIG : PL_EPARSE, c->file,
+             n ? n->line : 1, n ? n->col : 1, "%s", msg);
+  return c->err->code;
+}
+
+static const char *kind_name(const pl__ynode *n) {
+  switch (n->kind) {
+  case PL__Y_MAP:
+    return "a mapping";
+  case PL__Y_SEQ:
+    return "a list";
+  default:
+    return "a string";
+  }
+}
+
+static int expect(ctx *c, const pl__ynode *n, pl__ykind kind,
+                  const char *what) {
+  if (n->kind == kind) return PL_OK;
+  static const char *const names[] = {"a string", "a list", "a mapping"};
+  return fail(c, n, "expected %s for %s, found %s", names[kind], what,
+              kind_name(n));
+}
+
+/* Every key of map must be in the NULL-terminated list `allowed`. */
+static int check_keys(ctx *c, const pl__ynode *map, const char *where,
+                      const char *const *allowed) {
+  for (size_t k = 0; k < map->n; k++) {
+    const pl__ynode *key = map->items[2 * k];
+    bool ok = false;
+    for (const char *const *a = allowed; *a && !ok; a++)
+      ok = !strcmp(key->text, *a);
+    if (ok) continue;
+    char list[512] = "";
+    for (const char *const *a = allowed; *a; a++) {
+      strncat(list, *a, sizeof list - strlen(list) - 1);
+      if (a[1]) strncat(list, ", ", sizeof list - strlen(list) - 1);
+    }
+    return fail(c, key, "unknown key \"%s\" in %s; expected one of: %s",
+                key->text, where, list);
+  }
+  return PL_OK;
+}
+
+static int need(ctx *c, const pl__ynode *map, const char *key,
+                const char *where, const pl__ynode **out) {
+  *out = pl__ymap_get(map, key);
+  if (!*out) return fail(c, map, "%s has no \"%s\"", where, key);
+  return PL_OK;
+}
+
+static int get_string(ctx *c, const pl__ynode *n, const char *what,
+                      const char **out) {
+  int rc = expect(c, n, PL__Y_SCALAR, what);
+  if (rc) return rc;
+  *out = n->text;
+  return PL_OK;
+}
+
+static int get_id(ctx *c, const pl__ynode *n, const char *what,
+                  const char **out) {
+  int rc = get_string(c, n, what, out);
+  if (rc) return rc;
+  if (!**out) return fail(c, n, "%s is empty", what);
+  return PL_OK;
+}
+
+static int get_number(ctx *c, const pl__ynode *n, const char *what,
+                      double *out) {
+  int rc = expect(c, n, PL__Y_SCALAR, what);
+  if (rc) return rc;
+  char *end;
+  errno = 0;
+  double v = strtod(n->text, &end);
+  if (n->quoted || end == n->text || *end || errno == ERANGE || !isfinite(v))
+    return fail(c, n, "expected a number for %s, found \"%s\"", what, n->text);
+  *out = v;
+  return PL_OK;
+}
+
+static int get_integer(ctx *c, const pl__ynode *n, const char *what,
+                       int64_t *out) {
+  int rc = expect(c, n, PL__Y_SCALAR, what);
+  if (rc) return rc;
+  char *end;
+  errno = 0;
+  long long v = strtoll(n->text, &end, 10);
+  if (n->quoted || end == n->text || *end || errno == ERANGE)
+    return fail(c, n, "expected an integer for %s, found \"%s\"", what,
+                n->text);
+  *out = v;
+  return PL_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* issues                                                              */
+/* ------------------------------------------------------------------ */
+
+static int issue_discrete(ctx *c, const pl__ynode *nd, const char *id,
+                          const char *name) {
+  const pl__ynode *opts;
+  int rc = need(c, nd, "options", "discrete issue", &opts);
+  if (rc || (rc = expect(c, opts, PL__Y_SEQ, "\"options\""))) return rc;
+  if (opts->n == 0)
+    return fail(c, opts, "issue \"%s\" has no options: list at least one",
+                id);
+  const char **ids = pl__calloc(opts->n, sizeof *ids);
+  const char **names = pl__calloc(opts->n, sizeof *names);
+  if (!ids || !names) rc = pl__err(c->err, PL_ENOMEM, "out of memory");
+  for (size_t k = 0; k < opts->n && !rc; k++) {
+    const pl__ynode *o = opts->items[k];
+    if (o->kind == PL__Y_MAP) {
+      static const char *const keys[] = {"id", "name", NULL};
+      const pl__ynode *v;
+      if (!(rc = check_keys(c, o, "option", keys)) &&
+          !(rc = need(c, o, "id", "option", &v)) &&
+          !(rc = get_id(c, v, "option id", &ids[k])) &&
+          (v = pl__ymap_get(o, "name")))
+        rc = get_string(c, v, "option name", &names[k]);
+    } else if (o->kind == PL__Y_SCALAR) {
+      rc = get_id(c, o, "option id", &ids[k]);
+    } else {
+      rc = fail(c, o, "expected an option id or {id, name}, found %s",
+                kind_name(o));
+    }
+  }
+  if (!rc) {
+    rc = pl_scenario_add_discrete_issue(c->s, id, name, opts->n, ids, names,
+                                        c->err);
+    if (rc == PL_EEXIST) {
+      /* point at the repeated option */
+      for (size_t k = 1; k < opts->n; k++)
+        for (size_t j = 0; j < k; j++)
+          if (!strcmp(ids[j], ids[k])) {
+            pl__free(ids);
+            pl__free(names);
+            return fail(c, opts->items[k],
+                        "duplicate option \"%s\" in issue \"%s\"", ids[k], id);
+          }
+    }
+    if (rc < 0) rc = relay(c, opts, rc);
+  }
+  pl__free(ids);
+  pl__free(names);
+  return rc < 0 ? rc : PL_OK;
+}
+
+static int issue_numeric(ctx *c, const pl__ynode *nd, const char *id,
+                         const char *name, bool integer) {
+  const pl__ynode *lo, *hi, *st;
+  int rc;
+  if ((rc = need(c, nd, "min", "numeric issue", &lo)) ||
+      (rc = need(c, nd, "max", "numeric issue", &hi)))
+    return rc;
+  if (integer) {
+    int64_t a, b, step = 1;
+    if ((rc = get_integer(c, lo, "\"min\"", &a)) ||
+        (rc = get_integer(c, hi, "\"max\"", &b)))
+      return rc;
+    if ((st = pl__ymap_get(nd, "step")) &&
+        (rc = get_integer(c, st, "\"step\"", &step)))
+      return rc;
+    if (pl__ymap_get(nd, "resolution"))
+      return fail(c, pl__ymap_get(nd, "resolution"),
+                  "integer issue \"%s\" takes \"step\", not \"resolution\"",
+                  id);
+    rc = pl_scenario_add_integer_issue(c->s, id, name, a, b, step, c->err);
+  } else {
+    double a, b, res;
+    if ((rc = get_number(c, lo, "\"min\"", &a)) ||
+        (rc = get_number(c, hi, "\"max\"", &b)))
+      return rc;
+    if (pl__ymap_get(nd, "step"))
+      return fail(c, pl__ymap_get(nd, "step"),
+                  "real issue \"%s\" takes \"resolution\", not \"step\"", id);
+    st = pl__ymap_get(nd, "resolution");
+    if (!st)
+      return fail(c, nd,
+                  "real issue \"%s\" has no \"resolution\" (the step between "
+                  "the values analysed)",
+                  id);
+    if ((rc = get_number(c, st, "\"resolution\"", &res))) return rc;
+    rc = pl_scenario_add_real_issue(c->s, id, name, a, b, res, c->err);
+  }
+  return rc < 0 ? relay(c, nd, rc) : PL_OK;
+}
+
+static int parse_issues(ctx *c, const pl__ynode *list) {
+  int rc = expect(c, list, PL__Y_SEQ, "\"issues\"");
+  if (rc) return rc;
+  if (list->n == 0) return fail(c, list, "\"issues\" is empty: list at least one issue");
+  for (size_t k = 0; k < list->n; k++) {
+    const pl__ynode *nd = list->items[k], *v;
+    static const char *const keys[] = {"id",  "name", "type",       "options",
+                                       "min", "max",  "step", "resolution",
+                                       NULL};
+    const char *id, *name = NULL, *type = "discrete";
+    if ((rc = expect(c, nd, PL__Y_MAP, "an issue")) ||
+        (rc = check_keys(c, nd, "issue", keys)) ||
+        (rc = need(c, nd, "id", "issue", &v)) ||
+        (rc = get_id(c, v, "issue id", &id)))
+      return rc;
+    if (pl_scenario_find_issue(c->s, id) >= 0)
+      return fail(c, v, "duplicate issue id \"%s\"", id);
+    if ((v = pl__ymap_get(nd, "name")) &&
+        (rc = get_string(c, v, "issue name", &name)))
+      return rc;
+    if ((v = pl__ymap_get(nd, "type")) &&
+        (rc = get_string(c, v, "issue type", &type)))
+      return rc;
+    if (!strcmp(type, "discrete")) {
+      if (pl__ymap_get(nd, "min") || pl__ymap_get(nd, "max"))
+        return fail(c, pl__ymap_get(nd, "min") ? pl__ymap_get(nd, "min")
+                                                : pl__ymap_get(nd, "max"),
+                    "discrete issue \"%s\" takes \"options\", not min/max; "
+                    "set \"type: integer\" or \"type: real\" for a range",
+                    id);
+      rc = issue_discrete(c, nd, id, name);
+    } else if (!strcmp(type, "integer") || !strcmp(type, "real")) {
+      if (pl__ymap_get(nd, "options"))
+        return fail(c, pl__ymap_get(nd, "options"),
+                    "%s issue \"%s\" takes min/max, not \"options\"", type, id);
+      rc = issue_numeric(c, nd, id, name, type[0] == 'i');
+    } else {
+      return fail(c, v,
+                  "unknown issue type \"%s\"; expected discrete, integer or "
+                  "real",
+                  type);
+    }
+    if (rc) return rc;
+  }
+  return PL_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* outcomes, preferences, red lines                                    */
+/* ------------------------------------------------------------------ */
+
+static int issue_ref(ctx *c, const pl__ynode *n, int *out) {
+  const char *id;
+  int rc = get_id(c, n, "an issue id", &id);
+  if (rc) return rc;
+  *out = pl_scenario_find_issue(c->s, id);
+  if (*out < 0) return fail(c, n, "unknown issue \"%s\"", id);
+  return PL_OK;
+}
+
+static int option_ref(ctx *c, const pl__ynode *n, int issue, uint32_t *out) {
+  const char *id;
+  int rc = get_id(c, n, "an option", &id);
+  if (rc) return rc;
+  int64_t k = pl_scenario_find_option(c->s, issue, id);
+  if (k < 0) {
+    const pl__issue *is = &c->s->issues[issue];
+    if (is->kind == PL_ISSUE_DISCRETE)
+      return fail(c, n, "unknown option \"%s\" of issue \"%s\"", id, is->id);
+    return fail(c, n,
+                "%s is not a value of issue \"%s\" (%g to %g in steps of %g)",
+                id, is->id, is->min, is->max, is->step);
+  }
+  *out = (uint32_t)k;
+  return PL_OK;
+}
+
+/* An outcome: a mapping naming the option of every issue. */
+static int parse_outcome(ctx *c, const pl__ynode *map, const char *what,
+                         uint32_t *out) {
+  int rc = expect(c, map, PL__Y_MAP, what);
+  if (rc) return rc;
+  for (int i = 0; i < c->s->n_issues; i++) out[i] = PL_NOT_AGREED;
+  for (size_t k = 0; k < map->n; k++) {
+    int i;
+    if ((rc = issue_ref(c, map->items[2 * k], &i)) ||
+        (rc = option_ref(c, map->items[2 * k + 1], i, &out[i])))
+      return rc;
+  }
+  for (int i = 0; i < c->s->n_issues; i++)
+    if (out[i] == PL_NOT_AGREED)
+      return fail(c, map, "%s gives no option for issue \"%s\"", what,
+                  c->s->issues[i].id);
+  return PL_OK;
+}
+
+static int set_status_quo(ctx *c, int party, const pl__ynode *n) {
+  uint32_t *o = pl__malloc((size_t)c->s->n_issues * sizeof *o);
+  if (!o) return pl__err(c->err, PL_ENOMEM, "out of memory");
+  int rc = parse_outcome(c, n, "\"status_quo\"", o);
+  if (!rc && (rc = pl_scenario_set_status_quo(c->s, party, o, c->err)) < 0)
+    rc = relay(c, n, rc);
+  pl__free(o);
+  return rc;
+}
+
+static int parse_values(ctx *c, int p, const pl__ynode *map) {
+  int rc = expect(c, map, PL__Y_MAP, "\"values\"");
+  for (size_t k = 0; k < map->n && !rc; k++) {
+    int i;
+    const pl__ynode *v = map->items[2 * k + 1];
+    if ((rc = issue_ref(c, map->items[2 * k], &i))) break;
+    const pl__issue *is = &c->s->issues[i];
+    if (is->kind == PL_ISSUE_DISCRETE) {
+      if ((rc = expect(c, v, PL__Y_MAP, "the values of a discrete issue")))
+        break;
+      for (size_t j = 0; j < v->n && !rc; j++) {
+        uint32_t o;
+        double x;
+        if ((rc = option_ref(c, v->items[2 * j], i, &o)) ||
+            (rc = get_number(c, v->items[2 * j + 1], "an option value", &x)))
+          break;
+        if ((rc = pl_scenario_set_value(c->s, p, i, o, x, c->err)) < 0)
+          rc = relay(c, v->items[2 * j + 1], rc);
+      }
+      continue;
+    }
+    /* numeric: increasing | decreasing | [[x, v], ...] */
+    double xs[2] = {is->min, is->max}, vs[2] = {0, 1};
+    if (v->kind == PL__Y_SCALAR) {
+      if (!strcmp(v->text, "decreasing")) {
+        vs[0] = 1;
+        vs[1] = 0;
+      } else if (strcmp(v->text, "increasing")) {
+        rc = fail(c, v,
+                  "expected \"increasing\", \"decreasing\" or a list of [x, "
+                  "value] points, found \"%s\"",
+                  v->text);
+        break;
+      }
+      size_t n = is->max > is->min ? 2 : 1;
+      if ((rc = pl_scenario_set_value_function(c->s, p, i, n, xs, vs,
+                                               c->err)) < 0)
+        rc = relay(c, v, rc);
+      continue;
+    }
+    if ((rc = expect(c, v, PL__Y_SEQ, "a value function"))) break;
+    if (v->n == 0) {
+      rc = fail(c, v, "value function of issue \"%s\" has no points", is->id);
+      break;
+    }
+    double *px = pl__malloc(v->n * sizeof *px), *pv = pl__malloc(v->n * sizeof *pv);
+    if (!px || !pv) rc = pl__err(c->err, PL_ENOMEM, "out of memory");
+    for (size_t j = 0; j < v->n && !rc; j++) {
+      const pl__ynode *pt = v->items[j];
+      if (pt->kind != PL__Y_SEQ || pt->n != 2) {
+        rc = fail(c, pt, "expected a point [x, value], found %s",
+                  kind_name(pt));
+        break;
+      }
+      if ((rc = get_number(c, pt->items[0], "x", &px[j])) ||
+          (rc = get_number(c, pt->items[1], "a value", &pv[j])))
+        break;
+      if (j > 0 && !(px[j] > px[j - 1]))
+        rc = fail(c, pt->items[0],
+                  "points of a value function must have increasing x");
+      else if (!(pv[j] >= 0 && pv[j] <= 1))
+        rc = fail(c, pt->items[1], "value %g is outside [0,1]", pv[j]);
+    }
+    if (!rc && (rc = pl_scenario_set_value_function(c->s, p, i, v->n, px, pv,
+                                                    c->err)) < 0)
+      rc = relay(c, v, rc);
+    pl__free(px);
+    pl__free(pv);
+  }
+  return rc < 0 ? rc : PL_OK;
+}
+
+static int parse_rule(ctx *c, const pl__ynode *n, int depth, pl_expr **out);
+
+static int parse_rules(ctx *c, const pl__ynode *list, int depth,
+                       const char *key, pl_expr **out) {
+  int rc = expect(c, list, PL__Y_SEQ, key);
+  if (rc) return rc;
+  if (list->n == 0)
+    return fail(c, list, "\"%s\" names no rule: list at least one", key);
+  pl_expr **kids = pl__calloc(list->n, sizeof *kids);
+  if (!kids) return pl__err(c->err, PL_ENOMEM, "out of memory");
+  for (size_t k = 0; k < list->n && !rc; k++)
+    rc = parse_rule(c, list->items[k], depth + 1, &kids[k]);
+  if (rc) {
+    for (size_t k = 0; k < list->n; k++) pl_expr_free(kids[k]);
+  } else {
+    *out = key[1] == 'l' ? pl_expr_all(list->n, kids)
+                         : pl_expr_any(list->n, kids);
+    if (!*out) rc = pl__err(c->err, PL_ENOMEM, "out of memory");
+  }
+  pl__free(kids);
+  return rc;
+}
+
+/* {issue, in | not_in | min/max} | {all: [...]} | {any: [...]} | {not: r} */
+static int parse_rule(ctx *c, const pl__ynode *n, int depth, pl_expr **out) {
+  static const char *const keys[] = {"issue", "in",  "not_in", "min", "max",
+                                     "all",   "any", "not",    NULL};
+  int rc;
+  *out = NULL;
+  if (depth > 32) return fail(c, n, "rule nested more than 32 levels deep");
+  if ((rc = expect(c, n, PL__Y_MAP, "a rule")) ||
+      (rc = check_keys(c, n, "rule", keys)))
+    return rc;
+  const pl__ynode *v;
+  if (n->n == 1 && ((v = pl__ymap_get(n, "all")) || (v = pl__ymap_get(n, "any"))))
+    return parse_rules(c, v, depth, n->items[0]->text, out);
+  if (n->n == 1 && (v = pl__ymap_get(n, "not"))) {
+    pl_expr *e;
+    if ((rc = parse_rule(c, v, depth + 1, &e))) return rc;
+    if (!(*out = pl_expr_not(e))) return pl__err(c->err, PL_ENOMEM, "out of memory");
+    return PL_OK;
+  }
+  if (pl__ymap_get(n, "all") || pl__ymap_get(n, "any") || pl__ymap_get(n, "not"))
+    return fail(c, n, "\"all\", \"any\" and \"not\" stand alone in a rule");
+  const pl__ynode *iv = pl__ymap_get(n, "issue");
+  if (!iv)
+    return fail(c, n,
+                "a rule needs \"issue\" with \"in\", \"not_in\" or min/max, "
+                "or one of \"all\", \"any\", \"not\"");
+  int i;
+  if ((rc = issue_ref(c, iv, &i))) return rc;
+  const pl__issue *is = &c->s->issues[i];
+  const pl__ynode *in = pl__ymap_get(n, "in"), *nin = pl__ymap_get(n, "not_in");
+  const pl__ynode *lo = pl__ymap_get(n, "min"), *hi = pl__ymap_get(n, "max");
+  int forms = !!in + !!nin + !!(lo || hi);
+  if (forms != 1)
+    return fail(c, n,
+                "a rule on issue \"%s\" needs exactly one of \"in\", "
+                "\"not_in\" or min/max",
+                is->id);
+  uint32_t *opts = pl__malloc((size_t)is->n * sizeof *opts);
+  uint64_t *mark = pl__calloc(pl__words(is->n), sizeof *mark);
+  size_t cnt = 0;
+  if (!opts || !mark) rc = pl__err(c->err, PL_ENOMEM, "out of memory");
+  if (!rc && (in || nin)) {
+    const pl__ynode *list = in ? in : nin;
+    if (!(rc = expect(c, list, PL__Y_SEQ, in ? "\"in\"" : "\"not_in\"")) &&
+        list->n == 0)
+      rc = fail(c, list, "red line on issue \"%s\" names no option", is->id);
+    for (size_t k = 0; k < (rc ? 0 : list->n) && !rc; k++) {
+      uint32_t o;
+      if (!(rc = option_ref(c, list->items[k], i, &o))) pl__setbit(mark, o);
+    }
+    for (uint32_t o = 0; o < is->n && !rc; o++)
+      if (pl__bit(mark, o) == !!in) opts[cnt++] = o;
+  } else if (!rc) {
+    double a = -INFINITY, b = INFINITY;
+    if (is->kind == PL_ISSUE_DISCRETE)
+      rc = fail(c, lo ? lo : hi,
+                "min/max apply to numeric issues; issue \"%s\" is discrete: "
+                "use \"in\" or \"not_in\"",
+                is->id);
+    if (!rc && lo) rc = get_number(c, lo, "\"min\"", &a);
+    if (!rc && hi) rc = get_number(c, hi, "\"max\"", &b);
+    if (!rc && a > b) rc = fail(c, n, "min %g is above max %g", a, b);
+    for (uint32_t o = 0; o < is->n && !rc; o++) {
+      double x = is->num[o], tol = 1e-9 * (fabs(x) > 1 ? fabs(x) : 1);
+      if (x >= a - tol && x <= b + tol) opts[cnt++] = o;
+    }
+  }
+  if (!rc && !(*out = pl_expr_in(i, cnt, opts)))
+    rc = pl__err(c->err, PL_ENOMEM, "out of memory");
+  pl__free(opts);
+  pl__free(mark);
+  return rc;
+}
+
+static int parse_red_lines(ctx *c, int p, const pl__ynode *list) {
+  int rc = expect(c, list, PL__Y_SEQ, "\"red_lines\"");
+  for (size_t k = 0; k < list->n && !rc; k++) {
+    static const char *const keys[] = {"id", "description", "rule", "linked",
+                                       NULL};
+    const pl__ynode *nd = list->items[k], *v, *rule, *linked;
+    const char *id, *desc = "";
+    if ((rc = expect(c, nd, PL__Y_MAP, "a red line")) ||
+        (rc = check_keys(c, nd, "red line", keys)) ||
+        (rc = need(c, nd, "id", "red line", &v)) ||
+        (rc = get_id(c, v, "red line id", &id)))
+      break;
+    for (int r = 0; r < c->s->n_red_lines; r++)
+      if (c->s->red_lines[r].party == p && !strcmp(c->s->red_lines[r].id, id))
+        return fail(c, v, "duplicate red line id \"%s\" for party \"%s\"", id,
+                    c->s->parties[p].id);
+    if ((v = pl__ymap_get(nd, "description")) &&
+        (rc = get_string(c, v, "description", &desc)))
+      break;
+    rule = pl__ymap_get(nd, "rule");
+    linked = pl__ymap_get(nd, "linked");
+    if (!rule == !linked) {
+      rc = fail(c, nd,
+                "red line \"%s\" needs exactly one of \"rule\" or \"linked\"",
+                id);
+      break;
+    }
+    if (rule) {
+      pl_expr *e;
+      if ((rc = parse_rule(c, rule, 0, &e))) break;
+      int r = pl_scenario_add_red_line(c->s, p, id, desc, e, c->err);
+      rc = r < 0 ? relay(c, rule, r) : PL_OK;
+      continue;
+    }
+    if (linked->kind == PL__Y_SCALAR && !strcmp(linked->text, "all")) {
+      int r = pl_scenario_add_linkage(c->s, p, id, desc, 0, NULL, c->err);
+      rc = r < 0 ? relay(c, linked, r) : PL_OK;
+      continue;
+    }
+    if (linked->kind != PL__Y_SEQ) {
+      rc = fail(c, linked, "expected \"all\" or a list of issues for \"linked\"");
+      break;
+    }
+    if (linked->n < 2) {
+      rc = fail(c, linked, "\"linked\" needs at least two issues, or \"all\"");
+      break;
+    }
+    int *is = pl__malloc(linked->n * sizeof *is);
+    if (!is) return pl__err(c->err, PL_ENOMEM, "out of memory");
+    for (size_t j = 0; j < linked->n && !rc; j++)
+      rc = issue_ref(c, linked->items[j], &is[j]);
+    if (!rc) {
+      int r = pl_scenario_add_linkage(c->s, p, id, desc, linked->n, is, c->err);
+      rc = r < 0 ? relay(c, linked, r) : PL_OK;
+    }
+    pl__free(is);
+  }
+  return rc < 0 ? rc : PL_OK;
+}
+
+static int parse_party(ctx *c, const pl__ynode *nd) {
+  static const char *const keys[] = {"id",      "name",   "reservation",
+                                     "status_quo", "weights", "values",
+                                     "red_lines", NULL};
+  const pl__ynode *v, *w;
+  const char *id, *name = NULL;
+  double rv = 0;
+  int rc;
+  if ((rc = expect(c, nd, PL__Y_MAP, "a party")) ||
+      (rc = check_keys(c, nd, "party", keys)) ||
+      (rc = need(c, nd, "id", "party", &v)) ||
+      (rc = get_id(c, v, "party id", &id)))
+    return rc;
+  if (pl_scenario_find_party(c->s, id) >= 0)
+    return fail(c, v, "duplicate party id \"%s\"", id);
+  if ((v = pl__ymap_get(nd, "name")) &&
+      (rc = get_string(c, v, "party name", &name)))
+    return rc;
+  if ((v = pl__ymap_get(nd, "reservation"))) {
+    if ((rc = get_number(c, v, "\"reservation\"", &rv))) return rc;
+    if (!(rv >= 0 && rv <= 1))
+      return fail(c, v, "reservation value %g of party \"%s\" is outside [0,1]",
+                  rv, id);
+  }
+  int p = pl_scenario_add_party(c->s, id, name, rv, c->err);
+  if (p < 0) return relay(c, nd, p);
+  if ((rc = need(c, nd, "weights", "party", &w)) ||
+      (rc = expect(c, w, PL__Y_MAP, "\"weights\"")))
+    return rc;
+  double sum = 0;
+  for (size_t k = 0; k < w->n; k++) {
+    int i;
+    double x;
+    if ((rc = issue_ref(c, w->items[2 * k], &i)) ||
+        (rc = get_number(c, w->items[2 * k + 1], "a weight", &x)))
+      return rc;
+    if (!(x >= 0))
+      return fail(c, w->items[2 * k + 1],
+                  "weight %g of issue \"%s\" is negative; weights are "
+                  "non-negative",
+                  x, c->s->issues[i].id);
+    if ((rc = pl_scenario_set_weight(c->s, p, i, x, c->err)) < 0)
+      return relay(c, w->items[2 * k + 1], rc);
+    sum += x;
+  }
+  if (!(sum > 0))
+    return fail(c, w,
+                "party \"%s\" gives every issue weight 0: give at least one "
+                "issue a positive weight",
+                id);
+  if ((v = pl__ymap_get(nd, "values")) && (rc = parse_values(c, p, v)))
+    return rc;
+  /* An issue that matters to a party must be valued by it. */
+  for (size_t k = 0; k < w->n; k++) {
+    int i = pl_scenario_find_issue(c->s, w->items[2 * k]->text);
+    if (c->s->parties[p].weight[i] > 0 &&
+        !(v && pl__ymap_get(v, c->s->issues[i].id)))
+      return fail(c, w->items[2 * k],
+                  "party \"%s\" weighs issue \"%s\" but gives it no values",
+                  id, c->s->issues[i].id);
+  }
+  if ((v = pl__ymap_get(nd, "status_quo")) && (rc = set_status_quo(c, p, v)))
+    return rc;
+  if ((v = pl__ymap_get(nd, "red_lines")) && (rc = parse_red_lines(c, p, v)))
+    return rc;
+  return PL_OK;
+}
+
+static int parse_scenario(ctx *c, const pl__ynode *root) {
+  static const char *const keys[] = {"scenario",   "title",   "description",
+                                     "issues",     "parties", "status_quo",
+                                     NULL};
+  const pl__ynode *v, *parties, *issues;
+  const char *title = "", *desc = "";
+  int rc;
+  if (!root)
+    return fail(c, NULL,
+                "empty file: expected a scenario mapping with \"issues\" and "
+                "\"parties\"");
+  if ((rc = expect(c, root, PL__Y_MAP, "the scenario")) ||
+      (rc = check_keys(c, root, "scenario", keys)))
+    return rc;
+  if ((v = pl__ymap_get(root, "scenario"))) {
+    const char *id;
+    if ((rc = get_id(c, v, "scenario id", &id))) return rc;
+    char *copy = pl__strdup(id);
+    if (!copy) return pl__err(c->err, PL_ENOMEM, "out of memory");
+    pl__free(c->s->id);
+    c->s->id = copy;
+  }
+  if ((v = pl__ymap_get(root, "title")) &&
+      (rc = get_string(c, v, "\"title\"", &title)))
+    return rc;
+  if ((v = pl__ymap_get(root, "description")) &&
+      (rc = get_string(c, v, "\"description\"", &desc)))
+    return rc;
+  if ((rc = pl_scenario_set_text(c->s, title, desc, c->err))) return rc;
+  if ((rc = need(c, root, "issues", "scenario", &issues)) ||
+      (rc = parse_issues(c, issues)))
+    return rc;
+  if ((v = pl__ymap_get(root, "status_quo")) && (rc = set_status_quo(c, -1, v)))
+    return rc;
+  if ((rc = need(c, root, "parties", "scenario", &parties)) ||
+      (rc = expect(c, parties, PL__Y_SEQ, "\"parties\"")))
+    return rc;
+  if (parties->n == 0)
+    return fail(c, parties, "\"parties\" is empty: list at least one party");
+  for (size_t k = 0; k < parties->n; k++)
+    if ((rc = parse_party(c, parties->items[k]))) return rc;
+  if ((rc = pl_scenario_finish(c->s, c->err)) < 0) return relay(c, root, rc);
+  return PL_OK;
+}
+
+int pl_scenario_load_yaml(const char *text, size_t len, const char *name,
+                          pl_scenario **out, pl_error *err) {
+  pl_error local;
+  if (!err) err = &local;
+  *out = NULL;
+  if (!name) name = "<memory>";
+  pl__ydoc doc;
+  int rc = pl__yaml_parse(text, len, name, &doc, err);
+  if (rc) return rc;
+  ctx c = {.file = name, .s = pl_scenario_new("scenario"), .err = err};
+  if (!c.s) {
+    rc = pl__err(err, PL_ENOMEM, "out of memory");
+  } else {
+    rc = parse_scenario(&c, doc.root);
+  }
+  pl__yaml_free(&doc);
+  if (rc) {
+    pl_scenario_free(c.s);
+    return rc;
+  }
+  *out = c.s;
+  return PL_OK;
+}
+
+int pl_scenario_load(const char *path, pl_scenario **out, pl_error *err) {
+  *out = NULL;
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return pl__err_at(err, PL_EIO, path, 0, 0, "cannot open: %s",
+                      strerror(errno));
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    fclose(f);
+    return pl__err_at(err, PL_EIO, path, 0, 0, "is a directory");
+  }
+  /* Read in chunks, refusing more than the YAML limit: works for pipes too. */
+  size_t cap = 1 << 16, len = 0;
+  char *buf = pl__malloc(cap);
+  int rc = buf ? PL_OK : pl__err(err, PL_ENOMEM, "out of memory");
+  while (!rc) {
+    if (len == cap) {
+      if (cap > PL__YAML_MAX_BYTES) {
+        rc = pl__err_at(err, PL_ETOOBIG, path, 1, 1,
+                        "file is larger than %u bytes", PL__YAML_MAX_BYTES);
+        break;
+      }
+      char *nb = pl__realloc(buf, cap * 2);
+      if (!nb) {
+        rc = pl__err(err, PL_ENOMEM, "out of memory");
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+    size_t got = fread(buf + len, 1, cap - len, f);
+    len += got;
+    if (got == 0) {
+      if (ferror(f))
+        rc = pl__err_at(err, PL_EIO, path, 0, 0, "read error: %s",
+                        strerror(errno));
+      break;
+    }
+  }
+  fclose(f);
+  if (!rc) rc = pl_scenario_load_yaml(buf, len, path, out, err);
+  pl__free(buf);
+  return rc;
+}

@@ -1,0 +1,98 @@
+/* Internal layout of a scenario, shared by model/, io/ and analysis/. */
+#ifndef PL_SCENARIO_INTERNAL_H
+#define PL_SCENARIO_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "core/util.h"
+#include "parley/parley.h"
+
+/* An issue, with every option it can take made explicit: numeric issues are
+ * discretised to their grid once, so every later layer sees only options. */
+/* Limits on what one scenario may hold (docs/scenario-format.md). */
+#define PL__MAX_PARTIES 1024
+#define PL__MAX_ISSUES 10000
+#define PL__MAX_OPTIONS 10000000u
+/* Red lines plus positive reservation values: one bit each in the
+ * violation masks of the analysis. */
+#define PL__MAX_CONSTRAINTS 64
+
+typedef struct pl__issue {
+  char *id;
+  char *name;
+  pl_issue_kind kind;
+  uint32_t n;       /* number of options (grid points) */
+  char **opt_id;    /* n ids ("40", "0.25" for numeric issues) */
+  char **opt_name;  /* n display names (may equal the id) */
+  uint32_t *by_id;  /* discrete: option indices sorted by id */
+  double *num;      /* numeric issues: the n grid values; else NULL */
+  double min, max, step;
+} pl__issue;
+
+typedef enum pl__expr_kind {
+  PL__EXPR_IN,
+  PL__EXPR_NOT,
+  PL__EXPR_ALL,
+  PL__EXPR_ANY
+} pl__expr_kind;
+
+struct pl_expr {
+  pl__expr_kind kind;
+  int issue;          /* IN */
+  size_t n_listed;    /* IN: the options as given */
+  uint32_t *listed;
+  uint64_t *set;      /* IN: bitset of accepted options, built when the
+                         rule is added to a scenario */
+  size_t n;           /* ALL/ANY/NOT: children */
+  struct pl_expr **kids;
+};
+
+typedef struct pl__red_line {
+  char *id;
+  char *description;
+  int party;
+  pl_expr *rule;   /* NULL for a linkage */
+  bool linkage;
+  uint64_t *issues; /* bitset over issues: mentioned (rule) or linked */
+} pl__red_line;
+
+typedef struct pl__party {
+  char *id;
+  char *name;
+  double reservation;
+  int n_alloc;       /* issues the two arrays below have room for */
+  double *weight;    /* raw weights as set, per issue */
+  double **value;    /* value[issue][option] in [0,1], NULL: all 0 */
+  uint32_t *status_quo; /* own view, or NULL */
+} pl__party;
+
+struct pl_scenario {
+  char *id, *title, *description;
+  bool finished;
+  int n_parties, n_issues, n_red_lines;
+  int cap_parties, cap_issues, cap_red_lines;
+  pl__party *parties;
+  pl__issue *issues;
+  pl__red_line *red_lines;
+  uint32_t *status_quo; /* scenario-level, or NULL */
+  size_t issue_words;   /* words of an issue bitset */
+  /* Prepared by pl_scenario_finish: */
+  double *wnorm;        /* [party * n_issues + issue] normalised weights */
+  double **table;       /* table[issue][option * n_parties + party] =
+                           normalised weight x value */
+  uint64_t *radix_stride; /* stride of each issue in the mixed-radix index;
+                             0 when the outcome count overflows */
+};
+
+/* Evaluates a red-line rule on complete options. */
+bool pl__expr_eval(const pl_expr *e, const uint32_t *options);
+/* Marks in `issues` (bitset) every issue the expression mentions. */
+void pl__expr_issues(const pl_expr *e, uint64_t *issues);
+
+/* Status quo of party p on issue i, or PL_NOT_AGREED. */
+static inline uint32_t pl__status_quo(const pl_scenario *s, int p, int i) {
+  if (p >= 0 && s->parties[p].status_quo) return s->parties[p].status_quo[i];
+  return s->status_quo ? s->status_quo[i] : PL_NOT_AGREED;
+}
+
+#endif
