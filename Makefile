@@ -1,7 +1,7 @@
-# Convenience wrapper around CMake. The two set-up commands of the README:
-#   make demo   installs what is missing, builds, analyses the bundled example
-#   make check  installs what is missing, builds twice (plain, ASan+UBSan;
-#               both with -Werror) and runs every test under ctest
+# Convenience wrapper around CMake (./run installs the packages first):
+#   make demo   builds, analyses the bundled example
+#   make check  builds twice (plain, ASan+UBSan; both with -Werror) and runs
+#               every test under ctest
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan

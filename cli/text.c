@@ -135,8 +135,19 @@ static void print_issues(FILE *out, const pl_scenario *s,
   }
 }
 
-static void print_utilities(FILE *out, int np, const double *u) {
-  for (int p = 0; p < np; p++) fprintf(out, "  %6.3f", u[p]);
+/* One column per party, as wide as its id and at least 6. */
+static int col_width(const pl_scenario *s, int p) {
+  return max_int(6, (int)strlen(pl_scenario_party_id(s, p)));
+}
+
+static void print_party_header(FILE *out, const pl_scenario *s) {
+  for (int p = 0; p < pl_scenario_party_count(s); p++)
+    fprintf(out, "  %*s", col_width(s, p), pl_scenario_party_id(s, p));
+}
+
+static void print_utilities(FILE *out, const pl_scenario *s, const double *u) {
+  for (int p = 0; p < pl_scenario_party_count(s); p++)
+    fprintf(out, "  %*.3f", col_width(s, p), u[p]);
 }
 
 static void print_explanations(FILE *out, const pl_scenario *s,
@@ -217,20 +228,21 @@ static void print_partials(FILE *out, const pl_scenario *s,
 
 static void print_frontier(FILE *out, const pl_scenario *s,
                            const pl_analysis *a) {
-  int np = pl_scenario_party_count(s), ni = pl_scenario_issue_count(s);
+  int ni = pl_scenario_issue_count(s);
   size_t n = pl_analysis_pareto_count(a);
   if (!n) return;
   fprintf(out, "\nPareto frontier: %zu package%s\n", n, n == 1 ? "" : "s");
   fputs("  ", out);
-  for (int p = 0; p < np; p++) fprintf(out, "  %6.6s", pl_scenario_party_id(s, p));
+  print_party_header(out, s);
   fputs("  package\n", out);
   for (size_t k = 0; k < n && k < FRONTIER_SHOWN; k++) {
     const pl_point *pt = pl_analysis_pareto(a, k);
     fputs("  ", out);
-    print_utilities(out, np, pt->utilities);
+    print_utilities(out, s, pt->utilities);
     fputs("  ", out);
     for (int i = 0; i < ni; i++)
-      fprintf(out, "%s%s", i ? " " : "", pl_scenario_option_id(s, i, pt->options[i]));
+      fprintf(out, "%s%s=%s", i ? " " : "", pl_scenario_issue_id(s, i),
+              pl_scenario_option_id(s, i, pt->options[i]));
     fputc('\n', out);
   }
   if (n > FRONTIER_SHOWN)
@@ -239,20 +251,22 @@ static void print_frontier(FILE *out, const pl_scenario *s,
 
 static void print_solutions(FILE *out, const pl_scenario *s,
                             const pl_analysis *a) {
-  int np = pl_scenario_party_count(s);
   if (!pl_analysis_solution(a, PL_SOLUTION_NASH)) return;
+  int sq = pl_scenario_has_status_quo(s);
   section(out, "Recommended packages");
   fprintf(out, "  %-12s", "solution");
-  for (int p = 0; p < np; p++) fprintf(out, "  %6.6s", pl_scenario_party_id(s, p));
-  fputs("  no loss vs status quo\n", out);
+  print_party_header(out, s);
+  fputs(sq ? "  no loss vs status quo\n" : "\n", out);
   static const char *const labels[] = {"Nash", "Kalai-Smor.", "utilitarian",
                                        "egalitarian"};
   for (int w = 0; w < PL_SOLUTION_COUNT_; w++) {
     const pl_point *pt = pl_analysis_solution(a, (pl_solution)w);
     fprintf(out, "  %-12s", labels[w]);
-    print_utilities(out, np, pt->utilities);
-    fputs("  ", out);
-    print_rational(out, s, a, pt);
+    print_utilities(out, s, pt->utilities);
+    if (sq) {
+      fputs("  ", out);
+      print_rational(out, s, a, pt);
+    }
     fputc('\n', out);
   }
   fprintf(out, "  Nash package:\n");

@@ -335,7 +335,9 @@ typedef enum pl_issue_class {
   PL_CLASS_COMMON_GROUND = 0, /* an option all accept that makes nobody worse
                                  off than its status quo, someone better */
   PL_CLASS_CONTESTED = 1,     /* options all accept exist; preferences oppose */
-  PL_CLASS_BLOCKED = 2        /* red lines leave no common option */
+  PL_CLASS_BLOCKED = 2,       /* red lines leave no common option */
+  PL_CLASS_INDIFFERENT = 3    /* every party values all the options it and
+                                 the others accept alike: nothing at stake */
 } pl_issue_class;
 PL_API const char *pl_issue_class_name(pl_issue_class c); /* "blocked", ... */
 PL_API pl_issue_class pl_analysis_issue_class(const pl_analysis *a, int issue);

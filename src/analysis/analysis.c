@@ -31,8 +31,9 @@ const char *pl_solution_name(pl_solution w) {
 }
 
 const char *pl_issue_class_name(pl_issue_class c) {
-  static const char *const names[] = {"common_ground", "contested", "blocked"};
-  return (unsigned)c <= PL_CLASS_BLOCKED ? names[c] : "?";
+  static const char *const names[] = {"common_ground", "contested", "blocked",
+                                      "indifferent"};
+  return (unsigned)c <= PL_CLASS_INDIFFERENT ? names[c] : "?";
 }
 
 void pl_analysis_free(pl_analysis *a) {
@@ -255,7 +256,9 @@ static int classify(pl_analysis *a) {
     const pl__issue *is = &s->issues[i];
     const double *t = s->table[i];
     bool any_common = false, sq_all = pl_scenario_has_status_quo(s);
+    bool indifferent = true;
     double best_sum = -1;
+    const double *first = NULL;
     a->common_opt[i] = PL_NOT_AGREED;
     for (uint32_t o = 0; o < is->n; o++) {
       bool common = true;
@@ -263,6 +266,12 @@ static int classify(pl_analysis *a) {
         common = pl_analysis_acceptable(a, i, p, o);
       if (!common) continue;
       any_common = true;
+      /* indifferent while every commonly accepted option is worth the same
+       * to each party as the first one */
+      if (!first) first = &t[(size_t)o * np];
+      for (int p = 0; p < np && indifferent; p++)
+        indifferent = t[(size_t)o * np + p] <= first[p] + tol &&
+                      t[(size_t)o * np + p] >= first[p] - tol;
       /* Against the status quo when every party has one: nobody worse,
        * somebody better. Without it: every party's best common option. */
       bool qualifies = true, better = false;
@@ -291,9 +300,15 @@ static int classify(pl_analysis *a) {
         a->common_opt[i] = o;
       }
     }
-    a->cls[i] = !any_common ? PL_CLASS_BLOCKED
-                : a->common_opt[i] != PL_NOT_AGREED ? PL_CLASS_COMMON_GROUND
+    if (!any_common) {
+      a->cls[i] = PL_CLASS_BLOCKED;
+    } else if (indifferent) {
+      a->cls[i] = PL_CLASS_INDIFFERENT;
+      a->common_opt[i] = PL_NOT_AGREED;
+    } else {
+      a->cls[i] = a->common_opt[i] != PL_NOT_AGREED ? PL_CLASS_COMMON_GROUND
                                                     : PL_CLASS_CONTESTED;
+    }
   }
   return PL_OK;
 }

@@ -1,2 +1,93 @@
 #!/bin/sh
-exit 0
+# End-to-end tests of the parley CLI: golden outputs of every example (text
+# and JSON) and the documented exit codes of command-line mistakes.
+#   run_golden.sh PARLEY SOURCE_DIR        compare
+#   UPDATE=1 run_golden.sh PARLEY SOURCE_DIR   rewrite the golden files
+set -u
+parley=$1
+cd "$2" || exit 2
+golden=tests/cli/golden
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# check NAME EXPECTED_EXIT -- ARGS...: stdout must match $golden/NAME
+check_golden() {
+  name=$1
+  shift
+  "$parley" "$@" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -ne 0 ]; then
+    bad "$name: exit $rc: $(head -c 300 "$tmp/err")"
+    return
+  fi
+  if [ -n "${UPDATE:-}" ]; then
+    cp "$tmp/out" "$golden/$name"
+    ok
+  elif cmp -s "$tmp/out" "$golden/$name"; then
+    ok
+  else
+    bad "$name differs from $golden/$name:"
+    diff -u "$golden/$name" "$tmp/out" | head -40
+  fi
+}
+
+# check_exit WHAT CODE ARGS...: exit code, and nothing on stdout for errors
+check_exit() {
+  what=$1
+  code=$2
+  shift 2
+  "$parley" "$@" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -ne "$code" ]; then
+    bad "$what: exit $rc, expected $code"
+  elif [ "$code" -ne 0 ] && [ -s "$tmp/out" ]; then
+    bad "$what: wrote to stdout on failure"
+  elif [ "$code" -ne 0 ] && [ ! -s "$tmp/err" ]; then
+    bad "$what: no message on stderr"
+  else
+    ok
+  fi
+}
+
+for f in examples/*.yaml; do
+  base=$(basename "$f" .yaml)
+  check_golden "$base.txt" analyze "$f"
+  check_golden "$base.json" analyze "$f" --json
+done
+
+check_exit "no arguments" 2
+check_exit "unknown command" 2 frobnicate
+check_exit "analyze without input" 2 analyze
+check_exit "unknown option" 2 analyze examples/job-offer.yaml --frob
+check_exit "two inputs" 2 analyze examples/job-offer.yaml examples/job-offer.yaml
+check_exit "bad --max-outcomes" 2 analyze examples/job-offer.yaml --max-outcomes -3
+check_exit "bad --memory" 2 analyze examples/job-offer.yaml --memory lots
+check_exit "missing file" 3 analyze examples/no-such-file.yaml
+check_exit "directory as input" 3 analyze examples
+check_exit "over the outcome limit" 1 analyze examples/security-talks.yaml --max-outcomes 100
+check_exit "help" 0 help
+check_exit "analyze --help" 0 analyze --help
+check_exit "version" 0 --version
+
+# The refusal names the outcome count and what to do.
+"$parley" analyze examples/security-talks.yaml --max-outcomes 100 2>"$tmp/err" >/dev/null
+if grep -q '243 outcomes' "$tmp/err" && grep -q -- '--max-outcomes' "$tmp/err"; then ok; else
+  bad "too-big message: $(cat "$tmp/err")"
+fi
+
+# Every YAML example in the docs is a valid scenario.
+for doc in docs/*.md; do
+  awk -v out="$tmp/doc-$(basename "$doc" .md)" '/^```yaml/{n++; f=out "-" n ".yaml"; on=1; next} /^```/{on=0} on{print > f}' "$doc"
+done
+for f in "$tmp"/doc-*.yaml; do
+  [ -e "$f" ] || continue
+  check_exit "docs example $(basename "$f")" 0 analyze "$f"
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
