@@ -326,7 +326,7 @@ PL_API const pl_point *pl_analysis_solution(const pl_analysis *a,
 /* Individual rationality against the status quo: 1 when the package gives
  * `party` at least its status-quo utility, 0 when less, -1 when the party
  * has no status quo. */
-PL_API int pl_analysis_point_rational(const pl_analysis *a, const pl_point *p,
+PL_API int pl_analysis_point_rational(const pl_analysis *a, const pl_point *pt,
                                       int party);
 /* Utility of the party's status quo, or -1 when it has none. */
 PL_API double pl_analysis_status_quo_utility(const pl_analysis *a, int party);
