@@ -209,6 +209,7 @@ static int project_party(pl_analysis *a, int p) {
     memset(a->acceptable + a->acc_off[i * a->np + p], 0,
            pl__words(s->issues[i].n) * sizeof(uint64_t));
   }
+  bool any = false;
   for (uint64_t x = 0; x < space; x++) {
     uint64_t y = x;
     for (int t = nt - 1; t >= 0; t--) {
@@ -220,11 +221,18 @@ static int project_party(pl_analysis *a, int p) {
       if (s->red_lines[r].party == p && !s->red_lines[r].linkage)
         ok = pl__expr_eval(s->red_lines[r].rule, o);
     if (!ok) continue;
+    any = true;
     for (int t = 0; t < nt; t++) {
       int i = touched[t];
       pl__setbit(a->acceptable + a->acc_off[i * a->np + p], o[i]);
     }
   }
+  /* Red lines no outcome satisfies: no option of any issue is acceptable,
+   * not only of the issues they mention. */
+  if (!any)
+    for (int i = 0; i < ni; i++)
+      memset(a->acceptable + a->acc_off[i * a->np + p], 0,
+             pl__words(s->issues[i].n) * sizeof(uint64_t));
 out:
   pl__free(touched);
   pl__free(o);
@@ -486,7 +494,8 @@ static int partials(pl_analysis *a, const pl_analysis_options *o) {
     }
   }
   pl__free(found);
-  if (!rc) qsort(a->partial, a->n_partial, sizeof *a->partial, by_partial);
+  if (!rc && a->n_partial)
+    qsort(a->partial, a->n_partial, sizeof *a->partial, by_partial);
   return rc;
 }
 

@@ -1,6 +1,7 @@
 /* Enumeration: the hot loop of the analysis (see enumerate.h). */
 #include "analysis/enumerate.h"
 
+#include <math.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------ */
@@ -286,6 +287,269 @@ static void add_mask(pl__acc *acc, uint64_t m) {
 }
 
 /* ------------------------------------------------------------------ */
+/* dominance tests for the loop                                        */
+/* ------------------------------------------------------------------ */
+
+/* The loop asks "does the frontier dominate or equal u?" (covers) of every
+ * feasible outcome, and first of an upper bound of each run of outcomes
+ * that differ only in the last issue: when the frontier covers the bound,
+ * no outcome of the run can enter it, so the run is counted but not offered
+ * to the frontier. A rejected point leaves the frontier as it was, so none
+ * of this changes a result: acc->fu and acc->fidx get exactly the contents
+ * and order that pl__frontier_add gives them.
+ *
+ * Two parties answer with the staircase's binary search. Three or more
+ * parties, once the frontier has GRID_FROM points, also file a copy of each
+ * point in a GRID x GRID grid over its first two utilities. A point q can
+ * cover u only in a cell at or above u's in both (the cell index grows with
+ * the utility), and only in a cell whose largest value of every utility is
+ * at least u's less the tolerance; rmax/qmax hold the largest third utility
+ * of each row's cells to the right and of the quadrant above and to the
+ * right, so a query reads few cells. On a Pareto frontier the third utility
+ * falls as the first two rise, so the cells that pass lie near u's. */
+#define GRID 16
+#define GRID_FROM 64        /* frontier points before the grid is built */
+#define GRID_MAX_PARTIES 16 /* more parties: pl__frontier_add alone */
+
+typedef struct grid_cell {
+  double *pts; /* n points of np utilities */
+  uint32_t n, cap;
+} grid_cell;
+
+typedef struct grid {
+  int np;
+  bool built;      /* in use */
+  bool failed;     /* not to be used (parties, allocation failure) */
+  double lo[2], scale[2];
+  grid_cell *cell; /* [a * GRID + b]: a from u0, b from u1 */
+  double *cmax;    /* [cell * np + p]: largest utility p in the cell */
+  double *cmin;    /* smallest */
+  double *rmax;    /* [a * GRID + b]: largest u2 in cells (a, b' >= b) */
+  double *qmax;    /* [a * GRID + b]: largest u2 in cells (a' >= a, b' >= b) */
+  size_t last;     /* cell and entry of the point that last covered a */
+  uint32_t last_k; /* query, tried first */
+} grid;
+
+/* q dominates or equals u: the test of frontier_addn's first loop. */
+static inline bool covers(const double *q, const double *u, int np) {
+  const double tol = PL_TOLERANCE;
+  for (int p = 0; p < np; p++)
+    if (!(q[p] >= u[p] - tol)) return false;
+  return true;
+}
+
+/* u dominates or equals q: the test of frontier_addn's second loop. */
+static inline bool beaten(const double *q, const double *u, int np) {
+  const double tol = PL_TOLERANCE;
+  for (int p = 0; p < np; p++)
+    if (!(q[p] <= u[p] + tol)) return false;
+  return true;
+}
+
+/* Grid row (axis 0) or column (axis 1) of a utility; never decreases as
+ * x grows. */
+static int grid_at(const grid *g, int axis, double x) {
+  double t = (x - g->lo[axis]) * g->scale[axis];
+  if (!(t > 0)) return 0;
+  if (t >= GRID) return GRID - 1;
+  return (int)t;
+}
+
+static void grid_free(grid *g) {
+  if (g->cell)
+    for (int c = 0; c < GRID * GRID; c++) pl__free(g->cell[c].pts);
+  pl__free(g->cell);
+  pl__free(g->cmax);
+  pl__free(g->cmin);
+  pl__free(g->rmax);
+  pl__free(g->qmax);
+  g->cell = NULL;
+  g->cmax = g->cmin = g->rmax = g->qmax = NULL;
+  g->built = false;
+}
+
+/* Largest and smallest utilities of one cell (-HUGE_VAL/HUGE_VAL: empty). */
+static void grid_cell_bounds(grid *g, size_t c) {
+  const int np = g->np;
+  double *mx = g->cmax + c * (size_t)np, *mn = g->cmin + c * (size_t)np;
+  for (int p = 0; p < np; p++) {
+    mx[p] = -HUGE_VAL;
+    mn[p] = HUGE_VAL;
+  }
+  for (uint32_t k = 0; k < g->cell[c].n; k++) {
+    const double *q = g->cell[c].pts + (size_t)k * np;
+    for (int p = 0; p < np; p++) {
+      if (q[p] > mx[p]) mx[p] = q[p];
+      if (q[p] < mn[p]) mn[p] = q[p];
+    }
+  }
+}
+
+static void grid_summaries(grid *g) {
+  for (int a = GRID - 1; a >= 0; a--)
+    for (int b = GRID - 1; b >= 0; b--) {
+      double m = g->cmax[(size_t)(a * GRID + b) * g->np + 2];
+      if (b + 1 < GRID && g->rmax[a * GRID + b + 1] > m)
+        m = g->rmax[a * GRID + b + 1];
+      g->rmax[a * GRID + b] = m;
+      if (a + 1 < GRID && g->qmax[(a + 1) * GRID + b] > m)
+        m = g->qmax[(a + 1) * GRID + b];
+      g->qmax[a * GRID + b] = m;
+    }
+}
+
+/* Files a copy of u; false when out of memory. */
+static bool grid_put(grid *g, const double *u) {
+  const int np = g->np;
+  size_t c = (size_t)(grid_at(g, 0, u[0]) * GRID + grid_at(g, 1, u[1]));
+  grid_cell *cl = &g->cell[c];
+  if (cl->n == cl->cap) {
+    uint32_t cap = cl->cap ? cl->cap * 2 : 8;
+    double *p = pl__realloc(cl->pts, (size_t)cap * np * sizeof *p);
+    if (!p) return false;
+    cl->pts = p;
+    cl->cap = cap;
+  }
+  memcpy(cl->pts + (size_t)cl->n * np, u, (size_t)np * sizeof *u);
+  cl->n++;
+  double *mx = g->cmax + c * (size_t)np, *mn = g->cmin + c * (size_t)np;
+  for (int p = 0; p < np; p++) {
+    if (u[p] > mx[p]) mx[p] = u[p];
+    if (u[p] < mn[p]) mn[p] = u[p];
+  }
+  return true;
+}
+
+/* Builds the grid from the frontier held so far. lo and hi bound the
+ * utilities of every outcome (sums of each issue's smallest and largest
+ * contribution). */
+static void grid_build(grid *g, const pl__acc *acc, const double *lo,
+                       const double *hi) {
+  const int np = acc->np;
+  g->np = np;
+  g->cell = pl__calloc(GRID * GRID, sizeof *g->cell);
+  g->cmax = pl__malloc(GRID * GRID * (size_t)np * sizeof *g->cmax);
+  g->cmin = pl__malloc(GRID * GRID * (size_t)np * sizeof *g->cmin);
+  g->rmax = pl__malloc(GRID * GRID * sizeof *g->rmax);
+  g->qmax = pl__malloc(GRID * GRID * sizeof *g->qmax);
+  if (!g->cell || !g->cmax || !g->cmin || !g->rmax || !g->qmax) goto fail;
+  for (int axis = 0; axis < 2; axis++) {
+    double span = hi[axis] - lo[axis];
+    g->lo[axis] = lo[axis];
+    g->scale[axis] = span > 0 ? GRID / span : 0;
+  }
+  for (size_t c = 0; c < GRID * GRID; c++) grid_cell_bounds(g, c);
+  for (size_t k = 0; k < acc->nf; k++)
+    if (!grid_put(g, acc->fu + k * (size_t)np)) goto fail;
+  grid_summaries(g);
+  g->last = 0;
+  g->last_k = 0;
+  g->built = true;
+  return;
+fail:
+  grid_free(g);
+  g->failed = true;
+}
+
+static bool grid_covers(grid *g, const double *u) {
+  const double tol = PL_TOLERANCE;
+  const int np = g->np;
+  const grid_cell *lc = &g->cell[g->last];
+  if (g->last_k < lc->n && covers(lc->pts + (size_t)g->last_k * np, u, np))
+    return true;
+  const double t2 = u[2] - tol;
+  const int a0 = grid_at(g, 0, u[0] - tol), b0 = grid_at(g, 1, u[1] - tol);
+  for (int a = a0; a < GRID && g->qmax[a * GRID + b0] >= t2; a++)
+    for (int b = b0; b < GRID && g->rmax[a * GRID + b] >= t2; b++) {
+      size_t c = (size_t)(a * GRID + b);
+      if (!covers(g->cmax + c * (size_t)np, u, np)) continue;
+      const grid_cell *cl = &g->cell[c];
+      for (uint32_t k = 0; k < cl->n; k++)
+        if (covers(cl->pts + (size_t)k * np, u, np)) {
+          g->last = c;
+          g->last_k = k;
+          return true;
+        }
+    }
+  return false;
+}
+
+/* Adds a point the frontier does not cover: frontier_addn's second half,
+ * with the grid kept in step. */
+static void grid_insert(pl__acc *acc, grid *g, const double *u,
+                        uint64_t index) {
+  const int np = acc->np;
+  const double tol = PL_TOLERANCE;
+  /* the points u dominates lie at or below u's cell in both directions */
+  const int a1 = grid_at(g, 0, u[0] + tol), b1 = grid_at(g, 1, u[1] + tol);
+  size_t removed = 0;
+  for (int a = 0; a <= a1; a++)
+    for (int b = 0; b <= b1; b++) {
+      size_t c = (size_t)(a * GRID + b);
+      grid_cell *cl = &g->cell[c];
+      if (!cl->n || !beaten(g->cmin + c * (size_t)np, u, np)) continue;
+      uint32_t w = 0;
+      for (uint32_t k = 0; k < cl->n; k++) {
+        const double *q = cl->pts + (size_t)k * np;
+        if (beaten(q, u, np)) continue;
+        if (w != k)
+          memcpy(cl->pts + (size_t)w * np, q, (size_t)np * sizeof *q);
+        w++;
+      }
+      if (w == cl->n) continue;
+      removed += cl->n - w;
+      cl->n = w;
+      grid_cell_bounds(g, c);
+    }
+  if (removed) { /* the same points leave the frontier, in its order */
+    size_t w = 0;
+    for (size_t k = 0; k < acc->nf; k++) {
+      const double *q = acc->fu + k * (size_t)np;
+      if (beaten(q, u, np)) continue;
+      if (w != k) {
+        memmove(acc->fu + w * (size_t)np, q, (size_t)np * sizeof *q);
+        acc->fidx[w] = acc->fidx[k];
+      }
+      w++;
+    }
+    acc->nf = w;
+  }
+  size_t n = acc->nf;
+  if (n == acc->capf && !grow_frontier(acc)) return;
+  memcpy(acc->fu + n * (size_t)np, u, (size_t)np * sizeof *u);
+  acc->fidx[n] = index;
+  acc->nf = n + 1;
+  if (!grid_put(g, u)) {
+    grid_free(g);
+    g->failed = true; /* the loop goes on with pl__frontier_add */
+    return;
+  }
+  grid_summaries(g);
+}
+
+/* Whether the frontier dominates or equals u, for the run bounds. */
+static bool front_covers(pl__acc *acc, grid *g, const double *u) {
+  const double tol = PL_TOLERANCE;
+  const int np = acc->np;
+  if (np == 2) { /* the staircase test of frontier_add2 */
+    const double *f = acc->fu;
+    size_t lo = 0, hi = acc->nf;
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (f[2 * mid] < u[0] - tol)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo < acc->nf && f[2 * lo + 1] >= u[1] - tol;
+  }
+  if (g->built) return grid_covers(g, u);
+  for (size_t k = 0; k < acc->nf; k++)
+    if (covers(acc->fu + k * (size_t)np, u, np)) return true;
+  return false;
+}
+
+/* ------------------------------------------------------------------ */
 /* the loop                                                            */
 /* ------------------------------------------------------------------ */
 
@@ -298,7 +562,14 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
   uint32_t *d = pl__calloc((size_t)ni, sizeof *d);
   uint32_t *cur = pl__calloc((size_t)ni, sizeof *cur);
   double *u = pl__calloc((size_t)np, sizeof *u);
-  if (!ps || !pm || !d || !cur || !u) {
+  /* per party: best contribution of the last issue (mxl), bound of a run
+   * (ub), and the smallest and largest utility of any outcome (lo, hi) */
+  double *mxl = pl__calloc((size_t)np * 4, sizeof *mxl);
+  double *ub = mxl + np, *lo = mxl + 2 * np, *hi = mxl + 3 * np;
+  grid g;
+  memset(&g, 0, sizeof g);
+  g.failed = np < 3 || np > GRID_MAX_PARTIES;
+  if (!ps || !pm || !d || !cur || !u || !mxl) {
     acc->rc = PL_ENOMEM;
     goto out;
   }
@@ -306,6 +577,18 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
   int nrv = 0, rvp[PL__MAX_CONSTRAINTS];
   for (int p = 0; p < np && nrv < PL__MAX_CONSTRAINTS; p++)
     if (pb->rv_bit[p]) rvp[nrv++] = p;
+  for (int i = 0; i <= L; i++)
+    for (int p = 0; p < np; p++) {
+      double a = pb->contrib[i][p], b = a;
+      for (uint32_t c = 1; c < pb->cnt[i]; c++) {
+        double v = pb->contrib[i][(size_t)c * np + p];
+        if (v < a) a = v;
+        if (v > b) b = v;
+      }
+      lo[p] += a;
+      hi[p] += b;
+      if (i == L) mxl[p] = b;
+    }
   for (int i = 0; i < L; i++) {
     cur[i] = pb->opt[i][0];
     for (int p = 0; p < np; p++)
@@ -319,6 +602,15 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
   for (;;) {
     const double *base = ps + (size_t)L * np;
     const uint64_t bm = pm[L];
+    /* The outcomes of this run have utilities base + cl[c]; base + mxl
+     * bounds them exactly, since fl(a + b) never falls as b grows. (Not
+     * tried with more than GRID_MAX_PARTIES parties: a bound is seldom
+     * covered in many dimensions, and the test would scan the frontier.) */
+    bool offer = true;
+    if (acc->nf > 0 && (np == 2 || !g.failed)) {
+      for (int p = 0; p < np; p++) ub[p] = base[p] + mxl[p];
+      offer = !front_covers(acc, &g, ub);
+    }
     for (uint32_t c = 0; c < nl; c++, index++) {
       for (int p = 0; p < np; p++) u[p] = base[p] + cl[(size_t)c * np + p];
       uint64_t m = bm | ml[c];
@@ -332,7 +624,14 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
         if (u[rvp[k]] < pb->rv[rvp[k]] - tol) m |= pb->rv_bit[rvp[k]];
       if (m == 0) {
         acc->feasible++;
-        pl__frontier_add(acc, u, index);
+        if (offer) {
+          if (g.built) {
+            if (!grid_covers(&g, u)) grid_insert(acc, &g, u, index);
+          } else {
+            pl__frontier_add(acc, u, index);
+            if (!g.failed && acc->nf >= GRID_FROM) grid_build(&g, acc, lo, hi);
+          }
+        }
         if (acc->stop_at_first) goto out;
       } else {
         add_mask(acc, m);
@@ -351,10 +650,12 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
     }
   }
 out:
+  grid_free(&g);
   pl__free(ps);
   pl__free(pm);
   pl__free(d);
   pl__free(cur);
   pl__free(u);
+  pl__free(mxl);
   return acc->rc;
 }

@@ -6,6 +6,8 @@
 #include <string.h>
 
 static void vfill(pl_error *err, int code, const char *file, int line,
+                  int col, const char *fmt, va_list ap) PL__PRINTF(6, 0);
+static void vfill(pl_error *err, int code, const char *file, int line,
                   int col, const char *fmt, va_list ap) {
   if (!err) return;
   err->code = code;
