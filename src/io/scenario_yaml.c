@@ -10,10 +10,31 @@
 #include "io/yaml_tree.h"
 #include "model/scenario_internal.h"
 
+/* Limits of the reader on top of the model's (docs/scenario-format.md):
+ * they bound the memory and time a small hostile file can cost. */
+/* grid points of all issues together */
+#define PL__YAML_MAX_TOTAL_OPTIONS (1u << 24)
+/* (options of all issues) x parties: the utility table; and the options
+ * the rules of all red lines range over */
+#define PL__YAML_MAX_CELLS (1u << 26)
+/* red lines of every party, linkages included */
+#define PL__YAML_MAX_RED_LINES 10000
+
+/* An issue id and its index, sorted by id for look-ups. */
+typedef struct idref {
+  const char *id;
+  size_t k;
+} idref;
+
 typedef struct ctx {
   const char *file;
+  size_t len;       /* bytes of input */
   pl_scenario *s;
   pl_error *err;
+  idref *issue_ix;  /* the issues sorted by id, once all are read */
+  uint64_t options; /* grid points of all issues */
+  uint64_t rule_options; /* options scanned by rules so far */
+  int constraints;  /* rule red lines and positive reservations so far */
 } ctx;
 
 static int fail(ctx *c, const pl__ynode *n, const char *fmt, ...)
@@ -47,8 +68,27 @@ static const char *kind_name(const pl__ynode *n) {
   case PL__Y_SEQ:
     return "a list";
   default:
-    return "a string";
+    return n->quoted || n->text[0] ? "a string" : "nothing";
   }
+}
+
+/* Appends item to the ", "-separated list in buf; when it does not fit,
+ * appends "..." and returns false. */
+static bool list_add(char *buf, size_t size, const char *item) {
+  size_t len = strlen(buf), sep = len ? 2 : 0;
+  if (len + sep + strlen(item) + 5 >= size) {
+    snprintf(buf + len, size - len, "%s...", sep ? ", " : "");
+    return false;
+  }
+  snprintf(buf + len, size - len, "%s%s", sep ? ", " : "", item);
+  return true;
+}
+
+static int idref_cmp(const void *a, const void *b) {
+  const idref *x = a, *y = b;
+  int c = strcmp(x->id, y->id);
+  if (c) return c;
+  return x->k < y->k ? -1 : x->k > y->k;
 }
 
 static int expect(ctx *c, const pl__ynode *n, pl__ykind kind,
@@ -109,8 +149,15 @@ static int get_number(ctx *c, const pl__ynode *n, const char *what,
   char *end;
   errno = 0;
   double v = strtod(n->text, &end);
-  if (n->quoted || end == n->text || *end || errno == ERANGE || !isfinite(v))
-    return fail(c, n, "expected a number for %s, found \"%s\"", what, n->text);
+  bool ok = end != n->text && !*end && errno != ERANGE && isfinite(v);
+  if (ok && n->quoted)
+    return fail(c, n,
+                "expected a number for %s, found the string \"%s\": write "
+                "numbers without quotes",
+                what, n->text);
+  if (n->quoted || !ok)
+    return fail(c, n, "expected a number for %s, found %s%s%s", what,
+                n->text[0] ? "\"" : "nothing", n->text, n->text[0] ? "\"" : "");
   *out = v;
   return PL_OK;
 }
@@ -122,9 +169,15 @@ static int get_integer(ctx *c, const pl__ynode *n, const char *what,
   char *end;
   errno = 0;
   long long v = strtoll(n->text, &end, 10);
-  if (n->quoted || end == n->text || *end || errno == ERANGE)
-    return fail(c, n, "expected an integer for %s, found \"%s\"", what,
-                n->text);
+  bool ok = end != n->text && !*end && errno != ERANGE;
+  if (ok && n->quoted)
+    return fail(c, n,
+                "expected an integer for %s, found the string \"%s\": write "
+                "numbers without quotes",
+                what, n->text);
+  if (n->quoted || !ok)
+    return fail(c, n, "expected an integer for %s, found %s%s%s", what,
+                n->text[0] ? "\"" : "nothing", n->text, n->text[0] ? "\"" : "");
   *out = v;
   return PL_OK;
 }
@@ -133,14 +186,51 @@ static int get_integer(ctx *c, const pl__ynode *n, const char *what,
 /* issues                                                              */
 /* ------------------------------------------------------------------ */
 
+/* Counts n more grid points against the reader's limit. */
+static int add_options(ctx *c, const pl__ynode *at, const char *id,
+                       uint64_t n) {
+  if (n > PL__YAML_MAX_TOTAL_OPTIONS - c->options)
+    return pl__err_at(c->err, PL_ETOOBIG, c->file, at->line, at->col,
+                      "issue \"%s\" brings the options of all issues to more "
+                      "than %u",
+                      id, PL__YAML_MAX_TOTAL_OPTIONS);
+  c->options += n;
+  return PL_OK;
+}
+
+/* The first repeated id of a list (index of the repeat, and of the first
+ * one), or 0 when the ids are distinct; -1 when out of memory. */
+static int find_repeat(const char *const *ids, size_t n, size_t *again,
+                       size_t *first) {
+  if (n < 2) return 0;
+  idref *r = pl__malloc(n * sizeof *r);
+  if (!r) return -1;
+  for (size_t k = 0; k < n; k++) r[k] = (idref){ids[k], k};
+  qsort(r, n, sizeof *r, idref_cmp);
+  int found = 0;
+  for (size_t k = 1; k < n; k++)
+    if (!strcmp(r[k].id, r[k - 1].id) && (k == 1 || strcmp(r[k - 1].id, r[k - 2].id)) &&
+        (!found || r[k].k < *again)) {
+      /* r[k - 1] is the first of its group, r[k] its first repeat */
+      *again = r[k].k;
+      *first = r[k - 1].k;
+      found = 1;
+    }
+  pl__free(r);
+  return found;
+}
+
 static int issue_discrete(ctx *c, const pl__ynode *nd, const char *id,
                           const char *name) {
   const pl__ynode *opts;
-  int rc = need(c, nd, "options", "discrete issue", &opts);
+  char where[300];
+  snprintf(where, sizeof where, "discrete issue \"%s\"", id);
+  int rc = need(c, nd, "options", where, &opts);
   if (rc || (rc = expect(c, opts, PL__Y_SEQ, "\"options\""))) return rc;
   if (opts->n == 0)
     return fail(c, opts, "issue \"%s\" has no options: list at least one",
                 id);
+  if ((rc = add_options(c, opts, id, opts->n))) return rc;
   const char **ids = pl__calloc(opts->n, sizeof *ids);
   const char **names = pl__calloc(opts->n, sizeof *names);
   if (!ids || !names) rc = pl__err(c->err, PL_ENOMEM, "out of memory");
@@ -161,20 +251,19 @@ static int issue_discrete(ctx *c, const pl__ynode *nd, const char *id,
                 kind_name(o));
     }
   }
+  size_t again = 0, first = 0;
+  int rep = rc ? 0 : find_repeat(ids, opts->n, &again, &first);
+  if (rep < 0) {
+    rc = pl__err(c->err, PL_ENOMEM, "out of memory");
+  } else if (rep) {
+    const pl__ynode *a = opts->items[again], *f = opts->items[first];
+    rc = fail(c, a->kind == PL__Y_MAP ? pl__ymap_get(a, "id") : a,
+              "duplicate option \"%s\" in issue \"%s\" (first at line %d)",
+              ids[again], id, f->line);
+  }
   if (!rc) {
     rc = pl_scenario_add_discrete_issue(c->s, id, name, opts->n, ids, names,
                                         c->err);
-    if (rc == PL_EEXIST) {
-      /* point at the repeated option */
-      for (size_t k = 1; k < opts->n; k++)
-        for (size_t j = 0; j < k; j++)
-          if (!strcmp(ids[j], ids[k])) {
-            pl__free(ids);
-            pl__free(names);
-            return fail(c, opts->items[k],
-                        "duplicate option \"%s\" in issue \"%s\"", ids[k], id);
-          }
-    }
     if (rc < 0) rc = relay(c, opts, rc);
   }
   pl__free(ids);
@@ -184,10 +273,13 @@ static int issue_discrete(ctx *c, const pl__ynode *nd, const char *id,
 
 static int issue_numeric(ctx *c, const pl__ynode *nd, const char *id,
                          const char *name, bool integer) {
-  const pl__ynode *lo, *hi, *st;
+  const pl__ynode *lo, *hi, *st, *at;
+  char where[300];
+  snprintf(where, sizeof where, "%s issue \"%s\"",
+           integer ? "integer" : "real", id);
   int rc;
-  if ((rc = need(c, nd, "min", "numeric issue", &lo)) ||
-      (rc = need(c, nd, "max", "numeric issue", &hi)))
+  if ((rc = need(c, nd, "min", where, &lo)) ||
+      (rc = need(c, nd, "max", where, &hi)))
     return rc;
   if (integer) {
     int64_t a, b, step = 1;
@@ -201,6 +293,13 @@ static int issue_numeric(ctx *c, const pl__ynode *nd, const char *id,
       return fail(c, pl__ymap_get(nd, "resolution"),
                   "integer issue \"%s\" takes \"step\", not \"resolution\"",
                   id);
+    /* the node a builder error is about */
+    at = step <= 0 ? st : b < a ? hi : st ? st : hi;
+    uint64_t n = step > 0 && b >= a
+                     ? ((uint64_t)b - (uint64_t)a) / (uint64_t)step + 1
+                     : 0;
+    if (n && n <= PL__MAX_OPTIONS && (rc = add_options(c, at, id, n)))
+      return rc;
     rc = pl_scenario_add_integer_issue(c->s, id, name, a, b, step, c->err);
   } else {
     double a, b, res;
@@ -217,9 +316,14 @@ static int issue_numeric(ctx *c, const pl__ynode *nd, const char *id,
                   "the values analysed)",
                   id);
     if ((rc = get_number(c, st, "\"resolution\"", &res))) return rc;
+    at = !(res > 0) || !(b >= a) ? (b < a ? hi : st) : st;
+    double steps = res > 0 && b >= a ? round((b - a) / res) : -1;
+    if (steps >= 0 && steps < (double)PL__MAX_OPTIONS &&
+        (rc = add_options(c, at, id, (uint64_t)steps + 1)))
+      return rc;
     rc = pl_scenario_add_real_issue(c->s, id, name, a, b, res, c->err);
   }
-  return rc < 0 ? relay(c, nd, rc) : PL_OK;
+  return rc < 0 ? relay(c, at, rc) : PL_OK;
 }
 
 static int parse_issues(ctx *c, const pl__ynode *list) {
@@ -237,8 +341,10 @@ static int parse_issues(ctx *c, const pl__ynode *list) {
         (rc = need(c, nd, "id", "issue", &v)) ||
         (rc = get_id(c, v, "issue id", &id)))
       return rc;
-    if (pl_scenario_find_issue(c->s, id) >= 0)
-      return fail(c, v, "duplicate issue id \"%s\"", id);
+    int j = pl_scenario_find_issue(c->s, id);
+    if (j >= 0) /* issue j came from list->items[j] */
+      return fail(c, v, "duplicate issue id \"%s\" (first at line %d)", id,
+                  list->items[j]->line);
     if ((v = pl__ymap_get(nd, "name")) &&
         (rc = get_string(c, v, "issue name", &name)))
       return rc;
@@ -266,6 +372,13 @@ static int parse_issues(ctx *c, const pl__ynode *list) {
     }
     if (rc) return rc;
   }
+  /* an index for issue_ref: files may name issues millions of times */
+  size_t n = (size_t)c->s->n_issues;
+  if (!(c->issue_ix = pl__malloc(n * sizeof *c->issue_ix)))
+    return pl__err(c->err, PL_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++)
+    c->issue_ix[i] = (idref){c->s->issues[i].id, i};
+  qsort(c->issue_ix, n, sizeof *c->issue_ix, idref_cmp);
   return PL_OK;
 }
 
@@ -277,9 +390,23 @@ static int issue_ref(ctx *c, const pl__ynode *n, int *out) {
   const char *id;
   int rc = get_id(c, n, "an issue id", &id);
   if (rc) return rc;
-  *out = pl_scenario_find_issue(c->s, id);
-  if (*out < 0) return fail(c, n, "unknown issue \"%s\"", id);
-  return PL_OK;
+  size_t lo = 0, hi = (size_t)c->s->n_issues;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int cmp = strcmp(c->issue_ix[mid].id, id);
+    if (!cmp) {
+      *out = (int)c->issue_ix[mid].k;
+      return PL_OK;
+    }
+    if (cmp < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  char list[256] = "";
+  for (int i = 0; i < c->s->n_issues; i++)
+    if (!list_add(list, sizeof list, c->s->issues[i].id)) break;
+  return fail(c, n, "unknown issue \"%s\"; expected one of: %s", id, list);
 }
 
 static int option_ref(ctx *c, const pl__ynode *n, int issue, uint32_t *out) {
@@ -289,8 +416,13 @@ static int option_ref(ctx *c, const pl__ynode *n, int issue, uint32_t *out) {
   int64_t k = pl_scenario_find_option(c->s, issue, id);
   if (k < 0) {
     const pl__issue *is = &c->s->issues[issue];
-    if (is->kind == PL_ISSUE_DISCRETE)
-      return fail(c, n, "unknown option \"%s\" of issue \"%s\"", id, is->id);
+    if (is->kind == PL_ISSUE_DISCRETE) {
+      char list[256] = "";
+      for (uint32_t o = 0; o < is->n; o++)
+        if (!list_add(list, sizeof list, is->opt_id[o])) break;
+      return fail(c, n, "unknown option \"%s\" of issue \"%s\"; expected one of: %s",
+                  id, is->id, list);
+    }
     return fail(c, n,
                 "%s is not a value of issue \"%s\" (%g to %g in steps of %g)",
                 id, is->id, is->min, is->max, is->step);
@@ -328,12 +460,14 @@ static int set_status_quo(ctx *c, int party, const pl__ynode *n) {
   return rc;
 }
 
-static int parse_values(ctx *c, int p, const pl__ynode *map) {
+/* Reads a party's values; marks valued[i] for every issue it values. */
+static int parse_values(ctx *c, int p, const pl__ynode *map, bool *valued) {
   int rc = expect(c, map, PL__Y_MAP, "\"values\"");
   for (size_t k = 0; k < map->n && !rc; k++) {
     int i;
     const pl__ynode *v = map->items[2 * k + 1];
     if ((rc = issue_ref(c, map->items[2 * k], &i))) break;
+    valued[i] = true;
     const pl__issue *is = &c->s->issues[i];
     if (is->kind == PL_ISSUE_DISCRETE) {
       if ((rc = expect(c, v, PL__Y_MAP, "the values of a discrete issue")))
@@ -378,8 +512,14 @@ static int parse_values(ctx *c, int p, const pl__ynode *map) {
     for (size_t j = 0; j < v->n && !rc; j++) {
       const pl__ynode *pt = v->items[j];
       if (pt->kind != PL__Y_SEQ || pt->n != 2) {
-        rc = fail(c, pt, "expected a point [x, value], found %s",
-                  kind_name(pt));
+        if (pt->kind == PL__Y_SEQ)
+          rc = fail(c, pt,
+                    "expected a point [x, value], found a list of %zu "
+                    "items",
+                    pt->n);
+        else
+          rc = fail(c, pt, "expected a point [x, value], found %s",
+                    kind_name(pt));
         break;
       }
       if ((rc = get_number(c, pt->items[0], "x", &px[j])) ||
@@ -387,7 +527,9 @@ static int parse_values(ctx *c, int p, const pl__ynode *map) {
         break;
       if (j > 0 && !(px[j] > px[j - 1]))
         rc = fail(c, pt->items[0],
-                  "points of a value function must have increasing x");
+                  "x %g does not follow %g: the points of a value function "
+                  "must have increasing x",
+                  px[j], px[j - 1]);
       else if (!(pv[j] >= 0 && pv[j] <= 1))
         rc = fail(c, pt->items[1], "value %g is outside [0,1]", pv[j]);
     }
@@ -452,6 +594,12 @@ static int parse_rule(ctx *c, const pl__ynode *n, int depth, pl_expr **out) {
   int i;
   if ((rc = issue_ref(c, iv, &i))) return rc;
   const pl__issue *is = &c->s->issues[i];
+  if (is->n > PL__YAML_MAX_CELLS - c->rule_options)
+    return pl__err_at(c->err, PL_ETOOBIG, c->file, n->line, n->col,
+                      "too large: the rules of the red lines range over more "
+                      "than %u options in all",
+                      PL__YAML_MAX_CELLS);
+  c->rule_options += is->n;
   const pl__ynode *in = pl__ymap_get(n, "in"), *nin = pl__ymap_get(n, "not_in");
   const pl__ynode *lo = pl__ymap_get(n, "min"), *hi = pl__ymap_get(n, "max");
   int forms = !!in + !!nin + !!(lo || hi);
@@ -509,10 +657,17 @@ static int parse_red_lines(ctx *c, int p, const pl__ynode *list) {
         (rc = need(c, nd, "id", "red line", &v)) ||
         (rc = get_id(c, v, "red line id", &id)))
       break;
-    for (int r = 0; r < c->s->n_red_lines; r++)
-      if (c->s->red_lines[r].party == p && !strcmp(c->s->red_lines[r].id, id))
-        return fail(c, v, "duplicate red line id \"%s\" for party \"%s\"", id,
-                    c->s->parties[p].id);
+    /* this party's red lines so far came from list->items[0..k-1] */
+    for (size_t j = 0; j < k; j++)
+      if (!strcmp(pl__ymap_get(list->items[j], "id")->text, id))
+        return fail(c, v,
+                    "duplicate red line id \"%s\" for party \"%s\" (first "
+                    "at line %d)",
+                    id, c->s->parties[p].id, list->items[j]->line);
+    if (c->s->n_red_lines >= PL__YAML_MAX_RED_LINES)
+      return pl__err_at(c->err, PL_ETOOBIG, c->file, nd->line, nd->col,
+                        "more than %d red lines; at most %d are supported",
+                        PL__YAML_MAX_RED_LINES, PL__YAML_MAX_RED_LINES);
     if ((v = pl__ymap_get(nd, "description")) &&
         (rc = get_string(c, v, "description", &desc)))
       break;
@@ -525,10 +680,17 @@ static int parse_red_lines(ctx *c, int p, const pl__ynode *list) {
       break;
     }
     if (rule) {
+      /* refused by pl_scenario_finish anyway: say so before the work */
+      if (c->constraints >= PL__MAX_CONSTRAINTS)
+        return pl__err_at(c->err, PL_ETOOBIG, c->file, nd->line, nd->col,
+                          "more than %d red lines (rules) and positive "
+                          "reservation values; at most %d are supported",
+                          PL__MAX_CONSTRAINTS, PL__MAX_CONSTRAINTS);
       pl_expr *e;
       if ((rc = parse_rule(c, rule, 0, &e))) break;
       int r = pl_scenario_add_red_line(c->s, p, id, desc, e, c->err);
       rc = r < 0 ? relay(c, rule, r) : PL_OK;
+      c->constraints++;
       continue;
     }
     if (linked->kind == PL__Y_SCALAR && !strcmp(linked->text, "all")) {
@@ -557,7 +719,8 @@ static int parse_red_lines(ctx *c, int p, const pl__ynode *list) {
   return rc < 0 ? rc : PL_OK;
 }
 
-static int parse_party(ctx *c, const pl__ynode *nd) {
+static int parse_party(ctx *c, const pl__ynode *parties, size_t index) {
+  const pl__ynode *nd = parties->items[index];
   static const char *const keys[] = {"id",      "name",   "reservation",
                                      "status_quo", "weights", "values",
                                      "red_lines", NULL};
@@ -570,8 +733,10 @@ static int parse_party(ctx *c, const pl__ynode *nd) {
       (rc = need(c, nd, "id", "party", &v)) ||
       (rc = get_id(c, v, "party id", &id)))
     return rc;
-  if (pl_scenario_find_party(c->s, id) >= 0)
-    return fail(c, v, "duplicate party id \"%s\"", id);
+  int j = pl_scenario_find_party(c->s, id);
+  if (j >= 0) /* party j came from parties->items[j] */
+    return fail(c, v, "duplicate party id \"%s\" (first at line %d)", id,
+                parties->items[j]->line);
   if ((v = pl__ymap_get(nd, "name")) &&
       (rc = get_string(c, v, "party name", &name)))
     return rc;
@@ -581,43 +746,57 @@ static int parse_party(ctx *c, const pl__ynode *nd) {
       return fail(c, v, "reservation value %g of party \"%s\" is outside [0,1]",
                   rv, id);
   }
+  /* every party adds a row per option to the utility table */
+  if ((uint64_t)(c->s->n_parties + 1) * c->options > PL__YAML_MAX_CELLS)
+    return pl__err_at(c->err, PL_ETOOBIG, c->file, nd->line, nd->col,
+                      "too large: %d parties times %llu options of all "
+                      "issues is more than %u; use fewer parties or coarser "
+                      "numeric issues",
+                      c->s->n_parties + 1, (unsigned long long)c->options,
+                      PL__YAML_MAX_CELLS);
   int p = pl_scenario_add_party(c->s, id, name, rv, c->err);
   if (p < 0) return relay(c, nd, p);
-  if ((rc = need(c, nd, "weights", "party", &w)) ||
+  c->constraints += rv > 0;
+  char where[300];
+  snprintf(where, sizeof where, "party \"%s\"", id);
+  if ((rc = need(c, nd, "weights", where, &w)) ||
       (rc = expect(c, w, PL__Y_MAP, "\"weights\"")))
     return rc;
+  int *wi = pl__malloc((w->n ? w->n : 1) * sizeof *wi);
+  bool *valued = pl__calloc((size_t)c->s->n_issues, sizeof *valued);
+  if (!wi || !valued) rc = pl__err(c->err, PL_ENOMEM, "out of memory");
   double sum = 0;
-  for (size_t k = 0; k < w->n; k++) {
-    int i;
+  for (size_t k = 0; k < w->n && !rc; k++) {
     double x;
-    if ((rc = issue_ref(c, w->items[2 * k], &i)) ||
-        (rc = get_number(c, w->items[2 * k + 1], "a weight", &x)))
-      return rc;
+    const pl__ynode *wv = w->items[2 * k + 1];
+    if ((rc = issue_ref(c, w->items[2 * k], &wi[k])) ||
+        (rc = get_number(c, wv, "a weight", &x)))
+      break;
     if (!(x >= 0))
-      return fail(c, w->items[2 * k + 1],
-                  "weight %g of issue \"%s\" is negative; weights are "
-                  "non-negative",
-                  x, c->s->issues[i].id);
-    if ((rc = pl_scenario_set_weight(c->s, p, i, x, c->err)) < 0)
-      return relay(c, w->items[2 * k + 1], rc);
+      rc = fail(c, wv,
+                "weight %g of issue \"%s\" is negative; weights are "
+                "non-negative",
+                x, c->s->issues[wi[k]].id);
+    else if ((rc = pl_scenario_set_weight(c->s, p, wi[k], x, c->err)) < 0)
+      rc = relay(c, wv, rc);
     sum += x;
   }
-  if (!(sum > 0))
-    return fail(c, w,
-                "party \"%s\" gives every issue weight 0: give at least one "
-                "issue a positive weight",
-                id);
-  if ((v = pl__ymap_get(nd, "values")) && (rc = parse_values(c, p, v)))
-    return rc;
+  if (!rc && !(sum > 0))
+    rc = fail(c, w,
+              "party \"%s\" gives every issue weight 0: give at least one "
+              "issue a positive weight",
+              id);
+  if (!rc && (v = pl__ymap_get(nd, "values")))
+    rc = parse_values(c, p, v, valued);
   /* An issue that matters to a party must be valued by it. */
-  for (size_t k = 0; k < w->n; k++) {
-    int i = pl_scenario_find_issue(c->s, w->items[2 * k]->text);
-    if (c->s->parties[p].weight[i] > 0 &&
-        !(v && pl__ymap_get(v, c->s->issues[i].id)))
-      return fail(c, w->items[2 * k],
-                  "party \"%s\" weighs issue \"%s\" but gives it no values",
-                  id, c->s->issues[i].id);
-  }
+  for (size_t k = 0; k < w->n && !rc; k++)
+    if (c->s->parties[p].weight[wi[k]] > 0 && !valued[wi[k]])
+      rc = fail(c, w->items[2 * k],
+                "party \"%s\" weighs issue \"%s\" but gives it no values",
+                id, c->s->issues[wi[k]].id);
+  pl__free(wi);
+  pl__free(valued);
+  if (rc) return rc;
   if ((v = pl__ymap_get(nd, "status_quo")) && (rc = set_status_quo(c, p, v)))
     return rc;
   if ((v = pl__ymap_get(nd, "red_lines")) && (rc = parse_red_lines(c, p, v)))
@@ -634,8 +813,9 @@ static int parse_scenario(ctx *c, const pl__ynode *root) {
   int rc;
   if (!root)
     return fail(c, NULL,
-                "empty file: expected a scenario mapping with \"issues\" and "
-                "\"parties\"");
+                "%s: expected a scenario mapping with \"issues\" and "
+                "\"parties\"",
+                c->len ? "no YAML document in the file" : "empty file");
   if ((rc = expect(c, root, PL__Y_MAP, "the scenario")) ||
       (rc = check_keys(c, root, "scenario", keys)))
     return rc;
@@ -665,9 +845,28 @@ static int parse_scenario(ctx *c, const pl__ynode *root) {
   if (parties->n == 0)
     return fail(c, parties, "\"parties\" is empty: list at least one party");
   for (size_t k = 0; k < parties->n; k++)
-    if ((rc = parse_party(c, parties->items[k]))) return rc;
+    if ((rc = parse_party(c, parties, k))) return rc;
   if ((rc = pl_scenario_finish(c->s, c->err)) < 0) return relay(c, root, rc);
   return PL_OK;
+}
+
+/* Messages quote ids from the file, which may hold line breaks: escape
+ * control characters so that a message stays one line. */
+static void one_line(char *msg, size_t size) {
+  char out[sizeof ((pl_error *)0)->message];
+  size_t o = 0;
+  for (const unsigned char *p = (const unsigned char *)msg; *p && o + 5 < sizeof out; p++) {
+    if (*p == '\n' || *p == '\t' || *p == '\r') {
+      out[o++] = '\\';
+      out[o++] = *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r';
+    } else if (*p < 0x20 || *p == 0x7F) {
+      o += (size_t)snprintf(out + o, sizeof out - o, "\\x%02X", *p);
+    } else {
+      out[o++] = (char)*p;
+    }
+  }
+  out[o] = 0;
+  snprintf(msg, size, "%s", out);
 }
 
 int pl_scenario_load_yaml(const char *text, size_t len, const char *name,
@@ -678,15 +877,21 @@ int pl_scenario_load_yaml(const char *text, size_t len, const char *name,
   if (!name) name = "<memory>";
   pl__ydoc doc;
   int rc = pl__yaml_parse(text, len, name, &doc, err);
-  if (rc) return rc;
-  ctx c = {.file = name, .s = pl_scenario_new("scenario"), .err = err};
+  if (rc) {
+    one_line(err->message, sizeof err->message);
+    return rc;
+  }
+  ctx c = {.file = name, .len = len, .s = pl_scenario_new("scenario"),
+           .err = err};
   if (!c.s) {
     rc = pl__err(err, PL_ENOMEM, "out of memory");
   } else {
     rc = parse_scenario(&c, doc.root);
   }
   pl__yaml_free(&doc);
+  pl__free(c.issue_ix);
   if (rc) {
+    one_line(err->message, sizeof err->message);
     pl_scenario_free(c.s);
     return rc;
   }

@@ -16,7 +16,7 @@ typedef struct block {
 
 static void *arena_alloc(pl__ydoc *doc, size_t n) {
   n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-  block *b = (block *)doc->arena;
+  block *b = (block *)(void *)doc->arena;
   if (!b || b->size - b->used < n) {
     size_t size = n > 65536 ? n : 65536;
     block *nb = pl__malloc(sizeof *nb + size);
@@ -33,7 +33,7 @@ static void *arena_alloc(pl__ydoc *doc, size_t n) {
 }
 
 void pl__yaml_free(pl__ydoc *doc) {
-  block *b = (block *)doc->arena;
+  block *b = (block *)(void *)doc->arena;
   while (b) {
     block *next = b->next;
     pl__free(b);
@@ -91,9 +91,87 @@ static int close_frame(pl__ydoc *doc, frame *f, const char *file,
   return rc;
 }
 
+/* Line and column (1-based; the column counts characters) of a byte offset:
+ * libyaml reports decoding errors by offset only. */
+static void offset_place(const char *text, size_t len, size_t off, int *line,
+                         int *col) {
+  *line = 1;
+  *col = 1;
+  for (size_t k = 0; k < off && k < len; k++) {
+    unsigned char ch = (unsigned char)text[k];
+    if (ch == '\n' || (ch == '\r' && (k + 1 >= len || text[k + 1] != '\n'))) {
+      ++*line;
+      *col = 1;
+    } else if ((ch & 0xC0) != 0x80 && ch != '\r') {
+      ++*col; /* UTF-8 continuation bytes belong to the previous character */
+    }
+  }
+}
+
+/* The byte at a libyaml mark (line and column, both 0-based), or -1. */
+static int char_at(const char *text, size_t len, yaml_mark_t m) {
+  size_t k = 0, line = 0;
+  while (line < m.line && k < len) {
+    if (text[k] == '\n' || (text[k] == '\r' && (k + 1 >= len || text[k + 1] != '\n')))
+      line++;
+    k++;
+  }
+  for (size_t c = 0; c < m.column && k < len; k++)
+    if (((unsigned char)text[k] & 0xC0) != 0x80) c++;
+  while (k < len && ((unsigned char)text[k] & 0xC0) == 0x80) k++;
+  return k < len ? (unsigned char)text[k] : -1;
+}
+
+/* Fills err from a failed yaml_parser_parse. */
+static int syntax_error(const yaml_parser_t *p, const char *text, size_t len,
+                        const char *file, pl_error *err) {
+  const char *problem = p->problem ? p->problem : "unknown problem";
+  if (p->error == YAML_MEMORY_ERROR)
+    return pl__err(err, PL_ENOMEM, "out of memory");
+  if (p->error == YAML_READER_ERROR) {
+    /* Decoding errors come with a byte offset only. Point at the first byte
+     * of the broken character (libyaml names the bad trailing byte). */
+    size_t off = p->problem_offset;
+    if (!strcmp(problem, "invalid trailing UTF-8 octet"))
+      for (size_t k = off; k > 0 && off - k < 3; k--)
+        if ((unsigned char)text[k - 1] >= 0xC0) {
+          off = k - 1;
+          break;
+        }
+    int line, col;
+    offset_place(text, len, off, &line, &col);
+    if (!strcmp(problem, "control characters are not allowed"))
+      return pl__err_at(err, PL_EPARSE, file, line, col,
+                        "control character U+%04X is not allowed",
+                        (unsigned)p->problem_value);
+    if (strstr(problem, "UTF-8") && off < len)
+      return pl__err_at(err, PL_EPARSE, file, line, col,
+                        "not UTF-8 text: bad byte sequence starting with "
+                        "0x%02X (%s); save the file as UTF-8",
+                        (unsigned char)text[off], problem);
+    return pl__err_at(err, PL_EPARSE, file, line, col, "not UTF-8 text: %s",
+                      problem);
+  }
+  int line = (int)p->problem_mark.line + 1, col = (int)p->problem_mark.column + 1;
+  if (char_at(text, len, p->problem_mark) == '\t')
+    return pl__err_at(err, PL_EPARSE, file, line, col,
+                      "YAML syntax error: tab character; indent with spaces");
+  if (p->context)
+    return pl__err_at(err, PL_EPARSE, file, line, col,
+                      "YAML syntax error: %s %s at line %d, column %d",
+                      problem, p->context, (int)p->context_mark.line + 1,
+                      (int)p->context_mark.column + 1);
+  return pl__err_at(err, PL_EPARSE, file, line, col, "YAML syntax error: %s",
+                    problem);
+}
+
 int pl__yaml_parse(const char *text, size_t len, const char *file,
                    pl__ydoc *doc, pl_error *err) {
   memset(doc, 0, sizeof *doc);
+  if (!text) { /* libyaml asserts on a NULL input */
+    if (len) return pl__err(err, PL_EINVAL, "no text");
+    text = "";
+  }
   if (len > PL__YAML_MAX_BYTES)
     return pl__err_at(err, PL_ETOOBIG, file, 1, 1,
                       "file is %zu bytes; at most %u are read", len,
@@ -112,15 +190,7 @@ int pl__yaml_parse(const char *text, size_t len, const char *file,
   while (!done && !rc) {
     yaml_event_t ev;
     if (!yaml_parser_parse(&parser, &ev)) {
-      yaml_mark_t m = parser.problem_mark;
-      if (parser.error == YAML_MEMORY_ERROR)
-        rc = pl__err(err, PL_ENOMEM, "out of memory");
-      else
-        rc = pl__err_at(err, PL_EPARSE, file, (int)m.line + 1,
-                        (int)m.column + 1, "YAML syntax error: %s%s%s",
-                        parser.problem ? parser.problem : "unknown problem",
-                        parser.context ? " " : "",
-                        parser.context ? parser.context : "");
+      rc = syntax_error(&parser, text, len, file, err);
       break;
     }
     int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
