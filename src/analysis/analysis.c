@@ -64,13 +64,16 @@ void pl_analysis_free(pl_analysis *a) {
 /* frontier and solutions                                              */
 /* ------------------------------------------------------------------ */
 
-static int g_np; /* qsort context: parties */
-static const double *g_u;
+/* A frontier row to sort. qsort passes no context, and a global would race
+ * when distinct analyses run in distinct threads: each element carries it. */
+typedef struct row_ref {
+  const double *u;
+  int np;
+} row_ref;
 static int by_utilities_desc(const void *x, const void *y) {
-  const double *a = g_u + *(const size_t *)x * (size_t)g_np;
-  const double *b = g_u + *(const size_t *)y * (size_t)g_np;
-  for (int p = 0; p < g_np; p++)
-    if (a[p] != b[p]) return a[p] > b[p] ? -1 : 1;
+  const row_ref *a = x, *b = y;
+  for (int p = 0; p < a->np; p++)
+    if (a->u[p] != b->u[p]) return a->u[p] > b->u[p] ? -1 : 1;
   return 0;
 }
 
@@ -78,7 +81,7 @@ static int by_utilities_desc(const void *x, const void *y) {
 static int store_frontier(pl_analysis *a, const pl__problem *pb,
                           const pl__acc *acc) {
   const size_t n = acc->nf, np = (size_t)a->np, ni = (size_t)a->ni;
-  size_t *order = pl__malloc((n ? n : 1) * sizeof *order);
+  row_ref *order = pl__malloc((n ? n : 1) * sizeof *order);
   a->front = pl__calloc(n ? n : 1, sizeof *a->front);
   a->front_u = pl__malloc((n ? n : 1) * np * sizeof *a->front_u);
   a->front_opts = pl__malloc((n ? n : 1) * ni * sizeof *a->front_opts);
@@ -86,15 +89,14 @@ static int store_frontier(pl_analysis *a, const pl__problem *pb,
     pl__free(order);
     return PL_ENOMEM;
   }
-  for (size_t k = 0; k < n; k++) order[k] = k;
-  g_np = a->np;
-  g_u = acc->fu;
+  for (size_t k = 0; k < n; k++) order[k] = (row_ref){acc->fu + k * np, a->np};
   qsort(order, n, sizeof *order, by_utilities_desc);
   for (size_t k = 0; k < n; k++) {
     double *u = a->front_u + k * np;
     uint32_t *o = a->front_opts + k * ni;
-    memcpy(u, acc->fu + order[k] * np, np * sizeof *u);
-    pl__problem_decode(pb, acc->fidx[order[k]], o);
+    size_t from = (size_t)(order[k].u - acc->fu) / np;
+    memcpy(u, order[k].u, np * sizeof *u);
+    pl__problem_decode(pb, acc->fidx[from], o);
     a->front[k] = (pl_point){o, u};
   }
   a->nf = n;

@@ -164,6 +164,10 @@ static int new_issue(pl_scenario *s, const char *id, const char *name,
     if (s->parties[p].status_quo)
       return pl__err(err, PL_ESTATE, "issue \"%s\" added after a status quo",
                      id);
+  /* red lines keep a bitset of the issues they mention, sized when added */
+  if (s->n_red_lines)
+    return pl__err(err, PL_ESTATE, "issue \"%s\" added after a red line",
+                   id);
   if (n == 0) return pl__err(err, PL_EINVAL, "issue \"%s\" has no options", id);
   if (n > PL__MAX_OPTIONS)
     return pl__err(err, PL_ETOOBIG,
@@ -189,10 +193,14 @@ static int new_issue(pl_scenario *s, const char *id, const char *name,
   return s->n_issues; /* counted by the caller once the options are in */
 }
 
-static const pl__issue *sort_issue; /* qsort has no context argument */
+/* An option to sort by id. qsort passes no context, and a global would
+ * race when distinct scenarios are built in distinct threads. */
+typedef struct opt_ref {
+  const char *id;
+  uint32_t k;
+} opt_ref;
 static int by_id_cmp(const void *a, const void *b) {
-  return strcmp(sort_issue->opt_id[*(const uint32_t *)a],
-                sort_issue->opt_id[*(const uint32_t *)b]);
+  return strcmp(((const opt_ref *)a)->id, ((const opt_ref *)b)->id);
 }
 
 int pl_scenario_add_discrete_issue(pl_scenario *s, const char *id,
@@ -215,17 +223,21 @@ int pl_scenario_add_discrete_issue(pl_scenario *s, const char *id,
     if (!is->opt_id[k] || !is->opt_name[k])
       rc = pl__err(err, PL_ENOMEM, "out of memory");
   }
-  if (!rc && !(is->by_id = pl__malloc(n_options * sizeof *is->by_id)))
+  opt_ref *refs = NULL;
+  if (!rc && (!(is->by_id = pl__malloc(n_options * sizeof *is->by_id)) ||
+              !(refs = pl__malloc(n_options * sizeof *refs))))
     rc = pl__err(err, PL_ENOMEM, "out of memory");
   if (!rc) {
-    for (uint32_t k = 0; k < n_options; k++) is->by_id[k] = k;
-    sort_issue = is;
-    qsort(is->by_id, n_options, sizeof *is->by_id, by_id_cmp);
+    for (uint32_t k = 0; k < n_options; k++)
+      refs[k] = (opt_ref){is->opt_id[k], k};
+    qsort(refs, n_options, sizeof *refs, by_id_cmp);
+    for (uint32_t k = 0; k < n_options; k++) is->by_id[k] = refs[k].k;
     for (uint32_t k = 1; k < n_options && !rc; k++)
       if (!strcmp(is->opt_id[is->by_id[k]], is->opt_id[is->by_id[k - 1]]))
         rc = pl__err(err, PL_EEXIST, "duplicate option \"%s\" in issue \"%s\"",
                      is->opt_id[is->by_id[k]], id);
   }
+  pl__free(refs);
   if (rc) {
     free_issue(is);
     return rc;
@@ -244,8 +256,14 @@ static int fill_grid(pl_scenario *s, pl__issue *is, pl_error *err) {
       snprintf(buf, sizeof buf, "%lld", (long long)llround(v));
     } else {
       if (k + 1 == is->n) v = is->max; /* no drift at the end */
+      if (fabs(v) < 1e-9 * is->step) v = 0; /* not 5.55e-17, nor -0 */
       snprintf(buf, sizeof buf, "%.12g", v);
       v = strtod(buf, NULL); /* the grid value is what its label says */
+      if (k > 0 && !(v > is->num[k - 1])) /* 12 digits cannot tell apart */
+        return pl__err(err, PL_ERANGE,
+                       "issue \"%s\": resolution %g is too fine for values "
+                       "around %g",
+                       is->id, is->step, v);
     }
     is->num[k] = v;
     is->opt_id[k] = is->opt_name[k] = pl__strdup(buf);
@@ -609,7 +627,8 @@ int pl_scenario_add_red_line(pl_scenario *s, int party, const char *id,
                              pl_error *err) {
   if (!rule) return pl__err(err, PL_ENOMEM, "out of memory");
   pl__red_line *rl;
-  int rc = bind_expr(s, rule, 0, err);
+  int rc = check_open(s, err);
+  if (!rc) rc = bind_expr(s, rule, 0, err);
   if (!rc) rc = add_red_line(s, party, id, description, err, &rl);
   if (rc) {
     pl_expr_free(rule);
@@ -624,11 +643,9 @@ int pl_scenario_add_linkage(pl_scenario *s, int party, const char *id,
                             const char *description, size_t n,
                             const int *issues, pl_error *err) {
   pl__red_line *rl;
-  for (size_t j = 0; j < n; j++) {
-    int rc = check_issue(s, issues[j], err);
-    if (rc) return rc;
-  }
-  int rc = add_red_line(s, party, id, description, err, &rl);
+  int rc = check_open(s, err);
+  for (size_t j = 0; j < n && !rc; j++) rc = check_issue(s, issues[j], err);
+  if (!rc) rc = add_red_line(s, party, id, description, err, &rl);
   if (rc) return rc;
   rl->linkage = true;
   for (int i = 0; i < s->n_issues; i++)
@@ -666,13 +683,17 @@ int pl_scenario_finish(pl_scenario *s, pl_error *err) {
                      "party \"%s\" gives every issue weight 0: give at least "
                      "one issue a positive weight",
                      s->parties[p].id);
+    if (!isfinite(sum)) /* dividing by it would zero every weight */
+      return pl__err(err, PL_ERANGE,
+                     "the weights of party \"%s\" add up to more than the "
+                     "largest number: scale them down",
+                     s->parties[p].id);
   }
   s->issue_words = pl__words((size_t)ni);
   s->wnorm = pl__malloc((size_t)np * (size_t)ni * sizeof *s->wnorm);
   s->table = pl__calloc((size_t)ni, sizeof *s->table);
   s->radix_stride = pl__calloc((size_t)ni, sizeof *s->radix_stride);
-  if (!s->wnorm || !s->table || !s->radix_stride)
-    return pl__err(err, PL_ENOMEM, "out of memory");
+  if (!s->wnorm || !s->table || !s->radix_stride) goto nomem;
   for (int p = 0; p < np; p++) {
     double sum = 0;
     for (int i = 0; i < ni; i++) sum += s->parties[p].weight[i];
@@ -682,7 +703,7 @@ int pl_scenario_finish(pl_scenario *s, pl_error *err) {
   for (int i = 0; i < ni; i++) {
     const pl__issue *is = &s->issues[i];
     s->table[i] = pl__malloc((size_t)is->n * (size_t)np * sizeof(double));
-    if (!s->table[i]) return pl__err(err, PL_ENOMEM, "out of memory");
+    if (!s->table[i]) goto nomem;
     for (uint32_t k = 0; k < is->n; k++)
       for (int p = 0; p < np; p++) {
         const double *v = s->parties[p].value[i];
@@ -699,6 +720,18 @@ int pl_scenario_finish(pl_scenario *s, pl_error *err) {
   if (overflow) memset(s->radix_stride, 0, (size_t)ni * sizeof *s->radix_stride);
   s->finished = true;
   return PL_OK;
+nomem:
+  /* Leave nothing half-prepared: the scenario may still change (more
+   * issues) and be finished again. */
+  if (s->table)
+    for (int i = 0; i < ni; i++) pl__free(s->table[i]);
+  pl__free(s->table);
+  pl__free(s->wnorm);
+  pl__free(s->radix_stride);
+  s->table = NULL;
+  s->wnorm = NULL;
+  s->radix_stride = NULL;
+  return pl__err(err, PL_ENOMEM, "out of memory");
 }
 
 /* ------------------------------------------------------------------ */
@@ -774,7 +807,7 @@ int64_t pl_scenario_find_option(const pl_scenario *s, int i, const char *id) {
   double v = strtod(id, &end);
   if (end == id || *end) return -1;
   double k = round((v - is->min) / is->step);
-  if (k < 0 || k >= is->n) return -1;
+  if (!(k >= 0 && k < is->n)) return -1; /* also NaN */
   double g = is->num[(uint32_t)k];
   if (fabs(g - v) > 1e-9 * (fabs(g) > 1 ? fabs(g) : 1)) return -1;
   return (int64_t)k;
