@@ -276,10 +276,10 @@ typedef enum pl_method {
 typedef struct pl_analysis_options {
   size_t struct_size;     /* sizeof(pl_analysis_options), set by _init */
   pl_method method;       /* default PL_METHOD_AUTO */
-  uint64_t max_outcomes;  /* enumerate at most this many (default 4e9) */
+  uint64_t max_outcomes;  /* enumerate at most this many (default 2^32) */
   uint64_t memory_limit;  /* bytes for stored results (default 16 GiB) */
   int partial_max_issues; /* partial agreements up to this many issues
-                             (default 24) */
+                             (default 16, at most 62) */
 } pl_analysis_options;
 
 PL_API void pl_analysis_options_init(pl_analysis_options *o);
@@ -336,14 +336,18 @@ typedef enum pl_issue_class {
                                  off than its status quo, someone better */
   PL_CLASS_CONTESTED = 1,     /* options all accept exist; preferences oppose */
   PL_CLASS_BLOCKED = 2,       /* red lines leave no common option */
-  PL_CLASS_INDIFFERENT = 3    /* every party values all the options it and
-                                 the others accept alike: nothing at stake */
+  PL_CLASS_INDIFFERENT = 3    /* every party values every option alike
+                                 (weight 0 or flat values): nothing at stake */
 } pl_issue_class;
 PL_API const char *pl_issue_class_name(pl_issue_class c); /* "blocked", ... */
 PL_API pl_issue_class pl_analysis_issue_class(const pl_analysis *a, int issue);
 /* 1 when some outcome with this option satisfies every red line of party. */
 PL_API int pl_analysis_acceptable(const pl_analysis *a, int issue, int party,
                                   uint32_t option);
+/* 1 when the acceptable options are exact; 0 when a party's red lines span
+ * more than 10^8 combinations of issues and were not projected (every
+ * option of those issues is then reported acceptable). */
+PL_API int pl_analysis_acceptable_exact(const pl_analysis *a);
 /* The option behind a common_ground class (best for the parties' sum of
  * weighted values among the qualifying ones), else PL_NOT_AGREED. */
 PL_API uint32_t pl_analysis_common_option(const pl_analysis *a, int issue);

@@ -150,8 +150,11 @@ void pl__solutions(const pl_analysis *a, const pl_point *front, size_t n,
     }
     double crit[3] = {nash, ks, s};
     for (int w = 0; w < 3; w++) {
-      if (!sol[w] || crit[w] > best[w] + tol ||
-          (crit[w] >= best[w] - tol && s > best_sum[w] + tol)) {
+      /* Nash products shrink with the number of parties: compare them
+       * relatively; the others are utilities or ratios of them. */
+      double eps = w == PL_SOLUTION_NASH ? tol * best[w] : tol;
+      if (!sol[w] || crit[w] > best[w] + eps ||
+          (crit[w] >= best[w] - eps && s > best_sum[w] + tol)) {
         sol[w] = &front[k];
         best[w] = crit[w];
         best_sum[w] = s;
@@ -266,9 +269,13 @@ static int classify(pl_analysis *a) {
     const pl__issue *is = &s->issues[i];
     const double *t = s->table[i];
     bool any_common = false, sq_all = pl_scenario_has_status_quo(s);
+    /* Indifferent: every party values every option of the issue alike
+     * (weight 0, or flat values), whatever the red lines allow. */
     bool indifferent = true;
+    for (uint32_t o = 1; o < is->n && indifferent; o++)
+      for (int p = 0; p < np && indifferent; p++)
+        indifferent = fabs(t[(size_t)o * np + p] - t[p]) <= tol;
     double best_sum = -1;
-    const double *first = NULL;
     a->common_opt[i] = PL_NOT_AGREED;
     for (uint32_t o = 0; o < is->n; o++) {
       bool common = true;
@@ -276,12 +283,6 @@ static int classify(pl_analysis *a) {
         common = pl_analysis_acceptable(a, i, p, o);
       if (!common) continue;
       any_common = true;
-      /* indifferent while every commonly accepted option is worth the same
-       * to each party as the first one */
-      if (!first) first = &t[(size_t)o * np];
-      for (int p = 0; p < np && indifferent; p++)
-        indifferent = t[(size_t)o * np + p] <= first[p] + tol &&
-                      t[(size_t)o * np + p] >= first[p] - tol;
       /* Against the status quo when every party has one: nobody worse,
        * somebody better. Without it: every party's best common option. */
       bool qualifies = true, better = false;
@@ -619,6 +620,9 @@ pl_issue_class pl_analysis_issue_class(const pl_analysis *a, int i) {
 }
 int pl_analysis_acceptable(const pl_analysis *a, int i, int p, uint32_t o) {
   return pl__bit(a->acceptable + a->acc_off[i * a->np + p], o);
+}
+int pl_analysis_acceptable_exact(const pl_analysis *a) {
+  return !a->acceptable_approx;
 }
 uint32_t pl_analysis_common_option(const pl_analysis *a, int i) {
   return a->common_opt[i];

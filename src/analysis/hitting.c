@@ -11,11 +11,15 @@ static int by_size(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* Sorts by size and drops duplicates and supersets of earlier sets. */
-static size_t minimise(uint64_t *h, size_t n) {
+/* Sorts by size and drops duplicates and supersets of earlier sets.
+ * Returns SIZE_MAX when the comparisons would exceed *budget, which bounds
+ * the time of the whole computation. */
+static size_t minimise(uint64_t *h, size_t n, uint64_t *budget) {
   qsort(h, n, sizeof *h, by_size);
   size_t w = 0;
   for (size_t k = 0; k < n; k++) {
+    if (*budget < w) return SIZE_MAX;
+    *budget -= w;
     bool keep = true;
     for (size_t j = 0; j < w && keep; j++)
       keep = (h[j] & h[k]) != h[j];
@@ -36,6 +40,7 @@ int pl__hitting_sets(const uint64_t *fam, size_t n, size_t limit,
   for (size_t k = 0; k < n; k++) f[k] = fam[k];
   qsort(f, n, sizeof *f, by_size);
   size_t nh = 1;
+  uint64_t budget = PL__HITTING_COMPARISONS;
   h[0] = 0;
   for (size_t k = 0; k < n; k++) {
     size_t cap = 0;
@@ -60,7 +65,7 @@ int pl__hitting_sets(const uint64_t *fam, size_t n, size_t limit,
     pl__free(h);
     h = next;
     next = NULL;
-    nh = minimise(h, m);
+    nh = minimise(h, m, &budget);
     if (nh > PL__HITTING_WORK) {
       *truncated = true;
       pl__free(f);

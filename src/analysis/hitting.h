@@ -14,6 +14,8 @@
 /* Work cap on intermediate transversals; beyond it the result is marked
  * truncated and holds no sets. */
 #define PL__HITTING_WORK 20000
+/* Cap on set comparisons (about a second); beyond it, likewise. */
+#define PL__HITTING_COMPARISONS 1000000000ull
 
 /* Computes the minimal hitting sets of fam[0..n). On success *out (freed
  * with pl__free) holds *nout masks, by size then value, at most `limit`;

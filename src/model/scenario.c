@@ -443,9 +443,10 @@ int pl_scenario_set_value_function(pl_scenario *s, int party, int issue,
   }
   double *out = values_of(s, party, issue);
   if (!out) return pl__err(err, PL_ENOMEM, "out of memory");
+  /* the grid ascends, so the segment index only moves forward */
+  size_t j = 0;
   for (uint32_t k = 0; k < is->n; k++) {
     double g = is->num[k];
-    size_t j = 0;
     while (j < n && x[j] < g) j++;
     if (j == 0)
       out[k] = v[0];

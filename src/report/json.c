@@ -15,21 +15,20 @@ static void push(json_t *arr, json_t *v, int *bad) {
   if (json_array_append_new(arr, v)) *bad = 1;
 }
 
+/* An option: its id (discrete), its number (numeric), null (not agreed). */
+static json_t *option_json(const pl_scenario *s, int i, uint32_t o) {
+  if (o == PL_NOT_AGREED) return json_null();
+  if (s->issues[i].kind == PL_ISSUE_INTEGER)
+    return json_integer((json_int_t)s->issues[i].num[o]);
+  if (s->issues[i].kind == PL_ISSUE_REAL) return json_real(s->issues[i].num[o]);
+  return json_string(s->issues[i].opt_id[o]);
+}
+
 static json_t *outcome_json(const pl_scenario *s, const uint32_t *o,
                             int *bad) {
   json_t *obj = json_object();
-  for (int i = 0; i < s->n_issues; i++) {
-    json_t *v;
-    if (o[i] == PL_NOT_AGREED)
-      v = json_null();
-    else if (s->issues[i].kind == PL_ISSUE_INTEGER)
-      v = json_integer((json_int_t)s->issues[i].num[o[i]]);
-    else if (s->issues[i].kind == PL_ISSUE_REAL)
-      v = json_real(s->issues[i].num[o[i]]);
-    else
-      v = json_string(s->issues[i].opt_id[o[i]]);
-    put(obj, s->issues[i].id, v, bad);
-  }
+  for (int i = 0; i < s->n_issues; i++)
+    put(obj, s->issues[i].id, option_json(s, i, o[i]), bad);
   return obj;
 }
 
@@ -83,14 +82,12 @@ static json_t *issues_json(const pl_analysis *a, int *bad) {
     put(obj, "name", json_string(s->issues[i].name), bad);
     put(obj, "class", json_string(pl_issue_class_name(a->cls[i])), bad);
     uint32_t c = a->common_opt[i];
-    put(obj, "common_option",
-        c == PL_NOT_AGREED ? json_null() : json_string(s->issues[i].opt_id[c]),
-        bad);
+    put(obj, "common_option", option_json(s, i, c), bad);
     for (int p = 0; p < a->np; p++) {
       json_t *list = json_array();
       for (uint32_t o = 0; o < s->issues[i].n; o++)
         if (pl_analysis_acceptable(a, i, p, o))
-          push(list, json_string(s->issues[i].opt_id[o]), bad);
+          push(list, option_json(s, i, o), bad);
       put(acc, s->parties[p].id, list, bad);
     }
     put(obj, "acceptable", acc, bad);
@@ -136,6 +133,7 @@ char *pl_analysis_to_json(const pl_analysis *a) {
   else if (pl_scenario_outcome_count_text(s, count, sizeof count) == PL_OK)
     put(root, "outcomes", json_string(count), bad);
   put(root, "feasible", json_integer((json_int_t)a->feasible), bad);
+  put(root, "acceptable_exact", json_boolean(!a->acceptable_approx), bad);
   if (pl_scenario_has_status_quo(s)) {
     json_t *sq = json_array();
     for (int p = 0; p < a->np; p++) push(sq, json_real(a->sq_u[p]), bad);

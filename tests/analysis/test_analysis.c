@@ -1194,7 +1194,7 @@ static void check_solutions(const ctx *c, const pl_analysis *a) {
       if (pl_analysis_pareto(a, k)->utilities[p] > ideal[p])
         ideal[p] = pl_analysis_pareto(a, k)->utilities[p];
   /* Nash, Kalai, welfare: the maximum; among points within the tolerance
-   * of it the largest sum; among those the first */
+   * of it (relative for Nash) the largest sum; among those the first */
   for (int w = 0; w < 3; w++) {
     double best = -1;
     double crit[4096];
@@ -1207,16 +1207,18 @@ static void check_solutions(const ctx *c, const pl_analysis *a) {
                          : s;
       if (crit[k] > best) best = crit[k];
     }
+    /* Nash products are compared relatively (docs/analysis.md) */
+    const double eps = w == 0 ? PL_TOLERANCE * best : PL_TOLERANCE;
     double best_sum = -1;
     for (size_t k = 0; k < nf; k++) {
-      if (crit[k] < best - PL_TOLERANCE) continue;
+      if (crit[k] < best - eps) continue;
       double s = 0;
       for (int p = 0; p < np; p++) s += pl_analysis_pareto(a, k)->utilities[p];
       if (s > best_sum) best_sum = s;
     }
     long first = -1;
     for (size_t k = 0; k < nf && first < 0; k++) {
-      if (crit[k] < best - PL_TOLERANCE) continue;
+      if (crit[k] < best - eps) continue;
       double s = 0;
       for (int p = 0; p < np; p++) s += pl_analysis_pareto(a, k)->utilities[p];
       if (s >= best_sum - PL_TOLERANCE) first = (long)k;
@@ -1360,14 +1362,11 @@ static void check_issues(const ctx *c, const pl_analysis *a, uint64_t n) {
     if (!any) {
       want = PL_CLASS_BLOCKED;
     } else {
+      /* every option of the issue, accepted or not, alike to each party */
       int alike = 1;
-      long f = -1;
-      for (uint32_t k = 0; k < no; k++) {
-        if (!common[k]) continue;
-        if (f < 0) f = k;
+      for (uint32_t k = 1; k < no; k++)
         for (int p = 0; p < np; p++)
-          alike &= fabs(wv[k][p] - wv[f][p]) <= PL_TOLERANCE;
-      }
+          alike &= fabs(wv[k][p] - wv[0][p]) <= PL_TOLERANCE;
       if (alike) {
         want = PL_CLASS_INDIFFERENT;
       } else {

@@ -259,11 +259,12 @@ static void test_feasible_json(void **state) {
     assert_true(json_is_null(json_array_get(rat, 0)));
     assert_true(json_is_null(json_array_get(rat, 1)));
   }
-  /* issues: the numeric common option is named by its id */
+  /* issues: options of a numeric issue are numbers, as in outcomes */
   json_t *issues = arr(root, "issues", 3);
   json_t *acc = get(get(json_array_get(issues, 0), "acceptable"), "firm");
   assert_int_equal(json_array_size(acc), 2);
-  assert_string_equal(json_string_value(json_array_get(acc, 1)), "50");
+  assert_true(json_is_integer(json_array_get(acc, 1)));
+  assert_int_equal(json_integer_value(json_array_get(acc, 1)), 50);
   json_decref(root);
   pl_free(text);
   pl_analysis_free(a);
