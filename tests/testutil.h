@@ -266,6 +266,21 @@ typedef struct tu_cons {
   pl_constraint c[64];
 } tu_cons;
 
+/* Lowest utility any outcome gives an additive party: a reservation value
+ * at or below it excludes nothing and is no constraint (docs/analysis.md). */
+static inline double tu_lowest(const pl_scenario *s, int p) {
+  double low = 0;
+  for (int i = 0; i < pl_scenario_issue_count(s); i++) {
+    double m = 1e300;
+    for (uint32_t k = 0; k < pl_scenario_option_count(s, i); k++) {
+      double v = pl_scenario_weight(s, p, i) * pl_scenario_value(s, p, i, k);
+      if (v < m) m = v;
+    }
+    low += m;
+  }
+  return low;
+}
+
 static inline void tu_constraints(const pl_scenario *s, tu_cons *c) {
   c->n = 0;
   for (int r = 0; r < pl_scenario_red_line_count(s); r++)
@@ -273,7 +288,7 @@ static inline void tu_constraints(const pl_scenario *s, tu_cons *c) {
       c->c[c->n++] = (pl_constraint){PL_CONSTRAINT_RED_LINE,
                                      pl_scenario_red_line_party(s, r), r};
   for (int p = 0; p < pl_scenario_party_count(s); p++)
-    if (pl_scenario_reservation(s, p) > 0)
+    if (pl_scenario_reservation(s, p) > tu_lowest(s, p) + PL_TOLERANCE)
       c->c[c->n++] = (pl_constraint){PL_CONSTRAINT_RESERVATION, p, -1};
 }
 

@@ -105,10 +105,50 @@ typedef enum pl_issue_kind {
  * agreement" in partial agreements. */
 #define PL_NOT_AGREED UINT32_MAX
 
-/* Reads a scenario file. The format is chosen from the content: YAML is the
- * only format of this version. On failure *out is NULL and err holds
+/* Reads a scenario from one file or folder, as pl_scenario_load_inputs
+ * with one path and default options. On failure *out is NULL and err holds
  * file:line:col and the message. */
 PL_API int pl_scenario_load(const char *path, pl_scenario **out, pl_error *err);
+
+typedef struct pl_load_options {
+  size_t struct_size;      /* sizeof(pl_load_options), set by _init */
+  unsigned real_intervals; /* real issues of GENIUS and GeniusWeb files are
+                              analysed at min + k (max - min) / real_intervals,
+                              k = 0..real_intervals (default 10) */
+} pl_load_options;
+PL_API void pl_load_options_init(pl_load_options *o);
+
+/* Reads a scenario from n inputs, in any of these forms:
+ *  - one parley YAML file (docs/scenario-format.md);
+ *  - a GENIUS domain XML followed by one profile XML per party;
+ *  - a GeniusWeb domain JSON followed by one profile JSON per party;
+ *  - one folder holding a GENIUS or GeniusWeb domain and its profiles
+ *    (profiles in file-name order; other files, such as GENIUS pareto.xml
+ *    or GeniusWeb specials.json, are ignored).
+ * The format is told from the content. Party ids come from the profile file
+ * names without their extension. o may be NULL (defaults). */
+PL_API int pl_scenario_load_inputs(const char *const *paths, size_t n,
+                                   const pl_load_options *o,
+                                   pl_scenario **out, pl_error *err);
+
+typedef enum pl_format {
+  PL_FORMAT_YAML = 0,     /* one parley YAML file */
+  PL_FORMAT_GENIUS = 1,   /* a folder: domain.xml and <party>.xml each */
+  PL_FORMAT_GENIUSWEB = 2 /* a folder: domain.json and <party>.json each */
+} pl_format;
+/* "yaml", "genius", "geniusweb" */
+PL_API const char *pl_format_name(pl_format f);
+
+/* Writes a finished scenario: a file for YAML, a folder (created when
+ * missing) for GENIUS and GeniusWeb. Files are written under temporary
+ * names and renamed into place, so a failure leaves nothing half-written.
+ * What the format cannot express (red lines and status quo in GENIUS and
+ * GeniusWeb, non-linear utilities in GeniusWeb, a reservation value without
+ * a reservation outcome in GeniusWeb, ...) fails with PL_EUNSUPPORTED and a
+ * message naming it; nothing is dropped silently. Reading the result back
+ * gives every outcome the same utilities, bit for bit. */
+PL_API int pl_scenario_write(const pl_scenario *s, pl_format f,
+                             const char *path, pl_error *err);
 /* Same from memory; `name` is used as the file name in messages. */
 PL_API int pl_scenario_load_yaml(const char *text, size_t len,
                                  const char *name, pl_scenario **out,
@@ -168,6 +208,45 @@ PL_API int pl_scenario_set_value_function(pl_scenario *s, int party,
 PL_API int pl_scenario_set_status_quo(pl_scenario *s, int party,
                                       const uint32_t *options, pl_error *err);
 
+/* --- utility functions as GENIUS and GeniusWeb define them ------------
+ * PL_WEIGHTS_NORMALISED (default, the parley YAML rule): weights divided by
+ * their sum, values in [0,1]. PL_WEIGHTS_AS_GIVEN (GENIUS, GeniusWeb):
+ * weights used as set, values any finite number, and the additive utility
+ * capped at 1. */
+typedef enum pl_weighting {
+  PL_WEIGHTS_NORMALISED = 0,
+  PL_WEIGHTS_AS_GIVEN = 1
+} pl_weighting;
+PL_API int pl_scenario_set_weighting(pl_scenario *s, int party,
+                                     pl_weighting w, pl_error *err);
+/* Changes a party's reservation value (same range as add_party). */
+PL_API int pl_scenario_set_reservation(pl_scenario *s, int party,
+                                       double reservation, pl_error *err);
+/* Reservation given as an outcome (GeniusWeb's reservationBid): at
+ * pl_scenario_finish the reservation value becomes that outcome's utility. */
+PL_API int pl_scenario_set_reservation_outcome(pl_scenario *s, int party,
+                                               const uint32_t *options,
+                                               pl_error *err);
+/* Discount factor in (0,1] (GENIUS's discount_factor; default 1): reported
+ * with the scenario; protocols apply it as U * d^t. */
+PL_API int pl_scenario_set_discount(pl_scenario *s, int party,
+                                    double discount, pl_error *err);
+
+/* Hyper-rectangle utility (the ANAC 2014 non-linear profiles): the party's
+ * utility is the sum of the utilities of the rectangles that contain the
+ * outcome, divided by max_utility (> 0). Replaces the party's additive
+ * function (its weights and values are then ignored). */
+PL_API int pl_scenario_set_rectangles(pl_scenario *s, int party,
+                                      double max_utility, pl_error *err);
+/* Adds a rectangle to a party set up by pl_scenario_set_rectangles: it
+ * contains the outcomes whose option index of issues[k] lies within
+ * [lo[k], hi[k]] for every k < n (n >= 0; n = 0 contains every outcome).
+ * utility is any finite number. */
+PL_API int pl_scenario_add_rectangle(pl_scenario *s, int party,
+                                     double utility, size_t n,
+                                     const int *issues, const uint32_t *lo,
+                                     const uint32_t *hi, pl_error *err);
+
 /* Red-line expressions. Each pl_expr_* returns a new node or NULL when out
  * of memory (children are then freed). Nodes are owned by whoever they are
  * passed to: a parent node, or pl_scenario_add_red_line (also on failure). */
@@ -213,8 +292,34 @@ PL_API uint32_t pl_scenario_option_count(const pl_scenario *s, int issue);
  * ("40", "0.25"). "-" for PL_NOT_AGREED. */
 PL_API const char *pl_scenario_option_id(const pl_scenario *s, int issue,
                                          uint32_t option);
-/* Normalised weight (the party's weights sum to 1). */
+/* Weight as used in the utility: normalised (the party's weights sum to 1)
+ * or as given, following the party's weighting. */
 PL_API double pl_scenario_weight(const pl_scenario *s, int party, int issue);
+PL_API pl_weighting pl_scenario_weighting(const pl_scenario *s, int party);
+PL_API double pl_scenario_discount(const pl_scenario *s, int party);
+/* The reservation outcome set by pl_scenario_set_reservation_outcome, or
+ * NULL. */
+PL_API const uint32_t *pl_scenario_reservation_outcome(const pl_scenario *s,
+                                                       int party);
+/* 1 for an additive utility, 0 for hyper-rectangles. */
+PL_API int pl_scenario_is_additive(const pl_scenario *s, int party);
+/* Hyper-rectangles of a non-additive party: max_utility, their count, and
+ * one rectangle's utility and conditions (arrays borrowed). */
+PL_API double pl_scenario_max_utility(const pl_scenario *s, int party);
+PL_API size_t pl_scenario_rectangle_count(const pl_scenario *s, int party);
+PL_API double pl_scenario_rectangle(const pl_scenario *s, int party,
+                                    size_t r, size_t *n, const int **issues,
+                                    const uint32_t **lo, const uint32_t **hi);
+/* Range and step of a numeric issue (0 for discrete ones). */
+PL_API double pl_scenario_issue_min(const pl_scenario *s, int issue);
+PL_API double pl_scenario_issue_max(const pl_scenario *s, int issue);
+PL_API double pl_scenario_issue_step(const pl_scenario *s, int issue);
+/* Display name of an option (the id when none was given). */
+PL_API const char *pl_scenario_option_name(const pl_scenario *s, int issue,
+                                           uint32_t option);
+/* Numeric value of an option of a numeric issue (0 for discrete ones). */
+PL_API double pl_scenario_option_number(const pl_scenario *s, int issue,
+                                        uint32_t option);
 PL_API double pl_scenario_value(const pl_scenario *s, int party, int issue,
                                 uint32_t option);
 /* Index of an issue / option / party by id, or -1. */
@@ -273,6 +378,12 @@ typedef enum pl_method {
   PL_METHOD_ENUMERATE = 1 /* visit every outcome */
 } pl_method;
 
+typedef enum pl_kalai {
+  PL_KALAI_PROPER = 0, /* Kalai & Smorodinsky 1975 (docs/analysis.md) */
+  PL_KALAI_GENIUS = 1  /* what GENIUS and ANL report as "Kalai": the frontier
+                          point minimising the sum of |u_i - u_j| */
+} pl_kalai;
+
 typedef struct pl_analysis_options {
   size_t struct_size;     /* sizeof(pl_analysis_options), set by _init */
   pl_method method;       /* default PL_METHOD_AUTO */
@@ -280,6 +391,7 @@ typedef struct pl_analysis_options {
   uint64_t memory_limit;  /* bytes for stored results (default 16 GiB) */
   int partial_max_issues; /* partial agreements up to this many issues
                              (default 16, at most 62) */
+  pl_kalai kalai;         /* which Kalai point (default PL_KALAI_PROPER) */
 } pl_analysis_options;
 
 PL_API void pl_analysis_options_init(pl_analysis_options *o);

@@ -18,7 +18,7 @@ int pl__constraints_init(pl__constraints *c, const pl_scenario *s) {
       c->items[c->n++] = (pl_constraint){PL_CONSTRAINT_RED_LINE,
                                          s->red_lines[r].party, r};
   for (int p = 0; p < s->n_parties; p++)
-    if (s->parties[p].reservation > 0)
+    if (pl__reservation_binds(s, p))
       c->items[c->n++] = (pl_constraint){PL_CONSTRAINT_RESERVATION, p, -1};
   return PL_OK;
 }
@@ -53,6 +53,7 @@ void pl__problem_free(pl__problem *pb) {
   pl__free(pb->multi_bit);
   pl__free(pb->rv);
   pl__free(pb->rv_bit);
+  pl__free(pb->special);
   memset(pb, 0, sizeof *pb);
 }
 
@@ -71,10 +72,15 @@ int pl__problem_init(pl__problem *pb, const pl_scenario *s,
   pb->multi_bit = pl__calloc((size_t)cons->n + 1, sizeof *pb->multi_bit);
   pb->rv = pl__calloc((size_t)np, sizeof *pb->rv);
   pb->rv_bit = pl__calloc((size_t)np, sizeof *pb->rv_bit);
+  pb->special = pl__calloc((size_t)np, sizeof *pb->special);
   uint32_t *tmp = pl__calloc((size_t)ni, sizeof *tmp);
   if (!pb->cnt || !pb->opt || !pb->contrib || !pb->vmask || !pb->multi ||
-      !pb->multi_bit || !pb->rv || !pb->rv_bit || !tmp)
+      !pb->multi_bit || !pb->rv || !pb->rv_bit || !pb->special || !tmp)
     goto nomem;
+  /* hyper-rectangle parties, and sums capped at 1 (GENIUS's rule) */
+  for (int p = 0; p < np; p++)
+    if (s->parties[p].hyper || s->parties[p].weighting == PL_WEIGHTS_AS_GIVEN)
+      pb->special[pb->n_special++] = p;
   pb->n_outcomes = 1;
   for (int i = 0; i < ni; i++) {
     const pl__issue *is = &s->issues[i];
@@ -589,6 +595,14 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
       hi[p] += b;
       if (i == L) mxl[p] = b;
     }
+  for (int k = 0; k < pb->n_special; k++) {
+    int p = pb->special[k];
+    if (!pb->s->parties[p].hyper) continue;
+    /* no bound from the tables: runs are always offered to the frontier */
+    mxl[p] = INFINITY;
+    lo[p] = 0;
+    hi[p] = 1;
+  }
   for (int i = 0; i < L; i++) {
     cur[i] = pb->opt[i][0];
     for (int p = 0; p < np; p++)
@@ -614,6 +628,16 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
     for (uint32_t c = 0; c < nl; c++, index++) {
       for (int p = 0; p < np; p++) u[p] = base[p] + cl[(size_t)c * np + p];
       uint64_t m = bm | ml[c];
+      if (pb->n_special) {
+        cur[L] = pb->opt[L][c];
+        for (int k = 0; k < pb->n_special; k++) {
+          int p = pb->special[k];
+          if (pb->s->parties[p].hyper)
+            u[p] = pl__hyper_utility(pb->s, p, cur);
+          else if (u[p] > 1)
+            u[p] = 1;
+        }
+      }
       if (pb->n_multi) {
         cur[L] = pb->opt[L][c];
         for (int k = 0; k < pb->n_multi; k++)

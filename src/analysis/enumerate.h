@@ -25,6 +25,8 @@ typedef struct pl__problem {
   int n_multi;
   const pl_expr **multi;
   uint64_t *multi_bit;
+  int n_special;       /* parties whose utility is not the plain sum: */
+  int *special;        /* their indices */
   double *rv;          /* per party */
   uint64_t *rv_bit;    /* per party; 0 when the reservation cannot bind */
   uint64_t n_outcomes; /* product of cnt */

@@ -48,6 +48,8 @@ void pl_scenario_free(pl_scenario *s) {
       for (int i = 0; i < pa->n_alloc; i++) pl__free(pa->value[i]);
     pl__free(pa->value);
     pl__free(pa->status_quo);
+    pl__free(pa->reservation_outcome);
+    pl__party_free_ufun(pa);
   }
   for (int i = 0; i < s->n_issues; i++) free_issue(&s->issues[i]);
   for (int r = 0; r < s->n_red_lines; r++) {
@@ -100,6 +102,11 @@ static int check_issue(const pl_scenario *s, int i, pl_error *err) {
   return PL_OK;
 }
 
+int pl__check_party_open(pl_scenario *s, int p, pl_error *err) {
+  int rc = check_open(s, err);
+  return rc ? rc : check_party(s, p, err);
+}
+
 int pl_scenario_set_text(pl_scenario *s, const char *title,
                          const char *description, pl_error *err) {
   int rc = check_open(s, err);
@@ -142,6 +149,7 @@ int pl_scenario_add_party(pl_scenario *s, const char *id, const char *name,
   pa->id = pl__strdup(id);
   pa->name = pl__strdup(name && *name ? name : id);
   pa->reservation = reservation;
+  pa->discount = 1;
   if (!pa->id || !pa->name) {
     pl__free(pa->id);
     pl__free(pa->name);
@@ -403,7 +411,8 @@ int pl_scenario_set_value(pl_scenario *s, int party, int issue,
   if (option >= s->issues[issue].n)
     return pl__err(err, PL_ENOTFOUND, "issue \"%s\" has no option %u",
                    s->issues[issue].id, option);
-  if (!(value >= 0 && value <= 1))
+  if (s->parties[party].weighting == PL_WEIGHTS_AS_GIVEN ? !isfinite(value)
+                                                         : !(value >= 0 && value <= 1))
     return pl__err(err, PL_ERANGE,
                    "value of option \"%s\" of issue \"%s\" for party \"%s\" "
                    "must be in [0,1], got %g",
@@ -666,17 +675,11 @@ int pl_scenario_finish(pl_scenario *s, pl_error *err) {
     return pl__err(err, PL_EINVAL, "scenario \"%s\" has no parties", s->id);
   if (s->n_issues == 0)
     return pl__err(err, PL_EINVAL, "scenario \"%s\" has no issues", s->id);
-  int n_constraints = 0;
-  for (int r = 0; r < s->n_red_lines; r++) n_constraints += !s->red_lines[r].linkage;
-  for (int p = 0; p < s->n_parties; p++) n_constraints += s->parties[p].reservation > 0;
-  if (n_constraints > PL__MAX_CONSTRAINTS)
-    return pl__err(err, PL_ETOOBIG,
-                   "%d red lines and positive reservation values; at most %d "
-                   "are supported",
-                   n_constraints, PL__MAX_CONSTRAINTS);
   const int np = s->n_parties, ni = s->n_issues;
   for (int p = 0; p < np; p++) {
     if ((rc = party_storage(s, &s->parties[p], err))) return rc;
+    if (s->parties[p].hyper || s->parties[p].weighting == PL_WEIGHTS_AS_GIVEN)
+      continue; /* weights as given: any sum, 0 included */
     double sum = 0;
     for (int i = 0; i < ni; i++) sum += s->parties[p].weight[i];
     if (!(sum > 0))
@@ -696,10 +699,14 @@ int pl_scenario_finish(pl_scenario *s, pl_error *err) {
   s->radix_stride = pl__calloc((size_t)ni, sizeof *s->radix_stride);
   if (!s->wnorm || !s->table || !s->radix_stride) goto nomem;
   for (int p = 0; p < np; p++) {
+    const pl__party *pa = &s->parties[p];
     double sum = 0;
-    for (int i = 0; i < ni; i++) sum += s->parties[p].weight[i];
+    for (int i = 0; i < ni; i++) sum += pa->weight[i];
     for (int i = 0; i < ni; i++)
-      s->wnorm[p * ni + i] = s->parties[p].weight[i] / sum;
+      s->wnorm[p * ni + i] = pa->hyper ? 0
+                             : pa->weighting == PL_WEIGHTS_AS_GIVEN
+                                 ? pa->weight[i]
+                                 : pa->weight[i] / sum;
   }
   for (int i = 0; i < ni; i++) {
     const pl__issue *is = &s->issues[i];
@@ -719,9 +726,26 @@ int pl_scenario_finish(pl_scenario *s, pl_error *err) {
       overflow = true;
   }
   if (overflow) memset(s->radix_stride, 0, (size_t)ni * sizeof *s->radix_stride);
+  /* Reservation outcomes become values once utilities can be computed. */
+  for (int p = 0; p < np; p++)
+    if (s->parties[p].reservation_outcome)
+      s->parties[p].reservation =
+          pl_scenario_utility(s, p, s->parties[p].reservation_outcome);
+  int n_constraints = 0;
+  for (int r = 0; r < s->n_red_lines; r++) n_constraints += !s->red_lines[r].linkage;
+  for (int p = 0; p < np; p++) n_constraints += pl__reservation_binds(s, p);
+  if (n_constraints > PL__MAX_CONSTRAINTS) {
+    rc = pl__err(err, PL_ETOOBIG,
+                 "%d red lines and binding reservation values; at most %d are "
+                 "supported",
+                 n_constraints, PL__MAX_CONSTRAINTS);
+    goto undo;
+  }
   s->finished = true;
   return PL_OK;
 nomem:
+  rc = pl__err(err, PL_ENOMEM, "out of memory");
+undo:
   /* Leave nothing half-prepared: the scenario may still change (more
    * issues) and be finished again. */
   if (s->table)
@@ -732,7 +756,7 @@ nomem:
   s->table = NULL;
   s->wnorm = NULL;
   s->radix_stride = NULL;
-  return pl__err(err, PL_ENOMEM, "out of memory");
+  return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -816,6 +840,8 @@ int64_t pl_scenario_find_option(const pl_scenario *s, int i, const char *id) {
 
 double pl_scenario_utility(const pl_scenario *s, int p,
                            const uint32_t *options) {
+  const pl__party *pa = &s->parties[p];
+  if (pa->hyper) return pl__hyper_utility(s, p, options);
   /* Summed in issue order, exactly as the enumeration does, so both give the
    * same bits. */
   double u = 0;
@@ -825,7 +851,7 @@ double pl_scenario_utility(const pl_scenario *s, int p,
     if (k == PL_NOT_AGREED) continue;
     u += s->table[i][(size_t)k * s->n_parties + p];
   }
-  return u;
+  return pa->weighting == PL_WEIGHTS_AS_GIVEN && u > 1 ? 1 : u;
 }
 
 uint32_t pl_scenario_status_quo(const pl_scenario *s, int p, int i) {

@@ -56,10 +56,26 @@ typedef struct pl__red_line {
   uint64_t *issues; /* bitset over issues: mentioned (rule) or linked */
 } pl__red_line;
 
+/* A hyper-rectangle of a non-linear utility: option index of issue[k] in
+ * [lo[k], hi[k]] for every k < n. */
+typedef struct pl__rect {
+  double utility;
+  size_t n;
+  int *issue;
+  uint32_t *lo, *hi;
+} pl__rect;
+
 typedef struct pl__party {
   char *id;
   char *name;
   double reservation;
+  pl_weighting weighting;
+  double discount;
+  uint32_t *reservation_outcome; /* or NULL */
+  bool hyper;                    /* hyper-rectangles instead of additive */
+  double max_utility;
+  size_t n_rects, cap_rects;
+  pl__rect *rects;
   int n_alloc;       /* issues the two arrays below have room for */
   double *weight;    /* raw weights as set, per issue */
   double **value;    /* value[issue][option] in [0,1], NULL: all 0 */
@@ -83,6 +99,20 @@ struct pl_scenario {
   uint64_t *radix_stride; /* stride of each issue in the mixed-radix index;
                              0 when the outcome count overflows */
 };
+
+/* PL_OK when s is open for building and p is one of its parties. */
+int pl__check_party_open(pl_scenario *s, int p, pl_error *err);
+
+/* Utility of a hyper-rectangle party (src/model/ufun.c). */
+/* Options PL_NOT_AGREED count as the party's status quo. */
+double pl__hyper_utility(const pl_scenario *s, int p, const uint32_t *options);
+/* Lowest utility any outcome can give the party (a bound for hyper
+ * parties), computed from the finished tables. */
+double pl__lowest_utility(const pl_scenario *s, int p);
+/* Whether party p's reservation value can exclude any outcome: it is above
+ * the lowest utility the party can get. */
+bool pl__reservation_binds(const pl_scenario *s, int p);
+void pl__party_free_ufun(pl__party *pa);
 
 /* Evaluates a red-line rule on complete options. */
 bool pl__expr_eval(const pl_expr *e, const uint32_t *options);

@@ -68,7 +68,7 @@ check_exit "two inputs" 2 analyze examples/job-offer.yaml examples/job-offer.yam
 check_exit "bad --max-outcomes" 2 analyze examples/job-offer.yaml --max-outcomes -3
 check_exit "bad --memory" 2 analyze examples/job-offer.yaml --memory lots
 check_exit "missing file" 3 analyze examples/no-such-file.yaml
-check_exit "directory as input" 3 analyze examples
+check_exit "a folder of two scenarios" 3 analyze examples
 check_exit "over the outcome limit" 1 analyze examples/security-talks.yaml --max-outcomes 100
 check_exit "help" 0 help
 check_exit "analyze --help" 0 analyze --help

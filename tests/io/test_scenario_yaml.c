@@ -217,9 +217,10 @@ static void test_load_file_errors(void **state) {
   assert_string_equal(err.file, "/nonexistent/x.yaml");
   assert_int_equal(err.line, 0);
   assert_non_null(strstr(err.message, "cannot open"));
+  /* a folder is an input of its own; this one holds two scenarios */
   assert_int_equal(pl_scenario_load(source_path("examples"), &s, &err),
-                   PL_EIO);
-  assert_non_null(strstr(err.message, "directory"));
+                   PL_EPARSE);
+  assert_non_null(strstr(err.message, "2 parley scenarios"));
   /* a bad file: the message names the path given */
   const char *bad = "tests/data/scenarios/n_unknown_key_party.yaml";
   assert_int_equal(pl_scenario_load(source_path(bad), &s, &err), PL_EPARSE);

@@ -1,0 +1,40 @@
+/* The file formats behind pl_scenario_load_inputs and pl_scenario_write:
+ * one reader and one writer per format, and the file helpers they share. */
+#ifndef PL_FORMATS_H
+#define PL_FORMATS_H
+
+#include <stddef.h>
+
+#include "parley/parley.h"
+
+/* GENIUS XML (src/io/genius.c): a domain file and one profile per party. */
+int pl__genius_load(const char *domain, const char *const *profiles,
+                    size_t n_profiles, const pl_load_options *o,
+                    pl_scenario **out, pl_error *err);
+int pl__genius_write(const pl_scenario *s, const char *dir, pl_error *err);
+
+/* GeniusWeb JSON (src/io/geniusweb.c): a domain and one profile per party. */
+int pl__geniusweb_load(const char *domain, const char *const *profiles,
+                       size_t n_profiles, const pl_load_options *o,
+                       pl_scenario **out, pl_error *err);
+int pl__geniusweb_write(const pl_scenario *s, const char *dir, pl_error *err);
+
+/* parley YAML writer (src/io/yaml_write.c). */
+int pl__yaml_write(const pl_scenario *s, const char *path, pl_error *err);
+
+/* Helpers (src/io/files.c). */
+/* Reads a whole file, refusing more than `limit` bytes (PL_ETOOBIG); the
+ * buffer is NUL-terminated and freed with pl__free. */
+int pl__read_file(const char *path, size_t limit, char **data, size_t *len,
+                  pl_error *err);
+/* Writes data to path through a temporary file in the same folder renamed
+ * into place, so readers never see half a file. */
+int pl__write_file(const char *path, const void *data, size_t len,
+                   pl_error *err);
+/* Creates a folder (and its parents) when missing. */
+int pl__make_dir(const char *path, pl_error *err);
+/* The file name of path without folder and extension, in a new string
+ * (pl__free), or NULL when out of memory: "a/b/Itex.xml" -> "Itex". */
+char *pl__file_stem(const char *path);
+
+#endif

@@ -1,0 +1,305 @@
+/* pl_scenario_load_inputs and pl_scenario_write: which format, which files.
+ * The format is told from the content, not the file name: YAML is the
+ * default, '<' starts GENIUS XML, '{' starts GeniusWeb JSON. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/util.h"
+#include "io/formats.h"
+#include "io/yaml_tree.h"
+
+/* Input files are read whole; XML and JSON scenarios of the ANAC archive are
+ * at most a few MiB. */
+#define INPUT_LIMIT PL__YAML_MAX_BYTES
+
+void pl_load_options_init(pl_load_options *o) {
+  memset(o, 0, sizeof *o);
+  o->struct_size = sizeof *o;
+  o->real_intervals = 10;
+}
+
+const char *pl_format_name(pl_format f) {
+  switch (f) {
+  case PL_FORMAT_YAML:
+    return "yaml";
+  case PL_FORMAT_GENIUS:
+    return "genius";
+  case PL_FORMAT_GENIUSWEB:
+    return "geniusweb";
+  }
+  return "?";
+}
+
+typedef enum kind {
+  K_OTHER,
+  K_YAML,
+  K_GENIUS_DOMAIN,
+  K_GENIUS_PROFILE,
+  K_GENIUS_OTHER,
+  K_GW_DOMAIN,
+  K_GW_PROFILE,
+  K_GW_OTHER
+} kind;
+
+/* Skips white space, a byte-order mark, XML declarations, comments and
+ * doctype declarations; returns the first element's name (len in *n). */
+static const char *first_element(const char *t, size_t *n) {
+  for (;;) {
+    while (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n') t++;
+    if (!strncmp(t, "\xEF\xBB\xBF", 3)) {
+      t += 3;
+      continue;
+    }
+    if (*t != '<') return NULL;
+    if (!strncmp(t, "<!--", 4)) {
+      const char *e = strstr(t + 4, "-->");
+      if (!e) return NULL;
+      t = e + 3;
+    } else if (t[1] == '?' || t[1] == '!') {
+      const char *e = strchr(t, '>');
+      if (!e) return NULL;
+      t = e + 1;
+    } else {
+      t++;
+      const char *b = t;
+      while (*t && !strchr(" \t\r\n/>", *t)) t++;
+      *n = (size_t)(t - b);
+      return b;
+    }
+  }
+}
+
+/* What a file holds, from its first bytes. */
+static kind classify(const char *text) {
+  const char *t = text;
+  while (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n') t++;
+  if (!strncmp(t, "\xEF\xBB\xBF", 3)) t += 3;
+  if (*t == '<') {
+    size_t n = 0;
+    const char *e = first_element(text, &n);
+    if (e && n == 20 && !strncmp(e, "negotiation_template", n))
+      return K_GENIUS_DOMAIN;
+    if (e && n == 13 && !strncmp(e, "utility_space", n))
+      return K_GENIUS_PROFILE;
+    return K_GENIUS_OTHER;
+  }
+  if (*t == '{') {
+    /* GeniusWeb: a domain has "issuesValues"; a profile names its space */
+    if (strstr(t, "\"issuesValues\"") && !strstr(t, "UtilitySpace\""))
+      return K_GW_DOMAIN;
+    if (strstr(t, "UtilitySpace\"")) return K_GW_PROFILE;
+    return K_GW_OTHER;
+  }
+  return K_YAML;
+}
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The files of a folder, sorted by name (each a new string). */
+static int list_folder(const char *dir, char ***out, size_t *n,
+                       pl_error *err) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return pl__err_at(err, PL_EIO, dir, 0, 0, "cannot open folder");
+  char **v = NULL;
+  size_t cnt = 0, cap = 0;
+  int rc = PL_OK;
+  struct dirent *e;
+  while (!rc && (e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    size_t len = strlen(dir) + strlen(e->d_name) + 2;
+    char *p = pl__malloc(len);
+    if (!p) {
+      rc = pl__err(err, PL_ENOMEM, "out of memory");
+      break;
+    }
+    snprintf(p, len, "%s/%s", dir, e->d_name);
+    struct stat st;
+    if (stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+      pl__free(p);
+      continue;
+    }
+    if (cnt == cap) {
+      cap = cap ? cap * 2 : 16;
+      char **nv = pl__realloc(v, cap * sizeof *nv);
+      if (!nv) {
+        pl__free(p);
+        rc = pl__err(err, PL_ENOMEM, "out of memory");
+        break;
+      }
+      v = nv;
+    }
+    v[cnt++] = p;
+  }
+  closedir(d);
+  if (rc) {
+    for (size_t k = 0; k < cnt; k++) pl__free(v[k]);
+    pl__free(v);
+    return rc;
+  }
+  if (cnt) qsort(v, cnt, sizeof *v, by_name);
+  *out = v;
+  *n = cnt;
+  return PL_OK;
+}
+
+static int classify_file(const char *path, kind *k, pl_error *err) {
+  char *text;
+  size_t len;
+  int rc = pl__read_file(path, INPUT_LIMIT, &text, &len, err);
+  if (rc) return rc;
+  *k = classify(text);
+  pl__free(text);
+  return PL_OK;
+}
+
+static int load_yaml_file(const char *path, pl_scenario **out, pl_error *err) {
+  char *text;
+  size_t len;
+  int rc = pl__read_file(path, INPUT_LIMIT, &text, &len, err);
+  if (rc) return rc;
+  rc = pl_scenario_load_yaml(text, len, path, out, err);
+  pl__free(text);
+  return rc;
+}
+
+/* Domain first, then profiles, in the given order. */
+static int load_files(const char *const *paths, size_t n,
+                      const pl_load_options *o, pl_scenario **out,
+                      pl_error *err) {
+  kind k;
+  int rc = classify_file(paths[0], &k, err);
+  if (rc) return rc;
+  if (k == K_YAML) {
+    if (n > 1)
+      return pl__err_at(err, PL_EPARSE, paths[1], 0, 0,
+                        "a parley YAML scenario is one file; \"%s\" is one "
+                        "too many",
+                        paths[1]);
+    return load_yaml_file(paths[0], out, err);
+  }
+  bool genius = k == K_GENIUS_DOMAIN || k == K_GENIUS_PROFILE ||
+                k == K_GENIUS_OTHER;
+  if (k != K_GENIUS_DOMAIN && k != K_GW_DOMAIN)
+    return pl__err_at(err, PL_EPARSE, paths[0], 1, 1,
+                      "expected a %s domain first (%s), then its profiles",
+                      genius ? "GENIUS" : "GeniusWeb",
+                      genius ? "<negotiation_template>"
+                             : "an object with \"issuesValues\"");
+  if (n < 2)
+    return pl__err_at(err, PL_EPARSE, paths[0], 0, 0,
+                      "a domain needs its profiles: give one profile file "
+                      "per party after the domain");
+  return genius ? pl__genius_load(paths[0], paths + 1, n - 1, o, out, err)
+                : pl__geniusweb_load(paths[0], paths + 1, n - 1, o, out, err);
+}
+
+/* A folder: one domain and its profiles, or one YAML scenario. */
+static int load_folder(const char *dir, const pl_load_options *o,
+                       pl_scenario **out, pl_error *err) {
+  char **files = NULL;
+  size_t n = 0;
+  int rc = list_folder(dir, &files, &n, err);
+  if (rc) return rc;
+  const char **picked = pl__calloc(n + 1, sizeof *picked);
+  const char *domain = NULL, *yaml = NULL;
+  size_t np = 0, ndom = 0, nyaml = 0;
+  kind dk = K_OTHER;
+  if (!picked) rc = pl__err(err, PL_ENOMEM, "out of memory");
+  for (size_t j = 0; j < n && !rc; j++) {
+    kind k;
+    const char *ext = strrchr(files[j], '.');
+    if (!ext || (strcmp(ext, ".xml") && strcmp(ext, ".json") &&
+                 strcmp(ext, ".yaml") && strcmp(ext, ".yml")))
+      continue;
+    if ((rc = classify_file(files[j], &k, err))) break;
+    if (k == K_GENIUS_DOMAIN || k == K_GW_DOMAIN) {
+      domain = files[j];
+      dk = k;
+      ndom++;
+    } else if (k == K_GENIUS_PROFILE || k == K_GW_PROFILE) {
+      picked[1 + np++] = files[j];
+    } else if (k == K_YAML) {
+      if (!yaml) yaml = files[j];
+      nyaml++;
+    }
+  }
+  if (!rc) {
+    if (ndom > 1)
+      rc = pl__err_at(err, PL_EPARSE, dir, 0, 0,
+                      "the folder holds %zu domains; name the domain and its "
+                      "profiles instead",
+                      ndom);
+    else if (!domain && nyaml > 1)
+      rc = pl__err_at(err, PL_EPARSE, dir, 0, 0,
+                      "the folder holds %zu parley scenarios; name one",
+                      nyaml);
+    else if (!domain && yaml)
+      rc = load_yaml_file(yaml, out, err);
+    else if (!domain)
+      rc = pl__err_at(err, PL_EPARSE, dir, 0, 0,
+                      "no scenario here: expected a parley YAML file, or a "
+                      "GENIUS or GeniusWeb domain with its profiles");
+    else {
+      /* keep only profiles of the domain's format */
+      size_t w = 0;
+      for (size_t j = 0; j < np; j++) {
+        kind k;
+        if ((rc = classify_file(picked[1 + j], &k, err))) break;
+        if ((dk == K_GENIUS_DOMAIN) == (k == K_GENIUS_PROFILE))
+          picked[1 + w++] = picked[1 + j];
+      }
+      picked[0] = domain;
+      if (!rc) rc = load_files(picked, w + 1, o, out, err);
+    }
+  }
+  for (size_t j = 0; j < n; j++) pl__free(files[j]);
+  pl__free(files);
+  pl__free(picked);
+  return rc;
+}
+
+int pl_scenario_load_inputs(const char *const *paths, size_t n,
+                            const pl_load_options *opts, pl_scenario **out,
+                            pl_error *err) {
+  pl_load_options o;
+  pl_load_options_init(&o);
+  if (opts) {
+    size_t k = opts->struct_size < sizeof o ? opts->struct_size : sizeof o;
+    memcpy(&o, opts, k);
+    o.struct_size = sizeof o;
+  }
+  *out = NULL;
+  if (n == 0 || !paths) return pl__err(err, PL_EINVAL, "no input");
+  if (o.real_intervals == 0 || o.real_intervals > 1000000)
+    return pl__err(err, PL_ERANGE,
+                   "real_intervals must be from 1 to 1000000, got %u",
+                   o.real_intervals);
+  struct stat st;
+  if (n == 1 && stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode))
+    return load_folder(paths[0], &o, out, err);
+  return load_files(paths, n, &o, out, err);
+}
+
+int pl_scenario_load(const char *path, pl_scenario **out, pl_error *err) {
+  return pl_scenario_load_inputs(&path, 1, NULL, out, err);
+}
+
+int pl_scenario_write(const pl_scenario *s, pl_format f, const char *path,
+                      pl_error *err) {
+  if (!s || !path) return pl__err(err, PL_EINVAL, "no scenario or path");
+  switch (f) {
+  case PL_FORMAT_YAML:
+    return pl__yaml_write(s, path, err);
+  case PL_FORMAT_GENIUS:
+    return pl__genius_write(s, path, err);
+  case PL_FORMAT_GENIUSWEB:
+    return pl__geniusweb_write(s, path, err);
+  }
+  return pl__err(err, PL_EINVAL, "unknown format %d", (int)f);
+}
