@@ -23,6 +23,29 @@ typedef struct command {
 } command;
 
 int cmd_analyze(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+
+/* Scenario inputs (cli/inputs.c). */
+typedef struct cli_inputs {
+  const char **paths;
+  size_t n;
+  pl_load_options load;
+} cli_inputs;
+#define INPUT_HELP                                                           \
+  "INPUT is a parley YAML file; a GENIUS domain XML followed by its\n"      \
+  "profile XMLs; a GeniusWeb domain JSON followed by its profile JSONs; or\n" \
+  "a folder holding one domain and its profiles.\n"
+#define INPUT_OPTIONS_HELP                                                   \
+  "  --real-intervals N  analyse real issues of GENIUS and GeniusWeb files\n" \
+  "                      at N+1 points (default 10)\n"
+int cli_inputs_init(cli_inputs *in, int argc);
+void cli_inputs_free(cli_inputs *in);
+/* Takes arg (and val) when they are an input or an input option: returns
+ * how many arguments it used (0: not an input option; -1: usage error,
+ * already reported). */
+int cli_inputs_option(cli_inputs *in, const char *arg, const char *val);
+/* Loads the scenario; on failure reports it and returns the exit code. */
+int cli_inputs_load(cli_inputs *in, const char *cmd, pl_scenario **s);
 
 /* Prints "parley: " and the message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

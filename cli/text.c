@@ -72,17 +72,21 @@ static void print_parties(FILE *out, const pl_scenario *s,
   int np = pl_scenario_party_count(s), w = party_width(s, 5), wn = 4;
   for (int p = 0; p < np; p++)
     wn = max_int(wn, (int)strlen(pl_scenario_party_name(s, p)));
+  int discounted = 0;
+  for (int p = 0; p < np; p++) discounted |= pl_scenario_discount(s, p) != 1;
   section(out, "Parties");
-  fprintf(out, "  %-*s  %-*s  %11s  %10s\n", w, "party", wn, "name",
-          "reservation", "status quo");
+  fprintf(out, "  %-*s  %-*s  %11s  %10s%s\n", w, "party", wn, "name",
+          "reservation", "status quo", discounted ? "  discount" : "");
   for (int p = 0; p < np; p++) {
     double sq = pl_analysis_status_quo_utility(a, p);
     fprintf(out, "  %-*s  %-*s  %11.3f  ", w, pl_scenario_party_id(s, p), wn,
             pl_scenario_party_name(s, p), pl_scenario_reservation(s, p));
     if (sq < 0)
-      fprintf(out, "%10s\n", "-");
+      fprintf(out, "%10s", "-");
     else
-      fprintf(out, "%10.3f\n", sq);
+      fprintf(out, "%10.3f", sq);
+    if (discounted) fprintf(out, "  %8.4g", pl_scenario_discount(s, p));
+    fputc('\n', out);
   }
 }
 
@@ -257,8 +261,9 @@ static void print_solutions(FILE *out, const pl_scenario *s,
   fprintf(out, "  %-12s", "solution");
   print_party_header(out, s);
   fputs(sq ? "  no loss vs status quo\n" : "\n", out);
-  static const char *const labels[] = {"Nash", "Kalai-Smor.", "utilitarian",
-                                       "egalitarian"};
+  const char *labels[] = {"Nash", "Kalai-Smor.", "utilitarian",
+                          "egalitarian"};
+  if (pl_analysis_kalai(a) == PL_KALAI_GENIUS) labels[1] = "Kalai/GENIUS";
   for (int w = 0; w < PL_SOLUTION_COUNT_; w++) {
     const pl_point *pt = pl_analysis_solution(a, (pl_solution)w);
     fprintf(out, "  %-12s", labels[w]);

@@ -248,6 +248,7 @@ static inline pl_scenario *tu_random_scenario(tu_rng *r, int np) {
     int linked[4], m = 0;
     for (int i = 0; i < ni; i++)
       if (tu_below(r, 2)) linked[m++] = i;
+    if (m == 1) m = 0; /* one issue links nothing: every issue instead */
     TU_OK(pl_scenario_add_linkage(s, tu_below(r, np), "link", NULL,
                                   (size_t)m, linked, NULL));
   }
@@ -370,6 +371,83 @@ static inline int tu_cmp_size(const void *a, const void *b) {
 }
 static inline void tu_sort_by_size(uint64_t *m, size_t n) {
   qsort(m, n, sizeof *m, tu_cmp_size);
+}
+
+/* ------------------------------------------------------------------ */
+/* round trips                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Fails unless b is a faithful copy of a: same parties, issues and
+ * options, bit-identical utilities of every outcome (at most `limit`
+ * outcomes, spread evenly over the space), reservation values and
+ * discounts; with red_lines, the same red lines holding on every outcome
+ * visited. */
+static inline void tu_same_scenario(const pl_scenario *a, const pl_scenario *b,
+                                    uint64_t limit, int red_lines) {
+  const int np = pl_scenario_party_count(a), ni = pl_scenario_issue_count(a);
+  if (pl_scenario_party_count(b) != np || pl_scenario_issue_count(b) != ni)
+    fail_msg("parties %d/%d, issues %d/%d", np, pl_scenario_party_count(b), ni,
+             pl_scenario_issue_count(b));
+  for (int p = 0; p < np; p++) {
+    if (strcmp(pl_scenario_party_id(a, p), pl_scenario_party_id(b, p)))
+      fail_msg("party %d: \"%s\" / \"%s\"", p, pl_scenario_party_id(a, p),
+               pl_scenario_party_id(b, p));
+    if (pl_scenario_reservation(a, p) != pl_scenario_reservation(b, p) ||
+        pl_scenario_discount(a, p) != pl_scenario_discount(b, p))
+      fail_msg("party %s: reservation %.17g/%.17g, discount %.17g/%.17g",
+               pl_scenario_party_id(a, p), pl_scenario_reservation(a, p),
+               pl_scenario_reservation(b, p), pl_scenario_discount(a, p),
+               pl_scenario_discount(b, p));
+  }
+  for (int i = 0; i < ni; i++) {
+    if (strcmp(pl_scenario_issue_id(a, i), pl_scenario_issue_id(b, i)) ||
+        pl_scenario_option_count(a, i) != pl_scenario_option_count(b, i))
+      fail_msg("issue %d: \"%s\" (%u options) / \"%s\" (%u)", i,
+               pl_scenario_issue_id(a, i), pl_scenario_option_count(a, i),
+               pl_scenario_issue_id(b, i), pl_scenario_option_count(b, i));
+    for (uint32_t k = 0; k < pl_scenario_option_count(a, i); k++)
+      if (strcmp(pl_scenario_option_id(a, i, k), pl_scenario_option_id(b, i, k)))
+        fail_msg("issue %s option %u: \"%s\" / \"%s\"",
+                 pl_scenario_issue_id(a, i), k, pl_scenario_option_id(a, i, k),
+                 pl_scenario_option_id(b, i, k));
+  }
+  if (red_lines && pl_scenario_red_line_count(a) != pl_scenario_red_line_count(b))
+    fail_msg("red lines %d/%d", pl_scenario_red_line_count(a),
+             pl_scenario_red_line_count(b));
+  /* outcomes: all of them, or `limit` spread by a mixed-radix walk */
+  uint32_t o[64];
+  if (ni > 64) fail_msg("tu_same_scenario: more than 64 issues");
+  uint64_t n = 0;
+  if (pl_scenario_outcome_count(a, &n) != PL_OK) n = UINT64_MAX;
+  uint64_t step = n <= limit ? 1 : n / limit;
+  tu_rng r = {12345};
+  for (uint64_t x = 0, visited = 0; visited < limit && x < n; x += step, visited++) {
+    if (n == UINT64_MAX) { /* too many to index: random outcomes */
+      for (int i = 0; i < ni; i++)
+        o[i] = (uint32_t)tu_below(&r, (int)pl_scenario_option_count(a, i));
+    } else {
+      pl_scenario_decode(a, x, o);
+    }
+    for (int p = 0; p < np; p++) {
+      double ua = pl_scenario_utility(a, p, o), ub = pl_scenario_utility(b, p, o);
+      if (ua != ub)
+        fail_msg("outcome %llu, party %s: utility %.17g / %.17g",
+                 (unsigned long long)x, pl_scenario_party_id(a, p), ua, ub);
+    }
+    for (int k = 0; red_lines && k < pl_scenario_red_line_count(a); k++) {
+      /* the same red line of the same party: writers may group them */
+      int kb = 0;
+      while (kb < pl_scenario_red_line_count(b) &&
+             (pl_scenario_red_line_party(b, kb) != pl_scenario_red_line_party(a, k) ||
+              strcmp(pl_scenario_red_line_id(b, kb), pl_scenario_red_line_id(a, k))))
+        kb++;
+      if (kb == pl_scenario_red_line_count(b))
+        fail_msg("red line %s is missing", pl_scenario_red_line_id(a, k));
+      if (pl_scenario_red_line_holds(a, k, o) != pl_scenario_red_line_holds(b, kb, o))
+        fail_msg("outcome %llu: red line %s differs", (unsigned long long)x,
+                 pl_scenario_red_line_id(a, k));
+    }
+  }
 }
 
 #endif

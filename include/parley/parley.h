@@ -264,7 +264,7 @@ PL_API void pl_expr_free(pl_expr *e);
 PL_API int pl_scenario_add_red_line(pl_scenario *s, int party, const char *id,
                                     const char *description, pl_expr *rule,
                                     pl_error *err);
-/* A linkage red line: the n issues are agreed together or not at all
+/* A linkage red line: the n >= 2 issues are agreed together or not at all
  * (n == 0: every issue — "nothing is agreed until everything is agreed").
  * Matters only for partial agreements. */
 PL_API int pl_scenario_add_linkage(pl_scenario *s, int party, const char *id,
@@ -407,6 +407,8 @@ PL_API void pl_analysis_free(pl_analysis *a);
 
 /* "enumerate" */
 PL_API const char *pl_analysis_method(const pl_analysis *a);
+/* The Kalai definition the analysis used (pl_analysis_options.kalai). */
+PL_API pl_kalai pl_analysis_kalai(const pl_analysis *a);
 /* Feasible outcomes: satisfy every red line and give every party at least
  * its reservation value. */
 PL_API uint64_t pl_analysis_feasible_count(const pl_analysis *a);

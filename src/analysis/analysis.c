@@ -148,6 +148,13 @@ void pl__solutions(const pl_analysis *a, const pl_point *front, size_t n,
       double r = span > tol ? g / span : 1;
       if (r < ks) ks = r;
     }
+    if (a->kalai == PL_KALAI_GENIUS) {
+      /* GENIUS's "Kalai": the most equal point, as minus the sum of the
+       * pairwise differences of utilities */
+      ks = 0;
+      for (int p = 0; p < np; p++)
+        for (int q = p + 1; q < np; q++) ks -= fabs(u[p] - u[q]);
+    }
     double crit[3] = {nash, ks, s};
     for (int w = 0; w < 3; w++) {
       /* Nash products shrink with the number of parties: compare them
@@ -275,6 +282,15 @@ static int classify(pl_analysis *a) {
     for (uint32_t o = 1; o < is->n && indifferent; o++)
       for (int p = 0; p < np && indifferent; p++)
         indifferent = fabs(t[(size_t)o * np + p] - t[p]) <= tol;
+    /* A hyper-rectangle party values outcomes, not issues: an issue its
+     * rectangles mention matters, and has no per-issue ranking, so it can
+     * be blocked or contested but not found common ground. */
+    bool nonlinear = false;
+    for (int p = 0; p < np; p++)
+      for (size_t k = 0; k < s->parties[p].n_rects; k++)
+        for (size_t j = 0; j < s->parties[p].rects[k].n; j++)
+          nonlinear |= s->parties[p].rects[k].issue[j] == i;
+    if (nonlinear) indifferent = false;
     double best_sum = -1;
     a->common_opt[i] = PL_NOT_AGREED;
     for (uint32_t o = 0; o < is->n; o++) {
@@ -302,7 +318,7 @@ static int classify(pl_analysis *a) {
         qualifies = mine >= ref - tol;
         better |= mine > ref + tol;
       }
-      if (sq_all && !better) qualifies = false;
+      if ((sq_all && !better) || nonlinear) qualifies = false;
       if (!qualifies) continue;
       double sum = 0;
       for (int p = 0; p < np; p++) sum += t[(size_t)o * np + p];
@@ -518,6 +534,9 @@ int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
   *out = NULL;
   if (!s || !s->finished)
     return pl__err(err, PL_EINVAL, "the scenario is not finished");
+  if (o.kalai != PL_KALAI_PROPER && o.kalai != PL_KALAI_GENIUS)
+    return pl__err(err, PL_EINVAL, "unknown Kalai definition %d",
+                   (int)o.kalai);
   if (o.method != PL_METHOD_AUTO && o.method != PL_METHOD_ENUMERATE)
     return pl__err(err, PL_EUNSUPPORTED, "unknown analysis method %d",
                    (int)o.method);
@@ -540,6 +559,7 @@ int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
   a->ni = s->n_issues;
   a->method = "enumerate";
   a->memory_limit = o.memory_limit;
+  a->kalai = o.kalai;
   a->n_outcomes = n;
   pl__problem pb;
   pl__acc acc;
@@ -597,6 +617,7 @@ fail:
 /* ------------------------------------------------------------------ */
 
 const char *pl_analysis_method(const pl_analysis *a) { return a->method; }
+pl_kalai pl_analysis_kalai(const pl_analysis *a) { return a->kalai; }
 uint64_t pl_analysis_feasible_count(const pl_analysis *a) {
   return a->feasible;
 }

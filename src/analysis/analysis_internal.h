@@ -10,6 +10,7 @@ struct pl_analysis {
   int np, ni;
   uint64_t n_outcomes;
   uint64_t memory_limit;
+  pl_kalai kalai;
   uint64_t feasible;
   pl__constraints cons;
   /* Pareto frontier */

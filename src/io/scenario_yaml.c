@@ -719,12 +719,119 @@ static int parse_red_lines(ctx *c, int p, const pl__ynode *list) {
   return rc < 0 ? rc : PL_OK;
 }
 
+/* rectangles: [{utility: u, where: {issue: [lo, hi] | option}}, ...] */
+static int parse_rectangles(ctx *c, int p, const pl__ynode *nd) {
+  const pl__ynode *list = pl__ymap_get(nd, "rectangles"), *mx;
+  double maxu;
+  int rc;
+  if ((rc = need(c, nd, "max_utility", "a party with rectangles", &mx)) ||
+      (rc = get_number(c, mx, "\"max_utility\"", &maxu)))
+    return rc;
+  if ((rc = pl_scenario_set_rectangles(c->s, p, maxu, c->err)) < 0)
+    return relay(c, mx, rc);
+  if ((rc = expect(c, list, PL__Y_SEQ, "\"rectangles\"")))
+    return rc;
+  int *is = pl__malloc((size_t)c->s->n_issues * sizeof *is);
+  uint32_t *lo = pl__malloc((size_t)c->s->n_issues * sizeof *lo);
+  uint32_t *hi = pl__malloc((size_t)c->s->n_issues * sizeof *hi);
+  if (!is || !lo || !hi) rc = pl__err(c->err, PL_ENOMEM, "out of memory");
+  for (size_t k = 0; k < list->n && !rc; k++) {
+    static const char *const keys[] = {"utility", "where", NULL};
+    const pl__ynode *r = list->items[k], *u, *w;
+    double util;
+    if ((rc = expect(c, r, PL__Y_MAP, "a rectangle")) ||
+        (rc = check_keys(c, r, "rectangle", keys)) ||
+        (rc = need(c, r, "utility", "rectangle", &u)) ||
+        (rc = get_number(c, u, "\"utility\"", &util)))
+      break;
+    size_t n = 0;
+    if ((w = pl__ymap_get(r, "where"))) {
+      if ((rc = expect(c, w, PL__Y_MAP, "\"where\""))) break;
+      for (size_t j = 0; j < w->n && !rc; j++, n++) {
+        const pl__ynode *b = w->items[2 * j + 1];
+        if ((rc = issue_ref(c, w->items[2 * j], &is[n]))) break;
+        if (b->kind == PL__Y_SEQ && b->n == 2) {
+          if (!(rc = option_ref(c, b->items[0], is[n], &lo[n])) &&
+              !(rc = option_ref(c, b->items[1], is[n], &hi[n])) &&
+              lo[n] > hi[n])
+            rc = fail(c, b, "the first bound comes after the second in the "
+                            "options of issue \"%s\"",
+                      c->s->issues[is[n]].id);
+        } else if (b->kind == PL__Y_SCALAR) {
+          if (!(rc = option_ref(c, b, is[n], &lo[n]))) hi[n] = lo[n];
+        } else {
+          rc = fail(c, b, "expected an option or [first, last] options, "
+                          "found %s",
+                    kind_name(b));
+        }
+      }
+    }
+    if (!rc && (rc = pl_scenario_add_rectangle(c->s, p, util, n, is, lo, hi,
+                                               c->err)) < 0)
+      rc = relay(c, r, rc);
+  }
+  pl__free(is);
+  pl__free(lo);
+  pl__free(hi);
+  return rc;
+}
+
+/* The additive utility: weights and values. */
+static int parse_additive(ctx *c, int p, const pl__ynode *nd) {
+  const pl__ynode *v, *w;
+  const char *id = c->s->parties[p].id;
+  int rc;
+  char where[300];
+  snprintf(where, sizeof where, "party \"%s\"", id);
+  if ((rc = need(c, nd, "weights", where, &w)) ||
+      (rc = expect(c, w, PL__Y_MAP, "\"weights\"")))
+    return rc;
+  int *wi = pl__malloc((w->n ? w->n : 1) * sizeof *wi);
+  bool *valued = pl__calloc((size_t)c->s->n_issues, sizeof *valued);
+  if (!wi || !valued) rc = pl__err(c->err, PL_ENOMEM, "out of memory");
+  double sum = 0;
+  for (size_t k = 0; k < w->n && !rc; k++) {
+    double x;
+    const pl__ynode *wv = w->items[2 * k + 1];
+    if ((rc = issue_ref(c, w->items[2 * k], &wi[k])) ||
+        (rc = get_number(c, wv, "a weight", &x)))
+      break;
+    if (!(x >= 0))
+      rc = fail(c, wv,
+                "weight %g of issue \"%s\" is negative; weights are "
+                "non-negative",
+                x, c->s->issues[wi[k]].id);
+    else if ((rc = pl_scenario_set_weight(c->s, p, wi[k], x, c->err)) < 0)
+      rc = relay(c, wv, rc);
+    sum += x;
+  }
+  if (!rc && !(sum > 0) &&
+      c->s->parties[p].weighting == PL_WEIGHTS_NORMALISED)
+    rc = fail(c, w,
+              "party \"%s\" gives every issue weight 0: give at least one "
+              "issue a positive weight",
+              id);
+  if (!rc && (v = pl__ymap_get(nd, "values")))
+    rc = parse_values(c, p, v, valued);
+  /* An issue that matters to a party must be valued by it. */
+  for (size_t k = 0; k < w->n && !rc; k++)
+    if (c->s->parties[p].weight[wi[k]] > 0 && !valued[wi[k]])
+      rc = fail(c, w->items[2 * k],
+                "party \"%s\" weighs issue \"%s\" but gives it no values",
+                id, c->s->issues[wi[k]].id);
+  pl__free(wi);
+  pl__free(valued);
+  return rc;
+}
+
 static int parse_party(ctx *c, const pl__ynode *parties, size_t index) {
   const pl__ynode *nd = parties->items[index];
-  static const char *const keys[] = {"id",      "name",   "reservation",
-                                     "status_quo", "weights", "values",
-                                     "red_lines", NULL};
-  const pl__ynode *v, *w;
+  static const char *const keys[] = {
+      "id",        "name",       "reservation", "reservation_outcome",
+      "weighting", "discount",   "status_quo",  "weights",
+      "values",    "rectangles", "max_utility", "red_lines",
+      NULL};
+  const pl__ynode *v;
   const char *id, *name = NULL;
   double rv = 0;
   int rc;
@@ -757,46 +864,56 @@ static int parse_party(ctx *c, const pl__ynode *parties, size_t index) {
   int p = pl_scenario_add_party(c->s, id, name, rv, c->err);
   if (p < 0) return relay(c, nd, p);
   c->constraints += rv > 0;
-  char where[300];
-  snprintf(where, sizeof where, "party \"%s\"", id);
-  if ((rc = need(c, nd, "weights", where, &w)) ||
-      (rc = expect(c, w, PL__Y_MAP, "\"weights\"")))
-    return rc;
-  int *wi = pl__malloc((w->n ? w->n : 1) * sizeof *wi);
-  bool *valued = pl__calloc((size_t)c->s->n_issues, sizeof *valued);
-  if (!wi || !valued) rc = pl__err(c->err, PL_ENOMEM, "out of memory");
-  double sum = 0;
-  for (size_t k = 0; k < w->n && !rc; k++) {
-    double x;
-    const pl__ynode *wv = w->items[2 * k + 1];
-    if ((rc = issue_ref(c, w->items[2 * k], &wi[k])) ||
-        (rc = get_number(c, wv, "a weight", &x)))
-      break;
-    if (!(x >= 0))
-      rc = fail(c, wv,
-                "weight %g of issue \"%s\" is negative; weights are "
-                "non-negative",
-                x, c->s->issues[wi[k]].id);
-    else if ((rc = pl_scenario_set_weight(c->s, p, wi[k], x, c->err)) < 0)
-      rc = relay(c, wv, rc);
-    sum += x;
+  if ((v = pl__ymap_get(nd, "weighting"))) {
+    const char *wt;
+    if ((rc = get_string(c, v, "\"weighting\"", &wt))) return rc;
+    if (strcmp(wt, "normalised") && strcmp(wt, "as_given"))
+      return fail(c, v, "unknown weighting \"%s\"; expected normalised or "
+                        "as_given",
+                  wt);
+    pl_scenario_set_weighting(c->s, p,
+                              wt[0] == 'a' ? PL_WEIGHTS_AS_GIVEN
+                                           : PL_WEIGHTS_NORMALISED,
+                              c->err);
   }
-  if (!rc && !(sum > 0))
-    rc = fail(c, w,
-              "party \"%s\" gives every issue weight 0: give at least one "
-              "issue a positive weight",
-              id);
-  if (!rc && (v = pl__ymap_get(nd, "values")))
-    rc = parse_values(c, p, v, valued);
-  /* An issue that matters to a party must be valued by it. */
-  for (size_t k = 0; k < w->n && !rc; k++)
-    if (c->s->parties[p].weight[wi[k]] > 0 && !valued[wi[k]])
-      rc = fail(c, w->items[2 * k],
-                "party \"%s\" weighs issue \"%s\" but gives it no values",
-                id, c->s->issues[wi[k]].id);
-  pl__free(wi);
-  pl__free(valued);
+  if ((v = pl__ymap_get(nd, "discount"))) {
+    double d;
+    if ((rc = get_number(c, v, "\"discount\"", &d))) return rc;
+    if ((rc = pl_scenario_set_discount(c->s, p, d, c->err)) < 0)
+      return relay(c, v, rc);
+  }
+  if (pl__ymap_get(nd, "rectangles")) {
+    const pl__ynode *extra = pl__ymap_get(nd, "weights");
+    if (!extra) extra = pl__ymap_get(nd, "values");
+    if (extra)
+      return fail(c, extra,
+                  "party \"%s\" has rectangles: its utility takes no weights "
+                  "or values",
+                  id);
+    rc = parse_rectangles(c, p, nd);
+  } else if (pl__ymap_get(nd, "max_utility")) {
+    return fail(c, pl__ymap_get(nd, "max_utility"),
+                "\"max_utility\" goes with \"rectangles\"");
+  } else {
+    rc = parse_additive(c, p, nd);
+  }
   if (rc) return rc;
+  if ((v = pl__ymap_get(nd, "reservation_outcome"))) {
+    if (pl__ymap_get(nd, "reservation"))
+      return fail(c, v,
+                  "party \"%s\" has both \"reservation\" and "
+                  "\"reservation_outcome\"; give one",
+                  id);
+    uint32_t *o = pl__malloc((size_t)c->s->n_issues * sizeof *o);
+    if (!o) return pl__err(c->err, PL_ENOMEM, "out of memory");
+    rc = parse_outcome(c, v, "\"reservation_outcome\"", o);
+    if (!rc && (rc = pl_scenario_set_reservation_outcome(c->s, p, o,
+                                                         c->err)) < 0)
+      rc = relay(c, v, rc);
+    pl__free(o);
+    if (rc) return rc;
+    c->constraints++;
+  }
   if ((v = pl__ymap_get(nd, "status_quo")) && (rc = set_status_quo(c, p, v)))
     return rc;
   if ((v = pl__ymap_get(nd, "red_lines")) && (rc = parse_red_lines(c, p, v)))

@@ -654,6 +654,9 @@ int pl_scenario_add_linkage(pl_scenario *s, int party, const char *id,
                             const int *issues, pl_error *err) {
   pl__red_line *rl;
   int rc = check_open(s, err);
+  if (!rc && n == 1) /* one issue is always agreed with itself */
+    rc = pl__err(err, PL_EINVAL,
+                 "a linkage needs at least two issues (or 0: every issue)");
   for (size_t j = 0; j < n && !rc; j++) rc = check_issue(s, issues[j], err);
   if (!rc) rc = add_red_line(s, party, id, description, err, &rl);
   if (rc) return rc;

@@ -125,6 +125,12 @@ char *pl_analysis_to_json(const pl_analysis *a) {
   for (int p = 0; p < a->np; p++)
     push(arr, json_real(s->parties[p].reservation), bad);
   put(root, "reservation", arr, bad);
+  arr = json_array();
+  for (int p = 0; p < a->np; p++)
+    push(arr, json_real(pl_scenario_discount(s, p)), bad);
+  put(root, "discount", arr, bad);
+  put(root, "kalai_definition",
+      json_string(a->kalai == PL_KALAI_GENIUS ? "genius" : "proper"), bad);
   put(root, "issues", issues_json(a, bad), bad);
   char count[4096];
   uint64_t n;

@@ -64,7 +64,7 @@ check_exit "no arguments" 2
 check_exit "unknown command" 2 frobnicate
 check_exit "analyze without input" 2 analyze
 check_exit "unknown option" 2 analyze examples/job-offer.yaml --frob
-check_exit "two inputs" 2 analyze examples/job-offer.yaml examples/job-offer.yaml
+check_exit "two YAML inputs" 3 analyze examples/job-offer.yaml examples/job-offer.yaml
 check_exit "bad --max-outcomes" 2 analyze examples/job-offer.yaml --max-outcomes -3
 check_exit "bad --memory" 2 analyze examples/job-offer.yaml --memory lots
 check_exit "missing file" 3 analyze examples/no-such-file.yaml
