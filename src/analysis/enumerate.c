@@ -87,11 +87,8 @@ int pl__problem_init(pl__problem *pb, const pl_scenario *s,
     bool in = !agreed || pl__bit(agreed, (size_t)i);
     uint32_t n = in ? is->n : 1;
     pb->cnt[i] = n;
-    if (__builtin_mul_overflow(pb->n_outcomes, (uint64_t)n, &pb->n_outcomes)) {
-      pl__problem_free(pb);
-      pl__free(tmp);
-      return PL_ERANGE;
-    }
+    if (__builtin_mul_overflow(pb->n_outcomes, (uint64_t)n, &pb->n_outcomes))
+      pb->n_outcomes = UINT64_MAX; /* saturates: too many to enumerate */
     pb->opt[i] = pl__malloc(n * sizeof **pb->opt);
     pb->contrib[i] = pl__malloc((size_t)n * (size_t)np * sizeof **pb->contrib);
     pb->vmask[i] = pl__calloc(n, sizeof **pb->vmask);

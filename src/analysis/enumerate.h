@@ -29,7 +29,7 @@ typedef struct pl__problem {
   int *special;        /* their indices */
   double *rv;          /* per party */
   uint64_t *rv_bit;    /* per party; 0 when the reservation cannot bind */
-  uint64_t n_outcomes; /* product of cnt */
+  uint64_t n_outcomes; /* product of cnt; UINT64_MAX when larger */
   void *mem;           /* owned allocations, freed by pl__problem_free */
 } pl__problem;
 
@@ -45,7 +45,7 @@ void pl__constraints_free(pl__constraints *c);
 
 /* Builds the problem. `agreed` is a bitset over issues, or NULL for all:
  * issues outside it are left at each party's status quo, and red lines that
- * mention them are not counted. Fails with PL_ERANGE when the product of
+ * mention them are not counted. n_outcomes saturates at UINT64_MAX when the product of
  * the candidate counts overflows. */
 int pl__problem_init(pl__problem *pb, const pl_scenario *s,
                      const pl__constraints *cons, const uint64_t *agreed);

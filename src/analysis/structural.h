@@ -1,0 +1,41 @@
+/* The Pareto frontier of an additive outcome space without enumerating it.
+ *
+ * For additive utilities the frontier of a sum is contained in the sum of
+ * the frontiers: ND(A + B) is a subset of ND(ND(A) + ND(B)) (the Minkowski
+ * sum). So the frontier is built issue by issue: each issue's options are a
+ * set of contribution vectors, sets are summed pairwise in a balanced tree
+ * and every sum is filtered to its non-dominated points, keeping for each
+ * point the two points it came from so that one outcome per frontier point
+ * can be recovered. Two parties filter by one sort and sweep (Funke,
+ * Hespe, Sanders, Storandt & Truschel, "Pareto Sums of Pareto Sets",
+ * Algorithmica 2025); three or more by sort-filter-skyline (Chomicki,
+ * Godfrey, Gryz & Liang 2003). Frontiers of real domains are small (a
+ * median of 12 points over the ANAC bilateral scenarios), so this is fast
+ * where enumeration is hopeless.
+ *
+ * Intermediate filters use exact comparisons (only exact duplicates merge),
+ * so no error accumulates across levels; the result is a superset of the
+ * frontier under PL_TOLERANCE, which the caller filters once more with the
+ * utilities recomputed in issue order. */
+#ifndef PL_STRUCTURAL_H
+#define PL_STRUCTURAL_H
+
+#include "analysis/enumerate.h"
+
+/* Candidates: points with outcome options (n_points x n_issues options),
+ * and nothing else; free with pl__structural_free. */
+typedef struct pl__candidates {
+  size_t n;
+  uint32_t *options; /* n * n_issues */
+} pl__candidates;
+
+/* The exactly non-dominated outcomes of pb (additive parties only; no
+ * several-issue red lines: the caller folds those into combined issues or
+ * enumerates; one-issue red lines prune options through pb's vmask; the
+ * reservation values are not applied). max_points bounds every intermediate
+ * set: PL_ETOOBIG beyond it. */
+int pl__structural_frontier(const pl__problem *pb, size_t max_points,
+                            pl__candidates *out);
+void pl__candidates_free(pl__candidates *c);
+
+#endif
