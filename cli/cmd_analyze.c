@@ -16,7 +16,7 @@ static const char help[] =
     "\n"
     "options:\n"
     "  --json              print one JSON object (docs/analysis-json.md)\n"
-    "  --method M          auto (default) or enumerate\n"
+    "  --method M          auto (default), enumerate or structural\n"
     "  --kalai K           proper (default: Kalai-Smorodinsky) or genius (the\n"
     "                      point GENIUS and ANL call Kalai: min sum |ui - uj|)\n"
     "  --max-outcomes N    enumerate at most N outcomes (default 4294967296)\n"
@@ -53,11 +53,14 @@ int cmd_analyze(int argc, char **argv) {
     } else if (!strcmp(arg, "--json")) {
       json = 1;
     } else if (!strcmp(arg, "--method")) {
-      if (!val || (strcmp(val, "auto") && strcmp(val, "enumerate"))) {
-        cli_error("--method takes auto or enumerate");
+      if (!val || (strcmp(val, "auto") && strcmp(val, "enumerate") &&
+                   strcmp(val, "structural"))) {
+        cli_error("--method takes auto, enumerate or structural");
         goto usage;
       }
-      opts.method = strcmp(val, "auto") ? PL_METHOD_ENUMERATE : PL_METHOD_AUTO;
+      opts.method = !strcmp(val, "auto")        ? PL_METHOD_AUTO
+                    : !strcmp(val, "enumerate") ? PL_METHOD_ENUMERATE
+                                                : PL_METHOD_STRUCTURAL;
       k++;
     } else if (!strcmp(arg, "--kalai")) {
       if (!val || (strcmp(val, "proper") && strcmp(val, "genius"))) {

@@ -157,6 +157,13 @@ static void print_utilities(FILE *out, const pl_scenario *s, const double *u) {
 static void print_explanations(FILE *out, const pl_scenario *s,
                                const pl_analysis *a) {
   size_t nd = pl_analysis_deadlock_count(a);
+  if (!pl_analysis_explained(a)) {
+    section(out, "Binding constraints and deadlocks");
+    fprintf(out, "  not computed: the structural method does not explain "
+                 "when a reservation value can bind\n  (--method enumerate "
+                 "does, where the space is small enough)\n");
+    return;
+  }
   if (pl_analysis_feasible_count(a) == 0) {
     section(out, "Deadlock");
     fprintf(out,
@@ -287,8 +294,10 @@ void text_analysis(FILE *out, const pl_scenario *s, const pl_analysis *a) {
   fprintf(out, "Scenario  %s%s%s\n", pl_scenario_id(s), *title ? ": " : "",
           title);
   fprintf(out, "Method    %s\n", pl_analysis_method(a));
-  fprintf(out, "Outcomes  %s, of which %llu feasible\n", count,
-          (unsigned long long)pl_analysis_feasible_count(a));
+  char feasible[4096];
+  if (pl_analysis_feasible_text(a, feasible, sizeof feasible))
+    strcpy(feasible, "an uncounted number (a reservation value binds)");
+  fprintf(out, "Outcomes  %s, of which %s feasible\n", count, feasible);
   print_parties(out, s, a);
   print_issues(out, s, a);
   print_explanations(out, s, a);

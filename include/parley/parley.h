@@ -374,8 +374,10 @@ PL_API int pl_scenario_red_line_mentions(const pl_scenario *s, int red_line,
 /* ------------------------------------------------------------------ */
 
 typedef enum pl_method {
-  PL_METHOD_AUTO = 0,     /* the library chooses */
-  PL_METHOD_ENUMERATE = 1 /* visit every outcome */
+  PL_METHOD_AUTO = 0,       /* the library chooses (docs/analysis.md) */
+  PL_METHOD_ENUMERATE = 1,  /* visit every outcome */
+  PL_METHOD_STRUCTURAL = 2  /* issue by issue, without enumerating: additive
+                               utilities and one-issue red lines only */
 } pl_method;
 
 typedef enum pl_kalai {
@@ -405,13 +407,23 @@ PL_API int pl_analyze(const pl_scenario *s, const pl_analysis_options *o,
                       pl_analysis **out, pl_error *err);
 PL_API void pl_analysis_free(pl_analysis *a);
 
-/* "enumerate" */
+/* "enumerate" or "structural" */
 PL_API const char *pl_analysis_method(const pl_analysis *a);
 /* The Kalai definition the analysis used (pl_analysis_options.kalai). */
 PL_API pl_kalai pl_analysis_kalai(const pl_analysis *a);
 /* Feasible outcomes: satisfy every red line and give every party at least
- * its reservation value. */
+ * its reservation value. UINT64_MAX when there are more, or when the count
+ * was not computed (the structural method with a binding reservation
+ * value); pl_analysis_feasible_text tells which. */
 PL_API uint64_t pl_analysis_feasible_count(const pl_analysis *a);
+/* The exact feasible count as a decimal, whatever its size: PL_OK, or
+ * PL_ENOTFOUND when it was not computed, PL_ERANGE when buf is too small. */
+PL_API int pl_analysis_feasible_text(const pl_analysis *a, char *buf,
+                                     size_t size);
+/* 1 when deadlocks or binding constraints were computed (always, by
+ * enumeration; by the structural method unless a reservation value can
+ * bind), else 0: the lists below are then empty for want of computation. */
+PL_API int pl_analysis_explained(const pl_analysis *a);
 
 /* A package and what it gives each party (arrays of issue_count options and
  * party_count utilities). */

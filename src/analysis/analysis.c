@@ -12,8 +12,12 @@
 #include "analysis/analysis_internal.h"
 #include "analysis/enumerate.h"
 #include "analysis/hitting.h"
+#include "analysis/structural.h"
 
 #define DEADLOCK_LIMIT 1000
+/* Automatic choice: spaces this small are enumerated (well under a
+ * millisecond), larger additive ones analysed issue by issue. */
+#define AUTO_ENUMERATE_UP_TO 100000
 
 void pl_analysis_options_init(pl_analysis_options *o) {
   memset(o, 0, sizeof *o);
@@ -38,6 +42,7 @@ const char *pl_issue_class_name(pl_issue_class c) {
 
 void pl_analysis_free(pl_analysis *a) {
   if (!a) return;
+  pl__free(a->feasible_text);
   pl__free(a->front);
   pl__free(a->front_opts);
   pl__free(a->front_u);
@@ -78,8 +83,10 @@ static int by_utilities_desc(const void *x, const void *y) {
 }
 
 /* Copies the gathered frontier into points, sorted, with decoded options. */
+/* The options of frontier point k come from the problem's radix (cand
+ * NULL) or from candidate acc->fidx[k] of cand. */
 static int store_frontier(pl_analysis *a, const pl__problem *pb,
-                          const pl__acc *acc) {
+                          const pl__acc *acc, const pl__candidates *cand) {
   const size_t n = acc->nf, np = (size_t)a->np, ni = (size_t)a->ni;
   row_ref *order = pl__malloc((n ? n : 1) * sizeof *order);
   a->front = pl__calloc(n ? n : 1, sizeof *a->front);
@@ -96,7 +103,10 @@ static int store_frontier(pl_analysis *a, const pl__problem *pb,
     uint32_t *o = a->front_opts + k * ni;
     size_t from = (size_t)(order[k].u - acc->fu) / np;
     memcpy(u, order[k].u, np * sizeof *u);
-    pl__problem_decode(pb, acc->fidx[from], o);
+    if (cand)
+      memcpy(o, cand->options + acc->fidx[from] * ni, ni * sizeof *o);
+    else
+      pl__problem_decode(pb, acc->fidx[from], o);
     a->front[k] = (pl_point){o, u};
   }
   a->nf = n;
@@ -344,24 +354,22 @@ static int classify(pl_analysis *a) {
 /* deadlocks and binding constraints                                   */
 /* ------------------------------------------------------------------ */
 
-static int explain(pl_analysis *a, const pl__acc *acc) {
-  if (a->feasible > 0) {
-    a->bind = pl__malloc((size_t)(a->cons.n ? a->cons.n : 1) * sizeof *a->bind);
-    if (!a->bind) return PL_ENOMEM;
-    for (int b = 0; b < a->cons.n; b++)
-      for (size_t k = 0; k < acc->nm; k++)
-        if (acc->masks[k] == (uint64_t)1 << b) {
-          a->bind[a->n_bind++] = a->cons.items[b];
-          break;
-        }
-    return PL_OK;
-  }
-  uint64_t *sets;
-  size_t n;
-  bool trunc;
-  int rc = pl__hitting_sets(acc->masks, acc->nm, DEADLOCK_LIMIT, &sets, &n,
-                            &trunc);
-  if (rc) return rc;
+/* Binding constraints: those that some mask holds alone. */
+static int set_binding(pl_analysis *a, const uint64_t *masks, size_t nm) {
+  a->bind = pl__malloc((size_t)(a->cons.n ? a->cons.n : 1) * sizeof *a->bind);
+  if (!a->bind) return PL_ENOMEM;
+  for (int b = 0; b < a->cons.n; b++)
+    for (size_t k = 0; k < nm; k++)
+      if (masks[k] == (uint64_t)1 << b) {
+        a->bind[a->n_bind++] = a->cons.items[b];
+        break;
+      }
+  return PL_OK;
+}
+
+/* Deadlock explanations from constraint sets (bits); takes `sets`. */
+static int set_deadlocks(pl_analysis *a, uint64_t *sets, size_t n,
+                         bool trunc) {
   size_t total = 0;
   for (size_t k = 0; k < n; k++) total += (size_t)__builtin_popcountll(sets[k]);
   a->dead_items = pl__malloc((total ? total : 1) * sizeof *a->dead_items);
@@ -381,6 +389,91 @@ static int explain(pl_analysis *a, const pl__acc *acc) {
   a->dead_truncated = trunc;
   pl__free(sets);
   return PL_OK;
+}
+
+/* From the minimal violation masks of every outcome. */
+static int explain(pl_analysis *a, const pl__acc *acc) {
+  a->explained = true;
+  if (a->feasible > 0) return set_binding(a, acc->masks, acc->nm);
+  uint64_t *sets;
+  size_t n;
+  bool trunc;
+  int rc = pl__hitting_sets(acc->masks, acc->nm, DEADLOCK_LIMIT, &sets, &n,
+                            &trunc);
+  return rc ? rc : set_deadlocks(a, sets, n, trunc);
+}
+
+static int by_size_then_value(const void *x, const void *y) {
+  uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+  int pa = __builtin_popcountll(a), pb = __builtin_popcountll(b);
+  if (pa != pb) return pa - pb;
+  return (a > b) - (a < b);
+}
+
+/* Without several-issue red lines and binding reservation values, an
+ * outcome's violations are the union of its options' one-issue violations:
+ * a set of constraints excludes every outcome exactly when it excludes
+ * every option of some issue, and a constraint binds exactly when some
+ * option breaks it alone (the others having allowed options). */
+static int explain_by_issue(pl_analysis *a, const pl__problem *pb,
+                            bool feasible) {
+  a->explained = true;
+  size_t nm = 0, cap = 0;
+  for (int i = 0; i < pb->ni; i++) cap += pb->cnt[i];
+  uint64_t *all = pl__malloc((cap ? cap : 1) * sizeof *all);
+  if (!all) return PL_ENOMEM;
+  int rc = PL_OK;
+  if (feasible) {
+    for (int i = 0; i < pb->ni; i++)
+      for (uint32_t c = 0; c < pb->cnt[i]; c++)
+        if (pb->vmask[i][c]) all[nm++] = pb->vmask[i][c];
+    rc = set_binding(a, all, nm);
+    pl__free(all);
+    return rc;
+  }
+  bool trunc = false;
+  for (int i = 0; i < pb->ni && !rc; i++) {
+    bool closed = true;
+    for (uint32_t c = 0; c < pb->cnt[i] && closed; c++) closed = pb->vmask[i][c];
+    if (!closed) continue;
+    uint64_t *sets;
+    size_t n;
+    bool t;
+    rc = pl__hitting_sets(pb->vmask[i], pb->cnt[i], DEADLOCK_LIMIT, &sets, &n,
+                          &t);
+    if (rc) break;
+    trunc |= t;
+    if (nm + n > cap) {
+      uint64_t *bigger = pl__realloc(all, (nm + n) * sizeof *bigger);
+      if (!bigger) {
+        pl__free(sets);
+        rc = PL_ENOMEM;
+        break;
+      }
+      all = bigger;
+      cap = nm + n;
+    }
+    memcpy(all + nm, sets, n * sizeof *sets);
+    nm += n;
+    pl__free(sets);
+  }
+  if (rc) {
+    pl__free(all);
+    return rc;
+  }
+  /* minimal ones, smallest first */
+  qsort(all, nm, sizeof *all, by_size_then_value);
+  size_t w = 0;
+  for (size_t k = 0; k < nm; k++) {
+    bool keep = true;
+    for (size_t j = 0; j < w && keep; j++) keep = (all[j] & all[k]) != all[j];
+    if (keep) all[w++] = all[k];
+  }
+  if (w > DEADLOCK_LIMIT) {
+    w = DEADLOCK_LIMIT;
+    trunc = true;
+  }
+  return set_deadlocks(a, all, w, trunc);
 }
 
 /* ------------------------------------------------------------------ */
@@ -522,6 +615,132 @@ static int partials(pl_analysis *a, const pl_analysis_options *o) {
 /* pl_analyze                                                          */
 /* ------------------------------------------------------------------ */
 
+static int too_big(const pl_scenario *s, const pl_analysis_options *o,
+                   const char *why, pl_error *err) {
+  char count[4096];
+  if (pl_scenario_outcome_count_text(s, count, sizeof count))
+    snprintf(count, sizeof count, "more than 10^4000");
+  return pl__err(err, PL_ETOOBIG,
+                 "scenario \"%s\" has %s outcomes, more than the %llu this "
+                 "analysis enumerates%s; raise the limit with --max-outcomes "
+                 "if time allows, or model fewer options (coarser "
+                 "resolutions, fewer issues)",
+                 s->id, count, (unsigned long long)o->max_outcomes, why);
+}
+
+static int memory_error(const pl_analysis *a, const pl_analysis_options *o,
+                        size_t nf, size_t nm, pl_error *err) {
+  return pl__err(err, PL_ETOOBIG,
+                 "the results of scenario \"%s\" (a Pareto frontier of more "
+                 "than %zu points, or %zu deadlock masks) exceed the memory "
+                 "limit of %llu bytes; raise it with --memory",
+                 a->s->id, nf, nm, (unsigned long long)o->memory_limit);
+}
+
+static int analyze_enumerate(pl_analysis *a, const pl_analysis_options *o,
+                             pl_error *err) {
+  pl__problem pb;
+  pl__acc acc;
+  pl__acc_init(&acc, a->np, o->memory_limit);
+  int rc = pl__problem_init(&pb, a->s, &a->cons, NULL);
+  if (rc) return rc;
+  rc = pl__enumerate(&pb, &acc);
+  if (rc == PL_ETOOBIG) rc = memory_error(a, o, acc.nf, acc.nm, err);
+  a->feasible = acc.feasible;
+  a->feasible_known = true;
+  if (!rc) rc = store_frontier(a, &pb, &acc, NULL);
+  if (!rc) rc = explain(a, &acc);
+  pl__acc_free(&acc);
+  pl__problem_free(&pb);
+  return rc;
+}
+
+/* Issue by issue (structural.h): the frontier exactly, whatever the size;
+ * the feasible count and the explanations where they follow without
+ * enumeration. */
+static int analyze_structural(pl_analysis *a, const pl_analysis_options *o,
+                              pl_error *err) {
+  const pl_scenario *s = a->s;
+  const int np = a->np, ni = a->ni;
+  pl__problem pb;
+  pl__candidates cand = {0};
+  pl__acc acc;
+  pl__acc_init(&acc, np, o->memory_limit);
+  int rc = pl__problem_init(&pb, s, &a->cons, NULL);
+  if (rc) return rc;
+  size_t max_points = (size_t)(o->memory_limit / ((uint64_t)np * 8 + 16));
+  rc = pl__structural_frontier(&pb, max_points, &cand);
+  if (rc == PL_ETOOBIG) rc = memory_error(a, o, max_points, 0, err);
+  /* Candidates in outcome order (lexicographic options: their order in
+   * enumeration), utilities recomputed in issue order as enumeration sums
+   * them, reservation values applied: then the frontier under the
+   * tolerance, as enumeration builds it. */
+  double *u = pl__malloc((size_t)np * sizeof *u);
+  if (!rc && !u) rc = PL_ENOMEM;
+  if (!rc) rc = pl__candidates_sort(&cand, ni);
+  for (size_t k = 0; k < cand.n && !rc; k++) {
+    const uint32_t *opt = cand.options + k * (size_t)ni;
+    bool ok = true;
+    for (int p = 0; p < np; p++) {
+      u[p] = pl_scenario_utility(s, p, opt);
+      ok &= u[p] >= s->parties[p].reservation - PL_TOLERANCE ||
+            !pl__reservation_binds(s, p);
+    }
+    if (ok) pl__frontier_add(&acc, u, k);
+    rc = acc.rc;
+  }
+  pl__free(u);
+  if (rc == PL_ETOOBIG) rc = memory_error(a, o, acc.nf, 0, err);
+  if (!rc) rc = store_frontier(a, &pb, &acc, &cand);
+  /* Feasible outcomes: every combination of allowed options, unless a
+   * reservation value can bind. */
+  bool rv_binds = false;
+  for (int b = 0; b < a->cons.n; b++)
+    rv_binds |= a->cons.items[b].kind == PL_CONSTRAINT_RESERVATION;
+  if (!rc && !rv_binds) {
+    uint32_t *allowed = pl__malloc((size_t)ni * sizeof *allowed);
+    if (!allowed) rc = PL_ENOMEM;
+    for (int i = 0; i < ni && !rc; i++) {
+      allowed[i] = 0;
+      for (uint32_t c = 0; c < pb.cnt[i]; c++) allowed[i] += !pb.vmask[i][c];
+    }
+    char text[4096];
+    if (!rc && pl__count_text(allowed, ni, text, sizeof text) == PL_OK) {
+      a->feasible_known = true;
+      a->feasible_text = pl__strdup(text);
+      if (!a->feasible_text) rc = PL_ENOMEM;
+      uint64_t f = 1;
+      for (int i = 0; i < ni; i++)
+        if (__builtin_mul_overflow(f, (uint64_t)allowed[i], &f)) f = UINT64_MAX;
+      a->feasible = f;
+    }
+    pl__free(allowed);
+    if (!rc) rc = explain_by_issue(a, &pb, acc.nf > 0);
+  } else if (!rc) {
+    /* known to be empty only when the frontier is */
+    a->feasible_known = acc.nf == 0;
+    a->feasible = acc.nf > 0 ? UINT64_MAX : 0;
+  }
+  pl__acc_free(&acc);
+  pl__candidates_free(&cand);
+  pl__problem_free(&pb);
+  return rc;
+}
+
+/* Structural analysis applies to additive parties and one-issue red lines. */
+static bool structural_applies(const pl_scenario *s) {
+  for (int p = 0; p < s->n_parties; p++)
+    if (s->parties[p].hyper) return false;
+  for (int r = 0; r < s->n_red_lines; r++) {
+    const pl__red_line *rl = &s->red_lines[r];
+    if (rl->linkage) continue;
+    int n = 0;
+    for (int i = 0; i < s->n_issues; i++) n += pl__bit(rl->issues, (size_t)i);
+    if (n > 1) return false;
+  }
+  return true;
+}
+
 int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
                pl_analysis **out, pl_error *err) {
   pl_analysis_options o;
@@ -537,49 +756,55 @@ int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
   if (o.kalai != PL_KALAI_PROPER && o.kalai != PL_KALAI_GENIUS)
     return pl__err(err, PL_EINVAL, "unknown Kalai definition %d",
                    (int)o.kalai);
-  if (o.method != PL_METHOD_AUTO && o.method != PL_METHOD_ENUMERATE)
+  if (o.method != PL_METHOD_AUTO && o.method != PL_METHOD_ENUMERATE &&
+      o.method != PL_METHOD_STRUCTURAL)
     return pl__err(err, PL_EUNSUPPORTED, "unknown analysis method %d",
                    (int)o.method);
   uint64_t n;
-  if (pl_scenario_outcome_count(s, &n) || n > o.max_outcomes) {
-    char count[4096];
-    if (pl_scenario_outcome_count_text(s, count, sizeof count))
-      snprintf(count, sizeof count, "more than 10^4000");
-    return pl__err(err, PL_ETOOBIG,
-                   "scenario \"%s\" has %s outcomes, more than the %llu this "
-                   "analysis enumerates; raise the limit with --max-outcomes "
-                   "if time allows, or model fewer options (coarser "
-                   "resolutions, fewer issues)",
-                   s->id, count, (unsigned long long)o.max_outcomes);
-  }
+  bool enumerable = pl_scenario_outcome_count(s, &n) == PL_OK &&
+                    n <= o.max_outcomes;
+  bool structural = structural_applies(s);
+  if (o.method == PL_METHOD_STRUCTURAL && !structural)
+    return pl__err(err, PL_EUNSUPPORTED,
+                   "the structural method needs additive utilities and red "
+                   "lines of one issue each; scenario \"%s\" has more: use "
+                   "--method enumerate",
+                   s->id);
+  if (o.method == PL_METHOD_ENUMERATE) structural = false;
+  if (!enumerable && !structural)
+    return too_big(s, &o,
+                   o.method == PL_METHOD_ENUMERATE
+                       ? ""
+                       : " (and its non-additive utilities or several-issue "
+                         "red lines need enumeration)",
+                   err);
   pl_analysis *a = pl__calloc(1, sizeof *a);
   if (!a) return pl__err(err, PL_ENOMEM, "out of memory");
   a->s = s;
   a->np = s->n_parties;
   a->ni = s->n_issues;
-  a->method = "enumerate";
   a->memory_limit = o.memory_limit;
   a->kalai = o.kalai;
-  a->n_outcomes = n;
-  pl__problem pb;
-  pl__acc acc;
-  memset(&pb, 0, sizeof pb);
-  pl__acc_init(&acc, a->np, o.memory_limit);
+  a->n_outcomes = enumerable ? n : UINT64_MAX;
   int rc = pl__constraints_init(&a->cons, s);
-  if (!rc) rc = pl__problem_init(&pb, s, &a->cons, NULL);
-  if (!rc) rc = pl__enumerate(&pb, &acc);
-  if (rc == PL_ETOOBIG) {
-    pl__err(err, rc,
-            "the results of scenario \"%s\" (a Pareto frontier of more than "
-            "%zu points, or %zu deadlock masks) exceed the memory limit of "
-            "%llu bytes; raise it with --memory",
-            s->id, acc.nf, acc.nm, (unsigned long long)o.memory_limit);
-    goto fail;
+  /* Automatic: enumeration gives every explanation exactly; the structural
+   * method does too unless a reservation value can bind, and it is the
+   * only way beyond the enumeration limit. */
+  bool rv_binds = false;
+  for (int b = 0; !rc && b < a->cons.n; b++)
+    rv_binds |= a->cons.items[b].kind == PL_CONSTRAINT_RESERVATION;
+  if (o.method == PL_METHOD_AUTO && structural && enumerable &&
+      (rv_binds || n <= AUTO_ENUMERATE_UP_TO))
+    structural = false;
+  a->method = structural ? "structural" : "enumerate";
+  if (!rc)
+    rc = structural ? analyze_structural(a, &o, err)
+                    : analyze_enumerate(a, &o, err);
+  if (rc == PL_ETOOBIG) { /* err says which limit */
+    pl_analysis_free(a);
+    return rc;
   }
-  a->feasible = acc.feasible;
-  if (!rc) rc = store_frontier(a, &pb, &acc);
   if (!rc) pl__solutions(a, a->front, a->nf, a->sol);
-  if (!rc) rc = explain(a, &acc);
   if (!rc) {
     a->sq_u = pl__malloc((size_t)a->np * sizeof *a->sq_u);
     uint32_t *none = pl__malloc((size_t)a->ni * sizeof *none);
@@ -595,8 +820,6 @@ int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
     pl__free(none);
   }
   if (!rc) rc = classify(a);
-  pl__acc_free(&acc);
-  pl__problem_free(&pb);
   if (!rc) rc = partials(a, &o);
   if (rc) {
     pl__err(err, rc, "%s", pl_strerror(rc));
@@ -605,11 +828,6 @@ int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
   }
   *out = a;
   return PL_OK;
-fail:
-  pl__acc_free(&acc);
-  pl__problem_free(&pb);
-  pl_analysis_free(a);
-  return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -621,6 +839,14 @@ pl_kalai pl_analysis_kalai(const pl_analysis *a) { return a->kalai; }
 uint64_t pl_analysis_feasible_count(const pl_analysis *a) {
   return a->feasible;
 }
+int pl_analysis_feasible_text(const pl_analysis *a, char *buf, size_t size) {
+  if (!a->feasible_known) return PL_ENOTFOUND;
+  int n = a->feasible_text
+              ? snprintf(buf, size, "%s", a->feasible_text)
+              : snprintf(buf, size, "%llu", (unsigned long long)a->feasible);
+  return n < 0 || (size_t)n >= size ? PL_ERANGE : PL_OK;
+}
+int pl_analysis_explained(const pl_analysis *a) { return a->explained; }
 size_t pl_analysis_pareto_count(const pl_analysis *a) { return a->nf; }
 const pl_point *pl_analysis_pareto(const pl_analysis *a, size_t i) {
   return i < a->nf ? &a->front[i] : NULL;

@@ -11,7 +11,10 @@ struct pl_analysis {
   uint64_t n_outcomes;
   uint64_t memory_limit;
   pl_kalai kalai;
-  uint64_t feasible;
+  uint64_t feasible;     /* UINT64_MAX: more, or not known */
+  bool feasible_known;
+  char *feasible_text;   /* exact decimal when known beyond 2^64 */
+  bool explained;        /* deadlocks / binding constraints computed */
   pl__constraints cons;
   /* Pareto frontier */
   size_t nf;

@@ -258,3 +258,17 @@ void pl__candidates_free(pl__candidates *c) {
   c->options = NULL;
   c->n = 0;
 }
+
+static _Thread_local int g_ni;
+static int by_options(const void *x, const void *y) {
+  const uint32_t *a = x, *b = y;
+  for (int i = 0; i < g_ni; i++)
+    if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+
+int pl__candidates_sort(pl__candidates *c, int ni) {
+  g_ni = ni;
+  if (c->n) qsort(c->options, c->n, (size_t)ni * sizeof *c->options, by_options);
+  return PL_OK;
+}

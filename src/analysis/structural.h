@@ -37,5 +37,7 @@ typedef struct pl__candidates {
 int pl__structural_frontier(const pl__problem *pb, size_t max_points,
                             pl__candidates *out);
 void pl__candidates_free(pl__candidates *c);
+/* Sorts candidates by their options, lexicographically: outcome order. */
+int pl__candidates_sort(pl__candidates *c, int ni);
 
 #endif

@@ -876,17 +876,15 @@ int pl_scenario_outcome_count(const pl_scenario *s, uint64_t *n) {
   return PL_OK;
 }
 
-int pl_scenario_outcome_count_text(const pl_scenario *s, char *buf,
-                                   size_t size) {
+int pl__count_text(const uint32_t *counts, int n, char *buf, size_t size) {
   /* Schoolbook multiplication on little-endian decimal digits. */
-  size_t cap = 16;
-  for (int i = 0; i < s->n_issues; i++) cap += 8;
+  size_t cap = 16 + 8 * (size_t)(n > 0 ? n : 0);
   unsigned char *d = pl__calloc(cap, 1);
   if (!d) return PL_ENOMEM;
   size_t len = 1;
   d[0] = 1;
-  for (int i = 0; i < s->n_issues; i++) {
-    uint64_t carry = 0, m = s->issues[i].n;
+  for (int i = 0; i < n; i++) {
+    uint64_t carry = 0, m = counts[i];
     for (size_t k = 0; k < len || carry; k++) {
       uint64_t t = (k < len ? d[k] : 0) * m + carry;
       d[k] = (unsigned char)(t % 10);
@@ -894,6 +892,7 @@ int pl_scenario_outcome_count_text(const pl_scenario *s, char *buf,
       if (k >= len) len = k + 1;
     }
   }
+  while (len > 1 && d[len - 1] == 0) len--; /* a factor 0 */
   int rc = PL_OK;
   if (len + 1 > size) {
     rc = PL_ERANGE;
@@ -902,6 +901,17 @@ int pl_scenario_outcome_count_text(const pl_scenario *s, char *buf,
     buf[len] = 0;
   }
   pl__free(d);
+  return rc;
+}
+
+int pl_scenario_outcome_count_text(const pl_scenario *s, char *buf,
+                                   size_t size) {
+  uint32_t *counts = pl__malloc((size_t)(s->n_issues ? s->n_issues : 1) *
+                                sizeof *counts);
+  if (!counts) return PL_ENOMEM;
+  for (int i = 0; i < s->n_issues; i++) counts[i] = s->issues[i].n;
+  int rc = pl__count_text(counts, s->n_issues, buf, size);
+  pl__free(counts);
   return rc;
 }
 

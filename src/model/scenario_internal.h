@@ -100,6 +100,10 @@ struct pl_scenario {
                              0 when the outcome count overflows */
 };
 
+/* The product of n counts as an exact decimal (PL_ERANGE: buffer too
+ * small). */
+int pl__count_text(const uint32_t *counts, int n, char *buf, size_t size);
+
 /* PL_OK when s is open for building and p is one of its parties. */
 int pl__check_party_open(pl_scenario *s, int p, pl_error *err);
 

@@ -138,7 +138,14 @@ char *pl_analysis_to_json(const pl_analysis *a) {
     put(root, "outcomes", json_integer((json_int_t)n), bad);
   else if (pl_scenario_outcome_count_text(s, count, sizeof count) == PL_OK)
     put(root, "outcomes", json_string(count), bad);
-  put(root, "feasible", json_integer((json_int_t)a->feasible), bad);
+  char ftext[4096];
+  if (pl_analysis_feasible_text(a, ftext, sizeof ftext) != PL_OK)
+    put(root, "feasible", json_null(), bad);
+  else if (a->feasible <= (uint64_t)INT64_MAX)
+    put(root, "feasible", json_integer((json_int_t)a->feasible), bad);
+  else
+    put(root, "feasible", json_string(ftext), bad);
+  put(root, "explained", json_boolean(a->explained), bad);
   put(root, "acceptable_exact", json_boolean(!a->acceptable_approx), bad);
   if (pl_scenario_has_status_quo(s)) {
     json_t *sq = json_array();

@@ -809,6 +809,7 @@ static void test_limits(void **state) {
   pl_error err;
   memset(&err, 0, sizeof err);
   o.max_outcomes = 999;
+  o.method = PL_METHOD_ENUMERATE; /* auto would go structural */
   assert_int_equal(pl_analyze(s, &o, &a, &err), PL_ETOOBIG);
   assert_null(a);
   assert_int_equal(err.code, PL_ETOOBIG);
@@ -846,11 +847,18 @@ static void test_limits(void **state) {
   s = uniform(20, 10);
   pl_analysis_options_init(&o);
   o.max_outcomes = UINT64_MAX;
+  o.method = PL_METHOD_ENUMERATE;
   assert_int_equal(pl_analyze(s, &o, &a, &err), PL_ETOOBIG);
   assert_non_null(strstr(err.message, "100000000000000000000 outcomes"));
-  /* and with the default options */
-  assert_int_equal(pl_analyze(s, NULL, &a, &err), PL_ETOOBIG);
-  assert_non_null(strstr(err.message, "100000000000000000000 outcomes"));
+  /* with the default options the structural method answers, exactly */
+  assert_int_equal(pl_analyze(s, NULL, &a, &err), PL_OK);
+  assert_string_equal(pl_analysis_method(a), "structural");
+  char text[64];
+  assert_int_equal(pl_analysis_feasible_text(a, text, sizeof text), PL_OK);
+  assert_string_equal(text, "100000000000000000000");
+  assert_true(pl_analysis_feasible_count(a) == UINT64_MAX);
+  assert_true(pl_analysis_explained(a));
+  pl_analysis_free(a);
   pl_scenario_free(s);
 
   /* an unfinished scenario */

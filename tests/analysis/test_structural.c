@@ -138,10 +138,81 @@ static void test_huge_space(void **state) {
   pl_scenario_free(s);
 }
 
+/* pl_analyze by both methods: the same frontier (within the tolerance),
+ * solutions, classes, and, where the structural method computes them, the
+ * same feasible count and explanations. */
+static void test_analyze_methods_agree(void **state) {
+  (void)state;
+  tu_rng r = {777};
+  int compared = 0;
+  for (int round = 0; round < 1500; round++) {
+    int np = 2 + round % 3;
+    pl_scenario *s = tu_random_scenario(&r, np);
+    pl_analysis_options oe, os;
+    pl_analysis_options_init(&oe);
+    pl_analysis_options_init(&os);
+    oe.method = PL_METHOD_ENUMERATE;
+    os.method = PL_METHOD_STRUCTURAL;
+    pl_analysis *e = NULL, *st = NULL;
+    pl_error err;
+    assert_int_equal(pl_analyze(s, &oe, &e, &err), PL_OK);
+    int rc = pl_analyze(s, &os, &st, &err);
+    if (rc == PL_EUNSUPPORTED) { /* several-issue red lines */
+      pl_analysis_free(e);
+      pl_scenario_free(s);
+      continue;
+    }
+    assert_int_equal(rc, PL_OK);
+    compared++;
+    size_t nf = pl_analysis_pareto_count(e);
+    if (pl_analysis_pareto_count(st) != nf)
+      fail_msg("round %d: frontier %zu / %zu", round, nf,
+               pl_analysis_pareto_count(st));
+    for (size_t k = 0; k < nf; k++)
+      for (int p = 0; p < np; p++)
+        assert_double_near(pl_analysis_pareto(e, k)->utilities[p],
+                           pl_analysis_pareto(st, k)->utilities[p],
+                           PL_TOLERANCE);
+    for (int w = 0; w < PL_SOLUTION_COUNT_; w++) {
+      const pl_point *a = pl_analysis_solution(e, (pl_solution)w);
+      const pl_point *b = pl_analysis_solution(st, (pl_solution)w);
+      assert_true(!a == !b);
+      for (int p = 0; a && p < np; p++)
+        assert_double_near(a->utilities[p], b->utilities[p], PL_TOLERANCE);
+    }
+    for (int i = 0; i < pl_scenario_issue_count(s); i++)
+      assert_int_equal(pl_analysis_issue_class(e, i),
+                       pl_analysis_issue_class(st, i));
+    char fe[64], fs[64];
+    assert_int_equal(pl_analysis_feasible_text(e, fe, sizeof fe), PL_OK);
+    if (pl_analysis_feasible_text(st, fs, sizeof fs) == PL_OK)
+      assert_string_equal(fe, fs);
+    if (pl_analysis_explained(st)) {
+      assert_int_equal(pl_analysis_deadlock_count(e),
+                       pl_analysis_deadlock_count(st));
+      for (size_t k = 0; k < pl_analysis_deadlock_count(e); k++) {
+        const pl_constraint *x, *y;
+        size_t n = pl_analysis_deadlock(e, k, &x);
+        assert_int_equal(pl_analysis_deadlock(st, k, &y), n);
+        assert_memory_equal(x, y, n * sizeof *x);
+      }
+      const pl_constraint *x, *y;
+      size_t n = pl_analysis_binding(e, &x);
+      assert_int_equal(pl_analysis_binding(st, &y), n);
+      if (n) assert_memory_equal(x, y, n * sizeof *x);
+    }
+    pl_analysis_free(e);
+    pl_analysis_free(st);
+    pl_scenario_free(s);
+  }
+  assert_true(compared > 500);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_random_against_enumeration),
       cmocka_unit_test(test_huge_space),
+      cmocka_unit_test(test_analyze_methods_agree),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,13 +69,13 @@ check_exit "bad --max-outcomes" 2 analyze examples/job-offer.yaml --max-outcomes
 check_exit "bad --memory" 2 analyze examples/job-offer.yaml --memory lots
 check_exit "missing file" 3 analyze examples/no-such-file.yaml
 check_exit "a folder of two scenarios" 3 analyze examples
-check_exit "over the outcome limit" 1 analyze examples/security-talks.yaml --max-outcomes 100
+check_exit "over the outcome limit" 1 analyze examples/security-talks.yaml --method enumerate --max-outcomes 100
 check_exit "help" 0 help
 check_exit "analyze --help" 0 analyze --help
 check_exit "version" 0 --version
 
 # The refusal names the outcome count and what to do.
-"$parley" analyze examples/security-talks.yaml --max-outcomes 100 2>"$tmp/err" >/dev/null
+"$parley" analyze examples/security-talks.yaml --method enumerate --max-outcomes 100 2>"$tmp/err" >/dev/null
 if grep -q '243 outcomes' "$tmp/err" && grep -q -- '--max-outcomes' "$tmp/err"; then ok; else
   bad "too-big message: $(cat "$tmp/err")"
 fi
