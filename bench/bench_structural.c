@@ -1,0 +1,164 @@
+/* bench_structural: pl_analyze by the structural method on additive
+ * scenarios far too large to enumerate (docs/performance.md), and on the
+ * ANAC samples of ../shared/data when they are there. Fixed seeds; a hash
+ * of each frontier so a speed-up cannot change answers unseen. Not a test:
+ * it never fails on slowness. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "parley/parley.h"
+
+static uint64_t splitmix64(uint64_t *s) {
+  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+static double unit(uint64_t *s) { return (splitmix64(s) >> 11) * 0x1.0p-53; }
+
+/* np parties, ni issues of no options, weights and values uniform. */
+static pl_scenario *random_additive(int np, int ni, int no, uint64_t seed) {
+  pl_scenario *s = pl_scenario_new("random");
+  char id[32];
+  const char *ids[64];
+  char names[64][8];
+  for (int k = 0; k < no; k++) {
+    snprintf(names[k], sizeof names[k], "o%d", k);
+    ids[k] = names[k];
+  }
+  for (int i = 0; i < ni; i++) {
+    snprintf(id, sizeof id, "i%d", i);
+    pl_scenario_add_discrete_issue(s, id, NULL, (size_t)no, ids, NULL, NULL);
+  }
+  for (int p = 0; p < np; p++) {
+    snprintf(id, sizeof id, "p%d", p);
+    pl_scenario_add_party(s, id, NULL, 0, NULL);
+    for (int i = 0; i < ni; i++) {
+      pl_scenario_set_weight(s, p, i, 0.05 + unit(&seed), NULL);
+      for (int k = 0; k < no; k++)
+        pl_scenario_set_value(s, p, i, (uint32_t)k, unit(&seed), NULL);
+    }
+  }
+  pl_error err;
+  if (pl_scenario_finish(s, &err)) {
+    fprintf(stderr, "finish: %s\n", err.message);
+    exit(1);
+  }
+  return s;
+}
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static uint64_t hash_frontier(const pl_analysis *a, int np) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t k = 0; k < pl_analysis_pareto_count(a); k++)
+    for (int p = 0; p < np; p++) {
+      uint64_t x;
+      memcpy(&x, &pl_analysis_pareto(a, k)->utilities[p], sizeof x);
+      h = (h ^ x) * 1099511628211ull;
+    }
+  return h;
+}
+
+static void run(const char *name, const pl_scenario *s, int runs,
+                const char *target) {
+  pl_analysis_options o;
+  pl_analysis_options_init(&o);
+  o.method = PL_METHOD_STRUCTURAL;
+  double best = 1e300;
+  pl_analysis *a = NULL;
+  for (int r = 0; r < runs; r++) {
+    pl_error err;
+    double t0 = now();
+    if (pl_analyze(s, &o, &a, &err)) {
+      fprintf(stderr, "%s: %s\n", name, err.message);
+      exit(1);
+    }
+    double t = now() - t0;
+    if (t < best) best = t;
+    if (r + 1 < runs) pl_analysis_free(a);
+  }
+  char count[128];
+  char digits[512];
+  if (pl_scenario_outcome_count_text(s, digits, sizeof digits))
+    strcpy(count, "huge");
+  else if (strlen(digits) > 20) /* a power of ten is all one can read */
+    snprintf(count, sizeof count, "%c.%ce%zu", digits[0], digits[1],
+             strlen(digits) - 1);
+  else
+    snprintf(count, sizeof count, "%s", digits);
+  int np = pl_scenario_party_count(s);
+  printf("%-28s %-24s %10.4f s %8zu  %016llx  %s\n", name, count, best,
+         pl_analysis_pareto_count(a),
+         (unsigned long long)hash_frontier(a, np), target);
+  pl_analysis_free(a);
+}
+
+static void run_file(const char *name, const char *const *paths, size_t n,
+                     const char *target) {
+  pl_scenario *s;
+  pl_error err;
+  if (pl_scenario_load_inputs(paths, n, NULL, &s, &err)) {
+    printf("%-28s skipped: %s\n", name, err.message);
+    return;
+  }
+  run(name, s, 5, target);
+  pl_scenario_free(s);
+}
+
+int main(int argc, char **argv) {
+  const char *data = argc > 1 ? argv[1] : "../shared/data";
+  printf("bench_structural: pl_analyze --method structural, best of 5 "
+         "(one thread)\n");
+  printf("%-28s %-24s %12s %8s  %-16s  %s\n", "scenario", "outcomes", "time",
+         "frontier", "hash", "target");
+  static const struct {
+    int np, ni, no;
+    const char *target;
+  } cases[] = {{2, 50, 10, "<= 20 ms"},
+               {2, 100, 10, "<= 0.5 s"},
+               {3, 12, 5, "<= 100 ms"},
+               {2, 10, 6, ""},
+               {4, 8, 5, ""}};
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    char name[64];
+    snprintf(name, sizeof name, "random %dp x %d x %d", cases[k].np,
+             cases[k].ni, cases[k].no);
+    pl_scenario *s = random_additive(cases[k].np, cases[k].ni, cases[k].no,
+                                     1000 + k);
+    run(name, s, 5, cases[k].target);
+    pl_scenario_free(s);
+  }
+  char dom[512], p1[512], p2[512];
+  snprintf(dom, sizeof dom, "%s/genius/AMPOvsCity/ampo_vs_city_template.xml",
+           data);
+  snprintf(p1, sizeof p1, "%s/genius/AMPOvsCity/ampo_vs_city_ampo_space.xml",
+           data);
+  snprintf(p2, sizeof p2, "%s/genius/AMPOvsCity/ampo_vs_city_city_space.xml",
+           data);
+  const char *ampo[] = {dom, p1, p2};
+  run_file("AMPOvsCity", ampo, 3, "<= 1 ms");
+  snprintf(dom, sizeof dom, "%s/genius/anac/y2010/Travel/travel_domain.xml",
+           data);
+  snprintf(p1, sizeof p1, "%s/genius/anac/y2010/Travel/travel_chox.xml", data);
+  snprintf(p2, sizeof p2, "%s/genius/anac/y2010/Travel/travel_fanny.xml", data);
+  const char *travel[] = {dom, p1, p2};
+  run_file("Travel", travel, 3, "");
+  snprintf(dom, sizeof dom, "%s/genius/anac/y2011/Energy/energy_domain.xml",
+           data);
+  snprintf(p1, sizeof p1, "%s/genius/anac/y2011/Energy/energy_consumer.xml",
+           data);
+  snprintf(p2, sizeof p2, "%s/genius/anac/y2011/Energy/energy_distributor.xml",
+           data);
+  const char *energy[] = {dom, p1, p2};
+  run_file("Energy", energy, 3, "");
+  return 0;
+}
