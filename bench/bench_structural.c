@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "parley/parley.h"
@@ -51,6 +52,40 @@ static pl_scenario *random_additive(int np, int ni, int no, uint64_t seed) {
   return s;
 }
 
+/* 2 parties with hyper-rectangle utilities: ni issues of no options and nr
+ * rectangles each over 2 to 4 issues (as in the ANAC 2014 profiles). */
+static pl_scenario *random_nonlinear(int ni, int no, int nr, uint64_t seed) {
+  pl_scenario *s = pl_scenario_new("nonlinear");
+  char id[32];
+  for (int i = 0; i < ni; i++) {
+    snprintf(id, sizeof id, "i%d", i);
+    pl_scenario_add_integer_issue(s, id, NULL, 1, no, 1, NULL);
+  }
+  for (int p = 0; p < 2; p++) {
+    snprintf(id, sizeof id, "p%d", p);
+    pl_scenario_add_party(s, id, NULL, 0, NULL);
+    pl_scenario_set_rectangles(s, p, 100, NULL);
+    for (int r = 0; r < nr; r++) {
+      int is[4];
+      uint32_t lo[4], hi[4];
+      int m = 2 + (int)(splitmix64(&seed) % 3);
+      for (int j = 0; j < m; j++) {
+        is[j] = (int)(splitmix64(&seed) % (uint64_t)ni);
+        lo[j] = (uint32_t)(splitmix64(&seed) % (uint64_t)no);
+        hi[j] = lo[j] + (uint32_t)(splitmix64(&seed) % (uint64_t)(no - lo[j]));
+      }
+      pl_scenario_add_rectangle(s, p, 1 + unit(&seed) * 9, (size_t)m, is, lo,
+                                hi, NULL);
+    }
+  }
+  pl_error err;
+  if (pl_scenario_finish(s, &err)) {
+    fprintf(stderr, "finish: %s\n", err.message);
+    exit(1);
+  }
+  return s;
+}
+
 static double now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -68,11 +103,12 @@ static uint64_t hash_frontier(const pl_analysis *a, int np) {
   return h;
 }
 
-static void run(const char *name, const pl_scenario *s, int runs,
-                const char *target) {
+static void run_method(const char *name, const pl_scenario *s, int runs,
+                       const char *target, pl_method method) {
   pl_analysis_options o;
   pl_analysis_options_init(&o);
-  o.method = PL_METHOD_STRUCTURAL;
+  o.method = method;
+  o.max_outcomes = (uint64_t)1 << 40;
   double best = 1e300;
   pl_analysis *a = NULL;
   for (int r = 0; r < runs; r++) {
@@ -96,10 +132,17 @@ static void run(const char *name, const pl_scenario *s, int runs,
   else
     snprintf(count, sizeof count, "%s", digits);
   int np = pl_scenario_party_count(s);
-  printf("%-28s %-24s %10.4f s %8zu  %016llx  %s\n", name, count, best,
-         pl_analysis_pareto_count(a),
-         (unsigned long long)hash_frontier(a, np), target);
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  printf("%-28s %-24s %10.4f s %8zu  %016llx  %s (peak %ld MiB)\n", name,
+         count, best, pl_analysis_pareto_count(a),
+         (unsigned long long)hash_frontier(a, np), target, ru.ru_maxrss / 1024);
   pl_analysis_free(a);
+}
+
+static void run(const char *name, const pl_scenario *s, int runs,
+                const char *target) {
+  run_method(name, s, runs, target, PL_METHOD_STRUCTURAL);
 }
 
 static void run_file(const char *name, const char *const *paths, size_t n,
@@ -160,5 +203,10 @@ int main(int argc, char **argv) {
            data);
   const char *energy[] = {dom, p1, p2};
   run_file("Energy", energy, 3, "");
+  /* enumeration where nothing else works: non-linear utilities */
+  pl_scenario *nl = random_nonlinear(8, 10, 100, 99);
+  run_method("nonlinear 2p 10^8 (enum.)", nl, 1, "<= 10 s, <= 1 GiB",
+             PL_METHOD_ENUMERATE);
+  pl_scenario_free(nl);
   return 0;
 }

@@ -271,6 +271,16 @@ typedef struct tu_cons {
  * at or below it excludes nothing and is no constraint (docs/analysis.md). */
 static inline double tu_lowest(const pl_scenario *s, int p) {
   double low = 0;
+  if (!pl_scenario_is_additive(s, p)) { /* every negative rectangle at once */
+    for (size_t k = 0; k < pl_scenario_rectangle_count(s, p); k++) {
+      size_t n;
+      const int *is;
+      const uint32_t *lo, *hi;
+      double u = pl_scenario_rectangle(s, p, k, &n, &is, &lo, &hi);
+      if (u < 0) low += u;
+    }
+    return low / pl_scenario_max_utility(s, p);
+  }
   for (int i = 0; i < pl_scenario_issue_count(s); i++) {
     double m = 1e300;
     for (uint32_t k = 0; k < pl_scenario_option_count(s, i); k++) {
@@ -371,6 +381,55 @@ static inline int tu_cmp_size(const void *a, const void *b) {
 }
 static inline void tu_sort_by_size(uint64_t *m, size_t n) {
   qsort(m, n, sizeof *m, tu_cmp_size);
+}
+
+/* A random small scenario whose first party has a hyper-rectangle utility
+ * (overlapping rectangles, negative utilities, conditions on one issue
+ * twice) and, at random, GENIUS-style capped sums for the second. */
+static inline pl_scenario *tu_random_hyper_scenario(tu_rng *r, int np) {
+  pl_scenario *s = pl_scenario_new("hyper");
+  int ni = 1 + tu_below(r, 4);
+  uint32_t n[4];
+  for (int i = 0; i < ni; i++) {
+    char id[16];
+    snprintf(id, sizeof id, "i%d", i);
+    n[i] = 1 + (uint32_t)tu_below(r, 5);
+    tu_issue_n(s, id, n[i]);
+  }
+  uint32_t sq[4];
+  for (int i = 0; i < ni; i++) sq[i] = (uint32_t)tu_below(r, (int)n[i]);
+  TU_OK(pl_scenario_set_status_quo(s, -1, sq, NULL));
+  for (int p = 0; p < np; p++) {
+    char id[16];
+    snprintf(id, sizeof id, "p%d", p);
+    int q = tu_party(s, id, tu_below(r, 3) ? 0 : 0.1 * tu_below(r, 5));
+    if (p == 0) {
+      TU_OK(pl_scenario_set_rectangles(s, q, 1 + tu_below(r, 10), NULL));
+      int nr = tu_below(r, 7);
+      for (int k = 0; k < nr; k++) {
+        int is[3];
+        uint32_t lo[3], hi[3];
+        int m = tu_below(r, 4);
+        for (int j = 0; j < m; j++) {
+          is[j] = tu_below(r, ni);
+          lo[j] = (uint32_t)tu_below(r, (int)n[is[j]]);
+          hi[j] = lo[j] + (uint32_t)tu_below(r, (int)(n[is[j]] - lo[j]));
+        }
+        TU_OK(pl_scenario_add_rectangle(s, q, tu_below(r, 12) - 3, (size_t)m,
+                                        is, lo, hi, NULL));
+      }
+      continue;
+    }
+    if (p == 1 && tu_below(r, 2))
+      TU_OK(pl_scenario_set_weighting(s, q, PL_WEIGHTS_AS_GIVEN, NULL));
+    for (int i = 0; i < ni; i++) {
+      tu_weight(s, q, i, 0.25 * (1 + tu_below(r, 4)));
+      for (uint32_t o = 0; o < n[i]; o++)
+        TU_OK(pl_scenario_set_value(s, q, i, o, 0.1 * tu_below(r, 11), NULL));
+    }
+  }
+  tu_finish(s);
+  return s;
 }
 
 /* ------------------------------------------------------------------ */

@@ -553,6 +553,107 @@ static bool front_covers(pl__acc *acc, grid *g, const double *u) {
 }
 
 /* ------------------------------------------------------------------ */
+/* hyper-rectangle utilities, level by level                           */
+/* ------------------------------------------------------------------ */
+
+/* A hyper-rectangle party's utility, evaluated along the odometer: level j
+ * keeps the rectangles whose conditions on the issues before j hold, so
+ * when an issue's option changes only the levels below it are filtered
+ * again, and a run of the last issue costs one pass over the rectangles
+ * still alive. Rectangles stay in their order, so every sum adds the same
+ * terms in the same order as pl__hyper_utility: the same bits. */
+typedef struct hyper_eval {
+  int p;
+  size_t nr;
+  double *util;     /* nr utilities */
+  uint32_t *lo, *hi; /* [r * ni + i]: the options of issue i rectangle r
+                        allows (lo > hi: none) */
+  uint32_t *alive;  /* [j * nr + k]: level j's rectangles */
+  size_t *nalive;   /* per level */
+  double *run_u;    /* utilities of the current run's outcomes */
+} hyper_eval;
+
+static void hyper_free(hyper_eval *h) {
+  pl__free(h->util);
+  pl__free(h->lo);
+  pl__free(h->hi);
+  pl__free(h->alive);
+  pl__free(h->nalive);
+  pl__free(h->run_u);
+}
+
+/* The scenario option a candidate stands for, as the party sees it. */
+static uint32_t option_of(const pl__problem *pb, int p, int i, uint32_t c) {
+  uint32_t o = pb->opt[i][c];
+  return o == PL_NOT_AGREED ? pl__status_quo(pb->s, p, i) : o;
+}
+
+static int hyper_init(hyper_eval *h, const pl__problem *pb, int p) {
+  const pl__party *pa = &pb->s->parties[p];
+  const int ni = pb->ni;
+  const size_t nr = pa->n_rects, m = nr ? nr : 1;
+  memset(h, 0, sizeof *h);
+  h->p = p;
+  h->nr = nr;
+  h->util = pl__malloc(m * sizeof *h->util);
+  h->lo = pl__malloc(m * (size_t)ni * sizeof *h->lo);
+  h->hi = pl__malloc(m * (size_t)ni * sizeof *h->hi);
+  h->alive = pl__malloc(m * (size_t)ni * sizeof *h->alive);
+  h->nalive = pl__calloc((size_t)ni, sizeof *h->nalive);
+  h->run_u = pl__malloc((size_t)pb->cnt[ni - 1] * sizeof *h->run_u);
+  if (!h->util || !h->lo || !h->hi || !h->alive || !h->nalive || !h->run_u)
+    return PL_ENOMEM;
+  for (size_t r = 0; r < nr; r++) {
+    const pl__rect *rc = &pa->rects[r];
+    h->util[r] = rc->utility;
+    for (int i = 0; i < ni; i++) {
+      h->lo[r * ni + i] = 0;
+      h->hi[r * ni + i] = UINT32_MAX - 1; /* no condition: any option */
+    }
+    for (size_t j = 0; j < rc->n; j++) {
+      uint32_t *lo = &h->lo[r * ni + rc->issue[j]];
+      uint32_t *hi = &h->hi[r * ni + rc->issue[j]];
+      if (rc->lo[j] > *lo) *lo = rc->lo[j];
+      if (rc->hi[j] < *hi) *hi = rc->hi[j];
+    }
+    h->alive[r] = (uint32_t)r; /* level 0: every rectangle */
+  }
+  h->nalive[0] = nr;
+  return PL_OK;
+}
+
+/* Level j + 1 from level j, issue j at candidate c. */
+static void hyper_level(hyper_eval *h, const pl__problem *pb, int j,
+                        uint32_t c) {
+  const int ni = pb->ni;
+  const uint32_t o = option_of(pb, h->p, j, c);
+  const uint32_t *from = h->alive + (size_t)j * h->nr;
+  uint32_t *to = h->alive + (size_t)(j + 1) * h->nr;
+  size_t n = 0;
+  for (size_t k = 0; k < h->nalive[j]; k++) {
+    uint32_t r = from[k];
+    if (o >= h->lo[r * ni + j] && o <= h->hi[r * ni + j]) to[n++] = r;
+  }
+  h->nalive[j + 1] = n;
+}
+
+/* Utilities of the current run: every candidate of the last issue. */
+static void hyper_run(hyper_eval *h, const pl__problem *pb) {
+  const int ni = pb->ni, L = ni - 1;
+  const double maxu = pb->s->parties[h->p].max_utility;
+  const uint32_t *alive = h->alive + (size_t)L * h->nr;
+  for (uint32_t c = 0; c < pb->cnt[L]; c++) {
+    const uint32_t o = option_of(pb, h->p, L, c);
+    double sum = 0;
+    for (size_t k = 0; k < h->nalive[L]; k++) {
+      uint32_t r = alive[k];
+      if (o >= h->lo[r * ni + L] && o <= h->hi[r * ni + L]) sum += h->util[r];
+    }
+    h->run_u[c] = sum / maxu;
+  }
+}
+
+/* ------------------------------------------------------------------ */
 /* the loop                                                            */
 /* ------------------------------------------------------------------ */
 
@@ -572,7 +673,15 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
   grid g;
   memset(&g, 0, sizeof g);
   g.failed = np < 3 || np > GRID_MAX_PARTIES;
-  if (!ps || !pm || !d || !cur || !u || !mxl) {
+  int nh = 0;
+  hyper_eval *hyp = pl__calloc((size_t)np, sizeof *hyp);
+  for (int k = 0; hyp && k < pb->n_special; k++)
+    if (pb->s->parties[pb->special[k]].hyper &&
+        hyper_init(&hyp[nh++], pb, pb->special[k])) {
+      acc->rc = PL_ENOMEM;
+      goto out;
+    }
+  if (!ps || !pm || !d || !cur || !u || !mxl || !hyp) {
     acc->rc = PL_ENOMEM;
     goto out;
   }
@@ -605,6 +714,7 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
     for (int p = 0; p < np; p++)
       ps[(i + 1) * np + p] = ps[i * np + p] + pb->contrib[i][p];
     pm[i + 1] = pm[i] | pb->vmask[i][0];
+    for (int k = 0; k < nh; k++) hyper_level(&hyp[k], pb, i, 0);
   }
   uint64_t index = 0;
   const uint32_t nl = pb->cnt[L];
@@ -613,6 +723,7 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
   for (;;) {
     const double *base = ps + (size_t)L * np;
     const uint64_t bm = pm[L];
+    for (int k = 0; k < nh; k++) hyper_run(&hyp[k], pb);
     /* The outcomes of this run have utilities base + cl[c]; base + mxl
      * bounds them exactly, since fl(a + b) never falls as b grows. (Not
      * tried with more than GRID_MAX_PARTIES parties: a bound is seldom
@@ -626,14 +737,11 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
       for (int p = 0; p < np; p++) u[p] = base[p] + cl[(size_t)c * np + p];
       uint64_t m = bm | ml[c];
       if (pb->n_special) {
-        cur[L] = pb->opt[L][c];
         for (int k = 0; k < pb->n_special; k++) {
           int p = pb->special[k];
-          if (pb->s->parties[p].hyper)
-            u[p] = pl__hyper_utility(pb->s, p, cur);
-          else if (u[p] > 1)
-            u[p] = 1;
+          if (!pb->s->parties[p].hyper && u[p] > 1) u[p] = 1;
         }
+        for (int k = 0; k < nh; k++) u[hyp[k].p] = hyp[k].run_u[c];
       }
       if (pb->n_multi) {
         cur[L] = pb->opt[L][c];
@@ -664,6 +772,7 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
     if (i < 0) break;
     for (int j = i; j < L; j++) {
       cur[j] = pb->opt[j][d[j]];
+      for (int k = 0; k < nh; k++) hyper_level(&hyp[k], pb, j, d[j]);
       const double *cj = pb->contrib[j] + (size_t)d[j] * np;
       for (int p = 0; p < np; p++)
         ps[(j + 1) * np + p] = ps[j * np + p] + cj[p];
@@ -671,6 +780,8 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
     }
   }
 out:
+  for (int k = 0; hyp && k < np; k++) hyper_free(&hyp[k]);
+  pl__free(hyp);
   grid_free(&g);
   pl__free(ps);
   pl__free(pm);

@@ -632,6 +632,23 @@ static void cross_check(const pl_scenario *s, uint64_t agreed_bits,
   free(keep);
 }
 
+/* Hyper-rectangle parties (evaluated level by level) and capped sums:
+ * enumeration against pl_scenario_utility, on whole and partial spaces. */
+static void test_random_hyper_cross_check(void **state) {
+  (void)state;
+  const unsigned seed = 31337;
+  tu_rng rng = {seed};
+  for (int round = 0; round < 1500; round++) {
+    pl_scenario *s = tu_random_hyper_scenario(&rng, 1 + round % 3);
+    cross_check(s, 0, 0, seed, round);
+    int ni = pl_scenario_issue_count(s);
+    uint64_t agreed = tu_next(&rng) & ((1u << ni) - 1);
+    if (!agreed) agreed = 1;
+    cross_check(s, agreed, 1, seed, round);
+    pl_scenario_free(s);
+  }
+}
+
 static void test_random_cross_check(void **state) {
   (void)state;
   const unsigned seed = 20240117;
@@ -740,6 +757,7 @@ int main(void) {
       cmocka_unit_test(test_problem_agreed),
       cmocka_unit_test(test_enumerate_alloc_failures),
       cmocka_unit_test(test_random_cross_check),
+      cmocka_unit_test(test_random_hyper_cross_check),
       cmocka_unit_test(test_random_large_frontiers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
