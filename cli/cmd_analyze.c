@@ -1,6 +1,8 @@
 /* parley analyze INPUT... [--json] [--method M] [--kalai K] [limits] */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -29,6 +31,27 @@ static const char help[] =
     "\n"
     "exit codes: 0 ok, 1 runtime failure (e.g. too large), 2 usage, 3 bad "
     "input\n";
+
+/* Progress on a terminal's stderr, once the analysis has run a second. */
+typedef struct progress {
+  double start;
+  int shown;
+} progress;
+
+static double seconds(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int show_progress(void *ctx, double done) {
+  progress *pr = ctx;
+  double t = seconds() - pr->start;
+  if (t < 1) return 0;
+  fprintf(stderr, "\rparley: enumerating, %3.0f%% after %.0f s", 100 * done, t);
+  pr->shown = 1;
+  return 0;
+}
 
 int cmd_analyze(int argc, char **argv) {
   cli_inputs in;
@@ -100,7 +123,14 @@ int cmd_analyze(int argc, char **argv) {
   if (code) return code;
   pl_error err = {0};
   pl_analysis *a = NULL;
-  if (pl_analyze(s, &opts, &a, &err)) {
+  progress pr = {seconds(), 0};
+  if (isatty(STDERR_FILENO)) {
+    opts.progress = show_progress;
+    opts.progress_ctx = &pr;
+  }
+  int failed = pl_analyze(s, &opts, &a, &err);
+  if (pr.shown) fputs("\r\033[K", stderr); /* clear the progress line */
+  if (failed) {
     cli_report(&err);
     pl_scenario_free(s);
     return EXIT_RUNTIME;

@@ -394,6 +394,11 @@ typedef struct pl_analysis_options {
   int partial_max_issues; /* partial agreements up to this many issues
                              (default 16, at most 62) */
   pl_kalai kalai;         /* which Kalai point (default PL_KALAI_PROPER) */
+  /* Called now and then during a long enumeration with the share done, in
+   * [0,1]; returning non-zero stops the analysis (PL_ESTATE, "stopped").
+   * NULL (default): not called. */
+  int (*progress)(void *ctx, double done);
+  void *progress_ctx;
 } pl_analysis_options;
 
 PL_API void pl_analysis_options_init(pl_analysis_options *o);

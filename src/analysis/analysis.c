@@ -642,10 +642,13 @@ static int analyze_enumerate(pl_analysis *a, const pl_analysis_options *o,
   pl__problem pb;
   pl__acc acc;
   pl__acc_init(&acc, a->np, o->memory_limit);
+  acc.progress = o->progress;
+  acc.progress_ctx = o->progress_ctx;
   int rc = pl__problem_init(&pb, a->s, &a->cons, NULL);
   if (rc) return rc;
   rc = pl__enumerate(&pb, &acc);
   if (rc == PL_ETOOBIG) rc = memory_error(a, o, acc.nf, acc.nm, err);
+  if (rc == PL_ESTATE) rc = pl__err(err, rc, "the analysis was stopped");
   a->feasible = acc.feasible;
   a->feasible_known = true;
   if (!rc) rc = store_frontier(a, &pb, &acc, NULL);
@@ -800,7 +803,7 @@ int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
   if (!rc)
     rc = structural ? analyze_structural(a, &o, err)
                     : analyze_enumerate(a, &o, err);
-  if (rc == PL_ETOOBIG) { /* err says which limit */
+  if (rc == PL_ETOOBIG || rc == PL_ESTATE) { /* err says which */
     pl_analysis_free(a);
     return rc;
   }

@@ -770,6 +770,12 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
     int i = L - 1;
     while (i >= 0 && ++d[i] == pb->cnt[i]) d[i--] = 0;
     if (i < 0) break;
+    /* about every 16 million outcomes */
+    if (acc->progress && (index >> 24) != ((index - nl) >> 24) &&
+        acc->progress(acc->progress_ctx, (double)index / (double)pb->n_outcomes)) {
+      acc->rc = PL_ESTATE;
+      goto out;
+    }
     for (int j = i; j < L; j++) {
       cur[j] = pb->opt[j][d[j]];
       for (int k = 0; k < nh; k++) hyper_level(&hyp[k], pb, j, d[j]);

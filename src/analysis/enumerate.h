@@ -68,6 +68,8 @@ typedef struct pl__acc {
   uint64_t seen[256]; /* recently seen non-minimal masks */
   size_t last_dom;    /* frontier point that last rejected a candidate */
   int rc;             /* PL_ENOMEM / PL_ETOOBIG when gathering failed */
+  int (*progress)(void *ctx, double done); /* see pl_analysis_options */
+  void *progress_ctx;
 } pl__acc;
 
 void pl__acc_init(pl__acc *acc, int np, uint64_t memory_limit);
