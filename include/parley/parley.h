@@ -339,6 +339,28 @@ PL_API uint32_t pl_scenario_status_quo(const pl_scenario *s, int party,
 /* 1 when every party has a status quo (its own or the scenario's). */
 PL_API int pl_scenario_has_status_quo(const pl_scenario *s);
 
+/* --- offer search (for strategies), additive parties only ------------
+ * The outcome that gives `party` the smallest utility at or above target
+ * (within PL_TOLERANCE), found without enumerating: branch and bound over
+ * the issues' options sorted by contribution. *exact is 0 when the search
+ * stopped at its budget (about a second) with the best found so far.
+ * PL_ENOTFOUND when no outcome reaches the target; PL_EUNSUPPORTED for a
+ * hyper-rectangle party. options: issue_count entries. */
+PL_API int pl_scenario_offer_at_least(const pl_scenario *s, int party,
+                                      double target, uint32_t *options,
+                                      double *utility, int *exact,
+                                      pl_error *err);
+/* A party's outcomes from the best down, one per call, each once; memory
+ * grows with the outcomes returned (about issues x 4 bytes each). Sums
+ * equal within rounding may come out in either order. */
+typedef struct pl_offer_iter pl_offer_iter;
+PL_API int pl_offer_iter_new(const pl_scenario *s, int party,
+                             pl_offer_iter **out, pl_error *err);
+/* PL_OK with the next outcome, PL_ENOTFOUND when every one was given. */
+PL_API int pl_offer_iter_next(pl_offer_iter *it, uint32_t *options,
+                              double *utility);
+PL_API void pl_offer_iter_free(pl_offer_iter *it);
+
 /* Number of outcomes: PL_OK and *n, or PL_ERANGE when it exceeds 2^64-1.
  * pl_scenario_outcome_count_text writes the exact decimal number whatever
  * its size (buffer of `size` bytes; PL_ERANGE when too small). */

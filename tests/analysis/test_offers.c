@@ -1,0 +1,136 @@
+/* Offer search and the descending iterator against brute force. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+static void test_iterator_visits_all_in_order(void **state) {
+  (void)state;
+  tu_rng r = {5150};
+  for (int round = 0; round < 300; round++) {
+    pl_scenario *s = tu_random_scenario(&r, 1 + round % 3);
+    int p = tu_below(&r, pl_scenario_party_count(s));
+    uint64_t n;
+    assert_int_equal(pl_scenario_outcome_count(s, &n), PL_OK);
+    char *seen = calloc(n, 1);
+    pl_offer_iter *it;
+    assert_int_equal(pl_offer_iter_new(s, p, &it, NULL), PL_OK);
+    uint32_t o[8];
+    double u, prev = 2;
+    uint64_t k = 0;
+    while (pl_offer_iter_next(it, o, &u) == PL_OK) {
+      uint64_t x = pl_scenario_encode(s, o);
+      assert_false(seen[x]);
+      seen[x] = 1;
+      assert_true(u <= prev + 1e-12);
+      assert_true(u == pl_scenario_utility(s, p, o));
+      prev = u;
+      k++;
+    }
+    assert_int_equal(k, n);
+    pl_offer_iter_free(it);
+    free(seen);
+    pl_scenario_free(s);
+  }
+}
+
+static void test_offer_at_least(void **state) {
+  (void)state;
+  tu_rng r = {8086};
+  for (int round = 0; round < 600; round++) {
+    pl_scenario *s = tu_random_scenario(&r, 1 + round % 3);
+    int p = tu_below(&r, pl_scenario_party_count(s));
+    double target = tu_below(&r, 12) / 10.0;
+    uint64_t n;
+    assert_int_equal(pl_scenario_outcome_count(s, &n), PL_OK);
+    double best = 2;
+    for (uint64_t x = 0; x < n; x++) {
+      uint32_t o[8];
+      pl_scenario_decode(s, x, o);
+      double u = pl_scenario_utility(s, p, o);
+      if (u >= target - PL_TOLERANCE && u < best) best = u;
+    }
+    uint32_t o[8];
+    double u;
+    int exact = -1;
+    int rc = pl_scenario_offer_at_least(s, p, target, o, &u, &exact, NULL);
+    if (best > 1.5) {
+      assert_int_equal(rc, PL_ENOTFOUND);
+    } else {
+      assert_int_equal(rc, PL_OK);
+      assert_int_equal(exact, 1);
+      assert_true(u == pl_scenario_utility(s, p, o));
+      assert_double_near(u, best, 1e-12);
+    }
+    pl_scenario_free(s);
+  }
+}
+
+/* 60 issues of 10 options, 10^60 outcomes: within a second, an offer at
+ * most 0.01 above the target (exact or the best the budget found). */
+static void test_offer_huge(void **state) {
+  (void)state;
+  pl_scenario *s = pl_scenario_new("huge");
+  for (int i = 0; i < 60; i++) {
+    char id[16];
+    snprintf(id, sizeof id, "i%d", i);
+    tu_issue_n(s, id, 10);
+  }
+  int a = tu_party(s, "a", 0);
+  for (int i = 0; i < 60; i++) {
+    tu_weight(s, a, i, 1 + i % 7);
+    for (uint32_t k = 0; k < 10; k++)
+      TU_OK(pl_scenario_set_value(s, a, i, k, ((k * 7 + i) % 10) / 9.0, NULL));
+  }
+  tu_finish(s);
+  uint32_t o[60];
+  double u;
+  int exact;
+  assert_int_equal(pl_scenario_offer_at_least(s, a, 0.8, o, &u, &exact, NULL),
+                   PL_OK);
+  assert_true(u >= 0.8 - PL_TOLERANCE);
+  assert_true(u < 0.8 + 0.01);
+  pl_offer_iter *it;
+  assert_int_equal(pl_offer_iter_new(s, a, &it, NULL), PL_OK);
+  double prev = 2;
+  for (int k = 0; k < 10000; k++) {
+    assert_int_equal(pl_offer_iter_next(it, o, &u), PL_OK);
+    assert_true(u <= prev + 1e-12);
+    prev = u;
+  }
+  assert_double_near(prev, 1.0, 0.05);
+  pl_offer_iter_free(it);
+  pl_scenario_free(s);
+}
+
+static void test_offer_errors(void **state) {
+  (void)state;
+  pl_scenario *s = pl_scenario_new("e");
+  tu_issue_n(s, "x", 3);
+  int h = tu_party(s, "h", 0);
+  TU_OK(pl_scenario_set_rectangles(s, h, 1, NULL));
+  tu_finish(s);
+  uint32_t o[1];
+  pl_error err;
+  assert_int_equal(pl_scenario_offer_at_least(s, h, 0.5, o, NULL, NULL, &err),
+                   PL_EUNSUPPORTED);
+  assert_int_equal(pl_scenario_offer_at_least(s, 7, 0.5, o, NULL, NULL, &err),
+                   PL_ENOTFOUND);
+  pl_offer_iter *it = (pl_offer_iter *)1;
+  assert_int_equal(pl_offer_iter_new(s, h, &it, &err), PL_EUNSUPPORTED);
+  assert_null(it);
+  pl_offer_iter_free(NULL);
+  pl_scenario_free(s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_iterator_visits_all_in_order),
+      cmocka_unit_test(test_offer_at_least),
+      cmocka_unit_test(test_offer_huge),
+      cmocka_unit_test(test_offer_errors),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
