@@ -279,7 +279,8 @@ static inline double tu_lowest(const pl_scenario *s, int p) {
       double u = pl_scenario_rectangle(s, p, k, &n, &is, &lo, &hi);
       if (u < 0) low += u;
     }
-    return low / pl_scenario_max_utility(s, p);
+    low /= pl_scenario_max_utility(s, p);
+    return low > 1 ? 1 : low;
   }
   for (int i = 0; i < pl_scenario_issue_count(s); i++) {
     double m = 1e300;
@@ -289,7 +290,7 @@ static inline double tu_lowest(const pl_scenario *s, int p) {
     }
     low += m;
   }
-  return low;
+  return low > 1 ? 1 : low; /* a utility above 1 is 1 */
 }
 
 static inline void tu_constraints(const pl_scenario *s, tu_cons *c) {

@@ -112,9 +112,12 @@ PL_API int pl_scenario_load(const char *path, pl_scenario **out, pl_error *err);
 
 typedef struct pl_load_options {
   size_t struct_size;      /* sizeof(pl_load_options), set by _init */
-  unsigned real_intervals; /* real issues of GENIUS and GeniusWeb files are
-                              analysed at min + k (max - min) / real_intervals,
-                              k = 0..real_intervals (default 10) */
+  unsigned real_intervals; /* real issues of GENIUS files are analysed at
+                              min + k (max - min) / real_intervals,
+                              k = 0..real_intervals (default 10); GeniusWeb
+                              ranges keep their own grid unless it has 10^7
+                              steps or more, then every
+                              ceil(steps / real_intervals)-th value */
 } pl_load_options;
 PL_API void pl_load_options_init(pl_load_options *o);
 
@@ -211,8 +214,9 @@ PL_API int pl_scenario_set_status_quo(pl_scenario *s, int party,
 /* --- utility functions as GENIUS and GeniusWeb define them ------------
  * PL_WEIGHTS_NORMALISED (default, the parley YAML rule): weights divided by
  * their sum, values in [0,1]. PL_WEIGHTS_AS_GIVEN (GENIUS, GeniusWeb):
- * weights used as set, values any finite number, and the additive utility
- * capped at 1. */
+ * weights used as set, values any finite number. Whatever the utility
+ * function, a utility above 1 is 1 (GENIUS's rule; it also absorbs the
+ * rounding of normalised sums). */
 typedef enum pl_weighting {
   PL_WEIGHTS_NORMALISED = 0,
   PL_WEIGHTS_AS_GIVEN = 1

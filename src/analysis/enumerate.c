@@ -77,10 +77,9 @@ int pl__problem_init(pl__problem *pb, const pl_scenario *s,
   if (!pb->cnt || !pb->opt || !pb->contrib || !pb->vmask || !pb->multi ||
       !pb->multi_bit || !pb->rv || !pb->rv_bit || !pb->special || !tmp)
     goto nomem;
-  /* hyper-rectangle parties, and sums capped at 1 (GENIUS's rule) */
+  /* hyper-rectangle parties */
   for (int p = 0; p < np; p++)
-    if (s->parties[p].hyper || s->parties[p].weighting == PL_WEIGHTS_AS_GIVEN)
-      pb->special[pb->n_special++] = p;
+    if (s->parties[p].hyper) pb->special[pb->n_special++] = p;
   pb->n_outcomes = 1;
   for (int i = 0; i < ni; i++) {
     const pl__issue *is = &s->issues[i];
@@ -736,13 +735,9 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
     for (uint32_t c = 0; c < nl; c++, index++) {
       for (int p = 0; p < np; p++) u[p] = base[p] + cl[(size_t)c * np + p];
       uint64_t m = bm | ml[c];
-      if (pb->n_special) {
-        for (int k = 0; k < pb->n_special; k++) {
-          int p = pb->special[k];
-          if (!pb->s->parties[p].hyper && u[p] > 1) u[p] = 1;
-        }
-        for (int k = 0; k < nh; k++) u[hyp[k].p] = hyp[k].run_u[c];
-      }
+      for (int k = 0; k < nh; k++) u[hyp[k].p] = hyp[k].run_u[c];
+      for (int p = 0; p < np; p++) /* a utility above 1 is 1 */
+        if (u[p] > 1) u[p] = 1;
       if (pb->n_multi) {
         cur[L] = pb->opt[L][c];
         for (int k = 0; k < pb->n_multi; k++)

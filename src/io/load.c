@@ -2,6 +2,7 @@
  * The format is told from the content, not the file name: YAML is the
  * default, '<' starts GENIUS XML, '{' starts GeniusWeb JSON. */
 #include <dirent.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,11 +88,21 @@ static kind classify(const char *text) {
     return K_GENIUS_OTHER;
   }
   if (*t == '{') {
-    /* GeniusWeb: a domain has "issuesValues"; a profile names its space */
-    if (strstr(t, "\"issuesValues\"") && !strstr(t, "UtilitySpace\""))
-      return K_GW_DOMAIN;
-    if (strstr(t, "UtilitySpace\"")) return K_GW_PROFILE;
-    return K_GW_OTHER;
+    /* GeniusWeb, by the top-level keys: a domain has "issuesValues", a
+     * profile names its utility space */
+    json_t *root = json_loads(t, 0, NULL);
+    if (!root) /* broken: let the reader say where */
+      return strstr(t, "UtilitySpace\"") ? K_GW_PROFILE : K_GW_DOMAIN;
+    kind k = K_GW_OTHER;
+    const char *key;
+    json_t *v;
+    json_object_foreach(root, key, v) {
+      size_t n = strlen(key);
+      if (!strcmp(key, "issuesValues") && k == K_GW_OTHER) k = K_GW_DOMAIN;
+      if (n >= 12 && !strcmp(key + n - 12, "UtilitySpace")) k = K_GW_PROFILE;
+    }
+    json_decref(root);
+    return k;
   }
   return K_YAML;
 }

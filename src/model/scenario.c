@@ -854,7 +854,7 @@ double pl_scenario_utility(const pl_scenario *s, int p,
     if (k == PL_NOT_AGREED) continue;
     u += s->table[i][(size_t)k * s->n_parties + p];
   }
-  return pa->weighting == PL_WEIGHTS_AS_GIVEN && u > 1 ? 1 : u;
+  return u > 1 ? 1 : u; /* a utility above 1 is 1 (GENIUS's rule) */
 }
 
 uint32_t pl_scenario_status_quo(const pl_scenario *s, int p, int i) {

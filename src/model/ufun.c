@@ -145,7 +145,8 @@ double pl__hyper_utility(const pl_scenario *s, int p, const uint32_t *o) {
     }
     if (j == r->n) sum += r->utility;
   }
-  return sum / pa->max_utility;
+  sum /= pa->max_utility;
+  return sum > 1 ? 1 : sum; /* as every utility, capped at 1 */
 }
 
 double pl__lowest_utility(const pl_scenario *s, int p) {
@@ -154,7 +155,8 @@ double pl__lowest_utility(const pl_scenario *s, int p) {
   if (pa->hyper) { /* every negative rectangle at once: a bound */
     for (size_t k = 0; k < pa->n_rects; k++)
       if (pa->rects[k].utility < 0) low += pa->rects[k].utility;
-    return low / pa->max_utility;
+    low /= pa->max_utility;
+    return low > 1 ? 1 : low;
   }
   for (int i = 0; i < s->n_issues; i++) {
     double m = INFINITY;
@@ -164,7 +166,7 @@ double pl__lowest_utility(const pl_scenario *s, int p) {
     }
     low += m;
   }
-  return pa->weighting == PL_WEIGHTS_AS_GIVEN && low > 1 ? 1 : low;
+  return low > 1 ? 1 : low;
 }
 
 bool pl__reservation_binds(const pl_scenario *s, int p) {

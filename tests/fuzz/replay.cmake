@@ -10,3 +10,23 @@ add_test(NAME fuzz_corpus_scenario_yaml
   COMMAND fuzz_replay_scenario_yaml
           ${CMAKE_CURRENT_LIST_DIR}/corpus/scenario_yaml)
 set_tests_properties(fuzz_corpus_scenario_yaml PROPERTIES TIMEOUT 120)
+
+# The GENIUS XML reader and writer (tests/fuzz/fuzz_genius.c).
+add_executable(fuzz_replay_genius
+  ${CMAKE_CURRENT_LIST_DIR}/replay.c
+  ${CMAKE_CURRENT_LIST_DIR}/fuzz_genius.c)
+target_link_libraries(fuzz_replay_genius PRIVATE parley_static)
+add_test(NAME fuzz_corpus_genius
+  COMMAND fuzz_replay_genius ${CMAKE_CURRENT_LIST_DIR}/corpus/genius)
+set_tests_properties(fuzz_corpus_genius PROPERTIES TIMEOUT 300)
+
+# The GeniusWeb JSON reader and writer (tests/fuzz/fuzz_geniusweb.c).
+add_executable(fuzz_replay_geniusweb
+  ${CMAKE_CURRENT_LIST_DIR}/replay.c
+  ${CMAKE_CURRENT_LIST_DIR}/fuzz_geniusweb.c)
+target_include_directories(fuzz_replay_geniusweb PRIVATE
+                           ${PROJECT_SOURCE_DIR}/src)
+target_link_libraries(fuzz_replay_geniusweb PRIVATE parley_static)
+add_test(NAME fuzz_corpus_geniusweb
+  COMMAND fuzz_replay_geniusweb ${CMAKE_CURRENT_LIST_DIR}/corpus/geniusweb)
+set_tests_properties(fuzz_corpus_geniusweb PROPERTIES TIMEOUT 300)
