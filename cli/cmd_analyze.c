@@ -21,6 +21,9 @@ static const char help[] =
     "  --method M          auto (default), enumerate or structural\n"
     "  --kalai K           proper (default: Kalai-Smorodinsky) or genius (the\n"
     "                      point GENIUS and ANL call Kalai: min sum |ui - uj|)\n"
+    "  --epsilon E         an approximate frontier: every Pareto-optimal\n"
+    "                      package less than E below a listed one (for many\n"
+    "                      parties; additive scenarios)\n"
     "  --max-outcomes N    enumerate at most N outcomes (default 4294967296)\n"
     "  --memory SIZE       memory for results, e.g. 512M, 16G (default 16G)\n"
     "  --partial-max-issues N\n"
@@ -91,6 +94,14 @@ int cmd_analyze(int argc, char **argv) {
         goto usage;
       }
       opts.kalai = strcmp(val, "proper") ? PL_KALAI_GENIUS : PL_KALAI_PROPER;
+      k++;
+    } else if (!strcmp(arg, "--epsilon")) {
+      char *end;
+      opts.epsilon = val ? strtod(val, &end) : -1;
+      if (!val || *end || !(opts.epsilon > 0 && opts.epsilon < 1)) {
+        cli_error("--epsilon takes a number between 0 and 1, e.g. 0.01");
+        goto usage;
+      }
       k++;
     } else if (!strcmp(arg, "--max-outcomes")) {
       if (!val || cli_parse_count(val, &opts.max_outcomes)) {

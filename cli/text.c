@@ -294,6 +294,11 @@ void text_analysis(FILE *out, const pl_scenario *s, const pl_analysis *a) {
   fprintf(out, "Scenario  %s%s%s\n", pl_scenario_id(s), *title ? ": " : "",
           title);
   fprintf(out, "Method    %s\n", pl_analysis_method(a));
+  if (pl_analysis_epsilon(a) > 0)
+    fprintf(out,
+            "          approximate: every Pareto-optimal package is less than "
+            "%g below a listed\n          one in every party's utility\n",
+            pl_analysis_epsilon(a));
   char feasible[4096];
   if (pl_analysis_feasible_text(a, feasible, sizeof feasible))
     strcpy(feasible, "an uncounted number (a reservation value binds)");

@@ -420,6 +420,11 @@ typedef struct pl_analysis_options {
   int partial_max_issues; /* partial agreements up to this many issues
                              (default 16, at most 62) */
   pl_kalai kalai;         /* which Kalai point (default PL_KALAI_PROPER) */
+  double epsilon;         /* > 0: an epsilon-approximate frontier (structural
+                             method; for many parties, where exact frontiers
+                             explode): every Pareto-optimal package is less
+                             than epsilon below a listed one in every
+                             party's utility. 0 (default): exact */
   /* Called now and then during a long enumeration with the share done, in
    * [0,1]; returning non-zero stops the analysis (PL_ESTATE, "stopped").
    * NULL (default): not called. */
@@ -440,6 +445,8 @@ PL_API void pl_analysis_free(pl_analysis *a);
 
 /* "enumerate" or "structural" */
 PL_API const char *pl_analysis_method(const pl_analysis *a);
+/* The epsilon of an approximate frontier, 0 when exact. */
+PL_API double pl_analysis_epsilon(const pl_analysis *a);
 /* The Kalai definition the analysis used (pl_analysis_options.kalai). */
 PL_API pl_kalai pl_analysis_kalai(const pl_analysis *a);
 /* Feasible outcomes: satisfy every red line and give every party at least

@@ -672,7 +672,7 @@ static int analyze_structural(pl_analysis *a, const pl_analysis_options *o,
   int rc = pl__problem_init(&pb, s, &a->cons, NULL);
   if (rc) return rc;
   size_t max_points = (size_t)(o->memory_limit / ((uint64_t)np * 8 + 16));
-  rc = pl__structural_frontier(&pb, max_points, &cand);
+  rc = pl__structural_frontier(&pb, max_points, o->epsilon, &cand);
   if (rc == PL_ETOOBIG) rc = memory_error(a, o, max_points, 0, err);
   /* Candidates in outcome order (lexicographic options: their order in
    * enumeration), utilities recomputed in issue order as enumeration sums
@@ -759,6 +759,9 @@ int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
   if (o.kalai != PL_KALAI_PROPER && o.kalai != PL_KALAI_GENIUS)
     return pl__err(err, PL_EINVAL, "unknown Kalai definition %d",
                    (int)o.kalai);
+  if (!(o.epsilon >= 0 && o.epsilon < 1))
+    return pl__err(err, PL_ERANGE, "epsilon must be in [0,1), got %g",
+                   o.epsilon);
   if (o.method != PL_METHOD_AUTO && o.method != PL_METHOD_ENUMERATE &&
       o.method != PL_METHOD_STRUCTURAL)
     return pl__err(err, PL_EUNSUPPORTED, "unknown analysis method %d",
@@ -773,6 +776,10 @@ int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
                    "lines of one issue each; scenario \"%s\" has more: use "
                    "--method enumerate",
                    s->id);
+  if (o.epsilon > 0 && (!structural || o.method == PL_METHOD_ENUMERATE))
+    return pl__err(err, PL_EUNSUPPORTED,
+                   "an approximate frontier needs the structural method: "
+                   "additive utilities and red lines of one issue each");
   if (o.method == PL_METHOD_ENUMERATE) structural = false;
   if (!enumerable && !structural)
     return too_big(s, &o,
@@ -788,6 +795,7 @@ int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
   a->ni = s->n_issues;
   a->memory_limit = o.memory_limit;
   a->kalai = o.kalai;
+  a->epsilon = structural ? o.epsilon : 0;
   a->n_outcomes = enumerable ? n : UINT64_MAX;
   int rc = pl__constraints_init(&a->cons, s);
   /* Automatic: enumeration gives every explanation exactly; the structural
@@ -797,7 +805,7 @@ int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
   for (int b = 0; !rc && b < a->cons.n; b++)
     rv_binds |= a->cons.items[b].kind == PL_CONSTRAINT_RESERVATION;
   if (o.method == PL_METHOD_AUTO && structural && enumerable &&
-      (rv_binds || n <= AUTO_ENUMERATE_UP_TO))
+      o.epsilon == 0 && (rv_binds || n <= AUTO_ENUMERATE_UP_TO))
     structural = false;
   a->method = structural ? "structural" : "enumerate";
   if (!rc)
@@ -839,6 +847,7 @@ int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
 
 const char *pl_analysis_method(const pl_analysis *a) { return a->method; }
 pl_kalai pl_analysis_kalai(const pl_analysis *a) { return a->kalai; }
+double pl_analysis_epsilon(const pl_analysis *a) { return a->epsilon; }
 uint64_t pl_analysis_feasible_count(const pl_analysis *a) {
   return a->feasible;
 }

@@ -1,6 +1,7 @@
 /* Issue-wise Pareto frontier of an additive space (see structural.h). */
 #include "analysis/structural.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,9 +48,71 @@ static int by_utility_desc(const void *x, const void *y) {
   return (i > j) - (i < j);
 }
 
+typedef struct box_ref {
+  const int64_t *box; /* np box coordinates */
+  int np;
+  size_t pos;         /* place in the utility order */
+} box_ref;
+
+static int by_box(const void *x, const void *y) {
+  const box_ref *a = x, *b = y;
+  for (int p = 0; p < a->np; p++)
+    if (a->box[p] != b->box[p]) return a->box[p] < b->box[p] ? -1 : 1;
+  return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+static int by_pos(const void *x, const void *y) {
+  const box_ref *a = x, *b = y;
+  return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+/* epsilon-dominance thinning (Laumanns, Thiele, Deb & Zitzler 2002,
+ * "Combining convergence and diversity in evolutionary multiobjective
+ * optimization"): one point per delta-box, the first in utility order, so
+ * every point dropped has a kept one less than delta below it in every
+ * utility. idx[0..n) are positions into x; returns the new n. */
+static size_t thin(const node *x, uint32_t *idx, size_t n, double delta,
+                   int *rc) {
+  const int np = x->np;
+  int64_t *boxes = pl__malloc((n ? n : 1) * (size_t)np * sizeof *boxes);
+  box_ref *refs = pl__malloc((n ? n : 1) * sizeof *refs);
+  if (!boxes || !refs) {
+    pl__free(boxes);
+    pl__free(refs);
+    *rc = PL_ENOMEM;
+    return n;
+  }
+  for (size_t k = 0; k < n; k++) {
+    const double *u = x->u + (size_t)idx[k] * np;
+    for (int p = 0; p < np; p++)
+      boxes[k * (size_t)np + p] = (int64_t)floor(u[p] / delta);
+    refs[k] = (box_ref){boxes + k * (size_t)np, np, k};
+  }
+  qsort(refs, n, sizeof *refs, by_box);
+  size_t w = 0;
+  for (size_t k = 0; k < n; k++)
+    if (k == 0 || by_box(&(box_ref){refs[k].box, np, 0},
+                         &(box_ref){refs[k - 1].box, np, 0}) != 0)
+      refs[w++] = refs[k];
+  qsort(refs, w, sizeof *refs, by_pos);
+  uint32_t *kept = pl__malloc((w ? w : 1) * sizeof *kept);
+  if (!kept) {
+    *rc = PL_ENOMEM;
+  } else {
+    for (size_t k = 0; k < w; k++) kept[k] = idx[refs[k].pos];
+    memcpy(idx, kept, w * sizeof *idx);
+    n = w;
+  }
+  pl__free(kept);
+  pl__free(boxes);
+  pl__free(refs);
+  return n;
+}
+
 /* Keeps the exactly non-dominated points of x (an exact duplicate is
- * dominated by the copy with the smaller key), compacting the arrays. */
-static int filter(node *x, const uint32_t *key) {
+ * dominated by the copy with the smaller key), compacting the arrays; with
+ * delta > 0, then one point per delta-box. */
+static int filter(node *x, const uint32_t *key, double delta) {
   const int np = x->np;
   uint32_t *idx = pl__malloc((x->n ? x->n : 1) * sizeof *idx);
   if (!idx) return PL_ENOMEM;
@@ -80,6 +143,14 @@ static int filter(node *x, const uint32_t *key) {
         dominated = c == np;
       }
       if (!dominated) idx[kept++] = idx[k];
+    }
+  }
+  if (delta > 0) {
+    int rc = PL_OK;
+    kept = thin(x, idx, kept, delta, &rc);
+    if (rc) {
+      pl__free(idx);
+      return rc;
     }
   }
   /* gather the survivors */
@@ -138,7 +209,7 @@ static int set_ranks(node *x) {
   return PL_OK;
 }
 
-static int leaf(const pl__problem *pb, int i, node **out) {
+static int leaf(const pl__problem *pb, int i, double delta, node **out) {
   const int np = pb->np;
   node *x = pl__calloc(1, sizeof *x);
   if (!x) return PL_ENOMEM;
@@ -156,7 +227,7 @@ static int leaf(const pl__problem *pb, int i, node **out) {
            (size_t)np * sizeof *x->u);
     x->a[x->n++] = c;
   }
-  int rc = filter(x, x->a);
+  int rc = filter(x, x->a, delta);
   if (!rc) rc = set_ranks(x);
   if (rc) {
     node_free(x);
@@ -167,12 +238,12 @@ static int leaf(const pl__problem *pb, int i, node **out) {
 }
 
 static int build(const pl__problem *pb, int lo, int hi, size_t max_points,
-                 node **out) {
-  if (lo == hi) return leaf(pb, lo, out);
+                 double delta, node **out) {
+  if (lo == hi) return leaf(pb, lo, delta, out);
   int mid = lo + (hi - lo) / 2, rc;
   node *l = NULL, *r = NULL, *x = NULL;
-  if ((rc = build(pb, lo, mid, max_points, &l)) ||
-      (rc = build(pb, mid + 1, hi, max_points, &r)))
+  if ((rc = build(pb, lo, mid, max_points, delta, &l)) ||
+      (rc = build(pb, mid + 1, hi, max_points, delta, &r)))
     goto fail;
   const int np = pb->np;
   size_t n;
@@ -210,7 +281,7 @@ static int build(const pl__problem *pb, int lo, int hi, size_t max_points,
       key[k] = (uint32_t)(x->left->rank[i] * x->right->n + x->right->rank[j]);
     }
   x->n = n;
-  rc = filter(x, key);
+  rc = filter(x, key, delta);
   pl__free(key);
   if (!rc) rc = set_ranks(x);
   if (rc) goto fail;
@@ -234,11 +305,16 @@ static void recover(const node *x, uint32_t k, const pl__problem *pb,
 }
 
 int pl__structural_frontier(const pl__problem *pb, size_t max_points,
-                            pl__candidates *out) {
+                            double epsilon, pl__candidates *out) {
   out->n = 0;
   out->options = NULL;
+  /* a point passes one thinning per level of the tree, leaves included:
+   * delta per level keeps the total under epsilon */
+  int levels = 1;
+  while ((1 << (levels - 1)) < pb->ni) levels++;
+  double delta = epsilon > 0 ? epsilon / levels : 0;
   node *root = NULL;
-  int rc = build(pb, 0, pb->ni - 1, max_points, &root);
+  int rc = build(pb, 0, pb->ni - 1, max_points, delta, &root);
   if (rc) return rc;
   out->options = pl__malloc((root->n ? root->n : 1) * (size_t)pb->ni *
                             sizeof *out->options);

@@ -33,9 +33,12 @@ typedef struct pl__candidates {
  * several-issue red lines: the caller folds those into combined issues or
  * enumerates; one-issue red lines prune options through pb's vmask; the
  * reservation values are not applied). max_points bounds every intermediate
- * set: PL_ETOOBIG beyond it. */
+ * set: PL_ETOOBIG beyond it. With epsilon > 0, every set is thinned to one
+ * point per box of its level's share of epsilon, so that every point of the
+ * exact frontier has a candidate less than epsilon below it in every
+ * utility (the result is then an epsilon-approximation, not the frontier). */
 int pl__structural_frontier(const pl__problem *pb, size_t max_points,
-                            pl__candidates *out);
+                            double epsilon, pl__candidates *out);
 void pl__candidates_free(pl__candidates *c);
 /* Sorts candidates by their options, lexicographically: outcome order. */
 int pl__candidates_sort(pl__candidates *c, int ni);

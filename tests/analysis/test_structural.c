@@ -67,7 +67,7 @@ static void test_random_against_enumeration(void **state) {
       pl__acc_init(&st, np, NOLIMIT);
       assert_int_equal(pl__enumerate(&pb, &e), PL_OK);
       pl__candidates c;
-      assert_int_equal(pl__structural_frontier(&pb, 1u << 24, &c), PL_OK);
+      assert_int_equal(pl__structural_frontier(&pb, 1u << 24, 0, &c), PL_OK);
       candidate_frontier(s, &c, &st);
       if (e.nf != st.nf || !covered(&e, &st, np) || !covered(&st, &e, np))
         fail_msg("round %d (%d parties): enumerated %zu points, structural "
@@ -117,7 +117,7 @@ static void test_huge_space(void **state) {
   assert_int_equal(pl__problem_init(&pb, s, &cons, NULL), PL_OK);
   assert_true(pb.n_outcomes == UINT64_MAX); /* saturated */
   pl__candidates c;
-  assert_int_equal(pl__structural_frontier(&pb, 1u << 24, &c), PL_OK);
+  assert_int_equal(pl__structural_frontier(&pb, 1u << 24, 0, &c), PL_OK);
   /* exact duplicates merge: at most one candidate per total (sums in
    * another order may round apart: the tolerance filter merges those) */
   assert_true(c.n >= 361);
@@ -208,11 +208,62 @@ static void test_analyze_methods_agree(void **state) {
   assert_true(compared > 500);
 }
 
+/* The epsilon-approximation covers the exact frontier: every exact point
+ * has an approximate one less than epsilon below it in every utility, and
+ * every approximate point is a real outcome's utilities. */
+static void test_epsilon_cover(void **state) {
+  (void)state;
+  tu_rng r = {99};
+  int compared = 0;
+  for (int round = 0; round < 600; round++) {
+    int np = 3 + round % 3;
+    pl_scenario *s = tu_random_scenario(&r, np);
+    pl_analysis_options oe, oa;
+    pl_analysis_options_init(&oe);
+    pl_analysis_options_init(&oa);
+    oe.method = PL_METHOD_ENUMERATE;
+    oa.method = PL_METHOD_STRUCTURAL;
+    oa.epsilon = 0.05;
+    pl_analysis *e = NULL, *ap = NULL;
+    pl_error err;
+    assert_int_equal(pl_analyze(s, &oe, &e, &err), PL_OK);
+    if (pl_analyze(s, &oa, &ap, &err) != PL_OK) {
+      pl_analysis_free(e);
+      pl_scenario_free(s);
+      continue;
+    }
+    compared++;
+    assert_true(pl_analysis_epsilon(ap) == 0.05);
+    assert_true(pl_analysis_pareto_count(ap) <= pl_analysis_pareto_count(e));
+    for (size_t k = 0; k < pl_analysis_pareto_count(e); k++) {
+      const double *x = pl_analysis_pareto(e, k)->utilities;
+      int covered = 0;
+      for (size_t j = 0; j < pl_analysis_pareto_count(ap) && !covered; j++) {
+        const double *y = pl_analysis_pareto(ap, j)->utilities;
+        int p = 0;
+        while (p < np && y[p] > x[p] - 0.05) p++;
+        covered = p == np;
+      }
+      if (!covered) fail_msg("round %d: exact point %zu not covered", round, k);
+    }
+    for (size_t j = 0; j < pl_analysis_pareto_count(ap); j++) {
+      const pl_point *pt = pl_analysis_pareto(ap, j);
+      for (int p = 0; p < np; p++)
+        assert_true(pt->utilities[p] == pl_scenario_utility(s, p, pt->options));
+    }
+    pl_analysis_free(e);
+    pl_analysis_free(ap);
+    pl_scenario_free(s);
+  }
+  assert_true(compared > 200);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_random_against_enumeration),
       cmocka_unit_test(test_huge_space),
       cmocka_unit_test(test_analyze_methods_agree),
+      cmocka_unit_test(test_epsilon_cover),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
