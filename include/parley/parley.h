@@ -509,7 +509,7 @@ PL_API pl_issue_class pl_analysis_issue_class(const pl_analysis *a, int issue);
 PL_API int pl_analysis_acceptable(const pl_analysis *a, int issue, int party,
                                   uint32_t option);
 /* 1 when the acceptable options are exact; 0 when a party's red lines span
- * more than 10^8 combinations of issues and were not projected (every
+ * more than 10^7 combinations of issues and were not projected (every
  * option of those issues is then reported acceptable). */
 PL_API int pl_analysis_acceptable_exact(const pl_analysis *a);
 /* The option behind a common_ground class (best for the parties' sum of

@@ -195,7 +195,7 @@ void pl__solutions(const pl_analysis *a, const pl_point *front, size_t n,
 /* issues: acceptable options and classes                              */
 /* ------------------------------------------------------------------ */
 
-#define PROJECTION_LIMIT 100000000ull
+#define PROJECTION_LIMIT 10000000ull
 
 /* Marks, for party p, the options of every issue its rule red lines
  * mention that some outcome satisfying all those rules takes. Enumerates
@@ -282,6 +282,8 @@ static int classify(pl_analysis *a) {
     if (rc) return rc;
   }
   const double tol = PL_TOLERANCE;
+  double *best_common = pl__malloc((size_t)np * sizeof *best_common);
+  if (!best_common) return PL_ENOMEM;
   for (int i = 0; i < ni; i++) {
     const pl__issue *is = &s->issues[i];
     const double *t = s->table[i];
@@ -303,6 +305,17 @@ static int classify(pl_analysis *a) {
     if (nonlinear) indifferent = false;
     double best_sum = -1;
     a->common_opt[i] = PL_NOT_AGREED;
+    /* each party's best value among the options every party accepts: the
+     * reference without a status quo (one pass, not one per option) */
+    for (int p = 0; p < np; p++) best_common[p] = -INFINITY;
+    for (uint32_t o = 0; o < is->n; o++) {
+      bool common = true;
+      for (int p = 0; p < np && common; p++)
+        common = pl_analysis_acceptable(a, i, p, o);
+      for (int p = 0; p < np && common; p++)
+        if (t[(size_t)o * np + p] > best_common[p])
+          best_common[p] = t[(size_t)o * np + p];
+    }
     for (uint32_t o = 0; o < is->n; o++) {
       bool common = true;
       for (int p = 0; p < np && common; p++)
@@ -314,17 +327,10 @@ static int classify(pl_analysis *a) {
       bool qualifies = true, better = false;
       for (int p = 0; p < np && qualifies; p++) {
         double mine = t[(size_t)o * np + p], ref;
-        if (sq_all) {
+        if (sq_all)
           ref = t[(size_t)pl__status_quo(s, p, i) * np + p];
-        } else {
-          ref = -1;
-          for (uint32_t q = 0; q < is->n; q++) {
-            bool cq = true;
-            for (int pp = 0; pp < np && cq; pp++)
-              cq = pl_analysis_acceptable(a, i, pp, q);
-            if (cq && t[(size_t)q * np + p] > ref) ref = t[(size_t)q * np + p];
-          }
-        }
+        else
+          ref = best_common[p];
         qualifies = mine >= ref - tol;
         better |= mine > ref + tol;
       }
@@ -347,6 +353,7 @@ static int classify(pl_analysis *a) {
                                                     : PL_CLASS_CONTESTED;
     }
   }
+  pl__free(best_common);
   return PL_OK;
 }
 
