@@ -18,6 +18,9 @@
 /* Automatic choice: spaces this small are enumerated (well under a
  * millisecond), larger additive ones analysed issue by issue. */
 #define AUTO_ENUMERATE_UP_TO 100000
+/* Partial agreements enumerate every sub-space: at most this many outcomes
+ * in all (about a second), whatever --max-outcomes allows. */
+#define PARTIAL_WORK ((uint64_t)1 << 27)
 
 void pl_analysis_options_init(pl_analysis_options *o) {
   memset(o, 0, sizeof *o);
@@ -551,7 +554,7 @@ static int partials(pl_analysis *a, const pl_analysis_options *o) {
   bool big = ni > o->partial_max_issues || ni > 62;
   for (int i = 0; i < ni && !big; i++)
     big = __builtin_mul_overflow(work, (uint64_t)s->issues[i].n + 1, &work) ||
-          work > o->max_outcomes;
+          work > o->max_outcomes || work > PARTIAL_WORK;
   if (big) {
     a->partial_status = PL_PARTIAL_TOO_BIG;
     return PL_OK;
