@@ -20,13 +20,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fuzz_check.h"
 #include "parley/parley.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check(int ok) {
-  if (!ok) abort();
-}
+#define check fuzz_check
 
 static char root[64];
 
@@ -139,23 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   }
   check(s != NULL);
-  pl_analysis_options o;
-  pl_analysis_options_init(&o);
-  o.max_outcomes = 20000;
-  o.memory_limit = (uint64_t)64 << 20;
-  pl_analysis *a = NULL;
-  rc = pl_analyze(s, &o, &a, &err);
-  if (rc == PL_OK) {
-    char *json = pl_analysis_to_json(a);
-    check(json != NULL);
-    json_t *doc = json_loads(json, JSON_REJECT_DUPLICATES, NULL);
-    check(doc != NULL);
-    json_decref(doc);
-    pl_free(json);
-    pl_analysis_free(a);
-  } else {
-    check(a == NULL && err.code == rc && err.message[0] != 0);
-  }
+  fuzz_check_analysis(s, 20000);
   round_trip(s);
   pl_scenario_free(s);
   return 0;

@@ -26,15 +26,14 @@
 #include <unistd.h>
 
 #include "io/formats.h"
+#include "fuzz_check.h"
 #include "parley/parley.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_PARTS 5
 
-static void check(int ok) {
-  if (!ok) abort();
-}
+#define check fuzz_check
 
 static char base[512]; /* the private folder */
 
@@ -208,20 +207,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check(r >= 0 && r <= 1);
   }
 
-  pl_analysis_options o;
-  pl_analysis_options_init(&o);
-  o.max_outcomes = 100000;
-  o.memory_limit = (uint64_t)64 << 20;
-  pl_analysis *a = NULL;
-  rc = pl_analyze(s, &o, &a, &err);
-  if (rc == PL_OK) {
-    char *json = pl_analysis_to_json(a);
-    check(json != NULL);
-    pl_free(json);
-    pl_analysis_free(a);
-  } else {
-    check(a == NULL && err.code == rc && err.message[0] != 0);
-  }
+  fuzz_check_analysis(s, 100000);
 
   char out[600];
   snprintf(out, sizeof out, "%s/out", base);
