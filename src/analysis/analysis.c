@@ -630,12 +630,19 @@ static int too_big(const pl_scenario *s, const pl_analysis_options *o,
   char count[4096];
   if (pl_scenario_outcome_count_text(s, count, sizeof count))
     snprintf(count, sizeof count, "more than 10^4000");
+  /* beyond about 10^12 outcomes no limit makes enumeration practical */
+  uint64_t n;
+  bool hopeless = pl_scenario_outcome_count(s, &n) != PL_OK ||
+                  n > (uint64_t)1000000000000ull;
   return pl__err(err, PL_ETOOBIG,
                  "scenario \"%s\" has %s outcomes, more than the %llu this "
-                 "analysis enumerates%s; raise the limit with --max-outcomes "
-                 "if time allows, or model fewer options (coarser "
-                 "resolutions, fewer issues)",
-                 s->id, count, (unsigned long long)o->max_outcomes, why);
+                 "analysis enumerates%s; %s",
+                 s->id, count, (unsigned long long)o->max_outcomes, why,
+                 hopeless ? "model fewer options (coarser resolutions, fewer "
+                            "issues)"
+                          : "raise the limit with --max-outcomes if time "
+                            "allows, or model fewer options (coarser "
+                            "resolutions, fewer issues)");
 }
 
 static int memory_error(const pl_analysis *a, const pl_analysis_options *o,
