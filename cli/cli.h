@@ -24,6 +24,7 @@ typedef struct command {
 
 int cmd_analyze(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 /* Scenario inputs (cli/inputs.c). */
 typedef struct cli_inputs {
@@ -63,5 +64,8 @@ int cli_finish_output(int code);
 
 /* Text tables: formats doubles as in the golden outputs. */
 void text_analysis(FILE *out, const pl_scenario *s, const pl_analysis *a);
+/* A negotiation: a round-by-round table and the result; a may be NULL. */
+void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
+                  const pl_analysis *a);
 
 #endif

@@ -13,6 +13,7 @@ static int cmd_version(int argc, char **argv);
 static const command commands[] = {
     {"analyze", cmd_analyze,
      "common ground, deadlocks, Pareto frontier and fair packages"},
+    {"run", cmd_run, "simulate a negotiation (Stacked Alternating Offers)"},
     {"convert", cmd_convert,
      "write a scenario as parley YAML, GENIUS XML or GeniusWeb JSON"},
     {"version", cmd_version, "print the version"},

@@ -310,3 +310,38 @@ void text_analysis(FILE *out, const pl_scenario *s, const pl_analysis *a) {
   print_frontier(out, s, a);
   print_solutions(out, s, a);
 }
+
+void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
+                  const pl_analysis *a) {
+  const int np = pl_scenario_party_count(s), ni = pl_scenario_issue_count(s);
+  int wp = party_width(s, 5);
+  fprintf(out, "%5s  %-*s  %-6s", "round", wp, "party", "event");
+  print_party_header(out, s);
+  fputs("  package\n", out);
+  for (size_t k = 0; k < pl_session_event_count(x); k++) {
+    const pl_event *e = pl_session_event(x, k);
+    if (e->kind == PL_EVENT_END) break;
+    fprintf(out, "%5d  %-*s  %-6s", e->round, wp,
+            pl_scenario_party_id(s, e->party), pl_event_name(e->kind));
+    print_utilities(out, s, e->utilities);
+    fputs("  ", out);
+    for (int i = 0; i < ni; i++)
+      fprintf(out, "%s%s=%s", i ? " " : "", pl_scenario_issue_id(s, i),
+              pl_scenario_option_id(s, i, e->options[i]));
+    fputc('\n', out);
+  }
+  int rounds = pl_session_rounds(x);
+  fprintf(out, "\nResult    %s after %d round%s\n",
+          pl_end_name(pl_session_end(x)), rounds, rounds == 1 ? "" : "s");
+  const pl_point *agr = pl_session_agreement(x);
+  if (!agr) return;
+  fputs("Utilities", out);
+  for (int p = 0; p < np; p++)
+    fprintf(out, "  %s %.3f", pl_scenario_party_id(s, p), agr->utilities[p]);
+  fputc('\n', out);
+  double dp = pl_session_distance_to_pareto(x, a);
+  double dn = pl_session_distance_to_nash(x, a);
+  if (dp >= 0) fprintf(out, "Distance  %.4f to the Pareto frontier", dp);
+  if (dn >= 0) fprintf(out, ", %.4f to the Nash point", dn);
+  if (dp >= 0) fputc('\n', out);
+}

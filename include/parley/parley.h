@@ -563,6 +563,94 @@ PL_API size_t pl_analysis_partial_count(const pl_analysis *a);
 PL_API const pl_partial *pl_analysis_partial(const pl_analysis *a, size_t i);
 
 /* ------------------------------------------------------------------ */
+/* Negotiation                                                         */
+/* ------------------------------------------------------------------ */
+
+/* A negotiation between the parties of a finished scenario under a
+ * protocol, one agent (strategy) per party, advanced one action at a time.
+ * This version has the Stacked Alternating Offers Protocol (Aydogan et al.
+ * 2017) for 1..n parties and time-dependent strategies (Faratin, Sierra &
+ * Jennings 1998). */
+typedef struct pl_session pl_session;
+
+typedef struct pl_session_options {
+  size_t struct_size; /* sizeof(pl_session_options), set by _init */
+  int rounds;         /* deadline: rounds in which every party acts once
+                         (default 100, at least 1) */
+  uint64_t seed;      /* for randomised strategies (default 0) */
+} pl_session_options;
+PL_API void pl_session_options_init(pl_session_options *o);
+
+/* agents[party] names a strategy with optional parameters:
+ *   "boulware" (e = 0.2), "linear" (e = 1), "conceder" (e = 5),
+ *   "timedep:e=0.5", any of them with ",k=0.1" too, and "hardliner".
+ * Every strategy keeps to its party's red lines and reservation value: it
+ * never proposes or accepts an outcome that breaks them. The scenario must
+ * outlive the session. */
+PL_API int pl_session_new(const pl_scenario *s, const pl_session_options *o,
+                          const char *const *agents, pl_session **out,
+                          pl_error *err);
+PL_API void pl_session_free(pl_session *x);
+
+#define PL_SESSION_RUNNING 1
+#define PL_SESSION_DONE 0
+/* One party's turn: PL_SESSION_RUNNING, PL_SESSION_DONE once the
+ * negotiation has ended (an agreement, or the deadline), or a negative
+ * status (out of memory). Steps after the end return PL_SESSION_DONE. */
+PL_API int pl_session_step(pl_session *x);
+
+typedef enum pl_end {
+  PL_END_RUNNING = 0,
+  PL_END_AGREEMENT = 1,
+  PL_END_DEADLINE = 2, /* the last round passed without agreement */
+  PL_END_NO_OFFER = 3  /* a party had nothing it could propose */
+} pl_end;
+/* "running", "agreement", "deadline", "no_offer" */
+PL_API const char *pl_end_name(pl_end e);
+PL_API pl_end pl_session_end(const pl_session *x);
+/* The agreement, or NULL. */
+PL_API const pl_point *pl_session_agreement(const pl_session *x);
+/* Rounds begun so far (1-based). */
+PL_API int pl_session_rounds(const pl_session *x);
+
+typedef enum pl_event_kind {
+  PL_EVENT_OFFER = 0,
+  PL_EVENT_ACCEPT = 1,
+  PL_EVENT_END = 2
+} pl_event_kind;
+/* "offer", "accept", "end" */
+PL_API const char *pl_event_name(pl_event_kind k);
+/* One event of the transcript. options and utilities (issue_count and
+ * party_count entries) are the outcome offered or accepted, NULL for an
+ * end without agreement. */
+typedef struct pl_event {
+  pl_event_kind kind;
+  int round;   /* 1-based */
+  int party;   /* who acted; -1 for the end */
+  double time; /* normalised time in [0,1] */
+  const uint32_t *options;
+  const double *utilities;
+} pl_event;
+PL_API size_t pl_session_event_count(const pl_session *x);
+PL_API const pl_event *pl_session_event(const pl_session *x, size_t i);
+/* The transcript as JSON Lines, one event per line (docs/negotiation.md);
+ * free with pl_free; NULL when out of memory. The same scenario, agents
+ * and options give byte-identical transcripts. */
+PL_API char *pl_session_transcript(const pl_session *x);
+/* The result as one JSON object: agreement ({"outcome", "utilities"} or
+ * null), rounds, ended_by, and, when `a` (an analysis of the same
+ * scenario) is given and there is an agreement, its Euclidean distances in
+ * utility space to the nearest Pareto-frontier point and to the Nash point
+ * (else null). Free with pl_free; NULL when out of memory. */
+PL_API char *pl_session_to_json(const pl_session *x, const pl_analysis *a);
+/* The same distances as numbers; -1 when there is no agreement or no such
+ * point. */
+PL_API double pl_session_distance_to_pareto(const pl_session *x,
+                                            const pl_analysis *a);
+PL_API double pl_session_distance_to_nash(const pl_session *x,
+                                          const pl_analysis *a);
+
+/* ------------------------------------------------------------------ */
 /* Reports                                                             */
 /* ------------------------------------------------------------------ */
 

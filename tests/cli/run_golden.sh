@@ -60,6 +60,16 @@ for f in examples/*.yaml; do
   check_golden "$base.json" analyze "$f" --json
 done
 
+check_golden "job-offer.run.txt" run examples/job-offer.yaml --agents boulware,conceder --rounds 10
+check_golden "job-offer.run.json" run examples/job-offer.yaml --agents boulware,conceder --rounds 10 --json
+check_exit "run: wrong number of agents" 2 run examples/job-offer.yaml --agents boulware
+check_exit "run: unknown agent" 2 run examples/job-offer.yaml --agents boulware,nonsense
+check_exit "run: without agents" 2 run examples/job-offer.yaml
+"$parley" run examples/security-talks.yaml --agents conceder,conceder,conceder --transcript "$tmp/t.jsonl" >/dev/null
+if [ "$(tail -n 1 "$tmp/t.jsonl" | grep -c '"reason":"deadline"')" = 1 ]; then ok; else
+  bad "security-talks transcript does not end by the deadline"
+fi
+
 check_exit "no arguments" 2
 check_exit "unknown command" 2 frobnicate
 check_exit "analyze without input" 2 analyze

@@ -1,0 +1,183 @@
+/* parley run INPUT... --agents A,B[,C...] [--rounds N] [--seed N] [--json]
+ *            [--transcript FILE] */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "usage: parley run INPUT... --agents A,B[,...] [options]\n"
+    "\n"
+    "Simulates a negotiation under the Stacked Alternating Offers Protocol:\n"
+    "parties take turns in file order; each accepts the standing offer or\n"
+    "makes its own; an offer every other party accepts in turn is agreed.\n"
+    "Agents never propose or accept what breaks their red lines or falls\n"
+    "below their reservation value.\n"
+    "\n"
+    INPUT_HELP
+    "\n"
+    "agents (one per party, in party order, separated by commas; parameters\n"
+    "after a colon): boulware, linear, conceder, hardliner, timedep:e=0.5\n"
+    "(target(t) = Pmin + (Pmax - Pmin)(1 - t^(1/e)); k=.. adds a start)\n"
+    "\n"
+    "options:\n"
+    "  --agents LIST       the agents, e.g. boulware,conceder\n"
+    "  --rounds N          deadline in rounds (default 100)\n"
+    "  --seed N            seed for randomised agents (default 0)\n"
+    "  --json              print the result as one JSON object\n"
+    "  --transcript FILE   write every event as JSON Lines\n"
+    INPUT_OPTIONS_HELP
+    "  -h, --help          show this help\n"
+    "\n"
+    "exit codes: 0 ok (with or without agreement), 1 runtime failure, 2 "
+    "usage, 3 bad input\n";
+
+/* Splits "a,b:e=1,k=0.1,c" into agents: a comma starts a new agent unless
+ * what follows is a parameter (name=value). */
+static int split_agents(char *list, const char **out, int max) {
+  int n = 0;
+  char *p = list;
+  while (*p && n < max) {
+    out[n++] = p;
+    char *q = p;
+    for (;;) {
+      q = strchr(q, ',');
+      if (!q) break;
+      size_t name = strcspn(q + 1, ",=");
+      if (q[1 + name] == '=' && strchr(p, ':') && strchr(p, ':') < q) {
+        q++; /* a parameter of the same agent */
+        continue;
+      }
+      break;
+    }
+    if (!q) break;
+    *q = 0;
+    p = q + 1;
+  }
+  return n;
+}
+
+int cmd_run(int argc, char **argv) {
+  cli_inputs in;
+  char *agent_list = NULL;
+  const char *transcript = NULL;
+  int json = 0;
+  pl_session_options so;
+  pl_session_options_init(&so);
+  if (cli_inputs_init(&in, argc)) return EXIT_RUNTIME;
+  for (int k = 1; k < argc; k++) {
+    const char *arg = argv[k];
+    const char *val = k + 1 < argc ? argv[k + 1] : NULL;
+    int used = cli_inputs_option(&in, arg, val);
+    if (used < 0) goto usage;
+    if (used) {
+      k += used - 1;
+    } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+      cli_inputs_free(&in);
+      fputs(help, stdout);
+      return cli_finish_output(EXIT_OK);
+    } else if (!strcmp(arg, "--agents") && val) {
+      free(agent_list);
+      agent_list = strdup(val);
+      k++;
+    } else if (!strcmp(arg, "--rounds")) {
+      uint64_t n;
+      if (!val || cli_parse_count(val, &n) || n > 100000000) {
+        cli_error("--rounds takes a whole number from 1 to 100000000");
+        goto usage;
+      }
+      so.rounds = (int)n;
+      k++;
+    } else if (!strcmp(arg, "--seed")) {
+      char *end;
+      so.seed = val ? strtoull(val, &end, 10) : 0;
+      if (!val || *end) {
+        cli_error("--seed takes a whole number");
+        goto usage;
+      }
+      k++;
+    } else if (!strcmp(arg, "--json")) {
+      json = 1;
+    } else if (!strcmp(arg, "--transcript") && val) {
+      transcript = val;
+      k++;
+    } else {
+      cli_error("unknown option or missing value '%s' (see 'parley run "
+                "--help')",
+                arg);
+      goto usage;
+    }
+  }
+  if (!agent_list) {
+    cli_error("run needs --agents, one per party (see 'parley run --help')");
+    goto usage;
+  }
+  pl_scenario *s = NULL;
+  int code = cli_inputs_load(&in, "run", &s);
+  cli_inputs_free(&in);
+  if (code) {
+    free(agent_list);
+    return code;
+  }
+  const int np = pl_scenario_party_count(s);
+  const char **agents = calloc((size_t)np + 1, sizeof *agents);
+  int na = agents ? split_agents(agent_list, agents, np + 1) : 0;
+  pl_error err = {0};
+  pl_session *x = NULL;
+  if (!agents) {
+    cli_error("out of memory");
+    code = EXIT_RUNTIME;
+  } else if (na != np) {
+    cli_error("--agents names %d agent%s; the scenario has %d parties", na,
+              na == 1 ? "" : "s", np);
+    code = EXIT_USAGE;
+  } else if (pl_session_new(s, &so, agents, &x, &err)) {
+    cli_report(&err);
+    code = err.code == PL_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+  } else {
+    int rc;
+    while ((rc = pl_session_step(x)) == PL_SESSION_RUNNING) {
+    }
+    if (rc < 0) {
+      cli_error("%s", pl_strerror(rc));
+      code = EXIT_RUNTIME;
+    }
+  }
+  if (!code && transcript) {
+    char *t = pl_session_transcript(x);
+    FILE *f = t ? fopen(transcript, "w") : NULL;
+    if (!f || fputs(t, f) < 0 || fclose(f) != 0) {
+      cli_error("cannot write the transcript to '%s'", transcript);
+      code = EXIT_RUNTIME;
+    }
+    pl_free(t);
+  }
+  if (!code) {
+    /* distances to the frontier and to Nash, when the analysis can say */
+    pl_analysis *a = NULL;
+    const pl_point *agr = pl_session_agreement(x);
+    if (agr && pl_analyze(s, NULL, &a, NULL) != PL_OK) a = NULL;
+    if (json) {
+      char *text = pl_session_to_json(x, a);
+      if (text) {
+        puts(text);
+        pl_free(text);
+      } else {
+        cli_error("out of memory");
+        code = EXIT_RUNTIME;
+      }
+    } else {
+      text_session(stdout, s, x, a);
+    }
+    pl_analysis_free(a);
+  }
+  pl_session_free(x);
+  free(agents);
+  free(agent_list);
+  pl_scenario_free(s);
+  return cli_finish_output(code);
+usage:
+  cli_inputs_free(&in);
+  free(agent_list);
+  return EXIT_USAGE;
+}

@@ -1,0 +1,149 @@
+/* Time-dependent strategies (see agent.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agents/agent.h"
+
+static int parse_params(pl__agent *a, const char *params, const char *spec,
+                        pl_error *err) {
+  const char *p = params;
+  while (p && *p) {
+    char key[16];
+    size_t n = strcspn(p, "=,");
+    if (p[n] != '=' || n == 0 || n >= sizeof key)
+      return pl__err(err, PL_EINVAL,
+                     "agent \"%s\": expected name=value parameters", spec);
+    memcpy(key, p, n);
+    key[n] = 0;
+    char *end;
+    double v = strtod(p + n + 1, &end);
+    if (end == p + n + 1 || (*end && *end != ','))
+      return pl__err(err, PL_EINVAL, "agent \"%s\": \"%s\" needs a number",
+                     spec, key);
+    if (!strcmp(key, "e") && v > 0 && isfinite(v))
+      a->e = v;
+    else if (!strcmp(key, "k") && v >= 0 && v < 1)
+      a->k = v;
+    else
+      return pl__err(err, PL_EINVAL,
+                     "agent \"%s\": unknown parameter or value \"%s\" (e > 0, "
+                     "0 <= k < 1)",
+                     spec, key);
+    p = *end ? end + 1 : end;
+  }
+  return PL_OK;
+}
+
+int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
+                   const char *spec, pl_error *err) {
+  memset(a, 0, sizeof *a);
+  a->s = s;
+  a->party = party;
+  a->k = 0;
+  size_t n = strcspn(spec, ":");
+  const char *params = spec[n] == ':' ? spec + n + 1 : NULL;
+  if (n == 8 && !strncmp(spec, "boulware", n))
+    a->e = 0.2;
+  else if (n == 6 && !strncmp(spec, "linear", n))
+    a->e = 1;
+  else if (n == 8 && !strncmp(spec, "conceder", n))
+    a->e = 5;
+  else if (n == 7 && !strncmp(spec, "timedep", n))
+    a->e = 1;
+  else if (n == 9 && !strncmp(spec, "hardliner", n))
+    a->hardliner = true;
+  else
+    return pl__err(err, PL_ENOTFOUND,
+                   "unknown agent \"%s\"; expected boulware, linear, "
+                   "conceder, timedep or hardliner",
+                   spec);
+  int rc = a->hardliner && params
+               ? pl__err(err, PL_EINVAL, "agent \"%s\" takes no parameters",
+                         spec)
+               : parse_params(a, params, spec, err);
+  if (rc) return rc;
+  size_t ni = (size_t)s->n_issues;
+  a->cand = pl__malloc(ni * sizeof *a->cand);
+  a->peek = pl__malloc(ni * sizeof *a->peek);
+  if (!a->cand || !a->peek) return pl__err(err, PL_ENOMEM, "out of memory");
+  return pl_offer_iter_new(s, party, &a->it, err);
+}
+
+void pl__agent_free(pl__agent *a) {
+  pl_offer_iter_free(a->it);
+  pl__free(a->cand);
+  pl__free(a->peek);
+  memset(a, 0, sizeof *a);
+}
+
+bool pl__agent_allows(const pl__agent *a, const uint32_t *o) {
+  const pl_scenario *s = a->s;
+  if (pl_scenario_utility(s, a->party, o) <
+      s->parties[a->party].reservation - PL_TOLERANCE)
+    return false;
+  for (int r = 0; r < s->n_red_lines; r++) {
+    const pl__red_line *rl = &s->red_lines[r];
+    if (rl->party == a->party && !rl->linkage && !pl__expr_eval(rl->rule, o))
+      return false;
+  }
+  return true;
+}
+
+/* The next outcome of the walk down, into peek. */
+static int advance(pl__agent *a) {
+  if (a->exhausted) return PL_OK;
+  int rc = pl_offer_iter_next(a->it, a->peek, &a->peek_u);
+  if (rc == PL_ENOTFOUND) {
+    a->exhausted = true;
+    a->has_peek = false;
+    return PL_OK;
+  }
+  a->has_peek = rc == PL_OK;
+  return rc;
+}
+
+static double target(const pl__agent *a, double t) {
+  if (a->hardliner) return a->pmax;
+  double rv = a->s->parties[a->party].reservation;
+  double f = a->k + (1 - a->k) * pow(t < 0 ? 0 : t > 1 ? 1 : t, 1 / a->e);
+  return rv + (a->pmax - rv) * (1 - f);
+}
+
+bool pl__agent_propose(pl__agent *a, double t, const uint32_t **options,
+                       int *rc) {
+  *rc = PL_OK;
+  if (!a->has_peek && !a->exhausted && (*rc = advance(a))) return false;
+  /* the first acceptable outcome sets Pmax */
+  while (!a->has_cand && a->has_peek) {
+    if (pl__agent_allows(a, a->peek)) {
+      memcpy(a->cand, a->peek, (size_t)a->s->n_issues * sizeof *a->cand);
+      a->cand_u = a->peek_u;
+      a->pmax = a->peek_u;
+      a->has_cand = true;
+    }
+    if ((*rc = advance(a))) return false;
+  }
+  if (!a->has_cand) return false;
+  /* walk down while the next outcome still reaches the target */
+  const double tau = target(a, t);
+  while (a->has_peek && a->peek_u >= tau - PL_TOLERANCE) {
+    if (pl__agent_allows(a, a->peek)) {
+      memcpy(a->cand, a->peek, (size_t)a->s->n_issues * sizeof *a->cand);
+      a->cand_u = a->peek_u;
+    }
+    if ((*rc = advance(a))) return false;
+  }
+  *options = a->cand;
+  return true;
+}
+
+bool pl__agent_accepts(pl__agent *a, double t, const uint32_t *offer,
+                       int *rc) {
+  *rc = PL_OK;
+  if (!pl__agent_allows(a, offer)) return false;
+  const uint32_t *mine;
+  if (!pl__agent_propose(a, t, &mine, rc)) return *rc == PL_OK;
+  return pl_scenario_utility(a->s, a->party, offer) >=
+         a->cand_u - PL_TOLERANCE;
+}

@@ -1,0 +1,305 @@
+/* The Stacked Alternating Offers Protocol (Aydogan, Festen, Hindriks &
+ * Jonker 2017, "Alternating offers protocols for multilateral
+ * negotiation"): parties take turns in a fixed order; on its turn a party
+ * accepts the standing offer or replaces it with its own; an offer is
+ * agreed when every other party has accepted it in turn. A round is one
+ * turn of every party; time is normalised over the rounds. */
+#include <jansson.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "agents/agent.h"
+
+struct pl_session {
+  const pl_scenario *s;
+  pl_session_options o;
+  int np, ni;
+  pl__agent *agents;
+  int turn, round;   /* next party to act; current round (1-based) */
+  int accepts;       /* acceptances of the standing offer so far */
+  bool has_offer;
+  pl_end end;
+  /* events: kinds and scalars in one array, outcomes and utilities in two
+   * more, grown together */
+  size_t n, cap;
+  pl_event *ev;
+  uint32_t *opts;
+  double *utils;
+  pl_point agreement;
+};
+
+void pl_session_options_init(pl_session_options *o) {
+  memset(o, 0, sizeof *o);
+  o->struct_size = sizeof *o;
+  o->rounds = 100;
+}
+
+const char *pl_end_name(pl_end e) {
+  static const char *const names[] = {"running", "agreement", "deadline",
+                                      "no_offer"};
+  return (unsigned)e <= PL_END_NO_OFFER ? names[e] : "?";
+}
+
+const char *pl_event_name(pl_event_kind k) {
+  static const char *const names[] = {"offer", "accept", "end"};
+  return (unsigned)k <= PL_EVENT_END ? names[k] : "?";
+}
+
+void pl_session_free(pl_session *x) {
+  if (!x) return;
+  for (int p = 0; x->agents && p < x->np; p++) pl__agent_free(&x->agents[p]);
+  pl__free(x->agents);
+  pl__free(x->ev);
+  pl__free(x->opts);
+  pl__free(x->utils);
+  pl__free(x);
+}
+
+int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
+                   const char *const *agents, pl_session **out,
+                   pl_error *err) {
+  *out = NULL;
+  if (!s || !s->finished)
+    return pl__err(err, PL_EINVAL, "the scenario is not finished");
+  pl_session *x = pl__calloc(1, sizeof *x);
+  if (!x) return pl__err(err, PL_ENOMEM, "out of memory");
+  pl_session_options_init(&x->o);
+  if (opts) {
+    size_t n = opts->struct_size < sizeof x->o ? opts->struct_size
+                                               : sizeof x->o;
+    memcpy(&x->o, opts, n);
+    x->o.struct_size = sizeof x->o;
+  }
+  x->s = s;
+  x->np = s->n_parties;
+  x->ni = s->n_issues;
+  x->round = 1;
+  int rc = PL_OK;
+  if (x->o.rounds < 1)
+    rc = pl__err(err, PL_ERANGE, "rounds must be at least 1, got %d",
+                 x->o.rounds);
+  if (!rc && !(x->agents = pl__calloc((size_t)x->np, sizeof *x->agents)))
+    rc = pl__err(err, PL_ENOMEM, "out of memory");
+  for (int p = 0; p < x->np && !rc; p++)
+    rc = pl__agent_init(&x->agents[p], s, p, agents[p], err);
+  if (rc) {
+    pl_session_free(x);
+    return rc;
+  }
+  *out = x;
+  return PL_OK;
+}
+
+static double now_t(const pl_session *x) {
+  return ((double)(x->round - 1) + (double)x->turn / x->np) / x->o.rounds;
+}
+
+static int record(pl_session *x, pl_event_kind kind, int party,
+                  const uint32_t *options) {
+  /* options may point into the events' own array, which may move */
+  ptrdiff_t inside = -1;
+  if (options && x->opts && options >= x->opts &&
+      options < x->opts + x->cap * (size_t)x->ni)
+    inside = options - x->opts;
+  if (x->n == x->cap) {
+    size_t cap = x->cap ? x->cap * 2 : 64;
+    pl_event *ev = pl__realloc(x->ev, cap * sizeof *ev);
+    if (ev) x->ev = ev;
+    uint32_t *o = pl__realloc(x->opts, cap * (size_t)x->ni * sizeof *o);
+    if (o) x->opts = o;
+    double *u = pl__realloc(x->utils, cap * (size_t)x->np * sizeof *u);
+    if (u) x->utils = u;
+    if (!ev || !o || !u) return PL_ENOMEM;
+    x->cap = cap;
+    if (inside >= 0) options = x->opts + inside;
+    /* the arrays moved: point the events again */
+    for (size_t k = 0; k < x->n; k++)
+      if (x->ev[k].options) {
+        x->ev[k].options = x->opts + k * (size_t)x->ni;
+        x->ev[k].utilities = x->utils + k * (size_t)x->np;
+      }
+  }
+  pl_event *e = &x->ev[x->n];
+  *e = (pl_event){kind, x->round, party, now_t(x), NULL, NULL};
+  if (options) {
+    uint32_t *o = x->opts + x->n * (size_t)x->ni;
+    double *u = x->utils + x->n * (size_t)x->np;
+    memcpy(o, options, (size_t)x->ni * sizeof *o);
+    for (int p = 0; p < x->np; p++) u[p] = pl_scenario_utility(x->s, p, o);
+    e->options = o;
+    e->utilities = u;
+  }
+  x->n++;
+  return PL_OK;
+}
+
+static int finish(pl_session *x, pl_end end, const uint32_t *agreed) {
+  x->end = end;
+  int rc = record(x, PL_EVENT_END, -1, agreed);
+  if (!rc && agreed) {
+    const pl_event *e = &x->ev[x->n - 1];
+    x->agreement = (pl_point){e->options, e->utilities};
+  }
+  return rc ? rc : PL_SESSION_DONE;
+}
+
+int pl_session_step(pl_session *x) {
+  if (x->end != PL_END_RUNNING) return PL_SESSION_DONE;
+  const int p = x->turn;
+  const double t = now_t(x);
+  pl__agent *a = &x->agents[p];
+  int rc = PL_OK;
+  const uint32_t *standing =
+      x->has_offer ? x->opts + (x->n - 1 - (size_t)x->accepts) * (size_t)x->ni
+                   : NULL;
+  if (standing && pl__agent_accepts(a, t, standing, &rc)) {
+    if ((rc = record(x, PL_EVENT_ACCEPT, p, standing))) return rc;
+    standing = x->opts + (x->n - 2 - (size_t)x->accepts) * (size_t)x->ni;
+    if (++x->accepts == x->np - 1) return finish(x, PL_END_AGREEMENT, standing);
+  } else {
+    if (rc) return rc;
+    const uint32_t *mine;
+    if (!pl__agent_propose(a, t, &mine, &rc))
+      return rc ? rc : finish(x, PL_END_NO_OFFER, NULL);
+    if ((rc = record(x, PL_EVENT_OFFER, p, mine))) return rc;
+    x->has_offer = true;
+    x->accepts = 0;
+    if (x->np == 1) return finish(x, PL_END_AGREEMENT, mine);
+  }
+  if (++x->turn == x->np) {
+    x->turn = 0;
+    if (++x->round > x->o.rounds) {
+      x->round = x->o.rounds; /* the end belongs to the last round */
+      x->turn = x->np - 1;
+      return finish(x, PL_END_DEADLINE, NULL);
+    }
+  }
+  return PL_SESSION_RUNNING;
+}
+
+pl_end pl_session_end(const pl_session *x) { return x->end; }
+const pl_point *pl_session_agreement(const pl_session *x) {
+  return x->end == PL_END_AGREEMENT ? &x->agreement : NULL;
+}
+int pl_session_rounds(const pl_session *x) { return x->round; }
+size_t pl_session_event_count(const pl_session *x) { return x->n; }
+const pl_event *pl_session_event(const pl_session *x, size_t i) {
+  return i < x->n ? &x->ev[i] : NULL;
+}
+
+char *pl_session_transcript(const pl_session *x) {
+  size_t cap = 4096, len = 0;
+  char *out = pl__malloc(cap);
+  if (!out) return NULL;
+  out[0] = 0;
+  for (size_t k = 0; k < x->n; k++) {
+    const pl_event *e = &x->ev[k];
+    json_t *o = json_object();
+    int bad = !o;
+    bad |= json_object_set_new(o, "round", json_integer(e->round));
+    bad |= json_object_set_new(o, "time", json_real(e->time));
+    bad |= json_object_set_new(o, "event", json_string(pl_event_name(e->kind)));
+    bad |= json_object_set_new(
+        o, "party",
+        e->party >= 0 ? json_string(x->s->parties[e->party].id) : json_null());
+    if (e->kind == PL_EVENT_END)
+      bad |= json_object_set_new(o, "reason", json_string(pl_end_name(x->end)));
+    if (e->options) {
+      json_t *oc = json_object(), *u = json_array();
+      bad |= !oc || !u;
+      for (int i = 0; oc && i < x->ni; i++)
+        bad |= json_object_set_new(
+            oc, x->s->issues[i].id,
+            json_string(x->s->issues[i].opt_id[e->options[i]]));
+      for (int p = 0; u && p < x->np; p++)
+        bad |= json_array_append_new(u, json_real(e->utilities[p]));
+      bad |= json_object_set_new(o, "outcome", oc);
+      bad |= json_object_set_new(o, "utilities", u);
+    }
+    char *line = bad ? NULL
+                     : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                         JSON_REAL_PRECISION(10));
+    json_decref(o);
+    if (!line) {
+      pl__free(out);
+      return NULL;
+    }
+    size_t n = strlen(line);
+    if (len + n + 2 > cap) {
+      while (len + n + 2 > cap) cap *= 2;
+      char *b = pl__realloc(out, cap);
+      if (!b) {
+        free(line);
+        pl__free(out);
+        return NULL;
+      }
+      out = b;
+    }
+    memcpy(out + len, line, n);
+    len += n;
+    out[len++] = '\n';
+    out[len] = 0;
+    free(line);
+  }
+  return out;
+}
+
+static double distance(const double *a, const double *b, int np) {
+  double d = 0;
+  for (int p = 0; p < np; p++) d += (a[p] - b[p]) * (a[p] - b[p]);
+  return sqrt(d);
+}
+
+double pl_session_distance_to_pareto(const pl_session *x,
+                                     const pl_analysis *a) {
+  const pl_point *agr = pl_session_agreement(x);
+  double best = -1;
+  for (size_t k = 0; agr && a && k < pl_analysis_pareto_count(a); k++) {
+    double d = distance(agr->utilities, pl_analysis_pareto(a, k)->utilities,
+                        x->np);
+    if (best < 0 || d < best) best = d;
+  }
+  return best;
+}
+
+double pl_session_distance_to_nash(const pl_session *x, const pl_analysis *a) {
+  const pl_point *agr = pl_session_agreement(x);
+  const pl_point *nash = a ? pl_analysis_solution(a, PL_SOLUTION_NASH) : NULL;
+  return agr && nash ? distance(agr->utilities, nash->utilities, x->np) : -1;
+}
+
+char *pl_session_to_json(const pl_session *x, const pl_analysis *a) {
+  json_t *root = json_object();
+  int bad = !root;
+  const pl_point *agr = pl_session_agreement(x);
+  if (agr) {
+    json_t *g = json_object(), *oc = json_object(), *u = json_array();
+    bad |= !g || !oc || !u;
+    for (int i = 0; oc && i < x->ni; i++)
+      bad |= json_object_set_new(oc, x->s->issues[i].id,
+                                 json_string(x->s->issues[i].opt_id[agr->options[i]]));
+    for (int p = 0; u && p < x->np; p++)
+      bad |= json_array_append_new(u, json_real(agr->utilities[p]));
+    bad |= json_object_set_new(g, "outcome", oc);
+    bad |= json_object_set_new(g, "utilities", u);
+    bad |= json_object_set_new(root, "agreement", g);
+  } else {
+    bad |= json_object_set_new(root, "agreement", json_null());
+  }
+  bad |= json_object_set_new(root, "rounds", json_integer(x->round));
+  bad |= json_object_set_new(root, "ended_by",
+                             json_string(pl_end_name(x->end)));
+  double dp = pl_session_distance_to_pareto(x, a);
+  double dn = pl_session_distance_to_nash(x, a);
+  bad |= json_object_set_new(root, "distance_to_pareto",
+                             dp < 0 ? json_null() : json_real(dp));
+  bad |= json_object_set_new(root, "distance_to_nash",
+                             dn < 0 ? json_null() : json_real(dn));
+  char *text = bad ? NULL
+                   : json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                          JSON_REAL_PRECISION(10));
+  json_decref(root);
+  return text;
+}

@@ -1,0 +1,189 @@
+/* The Stacked Alternating Offers Protocol and the time-dependent agents. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+static const char *const KINDS[] = {"boulware", "linear", "conceder",
+                                    "hardliner", "timedep:e=0.5,k=0.2"};
+
+/* Whether party p may propose or accept o: its red lines hold and o gives
+ * it at least its reservation value. */
+static int allowed(const pl_scenario *s, int p, const uint32_t *o) {
+  if (pl_scenario_utility(s, p, o) < pl_scenario_reservation(s, p) - PL_TOLERANCE)
+    return 0;
+  for (int r = 0; r < pl_scenario_red_line_count(s); r++)
+    if (pl_scenario_red_line_party(s, r) == p &&
+        !pl_scenario_red_line_is_linkage(s, r) &&
+        !pl_scenario_red_line_holds(s, r, o))
+      return 0;
+  return 1;
+}
+
+static pl_session *run(const pl_scenario *s, const char *const *agents,
+                       int rounds) {
+  pl_session_options o;
+  pl_session_options_init(&o);
+  o.rounds = rounds;
+  pl_session *x = NULL;
+  pl_error err;
+  if (pl_session_new(s, &o, agents, &x, &err))
+    fail_msg("pl_session_new: %s", err.message);
+  int rc, steps = 0;
+  while ((rc = pl_session_step(x)) == PL_SESSION_RUNNING) steps++;
+  assert_int_equal(rc, PL_SESSION_DONE);
+  assert_true(steps <= rounds * pl_scenario_party_count(s));
+  assert_int_equal(pl_session_step(x), PL_SESSION_DONE); /* stays done */
+  return x;
+}
+
+/* Random scenarios and agents: nobody proposes or accepts what breaks its
+ * own red lines or reservation; an agreement is the standing offer accepted
+ * by every other party in turn; the same inputs give the same transcript. */
+static void test_random_rules(void **state) {
+  (void)state;
+  tu_rng r = {4242};
+  int agreements = 0;
+  for (int round = 0; round < 400; round++) {
+    int np = 1 + round % 4;
+    pl_scenario *s = tu_random_scenario(&r, np);
+    const char *agents[4];
+    for (int p = 0; p < np; p++) agents[p] = KINDS[tu_below(&r, 5)];
+    int rounds = 1 + tu_below(&r, 30);
+    pl_session *x = run(s, agents, rounds);
+    size_t n = pl_session_event_count(x);
+    assert_true(n >= 1);
+    assert_int_equal(pl_session_event(x, n - 1)->kind, PL_EVENT_END);
+    for (size_t k = 0; k + 1 < n; k++) {
+      const pl_event *e = pl_session_event(x, k);
+      assert_true(e->party >= 0 && e->party < np);
+      assert_true(e->round >= 1 && e->round <= rounds);
+      assert_true(e->time >= 0 && e->time < 1);
+      if (!allowed(s, e->party, e->options))
+        fail_msg("round %d: party %d %s an outcome it does not allow", round,
+                 e->party, pl_event_name(e->kind));
+    }
+    const pl_point *agr = pl_session_agreement(x);
+    if (pl_session_end(x) == PL_END_AGREEMENT) {
+      agreements++;
+      assert_non_null(agr);
+      /* the offer, then np - 1 acceptances of it, then the end */
+      assert_true(n >= (size_t)np + 1);
+      const pl_event *offer = pl_session_event(x, n - 1 - (size_t)np);
+      assert_int_equal(offer->kind, PL_EVENT_OFFER);
+      for (int k = 1; k < np; k++) {
+        const pl_event *e = pl_session_event(x, n - 1 - (size_t)np + (size_t)k);
+        assert_int_equal(e->kind, PL_EVENT_ACCEPT);
+        assert_int_equal(e->party, (offer->party + k) % np);
+      }
+      assert_memory_equal(agr->options, offer->options,
+                          (size_t)pl_scenario_issue_count(s) * sizeof(uint32_t));
+      for (int p = 0; p < np; p++) assert_true(allowed(s, p, agr->options));
+    } else {
+      assert_null(agr);
+    }
+    /* determinism */
+    pl_session *y = run(s, agents, rounds);
+    char *a = pl_session_transcript(x), *b = pl_session_transcript(y);
+    assert_non_null(a);
+    assert_string_equal(a, b);
+    pl_free(a);
+    pl_free(b);
+    pl_session_free(y);
+    pl_session_free(x);
+    pl_scenario_free(s);
+  }
+  assert_true(agreements > 50);
+}
+
+/* A linear agent against a hardliner: each offer is the least good
+ * outcome the agent allows at or above target(t) = rv + (pmax - rv)(1 - t),
+ * checked by brute force. */
+static void test_linear_concession(void **state) {
+  (void)state;
+  tu_rng r = {777};
+  for (int round = 0; round < 100; round++) {
+    pl_scenario *s = tu_random_scenario(&r, 2);
+    const char *agents[2] = {"linear", "hardliner"};
+    pl_session *x = run(s, agents, 20);
+    uint64_t n;
+    assert_int_equal(pl_scenario_outcome_count(s, &n), PL_OK);
+    double pmax = -1;
+    uint32_t o[8];
+    for (uint64_t k = 0; k < n; k++) {
+      pl_scenario_decode(s, k, o);
+      double u = pl_scenario_utility(s, 0, o);
+      if (allowed(s, 0, o) && u > pmax) pmax = u;
+    }
+    double rv = pl_scenario_reservation(s, 0);
+    for (size_t k = 0; k < pl_session_event_count(x); k++) {
+      const pl_event *e = pl_session_event(x, k);
+      if (e->kind != PL_EVENT_OFFER || e->party != 0) continue;
+      double target = rv + (pmax - rv) * (1 - e->time);
+      double u = e->utilities[0];
+      assert_true(u >= target - PL_TOLERANCE);
+      for (uint64_t j = 0; j < n; j++) { /* nothing allowed lies between */
+        pl_scenario_decode(s, j, o);
+        double v = pl_scenario_utility(s, 0, o);
+        if (allowed(s, 0, o))
+          assert_false(v >= target - PL_TOLERANCE && v < u - PL_TOLERANCE);
+      }
+    }
+    pl_session_free(x);
+    pl_scenario_free(s);
+  }
+}
+
+static void test_examples(void **state) {
+  (void)state;
+  pl_scenario *s = NULL;
+  pl_error err;
+  assert_int_equal(
+      pl_scenario_load(tu_source_path("examples/security-talks.yaml"), &s, &err),
+      PL_OK);
+  /* the principles clash: no agent may give in, so no agreement */
+  const char *three[3] = {"conceder", "conceder", "conceder"};
+  pl_session *x = run(s, three, 50);
+  assert_int_equal(pl_session_end(x), PL_END_DEADLINE);
+  assert_int_equal(pl_session_rounds(x), 50);
+  char *json = pl_session_to_json(x, NULL);
+  assert_non_null(strstr(json, "\"ended_by\": \"deadline\""));
+  pl_free(json);
+  pl_session_free(x);
+  pl_scenario_free(s);
+
+  assert_int_equal(
+      pl_scenario_load(tu_source_path("examples/job-offer.yaml"), &s, &err),
+      PL_OK);
+  const char *two[2] = {"boulware", "conceder"};
+  x = run(s, two, 10);
+  assert_int_equal(pl_session_end(x), PL_END_AGREEMENT);
+  pl_analysis *a = tu_analyze(s);
+  assert_true(pl_session_distance_to_pareto(x, a) >= 0);
+  pl_analysis_free(a);
+  pl_session_free(x);
+  /* errors: unknown agent, bad parameter, bad rounds */
+  const char *bad[2] = {"boulware", "nonsense"};
+  pl_session *y = (pl_session *)1;
+  assert_int_equal(pl_session_new(s, NULL, bad, &y, &err), PL_ENOTFOUND);
+  assert_null(y);
+  const char *badp[2] = {"boulware:e=-1", "linear"};
+  assert_int_equal(pl_session_new(s, NULL, badp, &y, &err), PL_EINVAL);
+  pl_session_options o;
+  pl_session_options_init(&o);
+  o.rounds = 0;
+  assert_int_equal(pl_session_new(s, &o, two, &y, &err), PL_ERANGE);
+  pl_session_free(NULL);
+  pl_scenario_free(s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_random_rules),
+      cmocka_unit_test(test_linear_concession),
+      cmocka_unit_test(test_examples),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
