@@ -14,7 +14,9 @@
  * value. e < 1 concedes late (Boulware), e = 1 linearly, e > 1 early
  * (Conceder); the hardliner never concedes. It walks the party's outcomes
  * from the best down (pl_offer_iter), so it never enumerates per step, and
- * proposes the least good acceptable outcome at or above its target.
+ * proposes the least good acceptable outcome at or above its target; in
+ * large spaces where it has no red lines it finds that outcome by branch and
+ * bound instead.
  * Acceptance is AC_next: an offer at least as good as its own next one. */
 typedef struct pl__agent {
   const pl_scenario *s;
@@ -26,6 +28,12 @@ typedef struct pl__agent {
   double cand_u, peek_u;
   bool has_cand, has_peek, exhausted;
   double pmax;
+  /* Large spaces and no red lines: branch and bound for each new target
+   * (pl_scenario_offer_at_least) instead of walking every outcome above
+   * it. */
+  bool search;
+  double last_target;
+  double target_t, target_v; /* the last target computed, and when */
 } pl__agent;
 
 /* spec: "boulware", "linear", "conceder", "hardliner", or "timedep" with

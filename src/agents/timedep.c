@@ -64,6 +64,13 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
                : parse_params(a, params, spec, err);
   if (rc) return rc;
   size_t ni = (size_t)s->n_issues;
+  /* walking is cheapest in small spaces; red lines need the walk */
+  uint64_t count;
+  a->search = pl_scenario_outcome_count(s, &count) != PL_OK || count > 4096;
+  for (int r = 0; r < s->n_red_lines && a->search; r++)
+    a->search = s->red_lines[r].party != party || s->red_lines[r].linkage;
+  a->last_target = -1;
+  a->target_t = -1;
   a->cand = pl__malloc(ni * sizeof *a->cand);
   a->peek = pl__malloc(ni * sizeof *a->peek);
   if (!a->cand || !a->peek) return pl__err(err, PL_ENOMEM, "out of memory");
@@ -77,17 +84,20 @@ void pl__agent_free(pl__agent *a) {
   memset(a, 0, sizeof *a);
 }
 
-bool pl__agent_allows(const pl__agent *a, const uint32_t *o) {
+/* With the outcome's utility for the party already known. */
+static bool allows_u(const pl__agent *a, const uint32_t *o, double u) {
   const pl_scenario *s = a->s;
-  if (pl_scenario_utility(s, a->party, o) <
-      s->parties[a->party].reservation - PL_TOLERANCE)
-    return false;
+  if (u < s->parties[a->party].reservation - PL_TOLERANCE) return false;
   for (int r = 0; r < s->n_red_lines; r++) {
     const pl__red_line *rl = &s->red_lines[r];
     if (rl->party == a->party && !rl->linkage && !pl__expr_eval(rl->rule, o))
       return false;
   }
   return true;
+}
+
+bool pl__agent_allows(const pl__agent *a, const uint32_t *o) {
+  return allows_u(a, o, pl_scenario_utility(a->s, a->party, o));
 }
 
 /* The next outcome of the walk down, into peek. */
@@ -103,11 +113,14 @@ static int advance(pl__agent *a) {
   return rc;
 }
 
-static double target(const pl__agent *a, double t) {
+static double target(pl__agent *a, double t) {
   if (a->hardliner) return a->pmax;
+  if (t == a->target_t) return a->target_v; /* accept, then propose */
   double rv = a->s->parties[a->party].reservation;
   double f = a->k + (1 - a->k) * pow(t < 0 ? 0 : t > 1 ? 1 : t, 1 / a->e);
-  return rv + (a->pmax - rv) * (1 - f);
+  a->target_t = t;
+  a->target_v = rv + (a->pmax - rv) * (1 - f);
+  return a->target_v;
 }
 
 bool pl__agent_propose(pl__agent *a, double t, const uint32_t **options,
@@ -116,7 +129,7 @@ bool pl__agent_propose(pl__agent *a, double t, const uint32_t **options,
   if (!a->has_peek && !a->exhausted && (*rc = advance(a))) return false;
   /* the first acceptable outcome sets Pmax */
   while (!a->has_cand && a->has_peek) {
-    if (pl__agent_allows(a, a->peek)) {
+    if (allows_u(a, a->peek, a->peek_u)) {
       memcpy(a->cand, a->peek, (size_t)a->s->n_issues * sizeof *a->cand);
       a->cand_u = a->peek_u;
       a->pmax = a->peek_u;
@@ -125,10 +138,31 @@ bool pl__agent_propose(pl__agent *a, double t, const uint32_t **options,
     if ((*rc = advance(a))) return false;
   }
   if (!a->has_cand) return false;
-  /* walk down while the next outcome still reaches the target */
   const double tau = target(a, t);
+  if (a->search && tau < a->cand_u) {
+    /* the least good outcome at or above the target; the reservation is
+     * below it, so every such outcome is acceptable */
+    if (tau != a->last_target) {
+      double u;
+      int exact;
+      uint32_t *o = a->peek; /* scratch: the walk is not used */
+      a->has_peek = false;
+      a->exhausted = true;
+      *rc = pl_scenario_offer_at_least(a->s, a->party, tau, o, &u, &exact, NULL);
+      if (*rc == PL_ENOTFOUND) *rc = PL_OK; /* keep the offer there is */
+      else if (*rc) return false;
+      else if (u <= a->cand_u) {
+        memcpy(a->cand, o, (size_t)a->s->n_issues * sizeof *a->cand);
+        a->cand_u = u;
+      }
+      a->last_target = tau;
+    }
+    *options = a->cand;
+    return true;
+  }
+  /* walk down while the next outcome still reaches the target */
   while (a->has_peek && a->peek_u >= tau - PL_TOLERANCE) {
-    if (pl__agent_allows(a, a->peek)) {
+    if (allows_u(a, a->peek, a->peek_u)) {
       memcpy(a->cand, a->peek, (size_t)a->s->n_issues * sizeof *a->cand);
       a->cand_u = a->peek_u;
     }
@@ -141,9 +175,9 @@ bool pl__agent_propose(pl__agent *a, double t, const uint32_t **options,
 bool pl__agent_accepts(pl__agent *a, double t, const uint32_t *offer,
                        int *rc) {
   *rc = PL_OK;
-  if (!pl__agent_allows(a, offer)) return false;
+  double u = pl_scenario_utility(a->s, a->party, offer);
+  if (!allows_u(a, offer, u)) return false;
   const uint32_t *mine;
   if (!pl__agent_propose(a, t, &mine, rc)) return *rc == PL_OK;
-  return pl_scenario_utility(a->s, a->party, offer) >=
-         a->cand_u - PL_TOLERANCE;
+  return u >= a->cand_u - PL_TOLERANCE;
 }

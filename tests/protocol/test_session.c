@@ -136,6 +136,57 @@ static void test_linear_concession(void **state) {
   }
 }
 
+/* The same in a space large enough for branch and bound (15,625 outcomes,
+ * no red lines): the offers are still exactly the least good at or above
+ * the target. */
+static void test_linear_concession_search(void **state) {
+  (void)state;
+  tu_rng r = {31};
+  for (int round = 0; round < 5; round++) {
+    pl_scenario *s = pl_scenario_new("big");
+    for (int i = 0; i < 6; i++) {
+      char id[8];
+      snprintf(id, sizeof id, "i%d", i);
+      tu_issue_n(s, id, 5);
+    }
+    for (int p = 0; p < 2; p++) {
+      char id[8];
+      snprintf(id, sizeof id, "p%d", p);
+      int q = tu_party(s, id, 0.1 * p);
+      for (int i = 0; i < 6; i++) {
+        tu_weight(s, q, i, 1 + tu_below(&r, 9));
+        for (uint32_t k = 0; k < 5; k++)
+          TU_OK(pl_scenario_set_value(s, q, i, k, tu_below(&r, 101) / 100.0, NULL));
+      }
+    }
+    tu_finish(s);
+    const char *agents[2] = {"linear", "hardliner"};
+    pl_session *x = run(s, agents, 40);
+    uint64_t n;
+    assert_int_equal(pl_scenario_outcome_count(s, &n), PL_OK);
+    uint32_t o[6];
+    double pmax = -1;
+    for (uint64_t k = 0; k < n; k++) {
+      pl_scenario_decode(s, k, o);
+      double u = pl_scenario_utility(s, 0, o);
+      if (u > pmax) pmax = u;
+    }
+    for (size_t k = 0; k < pl_session_event_count(x); k++) {
+      const pl_event *e = pl_session_event(x, k);
+      if (e->kind != PL_EVENT_OFFER || e->party != 0) continue;
+      double target = pmax * (1 - e->time), u = e->utilities[0], best = 2;
+      for (uint64_t j = 0; j < n; j++) {
+        pl_scenario_decode(s, j, o);
+        double v = pl_scenario_utility(s, 0, o);
+        if (v >= target - PL_TOLERANCE && v < best) best = v;
+      }
+      assert_double_near(u, best, 1e-12);
+    }
+    pl_session_free(x);
+    pl_scenario_free(s);
+  }
+}
+
 static void test_examples(void **state) {
   (void)state;
   pl_scenario *s = NULL;
@@ -183,6 +234,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_random_rules),
       cmocka_unit_test(test_linear_concession),
+      cmocka_unit_test(test_linear_concession_search),
       cmocka_unit_test(test_examples),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
