@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "agents/agent.h"
+#include "report/json_common.h"
 
 struct pl_session {
   const pl_scenario *s;
@@ -210,9 +211,8 @@ char *pl_session_transcript(const pl_session *x) {
       json_t *oc = json_object(), *u = json_array();
       bad |= !oc || !u;
       for (int i = 0; oc && i < x->ni; i++)
-        bad |= json_object_set_new(
-            oc, x->s->issues[i].id,
-            json_string(x->s->issues[i].opt_id[e->options[i]]));
+        bad |= json_object_set_new(oc, x->s->issues[i].id,
+                                   pl__option_json(x->s, i, e->options[i]));
       for (int p = 0; u && p < x->np; p++)
         bad |= json_array_append_new(u, json_real(e->utilities[p]));
       bad |= json_object_set_new(o, "outcome", oc);
@@ -279,7 +279,7 @@ char *pl_session_to_json(const pl_session *x, const pl_analysis *a) {
     bad |= !g || !oc || !u;
     for (int i = 0; oc && i < x->ni; i++)
       bad |= json_object_set_new(oc, x->s->issues[i].id,
-                                 json_string(x->s->issues[i].opt_id[agr->options[i]]));
+                                 pl__option_json(x->s, i, agr->options[i]));
     for (int p = 0; u && p < x->np; p++)
       bad |= json_array_append_new(u, json_real(agr->utilities[p]));
     bad |= json_object_set_new(g, "outcome", oc);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analysis/analysis_internal.h"
+#include "report/json_common.h"
 
 /* jansson's constructors return NULL when out of memory, and its setters
  * then fail cleanly (freeing the value). put() and push() record every
@@ -15,8 +16,7 @@ static void push(json_t *arr, json_t *v, int *bad) {
   if (json_array_append_new(arr, v)) *bad = 1;
 }
 
-/* An option: its id (discrete), its number (numeric), null (not agreed). */
-static json_t *option_json(const pl_scenario *s, int i, uint32_t o) {
+json_t *pl__option_json(const pl_scenario *s, int i, uint32_t o) {
   if (o == PL_NOT_AGREED) return json_null();
   if (s->issues[i].kind == PL_ISSUE_INTEGER)
     return json_integer((json_int_t)s->issues[i].num[o]);
@@ -28,7 +28,7 @@ static json_t *outcome_json(const pl_scenario *s, const uint32_t *o,
                             int *bad) {
   json_t *obj = json_object();
   for (int i = 0; i < s->n_issues; i++)
-    put(obj, s->issues[i].id, option_json(s, i, o[i]), bad);
+    put(obj, s->issues[i].id, pl__option_json(s, i, o[i]), bad);
   return obj;
 }
 
@@ -82,12 +82,12 @@ static json_t *issues_json(const pl_analysis *a, int *bad) {
     put(obj, "name", json_string(s->issues[i].name), bad);
     put(obj, "class", json_string(pl_issue_class_name(a->cls[i])), bad);
     uint32_t c = a->common_opt[i];
-    put(obj, "common_option", option_json(s, i, c), bad);
+    put(obj, "common_option", pl__option_json(s, i, c), bad);
     for (int p = 0; p < a->np; p++) {
       json_t *list = json_array();
       for (uint32_t o = 0; o < s->issues[i].n; o++)
         if (pl_analysis_acceptable(a, i, p, o))
-          push(list, option_json(s, i, o), bad);
+          push(list, pl__option_json(s, i, o), bad);
       put(acc, s->parties[p].id, list, bad);
     }
     put(obj, "acceptable", acc, bad);
