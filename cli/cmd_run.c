@@ -8,11 +8,13 @@
 static const char help[] =
     "usage: parley run INPUT... --agents A,B[,...] [options]\n"
     "\n"
-    "Simulates a negotiation under the Stacked Alternating Offers Protocol:\n"
-    "parties take turns in file order; each accepts the standing offer or\n"
-    "makes its own; an offer every other party accepts in turn is agreed.\n"
-    "Agents never propose or accept what breaks their red lines or falls\n"
-    "below their reservation value.\n"
+    "Simulates a negotiation. saop (default): parties take turns in file\n"
+    "order; each accepts the standing offer or makes its own; an offer every\n"
+    "other party accepts in turn is agreed. text: the drafter writes the\n"
+    "whole text, the others accept it or comment article by article with the\n"
+    "options they want, the drafter answers with a revised text. Agents\n"
+    "never propose or accept what breaks their red lines or falls below\n"
+    "their reservation value.\n"
     "\n"
     INPUT_HELP
     "\n"
@@ -22,6 +24,8 @@ static const char help[] =
     "\n"
     "options:\n"
     "  --agents LIST       the agents, e.g. boulware,conceder\n"
+    "  --protocol P        saop (default) or text\n"
+    "  --drafter PARTY     who drafts the single text (default: the first)\n"
     "  --rounds N          deadline in rounds (default 100)\n"
     "  --seed N            seed for randomised agents (default 0)\n"
     "  --json              print the result as one JSON object\n"
@@ -60,7 +64,7 @@ static int split_agents(char *list, const char **out, int max) {
 int cmd_run(int argc, char **argv) {
   cli_inputs in;
   char *agent_list = NULL;
-  const char *transcript = NULL;
+  const char *transcript = NULL, *drafter = NULL;
   int json = 0;
   pl_session_options so;
   pl_session_options_init(&so);
@@ -96,6 +100,16 @@ int cmd_run(int argc, char **argv) {
         goto usage;
       }
       k++;
+    } else if (!strcmp(arg, "--protocol")) {
+      if (!val || (strcmp(val, "saop") && strcmp(val, "text"))) {
+        cli_error("--protocol takes saop or text");
+        goto usage;
+      }
+      so.protocol = strcmp(val, "saop") ? PL_PROTOCOL_TEXT : PL_PROTOCOL_SAOP;
+      k++;
+    } else if (!strcmp(arg, "--drafter") && val) {
+      drafter = val;
+      k++;
     } else if (!strcmp(arg, "--json")) {
       json = 1;
     } else if (!strcmp(arg, "--transcript") && val) {
@@ -127,6 +141,9 @@ int cmd_run(int argc, char **argv) {
   if (!agents) {
     cli_error("out of memory");
     code = EXIT_RUNTIME;
+  } else if (drafter && (so.drafter = pl_scenario_find_party(s, drafter)) < 0) {
+    cli_error("--drafter: no party \"%s\"", drafter);
+    code = EXIT_USAGE;
   } else if (na != np) {
     cli_error("--agents names %d agent%s; the scenario has %d parties", na,
               na == 1 ? "" : "s", np);

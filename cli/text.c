@@ -315,13 +315,13 @@ void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
                   const pl_analysis *a) {
   const int np = pl_scenario_party_count(s), ni = pl_scenario_issue_count(s);
   int wp = party_width(s, 5);
-  fprintf(out, "%5s  %-*s  %-6s", "round", wp, "party", "event");
+  fprintf(out, "%5s  %-*s  %-7s", "round", wp, "party", "event");
   print_party_header(out, s);
   fputs("  package\n", out);
   for (size_t k = 0; k < pl_session_event_count(x); k++) {
     const pl_event *e = pl_session_event(x, k);
     if (e->kind == PL_EVENT_END) break;
-    fprintf(out, "%5d  %-*s  %-6s", e->round, wp,
+    fprintf(out, "%5d  %-*s  %-7s", e->round, wp,
             pl_scenario_party_id(s, e->party), pl_event_name(e->kind));
     print_utilities(out, s, e->utilities);
     fputs("  ", out);

@@ -569,12 +569,25 @@ PL_API const pl_partial *pl_analysis_partial(const pl_analysis *a, size_t i);
 /* A negotiation between the parties of a finished scenario under a
  * protocol, one agent (strategy) per party, advanced one action at a time.
  * This version has the Stacked Alternating Offers Protocol (Aydogan et al.
- * 2017) for 1..n parties and time-dependent strategies (Faratin, Sierra &
- * Jennings 1998). */
+ * 2017) for 1..n parties, a drafter-led single negotiating text (Fisher &
+ * Ury's one-text procedure: one party drafts the whole text, the others
+ * accept it or comment article by article with the option they want, the
+ * drafter answers with a revised text; docs/negotiation.md), and
+ * time-dependent strategies (Faratin, Sierra & Jennings 1998). */
 typedef struct pl_session pl_session;
+
+typedef enum pl_protocol {
+  PL_PROTOCOL_SAOP = 0, /* Stacked Alternating Offers */
+  PL_PROTOCOL_TEXT = 1  /* single negotiating text, drafter-led */
+} pl_protocol;
+/* "saop", "text" */
+PL_API const char *pl_protocol_name(pl_protocol p);
 
 typedef struct pl_session_options {
   size_t struct_size; /* sizeof(pl_session_options), set by _init */
+  pl_protocol protocol; /* default PL_PROTOCOL_SAOP */
+  int drafter;        /* PL_PROTOCOL_TEXT: the party that drafts (default
+                         0) */
   int rounds;         /* deadline: rounds in which every party acts once
                          (default 100, at least 1) */
   uint64_t seed;      /* for randomised strategies (default 0) */
@@ -614,11 +627,13 @@ PL_API const pl_point *pl_session_agreement(const pl_session *x);
 PL_API int pl_session_rounds(const pl_session *x);
 
 typedef enum pl_event_kind {
-  PL_EVENT_OFFER = 0,
+  PL_EVENT_OFFER = 0,  /* an offer, or a draft of the single text */
   PL_EVENT_ACCEPT = 1,
-  PL_EVENT_END = 2
+  PL_EVENT_END = 2,
+  PL_EVENT_COMMENT = 3 /* single text: the text with the options the party
+                          wants instead on the articles it rejects */
 } pl_event_kind;
-/* "offer", "accept", "end" */
+/* "offer", "accept", "end", "comment" */
 PL_API const char *pl_event_name(pl_event_kind k);
 /* One event of the transcript. options and utilities (issue_count and
  * party_count entries) are the outcome offered or accepted, NULL for an

@@ -18,7 +18,10 @@ struct pl_session {
   pl_session_options o;
   int np, ni;
   pl__agent *agents;
-  int turn, round;   /* next party to act; current round (1-based) */
+  int turn, round;   /* next position to act; current round (1-based) */
+  /* single text: the current draft, and what each party wants instead */
+  uint32_t *text, *wanted;
+  bool *has_wanted;
   int accepts;       /* acceptances of the standing offer so far */
   bool has_offer;
   pl_end end;
@@ -44,8 +47,8 @@ const char *pl_end_name(pl_end e) {
 }
 
 const char *pl_event_name(pl_event_kind k) {
-  static const char *const names[] = {"offer", "accept", "end"};
-  return (unsigned)k <= PL_EVENT_END ? names[k] : "?";
+  static const char *const names[] = {"offer", "accept", "end", "comment"};
+  return (unsigned)k <= PL_EVENT_COMMENT ? names[k] : "?";
 }
 
 void pl_session_free(pl_session *x) {
@@ -55,7 +58,14 @@ void pl_session_free(pl_session *x) {
   pl__free(x->ev);
   pl__free(x->opts);
   pl__free(x->utils);
+  pl__free(x->text);
+  pl__free(x->wanted);
+  pl__free(x->has_wanted);
   pl__free(x);
+}
+
+const char *pl_protocol_name(pl_protocol p) {
+  return p == PL_PROTOCOL_SAOP ? "saop" : p == PL_PROTOCOL_TEXT ? "text" : "?";
 }
 
 int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
@@ -81,6 +91,19 @@ int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
   if (x->o.rounds < 1)
     rc = pl__err(err, PL_ERANGE, "rounds must be at least 1, got %d",
                  x->o.rounds);
+  else if (x->o.protocol != PL_PROTOCOL_SAOP &&
+           x->o.protocol != PL_PROTOCOL_TEXT)
+    rc = pl__err(err, PL_EINVAL, "unknown protocol %d", (int)x->o.protocol);
+  else if (x->o.drafter < 0 || x->o.drafter >= x->np)
+    rc = pl__err(err, PL_ENOTFOUND, "no party %d to draft the text",
+                 x->o.drafter);
+  if (!rc && x->o.protocol == PL_PROTOCOL_TEXT) {
+    x->text = pl__calloc((size_t)x->ni, sizeof *x->text);
+    x->wanted = pl__calloc((size_t)x->ni * (size_t)x->np, sizeof *x->wanted);
+    x->has_wanted = pl__calloc((size_t)x->np, sizeof *x->has_wanted);
+    if (!x->text || !x->wanted || !x->has_wanted)
+      rc = pl__err(err, PL_ENOMEM, "out of memory");
+  }
   if (!rc && !(x->agents = pl__calloc((size_t)x->np, sizeof *x->agents)))
     rc = pl__err(err, PL_ENOMEM, "out of memory");
   for (int p = 0; p < x->np && !rc; p++)
@@ -146,8 +169,84 @@ static int finish(pl_session *x, pl_end end, const uint32_t *agreed) {
   return rc ? rc : PL_SESSION_DONE;
 }
 
+/* Moves to the next position; the deadline after the last round. */
+static int next_turn(pl_session *x) {
+  if (++x->turn == x->np) {
+    x->turn = 0;
+    if (++x->round > x->o.rounds) {
+      x->round = x->o.rounds; /* the end belongs to the last round */
+      x->turn = x->np - 1;
+      return finish(x, PL_END_DEADLINE, NULL);
+    }
+  }
+  return PL_SESSION_RUNNING;
+}
+
+/* The single negotiating text: position 0 is the drafter, who drafts or
+ * revises the whole text; every other party in turn accepts it or comments
+ * with the options it wants instead (its own offer, article by article).
+ * The drafter revises by taking the wanted options, commenter by commenter
+ * and article by article, that keep the text acceptable to it and at or
+ * above its current target. Agreed when every other party accepts a draft. */
+static int step_text(pl_session *x) {
+  const int d = x->o.drafter, ni = x->ni;
+  const double t = now_t(x);
+  int rc = PL_OK;
+  if (x->turn == 0) {
+    pl__agent *a = &x->agents[d];
+    const uint32_t *mine;
+    if (!pl__agent_propose(a, t, &mine, &rc))
+      return rc ? rc : finish(x, PL_END_NO_OFFER, NULL);
+    bool commented = false;
+    for (int p = 0; p < x->np; p++) commented |= x->has_wanted[p];
+    if (!commented) {
+      memcpy(x->text, mine, (size_t)ni * sizeof *x->text);
+    } else {
+      const double floor_u = a->cand_u; /* what it asks for now */
+      for (int p = 0; p < x->np; p++) {
+        if (!x->has_wanted[p]) continue;
+        const uint32_t *w = x->wanted + (size_t)p * ni;
+        for (int i = 0; i < ni; i++) {
+          if (w[i] == x->text[i]) continue;
+          uint32_t keep = x->text[i];
+          x->text[i] = w[i];
+          if (!pl__agent_allows(a, x->text) ||
+              pl_scenario_utility(x->s, d, x->text) < floor_u - PL_TOLERANCE)
+            x->text[i] = keep;
+        }
+      }
+      /* a text the drafter has ceased to allow gives way to its offer */
+      if (!pl__agent_allows(a, x->text) ||
+          pl_scenario_utility(x->s, d, x->text) < floor_u - PL_TOLERANCE)
+        memcpy(x->text, mine, (size_t)ni * sizeof *x->text);
+    }
+    memset(x->has_wanted, 0, (size_t)x->np * sizeof *x->has_wanted);
+    x->accepts = 0;
+    if ((rc = record(x, PL_EVENT_OFFER, d, x->text))) return rc;
+    if (x->np == 1) return finish(x, PL_END_AGREEMENT, x->text);
+    return next_turn(x);
+  }
+  const int p = x->turn - 1 + (x->turn - 1 >= d ? 1 : 0);
+  pl__agent *a = &x->agents[p];
+  if (pl__agent_accepts(a, t, x->text, &rc)) {
+    if ((rc = record(x, PL_EVENT_ACCEPT, p, x->text))) return rc;
+    if (++x->accepts == x->np - 1) return finish(x, PL_END_AGREEMENT, x->text);
+    return next_turn(x);
+  }
+  if (rc) return rc;
+  const uint32_t *mine;
+  if (!pl__agent_propose(a, t, &mine, &rc))
+    return rc ? rc : finish(x, PL_END_NO_OFFER, NULL);
+  uint32_t *w = x->wanted + (size_t)p * ni;
+  memcpy(w, mine, (size_t)ni * sizeof *w);
+  x->has_wanted[p] = true;
+  if ((rc = record(x, PL_EVENT_COMMENT, p, w))) return rc;
+  return next_turn(x);
+}
+
 int pl_session_step(pl_session *x) {
   if (x->end != PL_END_RUNNING) return PL_SESSION_DONE;
+  if (x->o.protocol == PL_PROTOCOL_TEXT) return step_text(x);
   const int p = x->turn;
   const double t = now_t(x);
   pl__agent *a = &x->agents[p];
@@ -169,15 +268,7 @@ int pl_session_step(pl_session *x) {
     x->accepts = 0;
     if (x->np == 1) return finish(x, PL_END_AGREEMENT, mine);
   }
-  if (++x->turn == x->np) {
-    x->turn = 0;
-    if (++x->round > x->o.rounds) {
-      x->round = x->o.rounds; /* the end belongs to the last round */
-      x->turn = x->np - 1;
-      return finish(x, PL_END_DEADLINE, NULL);
-    }
-  }
-  return PL_SESSION_RUNNING;
+  return next_turn(x);
 }
 
 pl_end pl_session_end(const pl_session *x) { return x->end; }

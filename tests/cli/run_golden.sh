@@ -62,6 +62,8 @@ done
 
 check_golden "job-offer.run.txt" run examples/job-offer.yaml --agents boulware,conceder --rounds 10
 check_golden "job-offer.run.json" run examples/job-offer.yaml --agents boulware,conceder --rounds 10 --json
+check_golden "security-talks.text.txt" run examples/security-talks.yaml --protocol text --agents boulware,conceder,conceder --rounds 3
+check_exit "run: unknown drafter" 2 run examples/job-offer.yaml --protocol text --drafter nobody --agents linear,linear
 check_exit "run: wrong number of agents" 2 run examples/job-offer.yaml --agents boulware
 check_exit "run: unknown agent" 2 run examples/job-offer.yaml --agents boulware,nonsense
 check_exit "run: without agents" 2 run examples/job-offer.yaml

@@ -22,11 +22,16 @@ static int allowed(const pl_scenario *s, int p, const uint32_t *o) {
   return 1;
 }
 
+static pl_protocol g_protocol; /* the protocol run() uses */
+static int g_drafter;
+
 static pl_session *run(const pl_scenario *s, const char *const *agents,
                        int rounds) {
   pl_session_options o;
   pl_session_options_init(&o);
   o.rounds = rounds;
+  o.protocol = g_protocol;
+  o.drafter = g_drafter < pl_scenario_party_count(s) ? g_drafter : 0;
   pl_session *x = NULL;
   pl_error err;
   if (pl_session_new(s, &o, agents, &x, &err))
@@ -42,8 +47,7 @@ static pl_session *run(const pl_scenario *s, const char *const *agents,
 /* Random scenarios and agents: nobody proposes or accepts what breaks its
  * own red lines or reservation; an agreement is the standing offer accepted
  * by every other party in turn; the same inputs give the same transcript. */
-static void test_random_rules(void **state) {
-  (void)state;
+static void random_rules(void) {
   tu_rng r = {4242};
   int agreements = 0;
   for (int round = 0; round < 400; round++) {
@@ -76,7 +80,12 @@ static void test_random_rules(void **state) {
       for (int k = 1; k < np; k++) {
         const pl_event *e = pl_session_event(x, n - 1 - (size_t)np + (size_t)k);
         assert_int_equal(e->kind, PL_EVENT_ACCEPT);
-        assert_int_equal(e->party, (offer->party + k) % np);
+        /* saop: the others in turn after the proposer; text: every party
+         * but the drafter, in order */
+        int want = g_protocol == PL_PROTOCOL_SAOP
+                       ? (offer->party + k) % np
+                       : k - 1 + (k - 1 >= offer->party ? 1 : 0);
+        assert_int_equal(e->party, want);
       }
       assert_memory_equal(agr->options, offer->options,
                           (size_t)pl_scenario_issue_count(s) * sizeof(uint32_t));
@@ -96,6 +105,25 @@ static void test_random_rules(void **state) {
     pl_scenario_free(s);
   }
   assert_true(agreements > 50);
+}
+
+static void test_random_rules(void **state) {
+  (void)state;
+  g_protocol = PL_PROTOCOL_SAOP;
+  random_rules();
+}
+
+/* The same rules for the single text, drafted by the first and the last
+ * party in turn; comments never break the commenter's red lines either. */
+static void test_random_rules_text(void **state) {
+  (void)state;
+  g_protocol = PL_PROTOCOL_TEXT;
+  g_drafter = 0;
+  random_rules();
+  g_drafter = 2;
+  random_rules();
+  g_protocol = PL_PROTOCOL_SAOP;
+  g_drafter = 0;
 }
 
 /* A linear agent against a hardliner: each offer is the least good
@@ -233,6 +261,7 @@ static void test_examples(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_random_rules),
+      cmocka_unit_test(test_random_rules_text),
       cmocka_unit_test(test_linear_concession),
       cmocka_unit_test(test_linear_concession_search),
       cmocka_unit_test(test_examples),
