@@ -596,7 +596,8 @@ PL_API void pl_session_options_init(pl_session_options *o);
 
 /* agents[party] names a strategy with optional parameters:
  *   "boulware" (e = 0.2), "linear" (e = 1), "conceder" (e = 5),
- *   "timedep:e=0.5", any of them with ",k=0.1" too, and "hardliner".
+ *   "timedep:e=0.5", any of them with ",k=0.1" too, "hardliner",
+ *   "random" (seeded by seed and the party) and "micro" (MiCRO).
  * Every strategy keeps to its party's red lines and reservation value: it
  * never proposes or accepts an outcome that breaks them. The scenario must
  * outlive the session. */

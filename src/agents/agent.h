@@ -18,11 +18,25 @@
  * large spaces where it has no red lines it finds that outcome by branch and
  * bound instead.
  * Acceptance is AC_next: an offer at least as good as its own next one. */
+typedef enum pl__agent_kind {
+  PL__AGENT_TIMEDEP, /* time-dependent concession (and the hardliner) */
+  PL__AGENT_RANDOM,  /* a random acceptable outcome each turn (seeded) */
+  PL__AGENT_MICRO    /* MiCRO (de Jonge 2022, "An analysis of the linear
+                        bilateral ANAC domains using the MiCRO benchmark
+                        strategy"): concede to the next-best outcome only
+                        once the others have made at least as many
+                        distinct offers as it has */
+} pl__agent_kind;
+
 typedef struct pl__agent {
   const pl_scenario *s;
   int party;
+  pl__agent_kind kind;
   double e, k;
   bool hardliner;
+  uint64_t rng;              /* random */
+  size_t own, seen, seen_cap; /* micro: its offers; the others' distinct */
+  uint64_t *seen_set;        /* open addressing over outcome hashes */
   pl_offer_iter *it;
   uint32_t *cand, *peek;  /* issue_count options each */
   double cand_u, peek_u;
@@ -37,9 +51,13 @@ typedef struct pl__agent {
 } pl__agent;
 
 /* spec: "boulware", "linear", "conceder", "hardliner", or "timedep" with
- * ":e=..,k=.." parameters (any of the first three take them too). */
+ * ":e=..,k=.." parameters (any of the first three take them too), "random",
+ * "micro". seed: the session's seed (random agents mix in their party). */
 int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
-                   const char *spec, pl_error *err);
+                   const char *spec, uint64_t seed, pl_error *err);
+/* Tells the agent another party offered (or, in the single text, wanted)
+ * an outcome. */
+int pl__agent_observe(pl__agent *a, int party, const uint32_t *options);
 void pl__agent_free(pl__agent *a);
 /* Whether the outcome is acceptable at all to the agent's party: its red
  * lines hold and it gives at least the reservation value. */

@@ -35,15 +35,29 @@ static int parse_params(pl__agent *a, const char *params, const char *spec,
   return PL_OK;
 }
 
+static uint64_t splitmix64(uint64_t *x) {
+  uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
 int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
-                   const char *spec, pl_error *err) {
+                   const char *spec, uint64_t seed, pl_error *err) {
   memset(a, 0, sizeof *a);
   a->s = s;
   a->party = party;
   a->k = 0;
+  a->rng = seed ^ (0x632BE59BD9B4E019ull * (uint64_t)(party + 1));
   size_t n = strcspn(spec, ":");
   const char *params = spec[n] == ':' ? spec + n + 1 : NULL;
-  if (n == 8 && !strncmp(spec, "boulware", n))
+  if ((n == 6 && !strncmp(spec, "random", n)) ||
+      (n == 5 && !strncmp(spec, "micro", n))) {
+    a->kind = spec[0] == 'r' ? PL__AGENT_RANDOM : PL__AGENT_MICRO;
+    a->hardliner = true; /* no concession schedule of its own */
+    if (params)
+      return pl__err(err, PL_EINVAL, "agent \"%s\" takes no parameters", spec);
+  } else if (n == 8 && !strncmp(spec, "boulware", n))
     a->e = 0.2;
   else if (n == 6 && !strncmp(spec, "linear", n))
     a->e = 1;
@@ -56,9 +70,10 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
   else
     return pl__err(err, PL_ENOTFOUND,
                    "unknown agent \"%s\"; expected boulware, linear, "
-                   "conceder, timedep or hardliner",
+                   "conceder, timedep, hardliner, random or micro",
                    spec);
-  int rc = a->hardliner && params
+  int rc = a->kind != PL__AGENT_TIMEDEP ? PL_OK
+           : a->hardliner && params
                ? pl__err(err, PL_EINVAL, "agent \"%s\" takes no parameters",
                          spec)
                : parse_params(a, params, spec, err);
@@ -78,6 +93,7 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
 }
 
 void pl__agent_free(pl__agent *a) {
+  pl__free(a->seen_set);
   pl_offer_iter_free(a->it);
   pl__free(a->cand);
   pl__free(a->peek);
@@ -138,6 +154,47 @@ bool pl__agent_propose(pl__agent *a, double t, const uint32_t **options,
     if ((*rc = advance(a))) return false;
   }
   if (!a->has_cand) return false;
+  if (a->kind == PL__AGENT_RANDOM) {
+    /* a random outcome it allows; after 64 misses its best one */
+    const pl_scenario *s = a->s;
+    for (int tries = 0; tries < 64; tries++) {
+      for (int i = 0; i < s->n_issues; i++)
+        a->peek[i] = (uint32_t)(splitmix64(&a->rng) % s->issues[i].n);
+      if (pl__agent_allows(a, a->peek)) {
+        *options = a->peek;
+        a->cand_u = pl_scenario_utility(s, a->party, a->peek);
+        a->has_peek = false; /* peek is a scratch buffer here */
+        a->exhausted = true;
+        return true;
+      }
+    }
+    a->cand_u = a->pmax;
+    *options = a->cand;
+    return true;
+  }
+  if (a->kind == PL__AGENT_MICRO) {
+    /* its next-best outcome, once the others have made as many distinct
+     * offers as it has; else its last offer again */
+    if (a->own == 0 || a->seen < a->own) {
+      if (a->own == 0) a->own = 1;
+      *options = a->cand;
+      return true;
+    }
+    while (a->has_peek) {
+      bool ok = allows_u(a, a->peek, a->peek_u);
+      if (ok) {
+        memcpy(a->cand, a->peek, (size_t)a->s->n_issues * sizeof *a->cand);
+        a->cand_u = a->peek_u;
+      }
+      if ((*rc = advance(a))) return false;
+      if (ok) {
+        a->own++;
+        break;
+      }
+    }
+    *options = a->cand;
+    return true;
+  }
   const double tau = target(a, t);
   if (a->search && tau < a->cand_u) {
     /* the least good outcome at or above the target; the reservation is
@@ -180,4 +237,35 @@ bool pl__agent_accepts(pl__agent *a, double t, const uint32_t *offer,
   const uint32_t *mine;
   if (!pl__agent_propose(a, t, &mine, rc)) return *rc == PL_OK;
   return u >= a->cand_u - PL_TOLERANCE;
+}
+
+int pl__agent_observe(pl__agent *a, int party, const uint32_t *o) {
+  if (a->kind != PL__AGENT_MICRO || party == a->party) return PL_OK;
+  /* distinct outcomes by a 64-bit hash of their options */
+  uint64_t h = 1469598103934665603ull;
+  for (int i = 0; i < a->s->n_issues; i++)
+    h = (h ^ o[i]) * 1099511628211ull;
+  h |= 1; /* 0 marks an empty slot */
+  if (2 * (a->seen + 1) > a->seen_cap) {
+    size_t cap = a->seen_cap ? a->seen_cap * 2 : 64;
+    uint64_t *set = pl__calloc(cap, sizeof *set);
+    if (!set) return PL_ENOMEM;
+    for (size_t k = 0; k < a->seen_cap; k++) {
+      uint64_t v = a->seen_set[k];
+      if (!v) continue;
+      size_t j = (size_t)(v % cap);
+      while (set[j]) j = (j + 1) % cap;
+      set[j] = v;
+    }
+    pl__free(a->seen_set);
+    a->seen_set = set;
+    a->seen_cap = cap;
+  }
+  size_t j = (size_t)(h % a->seen_cap);
+  while (a->seen_set[j] && a->seen_set[j] != h) j = (j + 1) % a->seen_cap;
+  if (!a->seen_set[j]) {
+    a->seen_set[j] = h;
+    a->seen++;
+  }
+  return PL_OK;
 }

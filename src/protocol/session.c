@@ -107,7 +107,7 @@ int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
   if (!rc && !(x->agents = pl__calloc((size_t)x->np, sizeof *x->agents)))
     rc = pl__err(err, PL_ENOMEM, "out of memory");
   for (int p = 0; p < x->np && !rc; p++)
-    rc = pl__agent_init(&x->agents[p], s, p, agents[p], err);
+    rc = pl__agent_init(&x->agents[p], s, p, agents[p], x->o.seed, err);
   if (rc) {
     pl_session_free(x);
     return rc;
@@ -156,6 +156,11 @@ static int record(pl_session *x, pl_event_kind kind, int party,
     e->utilities = u;
   }
   x->n++;
+  if (kind == PL_EVENT_OFFER || kind == PL_EVENT_COMMENT)
+    for (int p = 0; p < x->np; p++) {
+      int rc = pl__agent_observe(&x->agents[p], party, options);
+      if (rc) return rc;
+    }
   return PL_OK;
 }
 

@@ -6,8 +6,10 @@
 
 #include "testutil.h"
 
-static const char *const KINDS[] = {"boulware", "linear", "conceder",
-                                    "hardliner", "timedep:e=0.5,k=0.2"};
+static const char *const KINDS[] = {"boulware",  "linear", "conceder",
+                                    "hardliner", "timedep:e=0.5,k=0.2",
+                                    "random",    "micro"};
+#define N_KINDS (int)(sizeof KINDS / sizeof *KINDS)
 
 /* Whether party p may propose or accept o: its red lines hold and o gives
  * it at least its reservation value. */
@@ -54,7 +56,7 @@ static void random_rules(void) {
     int np = 1 + round % 4;
     pl_scenario *s = tu_random_scenario(&r, np);
     const char *agents[4];
-    for (int p = 0; p < np; p++) agents[p] = KINDS[tu_below(&r, 5)];
+    for (int p = 0; p < np; p++) agents[p] = KINDS[tu_below(&r, N_KINDS)];
     int rounds = 1 + tu_below(&r, 30);
     pl_session *x = run(s, agents, rounds);
     size_t n = pl_session_event_count(x);
@@ -258,6 +260,64 @@ static void test_examples(void **state) {
   pl_scenario_free(s);
 }
 
+/* MiCRO concedes one outcome per distinct offer of its opponent: against a
+ * hardliner (one distinct offer) it offers its best outcome, then its
+ * second best once, and never a third. */
+static void test_micro_pace(void **state) {
+  (void)state;
+  pl_scenario *s = pl_scenario_new("m");
+  tu_issue_n(s, "x", 6);
+  int a = tu_party(s, "a", 0), b = tu_party(s, "b", 0);
+  for (uint32_t k = 0; k < 6; k++) {
+    TU_OK(pl_scenario_set_value(s, a, 0, k, k / 5.0, NULL));
+    TU_OK(pl_scenario_set_value(s, b, 0, k, (5 - k) / 5.0, NULL));
+  }
+  tu_weight(s, a, 0, 1);
+  tu_weight(s, b, 0, 1);
+  tu_finish(s);
+  const char *agents[2] = {"micro", "hardliner"};
+  pl_session *x = run(s, agents, 10);
+  assert_int_equal(pl_session_end(x), PL_END_DEADLINE);
+  double lowest = 2;
+  for (size_t k = 0; k < pl_session_event_count(x); k++) {
+    const pl_event *e = pl_session_event(x, k);
+    if (e->kind == PL_EVENT_OFFER && e->party == 0 && e->utilities[0] < lowest)
+      lowest = e->utilities[0];
+  }
+  assert_double_near(lowest, 0.8, 1e-12); /* options 5 and 4 only */
+  pl_session_free(x);
+  pl_scenario_free(s);
+}
+
+/* The random agent follows the seed: same seed, same transcript; another
+ * seed, another one. */
+static void test_random_seed(void **state) {
+  (void)state;
+  pl_scenario *s = NULL;
+  pl_error err;
+  assert_int_equal(
+      pl_scenario_load(tu_source_path("examples/job-offer.yaml"), &s, &err),
+      PL_OK);
+  const char *agents[2] = {"random", "random"};
+  pl_session_options o;
+  pl_session_options_init(&o);
+  o.rounds = 30;
+  char *t[3];
+  for (int k = 0; k < 3; k++) {
+    o.seed = k < 2 ? 7 : 8;
+    pl_session *x;
+    assert_int_equal(pl_session_new(s, &o, agents, &x, &err), PL_OK);
+    while (pl_session_step(x) == PL_SESSION_RUNNING) {
+    }
+    t[k] = pl_session_transcript(x);
+    pl_session_free(x);
+  }
+  assert_string_equal(t[0], t[1]);
+  assert_true(strcmp(t[0], t[2]) != 0);
+  for (int k = 0; k < 3; k++) pl_free(t[k]);
+  pl_scenario_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_random_rules),
@@ -265,6 +325,8 @@ int main(void) {
       cmocka_unit_test(test_linear_concession),
       cmocka_unit_test(test_linear_concession_search),
       cmocka_unit_test(test_examples),
+      cmocka_unit_test(test_micro_pace),
+      cmocka_unit_test(test_random_seed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
