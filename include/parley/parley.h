@@ -617,13 +617,18 @@ typedef enum pl_end {
   PL_END_RUNNING = 0,
   PL_END_AGREEMENT = 1,
   PL_END_DEADLINE = 2, /* the last round passed without agreement */
-  PL_END_NO_OFFER = 3  /* a party had nothing it could propose */
+  PL_END_NO_OFFER = 3, /* a party had nothing it could propose */
+  PL_END_FAILURE = 4   /* a plug-in agent failed: an error, or an offer or
+                          acceptance breaking its party's red lines or
+                          reservation, or options out of range */
 } pl_end;
-/* "running", "agreement", "deadline", "no_offer" */
+/* "running", "agreement", "deadline", "no_offer", "failure" */
 PL_API const char *pl_end_name(pl_end e);
 PL_API pl_end pl_session_end(const pl_session *x);
 /* The agreement, or NULL. */
 PL_API const pl_point *pl_session_agreement(const pl_session *x);
+/* After PL_END_FAILURE: the party whose agent failed (else -1). */
+PL_API int pl_session_failed_party(const pl_session *x);
 /* Rounds begun so far (1-based). */
 PL_API int pl_session_rounds(const pl_session *x);
 
@@ -665,6 +670,34 @@ PL_API double pl_session_distance_to_pareto(const pl_session *x,
                                             const pl_analysis *a);
 PL_API double pl_session_distance_to_nash(const pl_session *x,
                                           const pl_analysis *a);
+
+/* --- plug-in agents ----------------------------------------------------
+ * A shared object exporting `const pl_agent_api *parley_agent(void)`,
+ * named in an agents list by a path containing '/' (".../agent.so", with
+ * optional ":params" after it). The table starts with abi_version and
+ * struct_size so that later versions can grow it. The engine checks every
+ * answer: an error, options out of range, or an offer or acceptance that
+ * breaks the party's red lines or reservation ends the negotiation with
+ * PL_END_FAILURE naming the party; the plug-in is not called again. A
+ * plug-in runs in the engine's process (isolation in worker processes is
+ * the tournament's). Example: examples/agents/. */
+#define PL_AGENT_ABI_VERSION 1
+typedef struct pl_agent_api {
+  uint32_t abi_version; /* PL_AGENT_ABI_VERSION */
+  uint32_t struct_size; /* sizeof(pl_agent_api) */
+  /* A new agent for `party` (params: the text after ':', or ""); NULL
+   * fails the negotiation before it starts. */
+  void *(*create)(const pl_scenario *s, int party, const char *params,
+                  uint64_t seed);
+  /* Its offer at normalised time t: fill options (issue_count entries);
+   * return 0, or non-zero for an error. */
+  int (*propose)(void *agent, double t, uint32_t *options);
+  /* 1 to accept the offer, 0 to reject it, negative for an error. */
+  int (*respond)(void *agent, double t, const uint32_t *offer);
+  /* Another party offered this (may be NULL). */
+  void (*observe)(void *agent, int party, const uint32_t *offer);
+  void (*destroy)(void *agent);
+} pl_agent_api;
 
 /* ------------------------------------------------------------------ */
 /* Reports                                                             */

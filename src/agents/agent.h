@@ -21,6 +21,7 @@
 typedef enum pl__agent_kind {
   PL__AGENT_TIMEDEP, /* time-dependent concession (and the hardliner) */
   PL__AGENT_RANDOM,  /* a random acceptable outcome each turn (seeded) */
+  PL__AGENT_PLUGIN,  /* a shared object's pl_agent_api */
   PL__AGENT_MICRO    /* MiCRO (de Jonge 2022, "An analysis of the linear
                         bilateral ANAC domains using the MiCRO benchmark
                         strategy"): concede to the next-best outcome only
@@ -37,6 +38,10 @@ typedef struct pl__agent {
   uint64_t rng;              /* random */
   size_t own, seen, seen_cap; /* micro: its offers; the others' distinct */
   uint64_t *seen_set;        /* open addressing over outcome hashes */
+  void *dl;                  /* plug-in: the library, its table, its agent */
+  const pl_agent_api *api;
+  void *state;
+  bool failed;               /* plug-in broke a rule: never called again */
   pl_offer_iter *it;
   uint32_t *cand, *peek;  /* issue_count options each */
   double cand_u, peek_u;
@@ -55,6 +60,13 @@ typedef struct pl__agent {
  * "micro". seed: the session's seed (random agents mix in their party). */
 int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
                    const char *spec, uint64_t seed, pl_error *err);
+/* Plug-ins (src/agents/plugin.c): spec is "path[:params]". */
+int pl__plugin_init(pl__agent *a, const char *spec, uint64_t seed,
+                    pl_error *err);
+void pl__plugin_free(pl__agent *a);
+bool pl__plugin_propose(pl__agent *a, double t, const uint32_t **options);
+bool pl__plugin_accepts(pl__agent *a, double t, const uint32_t *offer);
+
 /* Tells the agent another party offered (or, in the single text, wanted)
  * an outcome. */
 int pl__agent_observe(pl__agent *a, int party, const uint32_t *options);

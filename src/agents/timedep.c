@@ -51,6 +51,7 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
   a->rng = seed ^ (0x632BE59BD9B4E019ull * (uint64_t)(party + 1));
   size_t n = strcspn(spec, ":");
   const char *params = spec[n] == ':' ? spec + n + 1 : NULL;
+  if (memchr(spec, '/', n)) return pl__plugin_init(a, spec, seed, err);
   if ((n == 6 && !strncmp(spec, "random", n)) ||
       (n == 5 && !strncmp(spec, "micro", n))) {
     a->kind = spec[0] == 'r' ? PL__AGENT_RANDOM : PL__AGENT_MICRO;
@@ -93,6 +94,7 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
 }
 
 void pl__agent_free(pl__agent *a) {
+  if (a->kind == PL__AGENT_PLUGIN) pl__plugin_free(a);
   pl__free(a->seen_set);
   pl_offer_iter_free(a->it);
   pl__free(a->cand);
@@ -142,6 +144,7 @@ static double target(pl__agent *a, double t) {
 bool pl__agent_propose(pl__agent *a, double t, const uint32_t **options,
                        int *rc) {
   *rc = PL_OK;
+  if (a->kind == PL__AGENT_PLUGIN) return pl__plugin_propose(a, t, options);
   if (!a->has_peek && !a->exhausted && (*rc = advance(a))) return false;
   /* the first acceptable outcome sets Pmax */
   while (!a->has_cand && a->has_peek) {
@@ -232,6 +235,7 @@ bool pl__agent_propose(pl__agent *a, double t, const uint32_t **options,
 bool pl__agent_accepts(pl__agent *a, double t, const uint32_t *offer,
                        int *rc) {
   *rc = PL_OK;
+  if (a->kind == PL__AGENT_PLUGIN) return pl__plugin_accepts(a, t, offer);
   double u = pl_scenario_utility(a->s, a->party, offer);
   if (!allows_u(a, offer, u)) return false;
   const uint32_t *mine;
@@ -240,6 +244,9 @@ bool pl__agent_accepts(pl__agent *a, double t, const uint32_t *offer,
 }
 
 int pl__agent_observe(pl__agent *a, int party, const uint32_t *o) {
+  if (a->kind == PL__AGENT_PLUGIN && !a->failed && a->api->observe &&
+      party != a->party)
+    a->api->observe(a->state, party, o);
   if (a->kind != PL__AGENT_MICRO || party == a->party) return PL_OK;
   /* distinct outcomes by a 64-bit hash of their options */
   uint64_t h = 1469598103934665603ull;

@@ -25,6 +25,7 @@ struct pl_session {
   int accepts;       /* acceptances of the standing offer so far */
   bool has_offer;
   pl_end end;
+  int failed_party;
   /* events: kinds and scalars in one array, outcomes and utilities in two
    * more, grown together */
   size_t n, cap;
@@ -42,8 +43,8 @@ void pl_session_options_init(pl_session_options *o) {
 
 const char *pl_end_name(pl_end e) {
   static const char *const names[] = {"running", "agreement", "deadline",
-                                      "no_offer"};
-  return (unsigned)e <= PL_END_NO_OFFER ? names[e] : "?";
+                                      "no_offer", "failure"};
+  return (unsigned)e <= PL_END_FAILURE ? names[e] : "?";
 }
 
 const char *pl_event_name(pl_event_kind k) {
@@ -87,6 +88,7 @@ int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
   x->np = s->n_parties;
   x->ni = s->n_issues;
   x->round = 1;
+  x->failed_party = -1;
   int rc = PL_OK;
   if (x->o.rounds < 1)
     rc = pl__err(err, PL_ERANGE, "rounds must be at least 1, got %d",
@@ -164,6 +166,13 @@ static int record(pl_session *x, pl_event_kind kind, int party,
   return PL_OK;
 }
 
+/* After a party's agent answered: a failed plug-in ends the negotiation. */
+static bool failed(pl_session *x, int p) {
+  if (!x->agents[p].failed) return false;
+  x->failed_party = p;
+  return true;
+}
+
 static int finish(pl_session *x, pl_end end, const uint32_t *agreed) {
   x->end = end;
   int rc = record(x, PL_EVENT_END, -1, agreed);
@@ -201,7 +210,9 @@ static int step_text(pl_session *x) {
     pl__agent *a = &x->agents[d];
     const uint32_t *mine;
     if (!pl__agent_propose(a, t, &mine, &rc))
-      return rc ? rc : finish(x, PL_END_NO_OFFER, NULL);
+      return rc                ? rc
+             : failed(x, d)    ? finish(x, PL_END_FAILURE, NULL)
+                               : finish(x, PL_END_NO_OFFER, NULL);
     bool commented = false;
     for (int p = 0; p < x->np; p++) commented |= x->has_wanted[p];
     if (!commented) {
@@ -233,7 +244,9 @@ static int step_text(pl_session *x) {
   }
   const int p = x->turn - 1 + (x->turn - 1 >= d ? 1 : 0);
   pl__agent *a = &x->agents[p];
-  if (pl__agent_accepts(a, t, x->text, &rc)) {
+  bool yes = pl__agent_accepts(a, t, x->text, &rc);
+  if (failed(x, p)) return finish(x, PL_END_FAILURE, NULL);
+  if (yes) {
     if ((rc = record(x, PL_EVENT_ACCEPT, p, x->text))) return rc;
     if (++x->accepts == x->np - 1) return finish(x, PL_END_AGREEMENT, x->text);
     return next_turn(x);
@@ -241,7 +254,9 @@ static int step_text(pl_session *x) {
   if (rc) return rc;
   const uint32_t *mine;
   if (!pl__agent_propose(a, t, &mine, &rc))
-    return rc ? rc : finish(x, PL_END_NO_OFFER, NULL);
+    return rc                ? rc
+           : failed(x, p)    ? finish(x, PL_END_FAILURE, NULL)
+                             : finish(x, PL_END_NO_OFFER, NULL);
   uint32_t *w = x->wanted + (size_t)p * ni;
   memcpy(w, mine, (size_t)ni * sizeof *w);
   x->has_wanted[p] = true;
@@ -259,7 +274,9 @@ int pl_session_step(pl_session *x) {
   const uint32_t *standing =
       x->has_offer ? x->opts + (x->n - 1 - (size_t)x->accepts) * (size_t)x->ni
                    : NULL;
-  if (standing && pl__agent_accepts(a, t, standing, &rc)) {
+  bool yes = standing && pl__agent_accepts(a, t, standing, &rc);
+  if (failed(x, p)) return finish(x, PL_END_FAILURE, NULL);
+  if (yes) {
     if ((rc = record(x, PL_EVENT_ACCEPT, p, standing))) return rc;
     standing = x->opts + (x->n - 2 - (size_t)x->accepts) * (size_t)x->ni;
     if (++x->accepts == x->np - 1) return finish(x, PL_END_AGREEMENT, standing);
@@ -267,7 +284,9 @@ int pl_session_step(pl_session *x) {
     if (rc) return rc;
     const uint32_t *mine;
     if (!pl__agent_propose(a, t, &mine, &rc))
-      return rc ? rc : finish(x, PL_END_NO_OFFER, NULL);
+      return rc                ? rc
+             : failed(x, p)    ? finish(x, PL_END_FAILURE, NULL)
+                               : finish(x, PL_END_NO_OFFER, NULL);
     if ((rc = record(x, PL_EVENT_OFFER, p, mine))) return rc;
     x->has_offer = true;
     x->accepts = 0;
@@ -281,6 +300,7 @@ const pl_point *pl_session_agreement(const pl_session *x) {
   return x->end == PL_END_AGREEMENT ? &x->agreement : NULL;
 }
 int pl_session_rounds(const pl_session *x) { return x->round; }
+int pl_session_failed_party(const pl_session *x) { return x->failed_party; }
 size_t pl_session_event_count(const pl_session *x) { return x->n; }
 const pl_event *pl_session_event(const pl_session *x, size_t i) {
   return i < x->n ? &x->ev[i] : NULL;
@@ -387,6 +407,9 @@ char *pl_session_to_json(const pl_session *x, const pl_analysis *a) {
   bad |= json_object_set_new(root, "rounds", json_integer(x->round));
   bad |= json_object_set_new(root, "ended_by",
                              json_string(pl_end_name(x->end)));
+  if (x->failed_party >= 0)
+    bad |= json_object_set_new(root, "failed",
+                               json_string(x->s->parties[x->failed_party].id));
   double dp = pl_session_distance_to_pareto(x, a);
   double dn = pl_session_distance_to_nash(x, a);
   bad |= json_object_set_new(root, "distance_to_pareto",

@@ -64,6 +64,21 @@ check_golden "job-offer.run.txt" run examples/job-offer.yaml --agents boulware,c
 check_golden "job-offer.run.json" run examples/job-offer.yaml --agents boulware,conceder --rounds 10 --json
 check_golden "security-talks.text.txt" run examples/security-talks.yaml --protocol text --agents boulware,conceder,conceder --rounds 3
 check_exit "run: unknown drafter" 2 run examples/job-offer.yaml --protocol text --drafter nobody --agents linear,linear
+# plug-in agents, built next to the parley binary
+plugins=$(dirname "$parley")
+if [ -e "$plugins/patient.so" ]; then
+  "$parley" run examples/job-offer.yaml --agents "$plugins/patient.so,conceder" --rounds 10 --json >"$tmp/out" 2>"$tmp/err"
+  if grep -q '"ended_by": "agreement"' "$tmp/out"; then ok; else bad "patient plug-in: $(cat "$tmp/out" "$tmp/err")"; fi
+  for mode in range error redline; do
+    "$parley" run examples/job-offer.yaml --agents "linear,$plugins/broken.so:$mode" --json >"$tmp/out" 2>"$tmp/err"
+    if [ $? -eq 0 ] && grep -q '"ended_by": "failure"' "$tmp/out" && grep -q '"failed": "employer"' "$tmp/out"; then ok; else
+      bad "broken plug-in ($mode): $(cat "$tmp/out" "$tmp/err")"
+    fi
+  done
+  check_exit "run: missing plug-in" 2 run examples/job-offer.yaml --agents "$plugins/no-such-agent.so,linear"
+else
+  bad "no plug-in agents next to $parley"
+fi
 check_exit "run: wrong number of agents" 2 run examples/job-offer.yaml --agents boulware
 check_exit "run: unknown agent" 2 run examples/job-offer.yaml --agents boulware,nonsense
 check_exit "run: without agents" 2 run examples/job-offer.yaml

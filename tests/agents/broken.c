@@ -1,0 +1,48 @@
+/* A plug-in agent that breaks the rules, for the engine's failure tests:
+ * ":range" offers an option that does not exist, ":error" returns an error,
+ * ":redline" accepts anything (also what breaks its red lines). */
+#include <parley/parley.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct broken {
+  const pl_scenario *s;
+  char mode[16];
+} broken;
+
+static void *create(const pl_scenario *s, int party, const char *params,
+                    uint64_t seed) {
+  (void)party;
+  (void)seed;
+  broken *b = calloc(1, sizeof *b);
+  if (b) {
+    b->s = s;
+    strncpy(b->mode, params, sizeof b->mode - 1);
+  }
+  return b;
+}
+
+static int propose(void *agent, double t, uint32_t *options) {
+  (void)t;
+  broken *b = agent;
+  if (!strcmp(b->mode, "error")) return -1;
+  for (int i = 0; i < pl_scenario_issue_count(b->s); i++)
+    options[i] = !strcmp(b->mode, "range") ? pl_scenario_option_count(b->s, i)
+                                            : 0;
+  return 0;
+}
+
+static int respond(void *agent, double t, const uint32_t *offer) {
+  (void)t;
+  (void)offer;
+  broken *b = agent;
+  return !strcmp(b->mode, "error") ? -1 : 1;
+}
+
+static void destroy(void *agent) { free(agent); }
+
+static const pl_agent_api api = {PL_AGENT_ABI_VERSION, sizeof(pl_agent_api),
+                                 create, propose, respond, NULL, destroy};
+
+const pl_agent_api *parley_agent(void);
+const pl_agent_api *parley_agent(void) { return &api; }
