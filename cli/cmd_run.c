@@ -12,7 +12,9 @@ static const char help[] =
     "order; each accepts the standing offer or makes its own; an offer every\n"
     "other party accepts in turn is agreed. text: the drafter writes the\n"
     "whole text, the others accept it or comment article by article with the\n"
-    "options they want, the drafter answers with a revised text. Agents\n"
+    "options they want, the drafter answers with a revised text. mediated:\n"
+    "a mediator proposes one change at a time; it stands when all vote for\n"
+    "it (a party votes for what keeps its red lines and pays it). Agents\n"
     "never propose or accept what breaks their red lines or falls below\n"
     "their reservation value.\n"
     "\n"
@@ -26,7 +28,7 @@ static const char help[] =
     "\n"
     "options:\n"
     "  --agents LIST       the agents, e.g. boulware,conceder\n"
-    "  --protocol P        saop (default) or text\n"
+    "  --protocol P        saop (default), text or mediated\n"
     "  --drafter PARTY     who drafts the single text (default: the first)\n"
     "  --rounds N          deadline in rounds (default 100)\n"
     "  --seed N            seed for randomised agents (default 0)\n"
@@ -103,11 +105,14 @@ int cmd_run(int argc, char **argv) {
       }
       k++;
     } else if (!strcmp(arg, "--protocol")) {
-      if (!val || (strcmp(val, "saop") && strcmp(val, "text"))) {
-        cli_error("--protocol takes saop or text");
+      so.protocol = (pl_protocol)-1;
+      for (int pr = PL_PROTOCOL_SAOP; val && pr <= PL_PROTOCOL_MEDIATED; pr++)
+        if (!strcmp(val, pl_protocol_name((pl_protocol)pr)))
+          so.protocol = (pl_protocol)pr;
+      if ((int)so.protocol < 0) {
+        cli_error("--protocol takes saop, text or mediated");
         goto usage;
       }
-      so.protocol = strcmp(val, "saop") ? PL_PROTOCOL_TEXT : PL_PROTOCOL_SAOP;
       k++;
     } else if (!strcmp(arg, "--drafter") && val) {
       drafter = val;

@@ -314,7 +314,7 @@ void text_analysis(FILE *out, const pl_scenario *s, const pl_analysis *a) {
 void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
                   const pl_analysis *a) {
   const int np = pl_scenario_party_count(s), ni = pl_scenario_issue_count(s);
-  int wp = party_width(s, 5);
+  int wp = party_width(s, 8); /* "mediator" */
   fprintf(out, "%5s  %-*s  %-7s", "round", wp, "party", "event");
   print_party_header(out, s);
   fputs("  package\n", out);
@@ -322,7 +322,8 @@ void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
     const pl_event *e = pl_session_event(x, k);
     if (e->kind == PL_EVENT_END) break;
     fprintf(out, "%5d  %-*s  %-7s", e->round, wp,
-            pl_scenario_party_id(s, e->party), pl_event_name(e->kind));
+            e->party < 0 ? "mediator" : pl_scenario_party_id(s, e->party),
+            pl_event_name(e->kind));
     print_utilities(out, s, e->utilities);
     fputs("  ", out);
     for (int i = 0; i < ni; i++)

@@ -572,15 +572,19 @@ PL_API const pl_partial *pl_analysis_partial(const pl_analysis *a, size_t i);
  * 2017) for 1..n parties, a drafter-led single negotiating text (Fisher &
  * Ury's one-text procedure: one party drafts the whole text, the others
  * accept it or comment article by article with the option they want, the
- * drafter answers with a revised text; docs/negotiation.md), and
+ * drafter answers with a revised text), a mediator-led single text (Klein,
+ * Faratin, Sayama & Bar-Yam 2003: a mediator proposes one change to the
+ * text at a time, the change stands when every party votes for it;
+ * docs/negotiation.md), and
  * time-dependent strategies (Faratin, Sierra & Jennings 1998). */
 typedef struct pl_session pl_session;
 
 typedef enum pl_protocol {
-  PL_PROTOCOL_SAOP = 0, /* Stacked Alternating Offers */
-  PL_PROTOCOL_TEXT = 1  /* single negotiating text, drafter-led */
+  PL_PROTOCOL_SAOP = 0,    /* Stacked Alternating Offers */
+  PL_PROTOCOL_TEXT = 1,    /* single negotiating text, drafter-led */
+  PL_PROTOCOL_MEDIATED = 2 /* single text, mediator-led (Klein et al. 2003) */
 } pl_protocol;
-/* "saop", "text" */
+/* "saop", "text", "mediated" */
 PL_API const char *pl_protocol_name(pl_protocol p);
 
 typedef struct pl_session_options {
@@ -633,13 +637,15 @@ PL_API int pl_session_failed_party(const pl_session *x);
 PL_API int pl_session_rounds(const pl_session *x);
 
 typedef enum pl_event_kind {
-  PL_EVENT_OFFER = 0,  /* an offer, or a draft of the single text */
+  PL_EVENT_OFFER = 0,  /* an offer, or a draft of the single text (by the
+                          mediator: party -1) */
   PL_EVENT_ACCEPT = 1,
   PL_EVENT_END = 2,
-  PL_EVENT_COMMENT = 3 /* single text: the text with the options the party
-                          wants instead on the articles it rejects */
+  PL_EVENT_COMMENT = 3, /* single text: the text with the options the party
+                           wants instead on the articles it rejects */
+  PL_EVENT_REJECT = 4   /* mediated: a vote against the proposed change */
 } pl_event_kind;
-/* "offer", "accept", "end", "comment" */
+/* "offer", "accept", "end", "comment", "reject" */
 PL_API const char *pl_event_name(pl_event_kind k);
 /* One event of the transcript. options and utilities (issue_count and
  * party_count entries) are the outcome offered or accepted, NULL for an

@@ -22,6 +22,8 @@ struct pl_session {
   /* single text: the current draft, and what each party wants instead */
   uint32_t *text, *wanted;
   bool *has_wanted;
+  uint64_t rng;  /* mediated: the mediator's generator */
+  bool started;  /* mediated: the first text is drawn */
   int accepts;       /* acceptances of the standing offer so far */
   bool has_offer;
   pl_end end;
@@ -48,8 +50,9 @@ const char *pl_end_name(pl_end e) {
 }
 
 const char *pl_event_name(pl_event_kind k) {
-  static const char *const names[] = {"offer", "accept", "end", "comment"};
-  return (unsigned)k <= PL_EVENT_COMMENT ? names[k] : "?";
+  static const char *const names[] = {"offer", "accept", "end", "comment",
+                                      "reject"};
+  return (unsigned)k <= PL_EVENT_REJECT ? names[k] : "?";
 }
 
 void pl_session_free(pl_session *x) {
@@ -66,7 +69,8 @@ void pl_session_free(pl_session *x) {
 }
 
 const char *pl_protocol_name(pl_protocol p) {
-  return p == PL_PROTOCOL_SAOP ? "saop" : p == PL_PROTOCOL_TEXT ? "text" : "?";
+  static const char *const names[] = {"saop", "text", "mediated"};
+  return (unsigned)p <= PL_PROTOCOL_MEDIATED ? names[p] : "?";
 }
 
 int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
@@ -93,13 +97,12 @@ int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
   if (x->o.rounds < 1)
     rc = pl__err(err, PL_ERANGE, "rounds must be at least 1, got %d",
                  x->o.rounds);
-  else if (x->o.protocol != PL_PROTOCOL_SAOP &&
-           x->o.protocol != PL_PROTOCOL_TEXT)
+  else if ((unsigned)x->o.protocol > PL_PROTOCOL_MEDIATED)
     rc = pl__err(err, PL_EINVAL, "unknown protocol %d", (int)x->o.protocol);
   else if (x->o.drafter < 0 || x->o.drafter >= x->np)
     rc = pl__err(err, PL_ENOTFOUND, "no party %d to draft the text",
                  x->o.drafter);
-  if (!rc && x->o.protocol == PL_PROTOCOL_TEXT) {
+  if (!rc && x->o.protocol != PL_PROTOCOL_SAOP) {
     x->text = pl__calloc((size_t)x->ni, sizeof *x->text);
     x->wanted = pl__calloc((size_t)x->ni * (size_t)x->np, sizeof *x->wanted);
     x->has_wanted = pl__calloc((size_t)x->np, sizeof *x->has_wanted);
@@ -264,9 +267,77 @@ static int step_text(pl_session *x) {
   return next_turn(x);
 }
 
+static uint64_t mix64(uint64_t *s) {
+  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+/* A party's vote on a change from `from` to `to`: for it when the new text
+ * is at least as acceptable (red lines and reservation) and, equally
+ * acceptable, at least as good for it: a hill climber. */
+static bool vote(const pl__agent *a, const uint32_t *from, const uint32_t *to) {
+  bool af = pl__agent_allows(a, from), at = pl__agent_allows(a, to);
+  if (af != at) return at;
+  return pl_scenario_utility(a->s, a->party, to) >=
+         pl_scenario_utility(a->s, a->party, from) - PL_TOLERANCE;
+}
+
+/* The mediator-led text: at position 0 of each round the mediator proposes
+ * the current text with one article changed at random (seeded); every
+ * party in turn votes; the change stands when all vote for it. At the
+ * deadline the text is the agreement if every party accepts it. */
+static int step_mediated(pl_session *x) {
+  const int ni = x->ni;
+  int rc;
+  uint32_t *cur = x->text, *prop = x->wanted; /* wanted[0..ni): proposal */
+  if (!x->started) { /* the status quo, or else a random text */
+    x->rng = x->o.seed ^ 0x5DEECE66Dull;
+    for (int i = 0; i < ni; i++) {
+      uint32_t sq = pl__status_quo(x->s, -1, i);
+      cur[i] = sq != PL_NOT_AGREED
+                   ? sq
+                   : (uint32_t)(mix64(&x->rng) % x->s->issues[i].n);
+    }
+    x->started = true;
+  }
+  if (x->turn == 0) {
+    memcpy(prop, cur, (size_t)ni * sizeof *prop);
+    int i = (int)(mix64(&x->rng) % (uint64_t)ni);
+    uint32_t n = x->s->issues[i].n;
+    if (n > 1)
+      prop[i] = (prop[i] + 1 + (uint32_t)(mix64(&x->rng) % (n - 1))) % n;
+    x->accepts = 0;
+    if ((rc = record(x, PL_EVENT_OFFER, -1, prop))) return rc;
+    /* the mediator's turn takes no party's place: the vote follows now */
+  }
+  const int p = x->turn;
+  bool yes = vote(&x->agents[p], cur, prop);
+  if ((rc = record(x, yes ? PL_EVENT_ACCEPT : PL_EVENT_REJECT, p, prop)))
+    return rc;
+  x->accepts += yes;
+  if (p == x->np - 1 && x->accepts == x->np)
+    memcpy(cur, prop, (size_t)ni * sizeof *cur);
+  if (++x->turn == x->np) {
+    x->turn = 0;
+    if (++x->round > x->o.rounds) {
+      x->round = x->o.rounds;
+      x->turn = x->np - 1;
+      bool all = true;
+      for (int q = 0; q < x->np && all; q++)
+        all = pl__agent_allows(&x->agents[q], cur);
+      return all ? finish(x, PL_END_AGREEMENT, cur)
+                 : finish(x, PL_END_DEADLINE, NULL);
+    }
+  }
+  return PL_SESSION_RUNNING;
+}
+
 int pl_session_step(pl_session *x) {
   if (x->end != PL_END_RUNNING) return PL_SESSION_DONE;
   if (x->o.protocol == PL_PROTOCOL_TEXT) return step_text(x);
+  if (x->o.protocol == PL_PROTOCOL_MEDIATED) return step_mediated(x);
   const int p = x->turn;
   const double t = now_t(x);
   pl__agent *a = &x->agents[p];

@@ -79,6 +79,8 @@ if [ -e "$plugins/patient.so" ]; then
 else
   bad "no plug-in agents next to $parley"
 fi
+check_exit "run: mediated" 0 run examples/job-offer.yaml --protocol mediated --agents linear,linear --rounds 20 --seed 3
+check_exit "run: unknown protocol" 2 run examples/job-offer.yaml --protocol shouting --agents linear,linear
 check_exit "run: wrong number of agents" 2 run examples/job-offer.yaml --agents boulware
 check_exit "run: unknown agent" 2 run examples/job-offer.yaml --agents boulware,nonsense
 check_exit "run: without agents" 2 run examples/job-offer.yaml

@@ -318,6 +318,60 @@ static void test_random_seed(void **state) {
   pl_scenario_free(s);
 }
 
+/* The mediator-led text: changes stand only when every party voted for
+ * them, votes follow the hill-climbing rule, an agreement is a text every
+ * party allows, and the seed decides the mediator's proposals. */
+static void test_mediated(void **state) {
+  (void)state;
+  tu_rng r = {2718};
+  int agreements = 0;
+  for (int round = 0; round < 300; round++) {
+    int np = 1 + round % 3;
+    pl_scenario *s = tu_random_scenario(&r, np);
+    const char *agents[3] = {"linear", "linear", "linear"};
+    pl_session_options o;
+    pl_session_options_init(&o);
+    o.protocol = PL_PROTOCOL_MEDIATED;
+    o.rounds = 1 + tu_below(&r, 40);
+    o.seed = (uint64_t)round;
+    pl_session *x;
+    pl_error err;
+    assert_int_equal(pl_session_new(s, &o, agents, &x, &err), PL_OK);
+    while (pl_session_step(x) == PL_SESSION_RUNNING) {
+    }
+    size_t n = pl_session_event_count(x);
+    /* per round: a proposal by the mediator, then np votes */
+    for (size_t k = 0; k + 1 < n; k += (size_t)np + 1) {
+      assert_int_equal(pl_session_event(x, k)->kind, PL_EVENT_OFFER);
+      assert_int_equal(pl_session_event(x, k)->party, -1);
+      for (int p = 0; p < np; p++) {
+        const pl_event *e = pl_session_event(x, k + 1 + (size_t)p);
+        assert_true(e->kind == PL_EVENT_ACCEPT || e->kind == PL_EVENT_REJECT);
+        assert_int_equal(e->party, p);
+      }
+    }
+    const pl_point *agr = pl_session_agreement(x);
+    if (agr) {
+      agreements++;
+      for (int p = 0; p < np; p++) assert_true(allowed(s, p, agr->options));
+    } else {
+      assert_int_equal(pl_session_end(x), PL_END_DEADLINE);
+    }
+    pl_session *y;
+    assert_int_equal(pl_session_new(s, &o, agents, &y, &err), PL_OK);
+    while (pl_session_step(y) == PL_SESSION_RUNNING) {
+    }
+    char *a = pl_session_transcript(x), *b = pl_session_transcript(y);
+    assert_string_equal(a, b);
+    pl_free(a);
+    pl_free(b);
+    pl_session_free(y);
+    pl_session_free(x);
+    pl_scenario_free(s);
+  }
+  assert_true(agreements > 30);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_random_rules),
@@ -326,6 +380,7 @@ int main(void) {
       cmocka_unit_test(test_linear_concession_search),
       cmocka_unit_test(test_examples),
       cmocka_unit_test(test_micro_pace),
+      cmocka_unit_test(test_mediated),
       cmocka_unit_test(test_random_seed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
