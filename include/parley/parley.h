@@ -601,7 +601,8 @@ PL_API void pl_session_options_init(pl_session_options *o);
 /* agents[party] names a strategy with optional parameters:
  *   "boulware" (e = 0.2), "linear" (e = 1), "conceder" (e = 5),
  *   "timedep:e=0.5", any of them with ",k=0.1" too, "hardliner",
- *   "random" (seeded by seed and the party) and "micro" (MiCRO).
+ *   "random" (seeded by seed and the party), "micro" (MiCRO) and
+ *   "tit-for-tat" (concedes as much as the others' offers improved).
  * Every strategy keeps to its party's red lines and reservation value: it
  * never proposes or accepts an outcome that breaks them. The scenario must
  * outlive the session. */

@@ -22,6 +22,9 @@ typedef enum pl__agent_kind {
   PL__AGENT_TIMEDEP, /* time-dependent concession (and the hardliner) */
   PL__AGENT_RANDOM,  /* a random acceptable outcome each turn (seeded) */
   PL__AGENT_PLUGIN,  /* a shared object's pl_agent_api */
+  PL__AGENT_TFT,     /* tit-for-tat in utility: concedes as much as the
+                        others' offers improved for it (after Faratin,
+                        Sierra & Jennings 1998, relative tit-for-tat) */
   PL__AGENT_MICRO    /* MiCRO (de Jonge 2022, "An analysis of the linear
                         bilateral ANAC domains using the MiCRO benchmark
                         strategy"): concede to the next-best outcome only
@@ -38,6 +41,8 @@ typedef struct pl__agent {
   uint64_t rng;              /* random */
   size_t own, seen, seen_cap; /* micro: its offers; the others' distinct */
   uint64_t *seen_set;        /* open addressing over outcome hashes */
+  double tft_target, tft_last; /* tit-for-tat: target, last offer's worth */
+  bool tft_seen;
   void *dl;                  /* plug-in: the library, its table, its agent */
   const pl_agent_api *api;
   void *state;

@@ -52,6 +52,12 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
   size_t n = strcspn(spec, ":");
   const char *params = spec[n] == ':' ? spec + n + 1 : NULL;
   if (memchr(spec, '/', n)) return pl__plugin_init(a, spec, seed, err);
+  if (n == 11 && !strncmp(spec, "tit-for-tat", n)) {
+    a->kind = PL__AGENT_TFT;
+    a->tft_target = INFINITY; /* its best, until the others concede */
+    if (params)
+      return pl__err(err, PL_EINVAL, "agent \"%s\" takes no parameters", spec);
+  } else
   if ((n == 6 && !strncmp(spec, "random", n)) ||
       (n == 5 && !strncmp(spec, "micro", n))) {
     a->kind = spec[0] == 'r' ? PL__AGENT_RANDOM : PL__AGENT_MICRO;
@@ -71,7 +77,8 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
   else
     return pl__err(err, PL_ENOTFOUND,
                    "unknown agent \"%s\"; expected boulware, linear, "
-                   "conceder, timedep, hardliner, random or micro",
+                   "conceder, timedep, hardliner, random, micro or "
+                   "tit-for-tat",
                    spec);
   int rc = a->kind != PL__AGENT_TIMEDEP ? PL_OK
            : a->hardliner && params
@@ -132,6 +139,11 @@ static int advance(pl__agent *a) {
 }
 
 static double target(pl__agent *a, double t) {
+  if (a->kind == PL__AGENT_TFT) {
+    double rv = a->s->parties[a->party].reservation;
+    double v = a->tft_target < a->pmax ? a->tft_target : a->pmax;
+    return v > rv ? v : rv;
+  }
   if (a->hardliner) return a->pmax;
   if (t == a->target_t) return a->target_v; /* accept, then propose */
   double rv = a->s->parties[a->party].reservation;
@@ -244,6 +256,16 @@ bool pl__agent_accepts(pl__agent *a, double t, const uint32_t *offer,
 }
 
 int pl__agent_observe(pl__agent *a, int party, const uint32_t *o) {
+  if (a->kind == PL__AGENT_TFT && party != a->party) {
+    /* the others' concession, measured in its own utility, is its own */
+    double u = pl_scenario_utility(a->s, a->party, o);
+    if (a->tft_seen && u > a->tft_last && a->has_cand) {
+      if (!isfinite(a->tft_target)) a->tft_target = a->pmax;
+      a->tft_target -= u - a->tft_last;
+    }
+    a->tft_last = u;
+    a->tft_seen = true;
+  }
   if (a->kind == PL__AGENT_PLUGIN && !a->failed && a->api->observe &&
       party != a->party)
     a->api->observe(a->state, party, o);

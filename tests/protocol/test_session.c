@@ -8,7 +8,7 @@
 
 static const char *const KINDS[] = {"boulware",  "linear", "conceder",
                                     "hardliner", "timedep:e=0.5,k=0.2",
-                                    "random",    "micro"};
+                                    "random",    "micro",  "tit-for-tat"};
 #define N_KINDS (int)(sizeof KINDS / sizeof *KINDS)
 
 /* Whether party p may propose or accept o: its red lines hold and o gives
@@ -372,6 +372,41 @@ static void test_mediated(void **state) {
   assert_true(agreements > 30);
 }
 
+/* Tit-for-tat mirrors concessions: against a hardliner (no concession) it
+ * never leaves its best outcome; against a conceder it comes down. */
+static void test_tit_for_tat(void **state) {
+  (void)state;
+  pl_scenario *s = pl_scenario_new("t");
+  tu_issue_n(s, "x", 11);
+  int a = tu_party(s, "a", 0), b = tu_party(s, "b", 0);
+  for (uint32_t k = 0; k < 11; k++) {
+    TU_OK(pl_scenario_set_value(s, a, 0, k, k / 10.0, NULL));
+    TU_OK(pl_scenario_set_value(s, b, 0, k, (10 - k) / 10.0, NULL));
+  }
+  tu_weight(s, a, 0, 1);
+  tu_weight(s, b, 0, 1);
+  tu_finish(s);
+  const char *vs_hard[2] = {"tit-for-tat", "hardliner"};
+  pl_session *x = run(s, vs_hard, 20);
+  for (size_t k = 0; k < pl_session_event_count(x); k++) {
+    const pl_event *e = pl_session_event(x, k);
+    if (e->kind == PL_EVENT_OFFER && e->party == 0)
+      assert_double_near(e->utilities[0], 1.0, 1e-12);
+  }
+  pl_session_free(x);
+  const char *vs_conceder[2] = {"tit-for-tat", "conceder"};
+  x = run(s, vs_conceder, 20);
+  double lowest = 2;
+  for (size_t k = 0; k < pl_session_event_count(x); k++) {
+    const pl_event *e = pl_session_event(x, k);
+    if (e->kind == PL_EVENT_OFFER && e->party == 0 && e->utilities[0] < lowest)
+      lowest = e->utilities[0];
+  }
+  assert_true(lowest < 1.0 || pl_session_end(x) == PL_END_AGREEMENT);
+  pl_session_free(x);
+  pl_scenario_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_random_rules),
@@ -380,6 +415,7 @@ int main(void) {
       cmocka_unit_test(test_linear_concession_search),
       cmocka_unit_test(test_examples),
       cmocka_unit_test(test_micro_pace),
+      cmocka_unit_test(test_tit_for_tat),
       cmocka_unit_test(test_mediated),
       cmocka_unit_test(test_random_seed),
   };
