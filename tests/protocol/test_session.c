@@ -260,21 +260,27 @@ static void test_examples(void **state) {
   pl_scenario_free(s);
 }
 
+/* One issue of n options that two parties value in opposite orders. */
+static pl_scenario *opposed(uint32_t n) {
+  pl_scenario *s = pl_scenario_new("opposed");
+  tu_issue_n(s, "x", n);
+  int a = tu_party(s, "a", 0), b = tu_party(s, "b", 0);
+  for (uint32_t k = 0; k < n; k++) {
+    TU_OK(pl_scenario_set_value(s, a, 0, k, (double)k / (n - 1), NULL));
+    TU_OK(pl_scenario_set_value(s, b, 0, k, (double)(n - 1 - k) / (n - 1), NULL));
+  }
+  tu_weight(s, a, 0, 1);
+  tu_weight(s, b, 0, 1);
+  tu_finish(s);
+  return s;
+}
+
 /* MiCRO concedes one outcome per distinct offer of its opponent: against a
  * hardliner (one distinct offer) it offers its best outcome, then its
  * second best once, and never a third. */
 static void test_micro_pace(void **state) {
   (void)state;
-  pl_scenario *s = pl_scenario_new("m");
-  tu_issue_n(s, "x", 6);
-  int a = tu_party(s, "a", 0), b = tu_party(s, "b", 0);
-  for (uint32_t k = 0; k < 6; k++) {
-    TU_OK(pl_scenario_set_value(s, a, 0, k, k / 5.0, NULL));
-    TU_OK(pl_scenario_set_value(s, b, 0, k, (5 - k) / 5.0, NULL));
-  }
-  tu_weight(s, a, 0, 1);
-  tu_weight(s, b, 0, 1);
-  tu_finish(s);
+  pl_scenario *s = opposed(6);
   const char *agents[2] = {"micro", "hardliner"};
   pl_session *x = run(s, agents, 10);
   assert_int_equal(pl_session_end(x), PL_END_DEADLINE);
@@ -376,16 +382,7 @@ static void test_mediated(void **state) {
  * never leaves its best outcome; against a conceder it comes down. */
 static void test_tit_for_tat(void **state) {
   (void)state;
-  pl_scenario *s = pl_scenario_new("t");
-  tu_issue_n(s, "x", 11);
-  int a = tu_party(s, "a", 0), b = tu_party(s, "b", 0);
-  for (uint32_t k = 0; k < 11; k++) {
-    TU_OK(pl_scenario_set_value(s, a, 0, k, k / 10.0, NULL));
-    TU_OK(pl_scenario_set_value(s, b, 0, k, (10 - k) / 10.0, NULL));
-  }
-  tu_weight(s, a, 0, 1);
-  tu_weight(s, b, 0, 1);
-  tu_finish(s);
+  pl_scenario *s = opposed(11);
   const char *vs_hard[2] = {"tit-for-tat", "hardliner"};
   pl_session *x = run(s, vs_hard, 20);
   for (size_t k = 0; k < pl_session_event_count(x); k++) {
