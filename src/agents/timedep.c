@@ -35,13 +35,6 @@ static int parse_params(pl__agent *a, const char *params, const char *spec,
   return PL_OK;
 }
 
-static uint64_t splitmix64(uint64_t *x) {
-  uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
                    const char *spec, uint64_t seed, pl_error *err) {
   memset(a, 0, sizeof *a);
@@ -174,7 +167,7 @@ bool pl__agent_propose(pl__agent *a, double t, const uint32_t **options,
     const pl_scenario *s = a->s;
     for (int tries = 0; tries < 64; tries++) {
       for (int i = 0; i < s->n_issues; i++)
-        a->peek[i] = (uint32_t)(splitmix64(&a->rng) % s->issues[i].n);
+        a->peek[i] = (uint32_t)(pl__splitmix64(&a->rng) % s->issues[i].n);
       if (pl__agent_allows(a, a->peek)) {
         *options = a->peek;
         a->cand_u = pl_scenario_utility(s, a->party, a->peek);

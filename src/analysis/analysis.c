@@ -413,13 +413,6 @@ static int explain(pl_analysis *a, const pl__acc *acc) {
   return rc ? rc : set_deadlocks(a, sets, n, trunc);
 }
 
-static int by_size_then_value(const void *x, const void *y) {
-  uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-  int pa = __builtin_popcountll(a), pb = __builtin_popcountll(b);
-  if (pa != pb) return pa - pb;
-  return (a > b) - (a < b);
-}
-
 /* Without several-issue red lines and binding reservation values, an
  * outcome's violations are the union of its options' one-issue violations:
  * a set of constraints excludes every outcome exactly when it excludes
@@ -472,14 +465,12 @@ static int explain_by_issue(pl_analysis *a, const pl__problem *pb,
     return rc;
   }
   /* minimal ones, smallest first */
-  qsort(all, nm, sizeof *all, by_size_then_value);
-  size_t w = 0;
-  for (size_t k = 0; k < nm; k++) {
-    bool keep = true;
-    for (size_t j = 0; j < w && keep; j++) keep = (all[j] & all[k]) != all[j];
-    if (keep) all[w++] = all[k];
-  }
-  if (w > DEADLOCK_LIMIT) {
+  uint64_t budget = PL__HITTING_COMPARISONS;
+  size_t w = pl__minimal_sets(all, nm, &budget);
+  if (w == SIZE_MAX) {
+    w = 0;
+    trunc = true;
+  } else if (w > DEADLOCK_LIMIT) {
     w = DEADLOCK_LIMIT;
     trunc = true;
   }

@@ -11,10 +11,7 @@ static int by_size(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* Sorts by size and drops duplicates and supersets of earlier sets.
- * Returns SIZE_MAX when the comparisons would exceed *budget, which bounds
- * the time of the whole computation. */
-static size_t minimise(uint64_t *h, size_t n, uint64_t *budget) {
+size_t pl__minimal_sets(uint64_t *h, size_t n, uint64_t *budget) {
   qsort(h, n, sizeof *h, by_size);
   size_t w = 0;
   for (size_t k = 0; k < n; k++) {
@@ -65,7 +62,7 @@ int pl__hitting_sets(const uint64_t *fam, size_t n, size_t limit,
     pl__free(h);
     h = next;
     next = NULL;
-    nh = minimise(h, m, &budget);
+    nh = pl__minimal_sets(h, m, &budget);
     if (nh > PL__HITTING_WORK) {
       *truncated = true;
       pl__free(f);

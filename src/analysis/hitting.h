@@ -17,6 +17,12 @@
 /* Cap on set comparisons (about a second); beyond it, likewise. */
 #define PL__HITTING_COMPARISONS 1000000000ull
 
+/* Sorts sets by size, then value, and keeps the inclusion-minimal ones (no
+ * duplicates): returns how many, at the front of h. Returns SIZE_MAX when
+ * the comparisons would exceed *budget (which it lowers), so callers bound
+ * their time. */
+size_t pl__minimal_sets(uint64_t *h, size_t n, uint64_t *budget);
+
 /* Computes the minimal hitting sets of fam[0..n). On success *out (freed
  * with pl__free) holds *nout masks, by size then value, at most `limit`;
  * *truncated says whether there were more. Returns PL_OK or PL_ENOMEM. */

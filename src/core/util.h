@@ -41,6 +41,15 @@ static inline void pl__setbit(uint64_t *s, size_t i) {
   s[i >> 6] |= (uint64_t)1 << (i & 63);
 }
 
+/* splitmix64 (Steele, Lea & Flood 2014): the library's one seeded
+ * generator; *state advances by one step. */
+static inline uint64_t pl__splitmix64(uint64_t *state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
 /* Quotes a string for messages: writes into buf, returns buf. */
 const char *pl__quote(char *buf, size_t size, const char *s);
 

@@ -218,10 +218,11 @@ static int load_folder(const char *dir, const pl_load_options *o,
   int rc = list_folder(dir, &files, &n, err);
   if (rc) return rc;
   const char **picked = pl__calloc(n + 1, sizeof *picked);
+  kind *pkind = pl__calloc(n + 1, sizeof *pkind); /* of picked[1 + j] */
   const char *domain = NULL, *yaml = NULL;
   size_t np = 0, ndom = 0, nyaml = 0;
   kind dk = K_OTHER;
-  if (!picked) rc = pl__err(err, PL_ENOMEM, "out of memory");
+  if (!picked || !pkind) rc = pl__err(err, PL_ENOMEM, "out of memory");
   for (size_t j = 0; j < n && !rc; j++) {
     kind k;
     const char *ext = strrchr(files[j], '.');
@@ -234,6 +235,7 @@ static int load_folder(const char *dir, const pl_load_options *o,
       dk = k;
       ndom++;
     } else if (k == K_GENIUS_PROFILE || k == K_GW_PROFILE) {
+      pkind[np] = k;
       picked[1 + np++] = files[j];
     } else if (k == K_YAML) {
       if (!yaml) yaml = files[j];
@@ -259,19 +261,17 @@ static int load_folder(const char *dir, const pl_load_options *o,
     else {
       /* keep only profiles of the domain's format */
       size_t w = 0;
-      for (size_t j = 0; j < np; j++) {
-        kind k;
-        if ((rc = classify_file(picked[1 + j], &k, err))) break;
-        if ((dk == K_GENIUS_DOMAIN) == (k == K_GENIUS_PROFILE))
+      for (size_t j = 0; j < np; j++)
+        if ((dk == K_GENIUS_DOMAIN) == (pkind[j] == K_GENIUS_PROFILE))
           picked[1 + w++] = picked[1 + j];
-      }
       picked[0] = domain;
-      if (!rc) rc = load_files(picked, w + 1, o, out, err);
+      rc = load_files(picked, w + 1, o, out, err);
     }
   }
   for (size_t j = 0; j < n; j++) pl__free(files[j]);
   pl__free(files);
   pl__free(picked);
+  pl__free(pkind);
   return rc;
 }
 

@@ -267,13 +267,6 @@ static int step_text(pl_session *x) {
   return next_turn(x);
 }
 
-static uint64_t mix64(uint64_t *s) {
-  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 /* A party's vote on a change from `from` to `to`: for it when the new text
  * is at least as acceptable (red lines and reservation) and, equally
  * acceptable, at least as good for it: a hill climber. */
@@ -298,16 +291,16 @@ static int step_mediated(pl_session *x) {
       uint32_t sq = pl__status_quo(x->s, -1, i);
       cur[i] = sq != PL_NOT_AGREED
                    ? sq
-                   : (uint32_t)(mix64(&x->rng) % x->s->issues[i].n);
+                   : (uint32_t)(pl__splitmix64(&x->rng) % x->s->issues[i].n);
     }
     x->started = true;
   }
   if (x->turn == 0) {
     memcpy(prop, cur, (size_t)ni * sizeof *prop);
-    int i = (int)(mix64(&x->rng) % (uint64_t)ni);
+    int i = (int)(pl__splitmix64(&x->rng) % (uint64_t)ni);
     uint32_t n = x->s->issues[i].n;
     if (n > 1)
-      prop[i] = (prop[i] + 1 + (uint32_t)(mix64(&x->rng) % (n - 1))) % n;
+      prop[i] = (prop[i] + 1 + (uint32_t)(pl__splitmix64(&x->rng) % (n - 1))) % n;
     x->accepts = 0;
     if ((rc = record(x, PL_EVENT_OFFER, -1, prop))) return rc;
     /* the mediator's turn takes no party's place: the vote follows now */
