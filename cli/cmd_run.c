@@ -1,5 +1,5 @@
-/* parley run INPUT... --agents A,B[,C...] [--rounds N] [--seed N] [--json]
- *            [--transcript FILE] */
+/* parley run INPUT... --agents A,B[,C...] [--protocol P] [--rounds N]
+ *            [--time S] [--partial] [--seed N] [--json] [--transcript FILE] */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,14 +23,25 @@ static const char help[] =
     "agents (one per party, in party order, separated by commas; parameters\n"
     "after a colon): boulware, linear, conceder, hardliner, timedep:e=0.5\n"
     "(target(t) = Pmin + (Pmax - Pmin)(1 - t^(1/e)); k=.. adds a start),\n"
-    "random (seeded by --seed), micro (MiCRO), tit-for-tat, or a plug-in\n"
-    "agent's path (./agent.so[:params], docs/negotiation.md)\n"
+    "aspiration (1 - t^e, e=4; curve=exp), random (seeded by --seed),\n"
+    "micro (MiCRO), tit-for-tat, or a plug-in agent's path\n"
+    "(./agent.so[:params]). Any built-in agent takes an acceptance\n"
+    "condition, ac=next (default), const (c=0.8), time (t=0.99) or several\n"
+    "joined by '+', and om=freq (a frequency opponent model picks among\n"
+    "offers about equally good for it), e.g. boulware:ac=next+time,t=0.95.\n"
+    "docs/negotiation.md has them all.\n"
     "\n"
     "options:\n"
     "  --agents LIST       the agents, e.g. boulware,conceder\n"
     "  --protocol P        saop (default), text or mediated\n"
     "  --drafter PARTY     who drafts the single text (default: the first)\n"
-    "  --rounds N          deadline in rounds (default 100)\n"
+    "  --rounds N          deadline in rounds (default 100; 0: none, with\n"
+    "                      --time)\n"
+    "  --time S            deadline in seconds of wall time (with --rounds,\n"
+    "                      whichever comes first)\n"
+    "  --partial           at a deadline, agree the articles every party\n"
+    "                      accepted if every party allows that (the rest\n"
+    "                      stays at the status quo)\n"
     "  --seed N            seed for randomised agents (default 0)\n"
     "  --json              print the result as one JSON object\n"
     "  --transcript FILE   write every event as JSON Lines\n"
@@ -69,7 +80,7 @@ int cmd_run(int argc, char **argv) {
   cli_inputs in;
   char *agent_list = NULL;
   const char *transcript = NULL, *drafter = NULL;
-  int json = 0;
+  int json = 0, rounds_given = 0;
   pl_session_options so;
   pl_session_options_init(&so);
   if (cli_inputs_init(&in, argc)) return EXIT_RUNTIME;
@@ -89,13 +100,26 @@ int cmd_run(int argc, char **argv) {
       agent_list = strdup(val);
       k++;
     } else if (!strcmp(arg, "--rounds")) {
-      uint64_t n;
-      if (!val || cli_parse_count(val, &n) || n > 100000000) {
-        cli_error("--rounds takes a whole number from 1 to 100000000");
+      uint64_t n = 0;
+      if (!val || (strcmp(val, "0") && cli_parse_count(val, &n)) ||
+          n > 100000000) {
+        cli_error("--rounds takes a whole number from 0 to 100000000");
         goto usage;
       }
       so.rounds = (int)n;
+      rounds_given = 1;
       k++;
+    } else if (!strcmp(arg, "--time")) {
+      char *end;
+      so.time_limit = val ? strtod(val, &end) : 0;
+      if (!val || end == val || *end || !(so.time_limit > 0) ||
+          so.time_limit > 1e7) {
+        cli_error("--time takes a number of seconds, more than 0");
+        goto usage;
+      }
+      k++;
+    } else if (!strcmp(arg, "--partial")) {
+      so.partial = 1;
     } else if (!strcmp(arg, "--seed")) {
       char *end;
       so.seed = val ? strtoull(val, &end, 10) : 0;
@@ -128,6 +152,11 @@ int cmd_run(int argc, char **argv) {
                 arg);
       goto usage;
     }
+  }
+  if (so.time_limit > 0 && !rounds_given) so.rounds = 0;
+  if (so.rounds == 0 && !(so.time_limit > 0)) {
+    cli_error("--rounds 0 needs --time: a negotiation needs a deadline");
+    goto usage;
   }
   if (!agent_list) {
     cli_error("run needs --agents, one per party (see 'parley run --help')");

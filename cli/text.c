@@ -311,9 +311,22 @@ void text_analysis(FILE *out, const pl_scenario *s, const pl_analysis *a) {
   print_solutions(out, s, a);
 }
 
+/* "issue=option ..." for the agreed articles of the outcome; with `only`,
+ * just those articles. */
+static void print_inline(FILE *out, const pl_scenario *s,
+                          const uint32_t *o, const uint8_t *only) {
+  int first = 1;
+  for (int i = 0; i < pl_scenario_issue_count(s); i++) {
+    if ((only && !only[i]) || o[i] == PL_NOT_AGREED) continue;
+    fprintf(out, "%s%s=%s", first ? "" : " ", pl_scenario_issue_id(s, i),
+            pl_scenario_option_id(s, i, o[i]));
+    first = 0;
+  }
+}
+
 void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
                   const pl_analysis *a) {
-  const int np = pl_scenario_party_count(s), ni = pl_scenario_issue_count(s);
+  const int np = pl_scenario_party_count(s);
   int wp = party_width(s, 8); /* "mediator" */
   fprintf(out, "%5s  %-*s  %-7s", "round", wp, "party", "event");
   print_party_header(out, s);
@@ -326,20 +339,61 @@ void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
             pl_event_name(e->kind));
     print_utilities(out, s, e->utilities);
     fputs("  ", out);
-    for (int i = 0; i < ni; i++)
-      fprintf(out, "%s%s=%s", i ? " " : "", pl_scenario_issue_id(s, i),
-              pl_scenario_option_id(s, i, e->options[i]));
+    if (e->rejects) { /* a comment: the articles it rejects, what instead */
+      fputs("wants ", out);
+      print_inline(out, s, e->options, e->rejects);
+    } else {
+      print_inline(out, s, e->options, NULL);
+    }
     fputc('\n', out);
   }
   int rounds = pl_session_rounds(x);
-  fprintf(out, "\nResult    %s after %d round%s\n",
-          pl_end_name(pl_session_end(x)), rounds, rounds == 1 ? "" : "s");
-  const pl_point *agr = pl_session_agreement(x);
-  if (!agr) return;
-  fputs("Utilities", out);
-  for (int p = 0; p < np; p++)
-    fprintf(out, "  %s %.3f", pl_scenario_party_id(s, p), agr->utilities[p]);
+  const pl_end end = pl_session_end(x);
+  fprintf(out, "\nResult    %s after %d round%s", pl_end_name(end), rounds,
+          rounds == 1 ? "" : "s");
+  int who = pl_session_failed_party(x);
+  if (who >= 0)
+    fprintf(out, " (%s %s)", pl_scenario_party_id(s, who),
+            end == PL_END_WALKOUT ? "walked out" : "failed");
   fputc('\n', out);
+  const pl_point *agr = pl_session_agreement(x);
+  const uint32_t *pt = pl_session_partial_text(x);
+  if (pt && !agr) {
+    const pl_blocker *b;
+    size_t nb = pl_session_partial_blockers(x, &b);
+    fputs("Partial   ", out);
+    print_inline(out, s, pt, NULL);
+    fputs(" was blocked by", out);
+    for (size_t k = 0; k < nb; k++) {
+      fprintf(out, "%s %s's ", k ? "," : "", pl_scenario_party_id(s, b[k].party));
+      if (b[k].red_line < 0)
+        fputs("reservation value", out);
+      else
+        fprintf(out, "red line %s",
+                pl_scenario_red_line_id(s, b[k].red_line));
+    }
+    fputc('\n', out);
+  }
+  if (agr) {
+    if (end == PL_END_PARTIAL) {
+      fputs("Agreed    ", out);
+      print_inline(out, s, agr->options, NULL);
+      fputs(" (the rest stays at the status quo)\n", out);
+    }
+    fputs("Utilities", out);
+    for (int p = 0; p < np; p++)
+      fprintf(out, "  %s %.3f", pl_scenario_party_id(s, p), agr->utilities[p]);
+    fputc('\n', out);
+  }
+  int discounted = 0;
+  for (int p = 0; p < np; p++) discounted |= pl_scenario_discount(s, p) < 1;
+  if (discounted) {
+    fprintf(out, "Payoffs   discounted at t = %.3f:", pl_session_time(x));
+    for (int p = 0; p < np; p++)
+      fprintf(out, "  %s %.3f", pl_scenario_party_id(s, p),
+              pl_session_payoff(x, p));
+    fputc('\n', out);
+  }
   double dp = pl_session_distance_to_pareto(x, a);
   double dn = pl_session_distance_to_nash(x, a);
   if (dp >= 0) fprintf(out, "Distance  %.4f to the Pareto frontier", dp);

@@ -387,8 +387,10 @@ PL_API const char *pl_scenario_red_line_description(const pl_scenario *s,
 /* 1 for a linkage red line, 0 for a rule. */
 PL_API int pl_scenario_red_line_is_linkage(const pl_scenario *s,
                                            int red_line);
-/* 1 when the outcome satisfies the red line (linkage: always 1 on complete
- * outcomes; with PL_NOT_AGREED entries, whether the linkage holds). */
+/* 1 when the outcome satisfies the red line. With PL_NOT_AGREED entries (a
+ * partial agreement), as the analysis counts them: a rule counts only when
+ * every issue it mentions is agreed, and a linkage breaks when some of its
+ * issues are agreed and others not (on complete outcomes it always holds). */
 PL_API int pl_scenario_red_line_holds(const pl_scenario *s, int red_line,
                                       const uint32_t *options);
 /* 1 when the red line mentions the issue. */
@@ -567,16 +569,16 @@ PL_API const pl_partial *pl_analysis_partial(const pl_analysis *a, size_t i);
 /* ------------------------------------------------------------------ */
 
 /* A negotiation between the parties of a finished scenario under a
- * protocol, one agent (strategy) per party, advanced one action at a time.
- * This version has the Stacked Alternating Offers Protocol (Aydogan et al.
- * 2017) for 1..n parties, a drafter-led single negotiating text (Fisher &
- * Ury's one-text procedure: one party drafts the whole text, the others
- * accept it or comment article by article with the option they want, the
- * drafter answers with a revised text), a mediator-led single text (Klein,
- * Faratin, Sayama & Bar-Yam 2003: a mediator proposes one change to the
- * text at a time, the change stands when every party votes for it;
- * docs/negotiation.md), and
- * time-dependent strategies (Faratin, Sierra & Jennings 1998). */
+ * protocol, one agent (strategy) per party, advanced one action at a time
+ * (docs/negotiation.md): the Stacked Alternating Offers Protocol (Aydogan
+ * et al. 2017) for 1..n parties; a drafter-led single negotiating text
+ * (Fisher & Ury's one-text procedure: one party drafts the whole text, the
+ * others accept it or comment article by article with the option they
+ * want, the drafter answers with a revised text); a mediator-led single
+ * text (Klein, Faratin, Sayama & Bar-Yam 2003: a mediator proposes one
+ * change to the text at a time, the change stands when every party votes
+ * for it). Deadlines in rounds and/or wall time; partial agreements
+ * (articles left at the status quo) when asked for. */
 typedef struct pl_session pl_session;
 
 typedef enum pl_protocol {
@@ -593,16 +595,36 @@ typedef struct pl_session_options {
   int drafter;        /* PL_PROTOCOL_TEXT: the party that drafts (default
                          0) */
   int rounds;         /* deadline: rounds in which every party acts once
-                         (default 100, at least 1) */
+                         (default 100); 0: none (then time_limit must be
+                         set) */
   uint64_t seed;      /* for randomised strategies (default 0) */
+  double time_limit;  /* deadline in seconds of wall time from the first
+                         step (default 0: none). With both deadlines,
+                         normalised time is the later of the two clocks
+                         and whichever comes first ends the negotiation */
+  /* The clock for time_limit, in seconds (default: CLOCK_MONOTONIC); a
+   * virtual clock makes timed runs reproducible. */
+  double (*clock)(void *ctx);
+  void *clock_ctx;
+  int partial;        /* 1: when the deadline passes without agreement, the
+                         articles every party accepted are agreed and the
+                         others stay at the status quo, if every party
+                         allows that partial text (needs a status quo) */
 } pl_session_options;
 PL_API void pl_session_options_init(pl_session_options *o);
 
-/* agents[party] names a strategy with optional parameters:
- *   "boulware" (e = 0.2), "linear" (e = 1), "conceder" (e = 5),
- *   "timedep:e=0.5", any of them with ",k=0.1" too, "hardliner",
- *   "random" (seeded by seed and the party), "micro" (MiCRO) and
- *   "tit-for-tat" (concedes as much as the others' offers improved).
+/* agents[party] names a strategy with optional parameters after a colon
+ * (docs/negotiation.md has the full list):
+ *   bidding: "boulware" (e = 0.2), "linear" (e = 1), "conceder" (e = 5),
+ *   "timedep:e=0.5,k=0.1", "aspiration" (NegMAS's curve 1 - t^e, e = 4;
+ *   curve=exp for the exponential one), "hardliner", "random" (seeded by
+ *   seed and the party), "micro" (MiCRO), "tit-for-tat";
+ *   acceptance, for any of them: ac=next (default; alpha=, beta=),
+ *   ac=const (c=, default 0.8), ac=time (t=, default 0.99), or several
+ *   joined by '+' (any accepts);
+ *   om=freq: offer, among outcomes within w (default 0.05) above the
+ *   target, the one a frequency model of the others likes best;
+ *   or a plug-in's path (see below).
  * Every strategy keeps to its party's red lines and reservation value: it
  * never proposes or accepts an outcome that breaks them. The scenario must
  * outlive the session. */
@@ -614,8 +636,8 @@ PL_API void pl_session_free(pl_session *x);
 #define PL_SESSION_RUNNING 1
 #define PL_SESSION_DONE 0
 /* One party's turn: PL_SESSION_RUNNING, PL_SESSION_DONE once the
- * negotiation has ended (an agreement, or the deadline), or a negative
- * status (out of memory). Steps after the end return PL_SESSION_DONE. */
+ * negotiation has ended, or a negative status (out of memory). Steps after
+ * the end return PL_SESSION_DONE. */
 PL_API int pl_session_step(pl_session *x);
 
 typedef enum pl_end {
@@ -623,27 +645,53 @@ typedef enum pl_end {
   PL_END_AGREEMENT = 1,
   PL_END_DEADLINE = 2, /* the last round passed without agreement */
   PL_END_NO_OFFER = 3, /* a party had nothing it could propose */
-  PL_END_FAILURE = 4   /* a plug-in agent failed: an error, or an offer or
+  PL_END_FAILURE = 4,  /* a plug-in agent failed: an error, or an offer or
                           acceptance breaking its party's red lines or
                           reservation, or options out of range */
+  PL_END_TIMEOUT = 5,  /* the wall-time limit passed without agreement */
+  PL_END_WALKOUT = 6,  /* a party ended the negotiation */
+  PL_END_PARTIAL = 7   /* a deadline passed; the articles every party
+                          accepted were agreed, the others stay at the
+                          status quo (options PL_NOT_AGREED) */
 } pl_end;
-/* "running", "agreement", "deadline", "no_offer", "failure" */
+/* "running", "agreement", "deadline", "no_offer", "failure", "timeout",
+ * "walkout", "partial" */
 PL_API const char *pl_end_name(pl_end e);
 PL_API pl_end pl_session_end(const pl_session *x);
-/* The agreement, or NULL. */
+/* The agreement (complete, or partial with PL_NOT_AGREED options), or
+ * NULL. */
 PL_API const pl_point *pl_session_agreement(const pl_session *x);
-/* After PL_END_FAILURE: the party whose agent failed (else -1). */
+/* After PL_END_FAILURE or PL_END_WALKOUT: the party whose agent failed or
+ * walked out (else -1). */
 PL_API int pl_session_failed_party(const pl_session *x);
 /* Rounds begun so far (1-based). */
 PL_API int pl_session_rounds(const pl_session *x);
+/* Normalised time of the last event, in [0,1]. */
+PL_API double pl_session_time(const pl_session *x);
+/* What the party got: the agreement's utility, or its reservation value
+ * without one, times its discount factor to the power of the normalised
+ * time of the end (GENIUS's U d^t). */
+PL_API double pl_session_payoff(const pl_session *x, int party);
+
+/* With options.partial, after a deadline: the partial text that was tried
+ * (PL_NOT_AGREED on articles not every party accepted), or NULL when none
+ * was (no article agreed by all); and the red lines and reservation
+ * values that blocked it (none when it was agreed). */
+typedef struct pl_blocker {
+  int party;
+  int red_line; /* -1: the party's reservation value */
+} pl_blocker;
+PL_API const uint32_t *pl_session_partial_text(const pl_session *x);
+PL_API size_t pl_session_partial_blockers(const pl_session *x,
+                                          const pl_blocker **out);
 
 typedef enum pl_event_kind {
   PL_EVENT_OFFER = 0,  /* an offer, or a draft of the single text (by the
                           mediator: party -1) */
   PL_EVENT_ACCEPT = 1,
   PL_EVENT_END = 2,
-  PL_EVENT_COMMENT = 3, /* single text: the text with the options the party
-                           wants instead on the articles it rejects */
+  PL_EVENT_COMMENT = 3, /* single text: the draft with the options the
+                           party wants instead on the articles it rejects */
   PL_EVENT_REJECT = 4   /* mediated: a vote against the proposed change */
 } pl_event_kind;
 /* "offer", "accept", "end", "comment", "reject" */
@@ -658,18 +706,22 @@ typedef struct pl_event {
   double time; /* normalised time in [0,1] */
   const uint32_t *options;
   const double *utilities;
+  const uint8_t *rejects; /* comments: 1 for each article the party
+                             rejects (issue_count entries); else NULL */
 } pl_event;
 PL_API size_t pl_session_event_count(const pl_session *x);
 PL_API const pl_event *pl_session_event(const pl_session *x, size_t i);
 /* The transcript as JSON Lines, one event per line (docs/negotiation.md);
  * free with pl_free; NULL when out of memory. The same scenario, agents
- * and options give byte-identical transcripts. */
+ * and options give byte-identical transcripts (with a wall-time limit,
+ * the clock decides the times). */
 PL_API char *pl_session_transcript(const pl_session *x);
 /* The result as one JSON object: agreement ({"outcome", "utilities"} or
- * null), rounds, ended_by, and, when `a` (an analysis of the same
- * scenario) is given and there is an agreement, its Euclidean distances in
- * utility space to the nearest Pareto-frontier point and to the Nash point
- * (else null). Free with pl_free; NULL when out of memory. */
+ * null), rounds, ended_by, payoffs, the partial text tried, and, when `a`
+ * (an analysis of the same scenario) is given and there is an agreement,
+ * its Euclidean distances in utility space to the nearest Pareto-frontier
+ * point and to the Nash point (else null). Free with pl_free; NULL when
+ * out of memory. */
 PL_API char *pl_session_to_json(const pl_session *x, const pl_analysis *a);
 /* The same distances as numbers; -1 when there is no agreement or no such
  * point. */
@@ -689,6 +741,7 @@ PL_API double pl_session_distance_to_nash(const pl_session *x,
  * plug-in runs in the engine's process (isolation in worker processes is
  * the tournament's). Example: examples/agents/. */
 #define PL_AGENT_ABI_VERSION 1
+#define PL_AGENT_END 2 /* from propose or respond: end the negotiation */
 typedef struct pl_agent_api {
   uint32_t abi_version; /* PL_AGENT_ABI_VERSION */
   uint32_t struct_size; /* sizeof(pl_agent_api) */
@@ -697,9 +750,10 @@ typedef struct pl_agent_api {
   void *(*create)(const pl_scenario *s, int party, const char *params,
                   uint64_t seed);
   /* Its offer at normalised time t: fill options (issue_count entries);
-   * return 0, or non-zero for an error. */
+   * return 0, PL_AGENT_END to walk out, or another value for an error. */
   int (*propose)(void *agent, double t, uint32_t *options);
-  /* 1 to accept the offer, 0 to reject it, negative for an error. */
+  /* 1 to accept the offer, 0 to reject it, PL_AGENT_END to walk out,
+   * negative for an error. */
   int (*respond)(void *agent, double t, const uint32_t *offer);
   /* Another party offered this (may be NULL). */
   void (*observe)(void *agent, int party, const uint32_t *offer);

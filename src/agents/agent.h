@@ -1,4 +1,19 @@
-/* Built-in agents (strategies) as the protocols see them. */
+/* Built-in agents (strategies) as the protocols see them.
+ *
+ * An agent is a bidding strategy, an acceptance condition and, optionally,
+ * an opponent model, chosen by name and parameters
+ * ("boulware:ac=next+time,t=0.95,om=freq"; docs/negotiation.md):
+ *   - bidding (bidding.c): time-dependent concession, aspiration, the
+ *     hardliner, random, MiCRO, tit-for-tat; all walk the party's outcomes
+ *     from the best down (pl_offer_iter) or search by branch and bound, so
+ *     no step enumerates the outcome space;
+ *   - acceptance (agent.c): AC_next, AC_const, AC_time, or any of them
+ *     together (Baarslag, Hindriks & Jonker 2011, "Acceptance conditions in
+ *     automated negotiation"), always within the party's red lines and
+ *     reservation value;
+ *   - the frequency opponent model (opponent.c), used by the bidding to
+ *     pick, among outcomes about equally good for its party, the one the
+ *     others are estimated to like best. */
 #ifndef PL_AGENT_H
 #define PL_AGENT_H
 
@@ -6,20 +21,9 @@
 
 #include "model/scenario_internal.h"
 
-/* A time-dependent concession strategy (Faratin, Sierra & Jennings 1998,
- * "Negotiation decision functions for autonomous agents"): at normalised
- * time t the target utility is
- *     Pmin + (Pmax - Pmin) (1 - f(t)),   f(t) = k + (1 - k) t^(1/e),
- * with Pmax the party's best acceptable utility and Pmin its reservation
- * value. e < 1 concedes late (Boulware), e = 1 linearly, e > 1 early
- * (Conceder); the hardliner never concedes. It walks the party's outcomes
- * from the best down (pl_offer_iter), so it never enumerates per step, and
- * proposes the least good acceptable outcome at or above its target; in
- * large spaces where it has no red lines it finds that outcome by branch and
- * bound instead.
- * Acceptance is AC_next: an offer at least as good as its own next one. */
 typedef enum pl__agent_kind {
-  PL__AGENT_TIMEDEP, /* time-dependent concession (and the hardliner) */
+  PL__AGENT_TIMEDEP, /* time-dependent concession (Faratin, Sierra &
+                        Jennings 1998), aspiration, and the hardliner */
   PL__AGENT_RANDOM,  /* a random acceptable outcome each turn (seeded) */
   PL__AGENT_PLUGIN,  /* a shared object's pl_agent_api */
   PL__AGENT_TFT,     /* tit-for-tat in utility: concedes as much as the
@@ -32,10 +36,38 @@ typedef enum pl__agent_kind {
                         distinct offers as it has */
 } pl__agent_kind;
 
+/* The concession curve of a time-dependent agent, over [Pmin, Pmax]:
+ *   FARATIN  1 - (k + (1 - k) t^(1/e))         (e < 1 Boulware)
+ *   POLY     1 - t^e                            (NegMAS's PolyAspiration;
+ *                                                e > 1 concedes late)
+ *   EXP      (exp((1 - t)^e) - 1) / (exp(1) - 1) (NegMAS's exponential
+ *                                                aspiration) */
+typedef enum pl__curve { PL__CURVE_FARATIN, PL__CURVE_POLY, PL__CURVE_EXP } pl__curve;
+
+/* Acceptance conditions, any of which accepts (an offer the party allows):
+ *   NEXT   alpha * u(its next offer) + beta <= u(offer)
+ *   CONST  u(offer) >= c
+ *   TIME   t >= time */
+enum { PL__AC_NEXT = 1, PL__AC_CONST = 2, PL__AC_TIME = 4 };
+
+/* The frequency opponent model (opponent.c). */
+typedef struct pl__om pl__om;
+int pl__om_new(const pl_scenario *s, int self, pl__om **out);
+void pl__om_free(pl__om *m);
+void pl__om_observe(pl__om *m, int party, const uint32_t *options);
+/* Estimated utility of the outcome for another party, in [0,1]. */
+double pl__om_utility(const pl__om *m, int party, const uint32_t *options);
+/* The product of the others' estimated utilities (a Nash-like score);
+ * 0 before anything was observed. */
+double pl__om_score(const pl__om *m, const uint32_t *options);
+bool pl__om_ready(const pl__om *m);
+
 typedef struct pl__agent {
   const pl_scenario *s;
   int party;
   pl__agent_kind kind;
+  /* bidding */
+  pl__curve curve;
   double e, k;
   bool hardliner;
   uint64_t rng;              /* random */
@@ -43,13 +75,28 @@ typedef struct pl__agent {
   uint64_t *seen_set;        /* open addressing over outcome hashes */
   double tft_target, tft_last; /* tit-for-tat: target, last offer's worth */
   bool tft_seen;
-  void *dl;                  /* plug-in: the library, its table, its agent */
+  /* acceptance */
+  unsigned ac;
+  double ac_alpha, ac_beta, ac_c, ac_time;
+  /* opponent model: with om, the agent offers, among the outcomes walked
+   * at or above its target and within om_window of it, the one the model
+   * scores best; ring holds the last PL__RING outcomes walked */
+  pl__om *om;
+  double om_window;
+  uint32_t *ring;
+  double *ring_u;
+  size_t ring_n, ring_head;
+  /* plug-in: the library, its table, its agent */
+  void *dl;
   const pl_agent_api *api;
   void *state;
-  bool failed;               /* plug-in broke a rule: never called again */
+  bool failed;    /* plug-in broke a rule: never called again */
+  bool walk_out;  /* plug-in ended the negotiation */
+  /* the walk down the party's outcomes */
   pl_offer_iter *it;
-  uint32_t *cand, *peek;  /* issue_count options each */
-  double cand_u, peek_u;
+  uint32_t *cand, *peek, *offer;  /* issue_count options each */
+  double cand_u, peek_u, offer_u; /* cand: least good at or above the
+                                     target; offer: what it offers */
   bool has_cand, has_peek, exhausted;
   double pmax;
   /* Large spaces and no red lines: branch and bound for each new target
@@ -58,13 +105,17 @@ typedef struct pl__agent {
   bool search;
   double last_target;
   double target_t, target_v; /* the last target computed, and when */
+  uint32_t *work;            /* scratch: issue_count options */
 } pl__agent;
 
-/* spec: "boulware", "linear", "conceder", "hardliner", or "timedep" with
- * ":e=..,k=.." parameters (any of the first three take them too), "random",
- * "micro". seed: the session's seed (random agents mix in their party). */
+#define PL__RING 128
+
+/* spec: a strategy name with optional parameters after ':' (agent.c lists
+ * them), or a plug-in's path. seed: the session's seed (random agents mix
+ * in their party). */
 int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
                    const char *spec, uint64_t seed, pl_error *err);
+void pl__agent_free(pl__agent *a);
 /* Plug-ins (src/agents/plugin.c): spec is "path[:params]". */
 int pl__plugin_init(pl__agent *a, const char *spec, uint64_t seed,
                     pl_error *err);
@@ -75,16 +126,30 @@ bool pl__plugin_accepts(pl__agent *a, double t, const uint32_t *offer);
 /* Tells the agent another party offered (or, in the single text, wanted)
  * an outcome. */
 int pl__agent_observe(pl__agent *a, int party, const uint32_t *options);
-void pl__agent_free(pl__agent *a);
 /* Whether the outcome is acceptable at all to the agent's party: its red
- * lines hold and it gives at least the reservation value. */
+ * lines hold and it gives at least the reservation value. Options may be
+ * PL_NOT_AGREED (a partial agreement: the issue stays at the status quo;
+ * a rule counts only when every issue it mentions is agreed, a linkage
+ * breaks when some of its issues are agreed and others not). */
 bool pl__agent_allows(const pl__agent *a, const uint32_t *options);
-/* The offer at time t, or false when the party has no acceptable outcome
- * (or out of memory: *rc). The options live until the next call. */
+/* The offer at time t, or false when the party has no acceptable outcome,
+ * it walked out (walk_out), its plug-in failed (failed) or out of memory
+ * (*rc). The options live until the next call; offer_u is their utility. */
 bool pl__agent_propose(pl__agent *a, double t, const uint32_t **options,
                        int *rc);
-/* AC_next at time t. */
+/* The acceptance condition at time t (false also after a walk-out or a
+ * failure, see propose). */
 bool pl__agent_accepts(pl__agent *a, double t, const uint32_t *offer,
                        int *rc);
+/* The single text: the agent's answer to a draft it does not accept,
+ * article by article. Fills want (issue_count options: the draft with the
+ * options it wants instead) and rejects (1 for each article it rejects).
+ * Built-in agents change as few articles as they can: first one article at
+ * a time, the change that best repairs their red lines and reservation
+ * and then best closes the gap to their target; if that stalls, articles
+ * of their own offer until the text is one they would accept. False as
+ * propose is. */
+bool pl__agent_comment(pl__agent *a, double t, const uint32_t *draft,
+                       uint32_t *want, uint8_t *rejects, int *rc);
 
 #endif

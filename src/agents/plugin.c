@@ -37,7 +37,8 @@ int pl__plugin_init(pl__agent *a, const char *spec, uint64_t seed,
                    path, a->api->abi_version, a->api->struct_size,
                    PL_AGENT_ABI_VERSION);
   a->cand = pl__malloc((size_t)a->s->n_issues * sizeof *a->cand);
-  if (!a->cand) return pl__err(err, PL_ENOMEM, "out of memory");
+  a->work = pl__malloc((size_t)a->s->n_issues * sizeof *a->work);
+  if (!a->cand || !a->work) return pl__err(err, PL_ENOMEM, "out of memory");
   a->state = a->api->create(a->s, a->party, params, seed);
   if (!a->state)
     return pl__err(err, PL_EINVAL, "agent \"%s\" could not start", path);
@@ -59,19 +60,29 @@ static bool valid(const pl__agent *a, const uint32_t *o) {
 }
 
 bool pl__plugin_propose(pl__agent *a, double t, const uint32_t **options) {
-  if (a->failed) return false;
-  if (a->api->propose(a->state, t, a->cand) != 0 || !valid(a, a->cand)) {
+  if (a->failed || a->walk_out) return false;
+  int r = a->api->propose(a->state, t, a->cand);
+  if (r == PL_AGENT_END) {
+    a->walk_out = true;
+    return false;
+  }
+  if (r != 0 || !valid(a, a->cand)) {
     a->failed = true;
     return false;
   }
+  a->offer_u = pl_scenario_utility(a->s, a->party, a->cand);
   *options = a->cand;
   return true;
 }
 
 bool pl__plugin_accepts(pl__agent *a, double t, const uint32_t *offer) {
-  if (a->failed) return false;
+  if (a->failed || a->walk_out) return false;
   int r = a->api->respond(a->state, t, offer);
-  if (r < 0 || (r == 1 && !pl__agent_allows(a, offer))) {
+  if (r == PL_AGENT_END) {
+    a->walk_out = true;
+    return false;
+  }
+  if (r < 0 || r > 1 || (r == 1 && !pl__agent_allows(a, offer))) {
     a->failed = true;
     return false;
   }

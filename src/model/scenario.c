@@ -949,14 +949,15 @@ int pl_scenario_red_line_mentions(const pl_scenario *s, int r, int i) {
 int pl_scenario_red_line_holds(const pl_scenario *s, int r,
                                const uint32_t *o) {
   const pl__red_line *rl = &s->red_lines[r];
-  if (!rl->linkage) return pl__expr_eval(rl->rule, o);
   int agreed = 0, left = 0;
-  for (int i = 0; i < s->n_issues; i++)
-    if (pl__bit(rl->issues, (size_t)i)) {
+  for (size_t w = 0; w < s->issue_words; w++)
+    for (uint64_t bits = rl->issues[w]; bits; bits &= bits - 1) {
+      size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
       if (o[i] == PL_NOT_AGREED)
         left++;
       else
         agreed++;
     }
+  if (!rl->linkage) return left || pl__expr_eval(rl->rule, o);
   return !(agreed && left);
 }

@@ -5,10 +5,12 @@
  * agreed when every other party has accepted it in turn. A round is one
  * turn of every party; time is normalised over the rounds. */
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "agents/agent.h"
 #include "report/json_common.h"
@@ -22,18 +24,32 @@ struct pl_session {
   /* single text: the current draft, and what each party wants instead */
   uint32_t *text, *wanted;
   bool *has_wanted;
+  uint8_t *rej;  /* a comment's rejected articles */
   uint64_t rng;  /* mediated: the mediator's generator */
   bool started;  /* mediated: the first text is drawn */
   int accepts;       /* acceptances of the standing offer so far */
   bool has_offer;
   pl_end end;
   int failed_party;
+  double t;          /* normalised time of the current step */
+  double t0;         /* the clock at the first step; < 0 before it */
+  /* partial agreements: each party's latest offer (saop), the articles
+   * rejected since the latest draft (text); the partial text tried at the
+   * deadline and what blocked it */
+  uint32_t *latest;
+  bool *has_latest;
+  uint8_t *rejected;
+  uint32_t *partial;
+  bool has_partial;
+  size_t n_blockers;
+  pl_blocker *blockers;
   /* events: kinds and scalars in one array, outcomes and utilities in two
    * more, grown together */
   size_t n, cap;
   pl_event *ev;
   uint32_t *opts;
   double *utils;
+  uint8_t *marks;    /* per event: articles rejected (comments) */
   pl_point agreement;
 };
 
@@ -45,8 +61,9 @@ void pl_session_options_init(pl_session_options *o) {
 
 const char *pl_end_name(pl_end e) {
   static const char *const names[] = {"running", "agreement", "deadline",
-                                      "no_offer", "failure"};
-  return (unsigned)e <= PL_END_FAILURE ? names[e] : "?";
+                                      "no_offer",  "failure",   "timeout",
+                                      "walkout",   "partial"};
+  return (unsigned)e <= PL_END_PARTIAL ? names[e] : "?";
 }
 
 const char *pl_event_name(pl_event_kind k) {
@@ -62,15 +79,29 @@ void pl_session_free(pl_session *x) {
   pl__free(x->ev);
   pl__free(x->opts);
   pl__free(x->utils);
+  pl__free(x->marks);
+  pl__free(x->latest);
+  pl__free(x->has_latest);
+  pl__free(x->rejected);
+  pl__free(x->partial);
+  pl__free(x->blockers);
   pl__free(x->text);
   pl__free(x->wanted);
   pl__free(x->has_wanted);
+  pl__free(x->rej);
   pl__free(x);
 }
 
 const char *pl_protocol_name(pl_protocol p) {
   static const char *const names[] = {"saop", "text", "mediated"};
   return (unsigned)p <= PL_PROTOCOL_MEDIATED ? names[p] : "?";
+}
+
+static double monotonic(void *ctx) {
+  (void)ctx;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
@@ -93,10 +124,20 @@ int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
   x->ni = s->n_issues;
   x->round = 1;
   x->failed_party = -1;
+  x->t0 = -1;
+  if (!x->o.clock) x->o.clock = monotonic;
   int rc = PL_OK;
-  if (x->o.rounds < 1)
-    rc = pl__err(err, PL_ERANGE, "rounds must be at least 1, got %d",
+  if (x->o.rounds < 0 || (x->o.rounds == 0 && !(x->o.time_limit > 0)))
+    rc = pl__err(err, PL_ERANGE,
+                 "rounds must be at least 1 (or 0 with a time limit), got %d",
                  x->o.rounds);
+  else if (!(x->o.time_limit >= 0) || !isfinite(x->o.time_limit))
+    rc = pl__err(err, PL_ERANGE, "the time limit must be a finite number of "
+                 "seconds, at least 0");
+  else if (x->o.partial && !pl_scenario_has_status_quo(s))
+    rc = pl__err(err, PL_EINVAL,
+                 "partial agreements need a status quo: articles left out "
+                 "stay at it (docs/scenario-format.md)");
   else if ((unsigned)x->o.protocol > PL_PROTOCOL_MEDIATED)
     rc = pl__err(err, PL_EINVAL, "unknown protocol %d", (int)x->o.protocol);
   else if (x->o.drafter < 0 || x->o.drafter >= x->np)
@@ -106,7 +147,19 @@ int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
     x->text = pl__calloc((size_t)x->ni, sizeof *x->text);
     x->wanted = pl__calloc((size_t)x->ni * (size_t)x->np, sizeof *x->wanted);
     x->has_wanted = pl__calloc((size_t)x->np, sizeof *x->has_wanted);
-    if (!x->text || !x->wanted || !x->has_wanted)
+    x->rej = pl__calloc((size_t)x->ni, 1);
+    if (!x->text || !x->wanted || !x->has_wanted || !x->rej)
+      rc = pl__err(err, PL_ENOMEM, "out of memory");
+  }
+  if (!rc && x->o.partial) {
+    x->latest = pl__malloc((size_t)x->ni * (size_t)x->np * sizeof *x->latest);
+    x->has_latest = pl__calloc((size_t)x->np, sizeof *x->has_latest);
+    x->rejected = pl__calloc((size_t)x->ni, sizeof *x->rejected);
+    x->partial = pl__malloc((size_t)x->ni * sizeof *x->partial);
+    x->blockers = pl__malloc(((size_t)s->n_red_lines + (size_t)x->np) *
+                             sizeof *x->blockers);
+    if (!x->latest || !x->has_latest || !x->rejected || !x->partial ||
+        !x->blockers)
       rc = pl__err(err, PL_ENOMEM, "out of memory");
   }
   if (!rc && !(x->agents = pl__calloc((size_t)x->np, sizeof *x->agents)))
@@ -121,64 +174,83 @@ int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
   return PL_OK;
 }
 
-static double now_t(const pl_session *x) {
-  return ((double)(x->round - 1) + (double)x->turn / x->np) / x->o.rounds;
+/* Normalised time now: the later of the round clock and the wall clock;
+ * 1 or more when the wall-time limit has passed. */
+static double clock_t_(pl_session *x) {
+  double t = 0;
+  if (x->o.rounds > 0)
+    t = ((double)(x->round - 1) + (double)x->turn / x->np) / x->o.rounds;
+  if (x->o.time_limit > 0) {
+    double now = x->o.clock(x->o.clock_ctx);
+    if (x->t0 < 0) x->t0 = now;
+    double w = (now - x->t0) / x->o.time_limit;
+    if (w > t) t = w;
+  }
+  return t;
 }
 
 static int record(pl_session *x, pl_event_kind kind, int party,
-                  const uint32_t *options) {
+                  const uint32_t *options, const uint8_t *rejects) {
+  const size_t ni = (size_t)x->ni;
   /* options may point into the events' own array, which may move */
   ptrdiff_t inside = -1;
   if (options && x->opts && options >= x->opts &&
-      options < x->opts + x->cap * (size_t)x->ni)
+      options < x->opts + x->cap * ni)
     inside = options - x->opts;
   if (x->n == x->cap) {
     size_t cap = x->cap ? x->cap * 2 : 64;
     pl_event *ev = pl__realloc(x->ev, cap * sizeof *ev);
     if (ev) x->ev = ev;
-    uint32_t *o = pl__realloc(x->opts, cap * (size_t)x->ni * sizeof *o);
+    uint32_t *o = pl__realloc(x->opts, cap * ni * sizeof *o);
     if (o) x->opts = o;
     double *u = pl__realloc(x->utils, cap * (size_t)x->np * sizeof *u);
     if (u) x->utils = u;
-    if (!ev || !o || !u) return PL_ENOMEM;
+    uint8_t *m = pl__realloc(x->marks, cap * ni);
+    if (m) x->marks = m;
+    if (!ev || !o || !u || !m) return PL_ENOMEM;
     x->cap = cap;
     if (inside >= 0) options = x->opts + inside;
     /* the arrays moved: point the events again */
-    for (size_t k = 0; k < x->n; k++)
+    for (size_t k = 0; k < x->n; k++) {
       if (x->ev[k].options) {
-        x->ev[k].options = x->opts + k * (size_t)x->ni;
+        x->ev[k].options = x->opts + k * ni;
         x->ev[k].utilities = x->utils + k * (size_t)x->np;
       }
+      if (x->ev[k].rejects) x->ev[k].rejects = x->marks + k * ni;
+    }
   }
   pl_event *e = &x->ev[x->n];
-  *e = (pl_event){kind, x->round, party, now_t(x), NULL, NULL};
+  double t = x->t < 1 ? x->t : 1;
+  *e = (pl_event){kind, x->round, party, t, NULL, NULL, NULL};
   if (options) {
-    uint32_t *o = x->opts + x->n * (size_t)x->ni;
+    uint32_t *o = x->opts + x->n * ni;
     double *u = x->utils + x->n * (size_t)x->np;
-    memcpy(o, options, (size_t)x->ni * sizeof *o);
+    memcpy(o, options, ni * sizeof *o);
     for (int p = 0; p < x->np; p++) u[p] = pl_scenario_utility(x->s, p, o);
     e->options = o;
     e->utilities = u;
   }
+  if (rejects) {
+    memcpy(x->marks + x->n * ni, rejects, ni);
+    e->rejects = x->marks + x->n * ni;
+  }
   x->n++;
-  if (kind == PL_EVENT_OFFER || kind == PL_EVENT_COMMENT)
+  if (kind == PL_EVENT_OFFER || kind == PL_EVENT_COMMENT) {
+    if (x->latest && party >= 0) {
+      memcpy(x->latest + (size_t)party * ni, options, ni * sizeof *x->latest);
+      x->has_latest[party] = true;
+    }
     for (int p = 0; p < x->np; p++) {
       int rc = pl__agent_observe(&x->agents[p], party, options);
       if (rc) return rc;
     }
+  }
   return PL_OK;
-}
-
-/* After a party's agent answered: a failed plug-in ends the negotiation. */
-static bool failed(pl_session *x, int p) {
-  if (!x->agents[p].failed) return false;
-  x->failed_party = p;
-  return true;
 }
 
 static int finish(pl_session *x, pl_end end, const uint32_t *agreed) {
   x->end = end;
-  int rc = record(x, PL_EVENT_END, -1, agreed);
+  int rc = record(x, PL_EVENT_END, -1, agreed, NULL);
   if (!rc && agreed) {
     const pl_event *e = &x->ev[x->n - 1];
     x->agreement = (pl_point){e->options, e->utilities};
@@ -186,42 +258,102 @@ static int finish(pl_session *x, pl_end end, const uint32_t *agreed) {
   return rc ? rc : PL_SESSION_DONE;
 }
 
+/* A deadline passed (`end`): with options.partial, the articles every party
+ * accepted are agreed when every party allows the partial text. saop: the
+ * articles on which every party's latest offer agrees; text: those of the
+ * draft nobody rejected since it was issued; mediated: those the votes
+ * changed from the status quo. */
+static int deadline(pl_session *x, pl_end end) {
+  if (!x->o.partial) return finish(x, end, NULL);
+  const int ni = x->ni;
+  uint32_t *pt = x->partial;
+  int agreed = 0;
+  for (int i = 0; i < ni; i++) {
+    uint32_t o = PL_NOT_AGREED;
+    if (x->o.protocol == PL_PROTOCOL_TEXT) {
+      if (x->has_offer && !x->rejected[i]) o = x->text[i];
+    } else if (x->o.protocol == PL_PROTOCOL_MEDIATED) {
+      if (x->started && x->text[i] != pl__status_quo(x->s, -1, i))
+        o = x->text[i];
+    } else {
+      for (int p = 0; p < x->np; p++) {
+        uint32_t v = x->has_latest[p] ? x->latest[(size_t)p * ni + i]
+                                      : PL_NOT_AGREED;
+        if (p == 0) o = v;
+        else if (v != o) o = PL_NOT_AGREED;
+      }
+    }
+    pt[i] = o;
+    agreed += o != PL_NOT_AGREED;
+  }
+  if (!agreed) return finish(x, end, NULL);
+  x->has_partial = true;
+  x->n_blockers = 0;
+  for (int p = 0; p < x->np; p++) {
+    const pl_scenario *s = x->s;
+    if (pl_scenario_utility(s, p, pt) <
+        s->parties[p].reservation - PL_TOLERANCE)
+      x->blockers[x->n_blockers++] = (pl_blocker){p, -1};
+    for (int r = 0; r < s->n_red_lines; r++)
+      if (s->red_lines[r].party == p && !pl_scenario_red_line_holds(s, r, pt))
+        x->blockers[x->n_blockers++] = (pl_blocker){p, r};
+  }
+  return x->n_blockers ? finish(x, end, NULL) : finish(x, PL_END_PARTIAL, pt);
+}
+
+/* After a party's agent answered: a failed plug-in ends the negotiation,
+ * and so does a walk-out. */
+static bool gone(pl_session *x, int p) {
+  if (!x->agents[p].failed && !x->agents[p].walk_out) return false;
+  x->failed_party = p;
+  return true;
+}
+
+/* When an agent had no answer: an error, its failure or walk-out, or
+ * nothing it could propose. */
+static int no_answer(pl_session *x, int p, int rc) {
+  if (rc) return rc;
+  if (gone(x, p))
+    return finish(x, x->agents[p].failed ? PL_END_FAILURE : PL_END_WALKOUT,
+                  NULL);
+  return finish(x, PL_END_NO_OFFER, NULL);
+}
+
 /* Moves to the next position; the deadline after the last round. */
 static int next_turn(pl_session *x) {
   if (++x->turn == x->np) {
     x->turn = 0;
-    if (++x->round > x->o.rounds) {
-      x->round = x->o.rounds; /* the end belongs to the last round */
-      x->turn = x->np - 1;
-      return finish(x, PL_END_DEADLINE, NULL);
+    if ((x->o.rounds > 0 && x->round >= x->o.rounds) || x->round == INT_MAX) {
+      x->turn = x->np - 1; /* the end belongs to the last round */
+      x->t = 1;
+      return deadline(x, PL_END_DEADLINE);
     }
+    x->round++;
   }
   return PL_SESSION_RUNNING;
 }
 
 /* The single negotiating text: position 0 is the drafter, who drafts or
  * revises the whole text; every other party in turn accepts it or comments
- * with the options it wants instead (its own offer, article by article).
- * The drafter revises by taking the wanted options, commenter by commenter
- * and article by article, that keep the text acceptable to it and at or
- * above its current target. Agreed when every other party accepts a draft. */
+ * article by article (pl__agent_comment): the articles it rejects and the
+ * options it wants there. The drafter revises by taking the wanted
+ * options, commenter by commenter and article by article, that keep the
+ * text acceptable to it and at or above its current target. Agreed when
+ * every other party accepts one draft. */
 static int step_text(pl_session *x) {
   const int d = x->o.drafter, ni = x->ni;
-  const double t = now_t(x);
+  const double t = x->t;
   int rc = PL_OK;
   if (x->turn == 0) {
     pl__agent *a = &x->agents[d];
     const uint32_t *mine;
-    if (!pl__agent_propose(a, t, &mine, &rc))
-      return rc                ? rc
-             : failed(x, d)    ? finish(x, PL_END_FAILURE, NULL)
-                               : finish(x, PL_END_NO_OFFER, NULL);
+    if (!pl__agent_propose(a, t, &mine, &rc)) return no_answer(x, d, rc);
     bool commented = false;
     for (int p = 0; p < x->np; p++) commented |= x->has_wanted[p];
     if (!commented) {
       memcpy(x->text, mine, (size_t)ni * sizeof *x->text);
     } else {
-      const double floor_u = a->cand_u; /* what it asks for now */
+      const double floor_u = a->offer_u; /* what it asks for now */
       for (int p = 0; p < x->np; p++) {
         if (!x->has_wanted[p]) continue;
         const uint32_t *w = x->wanted + (size_t)p * ni;
@@ -240,30 +372,30 @@ static int step_text(pl_session *x) {
         memcpy(x->text, mine, (size_t)ni * sizeof *x->text);
     }
     memset(x->has_wanted, 0, (size_t)x->np * sizeof *x->has_wanted);
+    if (x->rejected) memset(x->rejected, 0, (size_t)ni);
     x->accepts = 0;
-    if ((rc = record(x, PL_EVENT_OFFER, d, x->text))) return rc;
+    x->has_offer = true;
+    if ((rc = record(x, PL_EVENT_OFFER, d, x->text, NULL))) return rc;
     if (x->np == 1) return finish(x, PL_END_AGREEMENT, x->text);
     return next_turn(x);
   }
   const int p = x->turn - 1 + (x->turn - 1 >= d ? 1 : 0);
   pl__agent *a = &x->agents[p];
   bool yes = pl__agent_accepts(a, t, x->text, &rc);
-  if (failed(x, p)) return finish(x, PL_END_FAILURE, NULL);
+  if (gone(x, p)) return no_answer(x, p, PL_OK);
   if (yes) {
-    if ((rc = record(x, PL_EVENT_ACCEPT, p, x->text))) return rc;
+    if ((rc = record(x, PL_EVENT_ACCEPT, p, x->text, NULL))) return rc;
     if (++x->accepts == x->np - 1) return finish(x, PL_END_AGREEMENT, x->text);
     return next_turn(x);
   }
   if (rc) return rc;
-  const uint32_t *mine;
-  if (!pl__agent_propose(a, t, &mine, &rc))
-    return rc                ? rc
-           : failed(x, p)    ? finish(x, PL_END_FAILURE, NULL)
-                             : finish(x, PL_END_NO_OFFER, NULL);
   uint32_t *w = x->wanted + (size_t)p * ni;
-  memcpy(w, mine, (size_t)ni * sizeof *w);
+  uint8_t *rej = x->rej;
+  if (!pl__agent_comment(a, t, x->text, w, rej, &rc))
+    return no_answer(x, p, rc);
   x->has_wanted[p] = true;
-  if ((rc = record(x, PL_EVENT_COMMENT, p, w))) return rc;
+  for (int i = 0; x->rejected && i < ni; i++) x->rejected[i] |= rej[i];
+  if ((rc = record(x, PL_EVENT_COMMENT, p, w, rej))) return rc;
   return next_turn(x);
 }
 
@@ -275,6 +407,12 @@ static bool vote(const pl__agent *a, const uint32_t *from, const uint32_t *to) {
   if (af != at) return at;
   return pl_scenario_utility(a->s, a->party, to) >=
          pl_scenario_utility(a->s, a->party, from) - PL_TOLERANCE;
+}
+
+static bool all_allow(const pl_session *x, const uint32_t *text) {
+  for (int q = 0; q < x->np; q++)
+    if (!pl__agent_allows(&x->agents[q], text)) return false;
+  return true;
 }
 
 /* The mediator-led text: at position 0 of each round the mediator proposes
@@ -302,56 +440,48 @@ static int step_mediated(pl_session *x) {
     if (n > 1)
       prop[i] = (prop[i] + 1 + (uint32_t)(pl__splitmix64(&x->rng) % (n - 1))) % n;
     x->accepts = 0;
-    if ((rc = record(x, PL_EVENT_OFFER, -1, prop))) return rc;
+    if ((rc = record(x, PL_EVENT_OFFER, -1, prop, NULL))) return rc;
     /* the mediator's turn takes no party's place: the vote follows now */
   }
   const int p = x->turn;
   bool yes = vote(&x->agents[p], cur, prop);
-  if ((rc = record(x, yes ? PL_EVENT_ACCEPT : PL_EVENT_REJECT, p, prop)))
+  if ((rc = record(x, yes ? PL_EVENT_ACCEPT : PL_EVENT_REJECT, p, prop, NULL)))
     return rc;
   x->accepts += yes;
   if (p == x->np - 1 && x->accepts == x->np)
     memcpy(cur, prop, (size_t)ni * sizeof *cur);
   if (++x->turn == x->np) {
     x->turn = 0;
-    if (++x->round > x->o.rounds) {
-      x->round = x->o.rounds;
+    if ((x->o.rounds > 0 && x->round >= x->o.rounds) || x->round == INT_MAX) {
       x->turn = x->np - 1;
-      bool all = true;
-      for (int q = 0; q < x->np && all; q++)
-        all = pl__agent_allows(&x->agents[q], cur);
-      return all ? finish(x, PL_END_AGREEMENT, cur)
-                 : finish(x, PL_END_DEADLINE, NULL);
+      x->t = 1;
+      return all_allow(x, cur) ? finish(x, PL_END_AGREEMENT, cur)
+                               : deadline(x, PL_END_DEADLINE);
     }
+    x->round++;
   }
   return PL_SESSION_RUNNING;
 }
 
-int pl_session_step(pl_session *x) {
-  if (x->end != PL_END_RUNNING) return PL_SESSION_DONE;
-  if (x->o.protocol == PL_PROTOCOL_TEXT) return step_text(x);
-  if (x->o.protocol == PL_PROTOCOL_MEDIATED) return step_mediated(x);
+static int step_saop(pl_session *x) {
   const int p = x->turn;
-  const double t = now_t(x);
+  const double t = x->t;
   pl__agent *a = &x->agents[p];
   int rc = PL_OK;
   const uint32_t *standing =
       x->has_offer ? x->opts + (x->n - 1 - (size_t)x->accepts) * (size_t)x->ni
                    : NULL;
   bool yes = standing && pl__agent_accepts(a, t, standing, &rc);
-  if (failed(x, p)) return finish(x, PL_END_FAILURE, NULL);
+  if (gone(x, p)) return no_answer(x, p, PL_OK);
   if (yes) {
-    if ((rc = record(x, PL_EVENT_ACCEPT, p, standing))) return rc;
+    if ((rc = record(x, PL_EVENT_ACCEPT, p, standing, NULL))) return rc;
     standing = x->opts + (x->n - 2 - (size_t)x->accepts) * (size_t)x->ni;
     if (++x->accepts == x->np - 1) return finish(x, PL_END_AGREEMENT, standing);
   } else {
     if (rc) return rc;
     const uint32_t *mine;
-    if (!pl__agent_propose(a, t, &mine, &rc))
-      return rc                ? rc
-             : failed(x, p)    ? finish(x, PL_END_FAILURE, NULL)
-                               : finish(x, PL_END_NO_OFFER, NULL);
-    if ((rc = record(x, PL_EVENT_OFFER, p, mine))) return rc;
+    if (!pl__agent_propose(a, t, &mine, &rc)) return no_answer(x, p, rc);
+    if ((rc = record(x, PL_EVENT_OFFER, p, mine, NULL))) return rc;
     x->has_offer = true;
     x->accepts = 0;
     if (x->np == 1) return finish(x, PL_END_AGREEMENT, mine);
@@ -359,11 +489,81 @@ int pl_session_step(pl_session *x) {
   return next_turn(x);
 }
 
+int pl_session_step(pl_session *x) {
+  if (x->end != PL_END_RUNNING) return PL_SESSION_DONE;
+  x->t = clock_t_(x);
+  if (x->o.time_limit > 0 && x->t >= 1) {
+    x->t = 1;
+    if (x->o.protocol == PL_PROTOCOL_MEDIATED && x->started &&
+        all_allow(x, x->text))
+      return finish(x, PL_END_AGREEMENT, x->text);
+    return deadline(x, PL_END_TIMEOUT);
+  }
+  if (x->o.protocol == PL_PROTOCOL_TEXT) return step_text(x);
+  if (x->o.protocol == PL_PROTOCOL_MEDIATED) return step_mediated(x);
+  return step_saop(x);
+}
+
 pl_end pl_session_end(const pl_session *x) { return x->end; }
 const pl_point *pl_session_agreement(const pl_session *x) {
   return x->end == PL_END_AGREEMENT ? &x->agreement : NULL;
 }
 int pl_session_rounds(const pl_session *x) { return x->round; }
+double pl_session_time(const pl_session *x) {
+  return x->n ? x->ev[x->n - 1].time : 0;
+}
+
+double pl_session_payoff(const pl_session *x, int p) {
+  if (p < 0 || p >= x->np) return 0;
+  const pl_point *agr = pl_session_agreement(x);
+  double u = agr ? agr->utilities[p] : x->s->parties[p].reservation;
+  double d = x->s->parties[p].discount;
+  return d < 1 ? u * pow(d, pl_session_time(x)) : u;
+}
+
+const uint32_t *pl_session_partial_text(const pl_session *x) {
+  return x->has_partial ? x->partial : NULL;
+}
+
+size_t pl_session_partial_blockers(const pl_session *x,
+                                   const pl_blocker **out) {
+  if (out) *out = x->blockers;
+  return x->has_partial ? x->n_blockers : 0;
+}
+
+/* The options as {"issue": option, ...}; PL_NOT_AGREED as null. */
+static json_t *outcome_json(const pl_session *x, const uint32_t *o) {
+  json_t *oc = json_object();
+  for (int i = 0; oc && i < x->ni; i++)
+    if (json_object_set_new(oc, x->s->issues[i].id,
+                            pl__option_json(x->s, i, o[i]))) {
+      json_decref(oc);
+      return NULL;
+    }
+  return oc;
+}
+
+/* What blocked the partial text: [{"party", "red_line"}], null red_line
+ * for a reservation value. */
+static json_t *blockers_json(const pl_session *x) {
+  json_t *arr = json_array();
+  for (size_t k = 0; arr && k < pl_session_partial_blockers(x, NULL); k++) {
+    const pl_blocker *b = &x->blockers[k];
+    json_t *o = json_object();
+    int bad = !o;
+    bad |= json_object_set_new(o, "party",
+                               json_string(x->s->parties[b->party].id));
+    bad |= json_object_set_new(
+        o, "red_line",
+        b->red_line < 0 ? json_null()
+                        : json_string(x->s->red_lines[b->red_line].id));
+    if (bad || json_array_append_new(arr, o)) {
+      json_decref(arr);
+      return NULL;
+    }
+  }
+  return arr;
+}
 int pl_session_failed_party(const pl_session *x) { return x->failed_party; }
 size_t pl_session_event_count(const pl_session *x) { return x->n; }
 const pl_event *pl_session_event(const pl_session *x, size_t i) {
@@ -387,12 +587,21 @@ char *pl_session_transcript(const pl_session *x) {
         e->party >= 0 ? json_string(x->s->parties[e->party].id) : json_null());
     if (e->kind == PL_EVENT_END)
       bad |= json_object_set_new(o, "reason", json_string(pl_end_name(x->end)));
+    if (e->kind == PL_EVENT_END && x->has_partial && x->n_blockers) {
+      bad |= json_object_set_new(o, "partial", outcome_json(x, x->partial));
+      bad |= json_object_set_new(o, "blocked_by", blockers_json(x));
+    }
+    if (e->rejects) {
+      json_t *r = json_array();
+      bad |= !r;
+      for (int i = 0; r && i < x->ni; i++)
+        if (e->rejects[i])
+          bad |= json_array_append_new(r, json_string(x->s->issues[i].id));
+      bad |= json_object_set_new(o, "rejects", r);
+    }
     if (e->options) {
-      json_t *oc = json_object(), *u = json_array();
+      json_t *oc = outcome_json(x, e->options), *u = json_array();
       bad |= !oc || !u;
-      for (int i = 0; oc && i < x->ni; i++)
-        bad |= json_object_set_new(oc, x->s->issues[i].id,
-                                   pl__option_json(x->s, i, e->options[i]));
       for (int p = 0; u && p < x->np; p++)
         bad |= json_array_append_new(u, json_real(e->utilities[p]));
       bad |= json_object_set_new(o, "outcome", oc);
@@ -455,11 +664,9 @@ char *pl_session_to_json(const pl_session *x, const pl_analysis *a) {
   int bad = !root;
   const pl_point *agr = pl_session_agreement(x);
   if (agr) {
-    json_t *g = json_object(), *oc = json_object(), *u = json_array();
+    json_t *g = json_object(), *oc = outcome_json(x, agr->options),
+           *u = json_array();
     bad |= !g || !oc || !u;
-    for (int i = 0; oc && i < x->ni; i++)
-      bad |= json_object_set_new(oc, x->s->issues[i].id,
-                                 pl__option_json(x->s, i, agr->options[i]));
     for (int p = 0; u && p < x->np; p++)
       bad |= json_array_append_new(u, json_real(agr->utilities[p]));
     bad |= json_object_set_new(g, "outcome", oc);
@@ -471,9 +678,24 @@ char *pl_session_to_json(const pl_session *x, const pl_analysis *a) {
   bad |= json_object_set_new(root, "rounds", json_integer(x->round));
   bad |= json_object_set_new(root, "ended_by",
                              json_string(pl_end_name(x->end)));
+  bad |= json_object_set_new(root, "time", json_real(pl_session_time(x)));
+  json_t *pay = json_array();
+  bad |= !pay;
+  for (int p = 0; pay && p < x->np; p++)
+    bad |= json_array_append_new(pay, json_real(pl_session_payoff(x, p)));
+  bad |= json_object_set_new(root, "payoffs", pay);
   if (x->failed_party >= 0)
-    bad |= json_object_set_new(root, "failed",
+    bad |= json_object_set_new(root,
+                               x->end == PL_END_WALKOUT ? "walked_out"
+                                                        : "failed",
                                json_string(x->s->parties[x->failed_party].id));
+  if (x->has_partial && x->n_blockers) {
+    json_t *pt = json_object();
+    bad |= !pt;
+    bad |= json_object_set_new(pt, "outcome", outcome_json(x, x->partial));
+    bad |= json_object_set_new(pt, "blocked_by", blockers_json(x));
+    bad |= json_object_set_new(root, "partial_blocked", pt);
+  }
   double dp = pl_session_distance_to_pareto(x, a);
   double dn = pl_session_distance_to_nash(x, a);
   bad |= json_object_set_new(root, "distance_to_pareto",

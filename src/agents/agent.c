@@ -1,0 +1,359 @@
+/* Agents: names and parameters, acceptance conditions, what they observe,
+ * and their comments on a single text (see agent.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agents/agent.h"
+
+/* The strategies and their defaults. */
+static const struct strategy {
+  const char *name;
+  pl__agent_kind kind;
+  pl__curve curve;
+  double e;
+  bool hardliner;
+  const char *params; /* bidding parameters it takes, besides ac and om */
+} strategies[] = {
+    {"boulware", PL__AGENT_TIMEDEP, PL__CURVE_FARATIN, 0.2, false, "e,k"},
+    {"linear", PL__AGENT_TIMEDEP, PL__CURVE_FARATIN, 1, false, "e,k"},
+    {"conceder", PL__AGENT_TIMEDEP, PL__CURVE_FARATIN, 5, false, "e,k"},
+    {"timedep", PL__AGENT_TIMEDEP, PL__CURVE_FARATIN, 1, false, "e,k"},
+    {"aspiration", PL__AGENT_TIMEDEP, PL__CURVE_POLY, 4, false, "e,curve"},
+    {"hardliner", PL__AGENT_TIMEDEP, PL__CURVE_FARATIN, 1, true, ""},
+    {"random", PL__AGENT_RANDOM, PL__CURVE_FARATIN, 1, true, ""},
+    {"micro", PL__AGENT_MICRO, PL__CURVE_FARATIN, 1, true, ""},
+    {"tit-for-tat", PL__AGENT_TFT, PL__CURVE_FARATIN, 1, false, ""},
+};
+#define N_STRATEGIES (sizeof strategies / sizeof *strategies)
+
+static bool takes(const struct strategy *st, const char *key) {
+  size_t n = strlen(key);
+  for (const char *p = st->params; *p; p += strcspn(p, ","), p += *p == ',')
+    if (strcspn(p, ",") == n && !strncmp(p, key, n)) return true;
+  return false;
+}
+
+/* ac=next+const+time: the conditions, any of which accepts. */
+static int parse_ac(pl__agent *a, const char *v, size_t len) {
+  a->ac = 0;
+  while (len) {
+    size_t n = 0;
+    while (n < len && v[n] != '+') n++;
+    if (n == 4 && !strncmp(v, "next", 4)) a->ac |= PL__AC_NEXT;
+    else if (n == 5 && !strncmp(v, "const", 5)) a->ac |= PL__AC_CONST;
+    else if (n == 4 && !strncmp(v, "time", 4)) a->ac |= PL__AC_TIME;
+    else return -1;
+    v += n;
+    len -= n;
+    if (len) {
+      v++;
+      len--;
+      if (!len) return -1;
+    }
+  }
+  return a->ac ? 0 : -1;
+}
+
+static int bad_param(pl_error *err, const char *spec, const char *what) {
+  return pl__err(err, PL_EINVAL, "agent \"%s\": %s", spec, what);
+}
+
+static int parse_params(pl__agent *a, const struct strategy *st,
+                        const char *params, const char *spec, bool *om,
+                        pl_error *err) {
+  const char *p = params;
+  while (p && *p) {
+    char key[16];
+    size_t n = strcspn(p, "=,");
+    if (p[n] != '=' || n == 0 || n >= sizeof key)
+      return bad_param(err, spec, "expected name=value parameters");
+    memcpy(key, p, n);
+    key[n] = 0;
+    const char *val = p + n + 1;
+    size_t len = strcspn(val, ",");
+    p = val[len] ? val + len + 1 : val + len;
+    if (!strcmp(key, "ac")) {
+      if (parse_ac(a, val, len))
+        return bad_param(err, spec,
+                         "ac takes next, const, time or several joined by "
+                         "'+' (e.g. ac=next+time)");
+      continue;
+    }
+    if (!strcmp(key, "om")) {
+      if (len == 4 && !strncmp(val, "freq", 4)) *om = true;
+      else if (len == 4 && !strncmp(val, "none", 4)) *om = false;
+      else return bad_param(err, spec, "om takes freq or none");
+      continue;
+    }
+    if (!strcmp(key, "curve") && takes(st, "curve")) {
+      if (len == 4 && !strncmp(val, "poly", 4)) a->curve = PL__CURVE_POLY;
+      else if (len == 3 && !strncmp(val, "exp", 3)) a->curve = PL__CURVE_EXP;
+      else return bad_param(err, spec, "curve takes poly or exp");
+      continue;
+    }
+    char *end;
+    double v = strtod(val, &end);
+    if (end == val || end != val + len || !isfinite(v))
+      return pl__err(err, PL_EINVAL, "agent \"%s\": \"%s\" needs a number",
+                     spec, key);
+    bool ok = true;
+    if (!strcmp(key, "e") && takes(st, "e")) ok = v > 0, a->e = v;
+    else if (!strcmp(key, "k") && takes(st, "k")) ok = v >= 0 && v < 1, a->k = v;
+    else if (!strcmp(key, "c")) ok = v >= 0 && v <= 1, a->ac_c = v;
+    else if (!strcmp(key, "t")) ok = v >= 0 && v <= 1, a->ac_time = v;
+    else if (!strcmp(key, "alpha")) ok = v > 0, a->ac_alpha = v;
+    else if (!strcmp(key, "beta")) ok = v > -1 && v < 1, a->ac_beta = v;
+    else if (!strcmp(key, "w")) ok = v >= 0 && v <= 1, a->om_window = v;
+    else
+      return pl__err(err, PL_EINVAL,
+                     "agent \"%s\": unknown parameter \"%s\" (%s takes %s%s"
+                     "ac, c, t, alpha, beta, om, w)",
+                     spec, key, st->name, st->params, *st->params ? ", " : "");
+    if (!ok)
+      return pl__err(err, PL_EINVAL,
+                     "agent \"%s\": %s out of range (e > 0, 0 <= k < 1, "
+                     "0 <= c, t, w <= 1, alpha > 0, -1 < beta < 1)",
+                     spec, key);
+  }
+  return PL_OK;
+}
+
+int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
+                   const char *spec, uint64_t seed, pl_error *err) {
+  memset(a, 0, sizeof *a);
+  a->s = s;
+  a->party = party;
+  a->rng = seed ^ (0x632BE59BD9B4E019ull * (uint64_t)(party + 1));
+  a->ac = PL__AC_NEXT;
+  a->ac_alpha = 1;
+  a->ac_c = 0.8;
+  a->ac_time = 0.99;
+  a->om_window = 0.05;
+  size_t n = strcspn(spec, ":");
+  const char *params = spec[n] == ':' ? spec + n + 1 : NULL;
+  if (memchr(spec, '/', n)) return pl__plugin_init(a, spec, seed, err);
+  const struct strategy *st = NULL;
+  for (size_t k = 0; k < N_STRATEGIES && !st; k++)
+    if (strlen(strategies[k].name) == n && !strncmp(spec, strategies[k].name, n))
+      st = &strategies[k];
+  if (!st)
+    return pl__err(err, PL_ENOTFOUND,
+                   "unknown agent \"%s\"; expected boulware, linear, "
+                   "conceder, timedep, aspiration, hardliner, random, micro, "
+                   "tit-for-tat or a plug-in's path",
+                   spec);
+  a->kind = st->kind;
+  a->curve = st->curve;
+  a->e = st->e;
+  a->hardliner = st->hardliner;
+  if (a->kind == PL__AGENT_TFT) a->tft_target = INFINITY; /* its best, until
+                                                        the others concede */
+  bool om = false;
+  int rc = parse_params(a, st, params, spec, &om, err);
+  if (rc) return rc;
+  const size_t ni = (size_t)s->n_issues;
+  /* walking is cheapest in small spaces; red lines need the walk */
+  uint64_t count;
+  a->search = pl_scenario_outcome_count(s, &count) != PL_OK || count > 4096;
+  for (int r = 0; r < s->n_red_lines && a->search; r++)
+    a->search = s->red_lines[r].party != party || s->red_lines[r].linkage;
+  a->last_target = -1;
+  a->target_t = -1;
+  a->cand = pl__malloc(ni * sizeof *a->cand);
+  a->peek = pl__malloc(ni * sizeof *a->peek);
+  a->offer = pl__malloc(ni * sizeof *a->offer);
+  a->work = pl__malloc(ni * sizeof *a->work);
+  if (!a->cand || !a->peek || !a->offer || !a->work)
+    return pl__err(err, PL_ENOMEM, "out of memory");
+  if (om) {
+    uint64_t options = 0;
+    for (int i = 0; i < s->n_issues; i++) options += s->issues[i].n;
+    if (options * (uint64_t)s->n_parties > 50000000u)
+      return bad_param(err, spec,
+                       "the frequency model keeps a count per option and "
+                       "party: too many options here");
+    a->ring = pl__malloc(PL__RING * ni * sizeof *a->ring);
+    a->ring_u = pl__malloc(PL__RING * sizeof *a->ring_u);
+    if (!a->ring || !a->ring_u || pl__om_new(s, party, &a->om))
+      return pl__err(err, PL_ENOMEM, "out of memory");
+  }
+  return pl_offer_iter_new(s, party, &a->it, err);
+}
+
+void pl__agent_free(pl__agent *a) {
+  if (a->kind == PL__AGENT_PLUGIN) pl__plugin_free(a);
+  pl__free(a->seen_set);
+  pl_offer_iter_free(a->it);
+  pl__om_free(a->om);
+  pl__free(a->ring);
+  pl__free(a->ring_u);
+  pl__free(a->cand);
+  pl__free(a->peek);
+  pl__free(a->offer);
+  pl__free(a->work);
+  memset(a, 0, sizeof *a);
+}
+
+/* Red lines broken, and 1 more below the reservation value. */
+static int violations(const pl__agent *a, const uint32_t *o, double u) {
+  const pl_scenario *s = a->s;
+  int v = u < s->parties[a->party].reservation - PL_TOLERANCE;
+  for (int r = 0; r < s->n_red_lines; r++)
+    if (s->red_lines[r].party == a->party &&
+        !pl_scenario_red_line_holds(s, r, o))
+      v++;
+  return v;
+}
+
+bool pl__agent_allows(const pl__agent *a, const uint32_t *o) {
+  return violations(a, o, pl_scenario_utility(a->s, a->party, o)) == 0;
+}
+
+bool pl__agent_accepts(pl__agent *a, double t, const uint32_t *offer,
+                       int *rc) {
+  *rc = PL_OK;
+  if (a->kind == PL__AGENT_PLUGIN) return pl__plugin_accepts(a, t, offer);
+  double u = pl_scenario_utility(a->s, a->party, offer);
+  if (violations(a, offer, u)) return false;
+  if ((a->ac & PL__AC_TIME) && t >= a->ac_time) return true;
+  if ((a->ac & PL__AC_CONST) && u >= a->ac_c - PL_TOLERANCE) return true;
+  if (!(a->ac & PL__AC_NEXT)) return false;
+  const uint32_t *mine;
+  if (!pl__agent_propose(a, t, &mine, rc)) return *rc == PL_OK && !a->failed;
+  return a->ac_alpha * a->offer_u + a->ac_beta <= u + PL_TOLERANCE;
+}
+
+int pl__agent_observe(pl__agent *a, int party, const uint32_t *o) {
+  if (party == a->party || !o) return PL_OK;
+  if (a->om) pl__om_observe(a->om, party, o);
+  if (a->kind == PL__AGENT_TFT) {
+    /* the others' concession, measured in its own utility, is its own */
+    double u = pl_scenario_utility(a->s, a->party, o);
+    if (a->tft_seen && u > a->tft_last && a->has_cand) {
+      if (!isfinite(a->tft_target)) a->tft_target = a->pmax;
+      a->tft_target -= u - a->tft_last;
+    }
+    a->tft_last = u;
+    a->tft_seen = true;
+  }
+  if (a->kind == PL__AGENT_PLUGIN && !a->failed && a->api->observe)
+    a->api->observe(a->state, party, o);
+  if (a->kind != PL__AGENT_MICRO) return PL_OK;
+  /* distinct outcomes by a 64-bit hash of their options */
+  uint64_t h = 1469598103934665603ull;
+  for (int i = 0; i < a->s->n_issues; i++)
+    h = (h ^ o[i]) * 1099511628211ull;
+  h |= 1; /* 0 marks an empty slot */
+  if (2 * (a->seen + 1) > a->seen_cap) {
+    size_t cap = a->seen_cap ? a->seen_cap * 2 : 64;
+    uint64_t *set = pl__calloc(cap, sizeof *set);
+    if (!set) return PL_ENOMEM;
+    for (size_t k = 0; k < a->seen_cap; k++) {
+      uint64_t v = a->seen_set[k];
+      if (!v) continue;
+      size_t j = (size_t)(v % cap);
+      while (set[j]) j = (j + 1) % cap;
+      set[j] = v;
+    }
+    pl__free(a->seen_set);
+    a->seen_set = set;
+    a->seen_cap = cap;
+  }
+  size_t j = (size_t)(h % a->seen_cap);
+  while (a->seen_set[j] && a->seen_set[j] != h) j = (j + 1) % a->seen_cap;
+  if (!a->seen_set[j]) {
+    a->seen_set[j] = h;
+    a->seen++;
+  }
+  return PL_OK;
+}
+
+/* How far the text is from one the agent would accept: its violations,
+ * then the utility it lacks to its target; past the target, the surplus
+ * (a comment asks for what the target needs, not for more). */
+typedef struct gap {
+  int v;
+  double lack, surplus;
+} gap;
+
+static gap gap_of(const pl__agent *a, const uint32_t *o, double target) {
+  double u = pl_scenario_utility(a->s, a->party, o);
+  return (gap){violations(a, o, u), u < target ? target - u : 0,
+               u > target ? u - target : 0};
+}
+
+static bool closer(gap x, gap y) {
+  if (x.v != y.v) return x.v < y.v;
+  if (x.lack > PL_TOLERANCE || y.lack > PL_TOLERANCE)
+    return x.lack < y.lack - PL_TOLERANCE;
+  return x.surplus < y.surplus - PL_TOLERANCE;
+}
+
+static bool closed(gap g) { return g.v == 0 && g.lack <= PL_TOLERANCE; }
+
+/* Issues with more options than this are only moved to the agent's own
+ * offer's option, never searched. */
+#define COMMENT_SCAN 256
+
+bool pl__agent_comment(pl__agent *a, double t, const uint32_t *draft,
+                       uint32_t *want, uint8_t *rejects, int *rc) {
+  const pl_scenario *s = a->s;
+  const int ni = s->n_issues;
+  const uint32_t *mine;
+  if (!pl__agent_propose(a, t, &mine, rc)) return false;
+  if (a->kind == PL__AGENT_PLUGIN) { /* no articles: its whole offer */
+    memcpy(want, mine, (size_t)ni * sizeof *want);
+  } else {
+    const double target = a->offer_u;
+    memcpy(want, draft, (size_t)ni * sizeof *want);
+    gap g = gap_of(a, want, target);
+    /* one article at a time, the change that helps most */
+    for (int step = 0; step < ni && !closed(g); step++) {
+      int bi = -1;
+      uint32_t bo = 0;
+      gap best = g;
+      for (int i = 0; i < ni; i++) {
+        uint32_t keep = want[i], n = s->issues[i].n;
+        for (uint32_t o = 0; o < n; o++) {
+          if (n > COMMENT_SCAN) o = mine[i];
+          if (o != keep) {
+            want[i] = o;
+            gap h = gap_of(a, want, target);
+            if (closer(h, best)) best = h, bi = i, bo = o;
+          }
+          if (n > COMMENT_SCAN) break;
+        }
+        want[i] = keep;
+      }
+      if (bi < 0) break;
+      want[bi] = bo;
+      g = best;
+      if (closed(g)) break;
+    }
+    /* stalled (e.g. a red line over two articles): its own offer's
+     * articles, the most helpful first; its whole offer closes the gap */
+    while (!closed(g)) {
+      int bi = -1;
+      gap best = {0, 0, 0};
+      for (int i = 0; i < ni; i++) {
+        if (want[i] == mine[i]) continue;
+        uint32_t keep = want[i];
+        want[i] = mine[i];
+        gap h = gap_of(a, want, target);
+        if (bi < 0 || closer(h, best)) best = h, bi = i;
+        want[i] = keep;
+      }
+      if (bi < 0) break;
+      want[bi] = mine[bi];
+      g = best;
+    }
+  }
+  bool any = false;
+  for (int i = 0; i < ni; i++) any |= (rejects[i] = want[i] != draft[i]);
+  if (!any) { /* it rejects a text it could live with: its offer instead */
+    memcpy(want, mine, (size_t)ni * sizeof *want);
+    for (int i = 0; i < ni; i++) rejects[i] = want[i] != draft[i];
+  }
+  return true;
+}

@@ -1,0 +1,204 @@
+/* Bidding strategies (see agent.h): what an agent offers at time t. */
+#include <math.h>
+#include <string.h>
+
+#include "agents/agent.h"
+
+/* With the outcome's utility for the party already known; complete
+ * outcomes only (the walk's), so linkages cannot break. */
+static bool allows_u(const pl__agent *a, const uint32_t *o, double u) {
+  const pl_scenario *s = a->s;
+  if (u < s->parties[a->party].reservation - PL_TOLERANCE) return false;
+  for (int r = 0; r < s->n_red_lines; r++) {
+    const pl__red_line *rl = &s->red_lines[r];
+    if (rl->party == a->party && !rl->linkage && !pl__expr_eval(rl->rule, o))
+      return false;
+  }
+  return true;
+}
+
+/* The next outcome of the walk down, into peek. */
+static int advance(pl__agent *a) {
+  if (a->exhausted) return PL_OK;
+  int rc = pl_offer_iter_next(a->it, a->peek, &a->peek_u);
+  if (rc == PL_ENOTFOUND) {
+    a->exhausted = true;
+    a->has_peek = false;
+    return PL_OK;
+  }
+  a->has_peek = rc == PL_OK;
+  return rc;
+}
+
+static double target(pl__agent *a, double t) {
+  const double rv = a->s->parties[a->party].reservation;
+  if (a->kind == PL__AGENT_TFT) {
+    double v = a->tft_target < a->pmax ? a->tft_target : a->pmax;
+    return v > rv ? v : rv;
+  }
+  if (a->hardliner) return a->pmax;
+  if (t == a->target_t) return a->target_v; /* accept, then propose */
+  t = t < 0 ? 0 : t > 1 ? 1 : t;
+  double left; /* the share of Pmax - Pmin still asked for */
+  switch (a->curve) {
+  case PL__CURVE_POLY:
+    left = 1 - pow(t, a->e);
+    break;
+  case PL__CURVE_EXP:
+    left = (exp(pow(1 - t, a->e)) - 1) / (exp(1.0) - 1);
+    break;
+  default:
+    left = 1 - (a->k + (1 - a->k) * pow(t, 1 / a->e));
+  }
+  a->target_t = t;
+  a->target_v = rv + (a->pmax - rv) * left;
+  return a->target_v;
+}
+
+/* Keeps an outcome the walk passed, for the opponent model's choice. */
+static void remember(pl__agent *a, const uint32_t *o, double u) {
+  if (!a->om) return;
+  const size_t ni = (size_t)a->s->n_issues;
+  memcpy(a->ring + a->ring_head * ni, o, ni * sizeof *a->ring);
+  a->ring_u[a->ring_head] = u;
+  a->ring_head = (a->ring_head + 1) % PL__RING;
+  if (a->ring_n < PL__RING) a->ring_n++;
+}
+
+/* The offer: cand, or with the opponent model the remembered outcome
+ * within the window above the target that the others are estimated to
+ * like best (ties: the least good for the agent, as without it). */
+static const uint32_t *choose(pl__agent *a, double tau) {
+  const size_t ni = (size_t)a->s->n_issues;
+  const uint32_t *best = a->cand;
+  double best_u = a->cand_u;
+  if (a->om && pl__om_ready(a->om)) {
+    double best_score = pl__om_score(a->om, a->cand);
+    for (size_t k = 0; k < a->ring_n; k++) {
+      double u = a->ring_u[k];
+      if (u > tau + a->om_window || u < tau - PL_TOLERANCE) continue;
+      const uint32_t *o = a->ring + k * ni;
+      double sc = pl__om_score(a->om, o);
+      if (sc > best_score || (sc == best_score && u < best_u)) {
+        best = o;
+        best_u = u;
+        best_score = sc;
+      }
+    }
+  }
+  memcpy(a->offer, best, ni * sizeof *a->offer);
+  a->offer_u = best_u;
+  return a->offer;
+}
+
+/* Large spaces: the least good outcome at or above the target by branch
+ * and bound; with the opponent model, also those at or above four more
+ * targets up the window, as its candidates. */
+static int search(pl__agent *a, double tau) {
+  if (tau == a->last_target) return PL_OK;
+  const size_t ni = (size_t)a->s->n_issues;
+  a->has_peek = false; /* peek is scratch: the walk is not used */
+  a->exhausted = true;
+  a->ring_n = a->ring_head = 0;
+  const int tries = a->om ? 5 : 1;
+  for (int j = 0; j < tries; j++) {
+    double u, goal = tau + a->om_window * j / (tries > 1 ? tries - 1 : 1);
+    int exact;
+    int rc = pl_scenario_offer_at_least(a->s, a->party, goal, a->peek, &u,
+                                        &exact, NULL);
+    if (rc == PL_ENOTFOUND) break; /* keep the offer there is */
+    if (rc) return rc;
+    if (j == 0 && u <= a->cand_u) {
+      memcpy(a->cand, a->peek, ni * sizeof *a->cand);
+      a->cand_u = u;
+    }
+    remember(a, a->peek, u);
+  }
+  a->last_target = tau;
+  return PL_OK;
+}
+
+/* A random outcome it allows; after 64 misses its best one. */
+static const uint32_t *random_offer(pl__agent *a) {
+  const pl_scenario *s = a->s;
+  for (int tries = 0; tries < 64; tries++) {
+    for (int i = 0; i < s->n_issues; i++)
+      a->offer[i] = (uint32_t)(pl__splitmix64(&a->rng) % s->issues[i].n);
+    double u = pl_scenario_utility(s, a->party, a->offer);
+    if (allows_u(a, a->offer, u)) {
+      a->offer_u = u;
+      return a->offer;
+    }
+  }
+  memcpy(a->offer, a->cand, (size_t)s->n_issues * sizeof *a->offer);
+  a->offer_u = a->pmax;
+  return a->offer;
+}
+
+/* MiCRO: its next-best outcome, once the others have made as many
+ * distinct offers as it has; else its last offer again. */
+static int micro(pl__agent *a) {
+  if (a->own == 0) {
+    a->own = 1;
+    return PL_OK;
+  }
+  if (a->seen < a->own) return PL_OK;
+  while (a->has_peek) {
+    bool ok = allows_u(a, a->peek, a->peek_u);
+    if (ok) {
+      memcpy(a->cand, a->peek, (size_t)a->s->n_issues * sizeof *a->cand);
+      a->cand_u = a->peek_u;
+    }
+    int rc = advance(a);
+    if (rc) return rc;
+    if (ok) {
+      a->own++;
+      break;
+    }
+  }
+  return PL_OK;
+}
+
+bool pl__agent_propose(pl__agent *a, double t, const uint32_t **options,
+                       int *rc) {
+  *rc = PL_OK;
+  if (a->kind == PL__AGENT_PLUGIN) return pl__plugin_propose(a, t, options);
+  if (!a->has_peek && !a->exhausted && (*rc = advance(a))) return false;
+  /* the first acceptable outcome sets Pmax */
+  while (!a->has_cand && a->has_peek) {
+    if (allows_u(a, a->peek, a->peek_u)) {
+      memcpy(a->cand, a->peek, (size_t)a->s->n_issues * sizeof *a->cand);
+      a->cand_u = a->peek_u;
+      a->pmax = a->peek_u;
+      a->has_cand = true;
+      remember(a, a->cand, a->cand_u);
+    }
+    if ((*rc = advance(a))) return false;
+  }
+  if (!a->has_cand) return false;
+  if (a->kind == PL__AGENT_RANDOM) {
+    *options = random_offer(a);
+    return true;
+  }
+  if (a->kind == PL__AGENT_MICRO) {
+    if ((*rc = micro(a))) return false;
+    *options = choose(a, a->cand_u);
+    return true;
+  }
+  const double tau = target(a, t);
+  if (a->search && tau < a->cand_u) {
+    if ((*rc = search(a, tau))) return false;
+  } else {
+    /* walk down while the next outcome still reaches the target */
+    while (a->has_peek && a->peek_u >= tau - PL_TOLERANCE) {
+      if (allows_u(a, a->peek, a->peek_u)) {
+        memcpy(a->cand, a->peek, (size_t)a->s->n_issues * sizeof *a->cand);
+        a->cand_u = a->peek_u;
+        remember(a, a->cand, a->cand_u);
+      }
+      if ((*rc = advance(a))) return false;
+    }
+  }
+  *options = choose(a, tau);
+  return true;
+}
