@@ -62,7 +62,7 @@ static int split_agents(char *list, const char **out, int max) {
     for (;;) {
       q = strchr(q, ',');
       if (!q) break;
-      size_t name = strcspn(q + 1, ",=");
+      size_t name = strcspn(q + 1, ",=:/");
       if (q[1 + name] == '=' && strchr(p, ':') && strchr(p, ':') < q) {
         q++; /* a parameter of the same agent */
         continue;

@@ -506,7 +506,9 @@ int pl_session_step(pl_session *x) {
 
 pl_end pl_session_end(const pl_session *x) { return x->end; }
 const pl_point *pl_session_agreement(const pl_session *x) {
-  return x->end == PL_END_AGREEMENT ? &x->agreement : NULL;
+  return x->end == PL_END_AGREEMENT || x->end == PL_END_PARTIAL
+             ? &x->agreement
+             : NULL;
 }
 int pl_session_rounds(const pl_session *x) { return x->round; }
 double pl_session_time(const pl_session *x) {

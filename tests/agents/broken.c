@@ -1,6 +1,7 @@
 /* A plug-in agent that breaks the rules, for the engine's failure tests:
  * ":range" offers an option that does not exist, ":error" returns an error,
- * ":redline" accepts anything (also what breaks its red lines). */
+ * ":redline" accepts anything (also what breaks its red lines); ":walkout"
+ * ends the negotiation at its first turn (not a failure: PL_AGENT_END). */
 #include <parley/parley.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ static int propose(void *agent, double t, uint32_t *options) {
   (void)t;
   broken *b = agent;
   if (!strcmp(b->mode, "error")) return -1;
+  if (!strcmp(b->mode, "walkout")) return PL_AGENT_END;
   for (int i = 0; i < pl_scenario_issue_count(b->s); i++)
     options[i] = !strcmp(b->mode, "range") ? pl_scenario_option_count(b->s, i)
                                             : 0;
@@ -36,6 +38,7 @@ static int respond(void *agent, double t, const uint32_t *offer) {
   (void)t;
   (void)offer;
   broken *b = agent;
+  if (!strcmp(b->mode, "walkout")) return PL_AGENT_END;
   return !strcmp(b->mode, "error") ? -1 : 1;
 }
 

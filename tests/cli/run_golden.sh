@@ -63,6 +63,14 @@ done
 check_golden "job-offer.run.txt" run examples/job-offer.yaml --agents boulware,conceder --rounds 10
 check_golden "job-offer.run.json" run examples/job-offer.yaml --agents boulware,conceder --rounds 10 --json
 check_golden "security-talks.text.txt" run examples/security-talks.yaml --protocol text --agents boulware,conceder,conceder --rounds 3
+check_golden "security-talks.partial.txt" run examples/security-talks.yaml --protocol text --partial --agents boulware,conceder,conceder --rounds 3
+check_golden "security-talks.partial.json" run examples/security-talks.yaml --protocol text --partial --agents boulware,conceder,conceder --rounds 3 --json
+check_golden "job-offer.run-ac.txt" run examples/job-offer.yaml --agents "aspiration:ac=const,c=0.7,om=freq,conceder:ac=next+time,t=0.6" --rounds 10
+check_exit "run: partial without status quo" 2 run examples/job-offer.yaml --partial --agents linear,linear
+check_exit "run: bad acceptance" 2 run examples/job-offer.yaml --agents "boulware:ac=sometimes,linear"
+check_exit "run: rounds 0 without time" 2 run examples/job-offer.yaml --agents linear,linear --rounds 0
+check_exit "run: bad time" 2 run examples/job-offer.yaml --agents linear,linear --time -1
+check_exit "run: time limit" 0 run examples/job-offer.yaml --agents linear,linear --time 0.5
 check_exit "run: unknown drafter" 2 run examples/job-offer.yaml --protocol text --drafter nobody --agents linear,linear
 # plug-in agents, built next to the parley binary
 plugins=$(dirname "$parley")
@@ -75,6 +83,10 @@ if [ -e "$plugins/patient.so" ]; then
       bad "broken plug-in ($mode): $(cat "$tmp/out" "$tmp/err")"
     fi
   done
+  "$parley" run examples/job-offer.yaml --agents "linear,$plugins/broken.so:walkout" --json >"$tmp/out" 2>"$tmp/err"
+  if [ $? -eq 0 ] && grep -q '"ended_by": "walkout"' "$tmp/out" && grep -q '"walked_out": "employer"' "$tmp/out"; then ok; else
+    bad "walking-out plug-in: $(cat "$tmp/out" "$tmp/err")"
+  fi
   check_exit "run: missing plug-in" 2 run examples/job-offer.yaml --agents "$plugins/no-such-agent.so,linear"
 else
   bad "no plug-in agents next to $parley"
