@@ -160,6 +160,7 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
     a->search = s->red_lines[r].party != party || s->red_lines[r].linkage;
   a->last_target = -1;
   a->target_t = -1;
+  a->peek_t = -1;
   a->cand = pl__malloc(ni * sizeof *a->cand);
   a->peek = pl__malloc(ni * sizeof *a->peek);
   a->offer = pl__malloc(ni * sizeof *a->offer);
@@ -211,10 +212,9 @@ bool pl__agent_allows(const pl__agent *a, const uint32_t *o) {
 }
 
 bool pl__agent_accepts(pl__agent *a, double t, const uint32_t *offer,
-                       int *rc) {
+                       double u, int *rc) {
   *rc = PL_OK;
   if (a->kind == PL__AGENT_PLUGIN) return pl__plugin_accepts(a, t, offer);
-  double u = pl_scenario_utility(a->s, a->party, offer);
   if (violations(a, offer, u)) return false;
   if ((a->ac & PL__AC_TIME) && t >= a->ac_time) return true;
   if ((a->ac & PL__AC_CONST) && u >= a->ac_c - PL_TOLERANCE) return true;

@@ -105,6 +105,9 @@ typedef struct pl__agent {
   bool search;
   double last_target;
   double target_t, target_v; /* the last target computed, and when */
+  double peek_t;             /* before this time the target stays above
+                                peek_u (walking agents: no pow per turn);
+                                < 0: not known */
   uint32_t *work;            /* scratch: issue_count options */
 } pl__agent;
 
@@ -137,10 +140,10 @@ bool pl__agent_allows(const pl__agent *a, const uint32_t *options);
  * (*rc). The options live until the next call; offer_u is their utility. */
 bool pl__agent_propose(pl__agent *a, double t, const uint32_t **options,
                        int *rc);
-/* The acceptance condition at time t (false also after a walk-out or a
- * failure, see propose). */
+/* The acceptance condition at time t for an offer worth u to the party
+ * (false also after a walk-out or a failure, see propose). */
 bool pl__agent_accepts(pl__agent *a, double t, const uint32_t *offer,
-                       int *rc);
+                       double u, int *rc);
 /* The single text: the agent's answer to a draft it does not accept,
  * article by article. Fills want (issue_count options: the draft with the
  * options it wants instead) and rejects (1 for each article it rejects).

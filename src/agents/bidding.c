@@ -19,6 +19,7 @@ static bool allows_u(const pl__agent *a, const uint32_t *o, double u) {
 
 /* The next outcome of the walk down, into peek. */
 static int advance(pl__agent *a) {
+  a->peek_t = -1;
   if (a->exhausted) return PL_OK;
   int rc = pl_offer_iter_next(a->it, a->peek, &a->peek_u);
   if (rc == PL_ENOTFOUND) {
@@ -53,6 +54,30 @@ static double target(pl__agent *a, double t) {
   a->target_t = t;
   a->target_v = rv + (a->pmax - rv) * left;
   return a->target_v;
+}
+
+/* The inverse of the curve: the time from which target(t) <= u, less a
+ * margin far above its rounding (the curves fall with t); 0 when the
+ * curve has no closed inverse here. A walking agent compares the time
+ * with it instead of computing the target (a pow) every turn. */
+static double reach_time(const pl__agent *a, double u) {
+  const double rv = a->s->parties[a->party].reservation;
+  if (a->kind != PL__AGENT_TIMEDEP || a->hardliner || !(a->pmax - rv > 1e-6))
+    return 0;
+  double x = (u - rv) / (a->pmax - rv), t;
+  if (x <= 0) return 1 - 1e-9;
+  if (x >= 1) return 0;
+  switch (a->curve) {
+  case PL__CURVE_POLY:
+    t = pow(1 - x, 1 / a->e);
+    break;
+  case PL__CURVE_EXP:
+    t = 1 - pow(log1p(x * (exp(1.0) - 1)), 1 / a->e);
+    break;
+  default:
+    t = x >= 1 - a->k ? 0 : pow(1 - x / (1 - a->k), a->e);
+  }
+  return t - 1e-9;
 }
 
 /* Keeps an outcome the walk passed, for the opponent model's choice. */
@@ -184,6 +209,16 @@ bool pl__agent_propose(pl__agent *a, double t, const uint32_t **options,
     if ((*rc = micro(a))) return false;
     *options = choose(a, a->cand_u);
     return true;
+  }
+  if (!a->search && !a->om && a->kind == PL__AGENT_TIMEDEP) {
+    /* walking without a model: the offer changes only once the target
+     * reaches the next outcome */
+    if (a->has_peek && a->peek_t < 0)
+      a->peek_t = reach_time(a, a->peek_u + PL_TOLERANCE);
+    if (!a->has_peek || t < a->peek_t) {
+      *options = choose(a, a->cand_u);
+      return true;
+    }
   }
   const double tau = target(a, t);
   if (a->search && tau < a->cand_u) {

@@ -226,7 +226,11 @@ static int record(pl_session *x, pl_event_kind kind, int party,
     uint32_t *o = x->opts + x->n * ni;
     double *u = x->utils + x->n * (size_t)x->np;
     memcpy(o, options, ni * sizeof *o);
-    for (int p = 0; p < x->np; p++) u[p] = pl_scenario_utility(x->s, p, o);
+    if (inside >= 0) /* an earlier event's outcome: its utilities too */
+      memcpy(u, x->utils + (size_t)inside / ni * (size_t)x->np,
+             (size_t)x->np * sizeof *u);
+    else
+      for (int p = 0; p < x->np; p++) u[p] = pl_scenario_utility(x->s, p, o);
     e->options = o;
     e->utilities = u;
   }
@@ -381,7 +385,8 @@ static int step_text(pl_session *x) {
   }
   const int p = x->turn - 1 + (x->turn - 1 >= d ? 1 : 0);
   pl__agent *a = &x->agents[p];
-  bool yes = pl__agent_accepts(a, t, x->text, &rc);
+  bool yes = pl__agent_accepts(
+      a, t, x->text, pl_scenario_utility(x->s, p, x->text), &rc);
   if (gone(x, p)) return no_answer(x, p, PL_OK);
   if (yes) {
     if ((rc = record(x, PL_EVENT_ACCEPT, p, x->text, NULL))) return rc;
@@ -468,10 +473,12 @@ static int step_saop(pl_session *x) {
   const double t = x->t;
   pl__agent *a = &x->agents[p];
   int rc = PL_OK;
+  const size_t at = x->n - 1 - (size_t)x->accepts; /* the standing offer */
   const uint32_t *standing =
-      x->has_offer ? x->opts + (x->n - 1 - (size_t)x->accepts) * (size_t)x->ni
-                   : NULL;
-  bool yes = standing && pl__agent_accepts(a, t, standing, &rc);
+      x->has_offer ? x->opts + at * (size_t)x->ni : NULL;
+  bool yes = standing &&
+             pl__agent_accepts(a, t, standing,
+                               x->utils[at * (size_t)x->np + (size_t)p], &rc);
   if (gone(x, p)) return no_answer(x, p, PL_OK);
   if (yes) {
     if ((rc = record(x, PL_EVENT_ACCEPT, p, standing, NULL))) return rc;
