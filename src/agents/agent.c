@@ -153,9 +153,11 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
   int rc = parse_params(a, st, params, spec, &om, err);
   if (rc) return rc;
   const size_t ni = (size_t)s->n_issues;
-  /* walking is cheapest in small spaces; red lines need the walk */
+  /* walking is cheapest in small spaces; red lines need the walk; the
+   * branch and bound needs an additive party */
   uint64_t count;
   a->search = pl_scenario_outcome_count(s, &count) != PL_OK || count > 4096;
+  a->search &= !s->parties[party].hyper;
   for (int r = 0; r < s->n_red_lines && a->search; r++)
     a->search = s->red_lines[r].party != party || s->red_lines[r].linkage;
   a->last_target = -1;
@@ -179,6 +181,7 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
     if (!a->ring || !a->ring_u || pl__om_new(s, party, &a->om))
       return pl__err(err, PL_ENOMEM, "out of memory");
   }
+  if (s->parties[party].hyper) return pl__pool_init(a, err);
   return pl_offer_iter_new(s, party, &a->it, err);
 }
 
@@ -186,6 +189,8 @@ void pl__agent_free(pl__agent *a) {
   if (a->kind == PL__AGENT_PLUGIN) pl__plugin_free(a);
   pl__free(a->seen_set);
   pl_offer_iter_free(a->it);
+  pl__free(a->pool);
+  pl__free(a->pool_u);
   pl__om_free(a->om);
   pl__free(a->ring);
   pl__free(a->ring_u);

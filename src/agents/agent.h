@@ -92,8 +92,14 @@ typedef struct pl__agent {
   void *state;
   bool failed;    /* plug-in broke a rule: never called again */
   bool walk_out;  /* plug-in ended the negotiation */
-  /* the walk down the party's outcomes */
+  /* the walk down the party's outcomes: pl_offer_iter for additive
+   * parties; for hyper-rectangle parties a list sorted best first, of
+   * every outcome (small spaces) or of a sampled pool (bidding.c) */
   pl_offer_iter *it;
+  uint32_t *pool;
+  double *pool_u;
+  size_t pool_n, pool_next;
+  bool pool_exact;
   uint32_t *cand, *peek, *offer;  /* issue_count options each */
   double cand_u, peek_u, offer_u; /* cand: least good at or above the
                                      target; offer: what it offers */
@@ -119,6 +125,8 @@ typedef struct pl__agent {
 int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
                    const char *spec, uint64_t seed, pl_error *err);
 void pl__agent_free(pl__agent *a);
+/* The walk for a hyper-rectangle party (bidding.c). */
+int pl__pool_init(pl__agent *a, pl_error *err);
 /* Plug-ins (src/agents/plugin.c): spec is "path[:params]". */
 int pl__plugin_init(pl__agent *a, const char *spec, uint64_t seed,
                     pl_error *err);

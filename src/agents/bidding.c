@@ -1,5 +1,6 @@
 /* Bidding strategies (see agent.h): what an agent offers at time t. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "agents/agent.h"
@@ -21,6 +22,16 @@ static bool allows_u(const pl__agent *a, const uint32_t *o, double u) {
 static int advance(pl__agent *a) {
   a->peek_t = -1;
   if (a->exhausted) return PL_OK;
+  if (a->pool) {
+    const size_t ni = (size_t)a->s->n_issues;
+    a->has_peek = a->pool_next < a->pool_n;
+    a->exhausted = !a->has_peek;
+    if (a->has_peek) {
+      memcpy(a->peek, a->pool + a->pool_next * ni, ni * sizeof *a->peek);
+      a->peek_u = a->pool_u[a->pool_next++];
+    }
+    return PL_OK;
+  }
   int rc = pl_offer_iter_next(a->it, a->peek, &a->peek_u);
   if (rc == PL_ENOTFOUND) {
     a->exhausted = true;
@@ -236,4 +247,131 @@ bool pl__agent_propose(pl__agent *a, double t, const uint32_t **options,
   }
   *options = choose(a, tau);
   return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* the walk of a hyper-rectangle party                                  */
+/* ------------------------------------------------------------------ */
+
+/* Spaces up to this size are listed whole and sorted: an exact walk. */
+#define POOL_EXACT 65536u
+/* Larger ones: random outcomes and the steps of first-improvement hill
+ * climbs from random starts (one issue at a time, every option tried), so
+ * that the pool holds local optima and outcomes at every level below them
+ * -- the sampling local search GENIUS agents use on the ANAC 2014
+ * non-linear domains. A budget of utility evaluations bounds the work. */
+#define POOL_SAMPLES 1024
+#define POOL_CLIMBS 32
+#define POOL_BUDGET 200000
+
+typedef struct pool_build {
+  pl__agent *a;
+  size_t n, cap;
+  uint32_t *o;
+  double *u;
+} pool_build;
+
+static int pool_add(pool_build *b, const uint32_t *o, double u) {
+  const size_t ni = (size_t)b->a->s->n_issues;
+  if (b->n == b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 1024;
+    uint32_t *no = pl__realloc(b->o, cap * ni * sizeof *no);
+    if (no) b->o = no;
+    double *nu = pl__realloc(b->u, cap * sizeof *nu);
+    if (nu) b->u = nu;
+    if (!no || !nu) return PL_ENOMEM;
+    b->cap = cap;
+  }
+  memcpy(b->o + b->n * ni, o, ni * sizeof *o);
+  b->u[b->n++] = u;
+  return PL_OK;
+}
+
+/* Sort order: utility down, then a hash of the options (so duplicates
+ * meet), then first found. */
+typedef struct pool_key {
+  double u;
+  uint64_t h;
+  size_t i;
+} pool_key;
+
+static int by_utility(const void *x, const void *y) {
+  const pool_key *p = x, *q = y;
+  if (p->u != q->u) return p->u > q->u ? -1 : 1;
+  if (p->h != q->h) return p->h < q->h ? -1 : 1;
+  return p->i < q->i ? -1 : p->i > q->i;
+}
+
+int pl__pool_init(pl__agent *a, pl_error *err) {
+  const pl_scenario *s = a->s;
+  const size_t ni = (size_t)s->n_issues;
+  pool_build b = {a, 0, 0, NULL, NULL};
+  uint64_t count;
+  int rc = PL_OK;
+  uint32_t *o = a->work;
+  a->pool_exact = pl_scenario_outcome_count(s, &count) == PL_OK &&
+                  count <= POOL_EXACT;
+  if (a->pool_exact) {
+    for (uint64_t k = 0; k < count && !rc; k++) {
+      pl_scenario_decode(s, k, o);
+      rc = pool_add(&b, o, pl_scenario_utility(s, a->party, o));
+    }
+  } else {
+    uint64_t rng = a->rng ^ 0x9E3779B97F4A7C15ull;
+    long budget = POOL_BUDGET;
+    for (int k = 0; k < POOL_SAMPLES && !rc; k++, budget--) {
+      for (size_t i = 0; i < ni; i++)
+        o[i] = (uint32_t)(pl__splitmix64(&rng) % s->issues[i].n);
+      rc = pool_add(&b, o, pl_scenario_utility(s, a->party, o));
+    }
+    for (int c = 0; c < POOL_CLIMBS && !rc && budget > 0; c++) {
+      for (size_t i = 0; i < ni; i++)
+        o[i] = (uint32_t)(pl__splitmix64(&rng) % s->issues[i].n);
+      double u = pl_scenario_utility(s, a->party, o);
+      for (bool better = true; better && !rc && budget > 0;) {
+        better = false;
+        size_t start = (size_t)(pl__splitmix64(&rng) % ni);
+        for (size_t j = 0; j < ni && budget > 0; j++) {
+          size_t i = (start + j) % ni;
+          uint32_t keep = o[i], best = keep;
+          for (uint32_t v = 0; v < s->issues[i].n; v++, budget--) {
+            if (v == keep) continue;
+            o[i] = v;
+            double w = pl_scenario_utility(s, a->party, o);
+            if (w > u + PL_TOLERANCE) u = w, best = v;
+          }
+          o[i] = best;
+          if (best != keep) {
+            better = true;
+            if ((rc = pool_add(&b, o, u))) break;
+          }
+        }
+      }
+    }
+  }
+  pool_key *idx = rc ? NULL : pl__malloc((b.n ? b.n : 1) * sizeof *idx);
+  if (!rc && !idx) rc = PL_ENOMEM;
+  if (!rc) {
+    for (size_t k = 0; k < b.n; k++) {
+      uint64_t h = 1469598103934665603ull;
+      for (size_t i = 0; i < ni; i++) h = (h ^ b.o[k * ni + i]) * 1099511628211ull;
+      idx[k] = (pool_key){b.u[k], h, k};
+    }
+    qsort(idx, b.n, sizeof *idx, by_utility);
+    a->pool = pl__malloc((b.n ? b.n : 1) * ni * sizeof *a->pool);
+    a->pool_u = pl__malloc((b.n ? b.n : 1) * sizeof *a->pool_u);
+    if (!a->pool || !a->pool_u) rc = PL_ENOMEM;
+  }
+  for (size_t k = 0; !rc && k < b.n; k++) {
+    const uint32_t *src = b.o + idx[k].i * ni;
+    if (a->pool_n &&
+        !memcmp(a->pool + (a->pool_n - 1) * ni, src, ni * sizeof *src))
+      continue; /* the same outcome twice */
+    memcpy(a->pool + a->pool_n * ni, src, ni * sizeof *src);
+    a->pool_u[a->pool_n++] = idx[k].u;
+  }
+  pl__free(idx);
+  pl__free(b.o);
+  pl__free(b.u);
+  return rc ? pl__err(err, rc, "out of memory") : PL_OK;
 }

@@ -202,7 +202,10 @@ static void test_linear_concession(void **state) {
   (void)state;
   tu_rng r = {777};
   for (int round = 0; round < 100; round++) {
-    pl_scenario *s = tu_random_scenario(&r, 2);
+    /* half of them non-linear: hyper-rectangle utilities, walked from a
+     * sorted list of every outcome */
+    pl_scenario *s = round % 2 ? tu_random_hyper_scenario(&r, 2)
+                               : tu_random_scenario(&r, 2);
     const char *agents[2] = {"linear", "hardliner"};
     pl_session *x = run(s, agents, 20);
     uint64_t n;
@@ -468,6 +471,57 @@ static void test_tit_for_tat(void **state) {
   }
   assert_true(lowest < 1.0 || pl_session_end(x) == PL_END_AGREEMENT);
   pl_session_free(x);
+  pl_scenario_free(s);
+}
+
+/* Non-linear spaces too large to list (10^10 outcomes): the agents walk a
+ * sampled pool; their offers never rise for the conceding side, they keep
+ * their reservation values, and the same seed gives the same run. */
+static void test_hyper_pool(void **state) {
+  (void)state;
+  tu_rng r = {555};
+  pl_scenario *s = pl_scenario_new("big-hyper");
+  for (int i = 0; i < 10; i++) {
+    char id[8];
+    snprintf(id, sizeof id, "i%d", i);
+    tu_issue_n(s, id, 10);
+  }
+  for (int p = 0; p < 2; p++) {
+    char id[8];
+    snprintf(id, sizeof id, "p%d", p);
+    int q = tu_party(s, id, 0.2);
+    TU_OK(pl_scenario_set_rectangles(s, q, 100, NULL));
+    for (int k = 0; k < 40; k++) {
+      int is[3];
+      uint32_t lo[3], hi[3];
+      for (int j = 0; j < 3; j++) {
+        is[j] = 3 * (k % 3) + j; /* distinct issues */
+        lo[j] = (uint32_t)tu_below(&r, 10);
+        hi[j] = lo[j] + (uint32_t)tu_below(&r, (int)(10 - lo[j]));
+      }
+      TU_OK(pl_scenario_add_rectangle(s, q, 1 + tu_below(&r, 20), 3, is, lo,
+                                      hi, NULL));
+    }
+  }
+  tu_finish(s);
+  const char *agents[2] = {"linear", "conceder"};
+  pl_session *x = run(s, agents, 50), *y = run(s, agents, 50);
+  double last = 2;
+  for (size_t k = 0; k < pl_session_event_count(x); k++) {
+    const pl_event *e = pl_session_event(x, k);
+    if (!e->options || e->party < 0) continue;
+    assert_true(allowed(s, e->party, e->options));
+    if (e->kind == PL_EVENT_OFFER && e->party == 0) {
+      assert_true(e->utilities[0] <= last + 1e-12);
+      last = e->utilities[0];
+    }
+  }
+  char *a = pl_session_transcript(x), *b = pl_session_transcript(y);
+  assert_string_equal(a, b);
+  pl_free(a);
+  pl_free(b);
+  pl_session_free(x);
+  pl_session_free(y);
   pl_scenario_free(s);
 }
 
@@ -757,6 +811,7 @@ int main(void) {
       cmocka_unit_test(test_mediated),
       cmocka_unit_test(test_random_seed),
       cmocka_unit_test(test_acceptance),
+      cmocka_unit_test(test_hyper_pool),
       cmocka_unit_test(test_aspiration),
       cmocka_unit_test(test_opponent_model),
       cmocka_unit_test(test_time_limit),
