@@ -39,6 +39,8 @@ static const char help[] =
     "                      --time)\n"
     "  --time S            deadline in seconds of wall time (with --rounds,\n"
     "                      whichever comes first)\n"
+    "  --max-events N      end a run whose transcript reaches N events\n"
+    "                      (default 1000000; 0: no limit)\n"
     "  --partial           at a deadline, agree the articles every party\n"
     "                      accepted if every party allows that (the rest\n"
     "                      stays at the status quo)\n"
@@ -117,6 +119,14 @@ int cmd_run(int argc, char **argv) {
         cli_error("--time takes a number of seconds, more than 0");
         goto usage;
       }
+      k++;
+    } else if (!strcmp(arg, "--max-events")) {
+      uint64_t n = 0;
+      if (!val || (strcmp(val, "0") && cli_parse_count(val, &n))) {
+        cli_error("--max-events takes a whole number (0: no limit)");
+        goto usage;
+      }
+      so.max_events = (size_t)n;
       k++;
     } else if (!strcmp(arg, "--partial")) {
       so.partial = 1;

@@ -606,6 +606,11 @@ typedef struct pl_session_options {
    * virtual clock makes timed runs reproducible. */
   double (*clock)(void *ctx);
   void *clock_ctx;
+  size_t max_events;  /* the transcript's length limit (default 1,000,000;
+                         0: none): a run that reaches it ends with
+                         PL_END_EVENT_LIMIT, so a time limit alone cannot
+                         fill the memory (an event takes 40 bytes plus 5 per
+                         issue and 8 per party) */
   int partial;        /* 1: when the deadline passes without agreement, the
                          articles every party accepted are agreed and the
                          others stay at the status quo, if every party
@@ -650,12 +655,13 @@ typedef enum pl_end {
                           reservation, or options out of range */
   PL_END_TIMEOUT = 5,  /* the wall-time limit passed without agreement */
   PL_END_WALKOUT = 6,  /* a party ended the negotiation */
-  PL_END_PARTIAL = 7   /* a deadline passed; the articles every party
+  PL_END_PARTIAL = 7,  /* a deadline passed; the articles every party
                           accepted were agreed, the others stay at the
                           status quo (options PL_NOT_AGREED) */
+  PL_END_EVENT_LIMIT = 8 /* the transcript reached options.max_events */
 } pl_end;
 /* "running", "agreement", "deadline", "no_offer", "failure", "timeout",
- * "walkout", "partial" */
+ * "walkout", "partial", "event_limit" */
 PL_API const char *pl_end_name(pl_end e);
 PL_API pl_end pl_session_end(const pl_session *x);
 /* The agreement (complete, or partial with PL_NOT_AGREED options), or

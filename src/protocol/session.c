@@ -57,13 +57,15 @@ void pl_session_options_init(pl_session_options *o) {
   memset(o, 0, sizeof *o);
   o->struct_size = sizeof *o;
   o->rounds = 100;
+  o->max_events = 1000000;
 }
 
 const char *pl_end_name(pl_end e) {
   static const char *const names[] = {"running", "agreement", "deadline",
                                       "no_offer",  "failure",   "timeout",
-                                      "walkout",   "partial"};
-  return (unsigned)e <= PL_END_PARTIAL ? names[e] : "?";
+                                      "walkout",   "partial",
+                                      "event_limit"};
+  return (unsigned)e <= PL_END_EVENT_LIMIT ? names[e] : "?";
 }
 
 const char *pl_event_name(pl_event_kind k) {
@@ -499,6 +501,9 @@ static int step_saop(pl_session *x) {
 int pl_session_step(pl_session *x) {
   if (x->end != PL_END_RUNNING) return PL_SESSION_DONE;
   x->t = clock_t_(x);
+  /* a turn records at most two events, the end one more */
+  if (x->o.max_events && x->n + 3 > x->o.max_events)
+    return deadline(x, PL_END_EVENT_LIMIT);
   if (x->o.time_limit > 0 && x->t >= 1) {
     x->t = 1;
     if (x->o.protocol == PL_PROTOCOL_MEDIATED && x->started &&

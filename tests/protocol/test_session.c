@@ -695,6 +695,18 @@ static void test_time_limit(void **state) {
                   e->utilities[0] < 1 - e->time + 0.01 + 1e-9);
   }
   pl_session_free(x);
+  /* the event limit ends a run that would fill the memory */
+  o.clock = NULL;
+  o.time_limit = 3600;
+  o.max_events = 1000;
+  const char *hard[2] = {"hardliner", "hardliner"};
+  assert_int_equal(pl_session_new(s, &o, hard, &x, &err), PL_OK);
+  while (pl_session_step(x) == PL_SESSION_RUNNING) {
+  }
+  assert_int_equal(pl_session_end(x), PL_END_EVENT_LIMIT);
+  assert_true(pl_session_event_count(x) <= 1000);
+  assert_string_equal(pl_end_name(PL_END_EVENT_LIMIT), "event_limit");
+  pl_session_free(x);
   /* bad limits */
   o.time_limit = -1;
   assert_int_equal(pl_session_new(s, &o, lin, &x, &err), PL_ERANGE);
