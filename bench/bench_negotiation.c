@@ -4,6 +4,7 @@
  * shared; each negotiation builds its agents. A hash of every agreement and
  * round count guards the answers. Not a test. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -15,6 +16,43 @@ static double now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Resident memory now, in KiB (Linux). */
+static long rss_kib(void) {
+  FILE *f = fopen("/proc/self/statm", "r");
+  long pages = 0, res = 0;
+  if (f) {
+    if (fscanf(f, "%ld %ld", &pages, &res) != 2) res = 0;
+    fclose(f);
+  }
+  return res * 4;
+}
+
+/* Memory per concurrent negotiation: `count` finished sessions held at
+ * once (their agents and every event), the growth of resident memory
+ * divided by count. */
+static void concurrent(const char *name, const pl_scenario *s,
+                       const char *const *agents, int count) {
+  pl_session_options o;
+  pl_session_options_init(&o);
+  o.rounds = 1000;
+  pl_session **xs = calloc((size_t)count, sizeof *xs);
+  long before = rss_kib();
+  size_t events = 0;
+  for (int k = 0; xs && k < count; k++) {
+    if (pl_session_new(s, &o, agents, &xs[k], NULL)) break;
+    while (pl_session_step(xs[k]) == PL_SESSION_RUNNING) {
+    }
+    events += pl_session_event_count(xs[k]);
+  }
+  long after = rss_kib();
+  printf("%-14s %d concurrent negotiations: %.1f KiB each (%.0f events "
+         "each)\n",
+         name, count, (double)(after - before) / count,
+         (double)events / count);
+  for (int k = 0; xs && k < count; k++) pl_session_free(xs[k]);
+  free(xs);
 }
 
 static void bench(const char *name, const char *const *paths, size_t n,
@@ -61,6 +99,7 @@ static void bench(const char *name, const char *const *paths, size_t n,
          "agreed %d  hash %016llx  peak %ld MiB\n",
          name, count, count / t, setup, (double)rounds / count, agreed,
          (unsigned long long)h, ru.ru_maxrss / 1024);
+  concurrent(name, s, agents, 1000);
   pl_scenario_free(s);
 }
 
@@ -79,5 +118,11 @@ int main(int argc, char **argv) {
   snprintf(b, sizeof b, "%s/genius/anac/y2010/Travel/travel_fanny.xml", data);
   const char *travel[] = {d, a, b};
   bench("Travel", travel, 3, 2000);
+  /* non-linear, 10^10 outcomes: each agent samples its pool at setup */
+  snprintf(d, sizeof d, "%s/genius/anac/y2014/10issues/10issues-domain.xml", data);
+  snprintf(a, sizeof a, "%s/genius/anac/y2014/10issues/profile-1.xml", data);
+  snprintf(b, sizeof b, "%s/genius/anac/y2014/10issues/profile-2.xml", data);
+  const char *hyper[] = {d, a, b};
+  bench("10issues", hyper, 3, 200);
   return 0;
 }
