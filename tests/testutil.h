@@ -146,6 +146,16 @@ static inline const char *tu_source_path(const char *rel) {
   return buf;
 }
 
+/* A scenario file of the source tree (examples/..., tests/data/...),
+ * loaded or the test fails. */
+static inline pl_scenario *tu_load(const char *rel) {
+  pl_scenario *s = NULL;
+  pl_error err;
+  if (pl_scenario_load(tu_source_path(rel), &s, &err))
+    fail_msg("%s: %s", rel, err.message);
+  return s;
+}
+
 /* ------------------------------------------------------------------ */
 /* seeded random small scenarios                                       */
 /* ------------------------------------------------------------------ */

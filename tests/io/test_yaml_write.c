@@ -44,10 +44,7 @@ static void round_trip(const pl_scenario *s) {
 }
 
 static void round_trip_file(const char *rel) {
-  pl_scenario *s = NULL;
-  pl_error err = {0};
-  if (pl_scenario_load(tu_source_path(rel), &s, &err))
-    fail_msg("%s: %s", rel, err.message);
+  pl_scenario *s = tu_load(rel);
   round_trip(s);
   pl_scenario_free(s);
 }

@@ -195,18 +195,24 @@ static void test_random_rules_text(void **state) {
   g_drafter = 0;
 }
 
-/* A linear agent against a hardliner: each offer is the least good
- * outcome the agent allows at or above target(t) = rv + (pmax - rv)(1 - t),
- * checked by brute force. */
-static void test_linear_concession(void **state) {
-  (void)state;
-  tu_rng r = {777};
-  for (int round = 0; round < 100; round++) {
-    /* half of them non-linear: hyper-rectangle utilities, walked from a
-     * sorted list of every outcome */
-    pl_scenario *s = round % 2 ? tu_random_hyper_scenario(&r, 2)
-                               : tu_random_scenario(&r, 2);
-    const char *agents[2] = {"linear", "hardliner"};
+/* The share of Pmax - Pmin a concession curve still asks for at t. */
+typedef double curve_fn(double t);
+static double linear_left(double t) { return 1 - t; }
+static double poly3_left(double t) { return 1 - pow(t, 3); }
+static double exp2_left(double t) {
+  return (exp(pow(1 - t, 2)) - 1) / (exp(1) - 1);
+}
+
+/* `spec` against a hardliner on random scenarios (every second one
+ * non-linear when `hyper`): each offer is the least good outcome the agent
+ * allows at or above rv + (pmax - rv) left(t), checked by brute force. */
+static void follows_curve(uint64_t seed, int count, const char *spec,
+                          curve_fn *left, bool hyper) {
+  tu_rng r = {seed};
+  for (int round = 0; round < count; round++) {
+    pl_scenario *s = hyper && round % 2 ? tu_random_hyper_scenario(&r, 2)
+                                        : tu_random_scenario(&r, 2);
+    const char *agents[2] = {spec, "hardliner"};
     pl_session *x = run(s, agents, 20);
     uint64_t n;
     assert_int_equal(pl_scenario_outcome_count(s, &n), PL_OK);
@@ -221,7 +227,7 @@ static void test_linear_concession(void **state) {
     for (size_t k = 0; k < pl_session_event_count(x); k++) {
       const pl_event *e = pl_session_event(x, k);
       if (e->kind != PL_EVENT_OFFER || e->party != 0) continue;
-      double target = rv + (pmax - rv) * (1 - e->time);
+      double target = rv + (pmax - rv) * left(e->time);
       double u = e->utilities[0];
       assert_true(u >= target - PL_TOLERANCE);
       for (uint64_t j = 0; j < n; j++) { /* nothing allowed lies between */
@@ -234,6 +240,14 @@ static void test_linear_concession(void **state) {
     pl_session_free(x);
     pl_scenario_free(s);
   }
+}
+
+/* The linear agent, target(t) = rv + (pmax - rv)(1 - t); half of the
+ * scenarios non-linear (hyper-rectangles, walked from a sorted list of
+ * every outcome). */
+static void test_linear_concession(void **state) {
+  (void)state;
+  follows_curve(777, 100, "linear", linear_left, true);
 }
 
 /* The same in a space large enough for branch and bound (15,625 outcomes,
@@ -289,11 +303,8 @@ static void test_linear_concession_search(void **state) {
 
 static void test_examples(void **state) {
   (void)state;
-  pl_scenario *s = NULL;
   pl_error err;
-  assert_int_equal(
-      pl_scenario_load(tu_source_path("examples/security-talks.yaml"), &s, &err),
-      PL_OK);
+  pl_scenario *s = tu_load("examples/security-talks.yaml");
   /* the principles clash: no agent may give in, so no agreement */
   const char *three[3] = {"conceder", "conceder", "conceder"};
   pl_session *x = run(s, three, 50);
@@ -305,9 +316,7 @@ static void test_examples(void **state) {
   pl_session_free(x);
   pl_scenario_free(s);
 
-  assert_int_equal(
-      pl_scenario_load(tu_source_path("examples/job-offer.yaml"), &s, &err),
-      PL_OK);
+  s = tu_load("examples/job-offer.yaml");
   const char *two[2] = {"boulware", "conceder"};
   x = run(s, two, 10);
   assert_int_equal(pl_session_end(x), PL_END_AGREEMENT);
@@ -369,11 +378,8 @@ static void test_micro_pace(void **state) {
  * seed, another one. */
 static void test_random_seed(void **state) {
   (void)state;
-  pl_scenario *s = NULL;
   pl_error err;
-  assert_int_equal(
-      pl_scenario_load(tu_source_path("examples/job-offer.yaml"), &s, &err),
-      PL_OK);
+  pl_scenario *s = tu_load("examples/job-offer.yaml");
   const char *agents[2] = {"random", "random"};
   pl_session_options o;
   pl_session_options_init(&o);
@@ -567,45 +573,12 @@ static void test_acceptance(void **state) {
   pl_scenario_free(s);
 }
 
-/* The aspiration curves against their formulas: offers are the least good
- * outcome at or above rv + (pmax - rv) (1 - t^e), or the exponential
- * curve (exp((1 - t)^e) - 1) / (e - 1), by brute force. */
+/* The aspiration curves against their formulas: 1 - t^e, and the
+ * exponential curve (exp((1 - t)^e) - 1) / (exp(1) - 1). */
 static void test_aspiration(void **state) {
   (void)state;
-  tu_rng r = {99};
-  const char *specs[2] = {"aspiration:e=3", "aspiration:curve=exp,e=2"};
-  for (int round = 0; round < 60; round++) {
-    pl_scenario *s = tu_random_scenario(&r, 2);
-    const char *agents[2] = {specs[round % 2], "hardliner"};
-    pl_session *x = run(s, agents, 15);
-    uint64_t n;
-    assert_int_equal(pl_scenario_outcome_count(s, &n), PL_OK);
-    double pmax = -1;
-    uint32_t o[8];
-    for (uint64_t k = 0; k < n; k++) {
-      pl_scenario_decode(s, k, o);
-      double u = pl_scenario_utility(s, 0, o);
-      if (allowed(s, 0, o) && u > pmax) pmax = u;
-    }
-    double rv = pl_scenario_reservation(s, 0);
-    for (size_t k = 0; k < pl_session_event_count(x); k++) {
-      const pl_event *e = pl_session_event(x, k);
-      if (e->kind != PL_EVENT_OFFER || e->party != 0) continue;
-      double t = e->time;
-      double left = round % 2 ? (exp(pow(1 - t, 2)) - 1) / (exp(1) - 1)
-                              : 1 - pow(t, 3);
-      double target = rv + (pmax - rv) * left, u = e->utilities[0];
-      assert_true(u >= target - PL_TOLERANCE);
-      for (uint64_t j = 0; j < n; j++) {
-        pl_scenario_decode(s, j, o);
-        double v = pl_scenario_utility(s, 0, o);
-        if (allowed(s, 0, o))
-          assert_false(v >= target - PL_TOLERANCE && v < u - PL_TOLERANCE);
-      }
-    }
-    pl_session_free(x);
-    pl_scenario_free(s);
-  }
+  follows_curve(99, 30, "aspiration:e=3", poly3_left, false);
+  follows_curve(98, 30, "aspiration:curve=exp,e=2", exp2_left, false);
 }
 
 /* The frequency model learns what a conceding opponent wants: over many
@@ -752,11 +725,7 @@ static void test_discount(void **state) {
  * every protocol. */
 static void test_transcript_schema(void **state) {
   (void)state;
-  pl_scenario *s = NULL;
-  pl_error err;
-  assert_int_equal(
-      pl_scenario_load(tu_source_path("examples/security-talks.yaml"), &s, &err),
-      PL_OK);
+  pl_scenario *s = tu_load("examples/security-talks.yaml");
   const int np = pl_scenario_party_count(s), ni = pl_scenario_issue_count(s);
   for (int pr = PL_PROTOCOL_SAOP; pr <= PL_PROTOCOL_MEDIATED; pr++) {
     g_protocol = (pl_protocol)pr;
