@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "io/yaml_tree.h"
+#include "io/yaml_read.h"
 #include "model/scenario_internal.h"
 
 /* Limits of the reader on top of the model's (docs/scenario-format.md):
@@ -27,49 +27,23 @@ typedef struct idref {
 } idref;
 
 typedef struct ctx {
-  const char *file;
+  pl__yreader r;    /* the file and the error to fill */
   size_t len;       /* bytes of input */
   pl_scenario *s;
-  pl_error *err;
   idref *issue_ix;  /* the issues sorted by id, once all are read */
   uint64_t options; /* grid points of all issues */
   uint64_t rule_options; /* options scanned by rules so far */
   int constraints;  /* rule red lines and positive reservations so far */
 } ctx;
 
-static int fail(ctx *c, const pl__ynode *n, const char *fmt, ...)
-    PL__PRINTF(3, 4);
-
-#include <stdarg.h>
-static int fail(ctx *c, const pl__ynode *n, const char *fmt, ...) {
-  char msg[sizeof c->err->message];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  return pl__err_at(c->err, PL_EPARSE, c->file, n ? n->line : 1,
-                    n ? n->col : 1, "%s", msg);
-}
-
 /* A builder call failed: keep its message, give it the node's place. */
 static int relay(ctx *c, const pl__ynode *n, int rc) {
   if (rc == PL_ENOMEM) return rc;
-  char msg[sizeof c->err->message];
-  snprintf(msg, sizeof msg, "%s", c->err->message);
-  pl__err_at(c->err, rc == PL_ETOOBIG ? PL_ETOOBIG : PL_EPARSE, c->file,
+  char msg[sizeof c->r.err->message];
+  snprintf(msg, sizeof msg, "%s", c->r.err->message);
+  pl__err_at(c->r.err, rc == PL_ETOOBIG ? PL_ETOOBIG : PL_EPARSE, c->r.file,
              n ? n->line : 1, n ? n->col : 1, "%s", msg);
-  return c->err->code;
-}
-
-static const char *kind_name(const pl__ynode *n) {
-  switch (n->kind) {
-  case PL__Y_MAP:
-    return "a mapping";
-  case PL__Y_SEQ:
-    return "a list";
-  default:
-    return n->quoted || n->text[0] ? "a string" : "nothing";
-  }
+  return c->r.err->code;
 }
 
 /* Appends item to the ", "-separated list in buf; when it does not fit,
@@ -91,97 +65,6 @@ static int idref_cmp(const void *a, const void *b) {
   return x->k < y->k ? -1 : x->k > y->k;
 }
 
-static int expect(ctx *c, const pl__ynode *n, pl__ykind kind,
-                  const char *what) {
-  if (n->kind == kind) return PL_OK;
-  static const char *const names[] = {"a string", "a list", "a mapping"};
-  return fail(c, n, "expected %s for %s, found %s", names[kind], what,
-              kind_name(n));
-}
-
-/* Every key of map must be in the NULL-terminated list `allowed`. */
-static int check_keys(ctx *c, const pl__ynode *map, const char *where,
-                      const char *const *allowed) {
-  for (size_t k = 0; k < map->n; k++) {
-    const pl__ynode *key = map->items[2 * k];
-    bool ok = false;
-    for (const char *const *a = allowed; *a && !ok; a++)
-      ok = !strcmp(key->text, *a);
-    if (ok) continue;
-    char list[512] = "";
-    for (const char *const *a = allowed; *a; a++) {
-      strncat(list, *a, sizeof list - strlen(list) - 1);
-      if (a[1]) strncat(list, ", ", sizeof list - strlen(list) - 1);
-    }
-    return fail(c, key, "unknown key \"%s\" in %s; expected one of: %s",
-                key->text, where, list);
-  }
-  return PL_OK;
-}
-
-static int need(ctx *c, const pl__ynode *map, const char *key,
-                const char *where, const pl__ynode **out) {
-  *out = pl__ymap_get(map, key);
-  if (!*out) return fail(c, map, "%s has no \"%s\"", where, key);
-  return PL_OK;
-}
-
-static int get_string(ctx *c, const pl__ynode *n, const char *what,
-                      const char **out) {
-  int rc = expect(c, n, PL__Y_SCALAR, what);
-  if (rc) return rc;
-  *out = n->text;
-  return PL_OK;
-}
-
-static int get_id(ctx *c, const pl__ynode *n, const char *what,
-                  const char **out) {
-  int rc = get_string(c, n, what, out);
-  if (rc) return rc;
-  if (!**out) return fail(c, n, "%s is empty", what);
-  return PL_OK;
-}
-
-static int get_number(ctx *c, const pl__ynode *n, const char *what,
-                      double *out) {
-  int rc = expect(c, n, PL__Y_SCALAR, what);
-  if (rc) return rc;
-  char *end;
-  errno = 0;
-  double v = strtod(n->text, &end);
-  bool ok = end != n->text && !*end && errno != ERANGE && isfinite(v);
-  if (ok && n->quoted)
-    return fail(c, n,
-                "expected a number for %s, found the string \"%s\": write "
-                "numbers without quotes",
-                what, n->text);
-  if (n->quoted || !ok)
-    return fail(c, n, "expected a number for %s, found %s%s%s", what,
-                n->text[0] ? "\"" : "nothing", n->text, n->text[0] ? "\"" : "");
-  *out = v;
-  return PL_OK;
-}
-
-static int get_integer(ctx *c, const pl__ynode *n, const char *what,
-                       int64_t *out) {
-  int rc = expect(c, n, PL__Y_SCALAR, what);
-  if (rc) return rc;
-  char *end;
-  errno = 0;
-  long long v = strtoll(n->text, &end, 10);
-  bool ok = end != n->text && !*end && errno != ERANGE;
-  if (ok && n->quoted)
-    return fail(c, n,
-                "expected an integer for %s, found the string \"%s\": write "
-                "numbers without quotes",
-                what, n->text);
-  if (n->quoted || !ok)
-    return fail(c, n, "expected an integer for %s, found %s%s%s", what,
-                n->text[0] ? "\"" : "nothing", n->text, n->text[0] ? "\"" : "");
-  *out = v;
-  return PL_OK;
-}
-
 /* ------------------------------------------------------------------ */
 /* issues                                                              */
 /* ------------------------------------------------------------------ */
@@ -190,7 +73,7 @@ static int get_integer(ctx *c, const pl__ynode *n, const char *what,
 static int add_options(ctx *c, const pl__ynode *at, const char *id,
                        uint64_t n) {
   if (n > PL__YAML_MAX_TOTAL_OPTIONS - c->options)
-    return pl__err_at(c->err, PL_ETOOBIG, c->file, at->line, at->col,
+    return pl__err_at(c->r.err, PL_ETOOBIG, c->r.file, at->line, at->col,
                       "issue \"%s\" brings the options of all issues to more "
                       "than %u",
                       id, PL__YAML_MAX_TOTAL_OPTIONS);
@@ -225,45 +108,45 @@ static int issue_discrete(ctx *c, const pl__ynode *nd, const char *id,
   const pl__ynode *opts;
   char where[300];
   snprintf(where, sizeof where, "discrete issue \"%s\"", id);
-  int rc = need(c, nd, "options", where, &opts);
-  if (rc || (rc = expect(c, opts, PL__Y_SEQ, "\"options\""))) return rc;
+  int rc = pl__yneed(&c->r, nd, "options", where, &opts);
+  if (rc || (rc = pl__yexpect(&c->r, opts, PL__Y_SEQ, "\"options\""))) return rc;
   if (opts->n == 0)
-    return fail(c, opts, "issue \"%s\" has no options: list at least one",
+    return pl__yfail(&c->r, opts, "issue \"%s\" has no options: list at least one",
                 id);
   if ((rc = add_options(c, opts, id, opts->n))) return rc;
   const char **ids = pl__calloc(opts->n, sizeof *ids);
   const char **names = pl__calloc(opts->n, sizeof *names);
-  if (!ids || !names) rc = pl__err(c->err, PL_ENOMEM, "out of memory");
+  if (!ids || !names) rc = pl__err(c->r.err, PL_ENOMEM, "out of memory");
   for (size_t k = 0; k < opts->n && !rc; k++) {
     const pl__ynode *o = opts->items[k];
     if (o->kind == PL__Y_MAP) {
       static const char *const keys[] = {"id", "name", NULL};
       const pl__ynode *v;
-      if (!(rc = check_keys(c, o, "option", keys)) &&
-          !(rc = need(c, o, "id", "option", &v)) &&
-          !(rc = get_id(c, v, "option id", &ids[k])) &&
+      if (!(rc = pl__ycheck_keys(&c->r, o, "option", keys)) &&
+          !(rc = pl__yneed(&c->r, o, "id", "option", &v)) &&
+          !(rc = pl__yget_id(&c->r, v, "option id", &ids[k])) &&
           (v = pl__ymap_get(o, "name")))
-        rc = get_string(c, v, "option name", &names[k]);
+        rc = pl__yget_string(&c->r, v, "option name", &names[k]);
     } else if (o->kind == PL__Y_SCALAR) {
-      rc = get_id(c, o, "option id", &ids[k]);
+      rc = pl__yget_id(&c->r, o, "option id", &ids[k]);
     } else {
-      rc = fail(c, o, "expected an option id or {id, name}, found %s",
-                kind_name(o));
+      rc = pl__yfail(&c->r, o, "expected an option id or {id, name}, found %s",
+                pl__ykind_name(o));
     }
   }
   size_t again = 0, first = 0;
   int rep = rc ? 0 : find_repeat(ids, opts->n, &again, &first);
   if (rep < 0) {
-    rc = pl__err(c->err, PL_ENOMEM, "out of memory");
+    rc = pl__err(c->r.err, PL_ENOMEM, "out of memory");
   } else if (rep) {
     const pl__ynode *a = opts->items[again], *f = opts->items[first];
-    rc = fail(c, a->kind == PL__Y_MAP ? pl__ymap_get(a, "id") : a,
+    rc = pl__yfail(&c->r, a->kind == PL__Y_MAP ? pl__ymap_get(a, "id") : a,
               "duplicate option \"%s\" in issue \"%s\" (first at line %d)",
               ids[again], id, f->line);
   }
   if (!rc) {
     rc = pl_scenario_add_discrete_issue(c->s, id, name, opts->n, ids, names,
-                                        c->err);
+                                        c->r.err);
     if (rc < 0) rc = relay(c, opts, rc);
   }
   pl__free(ids);
@@ -278,19 +161,19 @@ static int issue_numeric(ctx *c, const pl__ynode *nd, const char *id,
   snprintf(where, sizeof where, "%s issue \"%s\"",
            integer ? "integer" : "real", id);
   int rc;
-  if ((rc = need(c, nd, "min", where, &lo)) ||
-      (rc = need(c, nd, "max", where, &hi)))
+  if ((rc = pl__yneed(&c->r, nd, "min", where, &lo)) ||
+      (rc = pl__yneed(&c->r, nd, "max", where, &hi)))
     return rc;
   if (integer) {
     int64_t a, b, step = 1;
-    if ((rc = get_integer(c, lo, "\"min\"", &a)) ||
-        (rc = get_integer(c, hi, "\"max\"", &b)))
+    if ((rc = pl__yget_integer(&c->r, lo, "\"min\"", &a)) ||
+        (rc = pl__yget_integer(&c->r, hi, "\"max\"", &b)))
       return rc;
     if ((st = pl__ymap_get(nd, "step")) &&
-        (rc = get_integer(c, st, "\"step\"", &step)))
+        (rc = pl__yget_integer(&c->r, st, "\"step\"", &step)))
       return rc;
     if (pl__ymap_get(nd, "resolution"))
-      return fail(c, pl__ymap_get(nd, "resolution"),
+      return pl__yfail(&c->r, pl__ymap_get(nd, "resolution"),
                   "integer issue \"%s\" takes \"step\", not \"resolution\"",
                   id);
     /* the node a builder error is about */
@@ -300,60 +183,60 @@ static int issue_numeric(ctx *c, const pl__ynode *nd, const char *id,
                      : 0;
     if (n && n <= PL__MAX_OPTIONS && (rc = add_options(c, at, id, n)))
       return rc;
-    rc = pl_scenario_add_integer_issue(c->s, id, name, a, b, step, c->err);
+    rc = pl_scenario_add_integer_issue(c->s, id, name, a, b, step, c->r.err);
   } else {
     double a, b, res;
-    if ((rc = get_number(c, lo, "\"min\"", &a)) ||
-        (rc = get_number(c, hi, "\"max\"", &b)))
+    if ((rc = pl__yget_number(&c->r, lo, "\"min\"", &a)) ||
+        (rc = pl__yget_number(&c->r, hi, "\"max\"", &b)))
       return rc;
     if (pl__ymap_get(nd, "step"))
-      return fail(c, pl__ymap_get(nd, "step"),
+      return pl__yfail(&c->r, pl__ymap_get(nd, "step"),
                   "real issue \"%s\" takes \"resolution\", not \"step\"", id);
     st = pl__ymap_get(nd, "resolution");
     if (!st)
-      return fail(c, nd,
+      return pl__yfail(&c->r, nd,
                   "real issue \"%s\" has no \"resolution\" (the step between "
                   "the values analysed)",
                   id);
-    if ((rc = get_number(c, st, "\"resolution\"", &res))) return rc;
+    if ((rc = pl__yget_number(&c->r, st, "\"resolution\"", &res))) return rc;
     at = !(res > 0) || !(b >= a) ? (b < a ? hi : st) : st;
     double steps = res > 0 && b >= a ? round((b - a) / res) : -1;
     if (steps >= 0 && steps < (double)PL__MAX_OPTIONS &&
         (rc = add_options(c, at, id, (uint64_t)steps + 1)))
       return rc;
-    rc = pl_scenario_add_real_issue(c->s, id, name, a, b, res, c->err);
+    rc = pl_scenario_add_real_issue(c->s, id, name, a, b, res, c->r.err);
   }
   return rc < 0 ? relay(c, at, rc) : PL_OK;
 }
 
 static int parse_issues(ctx *c, const pl__ynode *list) {
-  int rc = expect(c, list, PL__Y_SEQ, "\"issues\"");
+  int rc = pl__yexpect(&c->r, list, PL__Y_SEQ, "\"issues\"");
   if (rc) return rc;
-  if (list->n == 0) return fail(c, list, "\"issues\" is empty: list at least one issue");
+  if (list->n == 0) return pl__yfail(&c->r, list, "\"issues\" is empty: list at least one issue");
   for (size_t k = 0; k < list->n; k++) {
     const pl__ynode *nd = list->items[k], *v;
     static const char *const keys[] = {"id",  "name", "type",       "options",
                                        "min", "max",  "step", "resolution",
                                        NULL};
     const char *id, *name = NULL, *type = "discrete";
-    if ((rc = expect(c, nd, PL__Y_MAP, "an issue")) ||
-        (rc = check_keys(c, nd, "issue", keys)) ||
-        (rc = need(c, nd, "id", "issue", &v)) ||
-        (rc = get_id(c, v, "issue id", &id)))
+    if ((rc = pl__yexpect(&c->r, nd, PL__Y_MAP, "an issue")) ||
+        (rc = pl__ycheck_keys(&c->r, nd, "issue", keys)) ||
+        (rc = pl__yneed(&c->r, nd, "id", "issue", &v)) ||
+        (rc = pl__yget_id(&c->r, v, "issue id", &id)))
       return rc;
     int j = pl_scenario_find_issue(c->s, id);
     if (j >= 0) /* issue j came from list->items[j] */
-      return fail(c, v, "duplicate issue id \"%s\" (first at line %d)", id,
+      return pl__yfail(&c->r, v, "duplicate issue id \"%s\" (first at line %d)", id,
                   list->items[j]->line);
     if ((v = pl__ymap_get(nd, "name")) &&
-        (rc = get_string(c, v, "issue name", &name)))
+        (rc = pl__yget_string(&c->r, v, "issue name", &name)))
       return rc;
     if ((v = pl__ymap_get(nd, "type")) &&
-        (rc = get_string(c, v, "issue type", &type)))
+        (rc = pl__yget_string(&c->r, v, "issue type", &type)))
       return rc;
     if (!strcmp(type, "discrete")) {
       if (pl__ymap_get(nd, "min") || pl__ymap_get(nd, "max"))
-        return fail(c, pl__ymap_get(nd, "min") ? pl__ymap_get(nd, "min")
+        return pl__yfail(&c->r, pl__ymap_get(nd, "min") ? pl__ymap_get(nd, "min")
                                                 : pl__ymap_get(nd, "max"),
                     "discrete issue \"%s\" takes \"options\", not min/max; "
                     "set \"type: integer\" or \"type: real\" for a range",
@@ -361,11 +244,11 @@ static int parse_issues(ctx *c, const pl__ynode *list) {
       rc = issue_discrete(c, nd, id, name);
     } else if (!strcmp(type, "integer") || !strcmp(type, "real")) {
       if (pl__ymap_get(nd, "options"))
-        return fail(c, pl__ymap_get(nd, "options"),
+        return pl__yfail(&c->r, pl__ymap_get(nd, "options"),
                     "%s issue \"%s\" takes min/max, not \"options\"", type, id);
       rc = issue_numeric(c, nd, id, name, type[0] == 'i');
     } else {
-      return fail(c, v,
+      return pl__yfail(&c->r, v,
                   "unknown issue type \"%s\"; expected discrete, integer or "
                   "real",
                   type);
@@ -375,7 +258,7 @@ static int parse_issues(ctx *c, const pl__ynode *list) {
   /* an index for issue_ref: files may name issues millions of times */
   size_t n = (size_t)c->s->n_issues;
   if (!(c->issue_ix = pl__malloc(n * sizeof *c->issue_ix)))
-    return pl__err(c->err, PL_ENOMEM, "out of memory");
+    return pl__err(c->r.err, PL_ENOMEM, "out of memory");
   for (size_t i = 0; i < n; i++)
     c->issue_ix[i] = (idref){c->s->issues[i].id, i};
   qsort(c->issue_ix, n, sizeof *c->issue_ix, idref_cmp);
@@ -388,7 +271,7 @@ static int parse_issues(ctx *c, const pl__ynode *list) {
 
 static int issue_ref(ctx *c, const pl__ynode *n, int *out) {
   const char *id;
-  int rc = get_id(c, n, "an issue id", &id);
+  int rc = pl__yget_id(&c->r, n, "an issue id", &id);
   if (rc) return rc;
   size_t lo = 0, hi = (size_t)c->s->n_issues;
   while (lo < hi) {
@@ -406,12 +289,12 @@ static int issue_ref(ctx *c, const pl__ynode *n, int *out) {
   char list[256] = "";
   for (int i = 0; i < c->s->n_issues; i++)
     if (!list_add(list, sizeof list, c->s->issues[i].id)) break;
-  return fail(c, n, "unknown issue \"%s\"; expected one of: %s", id, list);
+  return pl__yfail(&c->r, n, "unknown issue \"%s\"; expected one of: %s", id, list);
 }
 
 static int option_ref(ctx *c, const pl__ynode *n, int issue, uint32_t *out) {
   const char *id;
-  int rc = get_id(c, n, "an option", &id);
+  int rc = pl__yget_id(&c->r, n, "an option", &id);
   if (rc) return rc;
   int64_t k = pl_scenario_find_option(c->s, issue, id);
   if (k < 0) {
@@ -420,10 +303,10 @@ static int option_ref(ctx *c, const pl__ynode *n, int issue, uint32_t *out) {
       char list[256] = "";
       for (uint32_t o = 0; o < is->n; o++)
         if (!list_add(list, sizeof list, is->opt_id[o])) break;
-      return fail(c, n, "unknown option \"%s\" of issue \"%s\"; expected one of: %s",
+      return pl__yfail(&c->r, n, "unknown option \"%s\" of issue \"%s\"; expected one of: %s",
                   id, is->id, list);
     }
-    return fail(c, n,
+    return pl__yfail(&c->r, n,
                 "%s is not a value of issue \"%s\" (%g to %g in steps of %g)",
                 id, is->id, is->min, is->max, is->step);
   }
@@ -434,7 +317,7 @@ static int option_ref(ctx *c, const pl__ynode *n, int issue, uint32_t *out) {
 /* An outcome: a mapping naming the option of every issue. */
 static int parse_outcome(ctx *c, const pl__ynode *map, const char *what,
                          uint32_t *out) {
-  int rc = expect(c, map, PL__Y_MAP, what);
+  int rc = pl__yexpect(&c->r, map, PL__Y_MAP, what);
   if (rc) return rc;
   for (int i = 0; i < c->s->n_issues; i++) out[i] = PL_NOT_AGREED;
   for (size_t k = 0; k < map->n; k++) {
@@ -445,16 +328,16 @@ static int parse_outcome(ctx *c, const pl__ynode *map, const char *what,
   }
   for (int i = 0; i < c->s->n_issues; i++)
     if (out[i] == PL_NOT_AGREED)
-      return fail(c, map, "%s gives no option for issue \"%s\"", what,
+      return pl__yfail(&c->r, map, "%s gives no option for issue \"%s\"", what,
                   c->s->issues[i].id);
   return PL_OK;
 }
 
 static int set_status_quo(ctx *c, int party, const pl__ynode *n) {
   uint32_t *o = pl__malloc((size_t)c->s->n_issues * sizeof *o);
-  if (!o) return pl__err(c->err, PL_ENOMEM, "out of memory");
+  if (!o) return pl__err(c->r.err, PL_ENOMEM, "out of memory");
   int rc = parse_outcome(c, n, "\"status_quo\"", o);
-  if (!rc && (rc = pl_scenario_set_status_quo(c->s, party, o, c->err)) < 0)
+  if (!rc && (rc = pl_scenario_set_status_quo(c->s, party, o, c->r.err)) < 0)
     rc = relay(c, n, rc);
   pl__free(o);
   return rc;
@@ -462,7 +345,7 @@ static int set_status_quo(ctx *c, int party, const pl__ynode *n) {
 
 /* Reads a party's values; marks valued[i] for every issue it values. */
 static int parse_values(ctx *c, int p, const pl__ynode *map, bool *valued) {
-  int rc = expect(c, map, PL__Y_MAP, "\"values\"");
+  int rc = pl__yexpect(&c->r, map, PL__Y_MAP, "\"values\"");
   for (size_t k = 0; k < map->n && !rc; k++) {
     int i;
     const pl__ynode *v = map->items[2 * k + 1];
@@ -470,15 +353,15 @@ static int parse_values(ctx *c, int p, const pl__ynode *map, bool *valued) {
     valued[i] = true;
     const pl__issue *is = &c->s->issues[i];
     if (is->kind == PL_ISSUE_DISCRETE) {
-      if ((rc = expect(c, v, PL__Y_MAP, "the values of a discrete issue")))
+      if ((rc = pl__yexpect(&c->r, v, PL__Y_MAP, "the values of a discrete issue")))
         break;
       for (size_t j = 0; j < v->n && !rc; j++) {
         uint32_t o;
         double x;
         if ((rc = option_ref(c, v->items[2 * j], i, &o)) ||
-            (rc = get_number(c, v->items[2 * j + 1], "an option value", &x)))
+            (rc = pl__yget_number(&c->r, v->items[2 * j + 1], "an option value", &x)))
           break;
-        if ((rc = pl_scenario_set_value(c->s, p, i, o, x, c->err)) < 0)
+        if ((rc = pl_scenario_set_value(c->s, p, i, o, x, c->r.err)) < 0)
           rc = relay(c, v->items[2 * j + 1], rc);
       }
       continue;
@@ -490,7 +373,7 @@ static int parse_values(ctx *c, int p, const pl__ynode *map, bool *valued) {
         vs[0] = 1;
         vs[1] = 0;
       } else if (strcmp(v->text, "increasing")) {
-        rc = fail(c, v,
+        rc = pl__yfail(&c->r, v,
                   "expected \"increasing\", \"decreasing\" or a list of [x, "
                   "value] points, found \"%s\"",
                   v->text);
@@ -498,43 +381,43 @@ static int parse_values(ctx *c, int p, const pl__ynode *map, bool *valued) {
       }
       size_t n = is->max > is->min ? 2 : 1;
       if ((rc = pl_scenario_set_value_function(c->s, p, i, n, xs, vs,
-                                               c->err)) < 0)
+                                               c->r.err)) < 0)
         rc = relay(c, v, rc);
       continue;
     }
-    if ((rc = expect(c, v, PL__Y_SEQ, "a value function"))) break;
+    if ((rc = pl__yexpect(&c->r, v, PL__Y_SEQ, "a value function"))) break;
     if (v->n == 0) {
-      rc = fail(c, v, "value function of issue \"%s\" has no points", is->id);
+      rc = pl__yfail(&c->r, v, "value function of issue \"%s\" has no points", is->id);
       break;
     }
     double *px = pl__malloc(v->n * sizeof *px), *pv = pl__malloc(v->n * sizeof *pv);
-    if (!px || !pv) rc = pl__err(c->err, PL_ENOMEM, "out of memory");
+    if (!px || !pv) rc = pl__err(c->r.err, PL_ENOMEM, "out of memory");
     for (size_t j = 0; j < v->n && !rc; j++) {
       const pl__ynode *pt = v->items[j];
       if (pt->kind != PL__Y_SEQ || pt->n != 2) {
         if (pt->kind == PL__Y_SEQ)
-          rc = fail(c, pt,
+          rc = pl__yfail(&c->r, pt,
                     "expected a point [x, value], found a list of %zu "
                     "items",
                     pt->n);
         else
-          rc = fail(c, pt, "expected a point [x, value], found %s",
-                    kind_name(pt));
+          rc = pl__yfail(&c->r, pt, "expected a point [x, value], found %s",
+                    pl__ykind_name(pt));
         break;
       }
-      if ((rc = get_number(c, pt->items[0], "x", &px[j])) ||
-          (rc = get_number(c, pt->items[1], "a value", &pv[j])))
+      if ((rc = pl__yget_number(&c->r, pt->items[0], "x", &px[j])) ||
+          (rc = pl__yget_number(&c->r, pt->items[1], "a value", &pv[j])))
         break;
       if (j > 0 && !(px[j] > px[j - 1]))
-        rc = fail(c, pt->items[0],
+        rc = pl__yfail(&c->r, pt->items[0],
                   "x %g does not follow %g: the points of a value function "
                   "must have increasing x",
                   px[j], px[j - 1]);
       else if (!(pv[j] >= 0 && pv[j] <= 1))
-        rc = fail(c, pt->items[1], "value %g is outside [0,1]", pv[j]);
+        rc = pl__yfail(&c->r, pt->items[1], "value %g is outside [0,1]", pv[j]);
     }
     if (!rc && (rc = pl_scenario_set_value_function(c->s, p, i, v->n, px, pv,
-                                                    c->err)) < 0)
+                                                    c->r.err)) < 0)
       rc = relay(c, v, rc);
     pl__free(px);
     pl__free(pv);
@@ -546,12 +429,12 @@ static int parse_rule(ctx *c, const pl__ynode *n, int depth, pl_expr **out);
 
 static int parse_rules(ctx *c, const pl__ynode *list, int depth,
                        const char *key, pl_expr **out) {
-  int rc = expect(c, list, PL__Y_SEQ, key);
+  int rc = pl__yexpect(&c->r, list, PL__Y_SEQ, key);
   if (rc) return rc;
   if (list->n == 0)
-    return fail(c, list, "\"%s\" names no rule: list at least one", key);
+    return pl__yfail(&c->r, list, "\"%s\" names no rule: list at least one", key);
   pl_expr **kids = pl__calloc(list->n, sizeof *kids);
-  if (!kids) return pl__err(c->err, PL_ENOMEM, "out of memory");
+  if (!kids) return pl__err(c->r.err, PL_ENOMEM, "out of memory");
   for (size_t k = 0; k < list->n && !rc; k++)
     rc = parse_rule(c, list->items[k], depth + 1, &kids[k]);
   if (rc) {
@@ -559,7 +442,7 @@ static int parse_rules(ctx *c, const pl__ynode *list, int depth,
   } else {
     *out = key[1] == 'l' ? pl_expr_all(list->n, kids)
                          : pl_expr_any(list->n, kids);
-    if (!*out) rc = pl__err(c->err, PL_ENOMEM, "out of memory");
+    if (!*out) rc = pl__err(c->r.err, PL_ENOMEM, "out of memory");
   }
   pl__free(kids);
   return rc;
@@ -571,9 +454,9 @@ static int parse_rule(ctx *c, const pl__ynode *n, int depth, pl_expr **out) {
                                      "all",   "any", "not",    NULL};
   int rc;
   *out = NULL;
-  if (depth > 32) return fail(c, n, "rule nested more than 32 levels deep");
-  if ((rc = expect(c, n, PL__Y_MAP, "a rule")) ||
-      (rc = check_keys(c, n, "rule", keys)))
+  if (depth > 32) return pl__yfail(&c->r, n, "rule nested more than 32 levels deep");
+  if ((rc = pl__yexpect(&c->r, n, PL__Y_MAP, "a rule")) ||
+      (rc = pl__ycheck_keys(&c->r, n, "rule", keys)))
     return rc;
   const pl__ynode *v;
   if (n->n == 1 && ((v = pl__ymap_get(n, "all")) || (v = pl__ymap_get(n, "any"))))
@@ -581,21 +464,21 @@ static int parse_rule(ctx *c, const pl__ynode *n, int depth, pl_expr **out) {
   if (n->n == 1 && (v = pl__ymap_get(n, "not"))) {
     pl_expr *e;
     if ((rc = parse_rule(c, v, depth + 1, &e))) return rc;
-    if (!(*out = pl_expr_not(e))) return pl__err(c->err, PL_ENOMEM, "out of memory");
+    if (!(*out = pl_expr_not(e))) return pl__err(c->r.err, PL_ENOMEM, "out of memory");
     return PL_OK;
   }
   if (pl__ymap_get(n, "all") || pl__ymap_get(n, "any") || pl__ymap_get(n, "not"))
-    return fail(c, n, "\"all\", \"any\" and \"not\" stand alone in a rule");
+    return pl__yfail(&c->r, n, "\"all\", \"any\" and \"not\" stand alone in a rule");
   const pl__ynode *iv = pl__ymap_get(n, "issue");
   if (!iv)
-    return fail(c, n,
+    return pl__yfail(&c->r, n,
                 "a rule needs \"issue\" with \"in\", \"not_in\" or min/max, "
                 "or one of \"all\", \"any\", \"not\"");
   int i;
   if ((rc = issue_ref(c, iv, &i))) return rc;
   const pl__issue *is = &c->s->issues[i];
   if (is->n > PL__YAML_MAX_CELLS - c->rule_options)
-    return pl__err_at(c->err, PL_ETOOBIG, c->file, n->line, n->col,
+    return pl__err_at(c->r.err, PL_ETOOBIG, c->r.file, n->line, n->col,
                       "too large: the rules of the red lines range over more "
                       "than %u options in all",
                       PL__YAML_MAX_CELLS);
@@ -604,19 +487,19 @@ static int parse_rule(ctx *c, const pl__ynode *n, int depth, pl_expr **out) {
   const pl__ynode *lo = pl__ymap_get(n, "min"), *hi = pl__ymap_get(n, "max");
   int forms = !!in + !!nin + !!(lo || hi);
   if (forms != 1)
-    return fail(c, n,
+    return pl__yfail(&c->r, n,
                 "a rule on issue \"%s\" needs exactly one of \"in\", "
                 "\"not_in\" or min/max",
                 is->id);
   uint32_t *opts = pl__malloc((size_t)is->n * sizeof *opts);
   uint64_t *mark = pl__calloc(pl__words(is->n), sizeof *mark);
   size_t cnt = 0;
-  if (!opts || !mark) rc = pl__err(c->err, PL_ENOMEM, "out of memory");
+  if (!opts || !mark) rc = pl__err(c->r.err, PL_ENOMEM, "out of memory");
   if (!rc && (in || nin)) {
     const pl__ynode *list = in ? in : nin;
-    if (!(rc = expect(c, list, PL__Y_SEQ, in ? "\"in\"" : "\"not_in\"")) &&
+    if (!(rc = pl__yexpect(&c->r, list, PL__Y_SEQ, in ? "\"in\"" : "\"not_in\"")) &&
         list->n == 0)
-      rc = fail(c, list, "red line on issue \"%s\" names no option", is->id);
+      rc = pl__yfail(&c->r, list, "red line on issue \"%s\" names no option", is->id);
     for (size_t k = 0; k < (rc ? 0 : list->n) && !rc; k++) {
       uint32_t o;
       if (!(rc = option_ref(c, list->items[k], i, &o))) pl__setbit(mark, o);
@@ -626,55 +509,55 @@ static int parse_rule(ctx *c, const pl__ynode *n, int depth, pl_expr **out) {
   } else if (!rc) {
     double a = -INFINITY, b = INFINITY;
     if (is->kind == PL_ISSUE_DISCRETE)
-      rc = fail(c, lo ? lo : hi,
+      rc = pl__yfail(&c->r, lo ? lo : hi,
                 "min/max apply to numeric issues; issue \"%s\" is discrete: "
                 "use \"in\" or \"not_in\"",
                 is->id);
-    if (!rc && lo) rc = get_number(c, lo, "\"min\"", &a);
-    if (!rc && hi) rc = get_number(c, hi, "\"max\"", &b);
-    if (!rc && a > b) rc = fail(c, n, "min %g is above max %g", a, b);
+    if (!rc && lo) rc = pl__yget_number(&c->r, lo, "\"min\"", &a);
+    if (!rc && hi) rc = pl__yget_number(&c->r, hi, "\"max\"", &b);
+    if (!rc && a > b) rc = pl__yfail(&c->r, n, "min %g is above max %g", a, b);
     for (uint32_t o = 0; o < is->n && !rc; o++) {
       double x = is->num[o], tol = 1e-9 * (fabs(x) > 1 ? fabs(x) : 1);
       if (x >= a - tol && x <= b + tol) opts[cnt++] = o;
     }
   }
   if (!rc && !(*out = pl_expr_in(i, cnt, opts)))
-    rc = pl__err(c->err, PL_ENOMEM, "out of memory");
+    rc = pl__err(c->r.err, PL_ENOMEM, "out of memory");
   pl__free(opts);
   pl__free(mark);
   return rc;
 }
 
 static int parse_red_lines(ctx *c, int p, const pl__ynode *list) {
-  int rc = expect(c, list, PL__Y_SEQ, "\"red_lines\"");
+  int rc = pl__yexpect(&c->r, list, PL__Y_SEQ, "\"red_lines\"");
   for (size_t k = 0; k < list->n && !rc; k++) {
     static const char *const keys[] = {"id", "description", "rule", "linked",
                                        NULL};
     const pl__ynode *nd = list->items[k], *v, *rule, *linked;
     const char *id, *desc = "";
-    if ((rc = expect(c, nd, PL__Y_MAP, "a red line")) ||
-        (rc = check_keys(c, nd, "red line", keys)) ||
-        (rc = need(c, nd, "id", "red line", &v)) ||
-        (rc = get_id(c, v, "red line id", &id)))
+    if ((rc = pl__yexpect(&c->r, nd, PL__Y_MAP, "a red line")) ||
+        (rc = pl__ycheck_keys(&c->r, nd, "red line", keys)) ||
+        (rc = pl__yneed(&c->r, nd, "id", "red line", &v)) ||
+        (rc = pl__yget_id(&c->r, v, "red line id", &id)))
       break;
     /* this party's red lines so far came from list->items[0..k-1] */
     for (size_t j = 0; j < k; j++)
       if (!strcmp(pl__ymap_get(list->items[j], "id")->text, id))
-        return fail(c, v,
+        return pl__yfail(&c->r, v,
                     "duplicate red line id \"%s\" for party \"%s\" (first "
                     "at line %d)",
                     id, c->s->parties[p].id, list->items[j]->line);
     if (c->s->n_red_lines >= PL__YAML_MAX_RED_LINES)
-      return pl__err_at(c->err, PL_ETOOBIG, c->file, nd->line, nd->col,
+      return pl__err_at(c->r.err, PL_ETOOBIG, c->r.file, nd->line, nd->col,
                         "more than %d red lines; at most %d are supported",
                         PL__YAML_MAX_RED_LINES, PL__YAML_MAX_RED_LINES);
     if ((v = pl__ymap_get(nd, "description")) &&
-        (rc = get_string(c, v, "description", &desc)))
+        (rc = pl__yget_string(&c->r, v, "description", &desc)))
       break;
     rule = pl__ymap_get(nd, "rule");
     linked = pl__ymap_get(nd, "linked");
     if (!rule == !linked) {
-      rc = fail(c, nd,
+      rc = pl__yfail(&c->r, nd,
                 "red line \"%s\" needs exactly one of \"rule\" or \"linked\"",
                 id);
       break;
@@ -682,36 +565,36 @@ static int parse_red_lines(ctx *c, int p, const pl__ynode *list) {
     if (rule) {
       /* refused by pl_scenario_finish anyway: say so before the work */
       if (c->constraints >= PL__MAX_CONSTRAINTS)
-        return pl__err_at(c->err, PL_ETOOBIG, c->file, nd->line, nd->col,
+        return pl__err_at(c->r.err, PL_ETOOBIG, c->r.file, nd->line, nd->col,
                           "more than %d red lines (rules) and positive "
                           "reservation values; at most %d are supported",
                           PL__MAX_CONSTRAINTS, PL__MAX_CONSTRAINTS);
       pl_expr *e;
       if ((rc = parse_rule(c, rule, 0, &e))) break;
-      int r = pl_scenario_add_red_line(c->s, p, id, desc, e, c->err);
+      int r = pl_scenario_add_red_line(c->s, p, id, desc, e, c->r.err);
       rc = r < 0 ? relay(c, rule, r) : PL_OK;
       c->constraints++;
       continue;
     }
     if (linked->kind == PL__Y_SCALAR && !strcmp(linked->text, "all")) {
-      int r = pl_scenario_add_linkage(c->s, p, id, desc, 0, NULL, c->err);
+      int r = pl_scenario_add_linkage(c->s, p, id, desc, 0, NULL, c->r.err);
       rc = r < 0 ? relay(c, linked, r) : PL_OK;
       continue;
     }
     if (linked->kind != PL__Y_SEQ) {
-      rc = fail(c, linked, "expected \"all\" or a list of issues for \"linked\"");
+      rc = pl__yfail(&c->r, linked, "expected \"all\" or a list of issues for \"linked\"");
       break;
     }
     if (linked->n < 2) {
-      rc = fail(c, linked, "\"linked\" needs at least two issues, or \"all\"");
+      rc = pl__yfail(&c->r, linked, "\"linked\" needs at least two issues, or \"all\"");
       break;
     }
     int *is = pl__malloc(linked->n * sizeof *is);
-    if (!is) return pl__err(c->err, PL_ENOMEM, "out of memory");
+    if (!is) return pl__err(c->r.err, PL_ENOMEM, "out of memory");
     for (size_t j = 0; j < linked->n && !rc; j++)
       rc = issue_ref(c, linked->items[j], &is[j]);
     if (!rc) {
-      int r = pl_scenario_add_linkage(c->s, p, id, desc, linked->n, is, c->err);
+      int r = pl_scenario_add_linkage(c->s, p, id, desc, linked->n, is, c->r.err);
       rc = r < 0 ? relay(c, linked, r) : PL_OK;
     }
     pl__free(is);
@@ -724,29 +607,29 @@ static int parse_rectangles(ctx *c, int p, const pl__ynode *nd) {
   const pl__ynode *list = pl__ymap_get(nd, "rectangles"), *mx;
   double maxu;
   int rc;
-  if ((rc = need(c, nd, "max_utility", "a party with rectangles", &mx)) ||
-      (rc = get_number(c, mx, "\"max_utility\"", &maxu)))
+  if ((rc = pl__yneed(&c->r, nd, "max_utility", "a party with rectangles", &mx)) ||
+      (rc = pl__yget_number(&c->r, mx, "\"max_utility\"", &maxu)))
     return rc;
-  if ((rc = pl_scenario_set_rectangles(c->s, p, maxu, c->err)) < 0)
+  if ((rc = pl_scenario_set_rectangles(c->s, p, maxu, c->r.err)) < 0)
     return relay(c, mx, rc);
-  if ((rc = expect(c, list, PL__Y_SEQ, "\"rectangles\"")))
+  if ((rc = pl__yexpect(&c->r, list, PL__Y_SEQ, "\"rectangles\"")))
     return rc;
   int *is = pl__malloc((size_t)c->s->n_issues * sizeof *is);
   uint32_t *lo = pl__malloc((size_t)c->s->n_issues * sizeof *lo);
   uint32_t *hi = pl__malloc((size_t)c->s->n_issues * sizeof *hi);
-  if (!is || !lo || !hi) rc = pl__err(c->err, PL_ENOMEM, "out of memory");
+  if (!is || !lo || !hi) rc = pl__err(c->r.err, PL_ENOMEM, "out of memory");
   for (size_t k = 0; k < list->n && !rc; k++) {
     static const char *const keys[] = {"utility", "where", NULL};
     const pl__ynode *r = list->items[k], *u, *w;
     double util;
-    if ((rc = expect(c, r, PL__Y_MAP, "a rectangle")) ||
-        (rc = check_keys(c, r, "rectangle", keys)) ||
-        (rc = need(c, r, "utility", "rectangle", &u)) ||
-        (rc = get_number(c, u, "\"utility\"", &util)))
+    if ((rc = pl__yexpect(&c->r, r, PL__Y_MAP, "a rectangle")) ||
+        (rc = pl__ycheck_keys(&c->r, r, "rectangle", keys)) ||
+        (rc = pl__yneed(&c->r, r, "utility", "rectangle", &u)) ||
+        (rc = pl__yget_number(&c->r, u, "\"utility\"", &util)))
       break;
     size_t n = 0;
     if ((w = pl__ymap_get(r, "where"))) {
-      if ((rc = expect(c, w, PL__Y_MAP, "\"where\""))) break;
+      if ((rc = pl__yexpect(&c->r, w, PL__Y_MAP, "\"where\""))) break;
       for (size_t j = 0; j < w->n && !rc; j++, n++) {
         const pl__ynode *b = w->items[2 * j + 1];
         if ((rc = issue_ref(c, w->items[2 * j], &is[n]))) break;
@@ -754,20 +637,20 @@ static int parse_rectangles(ctx *c, int p, const pl__ynode *nd) {
           if (!(rc = option_ref(c, b->items[0], is[n], &lo[n])) &&
               !(rc = option_ref(c, b->items[1], is[n], &hi[n])) &&
               lo[n] > hi[n])
-            rc = fail(c, b, "the first bound comes after the second in the "
+            rc = pl__yfail(&c->r, b, "the first bound comes after the second in the "
                             "options of issue \"%s\"",
                       c->s->issues[is[n]].id);
         } else if (b->kind == PL__Y_SCALAR) {
           if (!(rc = option_ref(c, b, is[n], &lo[n]))) hi[n] = lo[n];
         } else {
-          rc = fail(c, b, "expected an option or [first, last] options, "
+          rc = pl__yfail(&c->r, b, "expected an option or [first, last] options, "
                           "found %s",
-                    kind_name(b));
+                    pl__ykind_name(b));
         }
       }
     }
     if (!rc && (rc = pl_scenario_add_rectangle(c->s, p, util, n, is, lo, hi,
-                                               c->err)) < 0)
+                                               c->r.err)) < 0)
       rc = relay(c, r, rc);
   }
   pl__free(is);
@@ -783,31 +666,31 @@ static int parse_additive(ctx *c, int p, const pl__ynode *nd) {
   int rc;
   char where[300];
   snprintf(where, sizeof where, "party \"%s\"", id);
-  if ((rc = need(c, nd, "weights", where, &w)) ||
-      (rc = expect(c, w, PL__Y_MAP, "\"weights\"")))
+  if ((rc = pl__yneed(&c->r, nd, "weights", where, &w)) ||
+      (rc = pl__yexpect(&c->r, w, PL__Y_MAP, "\"weights\"")))
     return rc;
   int *wi = pl__malloc((w->n ? w->n : 1) * sizeof *wi);
   bool *valued = pl__calloc((size_t)c->s->n_issues, sizeof *valued);
-  if (!wi || !valued) rc = pl__err(c->err, PL_ENOMEM, "out of memory");
+  if (!wi || !valued) rc = pl__err(c->r.err, PL_ENOMEM, "out of memory");
   double sum = 0;
   for (size_t k = 0; k < w->n && !rc; k++) {
     double x;
     const pl__ynode *wv = w->items[2 * k + 1];
     if ((rc = issue_ref(c, w->items[2 * k], &wi[k])) ||
-        (rc = get_number(c, wv, "a weight", &x)))
+        (rc = pl__yget_number(&c->r, wv, "a weight", &x)))
       break;
     if (!(x >= 0))
-      rc = fail(c, wv,
+      rc = pl__yfail(&c->r, wv,
                 "weight %g of issue \"%s\" is negative; weights are "
                 "non-negative",
                 x, c->s->issues[wi[k]].id);
-    else if ((rc = pl_scenario_set_weight(c->s, p, wi[k], x, c->err)) < 0)
+    else if ((rc = pl_scenario_set_weight(c->s, p, wi[k], x, c->r.err)) < 0)
       rc = relay(c, wv, rc);
     sum += x;
   }
   if (!rc && !(sum > 0) &&
       c->s->parties[p].weighting == PL_WEIGHTS_NORMALISED)
-    rc = fail(c, w,
+    rc = pl__yfail(&c->r, w,
               "party \"%s\" gives every issue weight 0: give at least one "
               "issue a positive weight",
               id);
@@ -816,7 +699,7 @@ static int parse_additive(ctx *c, int p, const pl__ynode *nd) {
   /* An issue that matters to a party must be valued by it. */
   for (size_t k = 0; k < w->n && !rc; k++)
     if (c->s->parties[p].weight[wi[k]] > 0 && !valued[wi[k]])
-      rc = fail(c, w->items[2 * k],
+      rc = pl__yfail(&c->r, w->items[2 * k],
                 "party \"%s\" weighs issue \"%s\" but gives it no values",
                 id, c->s->issues[wi[k]].id);
   pl__free(wi);
@@ -835,64 +718,64 @@ static int parse_party(ctx *c, const pl__ynode *parties, size_t index) {
   const char *id, *name = NULL;
   double rv = 0;
   int rc;
-  if ((rc = expect(c, nd, PL__Y_MAP, "a party")) ||
-      (rc = check_keys(c, nd, "party", keys)) ||
-      (rc = need(c, nd, "id", "party", &v)) ||
-      (rc = get_id(c, v, "party id", &id)))
+  if ((rc = pl__yexpect(&c->r, nd, PL__Y_MAP, "a party")) ||
+      (rc = pl__ycheck_keys(&c->r, nd, "party", keys)) ||
+      (rc = pl__yneed(&c->r, nd, "id", "party", &v)) ||
+      (rc = pl__yget_id(&c->r, v, "party id", &id)))
     return rc;
   int j = pl_scenario_find_party(c->s, id);
   if (j >= 0) /* party j came from parties->items[j] */
-    return fail(c, v, "duplicate party id \"%s\" (first at line %d)", id,
+    return pl__yfail(&c->r, v, "duplicate party id \"%s\" (first at line %d)", id,
                 parties->items[j]->line);
   if ((v = pl__ymap_get(nd, "name")) &&
-      (rc = get_string(c, v, "party name", &name)))
+      (rc = pl__yget_string(&c->r, v, "party name", &name)))
     return rc;
   if ((v = pl__ymap_get(nd, "reservation"))) {
-    if ((rc = get_number(c, v, "\"reservation\"", &rv))) return rc;
+    if ((rc = pl__yget_number(&c->r, v, "\"reservation\"", &rv))) return rc;
     if (!(rv >= 0 && rv <= 1))
-      return fail(c, v, "reservation value %g of party \"%s\" is outside [0,1]",
+      return pl__yfail(&c->r, v, "reservation value %g of party \"%s\" is outside [0,1]",
                   rv, id);
   }
   /* every party adds a row per option to the utility table */
   if ((uint64_t)(c->s->n_parties + 1) * c->options > PL__YAML_MAX_CELLS)
-    return pl__err_at(c->err, PL_ETOOBIG, c->file, nd->line, nd->col,
+    return pl__err_at(c->r.err, PL_ETOOBIG, c->r.file, nd->line, nd->col,
                       "too large: %d parties times %llu options of all "
                       "issues is more than %u; use fewer parties or coarser "
                       "numeric issues",
                       c->s->n_parties + 1, (unsigned long long)c->options,
                       PL__YAML_MAX_CELLS);
-  int p = pl_scenario_add_party(c->s, id, name, rv, c->err);
+  int p = pl_scenario_add_party(c->s, id, name, rv, c->r.err);
   if (p < 0) return relay(c, nd, p);
   c->constraints += rv > 0;
   if ((v = pl__ymap_get(nd, "weighting"))) {
     const char *wt;
-    if ((rc = get_string(c, v, "\"weighting\"", &wt))) return rc;
+    if ((rc = pl__yget_string(&c->r, v, "\"weighting\"", &wt))) return rc;
     if (strcmp(wt, "normalised") && strcmp(wt, "as_given"))
-      return fail(c, v, "unknown weighting \"%s\"; expected normalised or "
+      return pl__yfail(&c->r, v, "unknown weighting \"%s\"; expected normalised or "
                         "as_given",
                   wt);
     pl_scenario_set_weighting(c->s, p,
                               wt[0] == 'a' ? PL_WEIGHTS_AS_GIVEN
                                            : PL_WEIGHTS_NORMALISED,
-                              c->err);
+                              c->r.err);
   }
   if ((v = pl__ymap_get(nd, "discount"))) {
     double d;
-    if ((rc = get_number(c, v, "\"discount\"", &d))) return rc;
-    if ((rc = pl_scenario_set_discount(c->s, p, d, c->err)) < 0)
+    if ((rc = pl__yget_number(&c->r, v, "\"discount\"", &d))) return rc;
+    if ((rc = pl_scenario_set_discount(c->s, p, d, c->r.err)) < 0)
       return relay(c, v, rc);
   }
   if (pl__ymap_get(nd, "rectangles")) {
     const pl__ynode *extra = pl__ymap_get(nd, "weights");
     if (!extra) extra = pl__ymap_get(nd, "values");
     if (extra)
-      return fail(c, extra,
+      return pl__yfail(&c->r, extra,
                   "party \"%s\" has rectangles: its utility takes no weights "
                   "or values",
                   id);
     rc = parse_rectangles(c, p, nd);
   } else if (pl__ymap_get(nd, "max_utility")) {
-    return fail(c, pl__ymap_get(nd, "max_utility"),
+    return pl__yfail(&c->r, pl__ymap_get(nd, "max_utility"),
                 "\"max_utility\" goes with \"rectangles\"");
   } else {
     rc = parse_additive(c, p, nd);
@@ -900,15 +783,15 @@ static int parse_party(ctx *c, const pl__ynode *parties, size_t index) {
   if (rc) return rc;
   if ((v = pl__ymap_get(nd, "reservation_outcome"))) {
     if (pl__ymap_get(nd, "reservation"))
-      return fail(c, v,
+      return pl__yfail(&c->r, v,
                   "party \"%s\" has both \"reservation\" and "
                   "\"reservation_outcome\"; give one",
                   id);
     uint32_t *o = pl__malloc((size_t)c->s->n_issues * sizeof *o);
-    if (!o) return pl__err(c->err, PL_ENOMEM, "out of memory");
+    if (!o) return pl__err(c->r.err, PL_ENOMEM, "out of memory");
     rc = parse_outcome(c, v, "\"reservation_outcome\"", o);
     if (!rc && (rc = pl_scenario_set_reservation_outcome(c->s, p, o,
-                                                         c->err)) < 0)
+                                                         c->r.err)) < 0)
       rc = relay(c, v, rc);
     pl__free(o);
     if (rc) return rc;
@@ -929,61 +812,42 @@ static int parse_scenario(ctx *c, const pl__ynode *root) {
   const char *title = "", *desc = "";
   int rc;
   if (!root)
-    return fail(c, NULL,
+    return pl__yfail(&c->r, NULL,
                 "%s: expected a scenario mapping with \"issues\" and "
                 "\"parties\"",
                 c->len ? "no YAML document in the file" : "empty file");
-  if ((rc = expect(c, root, PL__Y_MAP, "the scenario")) ||
-      (rc = check_keys(c, root, "scenario", keys)))
+  if ((rc = pl__yexpect(&c->r, root, PL__Y_MAP, "the scenario")) ||
+      (rc = pl__ycheck_keys(&c->r, root, "scenario", keys)))
     return rc;
   if ((v = pl__ymap_get(root, "scenario"))) {
     const char *id;
-    if ((rc = get_id(c, v, "scenario id", &id))) return rc;
+    if ((rc = pl__yget_id(&c->r, v, "scenario id", &id))) return rc;
     char *copy = pl__strdup(id);
-    if (!copy) return pl__err(c->err, PL_ENOMEM, "out of memory");
+    if (!copy) return pl__err(c->r.err, PL_ENOMEM, "out of memory");
     pl__free(c->s->id);
     c->s->id = copy;
   }
   if ((v = pl__ymap_get(root, "title")) &&
-      (rc = get_string(c, v, "\"title\"", &title)))
+      (rc = pl__yget_string(&c->r, v, "\"title\"", &title)))
     return rc;
   if ((v = pl__ymap_get(root, "description")) &&
-      (rc = get_string(c, v, "\"description\"", &desc)))
+      (rc = pl__yget_string(&c->r, v, "\"description\"", &desc)))
     return rc;
-  if ((rc = pl_scenario_set_text(c->s, title, desc, c->err))) return rc;
-  if ((rc = need(c, root, "issues", "scenario", &issues)) ||
+  if ((rc = pl_scenario_set_text(c->s, title, desc, c->r.err))) return rc;
+  if ((rc = pl__yneed(&c->r, root, "issues", "scenario", &issues)) ||
       (rc = parse_issues(c, issues)))
     return rc;
   if ((v = pl__ymap_get(root, "status_quo")) && (rc = set_status_quo(c, -1, v)))
     return rc;
-  if ((rc = need(c, root, "parties", "scenario", &parties)) ||
-      (rc = expect(c, parties, PL__Y_SEQ, "\"parties\"")))
+  if ((rc = pl__yneed(&c->r, root, "parties", "scenario", &parties)) ||
+      (rc = pl__yexpect(&c->r, parties, PL__Y_SEQ, "\"parties\"")))
     return rc;
   if (parties->n == 0)
-    return fail(c, parties, "\"parties\" is empty: list at least one party");
+    return pl__yfail(&c->r, parties, "\"parties\" is empty: list at least one party");
   for (size_t k = 0; k < parties->n; k++)
     if ((rc = parse_party(c, parties, k))) return rc;
-  if ((rc = pl_scenario_finish(c->s, c->err)) < 0) return relay(c, root, rc);
+  if ((rc = pl_scenario_finish(c->s, c->r.err)) < 0) return relay(c, root, rc);
   return PL_OK;
-}
-
-/* Messages quote ids from the file, which may hold line breaks: escape
- * control characters so that a message stays one line. */
-static void one_line(char *msg, size_t size) {
-  char out[sizeof ((pl_error *)0)->message];
-  size_t o = 0;
-  for (const unsigned char *p = (const unsigned char *)msg; *p && o + 5 < sizeof out; p++) {
-    if (*p == '\n' || *p == '\t' || *p == '\r') {
-      out[o++] = '\\';
-      out[o++] = *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r';
-    } else if (*p < 0x20 || *p == 0x7F) {
-      o += (size_t)snprintf(out + o, sizeof out - o, "\\x%02X", *p);
-    } else {
-      out[o++] = (char)*p;
-    }
-  }
-  out[o] = 0;
-  snprintf(msg, size, "%s", out);
 }
 
 int pl_scenario_load_yaml(const char *text, size_t len, const char *name,
@@ -995,11 +859,10 @@ int pl_scenario_load_yaml(const char *text, size_t len, const char *name,
   pl__ydoc doc;
   int rc = pl__yaml_parse(text, len, name, &doc, err);
   if (rc) {
-    one_line(err->message, sizeof err->message);
+    pl__yone_line(err->message, sizeof err->message);
     return rc;
   }
-  ctx c = {.file = name, .len = len, .s = pl_scenario_new("scenario"),
-           .err = err};
+  ctx c = {.r = {name, err}, .len = len, .s = pl_scenario_new("scenario")};
   if (!c.s) {
     rc = pl__err(err, PL_ENOMEM, "out of memory");
   } else {
@@ -1008,7 +871,7 @@ int pl_scenario_load_yaml(const char *text, size_t len, const char *name,
   pl__yaml_free(&doc);
   pl__free(c.issue_ix);
   if (rc) {
-    one_line(err->message, sizeof err->message);
+    pl__yone_line(err->message, sizeof err->message);
     pl_scenario_free(c.s);
     return rc;
   }
