@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "parley/parley.h"
+#include "parley/tournament.h"
 
 /* Exit codes (docs/cli.md). */
 enum {
@@ -25,6 +26,14 @@ typedef struct command {
 int cmd_analyze(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_tournament(int argc, char **argv);
+int cmd_results(int argc, char **argv);
+/* parley tournament --mpi (cli/mpi.c; an error when built without Open
+ * MPI). */
+int cli_tournament_mpi(const char *config, const char *db, int threads,
+                       int json, int quiet);
+/* Whether this parley was built with Open MPI. */
+int cli_has_mpi(void);
 
 /* Scenario inputs (cli/inputs.c). */
 typedef struct cli_inputs {
@@ -67,5 +76,7 @@ void text_analysis(FILE *out, const pl_scenario *s, const pl_analysis *a);
 /* A negotiation: a round-by-round table and the result; a may be NULL. */
 void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
                   const pl_analysis *a);
+/* A tournament's summary: per agent, per scenario. */
+void text_summary(FILE *out, const pl_summary *s);
 
 #endif

@@ -14,6 +14,9 @@ static const command commands[] = {
     {"analyze", cmd_analyze,
      "common ground, deadlocks, Pareto frontier and fair packages"},
     {"run", cmd_run, "simulate a negotiation (Stacked Alternating Offers)"},
+    {"tournament", cmd_tournament,
+     "every agent against every other on every scenario (SQLite, MPI)"},
+    {"results", cmd_results, "summarise or export a tournament's results"},
     {"convert", cmd_convert,
      "write a scenario as parley YAML, GENIUS XML or GeniusWeb JSON"},
     {"version", cmd_version, "print the version"},
@@ -114,7 +117,8 @@ static int cmd_help(int argc, char **argv) {
 static int cmd_version(int argc, char **argv) {
   (void)argc;
   (void)argv;
-  printf("parley %s\n", pl_version());
+  printf("parley %s (Open MPI: %s)\n", pl_version(),
+         cli_has_mpi() ? "yes" : "no");
   return cli_finish_output(EXIT_OK);
 }
 

@@ -400,3 +400,40 @@ void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
   if (dn >= 0) fprintf(out, ", %.4f to the Nash point", dn);
   if (dp >= 0) fputc('\n', out);
 }
+
+/* One table of summary rows. */
+static void summary_rows(FILE *out, const char *what, const pl_summary_row *(
+                         *row)(const pl_summary *, size_t), size_t n,
+                         const pl_summary *s) {
+  int w = (int)strlen(what);
+  for (size_t k = 0; k < n; k++) w = max_int(w, (int)strlen(row(s, k)->name));
+  fprintf(out, "  %-*s  %12s  %7s  %6s  %6s  %7s  %7s  %8s  %8s\n", w, what,
+          "negotiations", "utility", "+-95%", "agreed", "welfare", "to Nash",
+          "to front", "failures");
+  for (size_t k = 0; k < n; k++) {
+    const pl_summary_row *r = row(s, k);
+    char ci[16], dn[16], dp[16];
+    snprintf(ci, sizeof ci, r->ci95 == r->ci95 ? "%.3f" : "-", r->ci95);
+    snprintf(dn, sizeof dn, r->mean_distance_nash == r->mean_distance_nash
+                                ? "%.3f" : "-", r->mean_distance_nash);
+    snprintf(dp, sizeof dp, r->mean_distance_pareto == r->mean_distance_pareto
+                                ? "%.3f" : "-", r->mean_distance_pareto);
+    fprintf(out, "  %-*s  %12llu  %7.3f  %6s  %5.1f%%  %7.3f  %7s  %8s  %8llu\n",
+            w, r->name, (unsigned long long)r->count, r->mean_utility, ci,
+            100 * r->agreement_rate, r->mean_welfare, dn, dp,
+            (unsigned long long)r->failures);
+  }
+}
+
+void text_summary(FILE *out, const pl_summary *s) {
+  fprintf(out, "Tournament  %llu of %llu negotiations done%s\n\n",
+          (unsigned long long)pl_summary_done(s),
+          (unsigned long long)pl_summary_total(s),
+          pl_summary_finished(s) ? "" : " (not finished: run it again to "
+                                        "resume)");
+  fputs("Agents (utility: mean payoff over the seats it took)\n", out);
+  summary_rows(out, "agent", pl_summary_agent, pl_summary_agent_count(s), s);
+  fputs("\nScenarios (utility: mean payoff over every party)\n", out);
+  summary_rows(out, "scenario", pl_summary_scenario,
+               pl_summary_scenario_count(s), s);
+}

@@ -54,7 +54,8 @@ extern "C" {
   X(ENOTFOUND, -7, "no such item")                                            \
   X(EEXIST, -8, "item already exists")                                        \
   X(ESTATE, -9, "call not valid in this state")                               \
-  X(EUNSUPPORTED, -10, "not supported")
+  X(EUNSUPPORTED, -10, "not supported")                                       \
+  X(ECONFLICT, -11, "conflicts with existing data")
 
 typedef enum pl_status {
 #define PL__ENUM(name, value, text) PL_##name = (value),

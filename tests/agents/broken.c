@@ -1,10 +1,14 @@
 /* A plug-in agent that breaks the rules, for the engine's failure tests:
  * ":range" offers an option that does not exist, ":error" returns an error,
  * ":redline" accepts anything (also what breaks its red lines); ":walkout"
- * ends the negotiation at its first turn (not a failure: PL_AGENT_END). */
+ * ends the negotiation at its first turn (not a failure: PL_AGENT_END);
+ * ":segv" crashes and ":hang" never answers (for the tournament's worker
+ * processes and watchdog). */
 #include <parley/parley.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct broken {
   const pl_scenario *s;
@@ -28,6 +32,8 @@ static int propose(void *agent, double t, uint32_t *options) {
   broken *b = agent;
   if (!strcmp(b->mode, "error")) return -1;
   if (!strcmp(b->mode, "walkout")) return PL_AGENT_END;
+  if (!strcmp(b->mode, "segv")) raise(SIGSEGV);
+  while (!strcmp(b->mode, "hang")) pause();
   for (int i = 0; i < pl_scenario_issue_count(b->s); i++)
     options[i] = !strcmp(b->mode, "range") ? pl_scenario_option_count(b->s, i)
                                             : 0;
@@ -39,6 +45,8 @@ static int respond(void *agent, double t, const uint32_t *offer) {
   (void)offer;
   broken *b = agent;
   if (!strcmp(b->mode, "walkout")) return PL_AGENT_END;
+  if (!strcmp(b->mode, "segv")) raise(SIGSEGV);
+  while (!strcmp(b->mode, "hang")) pause();
   return !strcmp(b->mode, "error") ? -1 : 1;
 }
 

@@ -1,0 +1,246 @@
+/* parley tournament CONFIG [--db FILE] [--jobs N] [--json] [--quiet] [--mpi]
+ * parley results DB [--json] [--csv FILE] */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "usage: parley tournament CONFIG [options]\n"
+    "\n"
+    "Runs every negotiation of a tournament config (docs/tournament-format.md):\n"
+    "every assignment of its agents to the parties of every scenario, each\n"
+    "repeated. Results go to a SQLite store; running the same command again\n"
+    "resumes: finished negotiations are skipped. A store made for another\n"
+    "config is refused. Each negotiation's seed comes from the config's seed\n"
+    "and its position, so results are the same for any number of threads or\n"
+    "MPI ranks.\n"
+    "\n"
+    "options:\n"
+    "  --db FILE      the results store (default: CONFIG's name with .db, in\n"
+    "                 the current folder)\n"
+    "  --jobs N       worker threads (default: the number of processors; with\n"
+    "                 --mpi, 1 per rank)\n"
+    "  --mpi          spread the work over MPI ranks (mpirun -np K parley\n"
+    "                 tournament CONFIG --mpi); rank 0 writes the store\n"
+    "  --json         print the summary as JSON\n"
+    "  --quiet        no progress bar\n"
+    "  -h, --help     show this help\n"
+    "\n"
+    "exit codes: 0 all negotiations done, 1 runtime failure or interrupted\n"
+    "(run again to resume), 2 usage, 3 bad config or a store of another\n"
+    "config\n";
+
+static const char results_help[] =
+    "usage: parley results DB [--json] [--csv FILE]\n"
+    "\n"
+    "Prints the summary of a tournament's results store, finished or not:\n"
+    "per agent and per scenario, mean utility with its 95% confidence\n"
+    "interval, agreement rate, welfare, distances to the Nash point and to\n"
+    "the Pareto frontier, failures. --csv writes every negotiation as a row.\n"
+    "\n"
+    "exit codes: 0 ok, 1 cannot read or write, 2 usage, 3 not a results store\n";
+
+static volatile int stop_flag;
+static void on_signal(int sig) {
+  (void)sig;
+  stop_flag = 1;
+}
+
+typedef struct bar {
+  int shown;
+} bar;
+
+/* done/total, rate and time left, on one terminal line. */
+static void progress(void *ctx, uint64_t done, uint64_t total, double secs) {
+  bar *b = ctx;
+  static uint64_t first_done = UINT64_MAX;
+  if (first_done == UINT64_MAX) first_done = done;
+  double rate = secs > 0 ? (double)(done - first_done) / secs : 0;
+  double left = rate > 0 ? (double)(total - done) / rate : 0;
+  int width = 30, fill = total ? (int)((double)width * (double)done / (double)total) : width;
+  char line[160], eta[32];
+  if (rate > 0)
+    snprintf(eta, sizeof eta, "%d:%02d:%02d", (int)(left / 3600),
+             (int)(left / 60) % 60, (int)left % 60);
+  else
+    snprintf(eta, sizeof eta, "-");
+  snprintf(line, sizeof line, "\r[%.*s%*s] %llu/%llu  %.0f/s  ETA %s ", fill,
+           "==============================", width - fill, "",
+           (unsigned long long)done, (unsigned long long)total, rate, eta);
+  fputs(line, stderr);
+  b->shown = 1;
+}
+
+static int print_summary(const char *db, int json) {
+  pl_summary *s;
+  pl_error err;
+  if (pl_summary_load(db, &s, &err)) {
+    cli_report(&err);
+    return err.code == PL_EPARSE ? EXIT_INPUT : EXIT_RUNTIME;
+  }
+  int code = EXIT_OK;
+  if (json) {
+    char *text = pl_summary_to_json(s);
+    if (text) {
+      puts(text);
+      pl_free(text);
+    } else {
+      cli_error("out of memory");
+      code = EXIT_RUNTIME;
+    }
+  } else {
+    text_summary(stdout, s);
+  }
+  pl_summary_free(s);
+  return code;
+}
+
+/* CONFIG's file name with .db instead of its extension. */
+static char *default_db(const char *config) {
+  const char *base = strrchr(config, '/');
+  base = base ? base + 1 : config;
+  size_t n = strcspn(base, ".");
+  char *db = malloc(n + 4);
+  if (db) snprintf(db, n + 4, "%.*s.db", (int)n, base);
+  return db;
+}
+
+int cmd_tournament(int argc, char **argv) {
+  const char *config = NULL, *db = NULL;
+  int json = 0, quiet = 0, mpi = 0;
+  long jobs = 0;
+  for (int k = 1; k < argc; k++) {
+    const char *arg = argv[k], *val = k + 1 < argc ? argv[k + 1] : NULL;
+    if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+      fputs(help, stdout);
+      return cli_finish_output(EXIT_OK);
+    } else if (!strcmp(arg, "--db") && val) {
+      db = val;
+      k++;
+    } else if (!strcmp(arg, "--jobs")) {
+      char *end;
+      jobs = val ? strtol(val, &end, 10) : 0;
+      if (!val || *end || jobs < 1 || jobs > 4096) {
+        cli_error("--jobs takes a number of threads from 1 to 4096");
+        return EXIT_USAGE;
+      }
+      k++;
+    } else if (!strcmp(arg, "--json")) {
+      json = 1;
+    } else if (!strcmp(arg, "--quiet")) {
+      quiet = 1;
+    } else if (!strcmp(arg, "--mpi")) {
+      mpi = 1;
+    } else if (arg[0] == '-' || config) {
+      cli_error("unknown option or missing value '%s' (see 'parley "
+                "tournament --help')",
+                arg);
+      return EXIT_USAGE;
+    } else {
+      config = arg;
+    }
+  }
+  if (!config) {
+    cli_error("tournament needs a config file (see 'parley tournament --help')");
+    return EXIT_USAGE;
+  }
+  if (mpi) return cli_tournament_mpi(config, db, (int)(jobs ? jobs : 1), json,
+                                     quiet);
+  pl_tournament *t;
+  pl_error err;
+  if (pl_tournament_load(config, &t, &err)) {
+    cli_report(&err);
+    return cli_exit_code(err.code);
+  }
+  char *own_db = db ? NULL : default_db(config);
+  if (!db) db = own_db;
+  pl_store *st = NULL;
+  int code = EXIT_OK;
+  if (!db) {
+    cli_error("out of memory");
+    code = EXIT_RUNTIME;
+  } else if (pl_store_open(db, t, &st, &err)) {
+    cli_report(&err);
+    code = err.code == PL_ECONFLICT ? EXIT_INPUT : EXIT_RUNTIME;
+  }
+  if (!code) {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    pl_run_options o;
+    pl_run_options_init(&o);
+    o.threads = (int)(jobs ? jobs : cores > 0 ? cores : 1);
+    bar b = {0};
+    if (!quiet && isatty(STDERR_FILENO)) {
+      o.progress = progress;
+      o.progress_ctx = &b;
+    }
+    o.stop = &stop_flag;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    int rc = pl_tournament_run(t, st, &o, &err);
+    if (b.shown) fputc('\n', stderr);
+    if (rc) {
+      cli_report(&err);
+      code = EXIT_RUNTIME;
+    }
+    uint64_t done = pl_store_done_count(st), total = pl_tournament_job_count(t);
+    if (pl_store_close(st, &err) && !code) {
+      cli_report(&err);
+      code = EXIT_RUNTIME;
+    }
+    if (!code && done < total) {
+      cli_error("interrupted: %llu of %llu negotiations done; run the same "
+                "command again to resume",
+                (unsigned long long)done, (unsigned long long)total);
+      code = EXIT_RUNTIME;
+    }
+    if (!code) code = print_summary(db, json);
+  }
+  free(own_db);
+  pl_tournament_free(t);
+  return cli_finish_output(code);
+}
+
+int cmd_results(int argc, char **argv) {
+  const char *db = NULL, *csv = NULL;
+  int json = 0;
+  for (int k = 1; k < argc; k++) {
+    const char *arg = argv[k], *val = k + 1 < argc ? argv[k + 1] : NULL;
+    if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+      fputs(results_help, stdout);
+      return cli_finish_output(EXIT_OK);
+    } else if (!strcmp(arg, "--csv") && val) {
+      csv = val;
+      k++;
+    } else if (!strcmp(arg, "--json")) {
+      json = 1;
+    } else if (arg[0] == '-' || db) {
+      cli_error("unknown option or missing value '%s' (see 'parley results "
+                "--help')",
+                arg);
+      return EXIT_USAGE;
+    } else {
+      db = arg;
+    }
+  }
+  if (!db) {
+    cli_error("results needs a results store (see 'parley results --help')");
+    return EXIT_USAGE;
+  }
+  if (access(db, R_OK)) {
+    cli_error("cannot read %s: %s", db, strerror(errno));
+    return EXIT_RUNTIME;
+  }
+  if (csv) {
+    pl_error err;
+    if (pl_results_write_csv(db, csv, &err)) {
+      cli_report(&err);
+      return err.code == PL_EPARSE ? EXIT_INPUT : EXIT_RUNTIME;
+    }
+    if (!json) return EXIT_OK;
+  }
+  return cli_finish_output(print_summary(db, json));
+}

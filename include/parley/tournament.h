@@ -1,0 +1,174 @@
+/* parley tournaments: every agent against every other on every scenario,
+ * on threads, processes or MPI ranks, into a resumable SQLite store
+ * (docs/tournament.md). Included by parley.h. */
+#ifndef PARLEY_TOURNAMENT_H
+#define PARLEY_TOURNAMENT_H
+
+#include "parley/parley.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A tournament config (docs/tournament-format.md) with its scenarios
+ * loaded. Jobs -- single negotiations -- are numbered 0..job_count-1:
+ * scenario by scenario, then assignment of agents to parties, then
+ * repetition. Each job's seed derives from the config's seed and its
+ * number only, so results do not depend on how the jobs are spread. A
+ * tournament may be used from several threads at once (running jobs);
+ * loading and freeing are not. */
+typedef struct pl_tournament pl_tournament;
+
+PL_API int pl_tournament_load(const char *path, pl_tournament **out,
+                              pl_error *err);
+/* From text; relative scenario paths are taken from base_dir ("." when
+ * NULL); name is used in messages. */
+PL_API int pl_tournament_load_string(const char *text, size_t len,
+                                     const char *name, const char *base_dir,
+                                     pl_tournament **out, pl_error *err);
+PL_API void pl_tournament_free(pl_tournament *t);
+
+/* A hash of everything that decides the results (the config's settings,
+ * scenarios' contents and agents), 16 hex digits. */
+PL_API const char *pl_tournament_hash(const pl_tournament *t);
+PL_API uint64_t pl_tournament_job_count(const pl_tournament *t);
+PL_API int pl_tournament_scenario_count(const pl_tournament *t);
+PL_API const char *pl_tournament_scenario_name(const pl_tournament *t,
+                                               int scenario);
+PL_API const pl_scenario *pl_tournament_scenario(const pl_tournament *t,
+                                                 int scenario);
+PL_API int pl_tournament_agent_count(const pl_tournament *t);
+PL_API const char *pl_tournament_agent(const pl_tournament *t, int agent);
+
+/* Where a job sits in the product: agents[p] is the agent index of party
+ * p. A tournament's scenarios have at most PL_JOB_MAX_PARTIES parties. */
+#define PL_JOB_MAX_PARTIES 16
+typedef struct pl_job {
+  uint64_t index;
+  int scenario;
+  int repetition;
+  uint64_t seed;
+  int parties;
+  int agents[PL_JOB_MAX_PARTIES];
+} pl_job;
+PL_API int pl_tournament_job(const pl_tournament *t, uint64_t index,
+                             pl_job *job);
+
+/* One negotiation's result. utilities: the payoff of each party (its
+ * agreement utility or reservation value, discounted); outcome: the
+ * agreement as a JSON object, or NULL. Distances and welfare are NaN when
+ * unknown (no agreement, or no analysis of the scenario). end is
+ * PL_END_FAILURE with `error` set when an agent failed, crashed or
+ * overran the time limit. */
+typedef struct pl_job_result {
+  uint64_t index;
+  pl_end end;
+  int rounds;
+  double wall_time;
+  int parties;
+  double *utilities;
+  char *outcome;
+  double distance_pareto, distance_nash, welfare;
+  char error[256];
+} pl_job_result;
+PL_API void pl_job_result_clear(pl_job_result *r);
+
+/* Runs one job in this thread, or, with isolate, in a child process under
+ * a watchdog (the config's time_limit): a crash or overrun becomes a
+ * failed result, never the caller's crash. Returns PL_OK with *r filled
+ * (a failed negotiation is still PL_OK), or an error of the engine
+ * (PL_ENOMEM). */
+PL_API int pl_tournament_run_job(pl_tournament *t, uint64_t index,
+                                 pl_job_result *r, pl_error *err);
+/* A result as bytes and back (for MPI and pipes); pack returns a malloc'd
+ * buffer (free with pl_free) of *len bytes, or NULL. */
+PL_API void *pl_job_result_pack(const pl_job_result *r, size_t *len);
+PL_API int pl_job_result_unpack(const void *buf, size_t len,
+                                pl_job_result *r);
+
+/* ---- the results store (SQLite, WAL) ---------------------------------
+ * Opening a store for a tournament creates it, or resumes it: the jobs it
+ * holds are done. A store made for another config is refused
+ * (PL_ECONFLICT). Results are written in transactions of many jobs; a
+ * process killed at any moment loses at most the uncommitted ones and
+ * never leaves a duplicate or a broken file. */
+typedef struct pl_store pl_store;
+PL_API int pl_store_open(const char *path, const pl_tournament *t,
+                         pl_store **out, pl_error *err);
+/* Commits, marks the tournament finished when every job is in, closes. */
+PL_API int pl_store_close(pl_store *st, pl_error *err);
+PL_API int pl_store_done(const pl_store *st, uint64_t index);
+PL_API uint64_t pl_store_done_count(const pl_store *st);
+PL_API int pl_store_add(pl_store *st, const pl_job_result *r,
+                        pl_error *err);
+PL_API int pl_store_commit(pl_store *st, pl_error *err);
+
+/* ---- running ----------------------------------------------------------
+ * A runner hands out the jobs the store lacks to worker threads and to
+ * whatever `poll` serves (other MPI ranks), and stores every result. */
+typedef struct pl_runner pl_runner;
+typedef struct pl_run_options {
+  size_t struct_size;  /* sizeof(pl_run_options), set by _init */
+  int threads;         /* worker threads (default 1; 0: none, all work
+                          goes through poll) */
+  /* Called from the thread that called pl_tournament_run, about every
+   * 100 ms and at the end. */
+  void (*progress)(void *ctx, uint64_t done, uint64_t total,
+                   double seconds);
+  void *progress_ctx;
+  /* Called from the same thread about every millisecond: it may take jobs
+   * (pl_runner_take) and hand in their results (pl_runner_put). Returns
+   * the number of jobs it has taken and not yet put back, or a negative
+   * status to stop. */
+  int (*poll)(void *ctx, pl_runner *r);
+  void *poll_ctx;
+  /* When set and non-zero, the run stops soon (after committing). */
+  volatile int *stop;
+} pl_run_options;
+PL_API void pl_run_options_init(pl_run_options *o);
+
+/* Runs every job the store does not have; PL_OK when all are in (or when
+ * stopped: compare pl_store_done_count with the job count). */
+PL_API int pl_tournament_run(pl_tournament *t, pl_store *st,
+                             const pl_run_options *o, pl_error *err);
+/* Up to max pending job indices, or 0 when none are left. */
+PL_API size_t pl_runner_take(pl_runner *r, uint64_t *jobs, size_t max);
+PL_API int pl_runner_put(pl_runner *r, const pl_job_result *res);
+
+/* ---- results ---------------------------------------------------------
+ * A summary of a store, finished or not: per agent and per scenario. */
+typedef struct pl_summary_row {
+  const char *name;       /* the agent or scenario */
+  uint64_t count;         /* agent: seats it took; scenario: negotiations */
+  double mean_utility;    /* agent: its payoff; scenario: every party's */
+  double ci95;            /* half-width of the 95% confidence interval of
+                             the mean (Student's t) */
+  double agreement_rate;
+  double mean_welfare;    /* sum of payoffs */
+  double mean_distance_nash, mean_distance_pareto; /* over agreements with
+                             an analysis; NaN when none */
+  uint64_t failures;
+} pl_summary_row;
+typedef struct pl_summary pl_summary;
+PL_API int pl_summary_load(const char *db_path, pl_summary **out,
+                           pl_error *err);
+PL_API void pl_summary_free(pl_summary *s);
+PL_API uint64_t pl_summary_done(const pl_summary *s);
+PL_API uint64_t pl_summary_total(const pl_summary *s);
+PL_API int pl_summary_finished(const pl_summary *s);
+PL_API size_t pl_summary_agent_count(const pl_summary *s);
+PL_API const pl_summary_row *pl_summary_agent(const pl_summary *s,
+                                              size_t i);
+PL_API size_t pl_summary_scenario_count(const pl_summary *s);
+PL_API const pl_summary_row *pl_summary_scenario(const pl_summary *s,
+                                                 size_t i);
+/* The summary as JSON (docs/tournament.md); free with pl_free. */
+PL_API char *pl_summary_to_json(const pl_summary *s);
+/* Every negotiation of a store as CSV, one row per negotiation. */
+PL_API int pl_results_write_csv(const char *db_path, const char *csv_path,
+                                pl_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,352 @@
+/* One tournament job: a negotiation run here, or in a child process under
+ * a watchdog so that a plug-in that crashes or hangs costs only its own
+ * negotiation. */
+#define _GNU_SOURCE /* close_range (Linux 5.9, glibc 2.34) */
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "report/json_common.h"
+#include "tournament/tournament_internal.h"
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void pl_job_result_clear(pl_job_result *r) {
+  if (!r) return;
+  pl__free(r->utilities);
+  pl__free(r->outcome);
+  memset(r, 0, sizeof *r);
+}
+
+/* The scenario's analysis for the distances, made once. */
+static const pl_analysis *analysis(pl__tscenario *sc) {
+  pthread_mutex_lock(&sc->mu);
+  if (!sc->analysed) {
+    if (pl_analyze(sc->s, NULL, &sc->a, NULL)) sc->a = NULL;
+    sc->analysed = true;
+  }
+  pthread_mutex_unlock(&sc->mu);
+  return sc->a;
+}
+
+static int start(pl_job_result *r, const pl_job *job) {
+  memset(r, 0, sizeof *r);
+  r->index = job->index;
+  r->parties = job->parties;
+  r->distance_pareto = r->distance_nash = r->welfare = NAN;
+  r->utilities = pl__calloc((size_t)job->parties, sizeof *r->utilities);
+  return r->utilities ? PL_OK : PL_ENOMEM;
+}
+
+/* The agreement as a JSON object {issue: option}. */
+static char *outcome_json(const pl_scenario *s, const uint32_t *o) {
+  json_t *oc = json_object();
+  for (int i = 0; oc && i < s->n_issues; i++)
+    if (json_object_set_new(oc, s->issues[i].id, pl__option_json(s, i, o[i]))) {
+      json_decref(oc);
+      oc = NULL;
+    }
+  char *text = oc ? json_dumps(oc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+  json_decref(oc);
+  char *copy = text ? pl__strdup(text) : NULL;
+  free(text);
+  return copy;
+}
+
+static int run_here(pl_tournament *t, const pl_job *job, pl_job_result *r) {
+  pl__tscenario *sc = &t->sc[job->scenario];
+  int rc = start(r, job);
+  if (rc) return rc;
+  const char *specs[PL_JOB_MAX_PARTIES];
+  for (int p = 0; p < job->parties; p++) specs[p] = t->agents[job->agents[p]];
+  pl_session_options o;
+  pl_session_options_init(&o);
+  o.protocol = t->protocol;
+  o.rounds = t->rounds;
+  o.seed = job->seed;
+  o.partial = t->partial;
+  const double t0 = now();
+  pl_session *x = NULL;
+  pl_error e;
+  rc = pl_session_new(sc->s, &o, specs, &x, &e);
+  if (rc == PL_ENOMEM) return rc;
+  if (rc) { /* e.g. a plug-in that would not start */
+    r->end = PL_END_FAILURE;
+    snprintf(r->error, sizeof r->error, "%.255s", e.message);
+    for (int p = 0; p < job->parties; p++)
+      r->utilities[p] = sc->s->parties[p].reservation;
+    r->wall_time = now() - t0;
+    return PL_OK;
+  }
+  while ((rc = pl_session_step(x)) == PL_SESSION_RUNNING) {
+  }
+  if (rc < 0) {
+    pl_session_free(x);
+    return rc;
+  }
+  r->end = pl_session_end(x);
+  r->rounds = pl_session_rounds(x);
+  r->welfare = 0;
+  for (int p = 0; p < job->parties; p++) {
+    r->utilities[p] = pl_session_payoff(x, p);
+    r->welfare += r->utilities[p];
+  }
+  int who = pl_session_failed_party(x);
+  if (r->end == PL_END_FAILURE && who >= 0)
+    snprintf(r->error, sizeof r->error,
+             "the plug-in of party %s failed: an error, an invalid offer, or "
+             "a red line or reservation broken",
+             sc->s->parties[who].id);
+  const pl_point *agr = pl_session_agreement(x);
+  if (agr) {
+    const pl_analysis *a = analysis(sc);
+    double dp = pl_session_distance_to_pareto(x, a);
+    double dn = pl_session_distance_to_nash(x, a);
+    r->distance_pareto = dp < 0 ? NAN : dp;
+    r->distance_nash = dn < 0 ? NAN : dn;
+    if (!(r->outcome = outcome_json(sc->s, agr->options))) rc = PL_ENOMEM;
+  }
+  r->wall_time = now() - t0;
+  pl_session_free(x);
+  return rc < 0 ? rc : PL_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* packing                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef struct packer {
+  unsigned char *b;
+  size_t n, cap;
+  bool bad;
+} packer;
+
+static void put(packer *p, const void *v, size_t n) {
+  if (p->bad) return;
+  if (p->n + n > p->cap) {
+    size_t cap = p->cap ? p->cap * 2 : 256;
+    while (cap < p->n + n) cap *= 2;
+    unsigned char *b = pl__realloc(p->b, cap);
+    if (!b) {
+      p->bad = true;
+      return;
+    }
+    p->b = b;
+    p->cap = cap;
+  }
+  memcpy(p->b + p->n, v, n);
+  p->n += n;
+}
+
+static void put_str(packer *p, const char *s) {
+  uint32_t n = s ? (uint32_t)strlen(s) + 1 : 0;
+  put(p, &n, sizeof n);
+  if (n) put(p, s, n);
+}
+
+/* Host byte order: every rank of an MPI job runs on the same kind of
+ * machine (docs/tournament.md). */
+void *pl_job_result_pack(const pl_job_result *r, size_t *len) {
+  packer p = {0};
+  int32_t end = (int32_t)r->end, rounds = r->rounds, np = r->parties;
+  put(&p, &r->index, sizeof r->index);
+  put(&p, &end, sizeof end);
+  put(&p, &rounds, sizeof rounds);
+  put(&p, &np, sizeof np);
+  put(&p, &r->wall_time, sizeof r->wall_time);
+  put(&p, &r->distance_pareto, sizeof(double));
+  put(&p, &r->distance_nash, sizeof(double));
+  put(&p, &r->welfare, sizeof(double));
+  put(&p, r->utilities, (size_t)np * sizeof(double));
+  put_str(&p, r->outcome);
+  put_str(&p, r->error);
+  if (p.bad) {
+    pl__free(p.b);
+    return NULL;
+  }
+  *len = p.n;
+  return p.b;
+}
+
+typedef struct reader {
+  const unsigned char *b;
+  size_t n, at;
+} reader;
+
+static bool get(reader *r, void *v, size_t n) {
+  if (n > r->n - r->at) return false;
+  memcpy(v, r->b + r->at, n);
+  r->at += n;
+  return true;
+}
+
+int pl_job_result_unpack(const void *buf, size_t len, pl_job_result *r) {
+  reader rd = {buf, len, 0};
+  int32_t end, rounds, np;
+  memset(r, 0, sizeof *r);
+  if (!get(&rd, &r->index, sizeof r->index) || !get(&rd, &end, sizeof end) ||
+      !get(&rd, &rounds, sizeof rounds) || !get(&rd, &np, sizeof np) ||
+      np < 0 || np > PL_JOB_MAX_PARTIES ||
+      !get(&rd, &r->wall_time, sizeof(double)) ||
+      !get(&rd, &r->distance_pareto, sizeof(double)) ||
+      !get(&rd, &r->distance_nash, sizeof(double)) ||
+      !get(&rd, &r->welfare, sizeof(double)))
+    return PL_EPARSE;
+  r->end = (pl_end)end;
+  r->rounds = rounds;
+  r->parties = np;
+  r->utilities = pl__calloc((size_t)np + 1, sizeof *r->utilities);
+  if (!r->utilities) return PL_ENOMEM;
+  uint32_t n;
+  if (!get(&rd, r->utilities, (size_t)np * sizeof(double)) ||
+      !get(&rd, &n, sizeof n) || n > len - rd.at)
+    goto bad;
+  if (n) {
+    if (!(r->outcome = pl__malloc(n))) {
+      pl_job_result_clear(r);
+      return PL_ENOMEM;
+    }
+    if (!get(&rd, r->outcome, n) || r->outcome[n - 1]) goto bad;
+  }
+  if (!get(&rd, &n, sizeof n) || n > sizeof r->error || n > len - rd.at)
+    goto bad;
+  if (n && (!get(&rd, r->error, n) || r->error[n - 1])) goto bad;
+  return PL_OK;
+bad:
+  pl_job_result_clear(r);
+  return PL_EPARSE;
+}
+
+/* ------------------------------------------------------------------ */
+/* isolation                                                           */
+/* ------------------------------------------------------------------ */
+
+static int run_isolated(pl_tournament *t, const pl_job *job,
+                        pl_job_result *r) {
+  int fd[2];
+  if (pipe(fd)) return PL_EIO;
+  const double t0 = now();
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fd[0]);
+    close(fd[1]);
+    return PL_EIO;
+  }
+  if (pid == 0) { /* the child: negotiate, write the result, leave */
+    /* only its own pipe stays open: a sibling child forked by another
+     * thread must not hold this pipe (its end would never come), nor
+     * this child the store's files */
+    if (fd[1] > 3) close_range(3, (unsigned)fd[1] - 1, 0);
+    close_range((unsigned)fd[1] + 1, ~0u, 0);
+    pl_job_result res;
+    size_t len = 0;
+    void *b = run_here(t, job, &res) ? NULL : pl_job_result_pack(&res, &len);
+    const unsigned char *p = b;
+    while (b && len) {
+      ssize_t w = write(fd[1], p, len);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) _exit(3);
+      p += w;
+      len -= (size_t)w;
+    }
+    _exit(b ? 0 : 2);
+  }
+  close(fd[1]);
+  unsigned char *buf = NULL;
+  size_t n = 0, cap = 0;
+  bool timed_out = false;
+  int rc = PL_OK;
+  for (;;) {
+    int wait_ms = -1;
+    if (t->time_limit > 0) {
+      double left = t0 + t->time_limit - now();
+      if (left <= 0) {
+        timed_out = true;
+        break;
+      }
+      wait_ms = (int)(left * 1000) + 1;
+    }
+    struct pollfd pf = {fd[0], POLLIN, 0};
+    int pr = poll(&pf, 1, wait_ms);
+    if (pr < 0 && errno == EINTR) continue;
+    if (pr == 0) continue; /* the deadline is checked above */
+    if (n == cap) {
+      size_t c2 = cap ? cap * 2 : 4096;
+      unsigned char *b2 = pl__realloc(buf, c2);
+      if (!b2) {
+        rc = PL_ENOMEM;
+        break;
+      }
+      buf = b2;
+      cap = c2;
+    }
+    ssize_t got = read(fd[0], buf + n, cap - n);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break; /* the child closed the pipe: done or dead */
+    n += (size_t)got;
+  }
+  close(fd[0]);
+  if (timed_out || rc) kill(pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (rc) {
+    pl__free(buf);
+    return rc;
+  }
+  if (!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+      pl_job_result_unpack(buf, n, r) == PL_OK) {
+    pl__free(buf);
+    return PL_OK;
+  }
+  pl__free(buf);
+  if ((rc = start(r, job))) return rc;
+  for (int p = 0; p < job->parties; p++)
+    r->utilities[p] = t->sc[job->scenario].s->parties[p].reservation;
+  r->end = PL_END_FAILURE;
+  if (timed_out)
+    snprintf(r->error, sizeof r->error,
+             "timed out: still running after %g s", t->time_limit);
+  else if (WIFSIGNALED(status))
+    snprintf(r->error, sizeof r->error, "crashed: %s",
+             strsignal(WTERMSIG(status)));
+  else
+    snprintf(r->error, sizeof r->error,
+             "the worker process failed (exit status %d)",
+             WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  r->wall_time = now() - t0;
+  r->welfare = 0;
+  for (int p = 0; p < job->parties; p++) r->welfare += r->utilities[p];
+  return PL_OK;
+}
+
+int pl_tournament_run_job(pl_tournament *t, uint64_t index, pl_job_result *r,
+                          pl_error *err) {
+  pl_job job;
+  memset(r, 0, sizeof *r);
+  if (pl_tournament_job(t, index, &job))
+    return pl__err(err, PL_ENOTFOUND, "no job %llu",
+                   (unsigned long long)index);
+  bool isolate = t->isolation == PL__ISOLATE_ALL;
+  for (int p = 0; p < job.parties && t->isolation == PL__ISOLATE_PLUGINS; p++)
+    isolate |= t->plugin[job.agents[p]];
+  int rc = isolate ? run_isolated(t, &job, r) : run_here(t, &job, r);
+  if (rc) {
+    pl_job_result_clear(r);
+    return pl__err(err, rc, "job %llu: %s", (unsigned long long)index,
+                   rc == PL_EIO ? "cannot start a worker process"
+                                : pl_strerror(rc));
+  }
+  return PL_OK;
+}

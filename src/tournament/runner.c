@@ -1,0 +1,206 @@
+/* The runner: worker threads take the jobs the store lacks, one at a time;
+ * the calling thread is the only writer of the store, draining their
+ * results, serving `poll` (other MPI ranks), reporting progress and
+ * committing. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "tournament/tournament_internal.h"
+
+struct pl_runner {
+  pl_tournament *t;
+  pl_store *st;
+  pthread_mutex_t mu;
+  uint64_t *pending; /* jobs to run, in order */
+  size_t n_pending, next;
+  pl_job_result *queue; /* results from the threads, not yet stored */
+  size_t n_queue, cap_queue;
+  int running;          /* threads still working */
+  int failed;           /* an engine error in a thread */
+  pl_error thread_err;
+  volatile int *stop;
+};
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void pl_run_options_init(pl_run_options *o) {
+  memset(o, 0, sizeof *o);
+  o->struct_size = sizeof *o;
+  o->threads = 1;
+}
+
+static bool stopping(const pl_runner *r) {
+  return r->failed || (r->stop && *r->stop);
+}
+
+size_t pl_runner_take(pl_runner *r, uint64_t *jobs, size_t max) {
+  pthread_mutex_lock(&r->mu);
+  size_t n = 0;
+  while (!stopping(r) && n < max && r->next < r->n_pending)
+    jobs[n++] = r->pending[r->next++];
+  pthread_mutex_unlock(&r->mu);
+  return n;
+}
+
+int pl_runner_put(pl_runner *r, const pl_job_result *res) {
+  return pl_store_add(r->st, res, &r->thread_err);
+}
+
+static void *worker(void *arg) {
+  pl_runner *r = arg;
+  for (;;) {
+    uint64_t job;
+    if (!pl_runner_take(r, &job, 1)) break;
+    pl_job_result res;
+    pl_error e;
+    int rc = pl_tournament_run_job(r->t, job, &res, &e);
+    pthread_mutex_lock(&r->mu);
+    if (rc) {
+      if (!r->failed) r->thread_err = e;
+      r->failed = 1;
+    } else if (r->n_queue == r->cap_queue) {
+      size_t cap = r->cap_queue ? r->cap_queue * 2 : 64;
+      pl_job_result *q = pl__realloc(r->queue, cap * sizeof *q);
+      if (q) {
+        r->queue = q;
+        r->cap_queue = cap;
+      }
+    }
+    if (!rc && r->n_queue < r->cap_queue) {
+      r->queue[r->n_queue++] = res;
+    } else if (!rc) {
+      pl_job_result_clear(&res);
+      r->thread_err = (pl_error){.code = PL_ENOMEM};
+      snprintf(r->thread_err.message, sizeof r->thread_err.message,
+               "out of memory");
+      r->failed = 1;
+    }
+    pthread_mutex_unlock(&r->mu);
+  }
+  pthread_mutex_lock(&r->mu);
+  r->running--;
+  pthread_mutex_unlock(&r->mu);
+  return NULL;
+}
+
+/* Stores what the threads produced. */
+static int drain(pl_runner *r, pl_error *err) {
+  pl_job_result local[64];
+  int rc = PL_OK;
+  for (;;) {
+    pthread_mutex_lock(&r->mu);
+    size_t n = r->n_queue < 64 ? r->n_queue : 64;
+    r->n_queue -= n;
+    memcpy(local, r->queue + r->n_queue, n * sizeof *local);
+    pthread_mutex_unlock(&r->mu);
+    if (!n) return rc;
+    for (size_t k = 0; k < n; k++) {
+      if (!rc) rc = pl_store_add(r->st, &local[k], err);
+      pl_job_result_clear(&local[k]);
+    }
+  }
+}
+
+int pl_tournament_run(pl_tournament *t, pl_store *st,
+                      const pl_run_options *opts, pl_error *err) {
+  pl_run_options o;
+  pl_run_options_init(&o);
+  if (opts) {
+    size_t n = opts->struct_size < sizeof o ? opts->struct_size : sizeof o;
+    memcpy(&o, opts, n);
+  }
+  if (o.threads < 0 || o.threads > 4096 || (o.threads == 0 && !o.poll))
+    return pl__err(err, PL_EINVAL,
+                   "threads must be 1 to 4096 (or 0 with a poll hook), got "
+                   "%d",
+                   o.threads);
+  pl_runner r = {.t = t, .st = st, .stop = o.stop};
+  pthread_mutex_init(&r.mu, NULL);
+  const uint64_t total = pl_tournament_job_count(t);
+  r.pending = pl__malloc((size_t)(total - pl_store_done_count(st) + 1) *
+                         sizeof *r.pending);
+  if (!r.pending) {
+    pthread_mutex_destroy(&r.mu);
+    return pl__err(err, PL_ENOMEM, "out of memory");
+  }
+  for (uint64_t j = 0; j < total; j++)
+    if (!pl_store_done(st, j)) r.pending[r.n_pending++] = j;
+  pthread_t *th = pl__calloc((size_t)o.threads + 1, sizeof *th);
+  int rc = th ? PL_OK : pl__err(err, PL_ENOMEM, "out of memory");
+  int started = 0;
+  for (; !rc && started < o.threads; started++) {
+    pthread_mutex_lock(&r.mu);
+    r.running++;
+    pthread_mutex_unlock(&r.mu);
+    if (pthread_create(&th[started], NULL, worker, &r)) {
+      pthread_mutex_lock(&r.mu);
+      r.running--;
+      r.failed = 1;
+      pthread_mutex_unlock(&r.mu);
+      rc = pl__err(err, PL_EIO, "cannot start a worker thread");
+      break;
+    }
+  }
+  const double t0 = now();
+  double last_progress = -1, last_commit = 0;
+  for (int outstanding = 0;;) {
+    if (!rc) rc = drain(&r, err);
+    if (!rc && o.poll) {
+      int p = o.poll(o.poll_ctx, &r);
+      if (p < 0) {
+        if (r.thread_err.code) *err = r.thread_err;
+        else pl__err(err, p, "the work distribution failed");
+        rc = p;
+      } else {
+        outstanding = p;
+      }
+    }
+    if (rc) {
+      pthread_mutex_lock(&r.mu);
+      r.failed = 1; /* the threads stop taking jobs */
+      pthread_mutex_unlock(&r.mu);
+    }
+    pthread_mutex_lock(&r.mu);
+    bool done = r.running == 0 && r.n_queue == 0 &&
+                (r.next == r.n_pending || stopping(&r)) && outstanding == 0;
+    bool thread_failed = r.failed && r.thread_err.code;
+    pthread_mutex_unlock(&r.mu);
+    double el = now() - t0;
+    if (o.progress && (done || el - last_progress >= 0.1)) {
+      o.progress(o.progress_ctx, pl_store_done_count(st), total, el);
+      last_progress = el;
+    }
+    if (done) {
+      if (!rc && thread_failed) {
+        *err = r.thread_err;
+        rc = err->code ? err->code : PL_EIO;
+      }
+      break;
+    }
+    /* results arriving slowly still reach the disk within a second */
+    if (!rc && el - last_commit >= 0.5) {
+      rc = pl_store_commit(st, err);
+      last_commit = el;
+    }
+    struct timespec ms = {0, 1000000};
+    while (nanosleep(&ms, &ms) && errno == EINTR) {
+    }
+  }
+  for (int k = 0; k < started; k++) pthread_join(th[k], NULL);
+  /* what the threads finished after a failure is kept too */
+  pl_error late;
+  int rc2 = drain(&r, &late);
+  int rc3 = pl_store_commit(st, rc ? &late : err);
+  if (!rc) rc = rc2 ? rc2 : rc3;
+  pl__free(th);
+  pl__free(r.pending);
+  pl__free(r.queue);
+  pthread_mutex_destroy(&r.mu);
+  return rc;
+}

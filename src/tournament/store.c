@@ -1,0 +1,317 @@
+/* The results store: SQLite in WAL mode (docs/tournament.md). One writer;
+ * results go in transactions of many negotiations, each negotiation and
+ * its seats together, keyed by job number: a killed run loses only what
+ * was not committed, a resumed one skips what was. */
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tournament/tournament_internal.h"
+
+#define BATCH 256          /* results per transaction at most */
+#define BATCH_SECONDS 0.5  /* and at most this old */
+
+struct pl_store {
+  sqlite3 *db;
+  const pl_tournament *t;
+  uint64_t *done; /* bitset over jobs */
+  uint64_t n_done;
+  sqlite3_stmt *ins_neg, *ins_seat;
+  int pending;    /* results in the open transaction */
+  double opened;  /* when it began */
+};
+
+/* The shortest decimal that reads back as the same double. */
+static int shortest(char *buf, size_t size, double v) {
+  for (int prec = 15; prec <= 17; prec++) {
+    int n = snprintf(buf, size, "%.*g", prec, v);
+    if (strtod(buf, NULL) == v) return n;
+  }
+  return (int)strlen(buf);
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int db_err(pl_error *err, sqlite3 *db, const char *what) {
+  int code = sqlite3_errcode(db);
+  return pl__err(err, code == SQLITE_NOMEM ? PL_ENOMEM : PL_EIO,
+                 "results store: %s: %s", what,
+                 db ? sqlite3_errmsg(db) : "cannot open");
+}
+
+static int exec(pl_store *st, const char *sql, pl_error *err) {
+  if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return db_err(err, st->db, sql);
+  return PL_OK;
+}
+
+static const char SCHEMA[] =
+    "CREATE TABLE IF NOT EXISTS tournament("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " name TEXT NOT NULL, config_hash TEXT NOT NULL,"
+    " parley_version TEXT NOT NULL, jobs INTEGER NOT NULL,"
+    " started TEXT NOT NULL, finished TEXT);"
+    "CREATE TABLE IF NOT EXISTS scenarios("
+    " id INTEGER PRIMARY KEY, name TEXT NOT NULL, parties INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS agents("
+    " id INTEGER PRIMARY KEY, spec TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS negotiations("
+    " job INTEGER PRIMARY KEY, scenario INTEGER NOT NULL,"
+    " repetition INTEGER NOT NULL, seed TEXT NOT NULL,"
+    " agents TEXT NOT NULL, ended_by TEXT NOT NULL, agreement TEXT,"
+    " utilities TEXT NOT NULL, rounds INTEGER NOT NULL,"
+    " wall_time REAL NOT NULL, distance_pareto REAL, distance_nash REAL,"
+    " welfare REAL, error TEXT);"
+    "CREATE TABLE IF NOT EXISTS seats("
+    " job INTEGER NOT NULL, party INTEGER NOT NULL, agent INTEGER NOT NULL,"
+    " utility REAL NOT NULL, PRIMARY KEY (job, party));"
+    "CREATE INDEX IF NOT EXISTS seats_agent ON seats(agent);";
+
+static void utc_now(char *buf, size_t size) {
+  time_t s = time(NULL);
+  struct tm tm;
+  gmtime_r(&s, &tm);
+  strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* A new store: the tournament row, its scenarios and agents. */
+static int create(pl_store *st, pl_error *err) {
+  const pl_tournament *t = st->t;
+  char when[32];
+  utc_now(when, sizeof when);
+  int rc = exec(st, "BEGIN IMMEDIATE", err);
+  sqlite3_stmt *q = NULL;
+  if (!rc && sqlite3_prepare_v2(st->db,
+                                "INSERT INTO tournament VALUES (1, ?, ?, ?, "
+                                "?, ?, NULL)",
+                                -1, &q, NULL) != SQLITE_OK)
+    rc = db_err(err, st->db, "prepare");
+  if (!rc) {
+    sqlite3_bind_text(q, 1, t->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, t->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, pl_version(), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 4, (sqlite3_int64)t->jobs);
+    sqlite3_bind_text(q, 5, when, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_DONE) rc = db_err(err, st->db, "insert");
+  }
+  sqlite3_finalize(q);
+  q = NULL;
+  if (!rc && sqlite3_prepare_v2(st->db, "INSERT INTO scenarios VALUES (?, ?, ?)",
+                                -1, &q, NULL) != SQLITE_OK)
+    rc = db_err(err, st->db, "prepare");
+  for (int k = 0; !rc && k < t->ns; k++) {
+    sqlite3_reset(q);
+    sqlite3_bind_int(q, 1, k);
+    sqlite3_bind_text(q, 2, t->sc[k].name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 3, t->sc[k].parties);
+    if (sqlite3_step(q) != SQLITE_DONE) rc = db_err(err, st->db, "insert");
+  }
+  sqlite3_finalize(q);
+  q = NULL;
+  if (!rc && sqlite3_prepare_v2(st->db, "INSERT INTO agents VALUES (?, ?)", -1,
+                                &q, NULL) != SQLITE_OK)
+    rc = db_err(err, st->db, "prepare");
+  for (int k = 0; !rc && k < t->na; k++) {
+    sqlite3_reset(q);
+    sqlite3_bind_int(q, 1, k);
+    sqlite3_bind_text(q, 2, t->agents[k], -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_DONE) rc = db_err(err, st->db, "insert");
+  }
+  sqlite3_finalize(q);
+  if (!rc) rc = exec(st, "COMMIT", err);
+  else sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+  return rc;
+}
+
+int pl_store_open(const char *path, const pl_tournament *t, pl_store **out,
+                  pl_error *err) {
+  *out = NULL;
+  pl_store *st = pl__calloc(1, sizeof *st);
+  if (!st) return pl__err(err, PL_ENOMEM, "out of memory");
+  st->t = t;
+  st->done = pl__calloc(pl__words(t->jobs ? t->jobs : 1), sizeof *st->done);
+  int rc = st->done ? PL_OK : pl__err(err, PL_ENOMEM, "out of memory");
+  if (!rc && sqlite3_open_v2(path, &st->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                 SQLITE_OPEN_NOMUTEX,
+                             NULL) != SQLITE_OK)
+    rc = pl__err(err, PL_EIO, "cannot open the results store %s: %s", path,
+                 st->db ? sqlite3_errmsg(st->db) : "out of memory");
+  if (!rc) sqlite3_busy_timeout(st->db, 10000);
+  /* WAL: readers (parley results) never block the writer; NORMAL sync is
+   * durable against a killed process (the WAL is in the OS's hands once
+   * written), and never corrupts */
+  if (!rc) rc = exec(st, "PRAGMA journal_mode=WAL", err);
+  if (!rc) rc = exec(st, "PRAGMA synchronous=NORMAL", err);
+  if (!rc) rc = exec(st, SCHEMA, err);
+  sqlite3_stmt *q = NULL;
+  if (!rc && sqlite3_prepare_v2(st->db,
+                                "SELECT config_hash, jobs FROM tournament",
+                                -1, &q, NULL) != SQLITE_OK)
+    rc = db_err(err, st->db, "read");
+  if (!rc) {
+    int s = sqlite3_step(q);
+    if (s == SQLITE_ROW) {
+      const char *h = (const char *)sqlite3_column_text(q, 0);
+      if (!h || strcmp(h, t->hash))
+        rc = pl__err(err, PL_ECONFLICT,
+                     "%s holds a tournament of another config (hash %s; "
+                     "this config's is %s): the config, its scenarios or "
+                     "agents changed. Use another --db to start afresh, or "
+                     "restore the config to resume",
+                     path, h ? h : "?", t->hash);
+    } else if (s == SQLITE_DONE) {
+      sqlite3_finalize(q);
+      q = NULL;
+      rc = create(st, err);
+    } else {
+      rc = db_err(err, st->db, "read");
+    }
+  }
+  sqlite3_finalize(q);
+  q = NULL;
+  if (!rc && sqlite3_prepare_v2(st->db, "SELECT job FROM negotiations", -1, &q,
+                                NULL) != SQLITE_OK)
+    rc = db_err(err, st->db, "read");
+  while (!rc) {
+    int s = sqlite3_step(q);
+    if (s == SQLITE_DONE) break;
+    if (s != SQLITE_ROW) {
+      rc = db_err(err, st->db, "read");
+      break;
+    }
+    sqlite3_int64 j = sqlite3_column_int64(q, 0);
+    if (j >= 0 && (uint64_t)j < t->jobs && !pl__bit(st->done, (size_t)j)) {
+      pl__setbit(st->done, (size_t)j);
+      st->n_done++;
+    }
+  }
+  sqlite3_finalize(q);
+  if (!rc &&
+      (sqlite3_prepare_v2(st->db,
+                          "INSERT INTO negotiations VALUES (?, ?, ?, ?, ?, ?, "
+                          "?, ?, ?, ?, ?, ?, ?, ?)",
+                          -1, &st->ins_neg, NULL) != SQLITE_OK ||
+       sqlite3_prepare_v2(st->db, "INSERT INTO seats VALUES (?, ?, ?, ?)", -1,
+                          &st->ins_seat, NULL) != SQLITE_OK))
+    rc = db_err(err, st->db, "prepare");
+  if (rc) {
+    sqlite3_finalize(st->ins_neg);
+    sqlite3_finalize(st->ins_seat);
+    sqlite3_close(st->db);
+    pl__free(st->done);
+    pl__free(st);
+    return rc;
+  }
+  *out = st;
+  return PL_OK;
+}
+
+int pl_store_done(const pl_store *st, uint64_t j) {
+  return j < st->t->jobs && pl__bit(st->done, (size_t)j);
+}
+uint64_t pl_store_done_count(const pl_store *st) { return st->n_done; }
+
+int pl_store_commit(pl_store *st, pl_error *err) {
+  if (!st->pending) return PL_OK;
+  int rc = exec(st, "COMMIT", err);
+  st->pending = 0;
+  return rc;
+}
+
+static void bind_real(sqlite3_stmt *q, int k, double v) {
+  if (isnan(v)) sqlite3_bind_null(q, k);
+  else sqlite3_bind_double(q, k, v);
+}
+
+int pl_store_add(pl_store *st, const pl_job_result *r, pl_error *err) {
+  const pl_tournament *t = st->t;
+  pl_job job;
+  if (pl_tournament_job(t, r->index, &job) || r->parties != job.parties)
+    return pl__err(err, PL_EINVAL, "a result for no job of this tournament");
+  if (pl_store_done(st, r->index)) return PL_OK; /* never twice */
+  int rc = PL_OK;
+  if (!st->pending) {
+    if ((rc = exec(st, "BEGIN IMMEDIATE", err))) return rc;
+    st->opened = now();
+  }
+  /* agents and utilities as JSON arrays */
+  char agents[8192], utils[PL_JOB_MAX_PARTIES * 32 + 8], seed[32];
+  size_t a = 0, u = 0;
+  agents[a++] = '[';
+  utils[u++] = '[';
+  for (int p = 0; p < job.parties; p++) {
+    a += (size_t)snprintf(agents + a, sizeof agents - a, "%s%d", p ? "," : "",
+                          job.agents[p]);
+    if (p) utils[u++] = ',';
+    u += (size_t)shortest(utils + u, sizeof utils - u, r->utilities[p]);
+  }
+  snprintf(agents + a, sizeof agents - a, "]");
+  snprintf(utils + u, sizeof utils - u, "]");
+  snprintf(seed, sizeof seed, "%llu", (unsigned long long)job.seed);
+  sqlite3_stmt *q = st->ins_neg;
+  sqlite3_reset(q);
+  sqlite3_bind_int64(q, 1, (sqlite3_int64)r->index);
+  sqlite3_bind_int(q, 2, job.scenario);
+  sqlite3_bind_int(q, 3, job.repetition);
+  sqlite3_bind_text(q, 4, seed, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(q, 5, agents, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(q, 6, pl_end_name(r->end), -1, SQLITE_STATIC);
+  if (r->outcome) sqlite3_bind_text(q, 7, r->outcome, -1, SQLITE_TRANSIENT);
+  else sqlite3_bind_null(q, 7);
+  sqlite3_bind_text(q, 8, utils, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(q, 9, r->rounds);
+  sqlite3_bind_double(q, 10, r->wall_time);
+  bind_real(q, 11, r->distance_pareto);
+  bind_real(q, 12, r->distance_nash);
+  bind_real(q, 13, r->welfare);
+  if (r->error[0]) sqlite3_bind_text(q, 14, r->error, -1, SQLITE_TRANSIENT);
+  else sqlite3_bind_null(q, 14);
+  if (sqlite3_step(q) != SQLITE_DONE) rc = db_err(err, st->db, "insert");
+  for (int p = 0; !rc && p < job.parties; p++) {
+    q = st->ins_seat;
+    sqlite3_reset(q);
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)r->index);
+    sqlite3_bind_int(q, 2, p);
+    sqlite3_bind_int(q, 3, job.agents[p]);
+    sqlite3_bind_double(q, 4, r->utilities[p]);
+    if (sqlite3_step(q) != SQLITE_DONE) rc = db_err(err, st->db, "insert");
+  }
+  if (rc) {
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->pending = 0;
+    return rc;
+  }
+  pl__setbit(st->done, (size_t)r->index);
+  st->n_done++;
+  if (++st->pending >= BATCH || now() - st->opened >= BATCH_SECONDS)
+    rc = pl_store_commit(st, err);
+  return rc;
+}
+
+int pl_store_close(pl_store *st, pl_error *err) {
+  if (!st) return PL_OK;
+  int rc = pl_store_commit(st, err);
+  if (!rc && st->n_done == st->t->jobs) {
+    char when[32], sql[128];
+    utc_now(when, sizeof when);
+    snprintf(sql, sizeof sql,
+             "UPDATE tournament SET finished = '%s' WHERE finished IS NULL",
+             when);
+    rc = exec(st, sql, err);
+  }
+  sqlite3_finalize(st->ins_neg);
+  sqlite3_finalize(st->ins_seat);
+  if (sqlite3_close(st->db) != SQLITE_OK && !rc)
+    rc = pl__err(err, PL_EIO, "results store: cannot close");
+  pl__free(st->done);
+  pl__free(st);
+  return rc;
+}

@@ -1,0 +1,55 @@
+/* Internal layout of a tournament, shared by src/tournament/. */
+#ifndef PL_TOURNAMENT_INTERNAL_H
+#define PL_TOURNAMENT_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "core/util.h"
+#include "parley/tournament.h"
+
+/* Limits (docs/tournament-format.md). */
+#define PL__T_MAX_SCENARIOS 100000
+#define PL__T_MAX_AGENTS 1000
+#define PL__T_MAX_JOBS 1000000000ull
+
+typedef enum pl__isolation {
+  PL__ISOLATE_PLUGINS, /* negotiations with a plug-in agent run in a child */
+  PL__ISOLATE_ALL,
+  PL__ISOLATE_NONE
+} pl__isolation;
+
+typedef struct pl__tscenario {
+  char *name;          /* as written in the config, or the matched path */
+  pl_scenario *s;
+  int parties;
+  uint64_t assignments; /* ways to seat agents at its parties */
+  uint64_t first_job;
+  /* the analysis for distances, made once, by the first job that needs
+   * it; NULL when it cannot be made (too large) */
+  pthread_mutex_t mu;
+  bool analysed;
+  pl_analysis *a;
+} pl__tscenario;
+
+struct pl_tournament {
+  char *name;
+  uint64_t seed;
+  pl_protocol protocol;
+  int rounds;
+  double time_limit; /* seconds; the watchdog of isolated negotiations */
+  int repetitions;
+  bool rotate, self_play, partial;
+  pl__isolation isolation;
+  int ns, na;
+  pl__tscenario *sc;
+  char **agents;   /* specs, plug-in paths made absolute */
+  bool *plugin;
+  uint64_t jobs;
+  char hash[17];
+};
+
+/* Ways to seat m agents at np parties (saturates at UINT64_MAX). */
+uint64_t pl__assignments(uint64_t m, int np, bool rotate, bool self_play);
+
+#endif
