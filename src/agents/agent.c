@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agents/agent.h"
+#include "analysis/offers.h"
 
 /* The strategies and their defaults. */
 static const struct strategy {
@@ -158,6 +159,11 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
   uint64_t count;
   a->search = pl_scenario_outcome_count(s, &count) != PL_OK || count > 4096;
   a->search &= !s->parties[party].hyper;
+  /* halves of up to 2^15 sums (1 MiB): each new target in microseconds */
+  if (a->search) {
+    int mr = pl__mitm_new(s, party, (size_t)1 << 15, &a->mitm);
+    if (mr == PL_ENOMEM) return pl__err(err, mr, "out of memory");
+  }
   for (int r = 0; r < s->n_red_lines && a->search; r++)
     a->search = s->red_lines[r].party != party || s->red_lines[r].linkage;
   a->last_target = -1;
@@ -189,6 +195,7 @@ void pl__agent_free(pl__agent *a) {
   if (a->kind == PL__AGENT_PLUGIN) pl__plugin_free(a);
   pl__free(a->seen_set);
   pl_offer_iter_free(a->it);
+  pl__mitm_free(a->mitm);
   pl__free(a->pool);
   pl__free(a->pool_u);
   pl__om_free(a->om);

@@ -109,6 +109,8 @@ typedef struct pl__agent {
    * (pl_scenario_offer_at_least) instead of walking every outcome above
    * it. */
   bool search;
+  struct pl__mitm *mitm; /* the search by meet in the middle, when the
+                            space's halves are small enough */
   double last_target;
   double target_t, target_v; /* the last target computed, and when */
   double peek_t;             /* before this time the target stays above

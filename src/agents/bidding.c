@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "agents/agent.h"
+#include "analysis/offers.h"
 
 /* With the outcome's utility for the party already known; complete
  * outcomes only (the walk's), so linkages cannot break. */
@@ -140,8 +141,9 @@ static int search(pl__agent *a, double tau) {
   for (int j = 0; j < tries; j++) {
     double u, goal = tau + a->om_window * j / (tries > 1 ? tries - 1 : 1);
     int exact;
-    int rc = pl_scenario_offer_at_least(a->s, a->party, goal, a->peek, &u,
-                                        &exact, NULL);
+    int rc = a->mitm ? pl__mitm_at_least(a->mitm, goal, a->peek, &u)
+                     : pl_scenario_offer_at_least(a->s, a->party, goal,
+                                                  a->peek, &u, &exact, NULL);
     if (rc == PL_ENOTFOUND) break; /* keep the offer there is */
     if (rc) return rc;
     if (j == 0 && u <= a->cand_u) {
@@ -302,6 +304,60 @@ static int by_utility(const void *x, const void *y) {
   return p->i < q->i ? -1 : p->i > q->i;
 }
 
+/* For the hill climbs: the rectangles that mention each issue, so that
+ * changing one issue re-checks only those (the ANAC 2014 domains have
+ * 10-50 issues and rectangles over a few of them). Sums are raw (not yet
+ * divided by max_utility): the climb only compares them. */
+typedef struct climb_index {
+  const pl__party *pa;
+  size_t *start;  /* ni + 1: rects of issue i are at[start[i]..start[i+1]) */
+  size_t *at;
+} climb_index;
+
+static void climb_index_free(climb_index *ix) {
+  pl__free(ix->start);
+  pl__free(ix->at);
+}
+
+static int climb_index_new(climb_index *ix, const pl_scenario *s, int p) {
+  const pl__party *pa = &s->parties[p];
+  const size_t ni = (size_t)s->n_issues;
+  size_t total = 0;
+  for (size_t k = 0; k < pa->n_rects; k++) total += pa->rects[k].n;
+  ix->pa = pa;
+  ix->start = pl__calloc(ni + 2, sizeof *ix->start);
+  ix->at = pl__malloc((total ? total : 1) * sizeof *ix->at);
+  if (!ix->start || !ix->at) {
+    climb_index_free(ix);
+    return PL_ENOMEM;
+  }
+  for (size_t k = 0; k < pa->n_rects; k++)
+    for (size_t j = 0; j < pa->rects[k].n; j++)
+      ix->start[pa->rects[k].issue[j] + 2]++;
+  for (size_t i = 2; i < ni + 2; i++) ix->start[i] += ix->start[i - 1];
+  for (size_t k = 0; k < pa->n_rects; k++)
+    for (size_t j = 0; j < pa->rects[k].n; j++)
+      ix->at[ix->start[pa->rects[k].issue[j] + 1]++] = k;
+  return PL_OK;
+}
+
+static bool contains(const pl__rect *r, const uint32_t *o) {
+  for (size_t j = 0; j < r->n; j++)
+    if (o[r->issue[j]] < r->lo[j] || o[r->issue[j]] > r->hi[j]) return false;
+  return true;
+}
+
+/* The raw sum over the rectangles that mention issue i: the part of the
+ * utility that changes with it. */
+static double climb_issue(const climb_index *ix, const uint32_t *o, int i) {
+  double sum = 0;
+  for (size_t k = ix->start[i]; k < ix->start[i + 1]; k++) {
+    const pl__rect *r = &ix->pa->rects[ix->at[k]];
+    if (contains(r, o)) sum += r->utility;
+  }
+  return sum;
+}
+
 int pl__pool_init(pl__agent *a, pl_error *err) {
   const pl_scenario *s = a->s;
   const size_t ni = (size_t)s->n_issues;
@@ -324,30 +380,35 @@ int pl__pool_init(pl__agent *a, pl_error *err) {
         o[i] = (uint32_t)(pl__splitmix64(&rng) % s->issues[i].n);
       rc = pool_add(&b, o, pl_scenario_utility(s, a->party, o));
     }
+    climb_index ix;
+    if (!rc) rc = climb_index_new(&ix, s, a->party);
     for (int c = 0; c < POOL_CLIMBS && !rc && budget > 0; c++) {
       for (size_t i = 0; i < ni; i++)
         o[i] = (uint32_t)(pl__splitmix64(&rng) % s->issues[i].n);
-      double u = pl_scenario_utility(s, a->party, o);
       for (bool better = true; better && !rc && budget > 0;) {
         better = false;
         size_t start = (size_t)(pl__splitmix64(&rng) % ni);
         for (size_t j = 0; j < ni && budget > 0; j++) {
           size_t i = (start + j) % ni;
           uint32_t keep = o[i], best = keep;
+          double best_here = climb_issue(&ix, o, (int)i);
           for (uint32_t v = 0; v < s->issues[i].n; v++, budget--) {
             if (v == keep) continue;
             o[i] = v;
-            double w = pl_scenario_utility(s, a->party, o);
-            if (w > u + PL_TOLERANCE) u = w, best = v;
+            double w = climb_issue(&ix, o, (int)i);
+            if (w > best_here + 1e-12) best_here = w, best = v;
           }
           o[i] = best;
           if (best != keep) {
             better = true;
-            if ((rc = pool_add(&b, o, u))) break;
+            /* the pool keeps exact utilities, summed as everywhere */
+            rc = pool_add(&b, o, pl_scenario_utility(s, a->party, o));
+            if (rc) break;
           }
         }
       }
     }
+    if (!rc) climb_index_free(&ix);
   }
   pool_key *idx = rc ? NULL : pl__malloc((b.n ? b.n : 1) * sizeof *idx);
   if (!rc && !idx) rc = PL_ENOMEM;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/scenario_internal.h"
+#include "analysis/offers.h"
 
 /* Options of each issue sorted by the party's contribution, descending. */
 typedef struct sorted {
@@ -117,6 +117,19 @@ int pl_scenario_offer_at_least(const pl_scenario *s, int party, double target,
                                pl_error *err) {
   int rc = check(s, party, err);
   if (rc) return rc;
+  /* halves of at most 2^13 sums list and sort in well under a millisecond:
+   * exact at once, where branch and bound may take long */
+  pl__mitm *m = NULL;
+  if (pl__mitm_new(s, party, (size_t)1 << 13, &m) == PL_OK) {
+    rc = pl__mitm_at_least(m, target, options, utility);
+    pl__mitm_free(m);
+    if (exact) *exact = 1;
+    if (rc == PL_ENOTFOUND)
+      return pl__err(err, rc,
+                     "no outcome gives party \"%s\" a utility of %g or more",
+                     s->parties[party].id, target);
+    return rc;
+  }
   const int ni = s->n_issues;
   sorted so;
   search x;
@@ -162,6 +175,159 @@ int pl_scenario_offer_at_least(const pl_scenario *s, int party, double target,
   pl__free(x.rank);
   pl__free(x.best_rank);
   return rc;
+}
+
+
+/* ------------------------------------------------------------------ */
+/* meet in the middle                                                  */
+/* ------------------------------------------------------------------ */
+
+typedef struct half_sum {
+  double sum;
+  uint64_t code; /* mixed radix over the half's issues */
+} half_sum;
+
+struct pl__mitm {
+  const pl_scenario *s;
+  int party, ni;
+  int *side;           /* 0 or 1 per issue */
+  half_sum *h[2];      /* h[1] sorted by sum */
+  size_t n[2];
+};
+
+static int by_sum(const void *x, const void *y) {
+  const half_sum *a = x, *b = y;
+  if (a->sum != b->sum) return a->sum < b->sum ? -1 : 1;
+  return (a->code > b->code) - (a->code < b->code);
+}
+
+void pl__mitm_free(pl__mitm *m) {
+  if (!m) return;
+  pl__free(m->side);
+  pl__free(m->h[0]);
+  pl__free(m->h[1]);
+  pl__free(m);
+}
+
+/* Every sum of one half, its issues' contributions added in issue order;
+ * the code is mixed radix over the half's issues, the last fastest. */
+static void list_half(pl__mitm *m, int side) {
+  const pl_scenario *s = m->s;
+  const int np = s->n_parties, p = m->party;
+  for (size_t k = 0; k < m->n[side]; k++) {
+    uint32_t opt[64];
+    int is[64], cnt = 0;
+    uint64_t c = k;
+    for (int i = m->ni - 1; i >= 0; i--)
+      if (m->side[i] == side) {
+        opt[cnt] = (uint32_t)(c % s->issues[i].n);
+        is[cnt++] = i;
+        c /= s->issues[i].n;
+      }
+    double sum = 0;
+    for (int j = cnt - 1; j >= 0; j--)
+      sum += s->table[is[j]][(size_t)opt[j] * np + p];
+    m->h[side][k] = (half_sum){sum, k};
+  }
+}
+
+int pl__mitm_new(const pl_scenario *s, int party, size_t max_half,
+                 pl__mitm **out) {
+  *out = NULL;
+  if (s->parties[party].hyper) return PL_EUNSUPPORTED;
+  const int ni = s->n_issues;
+  if (ni > 128) return PL_ETOOBIG; /* 64 issues a half at most */
+  pl__mitm *m = pl__calloc(1, sizeof *m);
+  if (!m) return PL_ENOMEM;
+  m->s = s;
+  m->party = party;
+  m->ni = ni;
+  m->side = pl__calloc((size_t)ni + 1, sizeof *m->side);
+  if (!m->side) {
+    pl__mitm_free(m);
+    return PL_ENOMEM;
+  }
+  /* balance the halves by size: largest issues first, each to the half
+   * listing fewer sums so far */
+  double logn[2] = {0, 0};
+  int count[2] = {0, 0};
+  bool *placed = pl__calloc((size_t)ni + 1, sizeof *placed);
+  if (!placed) {
+    pl__mitm_free(m);
+    return PL_ENOMEM;
+  }
+  for (int step = 0; step < ni; step++) {
+    int big = -1;
+    for (int i = 0; i < ni; i++)
+      if (!placed[i] && (big < 0 || s->issues[i].n > s->issues[big].n)) big = i;
+    placed[big] = true;
+    int side = logn[0] <= logn[1] ? 0 : 1;
+    if (count[side] == 64) side = 1 - side;
+    m->side[big] = side;
+    count[side]++;
+    logn[side] += log((double)s->issues[big].n);
+  }
+  pl__free(placed);
+  int rc = PL_OK;
+  for (int side = 0; side < 2 && !rc; side++) {
+    uint64_t n = 1;
+    for (int i = 0; i < ni && n <= max_half; i++)
+      if (m->side[i] == side) n *= s->issues[i].n;
+    if (n > max_half) {
+      rc = PL_ETOOBIG;
+      break;
+    }
+    m->n[side] = (size_t)n;
+    if (!(m->h[side] = pl__malloc((size_t)n * sizeof *m->h[side])))
+      rc = PL_ENOMEM;
+    else
+      list_half(m, side);
+  }
+  if (!rc) qsort(m->h[1], m->n[1], sizeof *m->h[1], by_sum);
+  if (rc) {
+    pl__mitm_free(m);
+    return rc;
+  }
+  *out = m;
+  return PL_OK;
+}
+
+static void decode_half(const pl__mitm *m, int side, uint64_t code,
+                        uint32_t *options) {
+  for (int i = m->ni - 1; i >= 0; i--)
+    if (m->side[i] == side) {
+      options[i] = (uint32_t)(code % m->s->issues[i].n);
+      code /= m->s->issues[i].n;
+    }
+}
+
+int pl__mitm_at_least(const pl__mitm *m, double target, uint32_t *options,
+                      double *utility) {
+  const double goal = target - PL_TOLERANCE;
+  const half_sum *b = m->h[1];
+  double best = INFINITY;
+  size_t ba = 0, bb = 0;
+  for (size_t k = 0; k < m->n[0]; k++) {
+    const double a = m->h[0][k].sum, need = goal - a;
+    size_t lo = 0, hi = m->n[1]; /* first b with sum >= need */
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (b[mid].sum < need) lo = mid + 1;
+      else hi = mid;
+    }
+    /* a + b may round below the goal when b is just at need */
+    while (lo < m->n[1] && a + b[lo].sum < goal) lo++;
+    if (lo < m->n[1] && a + b[lo].sum < best) {
+      best = a + b[lo].sum;
+      ba = k;
+      bb = lo;
+    }
+  }
+  if (best == INFINITY) return PL_ENOTFOUND;
+  decode_half(m, 0, m->h[0][ba].code, options);
+  decode_half(m, 1, b[bb].code, options);
+  if (utility) *utility = pl_scenario_utility(m->s, m->party, options);
+  return PL_OK;
 }
 
 /* ------------------------------------------------------------------ */

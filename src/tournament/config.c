@@ -157,6 +157,7 @@ typedef struct ctx {
   const char *base;
   pl_tournament *t;
   hash h;
+  int parties; /* keep only scenarios with this many parties (0: all) */
 } ctx;
 
 static int nomem(ctx *c) {
@@ -195,6 +196,10 @@ static int add_scenario(ctx *c, const pl__ynode *at, const char *path,
       where[0] = 0;
     return pl__yfail(&c->r, at, "scenario \"%s\" does not load: %s%s", name,
                      where, e.message);
+  }
+  if (c->parties && pl_scenario_party_count(sc->s) != c->parties) {
+    pl_scenario_free(sc->s); /* filtered out by "parties" */
+    return PL_OK;
   }
   if (!(sc->name = pl__strdup(name))) {
     pl_scenario_free(sc->s);
@@ -249,6 +254,8 @@ static int parse_scenarios(ctx *c, const pl__ynode *list) {
     }
     globfree(&g);
   }
+  if (!rc && c->t->ns == 0)
+    rc = pl__yfail(&c->r, list, "no scenario has %d parties", c->parties);
   return rc;
 }
 
@@ -344,7 +351,7 @@ static int parse_config(ctx *c, const pl__ynode *root) {
   static const char *const keys[] = {
       "name",       "seed",      "scenarios", "agents",  "protocol",
       "rounds",     "time_limit", "repetitions", "rotate", "self_play",
-      "partial",    "isolation", NULL};
+      "partial",    "isolation", "parties", NULL};
   pl_tournament *t = c->t;
   int rc = pl__yexpect(&c->r, root, PL__Y_MAP, "the tournament");
   if (rc || (rc = pl__ycheck_keys(&c->r, root, "the tournament", keys)))
@@ -355,7 +362,7 @@ static int parse_config(ctx *c, const pl__ynode *root) {
       (rc = pl__yget_id(&c->r, n, "\"name\"", &name)))
     return rc;
   if (!(t->name = pl__strdup(name))) return nomem(c);
-  int64_t seed, rounds, reps;
+  int64_t seed, rounds, reps, parties;
   double limit = 60;
   int protocol = PL_PROTOCOL_SAOP, isolation = PL__ISOLATE_PLUGINS;
   static const char *const protocols[] = {"saop", "text", "mediated", NULL};
@@ -363,6 +370,8 @@ static int parse_config(ctx *c, const pl__ynode *root) {
   if ((rc = get_count(c, root, "seed", 0, INT64_MAX, 0, &seed)) ||
       (rc = get_count(c, root, "rounds", 1, 100000000, 100, &rounds)) ||
       (rc = get_count(c, root, "repetitions", 1, 1000000, 1, &reps)) ||
+      (rc = get_count(c, root, "parties", 0, PL_JOB_MAX_PARTIES, 0,
+                      &parties)) ||
       (rc = get_choice(c, root, "protocol", protocols, &protocol)) ||
       (rc = get_choice(c, root, "isolation", isolations, &isolation)) ||
       (rc = get_flag(c, root, "rotate", true, &t->rotate)) ||
@@ -375,6 +384,8 @@ static int parse_config(ctx *c, const pl__ynode *root) {
   if (n && !(limit >= 0 && limit <= 1e6))
     return pl__yfail(&c->r, n, "\"time_limit\" must be from 0 (none) to "
                      "1000000 seconds");
+  c->parties = (int)parties;
+  hash_u64(&c->h, (uint64_t)parties);
   t->seed = (uint64_t)seed;
   t->rounds = (int)rounds;
   t->repetitions = (int)reps;
@@ -429,8 +440,8 @@ int pl_tournament_load_string(const char *text, size_t len, const char *name,
     pl__yone_line(err->message, sizeof err->message);
     return rc;
   }
-  ctx c = {{name, err}, base_dir ? base_dir : ".", pl__calloc(1, sizeof(pl_tournament)),
-           {14695981039346656037ull}};
+  ctx c = {{name, err}, base_dir ? base_dir : ".",
+           pl__calloc(1, sizeof(pl_tournament)), {14695981039346656037ull}, 0};
   rc = c.t ? parse_config(&c, doc.root) : nomem(&c);
   pl__yaml_free(&doc);
   if (rc) {

@@ -1,0 +1,24 @@
+/* Internal offer search (offers.c) for strategies that ask many targets of
+ * one party: meet in the middle (Horowitz & Sahni 1974): the issues split
+ * in two halves whose option sums are listed, one half sorted, so that the
+ * least good outcome at or above a target is one binary search per sum of
+ * the other half -- exact, and microseconds where branch and bound may
+ * need milliseconds. Only for spaces whose halves are small enough. */
+#ifndef PL_OFFERS_H
+#define PL_OFFERS_H
+
+#include "model/scenario_internal.h"
+
+typedef struct pl__mitm pl__mitm;
+/* PL_ETOOBIG when a half would list more than max_half sums (the caller
+ * then searches by branch and bound); PL_EUNSUPPORTED for a non-additive
+ * party. */
+int pl__mitm_new(const pl_scenario *s, int party, size_t max_half,
+                 pl__mitm **out);
+void pl__mitm_free(pl__mitm *m);
+/* The least good outcome at or above target - PL_TOLERANCE into options
+ * and its utility (summed in issue order); PL_ENOTFOUND when none. */
+int pl__mitm_at_least(const pl__mitm *m, double target, uint32_t *options,
+                      double *utility);
+
+#endif
