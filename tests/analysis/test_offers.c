@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "analysis/offers.h"
 
 static void test_iterator_visits_all_in_order(void **state) {
   (void)state;
@@ -64,6 +65,65 @@ static void test_offer_at_least(void **state) {
       assert_true(u == pl_scenario_utility(s, p, o));
       assert_double_near(u, best, 1e-12);
     }
+    pl_scenario_free(s);
+  }
+}
+
+/* Both engines against brute force on 10^6 outcomes (3 issues of 100
+ * options): the public call searches by branch and bound (a half would
+ * list 10^4 sums, over its limit), the agents' meet in the middle takes
+ * larger halves; every answer is the least utility at or above the
+ * target. */
+static void test_offer_engines(void **state) {
+  (void)state;
+  tu_rng r = {4711};
+  for (int round = 0; round < 6; round++) {
+    pl_scenario *s = pl_scenario_new("mid");
+    for (int i = 0; i < 3; i++) {
+      char id[8];
+      snprintf(id, sizeof id, "i%d", i);
+      tu_issue_n(s, id, 100);
+    }
+    int a = tu_party(s, "a", 0);
+    for (int i = 0; i < 3; i++) {
+      tu_weight(s, a, i, 1 + tu_below(&r, 9));
+      for (uint32_t k = 0; k < 100; k++)
+        TU_OK(pl_scenario_set_value(s, a, i, k, tu_below(&r, 1001) / 1000.0,
+                                    NULL));
+    }
+    tu_finish(s);
+    double *all = malloc(1000000 * sizeof *all);
+    assert_non_null(all);
+    uint32_t o[3];
+    for (uint64_t x = 0; x < 1000000; x++) {
+      pl_scenario_decode(s, x, o);
+      all[x] = pl_scenario_utility(s, a, o);
+    }
+    pl__mitm *m;
+    assert_int_equal(pl__mitm_new(s, a, (size_t)1 << 20, &m), PL_OK);
+    pl__mitm *small;
+    assert_int_equal(pl__mitm_new(s, a, (size_t)1 << 13, &small), PL_ETOOBIG);
+    for (int k = 0; k < 8; k++) {
+      double target = tu_below(&r, 1001) / 1000.0, best = 2;
+      for (uint64_t x = 0; x < 1000000; x++)
+        if (all[x] >= target - PL_TOLERANCE && all[x] < best) best = all[x];
+      double u1, u2;
+      int exact;
+      int rc1 = pl_scenario_offer_at_least(s, a, target, o, &u1, &exact, NULL);
+      int rc2 = pl__mitm_at_least(m, target, o, &u2);
+      if (best > 1.5) {
+        assert_int_equal(rc1, PL_ENOTFOUND);
+        assert_int_equal(rc2, PL_ENOTFOUND);
+        continue;
+      }
+      assert_int_equal(rc1, PL_OK);
+      assert_int_equal(rc2, PL_OK);
+      assert_true(u2 == pl_scenario_utility(s, a, o));
+      if (exact) assert_double_near(u1, best, 1e-12);
+      assert_double_near(u2, best, 1e-12);
+    }
+    pl__mitm_free(m);
+    free(all);
     pl_scenario_free(s);
   }
 }
@@ -129,6 +189,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_iterator_visits_all_in_order),
       cmocka_unit_test(test_offer_at_least),
+      cmocka_unit_test(test_offer_engines),
       cmocka_unit_test(test_offer_huge),
       cmocka_unit_test(test_offer_errors),
   };
