@@ -249,6 +249,11 @@ static int run_isolated(pl_tournament *t, const pl_job *job,
      * this child the store's files */
     if (fd[1] > 3) close_range(3, (unsigned)fd[1] - 1, 0);
     close_range((unsigned)fd[1] + 1, ~0u, 0);
+    /* a crash is a crash: no handler of the host (or a sanitizer) turns
+     * it into an exit code */
+    static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+    for (size_t k = 0; k < sizeof fatal / sizeof *fatal; k++)
+      signal(fatal[k], SIG_DFL);
     pl_job_result res;
     size_t len = 0;
     void *b = run_here(t, job, &res) ? NULL : pl_job_result_pack(&res, &len);

@@ -97,7 +97,7 @@ static int drain(pl_runner *r, pl_error *err) {
     pthread_mutex_lock(&r->mu);
     size_t n = r->n_queue < 64 ? r->n_queue : 64;
     r->n_queue -= n;
-    memcpy(local, r->queue + r->n_queue, n * sizeof *local);
+    if (n) memcpy(local, r->queue + r->n_queue, n * sizeof *local);
     pthread_mutex_unlock(&r->mu);
     if (!n) return rc;
     for (size_t k = 0; k < n; k++) {
