@@ -8,6 +8,10 @@
 
 #include "cli.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 static const char help[] =
     "usage: parley tournament CONFIG [options]\n"
     "\n"
@@ -148,6 +152,13 @@ int cmd_tournament(int argc, char **argv) {
     cli_error("tournament needs a config file (see 'parley tournament --help')");
     return EXIT_USAGE;
   }
+#ifdef __GLIBC__
+  /* every negotiation allocates and frees its agents and events: keep the
+   * memory instead of handing it back to the kernel each time (trimming
+   * cost 15-20% of a tournament in system time) */
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  mallopt(M_MMAP_THRESHOLD, 16 << 20);
+#endif
   if (mpi) return cli_tournament_mpi(config, db, (int)(jobs ? jobs : 1), json,
                                      quiet);
   pl_tournament *t;
