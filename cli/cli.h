@@ -28,12 +28,18 @@ int cmd_convert(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_tournament(int argc, char **argv);
 int cmd_results(int argc, char **argv);
-/* parley tournament --mpi (cli/mpi.c; an error when built without Open
- * MPI). */
-int cli_tournament_mpi(const char *config, const char *db, int threads,
-                       int json, int quiet);
-/* Whether this parley was built with Open MPI. */
+/* parley tournament --mpi (cli/mpi.c; cli_mpi_begin fails with a message
+ * when built without Open MPI): begin (MPI_Init, this rank), then rank 0
+ * serves the others through the runner's poll hook while every other rank
+ * works, and every rank ends (MPI_Finalize, or MPI_Abort when code != 0). */
 int cli_has_mpi(void);
+int cli_mpi_begin(int *rank);
+int cli_mpi_serve(pl_run_options *o);
+int cli_mpi_work(pl_tournament *t);
+void cli_mpi_end(int code);
+/* Prints JSON text and frees it; EXIT_RUNTIME when it is NULL (out of
+ * memory). */
+int cli_put_json(char *text);
 
 /* Scenario inputs (cli/inputs.c). */
 typedef struct cli_inputs {

@@ -221,14 +221,7 @@ int cmd_run(int argc, char **argv) {
     const pl_point *agr = pl_session_agreement(x);
     if (agr && pl_analyze(s, NULL, &a, NULL) != PL_OK) a = NULL;
     if (json) {
-      char *text = pl_session_to_json(x, a);
-      if (text) {
-        puts(text);
-        pl_free(text);
-      } else {
-        cli_error("out of memory");
-        code = EXIT_RUNTIME;
-      }
+      code = cli_put_json(pl_session_to_json(x, a));
     } else {
       text_session(stdout, s, x, a);
     }

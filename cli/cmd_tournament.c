@@ -87,18 +87,10 @@ static int print_summary(const char *db, int json) {
     return err.code == PL_EPARSE ? EXIT_INPUT : EXIT_RUNTIME;
   }
   int code = EXIT_OK;
-  if (json) {
-    char *text = pl_summary_to_json(s);
-    if (text) {
-      puts(text);
-      pl_free(text);
-    } else {
-      cli_error("out of memory");
-      code = EXIT_RUNTIME;
-    }
-  } else {
+  if (json)
+    code = cli_put_json(pl_summary_to_json(s));
+  else
     text_summary(stdout, s);
-  }
   pl_summary_free(s);
   return code;
 }
@@ -159,18 +151,25 @@ int cmd_tournament(int argc, char **argv) {
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   mallopt(M_MMAP_THRESHOLD, 16 << 20);
 #endif
-  if (mpi) return cli_tournament_mpi(config, db, (int)(jobs ? jobs : 1), json,
-                                     quiet);
+  int rank = 0, code = EXIT_OK;
+  if (mpi && (code = cli_mpi_begin(&rank))) return code;
   pl_tournament *t;
   pl_error err;
+  /* every rank loads the config: a bad one fails everywhere alike */
   if (pl_tournament_load(config, &t, &err)) {
-    cli_report(&err);
+    if (rank == 0) cli_report(&err);
+    if (mpi) cli_mpi_end(0);
     return cli_exit_code(err.code);
+  }
+  if (rank != 0) { /* an MPI worker: no store, no summary */
+    code = cli_mpi_work(t);
+    pl_tournament_free(t);
+    cli_mpi_end(code);
+    return code;
   }
   char *own_db = db ? NULL : default_db(config);
   if (!db) db = own_db;
   pl_store *st = NULL;
-  int code = EXIT_OK;
   if (!db) {
     cli_error("out of memory");
     code = EXIT_RUNTIME;
@@ -182,12 +181,13 @@ int cmd_tournament(int argc, char **argv) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     pl_run_options o;
     pl_run_options_init(&o);
-    o.threads = (int)(jobs ? jobs : cores > 0 ? cores : 1);
+    o.threads = (int)(jobs ? jobs : mpi || cores < 1 ? 1 : cores);
     bar b = {0};
     if (!quiet && isatty(STDERR_FILENO)) {
       o.progress = progress;
       o.progress_ctx = &b;
     }
+    if (mpi) cli_mpi_serve(&o);
     o.stop = &stop_flag;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
@@ -208,10 +208,11 @@ int cmd_tournament(int argc, char **argv) {
                 (unsigned long long)done, (unsigned long long)total);
       code = EXIT_RUNTIME;
     }
-    if (!code) code = print_summary(db, json);
   }
-  free(own_db);
   pl_tournament_free(t);
+  if (mpi) cli_mpi_end(code);
+  if (!code) code = print_summary(db, json);
+  free(own_db);
   return cli_finish_output(code);
 }
 

@@ -83,6 +83,16 @@ int cli_parse_size(const char *s, uint64_t *out) {
   return 0;
 }
 
+int cli_put_json(char *text) {
+  if (!text) {
+    cli_error("out of memory");
+    return EXIT_RUNTIME;
+  }
+  puts(text);
+  pl_free(text);
+  return EXIT_OK;
+}
+
 int cli_finish_output(int code) {
   if (fflush(stdout) != 0 || ferror(stdout)) {
     cli_error("cannot write the output: %s", strerror(errno));

@@ -11,24 +11,25 @@
 #ifndef PL_HAVE_MPI
 
 int cli_has_mpi(void) { return 0; }
-
-int cli_tournament_mpi(const char *config, const char *db, int threads,
-                       int json, int quiet) {
-  (void)config;
-  (void)db;
-  (void)threads;
-  (void)json;
-  (void)quiet;
+int cli_mpi_begin(int *rank) {
+  *rank = 0;
   cli_error("--mpi: this parley was built without Open MPI (install "
             "libopenmpi-dev and rebuild; 'parley version' says which)");
   return EXIT_USAGE;
 }
+int cli_mpi_work(pl_tournament *t) {
+  (void)t;
+  return EXIT_RUNTIME;
+}
+int cli_mpi_serve(pl_run_options *o) {
+  (void)o;
+  return EXIT_RUNTIME;
+}
+void cli_mpi_end(int code) { (void)code; }
 
 #else
 
 #include <mpi.h>
-#include <signal.h>
-#include <unistd.h>
 
 int cli_has_mpi(void) { return 1; }
 
@@ -143,95 +144,35 @@ static int work(pl_tournament *t) {
   return EXIT_OK;
 }
 
-static volatile int stop_flag;
-static void on_signal(int sig) {
-  (void)sig;
-  stop_flag = 1;
+static server g_server; /* rank 0's, while the tournament runs */
+
+int cli_mpi_begin(int *rank) {
+  int provided, size;
+  MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided);
+  MPI_Comm_rank(MPI_COMM_WORLD, rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  g_server = (server){size, size - 1, calloc((size_t)size, sizeof(int)), 0,
+                      NULL, 0};
+  if (!g_server.out) {
+    cli_error("out of memory");
+    return EXIT_RUNTIME;
+  }
+  return EXIT_OK;
 }
 
-int cli_tournament_mpi(const char *config, const char *db, int threads,
-                       int json, int quiet) {
-  (void)quiet; /* mpirun's stderr is no terminal: no progress bar */
-  int provided, rank, size;
-  MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided);
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  pl_tournament *t;
-  pl_error err;
-  int code = EXIT_OK;
-  /* every rank loads the config: a bad one fails everywhere alike */
-  if (pl_tournament_load(config, &t, &err)) {
-    if (rank == 0) cli_report(&err);
-    MPI_Finalize();
-    return cli_exit_code(err.code);
-  }
-  if (rank != 0) {
-    code = work(t);
-    pl_tournament_free(t);
-    if (code) MPI_Abort(MPI_COMM_WORLD, code);
-    MPI_Finalize();
-    return code;
-  }
-  char own[4096];
-  if (!db) {
-    const char *base = strrchr(config, '/');
-    base = base ? base + 1 : config;
-    snprintf(own, sizeof own, "%.*s.db", (int)strcspn(base, "."), base);
-    db = own;
-  }
-  pl_store *st;
-  if (pl_store_open(db, t, &st, &err)) {
-    cli_report(&err);
-    pl_tournament_free(t);
-    MPI_Abort(MPI_COMM_WORLD, EXIT_INPUT);
-    return EXIT_INPUT;
-  }
-  server sv = {size, size - 1, calloc((size_t)size, sizeof(int)), 0, NULL, 0};
-  pl_run_options o;
-  pl_run_options_init(&o);
-  o.threads = threads;
-  o.poll = serve;
-  o.poll_ctx = &sv;
-  o.stop = &stop_flag;
-  signal(SIGINT, on_signal);
-  signal(SIGTERM, on_signal);
-  int rc = sv.out ? pl_tournament_run(t, st, &o, &err) : PL_ENOMEM;
-  if (rc) {
-    cli_report(&err);
-    code = EXIT_RUNTIME;
-  }
-  uint64_t done = pl_store_done_count(st), total = pl_tournament_job_count(t);
-  if (pl_store_close(st, &err) && !code) {
-    cli_report(&err);
-    code = EXIT_RUNTIME;
-  }
-  free(sv.out);
-  free(sv.in);
-  pl_tournament_free(t);
-  if (!code && done < total) {
-    cli_error("interrupted: %llu of %llu negotiations done; run the same "
-              "command again to resume",
-              (unsigned long long)done, (unsigned long long)total);
-    code = EXIT_RUNTIME;
-  }
+int cli_mpi_work(pl_tournament *t) { return work(t); }
+
+int cli_mpi_serve(pl_run_options *o) {
+  o->poll = serve;
+  o->poll_ctx = &g_server;
+  return EXIT_OK;
+}
+
+void cli_mpi_end(int code) {
+  free(g_server.out);
+  free(g_server.in);
   if (code) MPI_Abort(MPI_COMM_WORLD, code);
   MPI_Finalize();
-  if (!code) {
-    pl_summary *s;
-    if (pl_summary_load(db, &s, &err)) {
-      cli_report(&err);
-      return EXIT_RUNTIME;
-    }
-    if (json) {
-      char *text = pl_summary_to_json(s);
-      if (text) puts(text);
-      pl_free(text);
-    } else {
-      text_summary(stdout, s);
-    }
-    pl_summary_free(s);
-  }
-  return cli_finish_output(code);
 }
 
 #endif

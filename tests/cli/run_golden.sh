@@ -121,12 +121,25 @@ if grep -q '243 outcomes' "$tmp/err" && grep -q -- '--max-outcomes' "$tmp/err"; 
   bad "too-big message: $(cat "$tmp/err")"
 fi
 
+# The annotated example of docs/tournament-format.md is the example file
+# (without its opening comment), and the example runs.
+awk '/^```yaml/{n++; on=(n==1); next} /^```/{on=0} on' docs/tournament-format.md >"$tmp/tournament-doc.yaml"
+sed '/^#/d' examples/tournament/demo.yaml >"$tmp/tournament-example.yaml"
+if cmp -s "$tmp/tournament-doc.yaml" "$tmp/tournament-example.yaml"; then ok; else
+  bad "the example of docs/tournament-format.md differs from examples/tournament/demo.yaml"
+fi
+check_exit "tournament example" 0 tournament examples/tournament/demo.yaml --db "$tmp/demo.db" --quiet
+check_exit "tournament example resumed" 0 tournament examples/tournament/demo.yaml --db "$tmp/demo.db" --quiet
+check_exit "results" 0 results "$tmp/demo.db" --csv "$tmp/demo.csv"
+check_exit "results of no store" 1 results "$tmp/no-such.db"
+
 # Every YAML example in the docs is a valid scenario.
 for doc in docs/*.md; do
   awk -v out="$tmp/doc-$(basename "$doc" .md)" '/^```yaml/{n++; f=out "-" n ".yaml"; on=1; next} /^```/{on=0} on{print > f}' "$doc"
 done
 for f in "$tmp"/doc-*.yaml; do
   [ -e "$f" ] || continue
+  grep -q '^agents:' "$f" && continue # a tournament: checked above
   check_exit "docs example $(basename "$f")" 0 analyze "$f"
 done
 
