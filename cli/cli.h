@@ -7,7 +7,6 @@
 #include <stdio.h>
 
 #include "parley/parley.h"
-#include "parley/tournament.h"
 
 /* Exit codes (docs/cli.md). */
 enum {
@@ -26,6 +25,7 @@ typedef struct command {
 int cmd_analyze(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_sequence(int argc, char **argv);
 int cmd_tournament(int argc, char **argv);
 int cmd_results(int argc, char **argv);
 /* parley tournament --mpi (cli/mpi.c; cli_mpi_begin fails with a message

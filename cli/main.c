@@ -14,6 +14,8 @@ static const command commands[] = {
     {"analyze", cmd_analyze,
      "common ground, deadlocks, Pareto frontier and fair packages"},
     {"run", cmd_run, "simulate a negotiation (Stacked Alternating Offers)"},
+    {"sequence", cmd_sequence,
+     "implementation order: conflicts, best compromise, exposure, levers"},
     {"tournament", cmd_tournament,
      "every agent against every other on every scenario (SQLite, MPI)"},
     {"results", cmd_results, "summarise or export a tournament's results"},

@@ -778,4 +778,9 @@ PL_API char *pl_analysis_to_json(const pl_analysis *a);
 #ifdef __cplusplus
 }
 #endif
+
+/* The other parts of the API: implementation sequencing and tournaments. */
+#include "parley/sequence.h"
+#include "parley/tournament.h"
+
 #endif

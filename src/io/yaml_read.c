@@ -114,14 +114,24 @@ int pl__yget_integer(const pl__yreader *r, const pl__ynode *n,
   bool ok = end != n->text && !*end && errno != ERANGE;
   if (ok && n->quoted)
     return pl__yfail(r, n,
-                     "expected an integer for %s, found the string \"%s\": "
+                     "expected a whole number for %s, found the string \"%s\": "
                      "write numbers without quotes",
                      what, n->text);
   if (n->quoted || !ok)
-    return pl__yfail(r, n, "expected an integer for %s, found %s%s%s", what,
+    return pl__yfail(r, n, "expected a whole number for %s, found %s%s%s", what,
                      SHOWN(n));
   *out = v;
   return PL_OK;
+}
+
+int pl__yget_integer_in(const pl__yreader *r, const pl__ynode *n,
+                        const char *what, int64_t lo, int64_t hi,
+                        int64_t *out) {
+  int rc = pl__yget_integer(r, n, what, out);
+  if (!rc && (*out < lo || *out > hi))
+    rc = pl__yfail(r, n, "%s %lld is out of range: expected %lld to %lld",
+                   what, (long long)*out, (long long)lo, (long long)hi);
+  return rc;
 }
 
 int pl__yget_bool(const pl__yreader *r, const pl__ynode *n, const char *what,

@@ -38,6 +38,10 @@ int pl__yget_number(const pl__yreader *r, const pl__ynode *n,
                     const char *what, double *out);
 int pl__yget_integer(const pl__yreader *r, const pl__ynode *n,
                      const char *what, int64_t *out);
+/* An integer within [lo, hi]. */
+int pl__yget_integer_in(const pl__yreader *r, const pl__ynode *n,
+                        const char *what, int64_t lo, int64_t hi,
+                        int64_t *out);
 int pl__yget_bool(const pl__yreader *r, const pl__ynode *n, const char *what,
                   bool *out);
 /* Messages quote text from the file, which may hold line breaks: escapes

@@ -311,13 +311,10 @@ static int parse_agents(ctx *c, const pl__ynode *list) {
 static int get_count(ctx *c, const pl__ynode *map, const char *key, int64_t lo,
                      int64_t hi, int64_t dflt, int64_t *out) {
   const pl__ynode *n = pl__ymap_get(map, key);
+  char what[64];
+  snprintf(what, sizeof what, "\"%s\"", key);
   *out = dflt;
-  if (!n) return PL_OK;
-  int rc = pl__yget_integer(&c->r, n, key, out);
-  if (!rc && (*out < lo || *out > hi))
-    rc = pl__yfail(&c->r, n, "\"%s\" must be from %lld to %lld", key,
-                   (long long)lo, (long long)hi);
-  return rc;
+  return n ? pl__yget_integer_in(&c->r, n, what, lo, hi, out) : PL_OK;
 }
 
 static int get_flag(ctx *c, const pl__ynode *map, const char *key, bool dflt,

@@ -1,5 +1,8 @@
 #!/bin/sh
-# The bad-input corpus: run_corpus.sh PARLEY_BINARY CORPUS_DIR
+# The bad-input corpus: run_corpus.sh PARLEY_BINARY CORPUS_DIR [COMMAND]
+#
+# COMMAND is the subcommand each file is given to: analyze (default) for
+# scenarios, sequence for plans (tests/data/plans).
 #
 #   y_*.yaml  must load and analyse: exit 0.
 #   n_*.yaml  must be refused: exit 3, nothing on stdout, and on stderr
@@ -10,10 +13,11 @@
 # per failure and ends with "N passed, N failed"; exits 1 on any failure.
 set -u
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 PARLEY_BINARY CORPUS_DIR" >&2
+if [ $# -ne 2 ] && [ $# -ne 3 ]; then
+  echo "usage: $0 PARLEY_BINARY CORPUS_DIR [COMMAND]" >&2
   exit 2
 fi
+command=${3:-analyze}
 case $1 in
   /*) parley=$1 ;;
   *) parley=$(pwd)/$1 ;;
@@ -30,9 +34,9 @@ trap 'exit 2' HUP INT TERM
 
 # A hanging case fails instead of stalling the suite, where timeout(1) exists.
 if command -v timeout >/dev/null 2>&1; then
-  run() { timeout 60 "$parley" analyze "$1" >"$tmp/out" 2>"$tmp/err"; }
+  run() { timeout 60 "$parley" "$command" "$1" >"$tmp/out" 2>"$tmp/err"; }
 else
-  run() { "$parley" analyze "$1" >"$tmp/out" 2>"$tmp/err"; }
+  run() { "$parley" "$command" "$1" >"$tmp/out" 2>"$tmp/err"; }
 fi
 
 passed=0

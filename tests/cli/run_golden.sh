@@ -60,6 +60,34 @@ for f in examples/*.yaml; do
   check_golden "$base.json" analyze "$f" --json
 done
 
+# Implementation plans (docs/sequencing.md): text, JSON, an evaluated order
+# with tranches, and the heuristic.
+for f in examples/plans/*.yaml; do
+  base=plan-$(basename "$f" .yaml)
+  check_golden "$base.txt" sequence "$f"
+  check_golden "$base.json" sequence "$f" --json
+done
+check_golden "plan-exchange.order.txt" sequence examples/plans/exchange.yaml --order enrichment_cap,banking,arak_core,frozen_assets,frozen_assets,frozen_assets,iaea_access,oil,stockpile_out,un_resolution,stockpile_out,frozen_assets
+check_golden "plan-exchange.order.json" sequence examples/plans/exchange.yaml --json --order enrichment_cap,banking,arak_core,frozen_assets,iaea_access,oil,stockpile_out,un_resolution
+check_golden "plan-minsk.heuristic.txt" sequence examples/plans/minsk.yaml --max-states 10
+check_exit "sequence: infeasible plan" 0 sequence examples/plans/minsk.yaml --no-levers
+check_exit "sequence without plan" 2 sequence
+check_exit "sequence: two plans" 2 sequence examples/plans/minsk.yaml examples/plans/exchange.yaml
+check_exit "sequence: unknown option" 2 sequence examples/plans/minsk.yaml --frob
+check_exit "sequence: bad --max-states" 2 sequence examples/plans/minsk.yaml --max-states 0
+check_exit "sequence: --order unknown step" 2 sequence examples/plans/exchange.yaml --order oil,nothing
+check_exit "sequence: --order leaves a step out" 2 sequence examples/plans/exchange.yaml --order oil,banking
+check_exit "sequence: --order empty item" 2 sequence examples/plans/exchange.yaml --order oil,,banking
+check_exit "sequence: --order before a prerequisite" 2 sequence examples/plans/exchange.yaml --order un_resolution,enrichment_cap,stockpile_out,arak_core,iaea_access,oil,banking,frozen_assets
+check_exit "sequence: missing plan" 3 sequence examples/plans/no-such-plan.yaml
+check_exit "sequence: a scenario is no plan" 3 sequence examples/job-offer.yaml
+check_exit "sequence --help" 0 sequence --help
+# The annotated example of docs/sequence-format.md is the example file.
+awk '/^```yaml/{n++; on=(n==1); next} /^```/{on=0} on' docs/sequence-format.md >"$tmp/format-example.yaml"
+if cmp -s "$tmp/format-example.yaml" examples/plans/minsk.yaml; then ok; else
+  bad "the example of docs/sequence-format.md differs from examples/plans/minsk.yaml"
+fi
+
 check_golden "job-offer.run.txt" run examples/job-offer.yaml --agents boulware,conceder --rounds 10
 check_golden "job-offer.run.json" run examples/job-offer.yaml --agents boulware,conceder --rounds 10 --json
 check_golden "security-talks.text.txt" run examples/security-talks.yaml --protocol text --agents boulware,conceder,conceder --rounds 3
@@ -133,14 +161,19 @@ check_exit "tournament example resumed" 0 tournament examples/tournament/demo.ya
 check_exit "results" 0 results "$tmp/demo.db" --csv "$tmp/demo.csv"
 check_exit "results of no store" 1 results "$tmp/no-such.db"
 
-# Every YAML example in the docs is a valid scenario.
+# Every YAML example in the docs is a valid scenario, or a valid plan (a
+# block with a top-level "steps:" key, docs/sequence-format.md).
 for doc in docs/*.md; do
   awk -v out="$tmp/doc-$(basename "$doc" .md)" '/^```yaml/{n++; f=out "-" n ".yaml"; on=1; next} /^```/{on=0} on{print > f}' "$doc"
 done
 for f in "$tmp"/doc-*.yaml; do
   [ -e "$f" ] || continue
   grep -q '^agents:' "$f" && continue # a tournament: checked above
-  check_exit "docs example $(basename "$f")" 0 analyze "$f"
+  if grep -q '^steps:' "$f"; then
+    check_exit "docs plan $(basename "$f")" 0 sequence "$f"
+  else
+    check_exit "docs example $(basename "$f")" 0 analyze "$f"
+  fi
 done
 
 echo "$pass passed, $fail failed"

@@ -30,3 +30,13 @@ target_link_libraries(fuzz_replay_geniusweb PRIVATE parley_static)
 add_test(NAME fuzz_corpus_geniusweb
   COMMAND fuzz_replay_geniusweb ${CMAKE_CURRENT_LIST_DIR}/corpus/geniusweb)
 set_tests_properties(fuzz_corpus_geniusweb PROPERTIES TIMEOUT 300)
+
+# The YAML plan reader and the sequencing analysis
+# (tests/fuzz/fuzz_plan_yaml.c).
+add_executable(fuzz_replay_plan_yaml
+  ${CMAKE_CURRENT_LIST_DIR}/replay.c
+  ${CMAKE_CURRENT_LIST_DIR}/fuzz_plan_yaml.c)
+target_link_libraries(fuzz_replay_plan_yaml PRIVATE parley_static)
+add_test(NAME fuzz_corpus_plan_yaml
+  COMMAND fuzz_replay_plan_yaml ${CMAKE_CURRENT_LIST_DIR}/corpus/plan_yaml)
+set_tests_properties(fuzz_corpus_plan_yaml PROPERTIES TIMEOUT 300)

@@ -128,7 +128,7 @@ static void test_config_errors(void **state) {
       {"[boulware, boulware]", "", "listed twice", 2, 20},
       {"[boulware, conceder]", "", "security-talks.yaml\" has 3 parties", 2, 9},
       {"[a, b, c]", "", "unknown agent", 2, 10},
-      {"[boulware, conceder, micro]", "rounds: 0\n", "\"rounds\" must be", 3,
+      {"[boulware, conceder, micro]", "rounds: 0\n", "\"rounds\" 0 is out of range", 3,
        9},
       {"[boulware, conceder, micro]", "protocol: shouting\n", "takes one of",
        3, 11},
