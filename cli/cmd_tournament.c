@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -151,7 +152,9 @@ int cmd_tournament(int argc, char **argv) {
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
   mallopt(M_MMAP_THRESHOLD, 16 << 20);
 #endif
-  int rank = 0, code = EXIT_OK;
+  int rank = 0, code = EXIT_OK, threads = 0;
+  uint64_t ran = 0;
+  double secs = 0;
   if (mpi && (code = cli_mpi_begin(&rank))) return code;
   pl_tournament *t;
   pl_error err;
@@ -191,7 +194,14 @@ int cmd_tournament(int argc, char **argv) {
     o.stop = &stop_flag;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+    uint64_t before = pl_store_done_count(st);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = pl_tournament_run(t, st, &o, &err);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ran = pl_store_done_count(st) - before;
+    secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    threads = o.threads;
     if (b.shown) fputc('\n', stderr);
     if (rc) {
       cli_report(&err);
@@ -211,6 +221,11 @@ int cmd_tournament(int argc, char **argv) {
   }
   pl_tournament_free(t);
   if (mpi) cli_mpi_end(code);
+  if (!code && !json && ran)
+    printf("Run         %llu negotiations in %.2f s: %.0f per second, %d "
+           "thread%s%s\n",
+           (unsigned long long)ran, secs, secs > 0 ? (double)ran / secs : 0,
+           threads, threads == 1 ? "" : "s", mpi ? " on rank 0 and the other ranks" : "");
   if (!code) code = print_summary(db, json);
   free(own_db);
   return cli_finish_output(code);

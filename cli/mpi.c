@@ -3,6 +3,7 @@
  * thread(s) beside; every other rank asks for jobs, runs them and sends
  * the results back with its next request (docs/tournament.md). Results are
  * the threaded run's: a job's seed depends on its number only. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,8 +34,12 @@ void cli_mpi_end(int code) { (void)code; }
 
 int cli_has_mpi(void) { return 1; }
 
-enum { TAG_ASK = 1, TAG_JOBS = 2 };
-#define CHUNK 8
+enum { TAG_ASK = 1, TAG_JOBS = 2, TAG_BYE = 3 };
+/* Negotiations per chunk, and chunks a rank keeps asked for ahead: while
+ * it works on one, the next is already on its way, so rank 0's reply
+ * latency (its loop wakes every millisecond) is hidden. */
+#define CHUNK 64
+#define AHEAD 2
 
 /* A buffer of packed results: (uint32 length, bytes)... */
 typedef struct buf {
@@ -58,7 +63,7 @@ static int buf_put(buf *o, const void *p, size_t n) {
 
 typedef struct server {
   int size;
-  int active;       /* worker ranks not yet told to stop */
+  int active;       /* worker ranks that have not said goodbye */
   int *out;         /* jobs each rank holds */
   int outstanding;  /* their sum */
   unsigned char *in;
@@ -71,8 +76,14 @@ static int serve(void *ctx, pl_runner *r) {
   for (;;) {
     int flag = 0;
     MPI_Status st;
-    MPI_Iprobe(MPI_ANY_SOURCE, TAG_ASK, MPI_COMM_WORLD, &flag, &st);
+    MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
     if (!flag) break;
+    if (st.MPI_TAG == TAG_BYE) {
+      MPI_Recv(NULL, 0, MPI_BYTE, st.MPI_SOURCE, TAG_BYE, MPI_COMM_WORLD,
+               MPI_STATUS_IGNORE);
+      sv->active--;
+      continue;
+    }
     int len;
     MPI_Get_count(&st, MPI_BYTE, &len);
     if ((size_t)len > sv->in_cap) {
@@ -104,44 +115,65 @@ static int serve(void *ctx, pl_runner *r) {
              MPI_COMM_WORLD);
     sv->out[st.MPI_SOURCE] += (int)n;
     sv->outstanding += (int)n;
-    if (!n) sv->active--;
   }
   return sv->outstanding + sv->active;
 }
 
-/* Every other rank: ask, run, send back with the next request. */
+/* Every other rank: keep AHEAD requests out; run each chunk that comes
+ * and send its results with the next request; once a chunk comes back
+ * empty (replies come in order, so every later one is empty too), collect
+ * the replies still due and say goodbye. Requests go out with MPI_Isend
+ * from AHEAD buffers in turn: a request larger than the transport's eager
+ * limit waits for rank 0 to receive it, and the rank works meanwhile. */
 static int work(pl_tournament *t) {
-  buf out = {0};
+  buf out[AHEAD] = {{0}};
+  MPI_Request req[AHEAD];
   uint64_t jobs[CHUNK + 1];
-  for (;;) {
-    MPI_Send(out.b, (int)out.n, MPI_BYTE, 0, TAG_ASK, MPI_COMM_WORLD);
-    out.n = 0;
+  int asked = 0, next = 0, code = EXIT_OK;
+  bool done = false;
+  for (int k = 0; k < AHEAD; k++) {
+    MPI_Isend(NULL, 0, MPI_BYTE, 0, TAG_ASK, MPI_COMM_WORLD, &req[k]);
+    asked++;
+  }
+  while (asked > 0) {
     MPI_Recv(jobs, (CHUNK + 1) * 8, MPI_BYTE, 0, TAG_JOBS, MPI_COMM_WORLD,
              MPI_STATUS_IGNORE);
-    if (jobs[0] == 0) break;
-    for (uint64_t k = 1; k <= jobs[0] && k <= CHUNK; k++) {
+    asked--;
+    if (jobs[0] == 0) done = true;
+    if (done) continue;
+    buf *o = &out[next];
+    MPI_Wait(&req[next], MPI_STATUS_IGNORE); /* its last request is out */
+    o->n = 0;
+    for (uint64_t k = 1; k <= jobs[0] && k <= CHUNK && !code; k++) {
       pl_job_result res;
       pl_error err;
       if (pl_tournament_run_job(t, jobs[k], &res, &err)) {
         cli_report(&err);
-        free(out.b);
-        return EXIT_RUNTIME;
+        code = EXIT_RUNTIME;
+        break;
       }
       size_t len;
       void *p = pl_job_result_pack(&res, &len);
       uint32_t n = (uint32_t)len;
-      int bad = !p || buf_put(&out, &n, 4) || buf_put(&out, p, len);
+      if (!p || buf_put(o, &n, 4) || buf_put(o, p, len)) {
+        cli_error("out of memory");
+        code = EXIT_RUNTIME;
+      }
       pl_free(p);
       pl_job_result_clear(&res);
-      if (bad) {
-        cli_error("out of memory");
-        free(out.b);
-        return EXIT_RUNTIME;
-      }
     }
+    if (code) break;
+    MPI_Isend(o->b, (int)o->n, MPI_BYTE, 0, TAG_ASK, MPI_COMM_WORLD,
+              &req[next]);
+    next = (next + 1) % AHEAD;
+    asked++;
   }
-  free(out.b);
-  return EXIT_OK;
+  if (!code) {
+    MPI_Waitall(AHEAD, req, MPI_STATUSES_IGNORE);
+    MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_BYE, MPI_COMM_WORLD);
+  }
+  for (int k = 0; k < AHEAD; k++) free(out[k].b);
+  return code;
 }
 
 static server g_server; /* rank 0's, while the tournament runs */

@@ -19,18 +19,17 @@ struct pl_store {
   const pl_tournament *t;
   uint64_t *done; /* bitset over jobs */
   uint64_t n_done;
-  sqlite3_stmt *ins_neg, *ins_seat;
+  sqlite3_stmt *ins_neg;
   int pending;    /* results in the open transaction */
   double opened;  /* when it began */
 };
 
-/* The shortest decimal that reads back as the same double. */
+/* A decimal that reads back as the same double: the 15-digit form when
+ * it does (most utilities, and easier to read), else 17 digits. */
 static int shortest(char *buf, size_t size, double v) {
-  for (int prec = 15; prec <= 17; prec++) {
-    int n = snprintf(buf, size, "%.*g", prec, v);
-    if (strtod(buf, NULL) == v) return n;
-  }
-  return (int)strlen(buf);
+  int n = snprintf(buf, size, "%.15g", v);
+  if (strtod(buf, NULL) == v) return n;
+  return snprintf(buf, size, "%.17g", v);
 }
 
 static double now(void) {
@@ -69,10 +68,13 @@ static const char SCHEMA[] =
     " utilities TEXT NOT NULL, rounds INTEGER NOT NULL,"
     " wall_time REAL NOT NULL, distance_pareto REAL, distance_nash REAL,"
     " welfare REAL, error TEXT);"
-    "CREATE TABLE IF NOT EXISTS seats("
-    " job INTEGER NOT NULL, party INTEGER NOT NULL, agent INTEGER NOT NULL,"
-    " utility REAL NOT NULL, PRIMARY KEY (job, party));"
-    "CREATE INDEX IF NOT EXISTS seats_agent ON seats(agent);";
+    /* one row per party of each negotiation, for per-agent statistics:
+     * a view over the two JSON arrays, so that a result is one insert */
+    "CREATE VIEW IF NOT EXISTS seats AS"
+    " SELECT n.job AS job, CAST(a.key AS INTEGER) AS party,"
+    " a.value AS agent, u.value AS utility"
+    " FROM negotiations n, json_each(n.agents) a, json_each(n.utilities) u"
+    " WHERE a.key = u.key;";
 
 static void utc_now(char *buf, size_t size) {
   time_t s = time(NULL);
@@ -198,13 +200,10 @@ int pl_store_open(const char *path, const pl_tournament *t, pl_store **out,
       (sqlite3_prepare_v2(st->db,
                           "INSERT INTO negotiations VALUES (?, ?, ?, ?, ?, ?, "
                           "?, ?, ?, ?, ?, ?, ?, ?)",
-                          -1, &st->ins_neg, NULL) != SQLITE_OK ||
-       sqlite3_prepare_v2(st->db, "INSERT INTO seats VALUES (?, ?, ?, ?)", -1,
-                          &st->ins_seat, NULL) != SQLITE_OK))
+                          -1, &st->ins_neg, NULL) != SQLITE_OK))
     rc = db_err(err, st->db, "prepare");
   if (rc) {
     sqlite3_finalize(st->ins_neg);
-    sqlite3_finalize(st->ins_seat);
     sqlite3_close(st->db);
     pl__free(st->done);
     pl__free(st);
@@ -275,15 +274,6 @@ int pl_store_add(pl_store *st, const pl_job_result *r, pl_error *err) {
   if (r->error[0]) sqlite3_bind_text(q, 14, r->error, -1, SQLITE_TRANSIENT);
   else sqlite3_bind_null(q, 14);
   if (sqlite3_step(q) != SQLITE_DONE) rc = db_err(err, st->db, "insert");
-  for (int p = 0; !rc && p < job.parties; p++) {
-    q = st->ins_seat;
-    sqlite3_reset(q);
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)r->index);
-    sqlite3_bind_int(q, 2, p);
-    sqlite3_bind_int(q, 3, job.agents[p]);
-    sqlite3_bind_double(q, 4, r->utilities[p]);
-    if (sqlite3_step(q) != SQLITE_DONE) rc = db_err(err, st->db, "insert");
-  }
   if (rc) {
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     st->pending = 0;
@@ -308,7 +298,6 @@ int pl_store_close(pl_store *st, pl_error *err) {
     rc = exec(st, sql, err);
   }
   sqlite3_finalize(st->ins_neg);
-  sqlite3_finalize(st->ins_seat);
   if (sqlite3_close(st->db) != SQLITE_OK && !rc)
     rc = pl__err(err, PL_EIO, "results store: cannot close");
   pl__free(st->done);
