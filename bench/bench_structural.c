@@ -26,7 +26,7 @@ static pl_scenario *random_additive(int np, int ni, int no, uint64_t seed) {
   pl_scenario *s = pl_scenario_new("random");
   char id[32];
   const char *ids[64];
-  char names[64][8];
+  char names[64][16];
   for (int k = 0; k < no; k++) {
     snprintf(names[k], sizeof names[k], "o%d", k);
     ids[k] = names[k];

@@ -28,6 +28,7 @@ int cmd_run(int argc, char **argv);
 int cmd_sequence(int argc, char **argv);
 int cmd_tournament(int argc, char **argv);
 int cmd_results(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 /* parley tournament --mpi (cli/mpi.c; cli_mpi_begin fails with a message
  * when built without Open MPI): begin (MPI_Init, this rank), then rank 0
  * serves the others through the runner's poll hook while every other rank
@@ -73,6 +74,12 @@ int cli_exit_code(int status);
 int cli_parse_size(const char *s, uint64_t *out);
 /* Parses an unsigned count such as 1000000 or 1e9; returns 0 on success. */
 int cli_parse_count(const char *s, uint64_t *out);
+/* --plot FILE: 0 when FILE names a picture format (.svg, .png, .pdf), else
+ * reports it and returns -1 (a usage error). */
+int cli_check_plot(const char *path);
+/* Exit code for a failed plot or report: EXIT_USAGE for an unknown format,
+ * else EXIT_RUNTIME (it could not be written). */
+int cli_plot_exit_code(int status);
 /* Flushes stdout; returns EXIT_RUNTIME when the output could not be
  * written (a full disk, a closed pipe). */
 int cli_finish_output(int code);

@@ -18,6 +18,8 @@ static const char help[] =
     "\n"
     "options:\n"
     "  --json              print one JSON object (docs/analysis-json.md)\n"
+    "  --plot FILE         also draw the outcome space: FILE.svg, .png or .pdf\n"
+    "                      (docs/report.md)\n"
     "  --method M          auto (default), enumerate or structural\n"
     "  --kalai K           proper (default: Kalai-Smorodinsky) or genius (the\n"
     "                      point GENIUS and ANL call Kalai: min sum |ui - uj|)\n"
@@ -59,6 +61,7 @@ static int show_progress(void *ctx, double done) {
 int cmd_analyze(int argc, char **argv) {
   cli_inputs in;
   int json = 0;
+  const char *plot = NULL;
   pl_analysis_options opts;
   pl_analysis_options_init(&opts);
   if (cli_inputs_init(&in, argc)) return EXIT_RUNTIME;
@@ -78,6 +81,10 @@ int cmd_analyze(int argc, char **argv) {
       return cli_finish_output(EXIT_OK);
     } else if (!strcmp(arg, "--json")) {
       json = 1;
+    } else if (!strcmp(arg, "--plot")) {
+      if (!val || cli_check_plot(val)) goto usage;
+      plot = val;
+      k++;
     } else if (!strcmp(arg, "--method")) {
       if (!val || (strcmp(val, "auto") && strcmp(val, "enumerate") &&
                    strcmp(val, "structural"))) {
@@ -158,6 +165,10 @@ int cmd_analyze(int argc, char **argv) {
     }
   } else {
     text_analysis(stdout, s, a);
+  }
+  if (!code && plot && pl_plot_analysis(a, plot, NULL, &err)) {
+    cli_report(&err);
+    code = cli_plot_exit_code(err.code);
   }
   pl_analysis_free(a);
   pl_scenario_free(s);

@@ -47,6 +47,8 @@ static const char help[] =
     "  --seed N            seed for randomised agents (default 0)\n"
     "  --json              print the result as one JSON object\n"
     "  --transcript FILE   write every event as JSON Lines\n"
+    "  --plot FILE         draw the negotiation: FILE.svg, .png or .pdf\n"
+    "                      (docs/report.md)\n"
     INPUT_OPTIONS_HELP
     "  -h, --help          show this help\n"
     "\n"
@@ -81,7 +83,7 @@ static int split_agents(char *list, const char **out, int max) {
 int cmd_run(int argc, char **argv) {
   cli_inputs in;
   char *agent_list = NULL;
-  const char *transcript = NULL, *drafter = NULL;
+  const char *transcript = NULL, *drafter = NULL, *plot = NULL;
   int json = 0, rounds_given = 0;
   pl_session_options so;
   pl_session_options_init(&so);
@@ -153,6 +155,10 @@ int cmd_run(int argc, char **argv) {
       k++;
     } else if (!strcmp(arg, "--json")) {
       json = 1;
+    } else if (!strcmp(arg, "--plot") && val) {
+      if (cli_check_plot(val)) goto usage;
+      plot = val;
+      k++;
     } else if (!strcmp(arg, "--transcript") && val) {
       transcript = val;
       k++;
@@ -219,11 +225,15 @@ int cmd_run(int argc, char **argv) {
     /* distances to the frontier and to Nash, when the analysis can say */
     pl_analysis *a = NULL;
     const pl_point *agr = pl_session_agreement(x);
-    if (agr && pl_analyze(s, NULL, &a, NULL) != PL_OK) a = NULL;
+    if ((agr || plot) && pl_analyze(s, NULL, &a, NULL) != PL_OK) a = NULL;
     if (json) {
       code = cli_put_json(pl_session_to_json(x, a));
     } else {
       text_session(stdout, s, x, a);
+    }
+    if (!code && plot && pl_plot_session(s, x, a, plot, NULL, &err)) {
+      cli_report(&err);
+      code = cli_plot_exit_code(err.code);
     }
     pl_analysis_free(a);
   }

@@ -20,6 +20,8 @@ static const char help[] =
     "\n"
     "options:\n"
     "  --json              print one JSON object (docs/sequencing.md)\n"
+    "  --plot FILE         draw the order: each party's running gain against\n"
+    "                      its bound; FILE.svg, .png or .pdf (docs/report.md)\n"
     "  --order A,B,...     evaluate this order of step ids instead of\n"
     "                      searching; a step split into k tranches appears\n"
     "                      k times\n"
@@ -403,7 +405,7 @@ static int parse_order(const pl_plan *p, const char *text, int **out,
 }
 
 int cmd_sequence(int argc, char **argv) {
-  const char *path = NULL, *order = NULL;
+  const char *path = NULL, *order = NULL, *plot = NULL;
   int json = 0;
   pl_sequence_options opts;
   pl_sequence_options_init(&opts);
@@ -415,6 +417,10 @@ int cmd_sequence(int argc, char **argv) {
       return cli_finish_output(EXIT_OK);
     } else if (!strcmp(arg, "--json")) {
       json = 1;
+    } else if (!strcmp(arg, "--plot")) {
+      if (!val || cli_check_plot(val)) return EXIT_USAGE;
+      plot = val;
+      k++;
     } else if (!strcmp(arg, "--no-levers")) {
       opts.levers = 0;
     } else if (!strcmp(arg, "--order")) {
@@ -494,6 +500,10 @@ int cmd_sequence(int argc, char **argv) {
     }
   } else {
     text_sequence(stdout, p, r);
+  }
+  if (!code && plot && pl_plot_sequence(r, plot, NULL, &err)) {
+    cli_report(&err);
+    code = cli_plot_exit_code(err.code);
   }
   pl_sequence_free(r);
   pl_plan_free(p);

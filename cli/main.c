@@ -13,12 +13,15 @@ static int cmd_version(int argc, char **argv);
 static const command commands[] = {
     {"analyze", cmd_analyze,
      "common ground, deadlocks, Pareto frontier and fair packages"},
-    {"run", cmd_run, "simulate a negotiation (Stacked Alternating Offers)"},
+    {"run", cmd_run,
+     "simulate a negotiation (alternating offers or a single text)"},
     {"sequence", cmd_sequence,
      "implementation order: conflicts, best compromise, exposure, levers"},
     {"tournament", cmd_tournament,
      "every agent against every other on every scenario (SQLite, MPI)"},
     {"results", cmd_results, "summarise or export a tournament's results"},
+    {"report", cmd_report,
+     "one self-contained HTML report with pictures, to hand over"},
     {"convert", cmd_convert,
      "write a scenario as parley YAML, GENIUS XML or GeniusWeb JSON"},
     {"version", cmd_version, "print the version"},
@@ -83,6 +86,18 @@ int cli_parse_size(const char *s, uint64_t *out) {
   if (*end || v * mult > 1.8e19) return -1;
   *out = (uint64_t)(v * mult);
   return 0;
+}
+
+int cli_check_plot(const char *path) {
+  pl_plot_format f;
+  pl_error err = {0};
+  if (pl_plot_format_from_path(path, &f, &err) == PL_OK) return 0;
+  cli_error("--plot '%s': the file name must end in .svg, .png or .pdf", path);
+  return -1;
+}
+
+int cli_plot_exit_code(int status) {
+  return status == PL_EUNSUPPORTED ? EXIT_USAGE : EXIT_RUNTIME;
 }
 
 int cli_put_json(char *text) {

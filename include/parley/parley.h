@@ -779,8 +779,10 @@ PL_API char *pl_analysis_to_json(const pl_analysis *a);
 }
 #endif
 
-/* The other parts of the API: implementation sequencing and tournaments. */
+/* The other parts of the API: implementation sequencing, tournaments, and
+ * pictures and reports. */
 #include "parley/sequence.h"
 #include "parley/tournament.h"
+#include "parley/report.h"
 
 #endif

@@ -1,0 +1,213 @@
+/* parley report INPUT... -o FILE.html [--run AGENTS] [--sequence PLAN] */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char help[] =
+    "usage: parley report INPUT... -o FILE.html [options]\n"
+    "\n"
+    "Writes one self-contained HTML page about a scenario, to read on a\n"
+    "screen or print and hand over: the scenario in plain words, the issues\n"
+    "and their classes, the red lines and the deadlocks they cause, the\n"
+    "recommended packages with what each gives each party, and the picture of\n"
+    "every package in the parties' utilities (point at a mark to see its\n"
+    "package). Optionally a simulated negotiation and an implementation plan.\n"
+    "The page makes no network request (docs/report.md).\n"
+    "\n"
+    INPUT_HELP
+    "\n"
+    "options:\n"
+    "  -o, --output FILE   the HTML file to write (required)\n"
+    "  --title TEXT        the page's title (default: the scenario's)\n"
+    "  --run AGENTS        add a negotiation between these agents, one per\n"
+    "                      party (as 'parley run --agents')\n"
+    "  --protocol P        its protocol: saop (default), text or mediated\n"
+    "  --rounds N          its deadline in rounds (default 100)\n"
+    "  --seed N            its seed (default 0)\n"
+    "  --sequence PLAN     add the analysis of an implementation plan (YAML,\n"
+    "                      docs/sequence-format.md)\n"
+    INPUT_OPTIONS_HELP
+    "  -h, --help          show this help\n"
+    "\n"
+    "exit codes: 0 ok, 1 runtime failure (e.g. cannot write FILE), 2 usage,\n"
+    "3 bad input\n";
+
+/* Splits "a,b:e=1,k=0.1,c" as 'parley run' does: a comma starts a new
+ * agent unless what follows is a parameter (name=value) of the same one. */
+static int split_agents(char *list, const char **out, int max) {
+  int n = 0;
+  char *p = list;
+  while (*p && n < max) {
+    out[n++] = p;
+    char *q = p;
+    for (;;) {
+      q = strchr(q, ',');
+      if (!q) break;
+      size_t name = strcspn(q + 1, ",=:/");
+      if (q[1 + name] == '=' && strchr(p, ':') && strchr(p, ':') < q) {
+        q++;
+        continue;
+      }
+      break;
+    }
+    if (!q) break;
+    *q = 0;
+    p = q + 1;
+  }
+  return n;
+}
+
+int cmd_report(int argc, char **argv) {
+  cli_inputs in;
+  const char *output = NULL, *title = NULL, *plan_path = NULL;
+  char *agent_list = NULL;
+  pl_session_options so;
+  pl_session_options_init(&so);
+  if (cli_inputs_init(&in, argc)) return EXIT_RUNTIME;
+  for (int k = 1; k < argc; k++) {
+    const char *arg = argv[k];
+    const char *val = k + 1 < argc ? argv[k + 1] : NULL;
+    int used = cli_inputs_option(&in, arg, val);
+    if (used < 0) goto usage;
+    if (used) {
+      k += used - 1;
+    } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+      cli_inputs_free(&in);
+      free(agent_list);
+      fputs(help, stdout);
+      return cli_finish_output(EXIT_OK);
+    } else if ((!strcmp(arg, "-o") || !strcmp(arg, "--output")) && val) {
+      output = val;
+      k++;
+    } else if (!strcmp(arg, "--title") && val) {
+      title = val;
+      k++;
+    } else if (!strcmp(arg, "--run") && val) {
+      free(agent_list);
+      agent_list = strdup(val);
+      k++;
+    } else if (!strcmp(arg, "--sequence") && val) {
+      plan_path = val;
+      k++;
+    } else if (!strcmp(arg, "--rounds")) {
+      uint64_t n = 0;
+      if (!val || cli_parse_count(val, &n) || n > 100000000) {
+        cli_error("--rounds takes a whole number from 1 to 100000000");
+        goto usage;
+      }
+      so.rounds = (int)n;
+      k++;
+    } else if (!strcmp(arg, "--seed")) {
+      char *end;
+      so.seed = val ? strtoull(val, &end, 10) : 0;
+      if (!val || *end) {
+        cli_error("--seed takes a whole number");
+        goto usage;
+      }
+      k++;
+    } else if (!strcmp(arg, "--protocol")) {
+      so.protocol = (pl_protocol)-1;
+      for (int pr = PL_PROTOCOL_SAOP; val && pr <= PL_PROTOCOL_MEDIATED; pr++)
+        if (!strcmp(val, pl_protocol_name((pl_protocol)pr)))
+          so.protocol = (pl_protocol)pr;
+      if ((int)so.protocol < 0) {
+        cli_error("--protocol takes saop, text or mediated");
+        goto usage;
+      }
+      k++;
+    } else {
+      cli_error("unknown option or missing value '%s' (see 'parley report "
+                "--help')",
+                arg);
+      goto usage;
+    }
+  }
+  if (!output) {
+    cli_error("report needs -o FILE.html (see 'parley report --help')");
+    goto usage;
+  }
+  pl_scenario *s = NULL;
+  int code = cli_inputs_load(&in, "report", &s);
+  cli_inputs_free(&in);
+  if (code) {
+    free(agent_list);
+    return code;
+  }
+  pl_error err = {0};
+  pl_analysis *a = NULL;
+  pl_session *x = NULL;
+  pl_plan *plan = NULL;
+  pl_sequence *seq = NULL;
+  const char **agents = NULL;
+  char setup[1200] = "";
+  pl_report_options ro;
+  pl_report_options_init(&ro);
+  ro.title = title;
+  if (pl_analyze(s, NULL, &a, &err)) {
+    cli_report(&err);
+    code = EXIT_RUNTIME;
+    goto done;
+  }
+  if (plan_path) {
+    int rc = pl_plan_load(plan_path, &plan, &err);
+    if (!rc) rc = pl_sequence_analyze(plan, NULL, &seq, &err);
+    if (rc) {
+      cli_report(&err);
+      code = rc == PL_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
+      goto done;
+    }
+    ro.sequence = seq;
+  }
+  if (agent_list) {
+    int np = pl_scenario_party_count(s);
+    snprintf(setup, sizeof setup, "agents %s; protocol %s; %d rounds; seed %llu",
+             agent_list, pl_protocol_name(so.protocol), so.rounds,
+             (unsigned long long)so.seed);
+    agents = calloc((size_t)np + 1, sizeof *agents);
+    int na = agents ? split_agents(agent_list, agents, np + 1) : 0;
+    if (!agents) {
+      cli_error("out of memory");
+      code = EXIT_RUNTIME;
+      goto done;
+    }
+    if (na != np) {
+      cli_error("--run names %d agent%s; the scenario has %d parties", na,
+                na == 1 ? "" : "s", np);
+      code = EXIT_USAGE;
+      goto done;
+    }
+    if (pl_session_new(s, &so, agents, &x, &err)) {
+      cli_report(&err);
+      code = err.code == PL_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+      goto done;
+    }
+    int rc;
+    while ((rc = pl_session_step(x)) == PL_SESSION_RUNNING) {
+    }
+    if (rc < 0) {
+      cli_error("%s", pl_strerror(rc));
+      code = EXIT_RUNTIME;
+      goto done;
+    }
+    ro.session = x;
+    ro.session_setup = setup;
+  }
+  if (pl_report_write(a, &ro, output, &err)) {
+    cli_report(&err);
+    code = EXIT_RUNTIME;
+  }
+done:
+  pl_session_free(x);
+  pl_sequence_free(seq);
+  pl_plan_free(plan);
+  pl_analysis_free(a);
+  pl_scenario_free(s);
+  free(agents);
+  free(agent_list);
+  return cli_finish_output(code);
+usage:
+  cli_inputs_free(&in);
+  free(agent_list);
+  return EXIT_USAGE;
+}
