@@ -61,6 +61,10 @@ void cli_inputs_free(cli_inputs *in);
  * how many arguments it used (0: not an input option; -1: usage error,
  * already reported). */
 int cli_inputs_option(cli_inputs *in, const char *arg, const char *val);
+/* Splits an agents list in place, "a,b:e=1,k=0.1,c": a comma starts a new
+ * agent unless what follows is a parameter (name=value) of the same one.
+ * Returns how many agents (at most max) it found. */
+int cli_split_agents(char *list, const char **out, int max);
 /* Loads the scenario; on failure reports it and returns the exit code. */
 int cli_inputs_load(cli_inputs *in, const char *cmd, pl_scenario **s);
 

@@ -154,15 +154,7 @@ int cmd_analyze(int argc, char **argv) {
     return EXIT_RUNTIME;
   }
   if (json) {
-    char *text = pl_analysis_to_json(a);
-    if (!text) {
-      cli_error("out of memory");
-      code = EXIT_RUNTIME;
-    } else {
-      fputs(text, stdout);
-      fputc('\n', stdout);
-      pl_free(text);
-    }
+    code = cli_put_json(pl_analysis_to_json(a));
   } else {
     text_analysis(stdout, s, a);
   }

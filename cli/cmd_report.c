@@ -33,30 +33,6 @@ static const char help[] =
     "exit codes: 0 ok, 1 runtime failure (e.g. cannot write FILE), 2 usage,\n"
     "3 bad input\n";
 
-/* Splits "a,b:e=1,k=0.1,c" as 'parley run' does: a comma starts a new
- * agent unless what follows is a parameter (name=value) of the same one. */
-static int split_agents(char *list, const char **out, int max) {
-  int n = 0;
-  char *p = list;
-  while (*p && n < max) {
-    out[n++] = p;
-    char *q = p;
-    for (;;) {
-      q = strchr(q, ',');
-      if (!q) break;
-      size_t name = strcspn(q + 1, ",=:/");
-      if (q[1 + name] == '=' && strchr(p, ':') && strchr(p, ':') < q) {
-        q++;
-        continue;
-      }
-      break;
-    }
-    if (!q) break;
-    *q = 0;
-    p = q + 1;
-  }
-  return n;
-}
 
 int cmd_report(int argc, char **argv) {
   cli_inputs in;
@@ -165,7 +141,7 @@ int cmd_report(int argc, char **argv) {
              agent_list, pl_protocol_name(so.protocol), so.rounds,
              (unsigned long long)so.seed);
     agents = calloc((size_t)np + 1, sizeof *agents);
-    int na = agents ? split_agents(agent_list, agents, np + 1) : 0;
+    int na = agents ? cli_split_agents(agent_list, agents, np + 1) : 0;
     if (!agents) {
       cli_error("out of memory");
       code = EXIT_RUNTIME;

@@ -55,30 +55,6 @@ static const char help[] =
     "exit codes: 0 ok (with or without agreement), 1 runtime failure, 2 "
     "usage, 3 bad input\n";
 
-/* Splits "a,b:e=1,k=0.1,c" into agents: a comma starts a new agent unless
- * what follows is a parameter (name=value). */
-static int split_agents(char *list, const char **out, int max) {
-  int n = 0;
-  char *p = list;
-  while (*p && n < max) {
-    out[n++] = p;
-    char *q = p;
-    for (;;) {
-      q = strchr(q, ',');
-      if (!q) break;
-      size_t name = strcspn(q + 1, ",=:/");
-      if (q[1 + name] == '=' && strchr(p, ':') && strchr(p, ':') < q) {
-        q++; /* a parameter of the same agent */
-        continue;
-      }
-      break;
-    }
-    if (!q) break;
-    *q = 0;
-    p = q + 1;
-  }
-  return n;
-}
 
 int cmd_run(int argc, char **argv) {
   cli_inputs in;
@@ -187,7 +163,7 @@ int cmd_run(int argc, char **argv) {
   }
   const int np = pl_scenario_party_count(s);
   const char **agents = calloc((size_t)np + 1, sizeof *agents);
-  int na = agents ? split_agents(agent_list, agents, np + 1) : 0;
+  int na = agents ? cli_split_agents(agent_list, agents, np + 1) : 0;
   pl_error err = {0};
   pl_session *x = NULL;
   if (!agents) {

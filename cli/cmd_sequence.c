@@ -489,15 +489,7 @@ int cmd_sequence(int argc, char **argv) {
   }
   int code = EXIT_OK;
   if (json) {
-    char *text = pl_sequence_to_json(r);
-    if (!text) {
-      cli_error("out of memory");
-      code = EXIT_RUNTIME;
-    } else {
-      fputs(text, stdout);
-      fputc('\n', stdout);
-      pl_free(text);
-    }
+    code = cli_put_json(pl_sequence_to_json(r));
   } else {
     text_sequence(stdout, p, r);
   }

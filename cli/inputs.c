@@ -49,3 +49,28 @@ int cli_inputs_load(cli_inputs *in, const char *cmd, pl_scenario **s) {
   }
   return EXIT_OK;
 }
+
+/* Splits "a,b:e=1,k=0.1,c" into agents: a comma starts a new agent unless
+ * what follows is a parameter (name=value). */
+int cli_split_agents(char *list, const char **out, int max) {
+  int n = 0;
+  char *p = list;
+  while (*p && n < max) {
+    out[n++] = p;
+    char *q = p;
+    for (;;) {
+      q = strchr(q, ',');
+      if (!q) break;
+      size_t name = strcspn(q + 1, ",=:/");
+      if (q[1 + name] == '=' && strchr(p, ':') && strchr(p, ':') < q) {
+        q++; /* a parameter of the same agent */
+        continue;
+      }
+      break;
+    }
+    if (!q) break;
+    *q = 0;
+    p = q + 1;
+  }
+  return n;
+}

@@ -20,17 +20,11 @@
 /* red lines of every party, linkages included */
 #define PL__YAML_MAX_RED_LINES 10000
 
-/* An issue id and its index, sorted by id for look-ups. */
-typedef struct idref {
-  const char *id;
-  size_t k;
-} idref;
-
 typedef struct ctx {
   pl__yreader r;    /* the file and the error to fill */
   size_t len;       /* bytes of input */
   pl_scenario *s;
-  idref *issue_ix;  /* the issues sorted by id, once all are read */
+  pl__idref *issue_ix; /* the issues sorted by id, once all are read */
   uint64_t options; /* grid points of all issues */
   uint64_t rule_options; /* options scanned by rules so far */
   int constraints;  /* rule red lines and positive reservations so far */
@@ -58,13 +52,6 @@ static bool list_add(char *buf, size_t size, const char *item) {
   return true;
 }
 
-static int idref_cmp(const void *a, const void *b) {
-  const idref *x = a, *y = b;
-  int c = strcmp(x->id, y->id);
-  if (c) return c;
-  return x->k < y->k ? -1 : x->k > y->k;
-}
-
 /* ------------------------------------------------------------------ */
 /* issues                                                              */
 /* ------------------------------------------------------------------ */
@@ -86,10 +73,10 @@ static int add_options(ctx *c, const pl__ynode *at, const char *id,
 static int find_repeat(const char *const *ids, size_t n, size_t *again,
                        size_t *first) {
   if (n < 2) return 0;
-  idref *r = pl__malloc(n * sizeof *r);
+  pl__idref *r = pl__malloc(n * sizeof *r);
   if (!r) return -1;
-  for (size_t k = 0; k < n; k++) r[k] = (idref){ids[k], k};
-  qsort(r, n, sizeof *r, idref_cmp);
+  for (size_t k = 0; k < n; k++) r[k] = (pl__idref){ids[k], k};
+  pl__idref_sort(r, n);
   int found = 0;
   for (size_t k = 1; k < n; k++)
     if (!strcmp(r[k].id, r[k - 1].id) && (k == 1 || strcmp(r[k - 1].id, r[k - 2].id)) &&
@@ -260,8 +247,8 @@ static int parse_issues(ctx *c, const pl__ynode *list) {
   if (!(c->issue_ix = pl__malloc(n * sizeof *c->issue_ix)))
     return pl__err(c->r.err, PL_ENOMEM, "out of memory");
   for (size_t i = 0; i < n; i++)
-    c->issue_ix[i] = (idref){c->s->issues[i].id, i};
-  qsort(c->issue_ix, n, sizeof *c->issue_ix, idref_cmp);
+    c->issue_ix[i] = (pl__idref){c->s->issues[i].id, i};
+  pl__idref_sort(c->issue_ix, n);
   return PL_OK;
 }
 
@@ -273,18 +260,10 @@ static int issue_ref(ctx *c, const pl__ynode *n, int *out) {
   const char *id;
   int rc = pl__yget_id(&c->r, n, "an issue id", &id);
   if (rc) return rc;
-  size_t lo = 0, hi = (size_t)c->s->n_issues;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int cmp = strcmp(c->issue_ix[mid].id, id);
-    if (!cmp) {
-      *out = (int)c->issue_ix[mid].k;
-      return PL_OK;
-    }
-    if (cmp < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
+  ptrdiff_t k = pl__idref_find(c->issue_ix, (size_t)c->s->n_issues, id);
+  if (k >= 0) {
+    *out = (int)k;
+    return PL_OK;
   }
   char list[256] = "";
   for (int i = 0; i < c->s->n_issues; i++)

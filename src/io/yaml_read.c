@@ -148,6 +148,31 @@ int pl__yget_bool(const pl__yreader *r, const pl__ynode *n, const char *what,
   return PL_OK;
 }
 
+static int idref_cmp(const void *a, const void *b) {
+  const pl__idref *x = a, *y = b;
+  int c = strcmp(x->id, y->id);
+  if (c) return c;
+  return x->k < y->k ? -1 : x->k > y->k;
+}
+
+void pl__idref_sort(pl__idref *refs, size_t n) {
+  qsort(refs, n, sizeof *refs, idref_cmp);
+}
+
+ptrdiff_t pl__idref_find(const pl__idref *refs, size_t n, const char *id) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp(refs[mid].id, id);
+    if (!c) return (ptrdiff_t)refs[mid].k;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return -1;
+}
+
 void pl__yone_line(char *msg, size_t size) {
   char out[sizeof ((pl_error *)0)->message];
   size_t o = 0;

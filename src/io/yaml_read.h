@@ -44,6 +44,17 @@ int pl__yget_integer_in(const pl__yreader *r, const pl__ynode *n,
                         int64_t *out);
 int pl__yget_bool(const pl__yreader *r, const pl__ynode *n, const char *what,
                   bool *out);
+/* An index of ids for look-ups by name (issues, steps, ...): ids[k] with
+ * its position k, sorted by id. */
+typedef struct pl__idref {
+  const char *id;
+  size_t k;
+} pl__idref;
+/* Sorts refs by id (ties by position). */
+void pl__idref_sort(pl__idref *refs, size_t n);
+/* The position of id in sorted refs, or -1. */
+ptrdiff_t pl__idref_find(const pl__idref *refs, size_t n, const char *id);
+
 /* Messages quote text from the file, which may hold line breaks: escapes
  * control characters so that a message stays one line. */
 void pl__yone_line(char *msg, size_t size);

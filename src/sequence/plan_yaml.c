@@ -12,17 +12,11 @@
 #include "io/yaml_read.h"
 #include "sequence/plan_internal.h"
 
-/* An id and its index, sorted by id for look-ups. */
-typedef struct idref {
-  const char *id;
-  int k;
-} idref;
-
 typedef struct ctx {
   pl__yreader r; /* the file and the error to fill */
   size_t len;
   pl_plan *p;
-  idref *step_ix; /* steps sorted by id, once all are read */
+  pl__idref *step_ix; /* steps sorted by id, once all are read */
   const pl__ynode **step_node;   /* the mapping of each step */
   const pl__ynode **after_node;  /* each step's "after" list, or NULL */
 } ctx;
@@ -49,12 +43,6 @@ static int get_number(ctx *c, const pl__ynode *n, const char *what,
 static int copy(ctx *c, const char *s, char **out) {
   if (!(*out = pl__strdup(s ? s : ""))) return nomem(c);
   return PL_OK;
-}
-
-static int idref_cmp(const void *a, const void *b) {
-  const idref *x = a, *y = b;
-  int d = strcmp(x->id, y->id);
-  return d ? d : (x->k > y->k) - (x->k < y->k);
 }
 
 /* ------------------------------------------------------------------ */
@@ -123,18 +111,10 @@ static int step_ref(ctx *c, const pl__ynode *n, const char *what, int *out) {
   const char *id;
   int rc = pl__yget_id(&c->r, n, what, &id);
   if (rc) return rc;
-  size_t lo = 0, hi = (size_t)c->p->ns;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int d = strcmp(c->step_ix[mid].id, id);
-    if (!d) {
-      *out = c->step_ix[mid].k;
-      return PL_OK;
-    }
-    if (d < 0)
-      lo = mid + 1;
-    else
-      hi = mid;
+  ptrdiff_t k = pl__idref_find(c->step_ix, (size_t)c->p->ns, id);
+  if (k >= 0) {
+    *out = (int)k;
+    return PL_OK;
   }
   return pl__yfail(&c->r, n, "unknown step \"%s\" in %s", id, what);
 }
@@ -235,10 +215,10 @@ static int parse_steps(ctx *c, const pl__ynode *list) {
     st->tranches = 1;
     if ((rc = copy(c, id, &st->id)) || (rc = copy(c, desc, &st->description)))
       return rc;
-    c->step_ix[k] = (idref){st->id, (int)k};
+    c->step_ix[k] = (pl__idref){st->id, k};
     c->step_node[k] = nd;
   }
-  qsort(c->step_ix, n, sizeof *c->step_ix, idref_cmp);
+  pl__idref_sort(c->step_ix, n);
   for (size_t k = 0; k < n; k++) {
     const pl__ynode *nd = list->items[k], *v;
     pl__plan_step *st = &p->steps[k];
