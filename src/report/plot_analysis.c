@@ -290,8 +290,9 @@ static const char *solution_label(pl_solution k) {
 }
 static const char *solution_long(pl_solution k) {
   static const char *const names[] = {
-      "Nash: the largest product of gains", "Kalai\xe2\x80\x93Smorodinsky "
-      "(K\xe2\x80\x93S): gains in proportion to each party's best",
+      "Nash: the largest product of gains",
+      ("Kalai\xe2\x80\x93Smorodinsky (K\xe2\x80\x93S): gains in proportion "
+       "to each party's best"),
       "utilitarian: the largest sum of utilities",
       "egalitarian: the largest smallest gain"};
   return names[k];

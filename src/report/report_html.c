@@ -533,8 +533,8 @@ static void packages(part *h, const pl_analysis *a) {
   }
   static const char *const rule[] = {
       "Nash: the largest product of the parties' gains",
-      "Kalai\xe2\x80\x93Smorodinsky: gains in proportion to what each could "
-      "hope for",
+      ("Kalai\xe2\x80\x93Smorodinsky: gains in proportion to what each "
+       "could hope for"),
       "utilitarian: the largest sum of utilities",
       "egalitarian: the largest smallest gain"};
   el(h, "table");
