@@ -61,6 +61,33 @@ void cli_inputs_free(cli_inputs *in);
  * how many arguments it used (0: not an input option; -1: usage error,
  * already reported). */
 int cli_inputs_option(cli_inputs *in, const char *arg, const char *val);
+/* The options of a simulated negotiation, shared by run and report:
+ * --protocol, --drafter, --rounds, --time, --max-events, --partial,
+ * --seed. */
+typedef struct cli_session {
+  pl_session_options o;
+  int rounds_given;
+  const char *drafter;
+} cli_session;
+#define SESSION_OPTIONS_HELP                                                 \
+  "  --protocol P        saop (default), text or mediated\n"                \
+  "  --drafter PARTY     who drafts the single text (default: the first)\n"  \
+  "  --rounds N          deadline in rounds (default 100; 0: none, with\n"  \
+  "                      --time)\n"                                          \
+  "  --time S            deadline in seconds of wall time (with --rounds,\n" \
+  "                      whichever comes first)\n"                          \
+  "  --max-events N      end a run whose transcript reaches N events\n"     \
+  "                      (default 1000000; 0: no limit)\n"                  \
+  "  --partial           at a deadline, agree the articles every party\n"   \
+  "                      accepted if every party allows that (the rest\n"   \
+  "                      stays at the status quo)\n"                        \
+  "  --seed N            seed for randomised agents (default 0)\n"
+/* Takes arg (and val) when they are a session option: returns how many
+ * arguments it used (0: not one; -1: usage error, already reported). */
+int cli_session_option(cli_session *cs, const char *arg, const char *val);
+/* After the arguments (and, for --drafter, the scenario): the deadlines'
+ * defaults and checks; -1 on a usage error, already reported. */
+int cli_session_finish(cli_session *cs, const pl_scenario *s);
 /* Splits an agents list in place, "a,b:e=1,k=0.1,c": a comma starts a new
  * agent unless what follows is a parameter (name=value) of the same one.
  * Returns how many agents (at most max) it found. */

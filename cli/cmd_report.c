@@ -22,9 +22,8 @@ static const char help[] =
     "  --title TEXT        the page's title (default: the scenario's)\n"
     "  --run AGENTS        add a negotiation between these agents, one per\n"
     "                      party (as 'parley run --agents')\n"
-    "  --protocol P        its protocol: saop (default), text or mediated\n"
-    "  --rounds N          its deadline in rounds (default 100)\n"
-    "  --seed N            its seed (default 0)\n"
+    "the negotiation's options, as 'parley run' takes them:\n"
+    SESSION_OPTIONS_HELP
     "  --sequence PLAN     add the analysis of an implementation plan (YAML,\n"
     "                      docs/sequence-format.md)\n"
     INPUT_OPTIONS_HELP
@@ -38,13 +37,14 @@ int cmd_report(int argc, char **argv) {
   cli_inputs in;
   const char *output = NULL, *title = NULL, *plan_path = NULL;
   char *agent_list = NULL;
-  pl_session_options so;
-  pl_session_options_init(&so);
+  cli_session cs = {0};
+  pl_session_options_init(&cs.o);
   if (cli_inputs_init(&in, argc)) return EXIT_RUNTIME;
   for (int k = 1; k < argc; k++) {
     const char *arg = argv[k];
     const char *val = k + 1 < argc ? argv[k + 1] : NULL;
     int used = cli_inputs_option(&in, arg, val);
+    if (!used) used = cli_session_option(&cs, arg, val);
     if (used < 0) goto usage;
     if (used) {
       k += used - 1;
@@ -65,32 +65,6 @@ int cmd_report(int argc, char **argv) {
       k++;
     } else if (!strcmp(arg, "--sequence") && val) {
       plan_path = val;
-      k++;
-    } else if (!strcmp(arg, "--rounds")) {
-      uint64_t n = 0;
-      if (!val || cli_parse_count(val, &n) || n > 100000000) {
-        cli_error("--rounds takes a whole number from 1 to 100000000");
-        goto usage;
-      }
-      so.rounds = (int)n;
-      k++;
-    } else if (!strcmp(arg, "--seed")) {
-      char *end;
-      so.seed = val ? strtoull(val, &end, 10) : 0;
-      if (!val || *end) {
-        cli_error("--seed takes a whole number");
-        goto usage;
-      }
-      k++;
-    } else if (!strcmp(arg, "--protocol")) {
-      so.protocol = (pl_protocol)-1;
-      for (int pr = PL_PROTOCOL_SAOP; val && pr <= PL_PROTOCOL_MEDIATED; pr++)
-        if (!strcmp(val, pl_protocol_name((pl_protocol)pr)))
-          so.protocol = (pl_protocol)pr;
-      if ((int)so.protocol < 0) {
-        cli_error("--protocol takes saop, text or mediated");
-        goto usage;
-      }
       k++;
     } else {
       cli_error("unknown option or missing value '%s' (see 'parley report "
@@ -137,9 +111,13 @@ int cmd_report(int argc, char **argv) {
   }
   if (agent_list) {
     int np = pl_scenario_party_count(s);
+    if (cli_session_finish(&cs, s)) {
+      code = EXIT_USAGE;
+      goto done;
+    }
     snprintf(setup, sizeof setup, "agents %s; protocol %s; %d rounds; seed %llu",
-             agent_list, pl_protocol_name(so.protocol), so.rounds,
-             (unsigned long long)so.seed);
+             agent_list, pl_protocol_name(cs.o.protocol), cs.o.rounds,
+             (unsigned long long)cs.o.seed);
     agents = calloc((size_t)np + 1, sizeof *agents);
     int na = agents ? cli_split_agents(agent_list, agents, np + 1) : 0;
     if (!agents) {
@@ -153,7 +131,7 @@ int cmd_report(int argc, char **argv) {
       code = EXIT_USAGE;
       goto done;
     }
-    if (pl_session_new(s, &so, agents, &x, &err)) {
+    if (pl_session_new(s, &cs.o, agents, &x, &err)) {
       cli_report(&err);
       code = err.code == PL_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
       goto done;

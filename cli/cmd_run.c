@@ -1,5 +1,6 @@
 /* parley run INPUT... --agents A,B[,C...] [--protocol P] [--rounds N]
- *            [--time S] [--partial] [--seed N] [--json] [--transcript FILE] */
+ *            [--time S] [--partial] [--seed N] [--json] [--transcript FILE]
+ *            [--plot FILE] (the negotiation's options: cli_session_option) */
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,18 +34,7 @@ static const char help[] =
     "\n"
     "options:\n"
     "  --agents LIST       the agents, e.g. boulware,conceder\n"
-    "  --protocol P        saop (default), text or mediated\n"
-    "  --drafter PARTY     who drafts the single text (default: the first)\n"
-    "  --rounds N          deadline in rounds (default 100; 0: none, with\n"
-    "                      --time)\n"
-    "  --time S            deadline in seconds of wall time (with --rounds,\n"
-    "                      whichever comes first)\n"
-    "  --max-events N      end a run whose transcript reaches N events\n"
-    "                      (default 1000000; 0: no limit)\n"
-    "  --partial           at a deadline, agree the articles every party\n"
-    "                      accepted if every party allows that (the rest\n"
-    "                      stays at the status quo)\n"
-    "  --seed N            seed for randomised agents (default 0)\n"
+    SESSION_OPTIONS_HELP
     "  --json              print the result as one JSON object\n"
     "  --transcript FILE   write every event as JSON Lines\n"
     "  --plot FILE         draw the negotiation: FILE.svg, .png or .pdf\n"
@@ -59,15 +49,16 @@ static const char help[] =
 int cmd_run(int argc, char **argv) {
   cli_inputs in;
   char *agent_list = NULL;
-  const char *transcript = NULL, *drafter = NULL, *plot = NULL;
-  int json = 0, rounds_given = 0;
-  pl_session_options so;
-  pl_session_options_init(&so);
+  const char *transcript = NULL, *plot = NULL;
+  int json = 0;
+  cli_session cs = {0};
+  pl_session_options_init(&cs.o);
   if (cli_inputs_init(&in, argc)) return EXIT_RUNTIME;
   for (int k = 1; k < argc; k++) {
     const char *arg = argv[k];
     const char *val = k + 1 < argc ? argv[k + 1] : NULL;
     int used = cli_inputs_option(&in, arg, val);
+    if (!used) used = cli_session_option(&cs, arg, val);
     if (used < 0) goto usage;
     if (used) {
       k += used - 1;
@@ -78,56 +69,6 @@ int cmd_run(int argc, char **argv) {
     } else if (!strcmp(arg, "--agents") && val) {
       free(agent_list);
       agent_list = strdup(val);
-      k++;
-    } else if (!strcmp(arg, "--rounds")) {
-      uint64_t n = 0;
-      if (!val || (strcmp(val, "0") && cli_parse_count(val, &n)) ||
-          n > 100000000) {
-        cli_error("--rounds takes a whole number from 0 to 100000000");
-        goto usage;
-      }
-      so.rounds = (int)n;
-      rounds_given = 1;
-      k++;
-    } else if (!strcmp(arg, "--time")) {
-      char *end;
-      so.time_limit = val ? strtod(val, &end) : 0;
-      if (!val || end == val || *end || !(so.time_limit > 0) ||
-          so.time_limit > 1e7) {
-        cli_error("--time takes a number of seconds, more than 0");
-        goto usage;
-      }
-      k++;
-    } else if (!strcmp(arg, "--max-events")) {
-      uint64_t n = 0;
-      if (!val || (strcmp(val, "0") && cli_parse_count(val, &n))) {
-        cli_error("--max-events takes a whole number (0: no limit)");
-        goto usage;
-      }
-      so.max_events = (size_t)n;
-      k++;
-    } else if (!strcmp(arg, "--partial")) {
-      so.partial = 1;
-    } else if (!strcmp(arg, "--seed")) {
-      char *end;
-      so.seed = val ? strtoull(val, &end, 10) : 0;
-      if (!val || *end) {
-        cli_error("--seed takes a whole number");
-        goto usage;
-      }
-      k++;
-    } else if (!strcmp(arg, "--protocol")) {
-      so.protocol = (pl_protocol)-1;
-      for (int pr = PL_PROTOCOL_SAOP; val && pr <= PL_PROTOCOL_MEDIATED; pr++)
-        if (!strcmp(val, pl_protocol_name((pl_protocol)pr)))
-          so.protocol = (pl_protocol)pr;
-      if ((int)so.protocol < 0) {
-        cli_error("--protocol takes saop, text or mediated");
-        goto usage;
-      }
-      k++;
-    } else if (!strcmp(arg, "--drafter") && val) {
-      drafter = val;
       k++;
     } else if (!strcmp(arg, "--json")) {
       json = 1;
@@ -145,11 +86,7 @@ int cmd_run(int argc, char **argv) {
       goto usage;
     }
   }
-  if (so.time_limit > 0 && !rounds_given) so.rounds = 0;
-  if (so.rounds == 0 && !(so.time_limit > 0)) {
-    cli_error("--rounds 0 needs --time: a negotiation needs a deadline");
-    goto usage;
-  }
+  if (cli_session_finish(&cs, NULL)) goto usage;
   if (!agent_list) {
     cli_error("run needs --agents, one per party (see 'parley run --help')");
     goto usage;
@@ -169,14 +106,13 @@ int cmd_run(int argc, char **argv) {
   if (!agents) {
     cli_error("out of memory");
     code = EXIT_RUNTIME;
-  } else if (drafter && (so.drafter = pl_scenario_find_party(s, drafter)) < 0) {
-    cli_error("--drafter: no party \"%s\"", drafter);
+  } else if (cli_session_finish(&cs, s)) {
     code = EXIT_USAGE;
   } else if (na != np) {
     cli_error("--agents names %d agent%s; the scenario has %d parties", na,
               na == 1 ? "" : "s", np);
     code = EXIT_USAGE;
-  } else if (pl_session_new(s, &so, agents, &x, &err)) {
+  } else if (pl_session_new(s, &cs.o, agents, &x, &err)) {
     cli_report(&err);
     code = err.code == PL_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
   } else {

@@ -74,3 +74,77 @@ int cli_split_agents(char *list, const char **out, int max) {
   }
   return n;
 }
+
+
+int cli_session_option(cli_session *cs, const char *arg, const char *val) {
+  pl_session_options *so = &cs->o;
+  uint64_t n = 0;
+  char *end;
+  if (!strcmp(arg, "--rounds")) {
+    if (!val || (strcmp(val, "0") && cli_parse_count(val, &n)) ||
+        n > 100000000) {
+      cli_error("--rounds takes a whole number from 0 to 100000000");
+      return -1;
+    }
+    so->rounds = (int)n;
+    cs->rounds_given = 1;
+    return 2;
+  }
+  if (!strcmp(arg, "--time")) {
+    so->time_limit = val ? strtod(val, &end) : 0;
+    if (!val || end == val || *end || !(so->time_limit > 0) ||
+        so->time_limit > 1e7) {
+      cli_error("--time takes a number of seconds, more than 0");
+      return -1;
+    }
+    return 2;
+  }
+  if (!strcmp(arg, "--max-events")) {
+    if (!val || (strcmp(val, "0") && cli_parse_count(val, &n))) {
+      cli_error("--max-events takes a whole number (0: no limit)");
+      return -1;
+    }
+    so->max_events = (size_t)n;
+    return 2;
+  }
+  if (!strcmp(arg, "--partial")) {
+    so->partial = 1;
+    return 1;
+  }
+  if (!strcmp(arg, "--seed")) {
+    so->seed = val ? strtoull(val, &end, 10) : 0;
+    if (!val || *end) {
+      cli_error("--seed takes a whole number");
+      return -1;
+    }
+    return 2;
+  }
+  if (!strcmp(arg, "--protocol")) {
+    for (int pr = PL_PROTOCOL_SAOP; val && pr <= PL_PROTOCOL_MEDIATED; pr++)
+      if (!strcmp(val, pl_protocol_name((pl_protocol)pr))) {
+        so->protocol = (pl_protocol)pr;
+        return 2;
+      }
+    cli_error("--protocol takes saop, text or mediated");
+    return -1;
+  }
+  if (!strcmp(arg, "--drafter") && val) {
+    cs->drafter = val;
+    return 2;
+  }
+  return 0;
+}
+
+int cli_session_finish(cli_session *cs, const pl_scenario *s) {
+  if (cs->o.time_limit > 0 && !cs->rounds_given) cs->o.rounds = 0;
+  if (cs->o.rounds == 0 && !(cs->o.time_limit > 0)) {
+    cli_error("--rounds 0 needs --time: a negotiation needs a deadline");
+    return -1;
+  }
+  if (s && cs->drafter &&
+      (cs->o.drafter = pl_scenario_find_party(s, cs->drafter)) < 0) {
+    cli_error("--drafter: no party \"%s\"", cs->drafter);
+    return -1;
+  }
+  return 0;
+}
