@@ -356,9 +356,21 @@ int pl_figure_session(const pl_scenario *s, const pl_session *x,
                  ", %.3f from the Pareto frontier", dp);
     }
   } else {
-    snprintf(sub + len, sizeof sub - (size_t)len,
-             "no agreement: ended by %s after %d round%s", pl_end_name(end),
-             pl_session_rounds(x), pl_session_rounds(x) == 1 ? "" : "s");
+    len += snprintf(sub + len, sizeof sub - (size_t)len,
+                    "no agreement: ended by %s after %d round%s",
+                    pl_end_name(end), pl_session_rounds(x),
+                    pl_session_rounds(x) == 1 ? "" : "s");
+    /* a partial text that was tried: say what blocked it */
+    const pl_blocker *b;
+    size_t nb = pl_session_partial_blockers(x, &b);
+    for (size_t k = 0; k < nb && len < (int)sizeof sub - 1; k++)
+      len += snprintf(sub + len, sizeof sub - (size_t)len, "%s%s's %s%s",
+                      k ? ", " : "; the partial deal was blocked by ",
+                      pl_scenario_party_id(s, b[k].party),
+                      b[k].red_line < 0 ? "reservation value" : "red line ",
+                      b[k].red_line < 0
+                          ? ""
+                          : pl_scenario_red_line_id(s, b[k].red_line));
   }
   pl__heading(f, 20, 28, width - 40, full, sub);
   for (int k = 0; k < nplane; k++)
