@@ -88,6 +88,12 @@ int cli_session_option(cli_session *cs, const char *arg, const char *val);
 /* After the arguments (and, for --drafter, the scenario): the deadlines'
  * defaults and checks; -1 on a usage error, already reported. */
 int cli_session_finish(cli_session *cs, const pl_scenario *s);
+/* Runs a negotiation of the agents in agent_list (split in place; it must
+ * outlive the session) under cs's options to its end: an exit code, and
+ * the session in *out (NULL when it could not start). option names the
+ * list in messages ("--agents"). */
+int cli_negotiate(const pl_scenario *s, cli_session *cs, char *agent_list,
+                  const char *option, pl_session **out);
 /* Splits an agents list in place, "a,b:e=1,k=0.1,c": a comma starts a new
  * agent unless what follows is a parameter (name=value) of the same one.
  * Returns how many agents (at most max) it found. */

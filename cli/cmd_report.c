@@ -89,7 +89,6 @@ int cmd_report(int argc, char **argv) {
   pl_session *x = NULL;
   pl_plan *plan = NULL;
   pl_sequence *seq = NULL;
-  const char **agents = NULL;
   char setup[1200] = "";
   pl_report_options ro;
   pl_report_options_init(&ro);
@@ -110,40 +109,14 @@ int cmd_report(int argc, char **argv) {
     ro.sequence = seq;
   }
   if (agent_list) {
-    int np = pl_scenario_party_count(s);
-    if (cli_session_finish(&cs, s)) {
-      code = EXIT_USAGE;
-      goto done;
-    }
-    snprintf(setup, sizeof setup, "agents %s; protocol %s; %d rounds; seed %llu",
-             agent_list, pl_protocol_name(cs.o.protocol), cs.o.rounds,
-             (unsigned long long)cs.o.seed);
-    agents = calloc((size_t)np + 1, sizeof *agents);
-    int na = agents ? cli_split_agents(agent_list, agents, np + 1) : 0;
-    if (!agents) {
-      cli_error("out of memory");
-      code = EXIT_RUNTIME;
-      goto done;
-    }
-    if (na != np) {
-      cli_error("--run names %d agent%s; the scenario has %d parties", na,
-                na == 1 ? "" : "s", np);
-      code = EXIT_USAGE;
-      goto done;
-    }
-    if (pl_session_new(s, &cs.o, agents, &x, &err)) {
-      cli_report(&err);
-      code = err.code == PL_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
-      goto done;
-    }
-    int rc;
-    while ((rc = pl_session_step(x)) == PL_SESSION_RUNNING) {
-    }
-    if (rc < 0) {
-      cli_error("%s", pl_strerror(rc));
-      code = EXIT_RUNTIME;
-      goto done;
-    }
+    /* the list as given: the negotiation splits it in place */
+    int len = snprintf(setup, sizeof setup, "agents %s; ", agent_list);
+    if ((code = cli_negotiate(s, &cs, agent_list, "--run", &x))) goto done;
+    if (len > 0 && (size_t)len < sizeof setup)
+      snprintf(setup + len, sizeof setup - (size_t)len,
+               "protocol %s; %d rounds; seed %llu",
+               pl_protocol_name(cs.o.protocol), cs.o.rounds,
+               (unsigned long long)cs.o.seed);
     ro.session = x;
     ro.session_setup = setup;
   }
@@ -157,7 +130,6 @@ done:
   pl_plan_free(plan);
   pl_analysis_free(a);
   pl_scenario_free(s);
-  free(agents);
   free(agent_list);
   return cli_finish_output(code);
 usage:

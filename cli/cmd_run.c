@@ -1,6 +1,8 @@
 /* parley run INPUT... --agents A,B[,C...] [--protocol P] [--rounds N]
  *            [--time S] [--partial] [--seed N] [--json] [--transcript FILE]
  *            [--plot FILE] (the negotiation's options: cli_session_option) */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,39 +100,26 @@ int cmd_run(int argc, char **argv) {
     free(agent_list);
     return code;
   }
-  const int np = pl_scenario_party_count(s);
-  const char **agents = calloc((size_t)np + 1, sizeof *agents);
-  int na = agents ? cli_split_agents(agent_list, agents, np + 1) : 0;
-  pl_error err = {0};
   pl_session *x = NULL;
-  if (!agents) {
-    cli_error("out of memory");
-    code = EXIT_RUNTIME;
-  } else if (cli_session_finish(&cs, s)) {
-    code = EXIT_USAGE;
-  } else if (na != np) {
-    cli_error("--agents names %d agent%s; the scenario has %d parties", na,
-              na == 1 ? "" : "s", np);
-    code = EXIT_USAGE;
-  } else if (pl_session_new(s, &cs.o, agents, &x, &err)) {
-    cli_report(&err);
-    code = err.code == PL_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
-  } else {
-    int rc;
-    while ((rc = pl_session_step(x)) == PL_SESSION_RUNNING) {
-    }
-    if (rc < 0) {
-      cli_error("%s", pl_strerror(rc));
-      code = EXIT_RUNTIME;
-    }
-  }
+  pl_error err = {0};
+  code = cli_negotiate(s, &cs, agent_list, "--agents", &x);
   if (!code && transcript) {
+    /* written beside the target and renamed into place: never half a file */
     char *t = pl_session_transcript(x);
-    FILE *f = t ? fopen(transcript, "w") : NULL;
-    if (!f || fputs(t, f) < 0 || fclose(f) != 0) {
+    size_t n = strlen(transcript) + 5;
+    char *tmp = malloc(n);
+    FILE *f = t && tmp && snprintf(tmp, n, "%s.tmp", transcript) > 0
+                  ? fopen(tmp, "w")
+                  : NULL;
+    bool ok = f && fputs(t, f) >= 0;
+    if (f && fclose(f) != 0) ok = false;
+    if (ok && rename(tmp, transcript) != 0) ok = false;
+    if (!ok) {
+      if (f) remove(tmp);
       cli_error("cannot write the transcript to '%s'", transcript);
       code = EXIT_RUNTIME;
     }
+    free(tmp);
     pl_free(t);
   }
   if (!code) {
@@ -150,7 +139,6 @@ int cmd_run(int argc, char **argv) {
     pl_analysis_free(a);
   }
   pl_session_free(x);
-  free(agents);
   free(agent_list);
   pl_scenario_free(s);
   return cli_finish_output(code);

@@ -148,3 +148,36 @@ int cli_session_finish(cli_session *cs, const pl_scenario *s) {
   }
   return 0;
 }
+
+int cli_negotiate(const pl_scenario *s, cli_session *cs, char *agent_list,
+                  const char *option, pl_session **out) {
+  *out = NULL;
+  const int np = pl_scenario_party_count(s);
+  const char **agents = calloc((size_t)np + 1, sizeof *agents);
+  int na = agents ? cli_split_agents(agent_list, agents, np + 1) : 0;
+  pl_error err = {0};
+  int code = EXIT_OK;
+  if (!agents) {
+    cli_error("out of memory");
+    code = EXIT_RUNTIME;
+  } else if (cli_session_finish(cs, s)) {
+    code = EXIT_USAGE;
+  } else if (na != np) {
+    cli_error("%s names %d agent%s; the scenario has %d parties", option, na,
+              na == 1 ? "" : "s", np);
+    code = EXIT_USAGE;
+  } else if (pl_session_new(s, &cs->o, agents, out, &err)) {
+    cli_report(&err);
+    code = err.code == PL_ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+  } else {
+    int rc;
+    while ((rc = pl_session_step(*out)) == PL_SESSION_RUNNING) {
+    }
+    if (rc < 0) {
+      cli_error("%s", pl_strerror(rc));
+      code = EXIT_RUNTIME;
+    }
+  }
+  free(agents); /* the agents' specs live in agent_list */
+  return code;
+}

@@ -208,8 +208,7 @@ void pl__agent_free(pl__agent *a) {
   memset(a, 0, sizeof *a);
 }
 
-/* Red lines broken, and 1 more below the reservation value. */
-static int violations(const pl__agent *a, const uint32_t *o, double u) {
+int pl__agent_violations(const pl__agent *a, const uint32_t *o, double u) {
   const pl_scenario *s = a->s;
   int v = u < s->parties[a->party].reservation - PL_TOLERANCE;
   for (int r = 0; r < s->n_red_lines; r++)
@@ -220,14 +219,14 @@ static int violations(const pl__agent *a, const uint32_t *o, double u) {
 }
 
 bool pl__agent_allows(const pl__agent *a, const uint32_t *o) {
-  return violations(a, o, pl_scenario_utility(a->s, a->party, o)) == 0;
+  return pl__agent_violations(a, o, pl_scenario_utility(a->s, a->party, o)) == 0;
 }
 
 bool pl__agent_accepts(pl__agent *a, double t, const uint32_t *offer,
                        double u, int *rc) {
   *rc = PL_OK;
   if (a->kind == PL__AGENT_PLUGIN) return pl__plugin_accepts(a, t, offer);
-  if (violations(a, offer, u)) return false;
+  if (pl__agent_violations(a, offer, u)) return false;
   if ((a->ac & PL__AC_TIME) && t >= a->ac_time) return true;
   if ((a->ac & PL__AC_CONST) && u >= a->ac_c - PL_TOLERANCE) return true;
   if (!(a->ac & PL__AC_NEXT)) return false;
@@ -291,7 +290,7 @@ typedef struct gap {
 
 static gap gap_of(const pl__agent *a, const uint32_t *o, double target) {
   double u = pl_scenario_utility(a->s, a->party, o);
-  return (gap){violations(a, o, u), u < target ? target - u : 0,
+  return (gap){pl__agent_violations(a, o, u), u < target ? target - u : 0,
                u > target ? u - target : 0};
 }
 

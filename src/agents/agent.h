@@ -145,6 +145,11 @@ int pl__agent_observe(pl__agent *a, int party, const uint32_t *options);
  * a rule counts only when every issue it mentions is agreed, a linkage
  * breaks when some of its issues are agreed and others not). */
 bool pl__agent_allows(const pl__agent *a, const uint32_t *options);
+/* The same with the outcome's utility for the party known: how many of
+ * its red lines it breaks, plus 1 when it is below the reservation value
+ * (0: allowed). */
+int pl__agent_violations(const pl__agent *a, const uint32_t *options,
+                         double u);
 /* The offer at time t, or false when the party has no acceptable outcome,
  * it walked out (walk_out), its plug-in failed (failed) or out of memory
  * (*rc). The options live until the next call; offer_u is their utility. */

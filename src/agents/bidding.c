@@ -6,17 +6,9 @@
 #include "agents/agent.h"
 #include "analysis/offers.h"
 
-/* With the outcome's utility for the party already known; complete
- * outcomes only (the walk's), so linkages cannot break. */
+/* With the outcome's utility for the party already known. */
 static bool allows_u(const pl__agent *a, const uint32_t *o, double u) {
-  const pl_scenario *s = a->s;
-  if (u < s->parties[a->party].reservation - PL_TOLERANCE) return false;
-  for (int r = 0; r < s->n_red_lines; r++) {
-    const pl__red_line *rl = &s->red_lines[r];
-    if (rl->party == a->party && !rl->linkage && !pl__expr_eval(rl->rule, o))
-      return false;
-  }
-  return true;
+  return pl__agent_violations(a, o, u) == 0;
 }
 
 /* The next outcome of the walk down, into peek. */

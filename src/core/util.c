@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void vfill(pl_error *err, int code, const char *file, int line,
                   int col, const char *fmt, va_list ap) PL__PRINTF(6, 0);
@@ -119,3 +120,9 @@ int pl_has(const char *feature) {
 }
 
 void pl_free(void *p) { free(p); }
+
+double pl__now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}

@@ -50,6 +50,9 @@ static inline uint64_t pl__splitmix64(uint64_t *state) {
   return z ^ (z >> 31);
 }
 
+/* Seconds on the monotonic clock (for time limits and wall times). */
+double pl__now(void);
+
 /* Quotes a string for messages: writes into buf, returns buf. */
 const char *pl__quote(char *buf, size_t size, const char *s);
 

@@ -10,7 +10,6 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "agents/agent.h"
 #include "report/json_common.h"
@@ -101,9 +100,7 @@ const char *pl_protocol_name(pl_protocol p) {
 
 static double monotonic(void *ctx) {
   (void)ctx;
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+  return pl__now();
 }
 
 int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
@@ -545,18 +542,6 @@ size_t pl_session_partial_blockers(const pl_session *x,
   return x->has_partial ? x->n_blockers : 0;
 }
 
-/* The options as {"issue": option, ...}; PL_NOT_AGREED as null. */
-static json_t *outcome_json(const pl_session *x, const uint32_t *o) {
-  json_t *oc = json_object();
-  for (int i = 0; oc && i < x->ni; i++)
-    if (json_object_set_new(oc, x->s->issues[i].id,
-                            pl__option_json(x->s, i, o[i]))) {
-      json_decref(oc);
-      return NULL;
-    }
-  return oc;
-}
-
 /* What blocked the partial text: [{"party", "red_line"}], null red_line
  * for a reservation value. */
 static json_t *blockers_json(const pl_session *x) {
@@ -602,7 +587,7 @@ char *pl_session_transcript(const pl_session *x) {
     if (e->kind == PL_EVENT_END)
       bad |= json_object_set_new(o, "reason", json_string(pl_end_name(x->end)));
     if (e->kind == PL_EVENT_END && x->has_partial && x->n_blockers) {
-      bad |= json_object_set_new(o, "partial", outcome_json(x, x->partial));
+      bad |= json_object_set_new(o, "partial", pl__outcome_json(x->s, x->partial));
       bad |= json_object_set_new(o, "blocked_by", blockers_json(x));
     }
     if (e->rejects) {
@@ -614,7 +599,7 @@ char *pl_session_transcript(const pl_session *x) {
       bad |= json_object_set_new(o, "rejects", r);
     }
     if (e->options) {
-      json_t *oc = outcome_json(x, e->options), *u = json_array();
+      json_t *oc = pl__outcome_json(x->s, e->options), *u = json_array();
       bad |= !oc || !u;
       for (int p = 0; u && p < x->np; p++)
         bad |= json_array_append_new(u, json_real(e->utilities[p]));
@@ -678,7 +663,7 @@ char *pl_session_to_json(const pl_session *x, const pl_analysis *a) {
   int bad = !root;
   const pl_point *agr = pl_session_agreement(x);
   if (agr) {
-    json_t *g = json_object(), *oc = outcome_json(x, agr->options),
+    json_t *g = json_object(), *oc = pl__outcome_json(x->s, agr->options),
            *u = json_array();
     bad |= !g || !oc || !u;
     for (int p = 0; u && p < x->np; p++)
@@ -706,7 +691,7 @@ char *pl_session_to_json(const pl_session *x, const pl_analysis *a) {
   if (x->has_partial && x->n_blockers) {
     json_t *pt = json_object();
     bad |= !pt;
-    bad |= json_object_set_new(pt, "outcome", outcome_json(x, x->partial));
+    bad |= json_object_set_new(pt, "outcome", pl__outcome_json(x->s, x->partial));
     bad |= json_object_set_new(pt, "blocked_by", blockers_json(x));
     bad |= json_object_set_new(root, "partial_blocked", pt);
   }

@@ -24,11 +24,13 @@ json_t *pl__option_json(const pl_scenario *s, int i, uint32_t o) {
   return json_string(s->issues[i].opt_id[o]);
 }
 
-static json_t *outcome_json(const pl_scenario *s, const uint32_t *o,
-                            int *bad) {
+json_t *pl__outcome_json(const pl_scenario *s, const uint32_t *o) {
   json_t *obj = json_object();
-  for (int i = 0; i < s->n_issues; i++)
-    put(obj, s->issues[i].id, pl__option_json(s, i, o[i]), bad);
+  for (int i = 0; obj && i < s->n_issues; i++)
+    if (json_object_set_new(obj, s->issues[i].id, pl__option_json(s, i, o[i]))) {
+      json_decref(obj);
+      return NULL;
+    }
   return obj;
 }
 
@@ -36,7 +38,7 @@ static json_t *point_json(const pl_analysis *a, const pl_point *pt,
                           bool rational, int *bad) {
   if (!pt) return json_null();
   json_t *obj = json_object(), *u = json_array();
-  put(obj, "outcome", outcome_json(a->s, pt->options, bad), bad);
+  put(obj, "outcome", pl__outcome_json(a->s, pt->options), bad);
   for (int p = 0; p < a->np; p++) push(u, json_real(pt->utilities[p]), bad);
   put(obj, "utilities", u, bad);
   if (rational) {

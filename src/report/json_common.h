@@ -10,4 +10,8 @@
  * A new reference, NULL when out of memory. */
 json_t *pl__option_json(const pl_scenario *s, int issue, uint32_t option);
 
+/* An outcome as {"issue": option, ...} (options as above). A new
+ * reference, NULL when out of memory. */
+json_t *pl__outcome_json(const pl_scenario *s, const uint32_t *options);
+
 #endif

@@ -10,17 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "report/json_common.h"
 #include "tournament/tournament_internal.h"
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 void pl_job_result_clear(pl_job_result *r) {
   if (!r) return;
@@ -49,14 +42,20 @@ static int start(pl_job_result *r, const pl_job *job) {
   return r->utilities ? PL_OK : PL_ENOMEM;
 }
 
+/* A negotiation that failed (an agent would not start, crashed or
+ * overran): every party gets its reservation value. */
+static void failed(pl_job_result *r, const pl_job *job, const pl_scenario *s) {
+  r->end = PL_END_FAILURE;
+  r->welfare = 0;
+  for (int p = 0; p < job->parties; p++) {
+    r->utilities[p] = s->parties[p].reservation;
+    r->welfare += r->utilities[p];
+  }
+}
+
 /* The agreement as a JSON object {issue: option}. */
 static char *outcome_json(const pl_scenario *s, const uint32_t *o) {
-  json_t *oc = json_object();
-  for (int i = 0; oc && i < s->n_issues; i++)
-    if (json_object_set_new(oc, s->issues[i].id, pl__option_json(s, i, o[i]))) {
-      json_decref(oc);
-      oc = NULL;
-    }
+  json_t *oc = pl__outcome_json(s, o);
   char *text = oc ? json_dumps(oc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
   json_decref(oc);
   char *copy = text ? pl__strdup(text) : NULL;
@@ -76,17 +75,15 @@ static int run_here(pl_tournament *t, const pl_job *job, pl_job_result *r) {
   o.rounds = t->rounds;
   o.seed = job->seed;
   o.partial = t->partial;
-  const double t0 = now();
+  const double t0 = pl__now();
   pl_session *x = NULL;
   pl_error e;
   rc = pl_session_new(sc->s, &o, specs, &x, &e);
   if (rc == PL_ENOMEM) return rc;
   if (rc) { /* e.g. a plug-in that would not start */
-    r->end = PL_END_FAILURE;
+    failed(r, job, sc->s);
     snprintf(r->error, sizeof r->error, "%.255s", e.message);
-    for (int p = 0; p < job->parties; p++)
-      r->utilities[p] = sc->s->parties[p].reservation;
-    r->wall_time = now() - t0;
+    r->wall_time = pl__now() - t0;
     return PL_OK;
   }
   while ((rc = pl_session_step(x)) == PL_SESSION_RUNNING) {
@@ -117,7 +114,7 @@ static int run_here(pl_tournament *t, const pl_job *job, pl_job_result *r) {
     r->distance_nash = dn < 0 ? NAN : dn;
     if (!(r->outcome = outcome_json(sc->s, agr->options))) rc = PL_ENOMEM;
   }
-  r->wall_time = now() - t0;
+  r->wall_time = pl__now() - t0;
   pl_session_free(x);
   return rc < 0 ? rc : PL_OK;
 }
@@ -236,7 +233,7 @@ static int run_isolated(pl_tournament *t, const pl_job *job,
                         pl_job_result *r) {
   int fd[2];
   if (pipe(fd)) return PL_EIO;
-  const double t0 = now();
+  const double t0 = pl__now();
   pid_t pid = fork();
   if (pid < 0) {
     close(fd[0]);
@@ -275,7 +272,7 @@ static int run_isolated(pl_tournament *t, const pl_job *job,
   for (;;) {
     int wait_ms = -1;
     if (t->time_limit > 0) {
-      double left = t0 + t->time_limit - now();
+      double left = t0 + t->time_limit - pl__now();
       if (left <= 0) {
         timed_out = true;
         break;
@@ -317,9 +314,7 @@ static int run_isolated(pl_tournament *t, const pl_job *job,
   }
   pl__free(buf);
   if ((rc = start(r, job))) return rc;
-  for (int p = 0; p < job->parties; p++)
-    r->utilities[p] = t->sc[job->scenario].s->parties[p].reservation;
-  r->end = PL_END_FAILURE;
+  failed(r, job, t->sc[job->scenario].s);
   if (timed_out)
     snprintf(r->error, sizeof r->error,
              "timed out: still running after %g s", t->time_limit);
@@ -330,9 +325,7 @@ static int run_isolated(pl_tournament *t, const pl_job *job,
     snprintf(r->error, sizeof r->error,
              "the worker process failed (exit status %d)",
              WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-  r->wall_time = now() - t0;
-  r->welfare = 0;
-  for (int p = 0; p < job->parties; p++) r->welfare += r->utilities[p];
+  r->wall_time = pl__now() - t0;
   return PL_OK;
 }
 

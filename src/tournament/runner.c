@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "tournament/tournament_internal.h"
 
@@ -22,12 +21,6 @@ struct pl_runner {
   pl_error thread_err;
   volatile int *stop;
 };
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 void pl_run_options_init(pl_run_options *o) {
   memset(o, 0, sizeof *o);
@@ -147,7 +140,7 @@ int pl_tournament_run(pl_tournament *t, pl_store *st,
       break;
     }
   }
-  const double t0 = now();
+  const double t0 = pl__now();
   double last_progress = -1, last_commit = 0;
   for (int outstanding = 0;;) {
     if (!rc) rc = drain(&r, err);
@@ -171,7 +164,7 @@ int pl_tournament_run(pl_tournament *t, pl_store *st,
                 (r.next == r.n_pending || stopping(&r)) && outstanding == 0;
     bool thread_failed = r.failed && r.thread_err.code;
     pthread_mutex_unlock(&r.mu);
-    double el = now() - t0;
+    double el = pl__now() - t0;
     if (o.progress && (done || el - last_progress >= 0.1)) {
       o.progress(o.progress_ctx, pl_store_done_count(st), total, el);
       last_progress = el;

@@ -32,12 +32,6 @@ static int shortest(char *buf, size_t size, double v) {
   return snprintf(buf, size, "%.17g", v);
 }
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static int db_err(pl_error *err, sqlite3 *db, const char *what) {
   int code = sqlite3_errcode(db);
   return pl__err(err, code == SQLITE_NOMEM ? PL_ENOMEM : PL_EIO,
@@ -239,7 +233,7 @@ int pl_store_add(pl_store *st, const pl_job_result *r, pl_error *err) {
   int rc = PL_OK;
   if (!st->pending) {
     if ((rc = exec(st, "BEGIN IMMEDIATE", err))) return rc;
-    st->opened = now();
+    st->opened = pl__now();
   }
   /* agents and utilities as JSON arrays */
   char agents[8192], utils[PL_JOB_MAX_PARTIES * 32 + 8], seed[32];
@@ -281,7 +275,7 @@ int pl_store_add(pl_store *st, const pl_job_result *r, pl_error *err) {
   }
   pl__setbit(st->done, (size_t)r->index);
   st->n_done++;
-  if (++st->pending >= BATCH || now() - st->opened >= BATCH_SECONDS)
+  if (++st->pending >= BATCH || pl__now() - st->opened >= BATCH_SECONDS)
     rc = pl_store_commit(st, err);
   return rc;
 }
