@@ -36,6 +36,11 @@ int pl__ticks(double lo, double hi, int want, double *ticks, int max);
 void pl__axes(pl_figure *f, const pl__panel *p, const char *xlabel,
               const char *ylabel, const double *xticks, int nx,
               const double *yticks, int ny);
+/* Opens a utility plane (0..1 on both axes) for parties px and py: a group
+ * with the id and class given, the axes labelled "utility for <party>",
+ * and a clipped "data" group the caller draws into and then closes. */
+void pl__utility_plane(pl_figure *f, const pl__panel *p, const pl_scenario *s,
+                       int px, int py, const char *id, const char *cls);
 
 /* Title and subtitle at the top left. */
 void pl__heading(pl_figure *f, double x, double y, double width,

@@ -483,15 +483,9 @@ static void draw_markers(ctx *x, const pair *pr, pl__boxes *boxes) {
 static void draw_pair(ctx *x, const pair *pr, int k) {
   pl_figure *f = x->f;
   const pl__panel *p = &pr->panel;
-  char id[64], xl[300], yl[300];
+  char id[64];
   snprintf(id, sizeof id, "panel-%d", k);
-  snprintf(xl, sizeof xl, "utility for %s", pl__party_label(x->s, pr->px));
-  snprintf(yl, sizeof yl, "utility for %s", pl__party_label(x->s, pr->py));
-  pl__fig_group(f, id, "panel", NULL);
-  double ticks[8];
-  int nt = pl__ticks(0, 1, 5, ticks, 8);
-  pl__axes(f, p, xl, yl, ticks, nt, ticks, nt);
-  pl__fig_group_clip(f, NULL, "data", p->x, p->y, p->w, p->h);
+  pl__utility_plane(f, p, x->s, pr->px, pr->py, id, "panel");
   pl__boxes boxes;
   boxes.n = 0;
   draw_reservations(x, pr, &boxes);

@@ -304,3 +304,15 @@ void pl__count_words(char *buf, size_t size, uint64_t n) {
   }
   buf[j] = 0;
 }
+
+void pl__utility_plane(pl_figure *f, const pl__panel *p, const pl_scenario *s,
+                       int px, int py, const char *id, const char *cls) {
+  char xl[300], yl[300];
+  snprintf(xl, sizeof xl, "utility for %s", pl__party_label(s, px));
+  snprintf(yl, sizeof yl, "utility for %s", pl__party_label(s, py));
+  pl__fig_group(f, id, cls, NULL);
+  double ticks[8];
+  int nt = pl__ticks(0, 1, 5, ticks, 8);
+  pl__axes(f, p, xl, yl, ticks, nt, ticks, nt);
+  pl__fig_group_clip(f, NULL, "data", p->x, p->y, p->w, p->h);
+}

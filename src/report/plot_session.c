@@ -72,15 +72,9 @@ static const char *event_title(ctx *c, size_t j) {
 /* One utility plane: parties px (x) and py (y). */
 static void draw_plane(ctx *c, const pl__panel *p, int px, int py, int k) {
   pl_figure *f = c->f;
-  char id[64], xl[300], yl[300];
+  char id[64];
   snprintf(id, sizeof id, "plane-%d", k);
-  snprintf(xl, sizeof xl, "utility for %s", pl__party_label(c->s, px));
-  snprintf(yl, sizeof yl, "utility for %s", pl__party_label(c->s, py));
-  pl__fig_group(f, id, "panel plane", NULL);
-  double ticks[8];
-  int nt = pl__ticks(0, 1, 5, ticks, 8);
-  pl__axes(f, p, xl, yl, ticks, nt, ticks, nt);
-  pl__fig_group_clip(f, NULL, "data", p->x, p->y, p->w, p->h);
+  pl__utility_plane(f, p, c->s, px, py, id, "panel plane");
   pl__boxes boxes;
   boxes.n = 0;
   /* the frontier and Nash, faint, underneath */
