@@ -9,7 +9,7 @@
  * every point's package in a <title> that shows on hover), PNG and PDF
  * (drawn with cairo). The format is told from the file's extension.
  *
- * The conventions of parley.h hold: calls return PL_OK or a negative
+ * The conventions of core.h hold: calls return PL_OK or a negative
  * PL_E* code and fill a caller's pl_error (may be NULL); _free(NULL) is a
  * no-op; the library never prints. Files are written under a temporary
  * name and renamed into place, so a failure leaves no half-written file.
@@ -23,15 +23,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parley.h"
+#include "parley/analysis.h"
+#include "parley/sequence.h"
+#include "parley/session.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* From sequence.h, which may be on its way in (it includes parley.h,
- * which includes this file). */
-typedef struct pl_sequence pl_sequence;
 
 typedef enum pl_plot_format {
   PL_PLOT_SVG = 0, /* scalable, text as text, hover shows packages */

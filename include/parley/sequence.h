@@ -9,7 +9,7 @@
  * every step of an order; and which levers (guarantees, tranches) make a
  * safe order exist. pl_sequence_evaluate does the same for a given order.
  *
- * The conventions of parley.h hold: calls return PL_OK or a negative
+ * The conventions of core.h hold: calls return PL_OK or a negative
  * PL_E* code and fill a caller's pl_error (may be NULL); _free(NULL) is a
  * no-op; returned pointers borrow from the handle they came from and live
  * as long as it does; the library never prints. A plan is read-only once
@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parley.h"
+#include "parley/core.h"
 
 #ifdef __cplusplus
 extern "C" {

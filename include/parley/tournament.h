@@ -4,7 +4,7 @@
 #ifndef PARLEY_TOURNAMENT_H
 #define PARLEY_TOURNAMENT_H
 
-#include "parley/parley.h"
+#include "parley/session.h"
 
 #ifdef __cplusplus
 extern "C" {
