@@ -83,8 +83,10 @@ extern const pl__anac_preset pl__anac_presets[];
 extern const size_t pl__anac_n_presets;
 
 /* The band below the target that the reference offering searches (GENIUS
- * BOA's and NegMAS's utility_band_tolerance). */
-#define PL__ANAC_BAND 0.01
+ * BOA's and NegMAS's utility_band_tolerance, 0.01), plus the 1e-6 below
+ * it that NegMAS's outcome search still takes (its EPS: the outcome
+ * nearest the band's floor among those at most 1e-6 under it). */
+#define PL__ANAC_BAND (0.01 + 1e-6)
 
 /* Lookups by name (len characters of name); -1 when unknown. */
 int pl__anac_bid_find(const char *name, size_t len);
