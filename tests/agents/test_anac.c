@@ -261,6 +261,180 @@ static void test_iamhaggler2011(void **st) {
   replay_agent("iamhaggler2011");
 }
 
+
+/* ItexvsCypress (the benchmark's domain), in the domain file's order. */
+static pl_scenario *itex(void) {
+  dirs();
+  char paths[3][1400];
+  const char *files[3] = {"ItexvsCypress_domain.xml",
+                          "ItexvsCypress_Cypress.xml", "ItexvsCypress_Itex.xml"};
+  const char *pp[3];
+  for (int k = 0; k < 3; k++) {
+    snprintf(paths[k], sizeof paths[k], "%s/ItexvsCypress/%s", data_dir,
+             files[k]);
+    pp[k] = paths[k];
+  }
+  pl_scenario *s;
+  pl_error err;
+  TU_OK(pl_scenario_load_inputs(pp, 3, NULL, &s, &err));
+  return s;
+}
+
+/* Presets set the agent's own components; '+' parts and ':' parameters
+ * swap them; bad names are refused with a message. */
+static void test_names(void **st) {
+  (void)st;
+  pl_scenario *s = itex();
+  pl__agent a;
+  pl_error err;
+  TU_OK(pl__agent_init(&a, s, 0, "hardheaded", 1, &err));
+  assert_int_equal(a.curve, PL__CURVE_ANAC);
+  assert_string_equal(pl__anac_bids[a.anac->bid].name, "hardheaded");
+  assert_string_equal(pl__anac_acs[a.anac->ac].name, "hardheaded");
+  assert_non_null(a.om);
+  assert_double_near(a.om_window, 0.02, 0);
+  pl__agent_free(&a);
+  TU_OK(pl__agent_init(&a, s, 0, "agentk+ac=next", 1, &err));
+  assert_string_equal(pl__anac_bids[a.anac->bid].name, "agentk");
+  assert_int_equal(a.anac->ac, -1);
+  assert_int_equal(a.ac, PL__AC_NEXT);
+  assert_null(a.om);
+  pl__agent_free(&a);
+  TU_OK(pl__agent_init(&a, s, 0, "agentk+ac=next+time+om=freq:t=0.9", 1,
+                       &err));
+  assert_int_equal(a.ac, PL__AC_NEXT | PL__AC_TIME);
+  assert_double_near(a.ac_time, 0.9, 0);
+  assert_non_null(a.om);
+  pl__agent_free(&a);
+  TU_OK(pl__agent_init(&a, s, 0, "boulware+om=hardheaded", 1, &err));
+  assert_null(a.anac); /* no ANAC component: the built-in agent as before */
+  assert_non_null(a.om);
+  assert_int_equal(a.curve, PL__CURVE_FARATIN);
+  pl__agent_free(&a);
+  TU_OK(pl__agent_init(&a, s, 1, "boulware+ac=hardheaded", 1, &err));
+  assert_int_equal(a.curve, PL__CURVE_FARATIN);
+  assert_string_equal(pl__anac_acs[a.anac->ac].name, "hardheaded");
+  pl__agent_free(&a);
+  TU_OK(pl__agent_init(&a, s, 1, "hardheaded+bid=gahboninho+om=none", 1,
+                       &err));
+  assert_string_equal(pl__anac_bids[a.anac->bid].name, "gahboninho");
+  assert_string_equal(pl__anac_acs[a.anac->ac].name, "hardheaded");
+  assert_null(a.om);
+  pl__agent_free(&a);
+  static const struct {
+    const char *spec;
+    int rc;
+    const char *says;
+  } bad[] = {
+      {"hardhead", PL_ENOTFOUND, "unknown agent"},
+      {"agentk+", PL_EINVAL, "name+key=value"},
+      {"agentk+next", PL_EINVAL, "name+key=value"},
+      {"agentk+bid=nope", PL_EINVAL, "bid takes"},
+      {"agentk+ac=nope", PL_EINVAL, "ac takes"},
+      {"agentk+om=bayes", PL_EINVAL, "om takes"},
+      {"agentk:e=0.5", PL_EINVAL, "unknown parameter"},
+  };
+  for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+    int rc = pl__agent_init(&a, s, 0, bad[k].spec, 1, &err);
+    if (rc != bad[k].rc || !strstr(err.message, bad[k].says))
+      fail_msg("%s: %d \"%s\"", bad[k].spec, rc, err.message);
+    pl__agent_free(&a);
+  }
+  pl_scenario_free(s);
+}
+
+/* HardHeaded's curve at points computed by hand from its formula. */
+static void test_hardheaded_curve(void **st) {
+  (void)st;
+  /* no discount: 0.585 + (1 - 0.05 - 0.95 t^20)(Pmax - 0.585) */
+  assert_double_near(pl__hardheaded_p(0, 1, 1), 0.585 + 0.95 * 0.415, 1e-15);
+  assert_double_near(pl__hardheaded_p(1, 1, 1), 0.585, 1e-15);
+  assert_double_near(pl__hardheaded_p(0.5, 0.9, 1),
+                     0.585 + (0.95 - 0.95 * pow(0.5, 20)) * 0.315, 1e-15);
+  /* discount 0.5: at the step point the middle, 0.585 + 0.415 / 2; then
+   * almost flat towards 0.585 */
+  const double mid = 0.585 + 0.415 * 0.5;
+  assert_double_near(pl__hardheaded_p(0.5, 1, 0.5), mid, 1e-15);
+  assert_double_near(pl__hardheaded_p(1, 1, 0.5), 0.585, 1e-15);
+  double before = pl__hardheaded_p(0.25, 1, 0.5);
+  assert_double_near(before, mid + (0.95 - 0.95 * pow(0.5, 10)) * (1 - mid),
+                     1e-15);
+  /* never rising */
+  double last = 2;
+  for (int k = 0; k <= 1000; k++) {
+    double p = pl__hardheaded_p(k / 1000.0, 1, 0.42);
+    assert_true(p <= last + 1e-15);
+    last = p;
+  }
+}
+
+/* AgentK's randomised acceptance: over 20,000 decisions at a fixed
+ * probability the rate is within 4 standard deviations of it. */
+static void test_agentk_rate(void **st) {
+  (void)st;
+  pl_scenario *s = itex();
+  pl__agent a;
+  pl_error err;
+  TU_OK(pl__agent_init(&a, s, 0, "agentk", 42, &err));
+  const double t = 0.2, u = 0.4;
+  const double p = pl__agentk_accept_probability(t, u);
+  assert_double_near(p, u / (1 - 0.1) * (1 + 0.04), 1e-15);
+  const int n = 20000;
+  int yes = 0;
+  for (int k = 0; k < n; k++) {
+    pl__anac_offer o = {t, u, 0, 1};
+    yes += pl__agentk_accepts(&a, &o);
+  }
+  double rate = (double)yes / n, sd = sqrt(p * (1 - p) / n);
+  if (fabs(rate - p) > 4 * sd)
+    fail_msg("rate %.4f, probability %.4f", rate, p);
+  pl__agent_free(&a);
+  pl_scenario_free(s);
+}
+
+/* Every ANAC agent in full sessions on ItexvsCypress, both roles, against
+ * boulware and each other: it ends, never below a reservation value, and
+ * the same seed gives the same transcript. */
+static void test_sessions(void **st) {
+  (void)st;
+  pl_scenario *s = itex();
+  for (size_t i = 0; i < pl__anac_n_presets; i++) {
+    for (int role = 0; role < 2; role++) {
+      const char *agents[2];
+      agents[role] = pl__anac_presets[i].name;
+      agents[1 - role] = i % 2 ? "boulware" : pl__anac_presets[(i + 3) %
+                                                    pl__anac_n_presets].name;
+      char *tr[2];
+      for (int rep = 0; rep < 2; rep++) {
+        pl_session_options o;
+        pl_session_options_init(&o);
+        o.rounds = 200;
+        o.seed = 5;
+        pl_session *x;
+        pl_error err;
+        if (pl_session_new(s, &o, agents, &x, &err))
+          fail_msg("%s: %s", agents[role], err.message);
+        int rc, steps = 0;
+        while ((rc = pl_session_step(x)) == PL_SESSION_RUNNING) steps++;
+        assert_int_equal(rc, PL_SESSION_DONE);
+        assert_true(steps <= 2 * 200 + 2);
+        pl_end e = pl_session_end(x);
+        assert_true(e == PL_END_AGREEMENT || e == PL_END_DEADLINE);
+        for (int p = 0; p < 2; p++)
+          assert_true(pl_session_payoff(x, p) >=
+                      pl_scenario_reservation(s, p) - 1e-12);
+        tr[rep] = pl_session_transcript(x);
+        assert_non_null(tr[rep]);
+        pl_session_free(x);
+      }
+      assert_string_equal(tr[0], tr[1]);
+      pl_free(tr[0]);
+      pl_free(tr[1]);
+    }
+  }
+  pl_scenario_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hardheaded),
@@ -272,6 +446,10 @@ int main(void) {
       cmocka_unit_test(test_nicetitfortat),
       cmocka_unit_test(test_thenegotiator),
       cmocka_unit_test(test_iamhaggler2011),
+      cmocka_unit_test(test_names),
+      cmocka_unit_test(test_hardheaded_curve),
+      cmocka_unit_test(test_agentk_rate),
+      cmocka_unit_test(test_sessions),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
