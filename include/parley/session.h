@@ -99,7 +99,10 @@ typedef enum pl_end {
   PL_END_RUNNING = 0,
   PL_END_AGREEMENT = 1,
   PL_END_DEADLINE = 2, /* the last round passed without agreement */
-  PL_END_NO_OFFER = 3, /* a party had nothing it could propose */
+  PL_END_NO_OFFER = 3, /* a party had nothing it could propose: it allows
+                          no outcome at all (known before the first
+                          round, when the session ends at once), or its
+                          walk found none within its budget */
   PL_END_FAILURE = 4,  /* a plug-in agent failed: an error, or an offer or
                           acceptance breaking its party's red lines or
                           reservation, or options out of range */
@@ -117,8 +120,8 @@ PL_API pl_end pl_session_end(const pl_session *x);
 /* The agreement (complete, or partial with PL_NOT_AGREED options), or
  * NULL. */
 PL_API const pl_point *pl_session_agreement(const pl_session *x);
-/* After PL_END_FAILURE or PL_END_WALKOUT: the party whose agent failed or
- * walked out (else -1). */
+/* After PL_END_FAILURE, PL_END_WALKOUT or PL_END_NO_OFFER: the party whose
+ * agent failed, walked out, or had nothing it could propose (else -1). */
 PL_API int pl_session_failed_party(const pl_session *x);
 /* Rounds begun so far (1-based). */
 PL_API int pl_session_rounds(const pl_session *x);

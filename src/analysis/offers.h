@@ -21,4 +21,8 @@ void pl__mitm_free(pl__mitm *m);
 int pl__mitm_at_least(const pl__mitm *m, double target, uint32_t *options,
                       double *utility);
 
+/* The memory the iterator may hold, in bytes (default 64 MiB): past it,
+ * pl_offer_iter_next answers PL_ETOOBIG and the walk is over. For tests. */
+void pl__offer_iter_set_cap(pl_offer_iter *it, size_t bytes);
+
 #endif

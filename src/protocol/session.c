@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "agents/agent.h"
+#include "protocol/session_internal.h"
 #include "report/json_common.h"
 
 struct pl_session {
@@ -30,6 +31,7 @@ struct pl_session {
   bool has_offer;
   pl_end end;
   int failed_party;
+  int hopeless;      /* a party that allows no outcome, or -1 */
   double t;          /* normalised time of the current step */
   double t0;         /* the clock at the first step; < 0 before it */
   /* partial agreements: each party's latest offer (saop), the articles
@@ -103,6 +105,31 @@ static double monotonic(void *ctx) {
   return pl__now();
 }
 
+/* Whether the wall-time limit has passed (for the agents' walks). */
+static bool expired(void *ctx) {
+  pl_session *x = ctx;
+  return x->t0 >= 0 &&
+         x->o.clock(x->o.clock_ctx) - x->t0 >= x->o.time_limit;
+}
+
+/* The first party that allows no outcome (none of its red lines and
+ * reservation value hold together), known before the first round; with
+ * partial agreements, no partial text either. */
+static int find_hopeless(pl_session *x, pl_error *err) {
+  x->hopeless = -1;
+  for (int p = 0; p < x->np && x->hopeless < 0; p++) {
+    bool none = x->agents[p].hopeless;
+    if (x->o.partial) {
+      double high;
+      if (pl__highest_allowed(x->s, p, true, &high))
+        return pl__err(err, PL_ENOMEM, "out of memory");
+      none = high < x->s->parties[p].reservation - PL_TOLERANCE;
+    }
+    if (none) x->hopeless = p;
+  }
+  return PL_OK;
+}
+
 int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
                    const char *const *agents, pl_session **out,
                    pl_error *err) {
@@ -163,8 +190,14 @@ int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
   }
   if (!rc && !(x->agents = pl__calloc((size_t)x->np, sizeof *x->agents)))
     rc = pl__err(err, PL_ENOMEM, "out of memory");
-  for (int p = 0; p < x->np && !rc; p++)
+  for (int p = 0; p < x->np && !rc; p++) {
     rc = pl__agent_init(&x->agents[p], s, p, agents[p], x->o.seed, err);
+    if (x->o.time_limit > 0) {
+      x->agents[p].expired = expired;
+      x->agents[p].expired_ctx = x;
+    }
+  }
+  if (!rc) rc = find_hopeless(x, err);
   if (rc) {
     pl_session_free(x);
     return rc;
@@ -312,13 +345,18 @@ static bool gone(pl_session *x, int p) {
   return true;
 }
 
-/* When an agent had no answer: an error, its failure or walk-out, or
- * nothing it could propose. */
+/* When an agent had no answer: an error, its failure or walk-out, the
+ * time limit passing while it searched, or nothing it could propose. */
 static int no_answer(pl_session *x, int p, int rc) {
   if (rc) return rc;
   if (gone(x, p))
     return finish(x, x->agents[p].failed ? PL_END_FAILURE : PL_END_WALKOUT,
                   NULL);
+  if (x->agents[p].cut && x->o.time_limit > 0 && expired(x)) {
+    x->t = 1;
+    return deadline(x, PL_END_TIMEOUT);
+  }
+  x->failed_party = p;
   return finish(x, PL_END_NO_OFFER, NULL);
 }
 
@@ -498,6 +536,10 @@ static int step_saop(pl_session *x) {
 int pl_session_step(pl_session *x) {
   if (x->end != PL_END_RUNNING) return PL_SESSION_DONE;
   x->t = clock_t_(x);
+  if (x->hopeless >= 0) { /* nothing to negotiate: no search, no round */
+    x->failed_party = x->hopeless;
+    return finish(x, PL_END_NO_OFFER, NULL);
+  }
   /* a turn records at most two events, the end one more */
   if (x->o.max_events && x->n + 3 > x->o.max_events)
     return deadline(x, PL_END_EVENT_LIMIT);
@@ -564,6 +606,11 @@ static json_t *blockers_json(const pl_session *x) {
   return arr;
 }
 int pl_session_failed_party(const pl_session *x) { return x->failed_party; }
+uint64_t pl__session_work(const pl_session *x) {
+  uint64_t w = 0;
+  for (int p = 0; p < x->np; p++) w += x->agents[p].visited;
+  return w;
+}
 size_t pl_session_event_count(const pl_session *x) { return x->n; }
 const pl_event *pl_session_event(const pl_session *x, size_t i) {
   return i < x->n ? &x->ev[i] : NULL;
@@ -685,8 +732,9 @@ char *pl_session_to_json(const pl_session *x, const pl_analysis *a) {
   bad |= json_object_set_new(root, "payoffs", pay);
   if (x->failed_party >= 0)
     bad |= json_object_set_new(root,
-                               x->end == PL_END_WALKOUT ? "walked_out"
-                                                        : "failed",
+                               x->end == PL_END_WALKOUT    ? "walked_out"
+                               : x->end == PL_END_NO_OFFER ? "no_offer"
+                                                           : "failed",
                                json_string(x->s->parties[x->failed_party].id));
   if (x->has_partial && x->n_blockers) {
     json_t *pt = json_object();

@@ -43,6 +43,18 @@ static int allowed(const pl_scenario *s, int p, const uint32_t *o) {
   return 1;
 }
 
+/* Whether party p allows some complete outcome (small spaces). */
+static int allows_any(const pl_scenario *s, int p) {
+  uint64_t n;
+  uint32_t o[64];
+  if (p < 0 || pl_scenario_outcome_count(s, &n) != PL_OK) return 1;
+  for (uint64_t k = 0; k < n; k++) {
+    pl_scenario_decode(s, k, o);
+    if (allowed(s, p, o)) return 1;
+  }
+  return 0;
+}
+
 static pl_protocol g_protocol; /* the protocol run() uses */
 static int g_drafter;
 static int g_partial;
@@ -436,6 +448,10 @@ static void test_mediated(void **state) {
     if (agr) {
       agreements++;
       for (int p = 0; p < np; p++) assert_true(allowed(s, p, agr->options));
+    } else if (pl_session_end(x) == PL_END_NO_OFFER) {
+      /* a party that allows no outcome ends the session at once */
+      assert_int_equal(n, 1);
+      assert_false(allows_any(s, pl_session_failed_party(x)));
     } else {
       assert_int_equal(pl_session_end(x), PL_END_DEADLINE);
     }
