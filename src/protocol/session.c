@@ -221,6 +221,48 @@ static double clock_t_(pl_session *x) {
   return t;
 }
 
+/* Doubles the four event arrays, all or nothing: on failure nothing
+ * moved and the transcript stays as it was; on success the events point
+ * into the new arrays. */
+static int grow(pl_session *x) {
+  const size_t ni = (size_t)x->ni, np = (size_t)x->np;
+  const size_t cap = x->cap ? x->cap * 2 : 64;
+  pl_event *ev = pl__malloc(cap * sizeof *ev);
+  uint32_t *o = pl__malloc(cap * ni * sizeof *o);
+  double *u = pl__malloc(cap * np * sizeof *u);
+  uint8_t *m = pl__malloc(cap * ni);
+  if (!ev || !o || !u || !m) {
+    pl__free(ev);
+    pl__free(o);
+    pl__free(u);
+    pl__free(m);
+    return PL_ENOMEM;
+  }
+  if (x->n) {
+    memcpy(ev, x->ev, x->n * sizeof *ev);
+    memcpy(o, x->opts, x->n * ni * sizeof *o);
+    memcpy(u, x->utils, x->n * np * sizeof *u);
+    memcpy(m, x->marks, x->n * ni);
+  }
+  for (size_t k = 0; k < x->n; k++) {
+    if (ev[k].options) {
+      ev[k].options = o + k * ni;
+      ev[k].utilities = u + k * np;
+    }
+    if (ev[k].rejects) ev[k].rejects = m + k * ni;
+  }
+  pl__free(x->ev);
+  pl__free(x->opts);
+  pl__free(x->utils);
+  pl__free(x->marks);
+  x->ev = ev;
+  x->opts = o;
+  x->utils = u;
+  x->marks = m;
+  x->cap = cap;
+  return PL_OK;
+}
+
 static int record(pl_session *x, pl_event_kind kind, int party,
                   const uint32_t *options, const uint8_t *rejects) {
   const size_t ni = (size_t)x->ni;
@@ -230,26 +272,9 @@ static int record(pl_session *x, pl_event_kind kind, int party,
       options < x->opts + x->cap * ni)
     inside = options - x->opts;
   if (x->n == x->cap) {
-    size_t cap = x->cap ? x->cap * 2 : 64;
-    pl_event *ev = pl__realloc(x->ev, cap * sizeof *ev);
-    if (ev) x->ev = ev;
-    uint32_t *o = pl__realloc(x->opts, cap * ni * sizeof *o);
-    if (o) x->opts = o;
-    double *u = pl__realloc(x->utils, cap * (size_t)x->np * sizeof *u);
-    if (u) x->utils = u;
-    uint8_t *m = pl__realloc(x->marks, cap * ni);
-    if (m) x->marks = m;
-    if (!ev || !o || !u || !m) return PL_ENOMEM;
-    x->cap = cap;
+    int rc = grow(x);
+    if (rc) return rc;
     if (inside >= 0) options = x->opts + inside;
-    /* the arrays moved: point the events again */
-    for (size_t k = 0; k < x->n; k++) {
-      if (x->ev[k].options) {
-        x->ev[k].options = x->opts + k * ni;
-        x->ev[k].utilities = x->utils + k * (size_t)x->np;
-      }
-      if (x->ev[k].rejects) x->ev[k].rejects = x->marks + k * ni;
-    }
   }
   pl_event *e = &x->ev[x->n];
   double t = x->t < 1 ? x->t : 1;
