@@ -623,6 +623,7 @@ static json_t *blockers_json(const pl_session *x) {
         o, "red_line",
         b->red_line < 0 ? json_null()
                         : json_string(x->s->red_lines[b->red_line].id));
+    if (bad) json_decref(o); /* append_new releases o itself */
     if (bad || json_array_append_new(arr, o)) {
       json_decref(arr);
       return NULL;
