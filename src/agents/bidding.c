@@ -148,8 +148,9 @@ static int search(pl__agent *a, double tau) {
     double u, goal = tau + a->om_window * j / (tries > 1 ? tries - 1 : 1);
     int exact;
     int rc = a->mitm ? pl__mitm_at_least(a->mitm, goal, a->peek, &u)
-                     : pl_scenario_offer_at_least(a->s, a->party, goal,
-                                                  a->peek, &u, &exact, NULL);
+                     : pl__offer_at_least(a->s, a->party, goal, a->peek, &u,
+                                          &exact, a->expired, a->expired_ctx,
+                                          NULL);
     if (rc == PL_ENOTFOUND) break; /* keep the offer there is */
     if (rc) return rc;
     if (j == 0 && u <= a->cand_u) {

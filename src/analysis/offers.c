@@ -84,6 +84,8 @@ typedef struct search {
   uint32_t *rank, *best_rank;
   uint64_t nodes, budget;
   bool found, cut;
+  bool (*stop)(void *ctx); /* looked at every 2^16 nodes; may be NULL */
+  void *stop_ctx;
 } search;
 
 /* Depth-first over issues, options best first. A branch is dropped when
@@ -91,7 +93,8 @@ typedef struct search {
  * cannot beat the best sum found: what stays is exact. */
 static void dfs(search *x, int i, double sum) {
   const sorted *so = x->so;
-  if (++x->nodes > x->budget) {
+  if (++x->nodes > x->budget ||
+      ((x->nodes & 0xFFFF) == 0 && x->stop && x->stop(x->stop_ctx))) {
     x->cut = true;
     return;
   }
@@ -115,6 +118,14 @@ static void dfs(search *x, int i, double sum) {
 int pl_scenario_offer_at_least(const pl_scenario *s, int party, double target,
                                uint32_t *options, double *utility, int *exact,
                                pl_error *err) {
+  return pl__offer_at_least(s, party, target, options, utility, exact, NULL,
+                            NULL, err);
+}
+
+int pl__offer_at_least(const pl_scenario *s, int party, double target,
+                       uint32_t *options, double *utility, int *exact,
+                       bool (*stop)(void *ctx), void *stop_ctx,
+                       pl_error *err) {
   int rc = check(s, party, err);
   if (rc) return rc;
   /* halves of at most 2^13 sums list and sort in well under a millisecond:
@@ -154,6 +165,8 @@ int pl_scenario_offer_at_least(const pl_scenario *s, int party, double target,
      * to the tolerance should not miss by a rounding */
     x.target = target - PL_TOLERANCE;
     x.budget = 50000000; /* about a second */
+    x.stop = stop;
+    x.stop_ctx = stop_ctx;
     dfs(&x, 0, 0);
     if (!x.found) {
       rc = pl__err(err, PL_ENOTFOUND,

@@ -197,6 +197,43 @@ static void test_iterator_cap(void **state) {
   pl_scenario_free(s);
 }
 
+static int g_asked;
+static bool stop_now(void *ctx) {
+  (void)ctx;
+  g_asked++;
+  return true;
+}
+
+/* Branch and bound looks at the session's clock: told to stop, it stops
+ * at once with the best it found (or none), not after its 50 million
+ * nodes. A subset-sum-like target over 30 issues keeps it busy. */
+static void test_branch_and_bound_stops(void **state) {
+  (void)state;
+  pl_scenario *s = pl_scenario_new("hard");
+  tu_rng r = {1919};
+  for (int i = 0; i < 30; i++) {
+    char id[8];
+    snprintf(id, sizeof id, "i%d", i);
+    tu_issue_n(s, id, 5);
+  }
+  int p = tu_party(s, "p", 0);
+  for (int i = 0; i < 30; i++) {
+    double v[5];
+    for (int k = 0; k < 5; k++) v[k] = (double)tu_below(&r, 1000001) / 1e6;
+    tu_weight(s, p, i, 1 + tu_below(&r, 100));
+    tu_values(s, p, i, 5, v);
+  }
+  tu_finish(s);
+  uint32_t o[30];
+  double u;
+  int exact = -1;
+  int rc = pl__offer_at_least(s, p, 0.5123456789, o, &u, &exact, stop_now,
+                              NULL, NULL);
+  assert_int_equal(g_asked, 1);
+  assert_true(rc == PL_ENOTFOUND || (rc == PL_OK && exact == 0));
+  pl_scenario_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hopeless_ends_at_once),
@@ -204,6 +241,7 @@ int main(void) {
       cmocka_unit_test(test_walk_budget),
       cmocka_unit_test(test_walk_time_limit),
       cmocka_unit_test(test_iterator_cap),
+      cmocka_unit_test(test_branch_and_bound_stops),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
