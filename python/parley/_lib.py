@@ -345,6 +345,9 @@ _DECLS = [
     ("pl_summary_load", c_int, c_char_p, PP, E),
     ("pl_summary_free", None, P),
     ("pl_summary_to_json", c_void_p, P),
+    ("pl_summary_done", c_uint64, P),
+    ("pl_summary_total", c_uint64, P),
+    ("pl_summary_finished", c_int, P),
     ("pl_results_write_csv", c_int, c_char_p, c_char_p, E),
     # sequence.h
     ("pl_plan_load", c_int, c_char_p, PP, E),

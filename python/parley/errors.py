@@ -99,11 +99,12 @@ _BY_NAME: Dict[str, Type[Error]] = {
 
 def library_codes() -> Dict[int, str]:
     """Every status code the loaded library names (from pl_errname)."""
-    out = {}
+    out: Dict[int, str] = {}
+    unknown = _lib.text(_lib.pl_errname(-1000000))
     code = -1
     while True:
         name = _lib.text(_lib.pl_errname(code))
-        if not name.startswith("PL_E") or name in out.values():
+        if name == unknown or name in out.values():
             return out
         out[code] = name
         code -= 1

@@ -86,7 +86,8 @@ def report(what: Union[Analysis, Scenario], path: PathLike, *,
             raise ValueError("run is a negotiation of another scenario")
         o.session = run._ptr
         setup = run_setup if run_setup is not None else (
-            ", ".join(run.agents) + f"; {run.protocol}")
+            f"agents {','.join(run.agents)}; protocol {run.protocol}; "
+            f"{run.setup['rounds']} rounds; seed {run.setup['seed']}")
         keep.append(cstr(setup, "run_setup"))
         o.session_setup = keep[-1]
     if sequence is not None:

@@ -41,7 +41,8 @@ class Result:
     ``payoffs`` (per party: agreement utility or reservation, discounted),
     ``rounds``, ``time`` (normalised), ``failed_party``, ``events``,
     ``transcript()`` (JSON Lines as ``parley run --transcript`` writes),
-    ``to_dict()`` (as ``parley run --json`` prints).
+    ``to_dict()`` (as ``parley run --json`` prints), ``agents`` and
+    ``setup`` (protocol, rounds, seed, time, partial) as run.
     """
 
     def __init__(self) -> None:
@@ -49,12 +50,13 @@ class Result:
 
     @classmethod
     def _make(cls, scenario: Scenario, ptr: int, agents: Sequence[str],
-              protocol: str) -> "Result":
+              setup: Dict[str, Any]) -> "Result":
         r = cls.__new__(cls)
         r._scenario = scenario
         r._h = Handle(ptr, _lib.pl_session_free, keep=(scenario._h,))
         r.agents = list(agents)
-        r.protocol = protocol
+        r.protocol = setup["protocol"]
+        r.setup = setup
         x = ptr
         r.end = _lib.text(_lib.pl_end_name(_lib.pl_session_end(x)))
         r.rounds = _lib.pl_session_rounds(x)
@@ -221,4 +223,7 @@ def run(scenario: Union[Scenario, PathLike], agents: Sequence[str], *,
     if rc < 0:
         _lib.pl_session_free(x)
         raise from_code(rc)
-    return Result._make(scenario, x, [a.decode() for a in names], protocol)
+    return Result._make(scenario, x, [a.decode() for a in names],
+                        {"protocol": protocol, "rounds": o.rounds,
+                         "seed": o.seed, "time": o.time_limit,
+                         "partial": partial})

@@ -38,6 +38,9 @@ class Summary:
         h = Handle(out.value, _lib.pl_summary_free)
         self.db = os.fspath(db)
         self._d = json.loads(_lib.take_string(_lib.pl_summary_to_json(h.ptr)))
+        self.done: int = _lib.pl_summary_done(h.ptr)
+        self.total: int = _lib.pl_summary_total(h.ptr)
+        self.finished: bool = bool(_lib.pl_summary_finished(h.ptr))
 
     def to_dict(self) -> Dict[str, Any]:
         return json.loads(json.dumps(self._d))
@@ -54,12 +57,6 @@ class Summary:
     @property
     def scenarios(self) -> Any:
         return self._rows("scenarios")
-
-    def __getattr__(self, name: str) -> Any:
-        d = self.__dict__.get("_d")
-        if d is not None and name in d:
-            return d[name]
-        raise AttributeError(name)
 
     def __repr__(self) -> str:
         return f"<parley.Summary of {self.db!r}>"
