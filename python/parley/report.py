@@ -37,8 +37,9 @@ def plot(what: Union[Analysis, Scenario, Result, SequenceResult],
     err = _lib.pl_error()
     if isinstance(what, Scenario):
         what = what.analyze()
-    if isinstance(what, Analysis):
-        check(_lib.pl_plot_analysis(what._ptr, p, o, err), err)
+    held = getattr(what, "_h", None)  # alive during the call, whatever
+    if isinstance(what, Analysis):    # another thread closes
+        check(_lib.pl_plot_analysis(live(held, "analysis"), p, o, err), err)
     elif isinstance(what, Result):
         a = analysis
         if a is None:
@@ -49,11 +50,12 @@ def plot(what: Union[Analysis, Scenario, Result, SequenceResult],
         elif not isinstance(a, Analysis):
             raise TypeError("analysis must be a parley.Analysis")
         sh = what._h.keep[0]
-        check(_lib.pl_plot_session(live(sh, "scenario"), what._ptr,
+        check(_lib.pl_plot_session(live(sh, "scenario"), live(held, "result"),
                                    a._ptr if a is not None else None, p, o,
                                    err), err)
     elif isinstance(what, SequenceResult):
-        check(_lib.pl_plot_sequence(what._ptr, p, o, err), err)
+        check(_lib.pl_plot_sequence(live(held, "sequence result"), p, o,
+                                    err), err)
     else:
         raise TypeError("plot() draws an Analysis, a Scenario, a Result or a "
                         f"SequenceResult, not {type(what).__name__}")
@@ -75,7 +77,7 @@ def report(what: Union[Analysis, Scenario], path: PathLike, *,
                         f"{type(what).__name__}")
     o = _lib.init_options(_lib.pl_report_options, _lib.pl_report_options_init)
     o.plot = _plot_options(scale)
-    keep = []
+    keep: list = [what._h]  # every C object read stays alive in the call
     if title is not None:
         keep.append(cstr(title, "title"))
         o.title = keep[-1]
@@ -84,6 +86,7 @@ def report(what: Union[Analysis, Scenario], path: PathLike, *,
             raise TypeError("run must be a parley.Result")
         if run._h.keep[0] is not what._h.keep[0]:
             raise ValueError("run is a negotiation of another scenario")
+        keep.append(run._h)
         o.session = run._ptr
         setup = run_setup if run_setup is not None else (
             f"agents {','.join(run.agents)}; protocol {run.protocol}; "
@@ -93,6 +96,8 @@ def report(what: Union[Analysis, Scenario], path: PathLike, *,
     if sequence is not None:
         if not isinstance(sequence, SequenceResult):
             raise TypeError("sequence must be a parley.SequenceResult")
+        keep.append(sequence._h)
         o.sequence = sequence._ptr
     err = _lib.pl_error()
-    check(_lib.pl_report_write(what._ptr, o, fspath(path), err), err)
+    check(_lib.pl_report_write(live(what._h, "analysis"), o, fspath(path),
+                               err), err)

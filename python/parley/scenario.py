@@ -229,8 +229,14 @@ class Scenario:
 
     @classmethod
     def _adopt(cls, ptr: int) -> "Scenario":
+        return cls._view(Handle(ptr, _lib.pl_scenario_free))
+
+    @classmethod
+    def _view(cls, h: Handle) -> "Scenario":
+        """Another Scenario object over the same C scenario (results read
+        through one, whatever the user does with theirs)."""
         s = cls.__new__(cls)
-        s._h = Handle(ptr, _lib.pl_scenario_free)
+        s._h = h
         return s
 
     # ------------------------------------------------------------ building
@@ -578,7 +584,9 @@ class Scenario:
     # ------------------------------------------------------------ writing
     def _write(self, fmt: int, path: PathLike) -> None:
         err = _lib.pl_error()
-        check(_lib.pl_scenario_write(self._ptr, fmt, fspath(path), err), err)
+        h = self._h  # alive during the call, whatever another thread closes
+        check(_lib.pl_scenario_write(live(h, "scenario"), fmt, fspath(path),
+                                     err), err)
 
     def to_yaml(self, path: PathLike) -> None:
         """Writes the scenario as one parley YAML file."""

@@ -49,11 +49,12 @@ class Result:
         raise TypeError("use parley.run() to make a Result")
 
     @classmethod
-    def _make(cls, scenario: Scenario, ptr: int, agents: Sequence[str],
-              setup: Dict[str, Any]) -> "Result":
+    def _make(cls, scenario: Scenario, sh: Handle, ptr: int,
+              agents: Sequence[str], setup: Dict[str, Any]) -> "Result":
         r = cls.__new__(cls)
         r._scenario = scenario
-        r._h = Handle(ptr, _lib.pl_session_free, keep=(scenario._h,))
+        r._view = view = Scenario._view(sh)
+        r._h = Handle(ptr, _lib.pl_session_free, keep=(sh,))
         r.agents = list(agents)
         r.protocol = setup["protocol"]
         r.setup = setup
@@ -64,7 +65,7 @@ class Result:
         np_ = len(agents)
         r.payoffs = [_lib.pl_session_payoff(x, p) for p in range(np_)]
         fp = _lib.pl_session_failed_party(x)
-        r.failed_party = scenario.party_ids[fp] if fp >= 0 else None
+        r.failed_party = view.party_ids[fp] if fp >= 0 else None
         agr = _lib.pl_session_agreement(x)
         if agr:
             pt = agr.contents
@@ -77,7 +78,7 @@ class Result:
         return r
 
     def _outcome(self, options: Any) -> Dict[str, OptionValue]:
-        s = self._scenario
+        s = self._view
         return {iid: s._option_value(i, options[i])
                 for i, iid in enumerate(s.issue_ids)}
 
@@ -94,7 +95,7 @@ class Result:
         """Every event of the negotiation, in order."""
         if self._events is None:
             x = self._ptr
-            s = self._scenario
+            s = self._view
             parties = s.party_ids
             issues = s.issue_ids
             np_ = len(parties)
@@ -139,15 +140,11 @@ class Result:
             _lib.pl_session_to_json(x, a._ptr if a else None)))
 
     def _scenario_analysis(self) -> Analysis:
-        s = self._scenario
+        """An analysis of the C scenario this result holds (made once), even
+        when the user's Scenario object was closed meanwhile."""
         cached = getattr(self, "_analysis", None)
         if cached is None:
-            # analyse the C scenario this result holds, even if the Scenario
-            # object was closed meanwhile
-            alias = Scenario.__new__(Scenario)
-            alias._h = self._h.keep[0]
-            cached = self._analysis = alias.analyze()
-            del s
+            cached = self._analysis = self._view.analyze()
         return cached
 
     def __repr__(self) -> str:
@@ -186,7 +183,8 @@ def run(scenario: Union[Scenario, PathLike], agents: Sequence[str], *,
     """
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
-    s = live(scenario._h, "scenario")
+    sh = scenario._h  # held here: a close() elsewhere cannot free it now
+    s = live(sh, "scenario")
     if protocol not in PROTOCOLS:
         raise ValueError(f"protocol must be one of {PROTOCOLS}, not "
                          f"{protocol!r}")
@@ -223,7 +221,7 @@ def run(scenario: Union[Scenario, PathLike], agents: Sequence[str], *,
     if rc < 0:
         _lib.pl_session_free(x)
         raise from_code(rc)
-    return Result._make(scenario, x, [a.decode() for a in names],
+    return Result._make(scenario, sh, x, [a.decode() for a in names],
                         {"protocol": protocol, "rounds": o.rounds,
                          "seed": o.seed, "time": o.time_limit,
                          "partial": partial})

@@ -28,7 +28,8 @@ def test_pip_install_in_a_venv(root, tmp_path):
     if r.returncode != 0:
         pytest.skip(f"no venv module: {r.stderr.strip()[-200:]}")
     py = str(venv / "bin" / "python")
-    r = subprocess.run([py, "-m", "pip", "install", "--disable-pip-version-check", "--no-index",
+    r = subprocess.run([py, "-m", "pip", "install", "--no-index",
+                        "--disable-pip-version-check",
                         "--no-build-isolation", str(src)],
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]

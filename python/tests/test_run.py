@@ -48,8 +48,13 @@ def test_result_fields(example):
     assert ev[0].kind == "offer" and ev[0].party == "candidate"
     assert ev[-1].kind in ("accept", "end")
     assert r.failed_party is None
-    # the result holds its scenario
+    # the result holds its scenario, even before reading the events
+    fresh = parley.run(s, ["boulware", "conceder"], rounds=50, seed=2)
     s.close()
+    assert fresh.events == ev and fresh.agreement == r.agreement
+    assert parley.run(s._view(fresh._h.keep[0]),
+                      ["boulware", "conceder"], rounds=50,
+                      seed=2).agreement == r.agreement
     del s
     gc.collect()
     assert r.to_dict()["ended_by"] == "agreement"
@@ -112,3 +117,30 @@ def test_run_from_path(example):
     r = parley.run(example("examples", "job-offer.yaml"),
                    ["boulware", "conceder"])
     assert r.end == "agreement"
+
+
+def test_threads_share_a_scenario(example):
+    """Negotiations on one scenario from several Python threads (the engine
+    runs without the GIL) give the serial results, and closing the
+    Scenario object meanwhile frees nothing under them."""
+    import threading
+    s = parley.load(example("examples", "job-offer.yaml"))
+    agents = ["random", "conceder"]
+    want = [parley.run(s, agents, seed=k).to_dict() for k in range(40)]
+    got = {}
+
+    def work(t):
+        for k in range(t, 40, 4):
+            got[k] = parley.run(s, agents, seed=k).to_dict()
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert [got[k] for k in range(40)] == want
+    a = s.analyze()
+    r = parley.run(s, agents)
+    s.close()
+    gc.collect()
+    assert r.to_dict(analysis=a)["ended_by"] == r.end
