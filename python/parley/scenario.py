@@ -483,29 +483,27 @@ class Scenario:
                       tuple(self.options(i)))
                 for i in range(_lib.pl_scenario_issue_count(s))]
 
-    def _issue_index(self, issue: Union[int, str]) -> int:
+    def _index(self, what: str, key: Union[int, str], find: Any,
+               count: Any) -> int:
+        """An issue or party given by id or index, as an index."""
         s = self._ptr
-        if isinstance(issue, str):
-            i = _lib.pl_scenario_find_issue(s, cstr(issue, "issue"))
-            if i < 0:
-                raise InvalidArgumentError(f"no issue {issue!r}")
-            return i
-        i = integer(issue, "issue")
-        if not 0 <= i < _lib.pl_scenario_issue_count(s):
-            raise InvalidArgumentError(f"no issue {i}")
-        return i
+        if isinstance(key, str):
+            k = find(s, cstr(key, what))
+            if k < 0:
+                raise InvalidArgumentError(f"no {what} {key!r}")
+            return k
+        k = integer(key, what)
+        if not 0 <= k < count(s):
+            raise InvalidArgumentError(f"no {what} {k}")
+        return k
+
+    def _issue_index(self, issue: Union[int, str]) -> int:
+        return self._index("issue", issue, _lib.pl_scenario_find_issue,
+                           _lib.pl_scenario_issue_count)
 
     def _party_index(self, party: Union[int, str]) -> int:
-        s = self._ptr
-        if isinstance(party, str):
-            p = _lib.pl_scenario_find_party(s, cstr(party, "party"))
-            if p < 0:
-                raise InvalidArgumentError(f"no party {party!r}")
-            return p
-        p = integer(party, "party")
-        if not 0 <= p < _lib.pl_scenario_party_count(s):
-            raise InvalidArgumentError(f"no party {p}")
-        return p
+        return self._index("party", party, _lib.pl_scenario_find_party,
+                           _lib.pl_scenario_party_count)
 
     def _option_value(self, issue: int, option: int) -> OptionValue:
         """An option index as outcomes write it."""
