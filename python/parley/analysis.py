@@ -4,7 +4,9 @@ from __future__ import annotations
 import copy
 import ctypes
 import json
-from typing import Any, Dict, List, Optional
+import signal
+import threading
+from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 
@@ -54,7 +56,9 @@ class Analysis:
     def _run(cls, scenario: Scenario, method: str, epsilon: float,
              kalai: str, max_outcomes: Optional[int],
              memory_limit: Optional[int],
-             partial_max_issues: Optional[int]) -> "Analysis":
+             partial_max_issues: Optional[int],
+             progress: Optional[Callable[[float], Any]] = None
+             ) -> "Analysis":
         if not isinstance(scenario, Scenario):
             raise TypeError("analyze() needs a parley.Scenario")
         if method not in METHODS:
@@ -76,11 +80,48 @@ class Analysis:
         if partial_max_issues is not None:
             o.partial_max_issues = integer(partial_max_issues,
                                            "partial_max_issues", 1, 62)
+        if progress is not None and not callable(progress):
+            raise TypeError("progress must be callable (share done -> stop)")
+        stopped: List[BaseException] = []
+        interrupted: List[int] = []
+
+        def on_progress(ctx: Any, done: float) -> int:
+            if interrupted:
+                return 1
+            try:
+                return 1 if progress is not None and progress(done) else 0
+            except BaseException as e:  # noqa: B036 (re-raised below)
+                stopped.append(e)
+                return 1
+
+        cb = _lib.PROGRESS_FN(on_progress)  # alive during the call
+        o.progress = ctypes.cast(cb, ctypes.c_void_p)
         sh = scenario._h
         sp = live(sh, "scenario")
         out = ctypes.c_void_p()
         err = _lib.pl_error()
-        check(_lib.pl_analyze(sp, o, ctypes.byref(out), err), err)
+        # Ctrl-C during a long enumeration: Python runs signal handlers only
+        # between bytecodes, so in the main thread a handler that notes the
+        # signal replaces the default one for the call, and the callback
+        # stops the enumeration when it sees the note
+        old = None
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            old = signal.signal(signal.SIGINT,
+                                lambda sig, frame: interrupted.append(sig))
+        try:
+            rc = _lib.pl_analyze(sp, o, ctypes.byref(out), err)
+        finally:
+            if old is not None:
+                signal.signal(signal.SIGINT, old)
+        if rc < 0 and interrupted:
+            raise KeyboardInterrupt
+        if rc < 0 and stopped:
+            raise stopped[0]
+        if rc >= 0 and interrupted:
+            _lib.pl_analysis_free(out.value)
+            raise KeyboardInterrupt
+        check(rc, err)
         a = cls.__new__(cls)
         a._h = Handle(out.value, _lib.pl_analysis_free, keep=(sh,))
         a._scenario = scenario

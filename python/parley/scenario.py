@@ -604,14 +604,18 @@ class Scenario:
     def analyze(self, method: str = "auto", epsilon: float = 0.0, *,
                 kalai: str = "proper", max_outcomes: Optional[int] = None,
                 memory_limit: Optional[int] = None,
-                partial_max_issues: Optional[int] = None) -> "Analysis":
+                partial_max_issues: Optional[int] = None,
+                progress: Any = None) -> "Analysis":
         """Analyses the scenario (docs/analysis.md): see
         :class:`parley.Analysis`. method: "auto", "enumerate" or
         "structural"; epsilon > 0: an approximate frontier; kalai: "proper"
-        or "genius"."""
+        or "genius". progress: called now and then during a long
+        enumeration with the share done (0 to 1); a true return stops the
+        analysis (:class:`parley.StateError`). Ctrl-C stops a long
+        enumeration too (KeyboardInterrupt)."""
         from .analysis import Analysis
         return Analysis._run(self, method, epsilon, kalai, max_outcomes,
-                             memory_limit, partial_max_issues)
+                             memory_limit, partial_max_issues, progress)
 
 
 def load(*paths: PathLike, real_intervals: Optional[int] = None

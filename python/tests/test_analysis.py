@@ -111,3 +111,29 @@ def test_every_status_code_has_a_class():
         e = cls("m", code)
         assert e.code == code and e.name == name
         assert isinstance(e, parley.Error)
+
+
+def test_progress_stops_a_long_enumeration():
+    """10^8 outcomes: the progress callback (called every 2^24 outcomes)
+    stops the enumeration at its first call; an exception raised inside it
+    (as Ctrl-C is) comes out of analyze()."""
+    s = parley.Scenario(
+        issues=[{"id": f"i{k}", "options": [str(j) for j in range(10)]}
+                for k in range(8)],
+        parties=[{"id": "a", "weights": {"i0": 1, "i1": 2},
+                  "values": {"i0": {"1": 1}, "i1": {"2": 1}}},
+                 {"id": "b", "weights": {"i0": 1, "i2": 1},
+                  "values": {"i0": {"3": 1}, "i2": {"4": 0.5}}}])
+    calls = []
+    with pytest.raises(parley.StateError):
+        s.analyze(method="enumerate", progress=lambda d: calls.append(d)
+                  or True)
+    assert len(calls) == 1 and 0 < calls[0] < 1
+
+    def boom(done):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        s.analyze(method="enumerate", progress=boom)
+    with pytest.raises(TypeError):
+        s.analyze(progress=3)
