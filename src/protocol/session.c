@@ -580,6 +580,13 @@ int pl_session_step(pl_session *x) {
   return step_saop(x);
 }
 
+int pl_session_run(pl_session *x) {
+  int rc;
+  while ((rc = pl_session_step(x)) == PL_SESSION_RUNNING) {
+  }
+  return rc;
+}
+
 pl_end pl_session_end(const pl_session *x) { return x->end; }
 const pl_point *pl_session_agreement(const pl_session *x) {
   return x->end == PL_END_AGREEMENT || x->end == PL_END_PARTIAL

@@ -313,6 +313,37 @@ static void test_linear_concession_search(void **state) {
   }
 }
 
+/* pl_session_run gives the same transcript and result as stepping, for
+ * every protocol, and a finished session stays finished. */
+static void test_session_run(void **state) {
+  (void)state;
+  pl_scenario *s = tu_load("examples/job-offer.yaml");
+  const char *agents[2] = {"boulware", "random"};
+  for (int pr = PL_PROTOCOL_SAOP; pr <= PL_PROTOCOL_MEDIATED; pr++) {
+    pl_session_options o;
+    pl_session_options_init(&o);
+    o.protocol = (pl_protocol)pr;
+    o.rounds = 40;
+    o.seed = 7;
+    pl_session *x = NULL, *y = NULL;
+    assert_int_equal(pl_session_new(s, &o, agents, &x, NULL), PL_OK);
+    assert_int_equal(pl_session_new(s, &o, agents, &y, NULL), PL_OK);
+    while (pl_session_step(x) == PL_SESSION_RUNNING) {
+    }
+    assert_int_equal(pl_session_run(y), PL_SESSION_DONE);
+    assert_int_equal(pl_session_run(y), PL_SESSION_DONE);
+    assert_int_equal(pl_session_end(x), pl_session_end(y));
+    assert_true(pl_session_end(y) != PL_END_RUNNING);
+    char *a = pl_session_transcript(x), *b = pl_session_transcript(y);
+    assert_string_equal(a, b);
+    pl_free(a);
+    pl_free(b);
+    pl_session_free(x);
+    pl_session_free(y);
+  }
+  pl_scenario_free(s);
+}
+
 static void test_examples(void **state) {
   (void)state;
   pl_error err;
@@ -803,6 +834,7 @@ int main(void) {
       cmocka_unit_test(test_linear_concession),
       cmocka_unit_test(test_linear_concession_search),
       cmocka_unit_test(test_examples),
+      cmocka_unit_test(test_session_run),
       cmocka_unit_test(test_micro_pace),
       cmocka_unit_test(test_tit_for_tat),
       cmocka_unit_test(test_mediated),
