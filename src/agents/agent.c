@@ -147,6 +147,13 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
   a->ac_c = 0.8;
   a->ac_time = 0.99;
   a->om_window = 0.05;
+  double high;
+  if (pl__highest_allowed(s, party, false, &high))
+    return pl__err(err, PL_ENOMEM, "out of memory");
+  const double rv = s->parties[party].reservation;
+  a->hopeless = high < rv - PL_TOLERANCE;
+  /* utilities the walk reports may differ from its order by a rounding */
+  a->floor = rv - 2 * PL_TOLERANCE;
   size_t n = strcspn(spec, ":");
   if (memchr(spec, '/', n)) return pl__plugin_init(a, spec, seed, err);
   /* name[+key=value...][:params]: the '+' parts swap components */
@@ -220,7 +227,7 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
   a->search = pl_scenario_outcome_count(s, &count) != PL_OK || count > 4096;
   a->search &= !s->parties[party].hyper;
   /* halves of up to 2^15 sums (1 MiB): each new target in microseconds */
-  if (a->search) {
+  if (a->search && !a->hopeless) {
     int mr = pl__mitm_new(s, party, (size_t)1 << 15, &a->mitm);
     if (mr == PL_ENOMEM) return pl__err(err, mr, "out of memory");
   }
@@ -248,14 +255,15 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
       return pl__err(err, PL_ENOMEM, "out of memory");
     if (om == 2) pl__om_set_learn(a->om, 0.2); /* HardHeaded's model */
   }
-  rc = s->parties[party].hyper ? pl__pool_init(a, err)
-                               : pl_offer_iter_new(s, party, &a->it, err);
-  if (rc) return rc;
-  if (a->anac->bid < 0 && a->anac->ac < 0) { /* no ANAC component */
+  if (a->hopeless || (a->anac->bid < 0 && a->anac->ac < 0)) {
+    /* nothing to walk (the session ends), or no ANAC component */
     pl__anac_free(a->anac);
     a->anac = NULL;
-    return PL_OK;
+    if (a->hopeless) return PL_OK;
   }
+  rc = s->parties[party].hyper ? pl__pool_init(a, err)
+                               : pl_offer_iter_new(s, party, &a->it, err);
+  if (rc || !a->anac) return rc;
   return pl__anac_new(a, seed);
 }
 
