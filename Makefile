@@ -1,5 +1,6 @@
 # Convenience wrapper around CMake (./run installs the packages first):
 #   make demo   builds, analyses the bundled example
+#   make fuzz   runs every libFuzzer target FUZZ_TIME seconds (clang)
 #   make check  builds twice (plain, ASan+UBSan; both with -Werror) and runs
 #               every test under ctest
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -31,6 +32,11 @@ asan: deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
 check: test asan
+
+# libFuzzer campaigns with the dictionaries (clang; scripts/fuzz)
+FUZZ_TIME ?= 60
+fuzz:
+	JOBS=$(JOBS) scripts/fuzz $(FUZZ_TIME)
 
 bench: build
 	$(BUILD)/bench/bench_analyze

@@ -618,17 +618,22 @@ static bool gx_parse_double(const char *s, double *out) {
   return true;
 }
 
-static bool gx_parse_int(const char *s, int64_t *out) {
-  if (!s) return false;
+/* A whole number: 1, 0 when the text is not one, -1 when it is one beyond
+ * 2^53 (parley's integers convert to double without loss; GENIUS's own are
+ * 32-bit ints). */
+static int gx_parse_int(const char *s, int64_t *out) {
+  if (!s) return 0;
   while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') s++;
   char *e;
   errno = 0;
   long long v = strtoll(s, &e, 10);
-  if (e == s || errno == ERANGE) return false;
+  if (e == s) return 0;
+  bool range = errno == ERANGE;
   while (*e == ' ' || *e == '\t' || *e == '\r' || *e == '\n') e++;
-  if (*e) return false;
+  if (*e) return 0;
+  if (range || v < -PL__EXACT_INT || v > PL__EXACT_INT) return -1;
   *out = v;
-  return true;
+  return 1;
 }
 
 /* A number attribute that must be there. */
@@ -650,7 +655,13 @@ static int gx_int(const gx_doc *d, pl_error *err, xmlNodePtr n,
   if (!v)
     return gx_fail(d, err, n, NULL, PL_EPARSE, "<%s> has no \"%s\" (%s)",
                    (const char *)n->name, name, what);
-  if (!gx_parse_int(v, out))
+  int r = gx_parse_int(v, out);
+  if (r < 0)
+    return gx_fail(d, err, n, name, PL_ERANGE,
+                   "%s is %s, beyond 2^53 (9007199254740992), the largest "
+                   "whole number parley holds exactly",
+                   what, v);
+  if (!r)
     return gx_fail(d, err, n, name, PL_EPARSE,
                    "expected an integer for %s, found \"%s\"", what, v);
   return PL_OK;
@@ -800,6 +811,11 @@ static int gx_add_issue(gx_load *L, xmlNodePtr n) {
     if (lo > hi)
       return gx_fail(d, err, b, "lowerbound", PL_EPARSE,
                      "issue \"%s\": lower bound %g is above upper bound %g",
+                     name, lo, hi);
+    if (!isfinite(hi - lo))
+      return gx_fail(d, err, b, "upperbound", PL_ERANGE,
+                     "issue \"%s\": the range from %g to %g is wider than "
+                     "the largest number a double holds (about 1.8e308)",
                      name, lo, hi);
     unsigned m = L->o->real_intervals;
     double res = hi > lo ? (hi - lo) / m : 1;

@@ -58,6 +58,14 @@ static void str(em *m, const char *s) {
                                     YAML_ANY_SCALAR_STYLE));
 }
 
+static void plain(em *m, const char *b) {
+  yaml_event_t ev;
+  emit(m, &ev,
+       yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)b,
+                                    (int)strlen(b), 1, 0,
+                                    YAML_PLAIN_SCALAR_STYLE));
+}
+
 /* Shortest decimal that reads back to the same double. */
 static void num(em *m, double x) {
   char b[40];
@@ -69,11 +77,15 @@ static void num(em *m, double x) {
       if (strtod(b, NULL) == x) break;
     }
   }
-  yaml_event_t ev;
-  emit(m, &ev,
-       yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)b,
-                                    (int)strlen(b), 1, 0,
-                                    YAML_PLAIN_SCALAR_STYLE));
+  plain(m, b);
+}
+
+/* A whole number in digits, as the reader's integers want it: the bounds
+ * and step of an integer issue (within 2^53, so %.0f is exact). */
+static void whole(em *m, double x) {
+  char b[40];
+  snprintf(b, sizeof b, "%.0f", x);
+  plain(m, b);
 }
 
 static void map_begin(em *m, bool flow) {
@@ -137,12 +149,13 @@ static void write_issue(em *m, const pl__issue *is) {
     bool integer = is->kind == PL_ISSUE_INTEGER;
     str(m, "type");
     str(m, integer ? "integer" : "real");
+    void (*put)(em *, double) = integer ? whole : num;
     str(m, "min");
-    num(m, is->min);
+    put(m, is->min);
     str(m, "max");
-    num(m, is->max);
+    put(m, is->max);
     str(m, integer ? "step" : "resolution");
-    num(m, is->step);
+    put(m, is->step);
   }
   map_end(m);
 }

@@ -330,6 +330,19 @@ static void test_broken(void **state) {
        "reservation value 1.5 is outside [0,1]"},
       {"nonlinear/cubes.xml", "broken/bad_bound.xml", "broken/bad_bound.xml", 6,
        28, PL_EPARSE, "the domain has no issue with index 9"},
+      /* numbers beyond what parley holds exactly: refused, not wrapped */
+      {"broken/int_domain.xml", "broken/int_min_bound.xml",
+       "broken/int_min_bound.xml", 3, 58, PL_ERANGE,
+       "the lower bound is -9223372036854775808, beyond 2^53 "
+       "(9007199254740992), the largest whole number parley holds exactly"},
+      {"broken/int_huge_domain.xml", "broken/int_min_bound.xml",
+       "broken/int_huge_domain.xml", 4, 90, PL_ERANGE,
+       "the upper bound is 9007199254740993, beyond 2^53 "
+       "(9007199254740992), the largest whole number parley holds exactly"},
+      {"broken/real_wide_domain.xml", "broken/int_min_bound.xml",
+       "broken/real_wide_domain.xml", 4, 84, PL_ERANGE,
+       "issue \"x\": the range from -1e+308 to 1e+308 is wider than the "
+       "largest number a double holds (about 1.8e308)"},
       {"mixed/mixed.xml", "mixed/buyer.xml", "mixed/buyer.xml", 1, 1,
        PL_EPARSE,
        "two profiles give the party id \"buyer\": party ids come from the "
