@@ -1722,7 +1722,16 @@ int pl__geniusweb_write(const pl_scenario *s, const char *dir, pl_error *err) {
     json_decref(pj);
     if (!files[p + 1].path || !files[p + 1].text) goto nomem;
   }
-  rc = pl__make_dir(dir, err);
+  /* a file the reader would refuse for its size is not written */
+  for (int f = 0; f <= np && !rc; f++)
+    if (strlen(files[f].text) > GW_MAX_BYTES)
+      rc = pl__err_at(err, PL_EUNSUPPORTED, dir, 0, 0,
+                      "the %s%s%s would be %zu bytes, more than the %u a "
+                      "GeniusWeb file may have",
+                      f ? "profile of party \"" : "domain",
+                      f ? s->parties[f - 1].id : "", f ? "\"" : "",
+                      strlen(files[f].text), GW_MAX_BYTES);
+  if (!rc) rc = pl__make_dir(dir, err);
   for (int f = 0; f <= np && !rc; f++)
     rc = pl__write_file(files[f].path, files[f].text, strlen(files[f].text),
                         err);

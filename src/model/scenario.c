@@ -466,7 +466,7 @@ int pl_scenario_set_value_function(pl_scenario *s, int party, int issue,
     else if (x[j] == g)
       out[k] = v[j];
     else
-      out[k] = v[j - 1] + (v[j] - v[j - 1]) * (g - x[j - 1]) / (x[j] - x[j - 1]);
+      out[k] = pl__interp(x[j - 1], v[j - 1], x[j], v[j], g);
   }
   return PL_OK;
 }
