@@ -1,6 +1,5 @@
 # Convenience wrapper around CMake (./run installs the packages first):
 #   make demo   builds, analyses the bundled example
-#   make fuzz   runs every libFuzzer target FUZZ_TIME seconds (clang)
 #   make check  builds twice (plain, ASan+UBSan; both with -Werror) and runs
 #               every test under ctest
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -33,13 +32,12 @@ asan: deps
 
 check: test asan
 
-# libFuzzer campaigns with the dictionaries (clang; scripts/fuzz)
-FUZZ_TIME ?= 60
-fuzz:
-	JOBS=$(JOBS) scripts/fuzz $(FUZZ_TIME)
-
 bench: build
 	$(BUILD)/bench/bench_analyze
+
+# Fuzzing campaigns (clang, libFuzzer): FUZZ_SECONDS per target (600).
+fuzz: deps
+	scripts/fuzz $(or $(FUZZ_SECONDS),600)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
