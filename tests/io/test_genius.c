@@ -610,7 +610,7 @@ static pl_scenario *long_range(uint32_t n) {
  * line is written by its ends, bit for bit. */
 static void test_round_trip_sizes(void **state) {
   (void)state;
-  static const uint32_t sizes[] = {2, 3, 10000, 10001, 400000, 1000000};
+  static const uint32_t sizes[] = {2, 3, 10000, 10001, 400000};
   for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
     pl_scenario *s = long_range(sizes[z]);
     char dir[64];
