@@ -344,12 +344,17 @@ static int get_choice(ctx *c, const pl__ynode *map, const char *key,
                    v);
 }
 
-static int parse_config(ctx *c, const pl__ynode *root) {
+static int parse_config(ctx *c, const pl__ynode *root, size_t len) {
   static const char *const keys[] = {
       "name",       "seed",      "scenarios", "agents",  "protocol",
       "rounds",     "time_limit", "repetitions", "rotate", "self_play",
       "partial",    "isolation", "parties", NULL};
   pl_tournament *t = c->t;
+  if (!root) /* an empty file, or only comments */
+    return pl__yfail(&c->r, NULL,
+                     "%s: expected a tournament mapping with \"scenarios\" "
+                     "and \"agents\"",
+                     len ? "no YAML document in the file" : "empty file");
   int rc = pl__yexpect(&c->r, root, PL__Y_MAP, "the tournament");
   if (rc || (rc = pl__ycheck_keys(&c->r, root, "the tournament", keys)))
     return rc;
@@ -439,7 +444,7 @@ int pl_tournament_load_string(const char *text, size_t len, const char *name,
   }
   ctx c = {{name, err}, base_dir ? base_dir : ".",
            pl__calloc(1, sizeof(pl_tournament)), {14695981039346656037ull}, 0};
-  rc = c.t ? parse_config(&c, doc.root) : nomem(&c);
+  rc = c.t ? parse_config(&c, doc.root, len) : nomem(&c);
   pl__yaml_free(&doc);
   if (rc) {
     pl__yone_line(err->message, sizeof err->message);
