@@ -35,6 +35,9 @@ PL_API void pl_tournament_free(pl_tournament *t);
 PL_API const char *pl_tournament_hash(const pl_tournament *t);
 PL_API uint64_t pl_tournament_job_count(const pl_tournament *t);
 PL_API int pl_tournament_scenario_count(const pl_tournament *t);
+/* A scenario's short unique name, as summaries and the store give it: its
+ * file name without extension, or its folder's name, with parent folders
+ * only where two would clash (a/x.yaml, b/x.yaml: "a/x", "b/x"). */
 PL_API const char *pl_tournament_scenario_name(const pl_tournament *t,
                                                int scenario);
 PL_API const pl_scenario *pl_tournament_scenario(const pl_tournament *t,

@@ -106,7 +106,7 @@ static int create(pl_store *st, pl_error *err) {
   for (int k = 0; !rc && k < t->ns; k++) {
     sqlite3_reset(q);
     sqlite3_bind_int(q, 1, k);
-    sqlite3_bind_text(q, 2, t->sc[k].name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, t->sc[k].label, -1, SQLITE_STATIC);
     sqlite3_bind_int(q, 3, t->sc[k].parties);
     if (sqlite3_step(q) != SQLITE_DONE) rc = db_err(err, st->db, "insert");
   }

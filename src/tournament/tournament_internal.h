@@ -23,6 +23,7 @@ typedef enum pl__isolation {
 
 typedef struct pl__tscenario {
   char *name;          /* as written in the config, or the matched path */
+  char *label;         /* its short unique name (summaries, the store) */
   pl_scenario *s;
   int parties;
   uint64_t assignments; /* ways to seat agents at its parties */

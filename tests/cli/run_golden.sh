@@ -160,6 +160,16 @@ check_exit "tournament example" 0 tournament examples/tournament/demo.yaml --db 
 check_exit "tournament example resumed" 0 tournament examples/tournament/demo.yaml --db "$tmp/demo.db" --quiet
 check_exit "results" 0 results "$tmp/demo.db" --csv "$tmp/demo.csv"
 check_exit "results of no store" 1 results "$tmp/no-such.db"
+# The summary names scenarios by short unique names (docs/tournament.md):
+# text, JSON and the CSV (without its wall_time column).
+check_golden "tournament-demo.results.txt" results "$tmp/demo.db"
+check_golden "tournament-demo.results.json" results "$tmp/demo.db" --json
+sed 's/,[^,]*$//' "$tmp/demo.csv" >"$tmp/demo.nowall.csv"
+if [ -n "${UPDATE:-}" ]; then cp "$tmp/demo.nowall.csv" "$golden/tournament-demo.csv"; ok
+elif cmp -s "$tmp/demo.nowall.csv" "$golden/tournament-demo.csv"; then ok; else
+  bad "tournament-demo.csv differs from $golden/tournament-demo.csv:"
+  diff -u "$golden/tournament-demo.csv" "$tmp/demo.nowall.csv" | head -20
+fi
 # Every refusal of tournament and results, with its documented exit code
 # (docs/cli.md); a config refused says file:line:col.
 : >"$tmp/t-empty.yaml"

@@ -430,6 +430,64 @@ static void test_worker_fds(void **state) {
   pl_tournament_free(t);
 }
 
+static void put_copy(const char *from, const char *to) {
+  FILE *in = fopen(from, "r"), *out = fopen(to, "w");
+  assert_true(in && out);
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, in))) fwrite(buf, 1, n, out);
+  fclose(in);
+  assert_int_equal(fclose(out), 0);
+}
+
+/* Scenarios are named by their file (without extension) or folder name,
+ * with parent folders only where two would clash. */
+static void test_scenario_names(void **state) {
+  (void)state;
+  const char *dir = getenv("PL_SOURCE_DIR") ? getenv("PL_SOURCE_DIR") : ".";
+  char src[1024], cwd[480]; /* absolute: the scenarios are in root */
+  assert_non_null(getcwd(cwd, sizeof cwd));
+  snprintf(src, sizeof src, "%s%s%s", dir[0] == '/' ? "" : cwd,
+           dir[0] == '/' ? "" : "/", dir);
+  char root[] = "/tmp/parley-names-XXXXXX", path[512], from[1100];
+  assert_non_null(mkdtemp(root));
+  snprintf(from, sizeof from, "%s/examples/job-offer.yaml", src);
+  static const char *const dirs[] = {"a", "b", "b/c", "d", "d/b"};
+  for (size_t k = 0; k < sizeof dirs / sizeof *dirs; k++) {
+    snprintf(path, sizeof path, "%s/%s", root, dirs[k]);
+    assert_int_equal(mkdir(path, 0700), 0);
+  }
+  static const char *const files[] = {"a/x.yaml", "b/x.yaml", "b/c/y.yaml",
+                                      "z.yaml", "d/b/x.yaml"};
+  for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+    snprintf(path, sizeof path, "%s/%s", root, files[k]);
+    put_copy(from, path);
+  }
+  char text[2048];
+  snprintf(text, sizeof text,
+           "scenarios: [a/x.yaml, b/x.yaml, b/c/y.yaml, z.yaml, d/b/x.yaml, "
+           "%s/tests/data/genius/mixed]\nagents: [boulware, conceder]\n",
+           src);
+  pl_tournament *t = NULL;
+  pl_error err;
+  if (pl_tournament_load_string(text, strlen(text), "t.yaml", root, &t, &err))
+    fail_msg("%s", err.message);
+  static const char *const want[] = {"a/x", "b/x", "y", "z", "d/b/x", "mixed"};
+  assert_int_equal(pl_tournament_scenario_count(t), 6);
+  for (int k = 0; k < 6; k++)
+    assert_string_equal(pl_tournament_scenario_name(t, k), want[k]);
+  pl_tournament_free(t);
+  for (size_t k = sizeof files / sizeof *files; k-- > 0;) {
+    snprintf(path, sizeof path, "%s/%s", root, files[k]);
+    unlink(path);
+  }
+  for (size_t k = sizeof dirs / sizeof *dirs; k-- > 0;) {
+    snprintf(path, sizeof path, "%s/%s", root, dirs[k]);
+    rmdir(path);
+  }
+  rmdir(root);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_jobs),
@@ -440,6 +498,7 @@ int main(void) {
       cmocka_unit_test(test_store_failed_writes),
       cmocka_unit_test(test_store_foreign),
       cmocka_unit_test(test_worker_fds),
+      cmocka_unit_test(test_scenario_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
