@@ -11,7 +11,9 @@
  *   chWxL  W parallel chains of L steps (N = W x L): (L + 1)^W ideals, the
  *          knob between a single chain (N + 1) and no precedence (2^N);
  *   freeN  N steps and no precedence or hard demand at all: every subset is
- *          an ideal (2^N), the worst case of the exact search.
+ *          an ideal (2^N), the worst case of the exact search;
+ *   limits a plan at every limit of the format: 256 steps, 64 parties,
+ *          4,096 demands (the heuristic's worst case).
  * Every plan runs in a forked child, so the peak resident memory (getrusage
  * ru_maxrss) is per plan. The child times pl_sequence_analyze with the
  * levers (guarantees per party, tranches) and without, best of --runs, and
@@ -97,10 +99,39 @@ static void add(text *t, const char *fmt, ...) {
   }
 }
 
-typedef enum shape { DAG, CHAINS, FREE } shape;
+typedef enum shape { DAG, CHAINS, FREE, LIMITS } shape;
+
+/* A plan at every limit of the format (docs/sequence-format.md): 256
+ * steps, 64 parties, 4,096 soft demands (64 a party); each step by one
+ * party, giving 1-3 to two others; no precedence. */
+static char *make_limits_plan(uint64_t seed) {
+  enum { N = 256, P = 64, D = 64 };
+  text t = {malloc(1024), 0, 1024};
+  uint64_t s = seed * 7919u + 17u;
+  add(&t, "plan: limits\nparties:\n");
+  for (int q = 0; q < P; q++) {
+    add(&t, "  - id: p%d\n    defection_cost: 3\n    demands:\n", q);
+    for (int k = 0; k < D; k++) {
+      int x = below(&s, N), y = (x + 1 + below(&s, N - 1)) % N;
+      add(&t, "      - {step: s%d, before: s%d, weight: %d}\n", x, y,
+          1 + below(&s, 5));
+    }
+  }
+  add(&t, "steps:\n");
+  for (int k = 0; k < N; k++) {
+    int by = k % P, a = (by + 1 + below(&s, P - 1)) % P;
+    int b = (a + 1 + below(&s, P - 1)) % P;
+    if (b == by) b = (b + 1) % P;
+    if (b == a) b = (a + 1) % P == by ? (a + 2) % P : (a + 1) % P;
+    add(&t, "  - {id: s%d, gains: {p%d: -%d, p%d: %d, p%d: %d}}\n", k, by,
+        1 + below(&s, 4), a, 1 + below(&s, 3), b, 1 + below(&s, 3));
+  }
+  return t.s;
+}
 
 /* n steps; for CHAINS, w chains of n / w */
 static char *make_plan(shape sh, int n, int w, double p, uint64_t seed) {
+  if (sh == LIMITS) return make_limits_plan(seed);
   text t = {malloc(1024), 0, 1024};
   uint64_t s = seed * 1000003u + (uint64_t)n * 31u + (uint64_t)sh;
   add(&t, "plan: bench\nparties:\n");
@@ -320,6 +351,7 @@ int main(int argc, char **argv) {
       {CHAINS, 40, 10, 1}, {CHAINS, 48, 12, 0}, {FREE, 16, 0, 0},
       {FREE, 20, 0, 0},   {FREE, 22, 0, 0},  {FREE, 24, 0, 1},
       {FREE, 25, 0, 1},   {FREE, 26, 0, 1},  {DAG, 120, 0, 0},
+      {DAG, 256, 0, 0},   {FREE, 256, 0, 0}, {LIMITS, 256, 0, 0},
   };
   int failed = 0;
   for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
@@ -331,6 +363,8 @@ int main(int argc, char **argv) {
     char name[32];
     if (cases[k].sh == CHAINS)
       snprintf(name, sizeof name, "ch%dx%d", cases[k].w, cases[k].n / cases[k].w);
+    else if (cases[k].sh == LIMITS)
+      snprintf(name, sizeof name, "limits");
     else
       snprintf(name, sizeof name, "%s%d", cases[k].sh == DAG ? "dag" : "free",
                cases[k].n);

@@ -1,9 +1,13 @@
 /* parley: dispatch to the subcommands. */
+#define _GNU_SOURCE /* memfd_create */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -149,6 +153,73 @@ static int cmd_version(int argc, char **argv) {
   return cli_finish_output(EXIT_OK);
 }
 
+/* Standard output is held back until the command has succeeded
+ * (docs/cli.md: on any failure nothing is written on standard output):
+ * file descriptor 1 points at an anonymous in-memory file while the
+ * command runs, so every write -- stdio, puts, a library's -- lands there;
+ * on exit code 0 it is copied to the real output, otherwise dropped. One
+ * mechanism for every command, instead of ordering each command's files
+ * before its printing. */
+typedef struct held_stdout {
+  int real; /* the real standard output, or -1 when not holding */
+  int mem;
+} held_stdout;
+
+static held_stdout hold_stdout(void) {
+  held_stdout h = {-1, -1};
+  int real = dup(STDOUT_FILENO);
+  if (real < 0) return h; /* no standard output: nothing to hold */
+  int mem = memfd_create("parley-stdout", MFD_CLOEXEC);
+  if (mem < 0) {
+    FILE *f = tmpfile(); /* kernels without memfd */
+    mem = f ? dup(fileno(f)) : -1;
+    if (f) fclose(f);
+  }
+  if (mem < 0 || dup2(mem, STDOUT_FILENO) < 0) {
+    if (mem >= 0) close(mem);
+    close(real);
+    return h;
+  }
+  (void)fcntl(real, F_SETFD, FD_CLOEXEC);
+  h.real = real;
+  h.mem = mem;
+  return h;
+}
+
+static int release_stdout(held_stdout h, int code) {
+  if (h.real < 0) return cli_finish_output(code);
+  int failed = fflush(stdout) != 0 || ferror(stdout);
+  int saved = errno;
+  (void)dup2(h.real, STDOUT_FILENO);
+  close(h.real);
+  if (code == EXIT_OK && failed) {
+    cli_error("cannot write the output: %s", strerror(saved));
+    code = EXIT_RUNTIME;
+  }
+  if (code == EXIT_OK && lseek(h.mem, 0, SEEK_SET) == 0) {
+    char buf[1 << 16];
+    ssize_t n;
+    while ((n = read(h.mem, buf, sizeof buf)) > 0) {
+      for (ssize_t off = 0; off < n;) {
+        ssize_t w = write(STDOUT_FILENO, buf + off, (size_t)(n - off));
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+          cli_error("cannot write the output: %s", strerror(errno));
+          close(h.mem);
+          return EXIT_RUNTIME;
+        }
+        off += w;
+      }
+    }
+    if (n < 0) {
+      cli_error("cannot write the output: %s", strerror(errno));
+      code = EXIT_RUNTIME;
+    }
+  }
+  close(h.mem);
+  return code;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
@@ -158,7 +229,11 @@ int main(int argc, char **argv) {
   if (!strcmp(name, "--help") || !strcmp(name, "-h")) name = "help";
   if (!strcmp(name, "--version") || !strcmp(name, "-V")) name = "version";
   for (size_t k = 0; k < N_COMMANDS; k++)
-    if (!strcmp(name, commands[k].name)) return commands[k].run(argc - 1, argv + 1);
+    if (!strcmp(name, commands[k].name)) {
+      held_stdout h = hold_stdout();
+      int code = commands[k].run(argc - 1, argv + 1);
+      return release_stdout(h, code);
+    }
   cli_error("unknown command '%s' (see 'parley help')", name);
   return EXIT_USAGE;
 }

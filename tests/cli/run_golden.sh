@@ -201,6 +201,33 @@ check_exit "results: not a store" 3 results "$tmp/t-ok.yaml"
 check_exit "results: --csv of no store" 3 results "$tmp/text.db" --csv "$tmp/x.csv"
 check_exit "results: --csv not written" 1 results "$tmp/demo.db" --csv "$tmp/no/such/x.csv"
 
+# A failure after the work is done (an output file that cannot be written,
+# a full standard output) still leaves nothing on stdout and exits 1
+# (docs/cli.md): standard output is held back until the command succeeds.
+nodir=/nonexistent-parley-dir
+check_exit "analyze: plot cannot be written" 1 analyze examples/job-offer.yaml --plot "$nodir/x.svg"
+check_exit "analyze --json: plot cannot be written" 1 analyze examples/job-offer.yaml --json --plot "$nodir/x.svg"
+check_exit "run: plot cannot be written" 1 run examples/job-offer.yaml --agents linear,linear --plot "$nodir/x.svg"
+check_exit "run: transcript cannot be written" 1 run examples/job-offer.yaml --agents linear,linear --transcript "$nodir/t.jsonl"
+check_exit "sequence: plot cannot be written" 1 sequence examples/plans/exchange.yaml --plot "$nodir/x.svg"
+check_exit "report: cannot be written" 1 report examples/job-offer.yaml -o "$nodir/r.html"
+check_exit "convert: cannot be written" 1 convert examples/job-offer.yaml --to yaml -o "$nodir/x.yaml"
+check_exit "results: csv cannot be written" 1 results "$tmp/demo.db" --csv "$nodir/x.csv"
+if [ -w /dev/full ]; then
+  for args in "analyze examples/job-offer.yaml" "version" "help" \
+      "run examples/job-offer.yaml --agents linear,linear" \
+      "sequence examples/plans/exchange.yaml" "results $tmp/demo.db"; do
+    # shellcheck disable=SC2086
+    "$parley" $args >/dev/full 2>"$tmp/err"
+    rc=$?
+    if [ "$rc" -eq 1 ] && grep -q 'cannot write the output' "$tmp/err"; then
+      ok
+    else
+      bad "$args >/dev/full: exit $rc, $(head -c 200 "$tmp/err")"
+    fi
+  done
+fi
+
 # Every YAML example in the docs is a valid scenario, or a valid plan (a
 # block with a top-level "steps:" key, docs/sequence-format.md).
 for doc in docs/*.md; do

@@ -1,6 +1,7 @@
 /* The YAML scenario reader through the public API (pl_scenario_load_yaml,
  * pl_scenario_load): good input gives the right model, bad input the right
- * message and place, hostile input is refused in bounded time and memory,
+ * message and place, hostile input is refused with bounded work (its
+ * timings are printed by bench/bench_readers, never asserted here),
  * and every allocation failure is reported as PL_ENOMEM without leaks (the
  * ASan build checks the leaks). */
 #include <setjmp.h>
@@ -10,30 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
 #include "core/util.h"
 #include "parley/parley.h"
-
-/* Sanitizer builds run several times slower: time limits scale. */
-#if defined(__SANITIZE_ADDRESS__)
-#define SLOW 8.0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SLOW 8.0
-#endif
-#endif
-#ifndef SLOW
-#define SLOW 1.0
-#endif
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* $PL_SOURCE_DIR/rel (ctest sets the variable). */
 static const char *source_path(const char *rel) {
@@ -517,9 +499,7 @@ static void test_alias_bomb(void **state) {
     sb_printf(&b, "]\n");
   }
   sb_printf(&b, BASE_ISSUES BASE_PARTY);
-  double t0 = now();
   refused(b.p, PL_EPARSE, 2, 12, "aliases");
-  assert_true(now() - t0 < 1.0 * SLOW);
   free(b.p);
 }
 
@@ -531,18 +511,14 @@ static void test_deep_nesting(void **state) {
   sb_printf(&b, "{issue: a, in: [x]}");
   for (int k = 0; k < 10000; k++) sb_printf(&b, "}");
   sb_printf(&b, "\n");
-  double t0 = now();
   refused(b.p, PL_EPARSE, 9, 0, "nesting deeper than 64 levels");
-  assert_true(now() - t0 < 1.0 * SLOW);
   free(b.p);
   /* block style: a list in a list in a list ... */
   b = (sbuf){0};
   sb_printf(&b, "issues:\n  - ");
   for (int k = 0; k < 10000; k++) sb_printf(&b, "- ");
   sb_printf(&b, "x\n");
-  t0 = now();
   refused(b.p, PL_EPARSE, 2, 0, "nesting deeper than 64 levels");
-  assert_true(now() - t0 < 1.0 * SLOW);
   free(b.p);
   /* rules have their own, lower limit */
   b = (sbuf){0};
@@ -562,9 +538,7 @@ static void test_too_big(void **state) {
   char *text = malloc(len);
   assert_non_null(text);
   memset(text, '#', len);
-  double t0 = now();
   refused_len(text, len, PL_ETOOBIG, 1, 1, "at most 67108864");
-  assert_true(now() - t0 < 0.5 * SLOW);
   /* exactly 64 MiB is read: a scenario padded with a long comment */
   const char *good = BASE_ISSUES BASE_PARTY;
   len--;
@@ -573,9 +547,7 @@ static void test_too_big(void **state) {
   text[len - 1] = '\n';
   pl_scenario *s = NULL;
   pl_error err;
-  t0 = now();
   assert_int_equal(pl_scenario_load_yaml(text, len, "t", &s, &err), PL_OK);
-  assert_true(now() - t0 < 3.0 * SLOW);
   assert_int_equal(pl_scenario_issue_count(s), 1);
   pl_scenario_free(s);
   free(text);
@@ -600,11 +572,8 @@ static void test_million_options(void **state) {
                 "    values: {big: {o1: 1}, small: {s: 1}}\n");
   pl_scenario *s = NULL;
   pl_error err;
-  double t0 = now();
   int rc = pl_scenario_load_yaml(b.p, b.len, "big.yaml", &s, &err);
-  double dt = now() - t0;
   if (rc) fail_msg("%d:%d: %s", err.line, err.column, err.message);
-  if (dt > 2.0 * SLOW) fail_msg("10^6 options took %.2f s", dt);
   assert_int_equal(pl_scenario_option_count(s, 0), (uint32_t)n);
   assert_int_equal(pl_scenario_find_option(s, 0, "o123456"), 123456);
   assert_near(pl_scenario_value(s, 0, 0, 123456), 0.5);
@@ -619,10 +588,8 @@ static void test_million_options(void **state) {
   char *dup = strstr(b.p, "o999999]");
   assert_non_null(dup);
   memcpy(dup, "o999998", 7);
-  t0 = now();
   refused_len(b.p, b.len, PL_EPARSE, 3, 0,
               "duplicate option \"o999998\" in issue \"big\" (first at line 3)");
-  if (now() - t0 > 2.0 * SLOW) fail_msg("duplicate search took %.2f s", now() - t0);
   free(b.p);
 }
 
@@ -643,11 +610,8 @@ static void test_many_references(void **state) {
   }
   pl_scenario *s = NULL;
   pl_error err;
-  double t0 = now();
   int rc = pl_scenario_load_yaml(b.p, b.len, "many.yaml", &s, &err);
-  double dt = now() - t0;
   if (rc) fail_msg("%d:%d: %s", err.line, err.column, err.message);
-  if (dt > 3.0 * SLOW) fail_msg("%d issues x %d parties took %.2f s", ni, np, dt);
   assert_near(pl_scenario_weight(s, np - 1, ni - 1), 1.0 / ni);
   pl_scenario_free(s);
   free(b.p);
@@ -660,9 +624,7 @@ static void test_red_line_limits(void **state) {
   sbuf b = {0};
   sb_printf(&b, BASE_ISSUES BASE_PARTY "    red_lines:\n");
   for (int k = 0; k < 100000; k++) sb_printf(&b, "      - {id: r%d, linked: all}\n", k);
-  double t0 = now();
   refused(b.p, PL_ETOOBIG, 10008, 9, "more than 10000 red lines");
-  if (now() - t0 > 3.0 * SLOW) fail_msg("took %.2f s", now() - t0);
   free(b.p);
   b = (sbuf){0};
   sb_printf(&b, BASE_ISSUES BASE_PARTY "    red_lines:\n");
