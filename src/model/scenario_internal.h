@@ -113,6 +113,15 @@ double pl__hyper_utility(const pl_scenario *s, int p, const uint32_t *options);
 /* Lowest utility any outcome can give the party (a bound for hyper
  * parties), computed from the finished tables. */
 double pl__lowest_utility(const pl_scenario *s, int p);
+/* A bound from above on the utility of any outcome party p allows: the
+ * best option of every issue among those its red lines over that issue
+ * alone allow (red lines over several issues are not looked at), -inf
+ * when some issue has none. With partial, an article may also stay at
+ * the status quo, where no rule counts (a partial agreement). For hyper
+ * parties: every positive rectangle at once. Below the reservation value
+ * the party allows nothing. */
+int pl__highest_allowed(const pl_scenario *s, int p, bool partial,
+                        double *out);
 /* Whether party p's reservation value can exclude any outcome: it is above
  * the lowest utility the party can get. */
 bool pl__reservation_binds(const pl_scenario *s, int p);

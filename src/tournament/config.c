@@ -186,7 +186,9 @@ static int add_scenario(ctx *c, const pl__ynode *at, const char *path,
   memset(sc, 0, sizeof *sc);
   pl_error e;
   const char *paths[1] = {path};
-  if (pl_scenario_load_inputs(paths, 1, NULL, &sc->s, &e)) {
+  int lrc = pl_scenario_load_inputs(paths, 1, NULL, &sc->s, &e);
+  if (lrc == PL_ENOMEM) return nomem(c);
+  if (lrc) {
     char where[1100];
     if (e.file[0] && e.line > 0)
       snprintf(where, sizeof where, "%s:%d:%d: ", e.file, e.line, e.column);

@@ -100,6 +100,22 @@ check_exit "run: rounds 0 without time" 2 run examples/job-offer.yaml --agents l
 check_exit "run: bad time" 2 run examples/job-offer.yaml --agents linear,linear --time -1
 check_exit "run: time limit" 0 run examples/job-offer.yaml --agents linear,linear --time 0.5
 check_exit "run: unknown drafter" 2 run examples/job-offer.yaml --protocol text --drafter nobody --agents linear,linear
+# A party that can never reach its reservation value, in 5^16 outcomes: the
+# run ends at once, naming it (issue 19: this walked the whole space).
+{
+  echo "scenario: stuck"
+  echo "issues:"
+  for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+    echo "  - {id: i$i, options: [a, b, c, d, e]}"
+  done
+  echo "parties:"
+  echo "  - {id: stuck, reservation: 1, weights: {i0: 1}, values: {i0: {a: 0.9, b: 0.5}}}"
+  echo "  - {id: other, weights: {i1: 1}, values: {i1: {a: 1}}}"
+} >"$tmp/stuck.yaml"
+timeout 120 "$parley" run "$tmp/stuck.yaml" --agents boulware,boulware --rounds 2 --json >"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 0 ] && grep -q '"ended_by": "no_offer"' "$tmp/out" && grep -q '"no_offer": "stuck"' "$tmp/out"; then ok; else
+  bad "run: a party with nothing it allows: $(cat "$tmp/out" "$tmp/err")"
+fi
 # plug-in agents, built next to the parley binary
 plugins=$(dirname "$parley")
 if [ -e "$plugins/patient.so" ]; then
