@@ -217,6 +217,56 @@ check_exit "results: not a store" 3 results "$tmp/t-ok.yaml"
 check_exit "results: --csv of no store" 3 results "$tmp/text.db" --csv "$tmp/x.csv"
 check_exit "results: --csv not written" 1 results "$tmp/demo.db" --csv "$tmp/no/such/x.csv"
 
+# "-" reads standard input (a YAML scenario; a plan for sequence), named
+# <stdin> in messages.
+check_stdin() {
+  what=$1
+  code=$2
+  input=$3
+  want=$4
+  shift 4
+  "$parley" "$@" <"$input" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -ne "$code" ]; then
+    bad "$what: exit $rc, expected $code: $(head -c 200 "$tmp/err")"
+  elif [ "$code" -eq 0 ] && ! cmp -s "$tmp/out" "$want"; then
+    bad "$what: output differs from $want"
+  elif [ "$code" -ne 0 ] && ! grep -q "$want" "$tmp/err"; then
+    bad "$what: expected '$want' in: $(head -c 200 "$tmp/err")"
+  else
+    ok
+  fi
+}
+check_stdin "analyze - (YAML on stdin)" 0 examples/job-offer.yaml "$golden/job-offer.txt" analyze -
+check_stdin "analyze - --json" 0 examples/job-offer.yaml "$golden/job-offer.json" analyze - --json
+printf 'issues: [\n' >"$tmp/broken.yaml"
+check_stdin "analyze - (bad YAML)" 3 "$tmp/broken.yaml" "^<stdin>:2:1: " analyze -
+check_stdin "analyze - (a GENIUS domain)" 3 tests/data/genius/mixed/mixed.xml "^<stdin>:1:1: standard input holds a GENIUS file" analyze -
+check_stdin "analyze - twice" 3 examples/job-offer.yaml "standard input can only be the one input" analyze - -
+"$parley" sequence examples/plans/exchange.yaml >"$tmp/plan.txt" 2>/dev/null
+check_stdin "sequence - (plan on stdin)" 0 examples/plans/exchange.yaml "$tmp/plan.txt" sequence -
+
+# Several inputs whose first is not a domain: the first file is blamed,
+# at line 1, column 1, with the reason.
+: >"$tmp/empty.json"
+printf '\357\273\277\357\273\277{}' >"$tmp/boms.json"
+printf '\377\376{\000}\000' >"$tmp/utf16.json"
+for f in empty boms utf16; do
+  "$parley" analyze "$tmp/$f.json" tests/data/geniusweb/mixed/mixed.json >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  case $f in
+  empty) why="empty file" ;;
+  boms) why="two byte-order marks" ;;
+  utf16) why="UTF-16 text" ;;
+  esac
+  if [ "$rc" -eq 3 ] && [ ! -s "$tmp/out" ] &&
+     grep -q "^$tmp/$f.json:1:1: $why" "$tmp/err"; then
+    ok
+  else
+    bad "first input $f.json: exit $rc: $(head -c 200 "$tmp/err")"
+  fi
+done
+
 # A failure after the work is done (an output file that cannot be written,
 # a full standard output) still leaves nothing on stdout and exits 1
 # (docs/cli.md): standard output is held back until the command succeeds.
