@@ -133,6 +133,14 @@ bool pl__expr_eval(const pl_expr *e, const uint32_t *options);
 void pl__expr_issues(const pl_expr *e, uint64_t *issues);
 
 /* Status quo of party p on issue i, or PL_NOT_AGREED. */
+/* A value function's value at g between its points (x0, v0) and (x1, v1):
+ * the one formula of the builder, so writers can tell which points give
+ * back the same values bit for bit. */
+static inline double pl__interp(double x0, double v0, double x1, double v1,
+                                double g) {
+  return v0 + (v1 - v0) * (g - x0) / (x1 - x0);
+}
+
 static inline uint32_t pl__status_quo(const pl_scenario *s, int p, int i) {
   if (p >= 0 && s->parties[p].status_quo) return s->parties[p].status_quo[i];
   return s->status_quo ? s->status_quo[i] : PL_NOT_AGREED;
