@@ -56,6 +56,8 @@ const char *pl_move_kind_name(pl_move_kind k) {
 typedef struct cand {
   uint64_t mask;
   double rv_cost;   /* cheapest reservation cost over outcomes with it */
+  double lowered;   /* the sum of the lowerings there (ties of cost: the
+                       least, so that free lowering is still least) */
   double cost;      /* level costs + rv_cost */
   uint64_t index;   /* an outcome achieving rv_cost (enumeration) */
 } cand;
@@ -188,11 +190,12 @@ static int visit(void *ctx, uint64_t index, const double *util, uint64_t m) {
     return PL_OK;
   }
   if (m & ~t->allowed) return PL_OK;
-  double rc = 0;
+  double rc = 0, low = 0;
   for (int j = 0; j < t->nrv; j++)
     if (m & t->rvb[j]) {
       int p = t->rvp[j];
       rc += t->k[p] * (t->rv[p] - util[p]);
+      low += t->rv[p] - util[p];
     }
   if (2 * (t->n + 1) > t->cap) {
     int r = table_grow(t);
@@ -202,10 +205,11 @@ static int visit(void *ctx, uint64_t index, const double *util, uint64_t m) {
   while (t->slot[h].mask && t->slot[h].mask != m) h = (h + 1) & (t->cap - 1);
   cand *c = &t->slot[h];
   if (!c->mask) {
-    *c = (cand){m, rc, 0, index};
+    *c = (cand){m, rc, low, 0, index};
     t->n++;
-  } else if (rc < c->rv_cost) {
+  } else if (rc < c->rv_cost || (rc == c->rv_cost && low < c->lowered)) {
     c->rv_cost = rc;
+    c->lowered = low;
     c->index = index;
   }
   return PL_OK;
@@ -297,7 +301,7 @@ static int structural_masks(pl_unlock *u, const pl__problem *pb, table *t,
     if (rc) break;
     size_t h = (size_t)((cur[k] * 0x9E3779B97F4A7C15ull) >> 17) & (t->cap - 1);
     while (t->slot[h].mask) h = (h + 1) & (t->cap - 1);
-    t->slot[h] = (cand){cur[k], 0, 0, UINT64_MAX};
+    t->slot[h] = (cand){cur[k], 0, 0, 0, UINT64_MAX};
     t->n++;
   }
   pl__free(cur);
@@ -401,10 +405,22 @@ static int open_zone(const pl_unlock *u, const pl_move *mv, size_t n,
   for (size_t k = 0; k < n; k++) {
     if (mv[k].kind == PL_MOVE_LOWER) {
       c->parties[mv[k].party].reservation = mv[k].to;
-    } else if (mv[k].kind == PL_MOVE_DROP) {
-      drop[mv[k].red_line] = true;
+      continue;
+    }
+    /* the copy holds red lines party by party: find it by party and id */
+    int r = 0;
+    while (r < c->n_red_lines &&
+           (c->red_lines[r].party != mv[k].party ||
+            strcmp(c->red_lines[r].id, u->s->red_lines[mv[k].red_line].id)))
+      r++;
+    if (r == c->n_red_lines) {
+      pl__free(drop);
+      return pl__err(err, PL_ESTATE, "red line lost in the copy");
+    }
+    if (mv[k].kind == PL_MOVE_DROP) {
+      drop[r] = true;
     } else {
-      pl__red_line *rl = &c->red_lines[mv[k].red_line];
+      pl__red_line *rl = &c->red_lines[r];
       pl__variant *va = &rl->variants[mv[k].variant];
       pl_expr *e = rl->rule;
       uint64_t *is = rl->issues;
