@@ -54,8 +54,10 @@ static void text_improve(FILE *out, const pl_scenario *s,
   if (!pl_improve_from_feasible(x))
     fputs("          (it breaks a red line or a reservation value)\n", out);
   if (pl_improve_efficient(x)) {
-    fputs("\nPareto-efficient: no feasible package makes a party better off "
-          "without making another worse off.\n",
+    fputs(pl_improve_from_feasible(x)
+              ? "\nPareto-efficient: no feasible package makes a party "
+                "better off without making another worse off.\n"
+              : "\nNo feasible package improves on it.\n",
           out);
     return;
   }

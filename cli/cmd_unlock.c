@@ -118,7 +118,7 @@ static void text_unlock(FILE *out, const pl_scenario *s, const pl_unlock *u) {
   int np = pl_scenario_party_count(s);
   for (int p = 0; p < np && p < 1024; p++)
     sq[p] = pl_unlock_status_quo_utility(u, p);
-  if (np > 0 && sq[0] >= 0)
+  if (shown > 0 && np > 0 && sq[0] >= 0)
     fputs("(utilities, and in brackets the gain over the status quo)\n", out);
   for (size_t k = 0; k < shown; k++) print_set(out, s, u, k, sq);
 }
