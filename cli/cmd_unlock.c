@@ -105,8 +105,8 @@ static void text_unlock(FILE *out, const pl_scenario *s, const pl_unlock *u) {
     fprintf(out, "\nNo concession%s opens a zone of agreement.\n",
             by >= 0 ? " of this party alone" : "");
   } else {
-    fprintf(out, "\n%zu minimal concession %s open a zone of agreement",
-            total, total == 1 ? "set" : "sets");
+    fprintf(out, "\n%zu minimal concession %s a zone of agreement", total,
+            total == 1 ? "set opens" : "sets open");
     if (shown < total) fprintf(out, "; the %zu described:", shown);
     fputc('\n', out);
   }
