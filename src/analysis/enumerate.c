@@ -764,7 +764,7 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
           }
         }
         if (acc->stop_at_first) goto out;
-      } else {
+      } else if (!acc->skip_masks) {
         add_mask(acc, m);
       }
       if (acc->rc) goto out;

@@ -61,6 +61,8 @@ typedef struct pl__acc {
   int np;
   uint64_t memory_limit;
   bool stop_at_first; /* feasibility test only: stop at a feasible outcome */
+  bool skip_masks;    /* do not gather minimal violation masks (the visit
+                         hook sees every mask) */
   uint64_t feasible;
   size_t nf, capf;    /* frontier: nf points */
   double *fu;         /* nf * np utilities */

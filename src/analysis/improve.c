@@ -172,6 +172,7 @@ static int count_all(pl_improve *x, const pl_improve_options *o) {
     pl__acc_init(&acc, x->np, o->memory_limit);
     acc.visit = count_visit;
     acc.visit_ctx = &c;
+    acc.skip_masks = true;
     rc = pl__enumerate(&pb, &acc);
     pl__acc_free(&acc);
     pl__problem_free(&pb);

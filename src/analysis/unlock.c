@@ -159,27 +159,65 @@ typedef struct table {
   const double *rv, *k; /* per party: reservation, cost per unit */
   int rvp[PL__MAX_CONSTRAINTS], nrv; /* parties with reservation bits */
   uint64_t rvb[PL__MAX_CONSTRAINTS];
-  cand *slot;
-  size_t cap, n;
+  uint32_t *slot;   /* open addressing: 0 empty, else item index + 1 */
+  size_t cap;       /* slots, a power of two */
+  cand *item;       /* the distinct masks, in order of discovery */
+  size_t n, cap_items;
   uint64_t memory_limit;
   bool feasible;
 } table;
 
-static int table_grow(table *t) {
-  size_t cap = t->cap ? t->cap * 2 : 1024;
-  if ((uint64_t)cap * sizeof(cand) > t->memory_limit) return PL_ETOOBIG;
-  cand *slot = pl__calloc(cap, sizeof *slot);
+static size_t slot_of(uint64_t m, size_t cap) {
+  return (size_t)((m * 0x9E3779B97F4A7C15ull) >> 17) & (cap - 1);
+}
+
+/* Room for one more distinct mask: PL_OK, PL_ENOMEM or PL_ETOOBIG. */
+static int table_room(table *t) {
+  if (t->n + 1 >= UINT32_MAX) return PL_ETOOBIG;
+  if (t->n == t->cap_items) {
+    size_t cap = t->cap_items ? t->cap_items * 2 : 1024;
+    if ((uint64_t)cap * (sizeof(cand) + 8) > t->memory_limit)
+      return PL_ETOOBIG;
+    cand *it = pl__realloc(t->item, cap * sizeof *it);
+    if (!it) return PL_ENOMEM;
+    t->item = it;
+    t->cap_items = cap;
+  }
+  if (2 * (t->n + 1) <= t->cap) return PL_OK;
+  size_t cap = t->cap ? t->cap * 2 : 2048;
+  uint32_t *slot = pl__calloc(cap, sizeof *slot);
   if (!slot) return PL_ENOMEM;
-  for (size_t k = 0; k < t->cap; k++) {
-    if (!t->slot[k].mask) continue;
-    size_t h = (size_t)((t->slot[k].mask * 0x9E3779B97F4A7C15ull) >> 17) &
-               (cap - 1);
-    while (slot[h].mask) h = (h + 1) & (cap - 1);
-    slot[h] = t->slot[k];
+  for (size_t k = 0; k < t->n; k++) {
+    size_t h = slot_of(t->item[k].mask, cap);
+    while (slot[h]) h = (h + 1) & (cap - 1);
+    slot[h] = (uint32_t)(k + 1);
   }
   pl__free(t->slot);
   t->slot = slot;
   t->cap = cap;
+  return PL_OK;
+}
+
+/* Records mask m with a lowering of cost rc and size low at outcome index:
+ * a new mask, or a cheaper way to an old one. */
+static int table_put(table *t, uint64_t m, double rc, double low,
+                     uint64_t index) {
+  int r = table_room(t);
+  if (r) return r;
+  size_t h = slot_of(m, t->cap);
+  while (t->slot[h] && t->item[t->slot[h] - 1].mask != m)
+    h = (h + 1) & (t->cap - 1);
+  if (!t->slot[h]) {
+    t->item[t->n] = (cand){m, rc, low, 0, index};
+    t->slot[h] = (uint32_t)++t->n;
+    return PL_OK;
+  }
+  cand *c = &t->item[t->slot[h] - 1];
+  if (rc < c->rv_cost || (rc == c->rv_cost && low < c->lowered)) {
+    c->rv_cost = rc;
+    c->lowered = low;
+    c->index = index;
+  }
   return PL_OK;
 }
 
@@ -197,22 +235,7 @@ static int visit(void *ctx, uint64_t index, const double *util, uint64_t m) {
       rc += t->k[p] * (t->rv[p] - util[p]);
       low += t->rv[p] - util[p];
     }
-  if (2 * (t->n + 1) > t->cap) {
-    int r = table_grow(t);
-    if (r) return r;
-  }
-  size_t h = (size_t)((m * 0x9E3779B97F4A7C15ull) >> 17) & (t->cap - 1);
-  while (t->slot[h].mask && t->slot[h].mask != m) h = (h + 1) & (t->cap - 1);
-  cand *c = &t->slot[h];
-  if (!c->mask) {
-    *c = (cand){m, rc, low, 0, index};
-    t->n++;
-  } else if (rc < c->rv_cost || (rc == c->rv_cost && low < c->lowered)) {
-    c->rv_cost = rc;
-    c->lowered = low;
-    c->index = index;
-  }
-  return PL_OK;
+  return table_put(t, m, rc, low, index);
 }
 
 /* ------------------------------------------------------------------ */
@@ -296,13 +319,8 @@ static int structural_masks(pl_unlock *u, const pl__problem *pb, table *t,
       t->feasible = true;
       continue;
     }
-    if (2 * (t->n + 1) > t->cap && (rc = table_grow(t)))
+    if ((rc = table_put(t, cur[k], 0, 0, UINT64_MAX)))
       rc = pl__err(err, rc, "%s", pl_strerror(rc));
-    if (rc) break;
-    size_t h = (size_t)((cur[k] * 0x9E3779B97F4A7C15ull) >> 17) & (t->cap - 1);
-    while (t->slot[h].mask) h = (h + 1) & (t->cap - 1);
-    t->slot[h] = (cand){cur[k], 0, 0, 0, UINT64_MAX};
-    t->n++;
   }
   pl__free(cur);
   return rc;
@@ -337,22 +355,45 @@ static int by_rank(const void *x, const void *y) {
 }
 
 /* Keeps, in cost order, the masks that no kept subset reaches at the same
- * or a lower cost (see the top of the file). */
+ * or a lower cost (see the top of the file). Kept masks are filed by their
+ * lowest bit: a subset of S has its lowest bit in S, so only the files of
+ * S's bits are searched. */
 static size_t sweep(ranked *r, size_t n, size_t max, bool *incomplete) {
+  size_t *file[64] = {NULL}, len[64] = {0}, cap[64] = {0};
   size_t w = 0;
-  for (size_t k = 0; k < n; k++) {
+  bool nomem = false;
+  for (size_t k = 0; k < n && !nomem; k++) {
+    uint64_t s = r[k].c.mask;
     bool keep = true;
-    for (size_t j = 0; j < w && keep; j++)
-      keep = !((r[j].c.mask & r[k].c.mask) == r[j].c.mask &&
-               r[j].c.cost <= r[k].c.cost + PL_TOLERANCE);
+    for (uint64_t b = s; b && keep; b &= b - 1) {
+      int f = __builtin_ctzll(b);
+      for (size_t j = 0; j < len[f] && keep; j++) {
+        const ranked *x = &r[file[f][j]];
+        keep = !((x->c.mask & s) == x->c.mask &&
+                 x->c.cost <= r[k].c.cost + PL_TOLERANCE);
+      }
+    }
     if (!keep) continue;
     if (w == max) {
       *incomplete = true;
       break;
     }
-    r[w++] = r[k];
+    int f = __builtin_ctzll(s);
+    if (len[f] == cap[f]) {
+      size_t c = cap[f] ? cap[f] * 2 : 16;
+      size_t *p = pl__realloc(file[f], c * sizeof *p);
+      if (!p) {
+        nomem = true;
+        break;
+      }
+      file[f] = p;
+      cap[f] = c;
+    }
+    r[w] = r[k];
+    file[f][len[f]++] = w++;
   }
-  return w;
+  for (int f = 0; f < 64; f++) pl__free(file[f]);
+  return nomem ? SIZE_MAX : w;
 }
 
 /* ------------------------------------------------------------------ */
@@ -487,6 +528,7 @@ static int search(pl_unlock *u, const pl_unlock_options *o, table *t,
     pl__acc_init(&acc, pb.np, o->memory_limit);
     acc.visit = visit;
     acc.visit_ctx = t;
+    acc.skip_masks = true;
     rc = pl__enumerate(&pb, &acc);
     pl__acc_free(&acc);
     if (rc == PL_ETOOBIG)
@@ -554,10 +596,6 @@ int pl_unlock_compute(const pl_scenario *s, const pl_unlock_options *opts,
       t.rvp[t.nrv] = u->cons.items[b].party;
       t.rvb[t.nrv++] = (uint64_t)1 << b;
     }
-  if ((rc = table_grow(&t))) {
-    rc = pl__err(err, rc, "%s", pl_strerror(rc));
-    goto done;
-  }
   if ((rc = search(u, &o, &t, err))) goto done;
   u->needed = !t.feasible;
   /* sq utilities for gains */
@@ -585,15 +623,18 @@ int pl_unlock_compute(const pl_scenario *s, const pl_unlock_options *opts,
     goto done;
   }
   size_t nr = 0;
-  for (size_t j = 0; j < t.cap; j++) {
-    if (!t.slot[j].mask) continue;
-    cand c = t.slot[j];
+  for (size_t j = 0; j < t.n; j++) {
+    cand c = t.item[j];
     c.cost = level_cost(u, c.mask, NULL) + c.rv_cost;
     r[nr++] = (ranked){c, parties_of(u, c.mask),
                        __builtin_popcountll(c.mask)};
   }
   qsort(r, nr, sizeof *r, by_rank);
   nr = sweep(r, nr, o.max_candidates, &u->incomplete);
+  if (nr == SIZE_MAX) {
+    rc = pl__err(err, PL_ENOMEM, "out of memory");
+    goto done;
+  }
   u->total = nr;
   /* fairness over every kept set */
   double *pc = pl__calloc((size_t)u->np, sizeof *pc);
@@ -634,10 +675,15 @@ int pl_unlock_compute(const pl_scenario *s, const pl_unlock_options *opts,
   size_t nd = 0;
   size_t *pick = rc ? NULL : pl__malloc((nr ? nr : 1) * sizeof *pick);
   if (!rc && !pick) rc = PL_ENOMEM;
+  size_t extra = 0; /* fairest sets beyond max_sets: at most max_sets more */
   for (size_t j = 0; !rc && j < nr; j++)
-    if (j < o.max_sets ||
-        (o.party < 0 && worst[j] <= fair + PL_TOLERANCE))
+    if (j < o.max_sets) {
       pick[nd++] = j;
+    } else if (o.party < 0 && worst[j] <= fair + PL_TOLERANCE &&
+               extra < (o.max_sets ? o.max_sets : 1)) {
+      pick[nd++] = j;
+      extra++;
+    }
   u->sets = rc ? NULL : pl__calloc(nd ? nd : 1, sizeof *u->sets);
   u->details = rc ? NULL : pl__calloc(nd ? nd : 1, sizeof *u->details);
   u->set_masks = rc ? NULL : pl__calloc(nd ? nd : 1, sizeof *u->set_masks);
@@ -689,6 +735,7 @@ int pl_unlock_compute(const pl_scenario *s, const pl_unlock_options *opts,
   pl__free(opt);
 done:
   pl__free(t.slot);
+  pl__free(t.item);
   pl__free(r);
   pl__free(rv);
   pl__free(k);
