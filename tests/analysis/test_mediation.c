@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <math.h>
 
+#include "model/scenario_internal.h"
 #include "testutil.h"
 
 #define SCENARIOS 1200
@@ -477,11 +478,144 @@ static void test_by_party_and_package(void **state) {
   pl_scenario_free(s);
 }
 
+/* ../shared/data (or ../../shared/data, from a worktree), or NULL. */
+static const char *shared_data(void) {
+  static char buf[4096];
+  const char *dir = getenv("PL_SOURCE_DIR");
+  const char *ups[] = {"..", "../.."};
+  for (int k = 0; k < 2; k++) {
+    snprintf(buf, sizeof buf, "%s/%s/shared/data/DOMAINS.tsv",
+             dir ? dir : ".", ups[k]);
+    FILE *f = fopen(buf, "r");
+    if (!f) continue;
+    fclose(f);
+    buf[strlen(buf) - strlen("/DOMAINS.tsv")] = 0;
+    return buf;
+  }
+  return NULL;
+}
+
+/* The generator: every party gets a red line on one issue (the options it
+ * values at least at the median of that issue's values) with a weaker
+ * variant (at least the lowest quartile), and a reservation value of 0.8,
+ * so that the ANAC scenarios deadlock; the scenario is reopened for the
+ * red lines (test-only: the library's builder refuses finished ones). */
+static void add_conflict(pl_scenario *s) {
+  pl_error err = {0};
+  const int np = pl_scenario_party_count(s), ni = pl_scenario_issue_count(s);
+  s->finished = false;
+  for (int p = 0; p < np; p++) {
+    int i = p % ni;
+    uint32_t n = pl_scenario_option_count(s, i);
+    double *v = calloc(n, sizeof *v), *sorted = calloc(n, sizeof *sorted);
+    uint32_t *hi = calloc(n, sizeof *hi), *mid = calloc(n, sizeof *mid);
+    for (uint32_t o = 0; o < n; o++) sorted[o] = v[o] = pl_scenario_value(s, p, i, o);
+    for (uint32_t a = 0; a < n; a++) /* insertion sort, ascending */
+      for (uint32_t b = a; b > 0 && sorted[b - 1] > sorted[b]; b--) {
+        double x = sorted[b];
+        sorted[b] = sorted[b - 1];
+        sorted[b - 1] = x;
+      }
+    uint32_t nh = 0, nm = 0;
+    for (uint32_t o = 0; o < n; o++) {
+      if (v[o] >= sorted[n / 2]) hi[nh++] = o;
+      if (v[o] >= sorted[n / 4]) mid[nm++] = o;
+    }
+    int r = pl_scenario_add_red_line(s, p, "generated", NULL,
+                                     pl_expr_in(i, nh, hi), &err);
+    if (r < 0) fail_msg("red line: %s", err.message);
+    if (pl_scenario_add_variant(s, r, "wider", NULL, 0.5,
+                                pl_expr_in(i, nm, mid), &err) < 0)
+      fail_msg("variant: %s", err.message);
+    s->parties[p].reservation = 0.8;
+    free(v);
+    free(sorted);
+    free(hi);
+    free(mid);
+  }
+  s->finished = true;
+}
+
+/* Both commands on the ANAC scenarios of ../shared/data with generated red
+ * lines and reservation values (at most 50,000 outcomes each, to bound the
+ * work; skipped when the data is absent). */
+static void test_shared_data(void **state) {
+  (void)state;
+  const char *data = shared_data();
+  if (!data) skip();
+  char path[8192], line[8192];
+  snprintf(path, sizeof path, "%s/DOMAINS.tsv", data);
+  FILE *f = fopen(path, "r");
+  if (!f) skip();
+  int done = 0;
+  while (fgets(line, sizeof line, f)) {
+    char *cols[6] = {NULL};
+    int nc = 0;
+    for (char *c = strtok(line, "\t\n"); c && nc < 6; c = strtok(NULL, "\t\n"))
+      cols[nc++] = c;
+    if (nc < 5 || !strcmp(cols[0], "domain_file")) continue;
+    if (strtod(cols[3], NULL) > 50000 && !getenv("PL_MEDIATION_ALL")) continue;
+    char dom[4096], prof[2][8192 + 16];
+    char *second = strchr(cols[4], ' ');
+    if (!second) continue;
+    *second++ = 0;
+    snprintf(dom, sizeof dom, "%s/%s", data, cols[0]);
+    /* GENIUS profiles are named from data/genius, GeniusWeb ones from
+     * the domain's folder */
+    char base[4096 + 16];
+    snprintf(base, sizeof base, "%s/genius", data);
+    if (strncmp(cols[0], "genius/", 7)) {
+      snprintf(base, sizeof base, "%s", dom);
+      *strrchr(base, '/') = 0;
+    }
+    snprintf(prof[0], sizeof prof[0], "%s/%s", base, cols[4]);
+    snprintf(prof[1], sizeof prof[1], "%s/%s", base, second);
+    const char *inputs[3] = {dom, prof[0], prof[1]};
+    pl_scenario *s = NULL;
+    pl_error err = {0};
+    if (pl_scenario_load_inputs(inputs, 3, NULL, &s, &err)) {
+      print_message("skipped %s: %s\n", cols[0], err.message);
+      continue;
+    }
+    add_conflict(s);
+    pl_unlock *u = NULL;
+    if (pl_unlock_compute(s, NULL, &u, &err))
+      fail_msg("unlock %s: %s", cols[0], err.message);
+    for (size_t k = 0; k < pl_unlock_set_count(u); k++) {
+      const pl_unlock_set *st = pl_unlock_set_at(u, k);
+      if (k) assert_true(st->cost >= pl_unlock_set_at(u, k - 1)->cost - 1e-12);
+      assert_non_null(st->solution[PL_SOLUTION_NASH]);
+      assert_true(st->feasible > 0);
+    }
+    char *j = pl_unlock_to_json(u);
+    assert_non_null(j);
+    pl_free(j);
+    pl_unlock_free(u);
+    uint32_t from[64];
+    for (int i = 0; i < pl_scenario_issue_count(s) && i < 64; i++)
+      from[i] = rnd(pl_scenario_option_count(s, i));
+    pl_improve *x = NULL;
+    if (pl_improve_compute(s, from, NULL, &x, &err))
+      fail_msg("improve %s: %s", cols[0], err.message);
+    for (size_t b = 0; b < pl_improve_best_count(x); b++)
+      assert_true(improves(pl_improve_best(x, b)->utilities,
+                           pl_improve_from(x)->utilities,
+                           pl_scenario_party_count(s)));
+    pl_improve_free(x);
+    pl_scenario_free(s);
+    done++;
+  }
+  fclose(f);
+  print_message("%d ANAC scenarios unlocked and improved\n", done);
+  assert_true(done > 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_against_brute_force),
       cmocka_unit_test(test_structural_matches),
       cmocka_unit_test(test_by_party_and_package),
+      cmocka_unit_test(test_shared_data),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
