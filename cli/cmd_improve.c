@@ -17,7 +17,8 @@ static const char help[] =
     INPUT_HELP
     "\n"
     "PACKAGE is issue=option,issue=option,... (issues left out stay at the\n"
-    "status quo) or status_quo.\n"
+    "status quo), status_quo, or transcript:FILE (the agreement a\n"
+    "negotiation's transcript ends with, from 'parley run --transcript').\n"
     "\n"
     "options:\n"
     "  --from PACKAGE      the package to improve on (required)\n"
@@ -136,7 +137,9 @@ int cmd_improve(int argc, char **argv) {
   if (!o) {
     cli_error("out of memory");
     code = EXIT_RUNTIME;
-  } else if (pl_package_parse(s, from, "--from", o, &err) ||
+  } else if ((!strncmp(from, "transcript:", 11)
+                  ? pl_package_from_transcript(s, from + 11, o, &err)
+                  : pl_package_parse(s, from, "--from", o, &err)) ||
              pl_improve_compute(s, o, &opts, &x, &err)) {
     cli_report(&err);
     code = cli_exit_code(err.code);

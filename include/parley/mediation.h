@@ -121,6 +121,16 @@ PL_API int pl_package_parse(const pl_scenario *s, const char *text,
                             const char *name, uint32_t *options,
                             pl_error *err);
 
+/* Reads the agreement a negotiation ended with from its transcript (JSON
+ * Lines, docs/negotiation.md): the outcome of the last "end" event.
+ * PL_EPARSE (path:line:col) when the file is not a transcript, the
+ * negotiation ended without agreement, or the outcome names issues or
+ * options the scenario does not have; PL_EIO when it cannot be read.
+ * Issues a partial agreement leaves out take the status quo (an error
+ * without one). */
+PL_API int pl_package_from_transcript(const pl_scenario *s, const char *path,
+                                      uint32_t *options, pl_error *err);
+
 typedef struct pl_improve_options {
   size_t struct_size;      /* sizeof(pl_improve_options), set by _init */
   uint64_t max_outcomes;   /* enumerate at most this many (default 2^32);

@@ -8,7 +8,7 @@
  * points: the frontier comes from pl_analyze, by enumeration or, for
  * additive scenarios of any size, structurally. Improvements are counted by
  * one more enumeration when the outcomes are few enough. */
-#include <ctype.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +16,7 @@
 
 #include "analysis/analysis_internal.h"
 #include "analysis/mediation_internal.h"
+#include "io/formats.h"
 
 #define DEFAULT_COUNT_LIMIT 10000000ull
 
@@ -106,6 +107,82 @@ int pl_package_parse(const pl_scenario *s, const char *text, const char *name,
                       "scenario has no status quo to take it from)",
                       s->issues[i].id);
   pl__free(named);
+  return rc;
+}
+
+/* Transcripts are at most this large (docs/negotiation.md limits runs to
+ * 10^6 events by default). */
+#define TRANSCRIPT_LIMIT ((size_t)1 << 30)
+
+int pl_package_from_transcript(const pl_scenario *s, const char *path,
+                               uint32_t *options, pl_error *err) {
+  if (!s || !s->finished)
+    return pl__err(err, PL_EINVAL, "the scenario is not finished");
+  char *data;
+  size_t len;
+  int rc = pl__read_file(path, TRANSCRIPT_LIMIT, &data, &len, err);
+  if (rc) return rc;
+  /* the last non-empty line */
+  size_t end = len;
+  while (end > 0 && (data[end - 1] == '\n' || data[end - 1] == '\r')) end--;
+  size_t start = end;
+  while (start > 0 && data[start - 1] != '\n') start--;
+  int line = 1;
+  for (size_t k = 0; k < start; k++) line += data[k] == '\n';
+  json_error_t je;
+  json_t *ev = end > start ? json_loadb(data + start, end - start, 0, &je)
+                           : NULL;
+  pl__free(data);
+  const char *kind = ev ? json_string_value(json_object_get(ev, "event")) : NULL;
+  const char *reason =
+      ev ? json_string_value(json_object_get(ev, "reason")) : NULL;
+  json_t *out = ev ? json_object_get(ev, "outcome") : NULL;
+  if (!kind || strcmp(kind, "end"))
+    rc = pl__err_at(err, PL_EPARSE, path, line, 1,
+                    "not a finished negotiation's transcript: its last line "
+                    "is not an \"end\" event");
+  else if (!reason || strcmp(reason, "agreement") || !json_is_object(out))
+    rc = pl__err_at(err, PL_EPARSE, path, line, 1,
+                    "the negotiation ended without agreement (%s)",
+                    reason ? reason : "no reason given");
+  for (int i = 0; !rc && i < s->n_issues; i++)
+    options[i] = s->status_quo ? s->status_quo[i] : PL_NOT_AGREED;
+  const char *key;
+  json_t *val;
+  if (!rc)
+    json_object_foreach(out, key, val) {
+      int i = pl_scenario_find_issue(s, key);
+      if (i < 0) {
+        rc = pl__err_at(err, PL_EPARSE, path, line, 1,
+                        "the agreement names unknown issue \"%s\"", key);
+        break;
+      }
+      int64_t o = -1;
+      if (json_is_string(val)) {
+        o = pl_scenario_find_option(s, i, json_string_value(val));
+      } else if (json_is_number(val) && s->issues[i].num) {
+        double x = json_number_value(val);
+        for (uint32_t c = 0; c < s->issues[i].n && o < 0; c++)
+          if (fabs(s->issues[i].num[c] - x) <= 1e-9 * (1 + fabs(x))) o = c;
+      } else if (json_is_null(val)) {
+        continue; /* not agreed: the status quo */
+      }
+      if (o < 0) {
+        rc = pl__err_at(err, PL_EPARSE, path, line, 1,
+                        "the agreement gives issue \"%s\" an option it does "
+                        "not have",
+                        key);
+        break;
+      }
+      options[i] = (uint32_t)o;
+    }
+  for (int i = 0; !rc && i < s->n_issues; i++)
+    if (options[i] == PL_NOT_AGREED)
+      rc = pl__err_at(err, PL_EPARSE, path, line, 1,
+                      "the agreement leaves issue \"%s\" out, and the "
+                      "scenario has no status quo to take it from",
+                      s->issues[i].id);
+  json_decref(ev);
   return rc;
 }
 

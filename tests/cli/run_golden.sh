@@ -150,6 +150,15 @@ check_exit "unlock: unknown option" 2 unlock examples/security-talks.yaml --frob
 check_exit "unlock: bad scenario" 3 unlock tests/data/scenarios/n_variant_cycle.yaml
 check_exit "unlock --help" 0 unlock --help
 check_exit "improve --help" 0 improve --help
+"$parley" run examples/job-offer.yaml --agents boulware,conceder --rounds 10 --transcript "$tmp/agreed.jsonl" >/dev/null
+check_golden "job-offer.improve-transcript.txt" improve examples/job-offer.yaml --from "transcript:$tmp/agreed.jsonl"
+"$parley" run examples/security-talks.yaml --agents conceder,conceder,conceder --rounds 5 --transcript "$tmp/deadline.jsonl" >/dev/null
+"$parley" improve examples/security-talks.yaml --from "transcript:$tmp/deadline.jsonl" >"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 3 ] && [ ! -s "$tmp/out" ] && grep -q 'deadline.jsonl:[0-9]*:1: the negotiation ended without agreement (deadline)' "$tmp/err"; then ok; else
+  bad "improve: a transcript without agreement: $(cat "$tmp/err")"
+fi
+check_exit "improve: a scenario is no transcript" 3 improve examples/job-offer.yaml --from transcript:examples/job-offer.yaml
+check_exit "improve: missing transcript" 3 improve examples/job-offer.yaml --from transcript:no-such-file.jsonl
 "$parley" improve examples/security-talks.yaml --from nukes=none >/dev/null 2>"$tmp/err"
 if grep -qx -- '--from:1:1: unknown issue "nukes"' "$tmp/err"; then ok; else
   bad "improve: the message for an unknown issue: $(cat "$tmp/err")"
