@@ -98,6 +98,11 @@ PL_API size_t pl_unlock_total(const pl_unlock *u);
 /* The sets described, cheapest first. */
 PL_API size_t pl_unlock_set_count(const pl_unlock *u);
 PL_API const pl_unlock_set *pl_unlock_set_at(const pl_unlock *u, size_t i);
+/* The analysis of the scenario with set i's moves made (its feasible set is
+ * what the set opens), or NULL when it was not computed; owned by u (for
+ * pl_plot_analysis and the like). */
+PL_API const pl_analysis *pl_unlock_set_analysis(const pl_unlock *u,
+                                                 size_t i);
 /* The party the search was restricted to, or -1. */
 PL_API int pl_unlock_party(const pl_unlock *u);
 /* Status-quo utility of a party, or -1 when it has none (gains are

@@ -756,6 +756,9 @@ const pl_unlock_set *pl_unlock_set_at(const pl_unlock *u, size_t i) {
   return i < u->n_sets ? &u->sets[i] : NULL;
 }
 int pl_unlock_party(const pl_unlock *u) { return u->party; }
+const pl_analysis *pl_unlock_set_analysis(const pl_unlock *u, size_t i) {
+  return i < u->n_sets ? u->details[i].a : NULL;
+}
 double pl_unlock_status_quo_utility(const pl_unlock *u, int p) {
   return u->sq_u[p];
 }

@@ -149,6 +149,11 @@ check_exit "unlock: bad --max-sets" 2 unlock examples/security-talks.yaml --max-
 check_exit "unlock: unknown option" 2 unlock examples/security-talks.yaml --frob
 check_exit "unlock: bad scenario" 3 unlock tests/data/scenarios/n_variant_cycle.yaml
 check_exit "unlock --help" 0 unlock --help
+check_exit "analyze --plot --unlock 1" 0 analyze examples/security-talks.yaml --plot "$tmp/unlock1.svg" --unlock 1
+if grep -q '1 feasible' "$tmp/unlock1.svg"; then ok; else bad "--unlock 1: the plot does not show the one package the set opens"; fi
+check_exit "analyze --unlock beyond the sets" 2 analyze examples/security-talks.yaml --plot "$tmp/unlock.svg" --unlock 99
+check_exit "analyze --unlock without deadlock" 2 analyze examples/job-offer.yaml --plot "$tmp/unlock.svg" --unlock 1
+check_exit "analyze --unlock without --plot" 2 analyze examples/security-talks.yaml --unlock 1
 check_exit "improve --help" 0 improve --help
 "$parley" run examples/job-offer.yaml --agents boulware,conceder --rounds 10 --transcript "$tmp/agreed.jsonl" >/dev/null
 check_golden "job-offer.improve-transcript.txt" improve examples/job-offer.yaml --from "transcript:$tmp/agreed.jsonl"
