@@ -10,6 +10,7 @@
 
 int pl__constraints_init(pl__constraints *c, const pl_scenario *s) {
   c->n = 0;
+  c->variant = NULL; /* the red lines themselves */
   c->items = pl__calloc((size_t)(s->n_red_lines + s->n_parties),
                         sizeof *c->items);
   if (!c->items) return PL_ENOMEM;
