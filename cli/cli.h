@@ -81,7 +81,12 @@ typedef struct cli_session {
   "  --partial           at a deadline, agree the articles every party\n"   \
   "                      accepted if every party allows that (the rest\n"   \
   "                      stays at the status quo)\n"                        \
-  "  --seed N            seed for randomised agents (default 0)\n"
+  "  --seed N            seed for randomised agents (default 0)\n"         \
+  "  --move-time S       an external agent's time for one answer (default\n" \
+  "                      60; 0: no limit)\n"                                \
+  "  --agent-time S      an external agent's time for all its answers\n"   \
+  "                      (default 0: no limit)\n"                           \
+  "  --max-message SIZE  longest message of an external agent (default 1M)\n"
 /* Takes arg (and val) when they are a session option: returns how many
  * arguments it used (0: not one; -1: usage error, already reported). */
 int cli_session_option(cli_session *cs, const char *arg, const char *val);

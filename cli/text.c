@@ -356,6 +356,7 @@ void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
     fprintf(out, " (%s %s)", pl_scenario_party_id(s, who),
             end == PL_END_WALKOUT ? "walked out" : "failed");
   fputc('\n', out);
+  if (*pl_session_failure(x)) fprintf(out, "Failure   %s\n", pl_session_failure(x));
   const pl_point *agr = pl_session_agreement(x);
   const uint32_t *pt = pl_session_partial_text(x);
   if (pt && !agr) {

@@ -8,7 +8,6 @@
 #define PARLEY_SESSION_H
 
 #include "parley/analysis.h"
-#include "parley/agents.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,6 +29,8 @@ extern "C" {
  * for it). Deadlines in rounds and/or wall time; partial agreements
  * (articles left at the status quo) when asked for. */
 typedef struct pl_session pl_session;
+/* Named agent factories (agents.h). */
+typedef struct pl_agent_registry pl_agent_registry;
 
 typedef enum pl_protocol {
   PL_PROTOCOL_SAOP = 0,    /* Stacked Alternating Offers */
@@ -65,6 +66,16 @@ typedef struct pl_session_options {
                          articles every party accepted are agreed and the
                          others stay at the status quo, if every party
                          allows that partial text (needs a status quo) */
+  /* Agents from outside the library (agents.h): names looked up before
+   * the built-in strategies (NULL: none). */
+  const pl_agent_registry *registry;
+  /* Limits on outside agents (0: none): seconds of wall time for one
+   * answer (default 60) and for all of a party's answers (default none);
+   * an agent past either fails. Bytes in one message of the wire
+   * protocol (default 1 MiB). */
+  double move_limit;
+  double agent_limit;
+  size_t max_message;
 } pl_session_options;
 PL_API void pl_session_options_init(pl_session_options *o);
 
@@ -90,9 +101,12 @@ PL_API void pl_session_free(pl_session *x);
 
 #define PL_SESSION_RUNNING 1
 #define PL_SESSION_DONE 0
+#define PL_SESSION_WAITING 2
 /* One party's turn: PL_SESSION_RUNNING, PL_SESSION_DONE once the
- * negotiation has ended, or a negative status (out of memory). Steps after
- * the end return PL_SESSION_DONE. */
+ * negotiation has ended, PL_SESSION_WAITING when an outside agent is not
+ * ready to answer (PL_AGENT_WAIT: nothing changed; step again later), or
+ * a negative status (out of memory). Steps after the end return
+ * PL_SESSION_DONE. */
 PL_API int pl_session_step(pl_session *x);
 
 typedef enum pl_end {
@@ -120,6 +134,9 @@ PL_API const pl_point *pl_session_agreement(const pl_session *x);
 /* After PL_END_FAILURE or PL_END_WALKOUT: the party whose agent failed or
  * walked out (else -1). */
 PL_API int pl_session_failed_party(const pl_session *x);
+/* After PL_END_FAILURE: why, naming the party ("party bob: its offer
+ * breaks red line \"no-layoffs\""); else "". */
+PL_API const char *pl_session_failure(const pl_session *x);
 /* Rounds begun so far (1-based). */
 PL_API int pl_session_rounds(const pl_session *x);
 /* Normalised time of the last event, in [0,1]. */
@@ -167,7 +184,24 @@ typedef struct pl_event {
 } pl_event;
 PL_API size_t pl_session_event_count(const pl_session *x);
 PL_API const pl_event *pl_session_event(const pl_session *x, size_t i);
-/* The transcript as JSON Lines, one event per line (docs/negotiation.md);
+/* Messages exchanged with outside agents that log them (the wire
+ * protocol's lines, agents.h), in order: party, dir (0 from the engine,
+ * 1 from the agent, 2 its standard error), wall seconds since the session
+ * began, and the raw line (len bytes, no newline); event: the number of
+ * events recorded before it. */
+typedef struct pl_message {
+  int party;
+  int dir;
+  double wall;
+  size_t event;
+  const char *line;
+  size_t len;
+} pl_message;
+PL_API size_t pl_session_message_count(const pl_session *x);
+PL_API const pl_message *pl_session_message(const pl_session *x, size_t i);
+/* The transcript as JSON Lines, one event per line (docs/negotiation.md),
+ * with the messages exchanged with outside agents between them
+ * ({"event": "message", ...}, docs/agent-protocol.md);
  * free with pl_free; NULL when out of memory. The same scenario, agents
  * and options give byte-identical transcripts (with a wall-time limit,
  * the clock decides the times). */

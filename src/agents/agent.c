@@ -121,7 +121,8 @@ static int parse_params(pl__agent *a, const struct strategy *st,
 }
 
 int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
-                   const char *spec, uint64_t seed, pl_error *err) {
+                   const char *spec, uint64_t seed, const pl__env *env,
+                   pl_error *err) {
   memset(a, 0, sizeof *a);
   a->s = s;
   a->party = party;
@@ -133,7 +134,9 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
   a->om_window = 0.05;
   size_t n = strcspn(spec, ":");
   const char *params = spec[n] == ':' ? spec + n + 1 : NULL;
-  if (memchr(spec, '/', n)) return pl__plugin_init(a, spec, seed, err);
+  if (memchr(spec, '/', n)) return pl__plugin_init(a, spec, seed, env, err);
+  int tr = pl__table_lookup(a, spec, seed, env, err);
+  if (tr <= 0) return tr;
   const struct strategy *st = NULL;
   for (size_t k = 0; k < N_STRATEGIES && !st; k++)
     if (strlen(strategies[k].name) == n && !strncmp(spec, strategies[k].name, n))
@@ -142,7 +145,8 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
     return pl__err(err, PL_ENOTFOUND,
                    "unknown agent \"%s\"; expected boulware, linear, "
                    "conceder, timedep, aspiration, hardliner, random, micro, "
-                   "tit-for-tat or a plug-in's path",
+                   "tit-for-tat, ext:COMMAND, ext+tcp:HOST:PORT, a registered name or "
+                   "a plug-in's path",
                    spec);
   a->kind = st->kind;
   a->curve = st->curve;
@@ -311,11 +315,12 @@ bool pl__agent_comment(pl__agent *a, double t, const uint32_t *draft,
                        uint32_t *want, uint8_t *rejects, int *rc) {
   const pl_scenario *s = a->s;
   const int ni = s->n_issues;
-  const uint32_t *mine;
-  if (!pl__agent_propose(a, t, &mine, rc)) return false;
-  if (a->kind == PL__AGENT_PLUGIN) { /* no articles: its whole offer */
-    memcpy(want, mine, (size_t)ni * sizeof *want);
+  const uint32_t *mine = NULL;
+  *rc = PL_OK;
+  if (a->kind == PL__AGENT_PLUGIN) { /* it says which articles */
+    if (!pl__plugin_comment(a, t, draft, want)) return false;
   } else {
+    if (!pl__agent_propose(a, t, &mine, rc)) return false;
     const double target = a->offer_u;
     memcpy(want, draft, (size_t)ni * sizeof *want);
     gap g = gap_of(a, want, target);
@@ -362,9 +367,21 @@ bool pl__agent_comment(pl__agent *a, double t, const uint32_t *draft,
   }
   bool any = false;
   for (int i = 0; i < ni; i++) any |= (rejects[i] = want[i] != draft[i]);
+  if (!any && a->kind == PL__AGENT_PLUGIN) return true; /* checked there */
   if (!any) { /* it rejects a text it could live with: its offer instead */
     memcpy(want, mine, (size_t)ni * sizeof *want);
     for (int i = 0; i < ni; i++) rejects[i] = want[i] != draft[i];
   }
   return true;
+}
+
+int pl__agent_vote(pl__agent *a, double t, const uint32_t *from,
+                   const uint32_t *to) {
+  if (a->kind == PL__AGENT_PLUGIN && a->v2 && a->api->vote)
+    return pl__plugin_vote(a, t, from, to);
+  if (a->kind == PL__AGENT_PLUGIN && (a->failed || a->walk_out)) return -1;
+  bool af = pl__agent_allows(a, from), at = pl__agent_allows(a, to);
+  if (af != at) return at;
+  return pl_scenario_utility(a->s, a->party, to) >=
+         pl_scenario_utility(a->s, a->party, from) - PL_TOLERANCE;
 }
