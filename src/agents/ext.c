@@ -58,6 +58,7 @@ typedef struct ext {
   int pending;     /* an answer given ahead: SAOP counter-offer, comment */
   uint32_t *pend;
   bool broken;
+  bool ready; /* the handshake is done */
   char why[256];
 } ext;
 
@@ -211,7 +212,9 @@ static void fail(ext *e, const char *fmt, ...) {
   if (e->broken) return; /* the first reason stays */
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(e->why, sizeof e->why, fmt, ap);
+  int n = e->ready ? 0 : snprintf(e->why, sizeof e->why, "in the handshake, ");
+  int m = vsnprintf(e->why + n, sizeof e->why - (size_t)n, fmt, ap);
+  n = m < 0 ? m : n + m;
   va_end(ap);
   if (e->etail[0] && n >= 0 && (size_t)n < sizeof e->why - 20)
     snprintf(e->why + n, sizeof e->why - (size_t)n, " (stderr: %s)",
@@ -967,6 +970,7 @@ static void *create_with(const pl_agent_setup *su, int mode,
     fail(e, "speaks version %s of the protocol, parley %d",
          json_is_integer(v) ? "another" : "an unknown", PL_EXT_VERSION);
   json_decref(a);
+  e->ready = true;
   if (e->broken) {
     if (su->error && su->error_size)
       snprintf(su->error, su->error_size, "%s", e->why);
