@@ -50,6 +50,9 @@ typedef struct ext {
   /* input not yet consumed, and the stderr line being read */
   char *buf;
   size_t len, cap;
+  char *obuf; /* messages to it not yet written: informs wait for the next
+                 question, so that a move wakes the agent once */
+  size_t olen, ocap;
   char ebuf[ERR_LINE];
   size_t elen;
   char etail[160]; /* its last stderr line, for failure messages */
@@ -161,7 +164,7 @@ int pl_recording_load(const char *text, size_t len, const pl_scenario *s,
     const char *nl = memchr(text + at, '\n', len - at);
     size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
     json_error_t je;
-    json_t *o = n ? json_loadb(text + at, n, 0, &je) : NULL;
+    json_t *o = n ? json_loadb(text + at, n, JSON_ALLOW_NUL, &je) : NULL;
     const char *ev = json_string_value(json_object_get(o, "event"));
     if (n && !o) {
       rc = pl__err(err, PL_EPARSE, "transcript:%d:%d: %s", lineno,
@@ -274,8 +277,38 @@ static double left(const ext *e, double t0) {
 /* A poll timeout for l seconds (-1: for ever). */
 static int ms(double l) { return l > 1e6 ? -1 : (int)(l * 1000) + 1; }
 
-/* Writes the message and its newline. */
-static bool send_line(ext *e, const char *line, size_t n) {
+/* Writes out what is buffered. */
+static bool flush(ext *e) {
+  const double t0 = pl__now();
+  size_t off = 0;
+  while (off < e->olen) {
+    ssize_t w = send(e->wfd, e->obuf + off, e->olen - off,
+                     MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (w > 0) {
+      off += (size_t)w;
+      continue;
+    }
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      double l = left(e, t0);
+      struct pollfd pf = {e->wfd, POLLOUT, 0};
+      if (l <= 0 || poll(&pf, 1, ms(l)) == 0) {
+        fail(e, "does not read its input: %zu bytes could not be delivered "
+                "within %g s", e->olen - off, move_limit(e));
+        return false;
+      }
+      continue;
+    }
+    fail(e, "closed its input (%s)", w < 0 ? strerror(errno) : "no progress");
+    return false;
+  }
+  e->olen = 0;
+  return true;
+}
+
+/* Sends the message and its newline; informs (now false) go with the next
+ * message that is sent now. */
+static bool send_line(ext *e, const char *line, size_t n, bool now) {
   if (e->broken) return false;
   logm(e, 0, line, n);
   if (e->rec) { /* the engine must say what it said when recorded */
@@ -298,34 +331,24 @@ static bool send_line(ext *e, const char *line, size_t n) {
     }
     return true;
   }
-  const double t0 = pl__now();
-  for (size_t off = 0; off <= n;) {
-    const char *p = off < n ? line + off : "\n";
-    size_t want = off < n ? n - off : 1;
-    ssize_t w = send(e->wfd, p, want, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (w > 0) {
-      off += (size_t)w;
-      if (off == n + 1) break;
-      continue;
+  if (e->olen + n + 1 > e->ocap) {
+    size_t cap = e->ocap ? e->ocap : 4096;
+    while (cap < e->olen + n + 1) cap *= 2;
+    char *g = pl__realloc(e->obuf, cap);
+    if (!g) {
+      fail(e, "out of memory");
+      return false;
     }
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      double l = left(e, t0);
-      struct pollfd pf = {e->wfd, POLLOUT, 0};
-      if (l <= 0 || poll(&pf, 1, ms(l)) == 0) {
-        fail(e, "does not read its input: a message of %zu bytes could "
-                "not be delivered within %g s", n + 1, move_limit(e));
-        return false;
-      }
-      continue;
-    }
-    fail(e, "closed its input (%s)", w < 0 ? strerror(errno) : "no progress");
-    return false;
+    e->obuf = g;
+    e->ocap = cap;
   }
-  return true;
+  memcpy(e->obuf + e->olen, line, n);
+  e->obuf[e->olen + n] = '\n';
+  e->olen += n + 1;
+  return now ? flush(e) : true;
 }
 
-static bool send_json(ext *e, json_t *msg) {
+static bool send_json(ext *e, json_t *msg, bool now) {
   char *text = msg ? json_dumps(msg, JSON_COMPACT | JSON_PRESERVE_ORDER |
                                          JSON_REAL_PRECISION(10))
                    : NULL;
@@ -334,7 +357,7 @@ static bool send_json(ext *e, json_t *msg) {
     fail(e, "out of memory");
     return false;
   }
-  bool ok = send_line(e, text, strlen(text));
+  bool ok = send_line(e, text, strlen(text), now);
   free(text);
   return ok;
 }
@@ -586,6 +609,7 @@ static void ext_destroy(void *agent) {
   if (!e) return;
   stop(e);
   pl__free(e->buf);
+  pl__free(e->obuf);
   pl__free(e->pend);
   pl__free(e);
 }
@@ -669,7 +693,7 @@ static json_t *ask(ext *e, json_t *msg, const char *const *expect) {
       return NULL;
     }
   }
-  if (!send_json(e, msg)) return NULL;
+  if (!send_json(e, msg, true)) return NULL;
   size_t n;
   const char *line = read_line(e, &n);
   if (!line) return NULL;
@@ -1138,7 +1162,7 @@ static void ext_event(void *agent, const pl_session *x, const pl_event *ev) {
   char why[sizeof e->why];
   memcpy(why, e->why, sizeof why);
   if (end) e->broken = false;
-  if (m) send_json(e, m);
+  if (m) send_json(e, m, end);
   if (end && was) {
     e->broken = true;
     memcpy(e->why, why, sizeof why);

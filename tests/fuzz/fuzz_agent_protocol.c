@@ -114,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (char *line = t; *line;) {
     char *nl = strchr(line, '\n');
     fuzz_check(nl != NULL);
-    json_t *j = json_loadb(line, (size_t)(nl - line), 0, NULL);
+    json_t *j = json_loadb(line, (size_t)(nl - line), JSON_ALLOW_NUL, NULL);
     fuzz_check(j != NULL);
     json_decref(j);
     line = nl + 1;
