@@ -76,6 +76,13 @@ typedef struct pl_session_options {
   double move_limit;
   double agent_limit;
   size_t max_message;
+  /* Where the scenario was read from (paths, and pl_load_options'
+   * real_intervals), for the "run" line that opens the transcript of a
+   * negotiation with external agents, so that pl_replay_open can load it
+   * again (NULL, 0: not recorded). */
+  const char *const *inputs;
+  size_t n_inputs;
+  unsigned real_intervals;
 } pl_session_options;
 PL_API void pl_session_options_init(pl_session_options *o);
 
@@ -201,7 +208,8 @@ PL_API size_t pl_session_message_count(const pl_session *x);
 PL_API const pl_message *pl_session_message(const pl_session *x, size_t i);
 /* The transcript as JSON Lines, one event per line (docs/negotiation.md),
  * with the messages exchanged with outside agents between them
- * ({"event": "message", ...}, docs/agent-protocol.md);
+ * ({"event": "message", ...}) and then, first, a {"event": "run", ...}
+ * line with the inputs, options and agents (docs/agent-protocol.md);
  * free with pl_free; NULL when out of memory. The same scenario, agents
  * and options give byte-identical transcripts (with a wall-time limit,
  * the clock decides the times). */
@@ -219,6 +227,22 @@ PL_API double pl_session_distance_to_pareto(const pl_session *x,
                                             const pl_analysis *a);
 PL_API double pl_session_distance_to_nash(const pl_session *x,
                                           const pl_analysis *a);
+
+/* ---- replay (docs/agent-protocol.md) ---------------------------------
+ * A transcript of a negotiation with external agents, run again: the
+ * scenario loaded from its inputs, the built-in agents as they were, the
+ * external ones answering from the recorded messages (no process is
+ * started), the engine's messages compared with the recorded ones. */
+typedef struct pl_replay pl_replay;
+PL_API int pl_replay_open(const char *transcript_path, pl_replay **out,
+                          pl_error *err);
+PL_API void pl_replay_free(pl_replay *r);
+PL_API const pl_scenario *pl_replay_scenario(const pl_replay *r);
+/* The negotiation, to step to its end. */
+PL_API pl_session *pl_replay_session(pl_replay *r);
+/* After the end: 1 when it reached the recorded result (how it ended,
+ * the agreement, the rounds), else 0 with what differs in why. */
+PL_API int pl_replay_same(const pl_replay *r, char *why, size_t size);
 
 #ifdef __cplusplus
 }

@@ -58,6 +58,8 @@ struct pl_session {
   double wall0;
   char failure[320];
   bool proposed;
+  char **specs; /* the agents as named, then the inputs: the run line */
+  size_t n_specs;
 };
 
 void pl_session_options_init(pl_session_options *o) {
@@ -101,6 +103,8 @@ void pl_session_free(pl_session *x) {
   pl__free(x->has_wanted);
   pl__free(x->rej);
   for (size_t k = 0; k < x->n_msgs; k++) pl__free((char *)x->msgs[k].line);
+  for (size_t k = 0; k < x->n_specs; k++) pl__free(x->specs[k]);
+  pl__free(x->specs);
   pl__free(x->msgs);
   pl__free(x);
 }
@@ -200,6 +204,20 @@ int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
   if (!rc && !(x->agents = pl__calloc((size_t)x->np, sizeof *x->agents)))
     rc = pl__err(err, PL_ENOMEM, "out of memory");
   x->wall0 = pl__now();
+  /* copies of the agents' names and the inputs, for the run line */
+  const char *const *inputs = x->o.inputs;
+  size_t n_in = inputs ? x->o.n_inputs : 0;
+  x->o.inputs = NULL;
+  x->o.n_inputs = 0;
+  if (!rc && !(x->specs = pl__calloc((size_t)x->np + n_in, sizeof *x->specs)))
+    rc = pl__err(err, PL_ENOMEM, "out of memory");
+  for (size_t k = 0; !rc && k < (size_t)x->np + n_in; k++) {
+    const char *v = k < (size_t)x->np ? agents[k] : inputs[k - (size_t)x->np];
+    if (!(x->specs[k] = pl__strdup(v)))
+      rc = pl__err(err, PL_ENOMEM, "out of memory");
+    x->n_specs = k + 1;
+  }
+  x->o.n_inputs = n_in;
   x->env = (pl__env){&x->o, x, log_message, x};
   for (int p = 0; p < x->np && !rc; p++)
     rc = pl__agent_init(&x->agents[p], s, p, agents[p], x->o.seed, &x->env,
@@ -750,12 +768,43 @@ static json_t *event_json(const pl_session *x, const pl_event *e) {
   return o;
 }
 
+/* The run line: what pl_replay_open needs to run it again. */
+static json_t *run_json(const pl_session *x) {
+  const pl_session_options *o = &x->o;
+  json_t *r = json_object(), *in = json_array(), *ag = json_array();
+  int bad = !r || !in || !ag;
+  for (size_t k = 0; in && k < o->n_inputs; k++)
+    bad |= json_array_append_new(in, json_string(x->specs[(size_t)x->np + k]));
+  for (int p = 0; ag && p < x->np; p++)
+    bad |= json_array_append_new(ag, json_string(x->specs[p]));
+  bad |= json_object_set_new(r, "event", json_string("run"));
+  bad |= json_object_set_new(r, "version", json_integer(1));
+  bad |= json_object_set_new(r, "inputs", in);
+  bad |= json_object_set_new(r, "real_intervals", json_integer(o->real_intervals));
+  bad |= json_object_set_new(r, "protocol", json_string(pl_protocol_name(o->protocol)));
+  bad |= json_object_set_new(r, "drafter", json_string(x->s->parties[o->drafter].id));
+  bad |= json_object_set_new(r, "rounds", json_integer(o->rounds));
+  bad |= json_object_set_new(r, "time", json_real(o->time_limit));
+  bad |= json_object_set_new(r, "seed", json_integer((json_int_t)o->seed));
+  bad |= json_object_set_new(r, "partial", json_boolean(o->partial));
+  bad |= json_object_set_new(r, "max_events", json_integer((json_int_t)o->max_events));
+  bad |= json_object_set_new(r, "move_time", json_real(o->move_limit));
+  bad |= json_object_set_new(r, "agent_time", json_real(o->agent_limit));
+  bad |= json_object_set_new(r, "max_message", json_integer((json_int_t)o->max_message));
+  bad |= json_object_set_new(r, "agents", ag);
+  if (bad) {
+    json_decref(r);
+    return NULL;
+  }
+  return r;
+}
+
 char *pl_session_transcript(const pl_session *x) {
   size_t cap = 4096, len = 0, m = 0;
   char *out = pl__malloc(cap);
   if (!out) return NULL;
   out[0] = 0;
-  bool ok = true;
+  bool ok = !x->n_msgs || put_line(&out, &len, &cap, run_json(x));
   for (size_t k = 0; ok && k <= x->n; k++) {
     /* the messages logged before event k (after the last, the rest) */
     for (; ok && m < x->n_msgs && (x->msgs[m].event <= k || k == x->n); m++)
