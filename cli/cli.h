@@ -29,6 +29,7 @@ int cmd_sequence(int argc, char **argv);
 int cmd_tournament(int argc, char **argv);
 int cmd_results(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 /* parley tournament --mpi (cli/mpi.c; cli_mpi_begin fails with a message
  * when built without Open MPI): begin (MPI_Init, this rank), then rank 0
  * serves the others through the runner's poll hook while every other rank

@@ -130,6 +130,42 @@ check("transcript holds the messages both ways and stderr",
       any(json.loads(x["line"])["type"] == "finished" for x in msgs
           if x["dir"] == "to_agent"), str(dirs))
 
+# 3b. parley replay reaches the same result; a tampered answer does not
+for protocol in ("saop", "text", "mediated"):
+    run(["run", JOB, "--protocol", protocol, "--agents",
+         "conceder,ext:%s %s" % (PY, PY_CLIENT), "--transcript", tr],
+        "run for replay")
+    p = run(["replay", tr], "replay")
+    check("replay, %s" % protocol, p.returncode == 0 and
+          "Replay    the recorded result" in p.stdout, p.stdout + p.stderr)
+lines = open(tr).read().splitlines()
+for k, x in enumerate(lines):
+    m = json.loads(x)
+    if m["event"] == "message" and m["dir"] == "from_agent" and \
+            '"accept"' in m["line"]:
+        m["line"] = m["line"].replace('"accept"', '"reject"')
+        lines[k] = json.dumps(m)
+        break
+with open(tr, "w") as f:
+    f.write("\n".join(lines) + "\n")
+p = run(["replay", tr], "replay tampered")
+check("replay of a tampered transcript fails", p.returncode == 1 and
+      "does not reach the recorded result" in p.stderr, p.stdout + p.stderr)
+p = run(["replay", JOB], "replay of a scenario")
+check("replay of something else is bad input", p.returncode == 3, p.stderr)
+
+# 3c. the 26-line agent of docs/agent-protocol.md, from the page alone
+doc = open(os.path.join(SRC, "docs", "agent-protocol.md")).read()
+code = doc.split("```python\n", 1)[1].split("```", 1)[0]
+doc_agent = os.path.join(tmp, "doc_agent.py")
+with open(doc_agent, "w") as f:
+    f.write(code)
+for protocol in ("saop", "text", "mediated"):
+    code_, res, err = negotiate("ext:%s %s,boulware" % (PY, doc_agent),
+                                protocol)
+    check("the documented agent, %s" % protocol, code_ == 0 and
+          res.get("ended_by") in ("agreement", "deadline"), str(res) + err)
+
 # 4. an agent service on loopback TCP (the Python client's serve())
 sys.path.insert(0, os.path.join(SRC, "clients", "python"))
 import parley_agent  # noqa: E402
