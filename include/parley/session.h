@@ -97,7 +97,9 @@ PL_API void pl_session_options_init(pl_session_options *o);
  *   joined by '+' (any accepts);
  *   om=freq: offer, among outcomes within w (default 0.05) above the
  *   target, the one a frequency model of the others likes best;
- *   or a plug-in's path (see below).
+ *   or a plug-in's path, "ext:COMMAND" or "ext+tcp:HOST:PORT" (an
+ *   external agent, docs/agent-protocol.md), or a name registered in
+ *   options.registry (agents.h).
  * Every strategy keeps to its party's red lines and reservation value: it
  * never proposes or accepts an outcome that breaks them. The scenario must
  * outlive the session. */
