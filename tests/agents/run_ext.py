@@ -194,7 +194,7 @@ cfg = os.path.join(tmp, "t.yaml")
 with open(cfg, "w") as f:
     f.write("name: ext\nscenarios: [%s]\nagents:\n"
             "  - 'ext:%s %s'\n  - 'ext:exec sh %s redline'\n"
-            "  - boulware\n  - conceder\nrounds: 30\n" %
+            "  - boulware\n  - conceder\nrounds: 30\ntime_limit: 600\n" %
             (JOB, PY, PY_CLIENT, BAD))
 db = os.path.join(tmp, "t.db")
 p = run(["tournament", cfg, "--db", db], "tournament")
