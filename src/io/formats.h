@@ -21,6 +21,9 @@ int pl__geniusweb_write(const pl_scenario *s, const char *dir, pl_error *err);
 
 /* parley YAML writer (src/io/yaml_write.c). */
 int pl__yaml_write(const pl_scenario *s, const char *path, pl_error *err);
+/* The same text in memory: *text NUL-terminated (pl__free), *len bytes. */
+int pl__yaml_text(const pl_scenario *s, char **text, size_t *len,
+                  pl_error *err);
 
 /* Helpers (src/io/files.c). */
 /* Reads a whole file, refusing more than `limit` bytes (PL_ETOOBIG); the

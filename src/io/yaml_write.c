@@ -313,7 +313,22 @@ static void write_party(em *m, const pl_scenario *s, int p) {
   map_end(m);
 }
 
+static int emit_scenario(const pl_scenario *s, const char *path, char **text,
+                         size_t *len, pl_error *err);
+
+int pl__yaml_text(const pl_scenario *s, char **text, size_t *len,
+                  pl_error *err) {
+  return emit_scenario(s, NULL, text, len, err);
+}
+
 int pl__yaml_write(const pl_scenario *s, const char *path, pl_error *err) {
+  return emit_scenario(s, path, NULL, NULL, err);
+}
+
+/* The YAML text of s: written to path, or (path NULL) handed over in
+ * *text (NUL-terminated, pl__free). */
+static int emit_scenario(const pl_scenario *s, const char *path, char **text,
+                         size_t *len, pl_error *err) {
   out o = {0};
   em m = {.failed = false};
   if (!yaml_emitter_initialize(&m.e))
@@ -354,10 +369,19 @@ int pl__yaml_write(const pl_scenario *s, const char *path, pl_error *err) {
   if (o.nomem)
     rc = pl__err(err, PL_ENOMEM, "out of memory");
   else if (m.failed)
-    rc = pl__err_at(err, PL_EIO, path, 0, 0, "cannot write YAML: %s",
+    rc = pl__err_at(err, PL_EIO, path ? path : "", 0, 0,
+                    "cannot write YAML: %s",
                     m.e.problem ? m.e.problem : "emitter failed");
-  else
+  else if (path)
     rc = pl__write_file(path, o.buf, o.len, err);
+  else if (!write_handler(&o, (unsigned char *)"", 1))
+    rc = pl__err(err, PL_ENOMEM, "out of memory");
+  else {
+    *text = o.buf;
+    *len = o.len - 1;
+    o.buf = NULL;
+    rc = PL_OK;
+  }
   yaml_emitter_delete(&m.e);
   pl__free(o.buf);
   return rc;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "agents/agent.h"
+#include "protocol/session_internal.h"
 #include "report/json_common.h"
 
 struct pl_session {
@@ -569,47 +570,52 @@ const pl_event *pl_session_event(const pl_session *x, size_t i) {
   return i < x->n ? &x->ev[i] : NULL;
 }
 
+char *pl__session_event_line(const pl_session *x, size_t k) {
+  const pl_event *e = &x->ev[k];
+  json_t *o = json_object();
+  int bad = !o;
+  bad |= json_object_set_new(o, "round", json_integer(e->round));
+  bad |= json_object_set_new(o, "time", json_real(e->time));
+  bad |= json_object_set_new(o, "event", json_string(pl_event_name(e->kind)));
+  bad |= json_object_set_new(
+      o, "party",
+      e->party >= 0 ? json_string(x->s->parties[e->party].id) : json_null());
+  if (e->kind == PL_EVENT_END)
+    bad |= json_object_set_new(o, "reason", json_string(pl_end_name(x->end)));
+  if (e->kind == PL_EVENT_END && x->has_partial && x->n_blockers) {
+    bad |= json_object_set_new(o, "partial", pl__outcome_json(x->s, x->partial));
+    bad |= json_object_set_new(o, "blocked_by", blockers_json(x));
+  }
+  if (e->rejects) {
+    json_t *r = json_array();
+    bad |= !r;
+    for (int i = 0; r && i < x->ni; i++)
+      if (e->rejects[i])
+        bad |= json_array_append_new(r, json_string(x->s->issues[i].id));
+    bad |= json_object_set_new(o, "rejects", r);
+  }
+  if (e->options) {
+    json_t *oc = pl__outcome_json(x->s, e->options), *u = json_array();
+    bad |= !oc || !u;
+    for (int p = 0; u && p < x->np; p++)
+      bad |= json_array_append_new(u, json_real(e->utilities[p]));
+    bad |= json_object_set_new(o, "outcome", oc);
+    bad |= json_object_set_new(o, "utilities", u);
+  }
+  char *line = bad ? NULL
+                   : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                       JSON_REAL_PRECISION(10));
+  json_decref(o);
+  return line;
+}
+
 char *pl_session_transcript(const pl_session *x) {
   size_t cap = 4096, len = 0;
   char *out = pl__malloc(cap);
   if (!out) return NULL;
   out[0] = 0;
   for (size_t k = 0; k < x->n; k++) {
-    const pl_event *e = &x->ev[k];
-    json_t *o = json_object();
-    int bad = !o;
-    bad |= json_object_set_new(o, "round", json_integer(e->round));
-    bad |= json_object_set_new(o, "time", json_real(e->time));
-    bad |= json_object_set_new(o, "event", json_string(pl_event_name(e->kind)));
-    bad |= json_object_set_new(
-        o, "party",
-        e->party >= 0 ? json_string(x->s->parties[e->party].id) : json_null());
-    if (e->kind == PL_EVENT_END)
-      bad |= json_object_set_new(o, "reason", json_string(pl_end_name(x->end)));
-    if (e->kind == PL_EVENT_END && x->has_partial && x->n_blockers) {
-      bad |= json_object_set_new(o, "partial", pl__outcome_json(x->s, x->partial));
-      bad |= json_object_set_new(o, "blocked_by", blockers_json(x));
-    }
-    if (e->rejects) {
-      json_t *r = json_array();
-      bad |= !r;
-      for (int i = 0; r && i < x->ni; i++)
-        if (e->rejects[i])
-          bad |= json_array_append_new(r, json_string(x->s->issues[i].id));
-      bad |= json_object_set_new(o, "rejects", r);
-    }
-    if (e->options) {
-      json_t *oc = pl__outcome_json(x->s, e->options), *u = json_array();
-      bad |= !oc || !u;
-      for (int p = 0; u && p < x->np; p++)
-        bad |= json_array_append_new(u, json_real(e->utilities[p]));
-      bad |= json_object_set_new(o, "outcome", oc);
-      bad |= json_object_set_new(o, "utilities", u);
-    }
-    char *line = bad ? NULL
-                     : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
-                                         JSON_REAL_PRECISION(10));
-    json_decref(o);
+    char *line = pl__session_event_line(x, k);
     if (!line) {
       pl__free(out);
       return NULL;
