@@ -222,6 +222,9 @@ void pl__parse_line(const char *s, size_t len, rec_line *l) {
       pl__unhex(l->commit, hex, PL__HASH);
     }
     if (!lit(&c, ",\"sig\":") || !sig(&c, l->sig)) goto bad;
+    char pre[512];
+    pl__link(l, pre, pl__preimage(l, pre), l->link);
+    pl__unhex(l->prevb, l->prev, PL__HASH);
   } else if (lit(&c, "{\"publication\":")) {
     l->kind = REC_PUBLICATION;
     why = "bad publication statement";
@@ -406,6 +409,7 @@ int pl__record_append(pl_record *r, const char *signer, const char *event,
   l.n = 0;
   for (size_t j = 0; j < r->n; j++) l.n += r->lines[j].kind == REC_ENTRY;
   pl__hex(l.prev, link, PL__HASH);
+  memcpy(l.prevb, link, PL__HASH);
   snprintf(l.signer, sizeof l.signer, "%s", signer);
   snprintf(l.event, sizeof l.event, "%s", event);
   memcpy(l.salt, salt_hex, PL__HEX + 1);
@@ -419,6 +423,7 @@ int pl__record_append(pl_record *r, const char *signer, const char *event,
     return pl__err(err, PL_EINVAL, "cannot sign with the key of '%s'", signer);
   }
   pl__link(&l, pre, n, link);
+  memcpy(l.link, link, PL__HASH);
   if (pl__record_push(r, &l)) {
     pl__free(body);
     return pl__err(err, PL_ENOMEM, "out of memory");

@@ -46,6 +46,8 @@ typedef struct ctx {
   size_t *chosen;     /* entries of the chain, by n */
   size_t nc;
   long *in_chain;     /* line index -> index in chosen, or -1 */
+  const uint8_t (*known)[PL__HASH]; /* links verified before, sorted */
+  size_t nknown;
 } ctx;
 
 const char *pl_flaw_name(pl_flaw_kind k) {
@@ -123,6 +125,29 @@ static bool sig_ok(const rec_line *l, const char *pre, size_t n,
   return crypto_sign_verify_detached(l->sig, (const uint8_t *)pre, n, pk) == 0;
 }
 
+static const rec_line *L(const ctx *c, size_t e) {
+  return &c->r->lines[c->pos[e]];
+}
+
+static int cmp_link(const void *a, const void *b) {
+  return memcmp(a, b, PL__HASH);
+}
+
+/* Entry e's signature by its signer's key (NULL: none): 1 good, -1 bad.
+ * A link verified before (the test's cache) needs no new check: it covers
+ * the signature and everything signed. */
+static signed char check_sig(ctx *c, size_t e, const gkey *k) {
+  const rec_line *l = L(c, e);
+  if (!k) return -1;
+  if (c->nknown &&
+      bsearch(l->link, c->known, c->nknown, PL__HASH, cmp_link))
+    return 1;
+  char pre[512];
+  size_t n = pl__preimage(l, pre);
+  c->v->sigs++;
+  return sig_ok(l, pre, n, k->pk) ? 1 : -1;
+}
+
 /* Full mode: the body says the same event and party the entry does. */
 static void check_body(ctx *c, size_t e) {
   const rec_line *l = &c->r->lines[c->pos[e]];
@@ -164,69 +189,26 @@ static size_t damaged_between(const size_t *bad_prefix, size_t a, size_t b) {
   return a + 1 >= b ? 0 : bad_prefix[b] - bad_prefix[a + 1];
 }
 
-static const rec_line *L(const ctx *c, size_t e) {
-  return &c->r->lines[c->pos[e]];
+
+/* Entry b's prev is entry a's link. */
+static bool links(const ctx *c, size_t a, size_t b) {
+  return !memcmp(L(c, b)->prevb, c->link[a], PL__HASH);
 }
 
-static void hexlink(const ctx *c, size_t e, char out[PL__HEX + 1]) {
-  pl__hex(out, c->link[e], PL__HASH);
-}
-
-static int run(ctx *c, bool fast) {
+/* The chain from the entries whose signature is good or not checked yet
+ * (state > 0): one entry per n (duplicates and strays reported), then
+ * gaps, order and the end. */
+static int analyse(ctx *c) {
   const pl_record *r = c->r;
   pl_verdict *v = c->v;
-  /* lines that are no entries */
-  for (size_t j = 0; j < r->n; j++) {
-    const rec_line *l = &r->lines[j];
-    if (l->kind == REC_MALFORMED)
-      flaw(c, PL_FLAW_MALFORMED, j, -1, "line %zu: %s", j + 1,
-           l->body ? l->body : "malformed");
-    else if (l->kind == REC_HEADER && j)
-      flaw(c, PL_FLAW_MALFORMED, j, -1, "line %zu: a second record header",
-           j + 1);
-  }
-  if (r->n && r->lines[0].kind != REC_HEADER &&
-      r->lines[0].kind != REC_MALFORMED)
-    flaw(c, PL_FLAW_MALFORMED, 0, -1,
-         "line 1: the record header is missing");
-  /* the genesis */
-  size_t g = (size_t)-1;
-  for (size_t e = 0; e < c->ne && g == (size_t)-1; e++)
-    if (L(c, e)->n == 0 && !strcmp(L(c, e)->event, "genesis")) g = e;
-  if (g == (size_t)-1 || read_genesis(c, L(c, g))) {
-    if (g == (size_t)-1)
-      flaw(c, PL_FLAW_DROPPED, (size_t)-1, 0,
-           "entry 0 (the genesis, with the keys) is missing: no signature "
-           "can be checked");
-    else
-      flaw(c, L(c, g)->body ? PL_FLAW_ALTERED : PL_FLAW_WITHHELD, c->pos[g], 0,
-           "entry 0 (the genesis, line %zu) has no readable keys: no "
-           "signature can be checked",
-           c->pos[g] + 1);
-    return 0;
-  }
-  /* hashes and signatures */
-  char pre[512];
-  for (size_t e = 0; e < c->ne; e++) {
-    const rec_line *l = L(c, e);
-    size_t n = pl__preimage(l, pre);
-    pl__link(l, pre, n, c->link[e]);
-    c->state[e] = 1;
-    if (fast) continue;
-    const gkey *k = key_of(c, l->signer);
-    v->sigs++;
-    if (!k || !sig_ok(l, pre, n, k->pk)) c->state[e] = -1;
-  }
   /* the chain: valid entries by n, duplicates and strays set aside */
   nkey *sorted = pl__malloc((c->ne + 1) * sizeof *sorted);
   size_t *valid = pl__malloc((c->ne + 1) * sizeof *valid);
   size_t *bad_prefix = pl__calloc(r->n + 1, sizeof *bad_prefix);
-  size_t *next_in = pl__malloc((r->n + 1) * sizeof *next_in);
-  if (!sorted || !valid || !bad_prefix || !next_in) {
+  if (!sorted || !valid || !bad_prefix) {
     pl__free(sorted);
     pl__free(valid);
     pl__free(bad_prefix);
-    pl__free(next_in);
     return -1;
   }
   size_t nv = 0;
@@ -242,10 +224,8 @@ static int run(ctx *c, bool fast) {
     /* the member of the group that links to the chain so far */
     size_t pick = valid[i];
     if (c->nc) {
-      char want[PL__HEX + 1];
-      hexlink(c, c->chosen[c->nc - 1], want);
       for (size_t k = i; k < j; k++)
-        if (!strcmp(L(c, valid[k])->prev, want)) {
+        if (links(c, c->chosen[c->nc - 1], valid[k])) {
           pick = valid[k];
           break;
         }
@@ -285,9 +265,7 @@ static int run(ctx *c, bool fast) {
     uint64_t na = L(c, a)->n, nb = L(c, b)->n;
     size_t pa = c->pos[a], pb = c->pos[b];
     if (nb == na + 1) {
-      char want[PL__HEX + 1];
-      hexlink(c, a, want);
-      if (strcmp(L(c, b)->prev, want))
+      if (!links(c, a, b))
         flaw(c, PL_FLAW_INSERTED, pb, (long)nb,
              "entry %llu (line %zu) does not link to entry %llu (line %zu): "
              "it comes from another chain",
@@ -331,7 +309,18 @@ static int run(ctx *c, bool fast) {
            (unsigned long long)L(c, last)->n, c->pos[last] + 1);
   }
   v->entries = c->nc;
-  /* what made the bad entries bad */
+  pl__free(valid);
+  pl__free(bad_prefix);
+  return 0;
+}
+
+/* What made the bad entries (state < 0) bad: another party's key, an
+ * insertion between entries that link to each other, or an alteration. */
+static int classify(ctx *c) {
+  const pl_record *r = c->r;
+  char pre[512];
+  size_t *next_in = pl__malloc((r->n + 1) * sizeof *next_in);
+  if (!next_in) return -1;
   next_in[r->n] = (size_t)-1;
   for (size_t j = r->n; j-- > 0;)
     next_in[j] = c->in_chain[j] >= 0 ? (size_t)c->in_chain[j] : next_in[j + 1];
@@ -353,9 +342,7 @@ static int run(ctx *c, bool fast) {
     size_t after = next_in[j + 1];
     bool bridged = false;
     if (before != (size_t)-1 && after == before + 1) {
-      char want[PL__HEX + 1];
-      hexlink(c, c->chosen[before], want);
-      bridged = !strcmp(L(c, c->chosen[after])->prev, want) &&
+      bridged = links(c, c->chosen[before], c->chosen[after]) &&
                 L(c, c->chosen[after])->n == L(c, c->chosen[before])->n + 1;
     }
     if (other)
@@ -377,26 +364,106 @@ static int run(ctx *c, bool fast) {
            "was altered",
            (unsigned long long)l->n, j + 1, l->signer);
   }
+  pl__free(next_in);
+  return 0;
+}
+
+/* Fast mode: in every run of entries that link to each other, the latest
+ * entry of each signer; its signature covers the signer's earlier entries
+ * of the run. Returns how many failed (their state becomes -1). */
+static size_t check_runs(ctx *c) {
+  size_t failed = 0;
+  bool *seen = pl__calloc(c->nk + 1, sizeof *seen);
+  if (!seen) return 0;
+  for (size_t i = 0; i < c->nc;) {
+    size_t j = i + 1; /* the run is chosen[i..j) */
+    while (j < c->nc) {
+      if (L(c, c->chosen[j])->n != L(c, c->chosen[j - 1])->n + 1 ||
+          !links(c, c->chosen[j - 1], c->chosen[j]))
+        break;
+      j++;
+    }
+    memset(seen, 0, c->nk * sizeof *seen);
+    size_t left = c->nk;
+    for (size_t k = j; k-- > i && left;) {
+      size_t e = c->chosen[k];
+      const rec_line *l = L(c, e);
+      const gkey *key = key_of(c, l->signer);
+      if (key && seen[key - c->keys]) continue;
+      if (key) {
+        seen[key - c->keys] = true;
+        left--;
+      }
+      if (c->state[e] != 2) continue;
+      c->state[e] = check_sig(c, e, key);
+      failed += c->state[e] < 0;
+    }
+    i = j;
+  }
+  pl__free(seen);
+  return failed;
+}
+
+static int run(ctx *c, bool fast) {
+  const pl_record *r = c->r;
+  pl_verdict *v = c->v;
+  /* lines that are no entries */
+  for (size_t j = 0; j < r->n; j++) {
+    const rec_line *l = &r->lines[j];
+    if (l->kind == REC_MALFORMED)
+      flaw(c, PL_FLAW_MALFORMED, j, -1, "line %zu: %s", j + 1,
+           l->body ? l->body : "malformed");
+    else if (l->kind == REC_HEADER && j)
+      flaw(c, PL_FLAW_MALFORMED, j, -1, "line %zu: a second record header",
+           j + 1);
+  }
+  if (r->n && r->lines[0].kind != REC_HEADER &&
+      r->lines[0].kind != REC_MALFORMED)
+    flaw(c, PL_FLAW_MALFORMED, 0, -1,
+         "line 1: the record header is missing");
+  /* the genesis: the first entry 0 */
+  size_t g = (size_t)-1;
+  for (size_t e = 0; e < c->ne && g == (size_t)-1; e++)
+    if (L(c, e)->n == 0) g = e;
+  if (g != (size_t)-1 && strcmp(L(c, g)->event, "genesis"))
+    flaw(c, PL_FLAW_ALTERED, c->pos[g], 0,
+         "entry 0 (line %zu) is a '%s' event, not the genesis", c->pos[g] + 1,
+         L(c, g)->event);
+  if (g == (size_t)-1 || read_genesis(c, L(c, g))) {
+    if (g == (size_t)-1)
+      flaw(c, PL_FLAW_DROPPED, c->ne ? c->pos[0] : (size_t)-1, 0,
+           "entry 0 (the genesis, with the keys) is missing: no signature "
+           "can be checked");
+    else
+      flaw(c, L(c, g)->body ? PL_FLAW_ALTERED : PL_FLAW_WITHHELD, c->pos[g], 0,
+           "entry 0 (the genesis, line %zu) has no readable keys: no "
+           "signature can be checked",
+           c->pos[g] + 1);
+    return 0;
+  }
+  /* hashes and signatures */
+  for (size_t e = 0; e < c->ne; e++) {
+    const rec_line *l = L(c, e);
+    memcpy(c->link[e], l->link, PL__HASH);
+    c->state[e] = 2;
+    if (fast) continue;
+    c->state[e] = check_sig(c, e, key_of(c, l->signer));
+  }
+  size_t nf0 = v->nf;
+  if (analyse(c)) return -1;
+  for (int round = 0; fast && check_runs(c); round++) {
+    /* a bad signature changes the chain: again without it; after a few
+     * rounds, every signature (bounded work on hostile input) */
+    v->nf = nf0;
+    if (round == 8)
+      for (size_t e = 0; e < c->ne; e++)
+        if (c->state[e] == 2)
+          c->state[e] = check_sig(c, e, key_of(c, L(c, e)->signer));
+    if (analyse(c)) return -1;
+  }
+  if (classify(c)) return -1;
   if (!fast)
     for (size_t i = 0; i < c->nc; i++) check_body(c, c->chosen[i]);
-  /* fast mode: each signer's latest signature covers the rest */
-  if (fast && v->nf == 0) {
-    for (size_t q = 0; q < c->nk; q++) {
-      for (size_t i = c->nc; i-- > 0;) {
-        const rec_line *l = L(c, c->chosen[i]);
-        if (strcmp(l->signer, c->keys[q].id)) continue;
-        size_t n = pl__preimage(l, pre);
-        v->sigs++;
-        if (!sig_ok(l, pre, n, c->keys[q].pk))
-          flaw(c, PL_FLAW_ALTERED, c->pos[c->chosen[i]], (long)l->n,
-               "entry %llu does not match its signature", (unsigned long long)l->n);
-        break;
-      }
-    }
-  }
-  pl__free(valid);
-  pl__free(bad_prefix);
-  pl__free(next_in);
   return 0;
 }
 
@@ -542,11 +609,6 @@ static void statements(ctx *c) {
   }
 }
 
-static void reset(pl_verdict *v) {
-  v->nf = v->nw = v->sigs = v->entries = 0;
-  memset(v->head, 0, sizeof v->head);
-}
-
 static int cmp_flaw(const void *a, const void *b) {
   const pl_flaw *x = a, *y = b;
   size_t lx = x->line ? x->line : (size_t)-1, ly = y->line ? y->line : (size_t)-1;
@@ -555,6 +617,12 @@ static int cmp_flaw(const void *a, const void *b) {
 
 int pl_record_verify(const pl_record *r, const pl_verify_options *o,
                      pl_verdict **out, pl_error *err) {
+  return pl__record_verify_known(r, o, NULL, 0, out, err);
+}
+
+int pl__record_verify_known(const pl_record *r, const pl_verify_options *o,
+                            const uint8_t (*known)[32], size_t nknown,
+                            pl_verdict **out, pl_error *err) {
   *out = NULL;
   int rc = pl__sodium(err);
   if (rc) return rc;
@@ -564,7 +632,7 @@ int pl_record_verify(const pl_record *r, const pl_verify_options *o,
     o = &def;
   }
   pl_verdict *v = pl__calloc(1, sizeof *v);
-  ctx c = {.r = r, .o = o, .v = v};
+  ctx c = {.r = r, .o = o, .v = v, .known = known, .nknown = nknown};
   for (size_t j = 0; j < r->n; j++) c.ne += r->lines[j].kind == REC_ENTRY;
   c.pos = pl__malloc((c.ne + 1) * sizeof *c.pos);
   c.link = pl__malloc((c.ne + 1) * sizeof *c.link);
@@ -576,14 +644,6 @@ int pl_record_verify(const pl_record *r, const pl_verify_options *o,
     for (size_t j = 0, e = 0; j < r->n; j++)
       if (r->lines[j].kind == REC_ENTRY) c.pos[e++] = j;
     bad = run(&c, o->fast);
-    if (!bad && o->fast && v->nf) {
-      /* something is wrong: every signature, to say exactly what */
-      reset(v);
-      pl__free(c.keys);
-      c.keys = NULL;
-      c.nk = 0;
-      bad = run(&c, false);
-    }
     if (!bad) statements(&c);
     bad |= v->nomem;
   }

@@ -40,3 +40,12 @@ target_link_libraries(fuzz_replay_plan_yaml PRIVATE parley_static)
 add_test(NAME fuzz_corpus_plan_yaml
   COMMAND fuzz_replay_plan_yaml ${CMAKE_CURRENT_LIST_DIR}/corpus/plan_yaml)
 set_tests_properties(fuzz_corpus_plan_yaml PROPERTIES TIMEOUT 300)
+
+# The record and bundle reader and the verifier (tests/fuzz/fuzz_record.c).
+add_executable(fuzz_replay_record
+  ${CMAKE_CURRENT_LIST_DIR}/replay.c
+  ${CMAKE_CURRENT_LIST_DIR}/fuzz_record.c)
+target_link_libraries(fuzz_replay_record PRIVATE parley_static)
+add_test(NAME fuzz_corpus_record
+  COMMAND fuzz_replay_record ${CMAKE_CURRENT_LIST_DIR}/corpus/record)
+set_tests_properties(fuzz_corpus_record PROPERTIES TIMEOUT 300)
