@@ -35,5 +35,9 @@ check: test asan
 bench: build
 	$(BUILD)/bench/bench_analyze
 
+# Fuzzing campaigns (clang, libFuzzer): FUZZ_SECONDS per target (600).
+fuzz: deps
+	scripts/fuzz $(or $(FUZZ_SECONDS),600)
+
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
