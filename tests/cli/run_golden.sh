@@ -234,6 +234,14 @@ if [ $? -eq 0 ] && [ "$(grep -c '"withheld_by": "usa"' "$tmp/out")" -eq 3 ] &&
 else
   bad "verify --fast --json of the bundle: $(head -c 300 "$tmp/out")"
 fi
+# the HTML report of the bundle: the verdict, the withheld events marked
+(cd "$rk" && "$parley" report --record talks.bundle -o talks.html) >/dev/null 2>&1
+if [ $? -eq 0 ] && grep -q "Verified: the record is complete and intact" "$rk/talks.html" &&
+   [ "$(grep -o 'withheld by usa' "$rk/talks.html" | wc -l)" -eq 3 ]; then
+  ok
+else
+  bad "report --record of the bundle: no verdict or withheld marks"
+fi
 # a Russian comment altered after the fact: exit 4, located
 sed '4s/\\"round\\":1/\\"round\\":2/' "$rk/talks.record" >"$rk/altered.record"
 check_in_records "records-altered.verify.txt" 4 verify altered.record
