@@ -406,8 +406,7 @@ int pl__record_append(pl_record *r, const char *signer, const char *event,
   rec_line l;
   memset(&l, 0, sizeof l);
   l.kind = REC_ENTRY;
-  l.n = 0;
-  for (size_t j = 0; j < r->n; j++) l.n += r->lines[j].kind == REC_ENTRY;
+  l.n = r->n ? (r->lines[r->n - 1].kind == REC_ENTRY ? r->lines[r->n - 1].n + 1 : 0) : 0;
   pl__hex(l.prev, link, PL__HASH);
   memcpy(l.prevb, link, PL__HASH);
   snprintf(l.signer, sizeof l.signer, "%s", signer);
