@@ -206,10 +206,10 @@ static int memcmp_32(const void *a, const void *b) { return memcmp(a, b, 32); }
  * (a variant costs one line's parse and signature checks, not the whole
  * record's). Every byte of every line of each kind: the header, the
  * genesis, the first three and the last three event lines, and every byte
- * of one event line in `stride` (50; 200 under the sanitizers), each
+ * of one event line in `stride` (50; 400 under the sanitizers), each
  * changed to one other value (the bit flipped turns with the position, so
  * hex digits become other hex digits, upper case, or no hex); and in one
- * event line, all 255 other values of one byte in 7 (plain build) or 40
+ * event line, all 255 other values of one byte in 7 (plain build) or 60
  * (sanitizers). PL_TEST_EXHAUSTIVE=1 in the environment takes every byte
  * of every line with stride 1 (minutes; not in ctest). */
 static void test_every_byte(void **state) {
@@ -227,7 +227,7 @@ static void test_every_byte(void **state) {
   const char *p = F.text;
   size_t checked = 0;
 #ifdef PL_TEST_SANITIZED
-  size_t stride = 200, every = 40;
+  size_t stride = 400, every = 60;
 #else
   size_t stride = 50, every = 7;
 #endif
