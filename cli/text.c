@@ -354,7 +354,9 @@ void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
   int who = pl_session_failed_party(x);
   if (who >= 0)
     fprintf(out, " (%s %s)", pl_scenario_party_id(s, who),
-            end == PL_END_WALKOUT ? "walked out" : "failed");
+            end == PL_END_WALKOUT    ? "walked out"
+            : end == PL_END_NO_OFFER ? "had no outcome it could offer"
+                                     : "failed");
   fputc('\n', out);
   const pl_point *agr = pl_session_agreement(x);
   const uint32_t *pt = pl_session_partial_text(x);

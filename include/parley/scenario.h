@@ -280,12 +280,14 @@ PL_API int pl_scenario_offer_at_least(const pl_scenario *s, int party,
                                       double *utility, int *exact,
                                       pl_error *err);
 /* A party's outcomes from the best down, one per call, each once; memory
- * grows with the outcomes returned (about issues x 4 bytes each). Sums
- * equal within rounding may come out in either order. */
+ * grows with the outcomes returned (about issues x 4 bytes for each
+ * outcome waiting its turn) up to a cap of 64 MiB. Sums equal within
+ * rounding may come out in either order. */
 typedef struct pl_offer_iter pl_offer_iter;
 PL_API int pl_offer_iter_new(const pl_scenario *s, int party,
                              pl_offer_iter **out, pl_error *err);
-/* PL_OK with the next outcome, PL_ENOTFOUND when every one was given. */
+/* PL_OK with the next outcome, PL_ENOTFOUND when every one was given,
+ * PL_ETOOBIG once the memory cap is reached (the walk is then over). */
 PL_API int pl_offer_iter_next(pl_offer_iter *it, uint32_t *options,
                               double *utility);
 PL_API void pl_offer_iter_free(pl_offer_iter *it);

@@ -94,12 +94,21 @@ PL_API void pl_session_free(pl_session *x);
  * negotiation has ended, or a negative status (out of memory). Steps after
  * the end return PL_SESSION_DONE. */
 PL_API int pl_session_step(pl_session *x);
+/* Steps until the negotiation has ended: PL_SESSION_DONE, or a negative
+ * status (out of memory) as pl_session_step returns it. The same events
+ * and result as calling pl_session_step until it stops returning
+ * PL_SESSION_RUNNING; for callers to whom one call per turn is costly
+ * (language bindings: a foreign call per turn made Python 8x slower). */
+PL_API int pl_session_run(pl_session *x);
 
 typedef enum pl_end {
   PL_END_RUNNING = 0,
   PL_END_AGREEMENT = 1,
   PL_END_DEADLINE = 2, /* the last round passed without agreement */
-  PL_END_NO_OFFER = 3, /* a party had nothing it could propose */
+  PL_END_NO_OFFER = 3, /* a party had nothing it could propose: it allows
+                          no outcome at all (known before the first
+                          round, when the session ends at once), or its
+                          walk found none within its budget */
   PL_END_FAILURE = 4,  /* a plug-in agent failed: an error, or an offer or
                           acceptance breaking its party's red lines or
                           reservation, or options out of range */
@@ -117,8 +126,8 @@ PL_API pl_end pl_session_end(const pl_session *x);
 /* The agreement (complete, or partial with PL_NOT_AGREED options), or
  * NULL. */
 PL_API const pl_point *pl_session_agreement(const pl_session *x);
-/* After PL_END_FAILURE or PL_END_WALKOUT: the party whose agent failed or
- * walked out (else -1). */
+/* After PL_END_FAILURE, PL_END_WALKOUT or PL_END_NO_OFFER: the party whose
+ * agent failed, walked out, or had nothing it could propose (else -1). */
 PL_API int pl_session_failed_party(const pl_session *x);
 /* Rounds begun so far (1-based). */
 PL_API int pl_session_rounds(const pl_session *x);

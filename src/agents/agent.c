@@ -131,6 +131,13 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
   a->ac_c = 0.8;
   a->ac_time = 0.99;
   a->om_window = 0.05;
+  double high;
+  if (pl__highest_allowed(s, party, false, &high))
+    return pl__err(err, PL_ENOMEM, "out of memory");
+  const double rv = s->parties[party].reservation;
+  a->hopeless = high < rv - PL_TOLERANCE;
+  /* utilities the walk reports may differ from its order by a rounding */
+  a->floor = rv - 2 * PL_TOLERANCE;
   size_t n = strcspn(spec, ":");
   const char *params = spec[n] == ':' ? spec + n + 1 : NULL;
   if (memchr(spec, '/', n)) return pl__plugin_init(a, spec, seed, err);
@@ -160,7 +167,7 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
   a->search = pl_scenario_outcome_count(s, &count) != PL_OK || count > 4096;
   a->search &= !s->parties[party].hyper;
   /* halves of up to 2^15 sums (1 MiB): each new target in microseconds */
-  if (a->search) {
+  if (a->search && !a->hopeless) {
     int mr = pl__mitm_new(s, party, (size_t)1 << 15, &a->mitm);
     if (mr == PL_ENOMEM) return pl__err(err, mr, "out of memory");
   }
@@ -187,6 +194,7 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
     if (!a->ring || !a->ring_u || pl__om_new(s, party, &a->om))
       return pl__err(err, PL_ENOMEM, "out of memory");
   }
+  if (a->hopeless) return PL_OK; /* nothing to walk: the session ends */
   if (s->parties[party].hyper) return pl__pool_init(a, err);
   return pl_offer_iter_new(s, party, &a->it, err);
 }

@@ -117,7 +117,24 @@ typedef struct pl__agent {
                                 peek_u (walking agents: no pow per turn);
                                 < 0: not known */
   uint32_t *work;            /* scratch: issue_count options */
+  /* Bounds on the work (docs/negotiation.md, "How offers are found"):
+   * hopeless: the party allows no outcome at all (pl__highest_allowed
+   * says so before the first round): nothing is walked or searched;
+   * floor: below this utility the party allows nothing, so the walk from
+   * the best down ends there; walked: outcomes walked in the current
+   * answer, at most PL__WALK_TURN, the session's clock (expired) looked at
+   * every PL__WALK_CLOCK of them; cut: the current answer's walk stopped
+   * at one of these bounds; visited: outcomes walked in all (tests count
+   * work with it). */
+  bool hopeless, cut;
+  double floor;
+  uint64_t walked, visited;
+  bool (*expired)(void *ctx);
+  void *expired_ctx;
 } pl__agent;
+
+#define PL__WALK_TURN ((uint64_t)1 << 20)
+#define PL__WALK_CLOCK 4096
 
 #define PL__RING 128
 

@@ -11,10 +11,22 @@ static bool allows_u(const pl__agent *a, const uint32_t *o, double u) {
   return pl__agent_violations(a, o, u) == 0;
 }
 
-/* The next outcome of the walk down, into peek. */
+/* The next outcome of the walk down, into peek; none when the walk is
+ * over (exhausted: every outcome the party may allow was walked, or the
+ * iterator reached its memory cap) or stops for this answer (cut: its
+ * budget, or the session's time limit). */
 static int advance(pl__agent *a) {
   a->peek_t = -1;
   if (a->exhausted) return PL_OK;
+  if (a->walked >= PL__WALK_TURN ||
+      ((a->walked + 1) % PL__WALK_CLOCK == 0 && a->expired &&
+       a->expired(a->expired_ctx))) {
+    a->cut = true;
+    a->has_peek = false;
+    return PL_OK;
+  }
+  a->walked++;
+  a->visited++;
   if (a->pool) {
     const size_t ni = (size_t)a->s->n_issues;
     a->has_peek = a->pool_next < a->pool_n;
@@ -23,16 +35,18 @@ static int advance(pl__agent *a) {
       memcpy(a->peek, a->pool + a->pool_next * ni, ni * sizeof *a->peek);
       a->peek_u = a->pool_u[a->pool_next++];
     }
-    return PL_OK;
+  } else {
+    int rc = pl_offer_iter_next(a->it, a->peek, &a->peek_u);
+    if (rc && rc != PL_ENOTFOUND && rc != PL_ETOOBIG) {
+      a->has_peek = false;
+      return rc;
+    }
+    a->has_peek = rc == PL_OK;
+    a->exhausted = !a->has_peek;
   }
-  int rc = pl_offer_iter_next(a->it, a->peek, &a->peek_u);
-  if (rc == PL_ENOTFOUND) {
-    a->exhausted = true;
-    a->has_peek = false;
-    return PL_OK;
-  }
-  a->has_peek = rc == PL_OK;
-  return rc;
+  /* the walk goes down: below the reservation value nothing is allowed */
+  if (a->has_peek && a->peek_u < a->floor) a->has_peek = false, a->exhausted = true;
+  return PL_OK;
 }
 
 static double target(pl__agent *a, double t) {
@@ -134,8 +148,9 @@ static int search(pl__agent *a, double tau) {
     double u, goal = tau + a->om_window * j / (tries > 1 ? tries - 1 : 1);
     int exact;
     int rc = a->mitm ? pl__mitm_at_least(a->mitm, goal, a->peek, &u)
-                     : pl_scenario_offer_at_least(a->s, a->party, goal,
-                                                  a->peek, &u, &exact, NULL);
+                     : pl__offer_at_least(a->s, a->party, goal, a->peek, &u,
+                                          &exact, a->expired, a->expired_ctx,
+                                          NULL);
     if (rc == PL_ENOTFOUND) break; /* keep the offer there is */
     if (rc) return rc;
     if (j == 0 && u <= a->cand_u) {
@@ -193,6 +208,9 @@ bool pl__agent_propose(pl__agent *a, double t, const uint32_t **options,
                        int *rc) {
   *rc = PL_OK;
   if (a->kind == PL__AGENT_PLUGIN) return pl__plugin_propose(a, t, options);
+  if (a->hopeless) return false;
+  a->walked = 0;
+  a->cut = false;
   if (!a->has_peek && !a->exhausted && (*rc = advance(a))) return false;
   /* the first acceptable outcome sets Pmax */
   while (!a->has_cand && a->has_peek) {
@@ -354,9 +372,10 @@ int pl__pool_init(pl__agent *a, pl_error *err) {
   const pl_scenario *s = a->s;
   const size_t ni = (size_t)s->n_issues;
   pool_build b = {a, 0, 0, NULL, NULL};
-  uint64_t count;
+  uint64_t count = 0;
   int rc = PL_OK;
   uint32_t *o = a->work;
+  long budget = POOL_BUDGET;
   a->pool_exact = pl_scenario_outcome_count(s, &count) == PL_OK &&
                   count <= POOL_EXACT;
   if (a->pool_exact) {
@@ -366,7 +385,6 @@ int pl__pool_init(pl__agent *a, pl_error *err) {
     }
   } else {
     uint64_t rng = a->rng ^ 0x9E3779B97F4A7C15ull;
-    long budget = POOL_BUDGET;
     for (int k = 0; k < POOL_SAMPLES && !rc; k++, budget--) {
       for (size_t i = 0; i < ni; i++)
         o[i] = (uint32_t)(pl__splitmix64(&rng) % s->issues[i].n);
@@ -423,6 +441,7 @@ int pl__pool_init(pl__agent *a, pl_error *err) {
     memcpy(a->pool + a->pool_n * ni, src, ni * sizeof *src);
     a->pool_u[a->pool_n++] = idx[k].u;
   }
+  a->visited += a->pool_exact ? count : (uint64_t)(POOL_BUDGET - budget);
   pl__free(idx);
   pl__free(b.o);
   pl__free(b.u);

@@ -84,6 +84,8 @@ typedef struct search {
   uint32_t *rank, *best_rank;
   uint64_t nodes, budget;
   bool found, cut;
+  bool (*stop)(void *ctx); /* looked at every 2^16 nodes; may be NULL */
+  void *stop_ctx;
 } search;
 
 /* Depth-first over issues, options best first. A branch is dropped when
@@ -91,7 +93,8 @@ typedef struct search {
  * cannot beat the best sum found: what stays is exact. */
 static void dfs(search *x, int i, double sum) {
   const sorted *so = x->so;
-  if (++x->nodes > x->budget) {
+  if (++x->nodes > x->budget ||
+      ((x->nodes & 0xFFFF) == 0 && x->stop && x->stop(x->stop_ctx))) {
     x->cut = true;
     return;
   }
@@ -115,6 +118,14 @@ static void dfs(search *x, int i, double sum) {
 int pl_scenario_offer_at_least(const pl_scenario *s, int party, double target,
                                uint32_t *options, double *utility, int *exact,
                                pl_error *err) {
+  return pl__offer_at_least(s, party, target, options, utility, exact, NULL,
+                            NULL, err);
+}
+
+int pl__offer_at_least(const pl_scenario *s, int party, double target,
+                       uint32_t *options, double *utility, int *exact,
+                       bool (*stop)(void *ctx), void *stop_ctx,
+                       pl_error *err) {
   int rc = check(s, party, err);
   if (rc) return rc;
   /* halves of at most 2^13 sums list and sort in well under a millisecond:
@@ -154,6 +165,8 @@ int pl_scenario_offer_at_least(const pl_scenario *s, int party, double target,
      * to the tolerance should not miss by a rounding */
     x.target = target - PL_TOLERANCE;
     x.budget = 50000000; /* about a second */
+    x.stop = stop;
+    x.stop_ctx = stop_ctx;
     dfs(&x, 0, 0);
     if (!x.found) {
       rc = pl__err(err, PL_ENOTFOUND,
@@ -351,7 +364,27 @@ struct pl_offer_iter {
   uint64_t seq;
   uint32_t **blocks; /* rank vectors, freed together */
   size_t nblocks, block_used, block_cap;
+  size_t bytes, max_bytes; /* held by the heap and the blocks; the cap */
+  bool full;               /* the cap was reached: the walk is over */
 };
+
+/* The memory an iterator may hold (docs/negotiation.md): past it,
+ * pl_offer_iter_next answers PL_ETOOBIG. */
+#define ITER_MAX_BYTES ((size_t)64 << 20)
+
+void pl__offer_iter_set_cap(pl_offer_iter *it, size_t bytes) {
+  it->max_bytes = bytes;
+}
+
+/* Whether `more` bytes fit under the cap; counts them when they do. */
+static bool take(pl_offer_iter *it, size_t more) {
+  if (it->bytes + more > it->max_bytes) {
+    it->full = true;
+    return false;
+  }
+  it->bytes += more;
+  return true;
+}
 
 static bool before(const entry *a, const entry *b) {
   return a->sum > b->sum || (a->sum == b->sum && a->seq < b->seq);
@@ -360,8 +393,10 @@ static bool before(const entry *a, const entry *b) {
 static uint32_t *new_ranks(pl_offer_iter *it) {
   const size_t ni = (size_t)it->so.ni, per = 4096;
   if (!it->nblocks || it->block_used + ni > per * ni) {
+    if (!take(it, per * ni * sizeof(uint32_t))) return NULL;
     if (it->nblocks == it->block_cap) {
       size_t cap = it->block_cap ? it->block_cap * 2 : 16;
+      if (!take(it, (cap - it->block_cap) * sizeof *it->blocks)) return NULL;
       uint32_t **b = pl__realloc(it->blocks, cap * sizeof *b);
       if (!b) return NULL;
       it->blocks = b;
@@ -380,6 +415,7 @@ static uint32_t *new_ranks(pl_offer_iter *it) {
 static int push(pl_offer_iter *it, entry e) {
   if (it->n == it->cap) {
     size_t cap = it->cap ? it->cap * 2 : 64;
+    if (!take(it, (cap - it->cap) * sizeof *it->heap)) return PL_ETOOBIG;
     entry *h = pl__realloc(it->heap, cap * sizeof *h);
     if (!h) return PL_ENOMEM;
     it->heap = h;
@@ -427,6 +463,7 @@ int pl_offer_iter_new(const pl_scenario *s, int party, pl_offer_iter **out,
   pl_offer_iter *it = pl__calloc(1, sizeof *it);
   if (!it) return pl__err(err, PL_ENOMEM, "out of memory");
   it->s = s;
+  it->max_bytes = ITER_MAX_BYTES;
   rc = sorted_init(&it->so, s, party);
   uint32_t *r = rc ? NULL : new_ranks(it);
   if (!rc && !r) rc = PL_ENOMEM;
@@ -447,6 +484,7 @@ int pl_offer_iter_new(const pl_scenario *s, int party, pl_offer_iter **out,
 }
 
 int pl_offer_iter_next(pl_offer_iter *it, uint32_t *options, double *utility) {
+  if (it->full) return PL_ETOOBIG;
   if (!it->n) return PL_ENOTFOUND;
   entry e = pop(it);
   const int ni = it->so.ni;
@@ -454,11 +492,12 @@ int pl_offer_iter_next(pl_offer_iter *it, uint32_t *options, double *utility) {
   for (int i = e.last; i < ni; i++) {
     if (e.rank[i] + 1 >= it->s->issues[i].n) continue;
     uint32_t *r = new_ranks(it);
-    if (!r) return PL_ENOMEM;
+    if (!r) return it->full ? PL_ETOOBIG : PL_ENOMEM;
     memcpy(r, e.rank, (size_t)ni * sizeof *r);
     r[i]++;
     double sum = e.sum - it->so.val[i][e.rank[i]] + it->so.val[i][r[i]];
-    if (push(it, (entry){sum, 0, r, i})) return PL_ENOMEM;
+    int rc = push(it, (entry){sum, 0, r, i});
+    if (rc) return rc;
   }
   for (int i = 0; i < ni; i++) options[i] = it->so.order[i][e.rank[i]];
   if (utility) *utility = pl_scenario_utility(it->s, it->so.p, options);

@@ -21,4 +21,15 @@ void pl__mitm_free(pl__mitm *m);
 int pl__mitm_at_least(const pl__mitm *m, double target, uint32_t *options,
                       double *utility);
 
+/* pl_scenario_offer_at_least that also stops (with the best found so far,
+ * *exact 0) once stop(stop_ctx) says so; it is asked every 2^16 nodes. */
+int pl__offer_at_least(const pl_scenario *s, int party, double target,
+                       uint32_t *options, double *utility, int *exact,
+                       bool (*stop)(void *ctx), void *stop_ctx,
+                       pl_error *err);
+
+/* The memory the iterator may hold, in bytes (default 64 MiB): past it,
+ * pl_offer_iter_next answers PL_ETOOBIG and the walk is over. For tests. */
+void pl__offer_iter_set_cap(pl_offer_iter *it, size_t bytes);
+
 #endif

@@ -50,6 +50,12 @@ static inline uint64_t pl__splitmix64(uint64_t *state) {
   return z ^ (z >> 31);
 }
 
+/* The largest magnitude of a whole number held exactly by a double (2^53):
+ * integer issues and every whole number read from input stay within
+ * [-PL__EXACT_INT, PL__EXACT_INT], so that differences and sums of two of
+ * them never overflow an int64_t and convert to double without loss. */
+#define PL__EXACT_INT INT64_C(9007199254740992)
+
 /* Seconds on the monotonic clock (for time limits and wall times). */
 double pl__now(void);
 

@@ -29,6 +29,8 @@
 /* Limits that bound what a small hostile file can cost (the real files are
  * at most a few hundred KiB). */
 #define GX_MAX_BYTES (16u << 20)        /* one input file */
+#define GX_W_EXACT_OPTIONS 10000u       /* written as items when not linear */
+#define GX_W_LINEAR_TOL 1e-12           /* beyond: linear to 12 digits */
 #define GX_MAX_TOTAL_OPTIONS (1u << 24) /* options of all issues */
 #define GX_MAX_CELLS (1u << 26)         /* options x parties */
 #define GX_MAX_DEPTH 200                /* element nesting we walk */
@@ -618,17 +620,22 @@ static bool gx_parse_double(const char *s, double *out) {
   return true;
 }
 
-static bool gx_parse_int(const char *s, int64_t *out) {
-  if (!s) return false;
+/* A whole number: 1, 0 when the text is not one, -1 when it is one beyond
+ * 2^53 (parley's integers convert to double without loss; GENIUS's own are
+ * 32-bit ints). */
+static int gx_parse_int(const char *s, int64_t *out) {
+  if (!s) return 0;
   while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') s++;
   char *e;
   errno = 0;
   long long v = strtoll(s, &e, 10);
-  if (e == s || errno == ERANGE) return false;
+  if (e == s) return 0;
+  bool range = errno == ERANGE;
   while (*e == ' ' || *e == '\t' || *e == '\r' || *e == '\n') e++;
-  if (*e) return false;
+  if (*e) return 0;
+  if (range || v < -PL__EXACT_INT || v > PL__EXACT_INT) return -1;
   *out = v;
-  return true;
+  return 1;
 }
 
 /* A number attribute that must be there. */
@@ -650,7 +657,13 @@ static int gx_int(const gx_doc *d, pl_error *err, xmlNodePtr n,
   if (!v)
     return gx_fail(d, err, n, NULL, PL_EPARSE, "<%s> has no \"%s\" (%s)",
                    (const char *)n->name, name, what);
-  if (!gx_parse_int(v, out))
+  int r = gx_parse_int(v, out);
+  if (r < 0)
+    return gx_fail(d, err, n, name, PL_ERANGE,
+                   "%s is %s, beyond 2^53 (9007199254740992), the largest "
+                   "whole number parley holds exactly",
+                   what, v);
+  if (!r)
     return gx_fail(d, err, n, name, PL_EPARSE,
                    "expected an integer for %s, found \"%s\"", what, v);
   return PL_OK;
@@ -800,6 +813,11 @@ static int gx_add_issue(gx_load *L, xmlNodePtr n) {
     if (lo > hi)
       return gx_fail(d, err, b, "lowerbound", PL_EPARSE,
                      "issue \"%s\": lower bound %g is above upper bound %g",
+                     name, lo, hi);
+    if (!isfinite(hi - lo))
+      return gx_fail(d, err, b, "upperbound", PL_ERANGE,
+                     "issue \"%s\": the range from %g to %g is wider than "
+                     "the largest number a double holds (about 1.8e308)",
                      name, lo, hi);
     unsigned m = L->o->real_intervals;
     double res = hi > lo ? (hi - lo) / m : 1;
@@ -1541,9 +1559,10 @@ typedef struct gx_wissue {
 /* Whether clamp(slope k + offset) reproduces every value v[k] exactly, the
  * way the reader computes it. */
 static bool gx_linear_fits(const double *v, uint32_t n, double slope,
-                           double offset) {
+                           double offset, double tol) {
   for (uint32_t k = 0; k < n; k++)
-    if (gx_clamp01(slope * (double)k + offset) != v[k]) return false;
+    if (!(fabs(gx_clamp01(slope * (double)k + offset) - v[k]) <= tol))
+      return false;
   return true;
 }
 
@@ -1563,8 +1582,8 @@ static void gx_near(double x, double out[7]) {
 /* A slope and offset that give back the values of an integer issue bit for
  * bit, if one is easily found: from the first two values inside (0,1) (the
  * others may be clamped), or from the first value. */
-static bool gx_find_linear(const double *v, uint32_t n, double *slope,
-                           double *offset) {
+static bool gx_find_linear(const double *v, uint32_t n, double tol,
+                           double *slope, double *offset) {
   if (n == 0) return false;
   for (uint32_t k = 0; k < n; k++)
     if (!(v[k] >= 0 && v[k] <= 1)) return false;
@@ -1593,11 +1612,25 @@ static bool gx_find_linear(const double *v, uint32_t n, double *slope,
   for (int i = 0; i < 7; i++) {
     gx_near(v[a] - ss[i] * (double)a, oo);
     for (int j = 0; j < 7; j++)
-      if (gx_linear_fits(v, n, ss[i], oo[j])) {
+      if (gx_linear_fits(v, n, ss[i], oo[j], tol)) {
         *slope = ss[i];
         *offset = oo[j];
         return true;
       }
+  }
+  if (tol > 0) { /* approximate: the line through the farthest unclamped */
+    uint32_t z = b;
+    for (uint32_t k = n; k-- > b;)
+      if (v[k] > 0 && v[k] < 1) {
+        z = k;
+        break;
+      }
+    double sl = (v[z] - v[a]) / (double)(z - a), of = v[a] - sl * (double)a;
+    if (gx_linear_fits(v, n, sl, of, tol)) {
+      *slope = sl;
+      *offset = of;
+      return true;
+    }
   }
   return false;
 }
@@ -1659,19 +1692,18 @@ static void gx_ati(gx_w *w, const char *name, long long x) {
   gx_at(w, name, b);
 }
 
-/* Closes the document and writes it to path. */
-static int gx_w_save(gx_w *w, const char *path, pl_error *err) {
+/* Closes the document, whose text stays in w->buf (NULL when out of
+ * memory). */
+static void gx_w_close(gx_w *w) {
   if (!w->bad) w->bad |= xmlTextWriterEndDocument(w->w) < 0;
   if (w->w) xmlFreeTextWriter(w->w); /* flushes into buf */
   w->w = NULL;
   gx_quiet_off(&w->quiet);
   w->bad |= w->xe.set;
-  int rc = w->bad ? pl__err(err, PL_ENOMEM, "out of memory")
-                  : pl__write_file(path, xmlBufferContent(w->buf),
-                                   (size_t)xmlBufferLength(w->buf), err);
-  if (w->buf) xmlBufferFree(w->buf);
-  w->buf = NULL;
-  return rc;
+  if (w->bad && w->buf) {
+    xmlBufferFree(w->buf);
+    w->buf = NULL;
+  }
 }
 
 /* The <issue> of the domain, or of a profile (with `party` >= 0). */
@@ -1787,11 +1819,16 @@ static int gx_w_check(const pl_scenario *s, const char *dir, gx_wissue *wi,
      * the same outcomes, the same values, read back bit for bit. */
     bool integer = is->kind == PL_ISSUE_INTEGER && is->step == 1 &&
                    is->min >= INT32_MIN && is->max <= INT32_MAX;
+    /* A long range as items could pass the 16 MiB a file the reader takes:
+     * it is written by its bounds when its values are linear to 12 digits
+     * (parley's own increasing/decreasing, k / (n - 1), differ from
+     * GENIUS's slope x k in the last bit). */
+    double tol = is->n > GX_W_EXACT_OPTIONS ? GX_W_LINEAR_TOL : 0;
     for (int p = 0; p < np && integer; p++) {
       const pl__party *pa = &s->parties[p];
       if (pa->hyper) continue;
       if (pa->value[i])
-        integer = gx_find_linear(pa->value[i], is->n, &wi[i].slope[p],
+        integer = gx_find_linear(pa->value[i], is->n, tol, &wi[i].slope[p],
                                  &wi[i].offset[p]);
       else
         wi[i].slope[p] = wi[i].offset[p] = 0;
@@ -1860,8 +1897,8 @@ static int gx_w_check(const pl_scenario *s, const char *dir, gx_wissue *wi,
   return PL_OK;
 }
 
-static int gx_w_domain(const pl_scenario *s, const gx_wissue *wi,
-                       const char *path, pl_error *err) {
+static void gx_w_domain(const pl_scenario *s, const gx_wissue *wi,
+                        gx_w *out) {
   gx_w w;
   gx_w_open(&w);
   gx_el(&w, "negotiation_template");
@@ -1872,11 +1909,12 @@ static int gx_w_domain(const pl_scenario *s, const gx_wissue *wi,
   gx_end(&w);
   gx_end(&w);
   gx_end(&w);
-  return gx_w_save(&w, path, err);
+  gx_w_close(&w);
+  *out = w;
 }
 
-static int gx_w_profile(const pl_scenario *s, int p, const gx_wissue *wi,
-                        const char *path, pl_error *err) {
+static void gx_w_profile(const pl_scenario *s, int p, const gx_wissue *wi,
+                         gx_w *out) {
   const pl__party *pa = &s->parties[p];
   gx_w w;
   gx_w_open(&w);
@@ -1923,7 +1961,8 @@ static int gx_w_profile(const pl_scenario *s, int p, const gx_wissue *wi,
   gx_atn(&w, "value", pa->reservation);
   gx_end(&w);
   gx_end(&w);
-  return gx_w_save(&w, path, err);
+  gx_w_close(&w);
+  *out = w;
 }
 
 static char *gx_path(const char *dir, const char *name) {
@@ -1946,19 +1985,35 @@ int pl__genius_write(const pl_scenario *s, const char *dir, pl_error *err) {
       rc = pl__err(err, PL_ENOMEM, "out of memory");
   }
   if (!rc) rc = gx_w_check(s, dir, wi, err);
-  if (!rc) rc = pl__make_dir(dir, err);
-  char *path = NULL;
-  if (!rc && !(path = gx_path(dir, s->id)))
-    rc = pl__err(err, PL_ENOMEM, "out of memory");
-  if (!rc) rc = gx_w_domain(s, wi, path, err);
-  pl__free(path);
-  for (int p = 0; p < np && !rc; p++) {
-    if (!(path = gx_path(dir, s->parties[p].id)))
-      rc = pl__err(err, PL_ENOMEM, "out of memory");
+  /* Every file in memory first: one the reader would refuse for its size
+   * is refused here, before anything is written. */
+  gx_w *docs = rc ? NULL : pl__calloc((size_t)np + 1, sizeof *docs);
+  if (!rc && !docs) rc = pl__err(err, PL_ENOMEM, "out of memory");
+  for (int f = 0; f <= np && !rc; f++) {
+    if (f == 0)
+      gx_w_domain(s, wi, &docs[f]);
     else
-      rc = gx_w_profile(s, p, wi, path, err);
+      gx_w_profile(s, f - 1, wi, &docs[f]);
+    if (!docs[f].buf) rc = pl__err(err, PL_ENOMEM, "out of memory");
+    else if ((size_t)xmlBufferLength(docs[f].buf) > GX_MAX_BYTES)
+      rc = gx_unsupported(
+          err, dir,
+          "the %s%s%s would be %zu bytes, more than the %u a GENIUS file may "
+          "have",
+          f ? "profile of party \"" : "domain", f ? s->parties[f - 1].id : "",
+          f ? "\"" : "", (size_t)xmlBufferLength(docs[f].buf), GX_MAX_BYTES);
+  }
+  if (!rc) rc = pl__make_dir(dir, err);
+  for (int f = 0; f <= np && !rc; f++) {
+    char *path = gx_path(dir, f ? s->parties[f - 1].id : s->id);
+    rc = path ? pl__write_file(path, xmlBufferContent(docs[f].buf),
+                               (size_t)xmlBufferLength(docs[f].buf), err)
+              : pl__err(err, PL_ENOMEM, "out of memory");
     pl__free(path);
   }
+  for (int f = 0; docs && f <= np; f++)
+    if (docs[f].buf) xmlBufferFree(docs[f].buf);
+  pl__free(docs);
   for (int i = 0; wi && i < ni; i++) {
     pl__free(wi[i].slope);
     pl__free(wi[i].offset);

@@ -621,6 +621,11 @@ static int read_vset(ctx *c, json_t *v, const char *issue, vset *out) {
     char w[320];
     snprintf(w, sizeof w, "\"%s\" of issue \"%s\"", keys[k], issue);
     if ((rc = get_number(c, x, w, dst[k]))) return rc;
+    if (json_is_integer(x) && (json_integer_value(x) < -PL__EXACT_INT ||
+                               json_integer_value(x) > PL__EXACT_INT))
+      return fail(c, "%s is %lld, beyond 2^53 (9007199254740992), the "
+                     "largest whole number parley holds exactly",
+                  w, (long long)json_integer_value(x));
     integer &= json_is_integer(x);
     pop(c);
   }
@@ -633,11 +638,6 @@ static int read_vset(ctx *c, json_t *v, const char *issue, vset *out) {
     return fail(c, "the range of issue \"%s\" is empty: low %s is above high "
                    "%s",
                 issue, num(out->low).s, num(out->high).s);
-  if (integer && (fabs(out->low) > 9007199254740992.0 ||
-                  fabs(out->high) > 9007199254740992.0 ||
-                  out->step > 9007199254740992.0))
-    return fail(c, "the range of issue \"%s\" has numbers beyond 2^53",
-                issue);
   pop(c);
   out->numeric = true;
   out->integer = integer;
@@ -1722,7 +1722,16 @@ int pl__geniusweb_write(const pl_scenario *s, const char *dir, pl_error *err) {
     json_decref(pj);
     if (!files[p + 1].path || !files[p + 1].text) goto nomem;
   }
-  rc = pl__make_dir(dir, err);
+  /* a file the reader would refuse for its size is not written */
+  for (int f = 0; f <= np && !rc; f++)
+    if (strlen(files[f].text) > GW_MAX_BYTES)
+      rc = pl__err_at(err, PL_EUNSUPPORTED, dir, 0, 0,
+                      "the %s%s%s would be %zu bytes, more than the %u a "
+                      "GeniusWeb file may have",
+                      f ? "profile of party \"" : "domain",
+                      f ? s->parties[f - 1].id : "", f ? "\"" : "",
+                      strlen(files[f].text), GW_MAX_BYTES);
+  if (!rc) rc = pl__make_dir(dir, err);
   for (int f = 0; f <= np && !rc; f++)
     rc = pl__write_file(files[f].path, files[f].text, strlen(files[f].text),
                         err);

@@ -159,6 +159,16 @@ static int issue_numeric(ctx *c, const pl__ynode *nd, const char *id,
     if ((st = pl__ymap_get(nd, "step")) &&
         (rc = pl__yget_integer(&c->r, st, "\"step\"", &step)))
       return rc;
+    /* beyond 2^53 a double cannot tell neighbouring values apart */
+    const pl__ynode *big = a < -PL__EXACT_INT || a > PL__EXACT_INT ? lo
+                           : b < -PL__EXACT_INT || b > PL__EXACT_INT ? hi
+                           : step > PL__EXACT_INT ? st : NULL;
+    if (big)
+      return pl__yfail(&c->r, big,
+                       "integer issue \"%s\": %s is beyond 2^53 "
+                       "(9007199254740992), the largest whole number parley "
+                       "holds exactly",
+                       id, big->text);
     if (pl__ymap_get(nd, "resolution"))
       return pl__yfail(&c->r, pl__ymap_get(nd, "resolution"),
                   "integer issue \"%s\" takes \"step\", not \"resolution\"",

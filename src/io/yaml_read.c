@@ -104,34 +104,53 @@ int pl__yget_number(const pl__yreader *r, const pl__ynode *n,
   return PL_OK;
 }
 
-int pl__yget_integer(const pl__yreader *r, const pl__ynode *n,
-                     const char *what, int64_t *out) {
-  int rc = pl__yexpect(r, n, PL__Y_SCALAR, what);
-  if (rc) return rc;
+/* The whole number of an unquoted scalar: 1, 0 when it is not one, -1
+ * when it is one beyond int64_t. */
+static int whole(const pl__ynode *n, int64_t *out) {
   char *end;
   errno = 0;
   long long v = strtoll(n->text, &end, 10);
-  bool ok = end != n->text && !*end && errno != ERANGE;
-  if (ok && n->quoted)
+  if (n->quoted || end == n->text || *end) return 0;
+  if (errno == ERANGE) return -1;
+  *out = v;
+  return 1;
+}
+
+static int integer_in(const pl__yreader *r, const pl__ynode *n,
+                      const char *what, const int64_t *lo, const int64_t *hi,
+                      int64_t *out) {
+  int rc = pl__yexpect(r, n, PL__Y_SCALAR, what);
+  if (rc) return rc;
+  int w = whole(n, out);
+  if (w > 0 && (!lo || (*out >= *lo && *out <= *hi))) return PL_OK;
+  if (w != 0 && lo)
+    return pl__yfail(r, n, "%s %s is out of range: expected %lld to %lld",
+                     what, n->text, (long long)*lo, (long long)*hi);
+  if (w < 0)
+    return pl__yfail(r, n,
+                     "%s %s is out of range: whole numbers go from "
+                     "-9223372036854775808 to 9223372036854775807",
+                     what, n->text);
+  pl__ynode bare = *n;
+  bare.quoted = false;
+  if (n->quoted && whole(&bare, out))
     return pl__yfail(r, n,
                      "expected a whole number for %s, found the string \"%s\": "
                      "write numbers without quotes",
                      what, n->text);
-  if (n->quoted || !ok)
-    return pl__yfail(r, n, "expected a whole number for %s, found %s%s%s", what,
-                     SHOWN(n));
-  *out = v;
-  return PL_OK;
+  return pl__yfail(r, n, "expected a whole number for %s, found %s%s%s", what,
+                   SHOWN(n));
+}
+
+int pl__yget_integer(const pl__yreader *r, const pl__ynode *n,
+                     const char *what, int64_t *out) {
+  return integer_in(r, n, what, NULL, NULL, out);
 }
 
 int pl__yget_integer_in(const pl__yreader *r, const pl__ynode *n,
                         const char *what, int64_t lo, int64_t hi,
                         int64_t *out) {
-  int rc = pl__yget_integer(r, n, what, out);
-  if (!rc && (*out < lo || *out > hi))
-    rc = pl__yfail(r, n, "%s %lld is out of range: expected %lld to %lld",
-                   what, (long long)*out, (long long)lo, (long long)hi);
-  return rc;
+  return integer_in(r, n, what, &lo, &hi, out);
 }
 
 int pl__yget_bool(const pl__yreader *r, const pl__ynode *n, const char *what,

@@ -10,6 +10,7 @@
 #include <yaml.h>
 
 #include "io/formats.h"
+#include "io/yaml_tree.h"
 #include "model/scenario_internal.h"
 
 typedef struct out {
@@ -58,6 +59,14 @@ static void str(em *m, const char *s) {
                                     YAML_ANY_SCALAR_STYLE));
 }
 
+static void plain(em *m, const char *b) {
+  yaml_event_t ev;
+  emit(m, &ev,
+       yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)b,
+                                    (int)strlen(b), 1, 0,
+                                    YAML_PLAIN_SCALAR_STYLE));
+}
+
 /* Shortest decimal that reads back to the same double. */
 static void num(em *m, double x) {
   char b[40];
@@ -69,11 +78,15 @@ static void num(em *m, double x) {
       if (strtod(b, NULL) == x) break;
     }
   }
-  yaml_event_t ev;
-  emit(m, &ev,
-       yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)b,
-                                    (int)strlen(b), 1, 0,
-                                    YAML_PLAIN_SCALAR_STYLE));
+  plain(m, b);
+}
+
+/* A whole number in digits, as the reader's integers want it: the bounds
+ * and step of an integer issue (within 2^53, so %.0f is exact). */
+static void whole(em *m, double x) {
+  char b[40];
+  snprintf(b, sizeof b, "%.0f", x);
+  plain(m, b);
 }
 
 static void map_begin(em *m, bool flow) {
@@ -137,12 +150,13 @@ static void write_issue(em *m, const pl__issue *is) {
     bool integer = is->kind == PL_ISSUE_INTEGER;
     str(m, "type");
     str(m, integer ? "integer" : "real");
+    void (*put)(em *, double) = integer ? whole : num;
     str(m, "min");
-    num(m, is->min);
+    put(m, is->min);
     str(m, "max");
-    num(m, is->max);
+    put(m, is->max);
     str(m, integer ? "step" : "resolution");
-    num(m, is->step);
+    put(m, is->step);
   }
   map_end(m);
 }
@@ -180,6 +194,17 @@ static void write_rule(em *m, const pl_scenario *s, const pl_expr *e) {
   map_end(m);
 }
 
+/* Whether the values of a numeric issue are the builder's line between
+ * its two ends, bit for bit (increasing, decreasing, constant). */
+static bool two_points(const pl__issue *is, const double *v) {
+  if (is->n < 3 || !v) return false;
+  uint32_t z = is->n - 1;
+  for (uint32_t k = 1; k < z; k++)
+    if (pl__interp(is->num[0], v[0], is->num[z], v[z], is->num[k]) != v[k])
+      return false;
+  return true;
+}
+
 static void write_additive(em *m, const pl_scenario *s, int p) {
   const pl__party *pa = &s->parties[p];
   str(m, "weights");
@@ -202,6 +227,15 @@ static void write_additive(em *m, const pl_scenario *s, int p) {
         num(m, v ? v[k] : 0);
       }
       map_end(m);
+    } else if (two_points(is, v)) { /* a line: its ends suffice */
+      seq_begin(m, true);
+      for (uint32_t k = 0; k < is->n; k += is->n - 1) {
+        seq_begin(m, true);
+        num(m, is->num[k]);
+        num(m, v ? v[k] : 0);
+        seq_end(m);
+      }
+      seq_end(m);
     } else { /* a point per grid value: read back exactly */
       seq_begin(m, true);
       for (uint32_t k = 0; k < is->n; k++) {
@@ -372,6 +406,11 @@ static int emit_scenario(const pl_scenario *s, const char *path, char **text,
     rc = pl__err_at(err, PL_EIO, path ? path : "", 0, 0,
                     "cannot write YAML: %s",
                     m.e.problem ? m.e.problem : "emitter failed");
+  else if (o.len > PL__YAML_MAX_BYTES) /* the reader would refuse it */
+    rc = pl__err_at(err, PL_EUNSUPPORTED, path ? path : "", 0, 0,
+                    "the YAML would be %zu bytes, more than the %u a "
+                    "scenario file may have",
+                    o.len, PL__YAML_MAX_BYTES);
   else if (path)
     rc = pl__write_file(path, o.buf, o.len, err);
   else if (!write_handler(&o, (unsigned char *)"", 1))

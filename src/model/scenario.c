@@ -288,6 +288,12 @@ int pl_scenario_add_integer_issue(pl_scenario *s, const char *id,
   if (step <= 0)
     return pl__err(err, PL_ERANGE, "step of issue \"%s\" must be positive",
                    id ? id : "");
+  if (min < -PL__EXACT_INT || min > PL__EXACT_INT || max < -PL__EXACT_INT ||
+      max > PL__EXACT_INT)
+    return pl__err(err, PL_ETOOBIG,
+                   "issue \"%s\" has values beyond 2^53 (9007199254740992), "
+                   "the largest whole number parley holds exactly",
+                   id ? id : "");
   if (max < min || __builtin_sub_overflow(max, min, &span))
     return pl__err(err, PL_ERANGE,
                    "issue \"%s\": min %lld is above max %lld", id ? id : "",
@@ -298,12 +304,8 @@ int pl_scenario_add_integer_issue(pl_scenario *s, const char *id,
                    "of steps of %lld",
                    id ? id : "", (long long)max, (long long)min,
                    (long long)step);
-  if ((uint64_t)(span / step) >= PL__MAX_OPTIONS ||
-      fabs((double)min) > 9007199254740992.0 ||
-      fabs((double)max) > 9007199254740992.0)
-    return pl__err(err, PL_ETOOBIG,
-                   "issue \"%s\" has more than %u values or values beyond "
-                   "2^53",
+  if ((uint64_t)(span / step) >= PL__MAX_OPTIONS)
+    return pl__err(err, PL_ETOOBIG, "issue \"%s\" has more than %u values",
                    id ? id : "", PL__MAX_OPTIONS);
   int i = new_issue(s, id, name, PL_ISSUE_INTEGER, (uint64_t)(span / step) + 1,
                     err);
@@ -464,7 +466,7 @@ int pl_scenario_set_value_function(pl_scenario *s, int party, int issue,
     else if (x[j] == g)
       out[k] = v[j];
     else
-      out[k] = v[j - 1] + (v[j] - v[j - 1]) * (g - x[j - 1]) / (x[j] - x[j - 1]);
+      out[k] = pl__interp(x[j - 1], v[j - 1], x[j], v[j], g);
   }
   return PL_OK;
 }

@@ -113,6 +113,15 @@ double pl__hyper_utility(const pl_scenario *s, int p, const uint32_t *options);
 /* Lowest utility any outcome can give the party (a bound for hyper
  * parties), computed from the finished tables. */
 double pl__lowest_utility(const pl_scenario *s, int p);
+/* A bound from above on the utility of any outcome party p allows: the
+ * best option of every issue among those its red lines over that issue
+ * alone allow (red lines over several issues are not looked at), -inf
+ * when some issue has none. With partial, an article may also stay at
+ * the status quo, where no rule counts (a partial agreement). For hyper
+ * parties: every positive rectangle at once. Below the reservation value
+ * the party allows nothing. */
+int pl__highest_allowed(const pl_scenario *s, int p, bool partial,
+                        double *out);
 /* Whether party p's reservation value can exclude any outcome: it is above
  * the lowest utility the party can get. */
 bool pl__reservation_binds(const pl_scenario *s, int p);
@@ -124,6 +133,14 @@ bool pl__expr_eval(const pl_expr *e, const uint32_t *options);
 void pl__expr_issues(const pl_expr *e, uint64_t *issues);
 
 /* Status quo of party p on issue i, or PL_NOT_AGREED. */
+/* A value function's value at g between its points (x0, v0) and (x1, v1):
+ * the one formula of the builder, so writers can tell which points give
+ * back the same values bit for bit. */
+static inline double pl__interp(double x0, double v0, double x1, double v1,
+                                double g) {
+  return v0 + (v1 - v0) * (g - x0) / (x1 - x0);
+}
+
 static inline uint32_t pl__status_quo(const pl_scenario *s, int p, int i) {
   if (p >= 0 && s->parties[p].status_quo) return s->parties[p].status_quo[i];
   return s->status_quo ? s->status_quo[i] : PL_NOT_AGREED;

@@ -169,6 +169,66 @@ double pl__lowest_utility(const pl_scenario *s, int p) {
   return low > 1 ? 1 : low;
 }
 
+/* The one issue a rule mentions, or -1 when it mentions several. */
+static int single_issue(const pl_scenario *s, const pl__red_line *rl) {
+  int found = -1;
+  for (size_t w = 0; w < s->issue_words; w++) {
+    uint64_t bits = rl->issues[w];
+    if (!bits) continue;
+    if (found >= 0 || (bits & (bits - 1))) return -1;
+    found = (int)(w * 64) + __builtin_ctzll(bits);
+  }
+  return found;
+}
+
+int pl__highest_allowed(const pl_scenario *s, int p, bool partial,
+                        double *out) {
+  const pl__party *pa = &s->parties[p];
+  double high = 0;
+  if (pa->hyper) { /* every positive rectangle at once */
+    for (size_t k = 0; k < pa->n_rects; k++)
+      if (pa->rects[k].utility > 0) high += pa->rects[k].utility;
+    high /= pa->max_utility;
+    *out = high > 1 ? 1 : high;
+    return PL_OK;
+  }
+  const int ni = s->n_issues, np = s->n_parties;
+  uint32_t *o = pl__calloc((size_t)ni, sizeof *o);
+  int *on = pl__malloc(((size_t)s->n_red_lines + 1) * sizeof *on);
+  if (!o || !on) {
+    pl__free(o);
+    pl__free(on);
+    return PL_ENOMEM;
+  }
+  for (int r = 0; r < s->n_red_lines; r++) {
+    const pl__red_line *rl = &s->red_lines[r];
+    on[r] = rl->party == p && !rl->linkage ? single_issue(s, rl) : -1;
+  }
+  /* rule checks are bounded: past the budget an option counts as allowed
+   * (the bound stays a bound) */
+  long budget = 1L << 24;
+  for (int i = 0; i < ni; i++) {
+    const uint32_t sq = partial ? pl__status_quo(s, p, i) : PL_NOT_AGREED;
+    double best = -INFINITY;
+    for (uint32_t k = 0; k < s->issues[i].n; k++) {
+      double v = s->table[i][(size_t)k * np + p];
+      if (v <= best) continue;
+      bool ok = true; /* an article left at the status quo breaks no rule */
+      o[i] = k;
+      for (int r = 0; ok && k != sq && r < s->n_red_lines; r++)
+        if (on[r] == i && budget-- > 0)
+          ok = pl__expr_eval(s->red_lines[r].rule, o);
+      if (ok) best = v;
+    }
+    o[i] = 0;
+    high += best; /* -inf: no option of issue i is allowed */
+  }
+  pl__free(o);
+  pl__free(on);
+  *out = high > 1 ? 1 : high;
+  return PL_OK;
+}
+
 bool pl__reservation_binds(const pl_scenario *s, int p) {
   return s->parties[p].reservation > pl__lowest_utility(s, p) + PL_TOLERANCE;
 }

@@ -31,6 +31,7 @@ struct pl_session {
   bool has_offer;
   pl_end end;
   int failed_party;
+  int hopeless;      /* a party that allows no outcome, or -1 */
   double t;          /* normalised time of the current step */
   double t0;         /* the clock at the first step; < 0 before it */
   /* partial agreements: each party's latest offer (saop), the articles
@@ -104,6 +105,31 @@ static double monotonic(void *ctx) {
   return pl__now();
 }
 
+/* Whether the wall-time limit has passed (for the agents' walks). */
+static bool expired(void *ctx) {
+  pl_session *x = ctx;
+  return x->t0 >= 0 &&
+         x->o.clock(x->o.clock_ctx) - x->t0 >= x->o.time_limit;
+}
+
+/* The first party that allows no outcome (none of its red lines and
+ * reservation value hold together), known before the first round; with
+ * partial agreements, no partial text either. */
+static int find_hopeless(pl_session *x, pl_error *err) {
+  x->hopeless = -1;
+  for (int p = 0; p < x->np && x->hopeless < 0; p++) {
+    bool none = x->agents[p].hopeless;
+    if (x->o.partial) {
+      double high;
+      if (pl__highest_allowed(x->s, p, true, &high))
+        return pl__err(err, PL_ENOMEM, "out of memory");
+      none = high < x->s->parties[p].reservation - PL_TOLERANCE;
+    }
+    if (none) x->hopeless = p;
+  }
+  return PL_OK;
+}
+
 int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
                    const char *const *agents, pl_session **out,
                    pl_error *err) {
@@ -164,8 +190,14 @@ int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
   }
   if (!rc && !(x->agents = pl__calloc((size_t)x->np, sizeof *x->agents)))
     rc = pl__err(err, PL_ENOMEM, "out of memory");
-  for (int p = 0; p < x->np && !rc; p++)
+  for (int p = 0; p < x->np && !rc; p++) {
     rc = pl__agent_init(&x->agents[p], s, p, agents[p], x->o.seed, err);
+    if (x->o.time_limit > 0) {
+      x->agents[p].expired = expired;
+      x->agents[p].expired_ctx = x;
+    }
+  }
+  if (!rc) rc = find_hopeless(x, err);
   if (rc) {
     pl_session_free(x);
     return rc;
@@ -189,6 +221,48 @@ static double clock_t_(pl_session *x) {
   return t;
 }
 
+/* Doubles the four event arrays, all or nothing: on failure nothing
+ * moved and the transcript stays as it was; on success the events point
+ * into the new arrays. */
+static int grow(pl_session *x) {
+  const size_t ni = (size_t)x->ni, np = (size_t)x->np;
+  const size_t cap = x->cap ? x->cap * 2 : 64;
+  pl_event *ev = pl__malloc(cap * sizeof *ev);
+  uint32_t *o = pl__malloc(cap * ni * sizeof *o);
+  double *u = pl__malloc(cap * np * sizeof *u);
+  uint8_t *m = pl__malloc(cap * ni);
+  if (!ev || !o || !u || !m) {
+    pl__free(ev);
+    pl__free(o);
+    pl__free(u);
+    pl__free(m);
+    return PL_ENOMEM;
+  }
+  if (x->n) {
+    memcpy(ev, x->ev, x->n * sizeof *ev);
+    memcpy(o, x->opts, x->n * ni * sizeof *o);
+    memcpy(u, x->utils, x->n * np * sizeof *u);
+    memcpy(m, x->marks, x->n * ni);
+  }
+  for (size_t k = 0; k < x->n; k++) {
+    if (ev[k].options) {
+      ev[k].options = o + k * ni;
+      ev[k].utilities = u + k * np;
+    }
+    if (ev[k].rejects) ev[k].rejects = m + k * ni;
+  }
+  pl__free(x->ev);
+  pl__free(x->opts);
+  pl__free(x->utils);
+  pl__free(x->marks);
+  x->ev = ev;
+  x->opts = o;
+  x->utils = u;
+  x->marks = m;
+  x->cap = cap;
+  return PL_OK;
+}
+
 static int record(pl_session *x, pl_event_kind kind, int party,
                   const uint32_t *options, const uint8_t *rejects) {
   const size_t ni = (size_t)x->ni;
@@ -198,26 +272,9 @@ static int record(pl_session *x, pl_event_kind kind, int party,
       options < x->opts + x->cap * ni)
     inside = options - x->opts;
   if (x->n == x->cap) {
-    size_t cap = x->cap ? x->cap * 2 : 64;
-    pl_event *ev = pl__realloc(x->ev, cap * sizeof *ev);
-    if (ev) x->ev = ev;
-    uint32_t *o = pl__realloc(x->opts, cap * ni * sizeof *o);
-    if (o) x->opts = o;
-    double *u = pl__realloc(x->utils, cap * (size_t)x->np * sizeof *u);
-    if (u) x->utils = u;
-    uint8_t *m = pl__realloc(x->marks, cap * ni);
-    if (m) x->marks = m;
-    if (!ev || !o || !u || !m) return PL_ENOMEM;
-    x->cap = cap;
+    int rc = grow(x);
+    if (rc) return rc;
     if (inside >= 0) options = x->opts + inside;
-    /* the arrays moved: point the events again */
-    for (size_t k = 0; k < x->n; k++) {
-      if (x->ev[k].options) {
-        x->ev[k].options = x->opts + k * ni;
-        x->ev[k].utilities = x->utils + k * (size_t)x->np;
-      }
-      if (x->ev[k].rejects) x->ev[k].rejects = x->marks + k * ni;
-    }
   }
   pl_event *e = &x->ev[x->n];
   double t = x->t < 1 ? x->t : 1;
@@ -313,13 +370,18 @@ static bool gone(pl_session *x, int p) {
   return true;
 }
 
-/* When an agent had no answer: an error, its failure or walk-out, or
- * nothing it could propose. */
+/* When an agent had no answer: an error, its failure or walk-out, the
+ * time limit passing while it searched, or nothing it could propose. */
 static int no_answer(pl_session *x, int p, int rc) {
   if (rc) return rc;
   if (gone(x, p))
     return finish(x, x->agents[p].failed ? PL_END_FAILURE : PL_END_WALKOUT,
                   NULL);
+  if (x->agents[p].cut && x->o.time_limit > 0 && expired(x)) {
+    x->t = 1;
+    return deadline(x, PL_END_TIMEOUT);
+  }
+  x->failed_party = p;
   return finish(x, PL_END_NO_OFFER, NULL);
 }
 
@@ -499,6 +561,10 @@ static int step_saop(pl_session *x) {
 int pl_session_step(pl_session *x) {
   if (x->end != PL_END_RUNNING) return PL_SESSION_DONE;
   x->t = clock_t_(x);
+  if (x->hopeless >= 0) { /* nothing to negotiate: no search, no round */
+    x->failed_party = x->hopeless;
+    return finish(x, PL_END_NO_OFFER, NULL);
+  }
   /* a turn records at most two events, the end one more */
   if (x->o.max_events && x->n + 3 > x->o.max_events)
     return deadline(x, PL_END_EVENT_LIMIT);
@@ -512,6 +578,13 @@ int pl_session_step(pl_session *x) {
   if (x->o.protocol == PL_PROTOCOL_TEXT) return step_text(x);
   if (x->o.protocol == PL_PROTOCOL_MEDIATED) return step_mediated(x);
   return step_saop(x);
+}
+
+int pl_session_run(pl_session *x) {
+  int rc;
+  while ((rc = pl_session_step(x)) == PL_SESSION_RUNNING) {
+  }
+  return rc;
 }
 
 pl_end pl_session_end(const pl_session *x) { return x->end; }
@@ -557,6 +630,7 @@ static json_t *blockers_json(const pl_session *x) {
         o, "red_line",
         b->red_line < 0 ? json_null()
                         : json_string(x->s->red_lines[b->red_line].id));
+    if (bad) json_decref(o); /* append_new releases o itself */
     if (bad || json_array_append_new(arr, o)) {
       json_decref(arr);
       return NULL;
@@ -565,6 +639,11 @@ static json_t *blockers_json(const pl_session *x) {
   return arr;
 }
 int pl_session_failed_party(const pl_session *x) { return x->failed_party; }
+uint64_t pl__session_work(const pl_session *x) {
+  uint64_t w = 0;
+  for (int p = 0; p < x->np; p++) w += x->agents[p].visited;
+  return w;
+}
 size_t pl_session_event_count(const pl_session *x) { return x->n; }
 const pl_event *pl_session_event(const pl_session *x, size_t i) {
   return i < x->n ? &x->ev[i] : NULL;
@@ -691,8 +770,9 @@ char *pl_session_to_json(const pl_session *x, const pl_analysis *a) {
   bad |= json_object_set_new(root, "payoffs", pay);
   if (x->failed_party >= 0)
     bad |= json_object_set_new(root,
-                               x->end == PL_END_WALKOUT ? "walked_out"
-                                                        : "failed",
+                               x->end == PL_END_WALKOUT    ? "walked_out"
+                               : x->end == PL_END_NO_OFFER ? "no_offer"
+                                                           : "failed",
                                json_string(x->s->parties[x->failed_party].id));
   if (x->has_partial && x->n_blockers) {
     json_t *pt = json_object();

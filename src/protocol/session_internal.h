@@ -1,10 +1,16 @@
-/* What other parts of the library need from a session's internals. */
+/* Internal queries on a session, for tests and for other parts of the
+ * library. */
 #ifndef PL_SESSION_INTERNAL_H
 #define PL_SESSION_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "parley/session.h"
+
+/* The work the agents did so far: outcomes walked, and utility
+ * evaluations building a non-linear party's pool (agent.h, visited). */
+uint64_t pl__session_work(const pl_session *x);
 
 /* Event k of the transcript as one JSON line without its newline, exactly
  * as pl_session_transcript writes it; free() it (jansson's allocator), NULL

@@ -1,14 +1,13 @@
-/* Figures: the list of marks, its arena, text metrics, and the public calls
- * that write a figure in a format. */
+/* Figures, the bottom layer of src/report/ (docs/architecture.md): the list
+ * of marks, its arena, text metrics, marker outlines and the renderers'
+ * byte buffer. Includes no other header of src/report/. */
 #include <cairo.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/util.h"
-#include "io/formats.h"
 #include "report/figure.h"
 
 /* The arena: blocks of at least 64 KiB, freed with the figure. */
@@ -222,124 +221,6 @@ const char *pl__fig_fit(pl_figure *f, const char *text, double size,
     if (pl__fig_text_width(f, buf, size, bold) <= width) break;
   }
   return buf;
-}
-
-/* ------------------------------------------------------------------ */
-/* Public calls                                                        */
-/* ------------------------------------------------------------------ */
-
-const char *pl_plot_format_name(pl_plot_format fmt) {
-  switch (fmt) {
-  case PL_PLOT_SVG: return "svg";
-  case PL_PLOT_PNG: return "png";
-  case PL_PLOT_PDF: return "pdf";
-  }
-  return "unknown";
-}
-
-int pl_plot_format_from_path(const char *path, pl_plot_format *out,
-                             pl_error *err) {
-  const char *slash = path ? strrchr(path, '/') : NULL;
-  const char *dot = path ? strrchr(slash ? slash : path, '.') : NULL;
-  static const pl_plot_format all[] = {PL_PLOT_SVG, PL_PLOT_PNG, PL_PLOT_PDF};
-  for (size_t k = 0; dot && k < sizeof all / sizeof *all; k++)
-    if (!strcasecmp(dot + 1, pl_plot_format_name(all[k]))) {
-      *out = all[k];
-      return PL_OK;
-    }
-  return pl__err_at(err, PL_EUNSUPPORTED, path ? path : "", 0, 0,
-                    "unknown picture format: the file name must end in "
-                    ".svg, .png or .pdf");
-}
-
-void pl_plot_options_init(pl_plot_options *o) {
-  memset(o, 0, sizeof *o);
-  o->struct_size = sizeof *o;
-  o->scale = 2;
-  o->max_points = 20000;
-  o->max_outcomes = 1000000;
-  o->sample = 200000;
-  o->seed = 0;
-  o->order = PL_ORDER_RECOMMENDED;
-}
-
-void pl__plot_options(const pl_plot_options *in, pl_plot_options *out) {
-  pl_plot_options_init(out);
-  if (!in) return;
-  size_t n = in->struct_size < sizeof *out ? in->struct_size : sizeof *out;
-  memcpy(out, in, n);
-  out->struct_size = sizeof *out;
-  if (!(out->scale >= 0.5 && out->scale <= 8)) out->scale = 2;
-  if (!out->max_outcomes) out->max_outcomes = 1;
-  if (!out->sample) out->sample = 1;
-  if (out->order < 0 || out->order > PL_ORDER_TRANCHED)
-    out->order = PL_ORDER_RECOMMENDED;
-}
-
-double pl_figure_width(const pl_figure *f) { return f ? f->width : 0; }
-double pl_figure_height(const pl_figure *f) { return f ? f->height : 0; }
-
-int pl_figure_render(const pl_figure *f, pl_plot_format format,
-                     const pl_plot_options *o, char **data, size_t *len,
-                     pl_error *err) {
-  *data = NULL;
-  *len = 0;
-  if (!f) return pl__err(err, PL_EINVAL, "no figure");
-  if (f->nomem) return pl__err(err, PL_ENOMEM, "out of memory");
-  pl_plot_options opts;
-  pl__plot_options(o, &opts);
-  if (format == PL_PLOT_SVG) return pl__render_svg(f, true, NULL, data, len, err);
-  if (format == PL_PLOT_PNG || format == PL_PLOT_PDF)
-    return pl__render_cairo(f, format, opts.scale, data, len, err);
-  return pl__err(err, PL_EINVAL, "unknown picture format %d", (int)format);
-}
-
-int pl_figure_write(const pl_figure *f, const char *path,
-                    const pl_plot_options *o, pl_error *err) {
-  pl_plot_format fmt;
-  int rc = pl_plot_format_from_path(path, &fmt, err);
-  if (rc) return rc;
-  char *data;
-  size_t len;
-  rc = pl_figure_render(f, fmt, o, &data, &len, err);
-  if (rc) return rc;
-  rc = pl__write_file(path, data, len, err);
-  pl__free(data);
-  return rc;
-}
-
-int pl_plot_analysis(const pl_analysis *a, const char *path,
-                     const pl_plot_options *o, pl_error *err) {
-  pl_plot_format fmt;
-  int rc = pl_plot_format_from_path(path, &fmt, err);
-  pl_figure *f = NULL;
-  if (!rc) rc = pl_figure_analysis(a, o, &f, err);
-  if (!rc) rc = pl_figure_write(f, path, o, err);
-  pl_figure_free(f);
-  return rc;
-}
-
-int pl_plot_session(const pl_scenario *s, const pl_session *x,
-                    const pl_analysis *a, const char *path,
-                    const pl_plot_options *o, pl_error *err) {
-  pl_plot_format fmt;
-  int rc = pl_plot_format_from_path(path, &fmt, err);
-  pl_figure *f = NULL;
-  if (!rc) rc = pl_figure_session(s, x, a, o, &f, err);
-  if (!rc) rc = pl_figure_write(f, path, o, err);
-  pl_figure_free(f);
-  return rc;
-}
-
-int pl_plot_sequence(const pl_sequence *r, const char *path,
-                     const pl_plot_options *o, pl_error *err) {
-  pl_plot_format fmt;
-  int rc = pl_plot_format_from_path(path, &fmt, err);
-  pl_figure *f = NULL;
-  if (!rc) rc = pl_figure_sequence(r, o, &f, err);
-  if (!rc) rc = pl_figure_write(f, path, o, err);
-  pl_figure_free(f);
-  return rc;
 }
 
 int pl__shape_polygon(pl__shape shape, double x, double y, double size,

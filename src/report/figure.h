@@ -152,19 +152,8 @@ void pl__buf_put(pl__buf *b, const void *data, size_t n);
 #define PL__FONT "DejaVu Sans"
 #define PL__FONT_STACK "'DejaVu Sans', Verdana, 'Bitstream Vera Sans', sans-serif"
 
-/* Back ends. SVG: standalone adds the XML declaration and the namespace
- * (a file); without it the element is for inline use in HTML, and every id
- * starts with prefix (may be NULL) so that several pictures can share a
- * page. */
-int pl__render_svg(const pl_figure *f, bool standalone, const char *prefix,
-                   char **data, size_t *len, pl_error *err);
-int pl__render_cairo(const pl_figure *f, pl_plot_format format, double scale,
-                     char **data, size_t *len, pl_error *err);
-/* A PNG of ARGB32 pixels as base64 text (pl__free), for data: URIs. */
-char *pl__png_base64(const uint32_t *pixels, int pw, int ph);
-
-/* Shared by the plots (plot_common.c). */
-extern const uint32_t pl__party_colors[8];
+/* Options with defaults filled in and out-of-range values replaced
+ * (options.c). */
 void pl__plot_options(const pl_plot_options *in, pl_plot_options *out);
 
 #endif

@@ -5,6 +5,9 @@
 
 #include "report/figure.h"
 
+/* The parties' colours, in party order (plot_common.c). */
+extern const uint32_t pl__party_colors[8];
+
 /* Type sizes in CSS pixels, chosen to read at 100% on a laptop. */
 #define PL__TITLE_SIZE 17.0
 #define PL__SUBTITLE_SIZE 12.5

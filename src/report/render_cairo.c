@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "report/figure.h"
+#include "report/render.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "report/figure.h"
+#include "report/render.h"
 
 /* A number with at most two decimals and no trailing zeros. */
 static const char *num(char *buf, double v) {

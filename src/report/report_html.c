@@ -13,6 +13,7 @@
 #include "core/util.h"
 #include "io/formats.h"
 #include "report/plot.h"
+#include "report/render.h"
 #include "sequence/sequence_internal.h"
 
 extern const unsigned char pl__report_template[];

@@ -19,6 +19,16 @@
 
 #include "sequence/conflicts.h"
 
+/* Costs add up in uint64_t: every soft weight of a plan together stays
+ * below one hard demand (so a hard break always costs more), and every
+ * demand broken at once fits. The reader enforces the limits. */
+_Static_assert((uint64_t)PL__PLAN_MAX_DEMANDS * PL__PLAN_MAX_WEIGHT <
+                   PL__HARD_COST,
+               "the soft weights of a plan can outweigh a hard demand");
+_Static_assert((uint64_t)PL__PLAN_MAX_DEMANDS * PL__HARD_COST <
+                   (uint64_t)1 << 63,
+               "the cost of a plan can overflow");
+
 /* ------------------------------------------------------------------ */
 /* units                                                               */
 /* ------------------------------------------------------------------ */

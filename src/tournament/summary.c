@@ -220,6 +220,7 @@ static json_t *rows_json(const pl_summary_row *r, size_t n, const char *key) {
                                num(r[k].mean_distance_pareto));
     bad |= json_object_set_new(o, "failures",
                                json_integer((json_int_t)r[k].failures));
+    if (bad) json_decref(o); /* append_new releases o itself */
     if (bad || json_array_append_new(arr, o)) {
       json_decref(arr);
       return NULL;

@@ -100,6 +100,22 @@ check_exit "run: rounds 0 without time" 2 run examples/job-offer.yaml --agents l
 check_exit "run: bad time" 2 run examples/job-offer.yaml --agents linear,linear --time -1
 check_exit "run: time limit" 0 run examples/job-offer.yaml --agents linear,linear --time 0.5
 check_exit "run: unknown drafter" 2 run examples/job-offer.yaml --protocol text --drafter nobody --agents linear,linear
+# A party that can never reach its reservation value, in 5^16 outcomes: the
+# run ends at once, naming it (issue 19: this walked the whole space).
+{
+  echo "scenario: stuck"
+  echo "issues:"
+  for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+    echo "  - {id: i$i, options: [a, b, c, d, e]}"
+  done
+  echo "parties:"
+  echo "  - {id: stuck, reservation: 1, weights: {i0: 1}, values: {i0: {a: 0.9, b: 0.5}}}"
+  echo "  - {id: other, weights: {i1: 1}, values: {i1: {a: 1}}}"
+} >"$tmp/stuck.yaml"
+timeout 120 "$parley" run "$tmp/stuck.yaml" --agents boulware,boulware --rounds 2 --json >"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 0 ] && grep -q '"ended_by": "no_offer"' "$tmp/out" && grep -q '"no_offer": "stuck"' "$tmp/out"; then ok; else
+  bad "run: a party with nothing it allows: $(cat "$tmp/out" "$tmp/err")"
+fi
 # plug-in agents, built next to the parley binary
 plugins=$(dirname "$parley")
 if [ -e "$plugins/patient.so" ]; then
@@ -160,6 +176,46 @@ check_exit "tournament example" 0 tournament examples/tournament/demo.yaml --db 
 check_exit "tournament example resumed" 0 tournament examples/tournament/demo.yaml --db "$tmp/demo.db" --quiet
 check_exit "results" 0 results "$tmp/demo.db" --csv "$tmp/demo.csv"
 check_exit "results of no store" 1 results "$tmp/no-such.db"
+# The summary names scenarios by short unique names (docs/tournament.md):
+# text, JSON and the CSV (without its wall_time column).
+check_golden "tournament-demo.results.txt" results "$tmp/demo.db"
+check_golden "tournament-demo.results.json" results "$tmp/demo.db" --json
+sed 's/,[^,]*$//' "$tmp/demo.csv" >"$tmp/demo.nowall.csv"
+if [ -n "${UPDATE:-}" ]; then cp "$tmp/demo.nowall.csv" "$golden/tournament-demo.csv"; ok
+elif cmp -s "$tmp/demo.nowall.csv" "$golden/tournament-demo.csv"; then ok; else
+  bad "tournament-demo.csv differs from $golden/tournament-demo.csv:"
+  diff -u "$golden/tournament-demo.csv" "$tmp/demo.nowall.csv" | head -20
+fi
+# Every refusal of tournament and results, with its documented exit code
+# (docs/cli.md); a config refused says file:line:col.
+: >"$tmp/t-empty.yaml"
+printf '# only a comment\n' >"$tmp/t-comment.yaml"
+printf 'scenarios: [%s/examples/job-offer.yaml]\nagents: [' "$PWD" >"$tmp/t-big.yaml"
+for k in $(seq 1 33); do printf '"linear:e=%d", ' "$k"; done >>"$tmp/t-big.yaml"
+printf 'boulware]\nrepetitions: 1000000\n' >>"$tmp/t-big.yaml"
+printf 'scenarios: [%s/examples/job-offer.yaml]\nagents: [boulware, conceder]\nrounds: 5\n' "$PWD" >"$tmp/t-ok.yaml"
+printf 'not a database, only text\n' >"$tmp/text.db"
+check_exit "tournament without config" 2 tournament
+check_exit "tournament: unknown option" 2 tournament "$tmp/t-ok.yaml" --frob
+check_exit "tournament: --db without value" 2 tournament "$tmp/t-ok.yaml" --db
+check_exit "tournament: bad --jobs" 2 tournament "$tmp/t-ok.yaml" --jobs 0
+check_exit "tournament: two configs" 2 tournament "$tmp/t-ok.yaml" "$tmp/t-ok.yaml"
+check_exit "tournament: missing config" 3 tournament "$tmp/no-such.yaml" --db "$tmp/x.db"
+for c in empty comment big; do
+  check_exit "tournament: $c config" 3 tournament "$tmp/t-$c.yaml" --db "$tmp/x.db" --quiet
+  if grep -q "t-$c.yaml:1:1: " "$tmp/err"; then ok; else bad "tournament: $c config: $(cat "$tmp/err")"; fi
+done
+if [ -e "$tmp/x.db" ]; then bad "a refused config left a store"; else ok; fi
+check_exit "tournament: --db not a database" 3 tournament "$tmp/t-ok.yaml" --db "$tmp/text.db" --quiet
+check_exit "tournament: --db in no folder" 1 tournament "$tmp/t-ok.yaml" --db "$tmp/no/such/x.db" --quiet
+check_exit "tournament: a store of another config" 3 tournament "$tmp/t-ok.yaml" --db "$tmp/demo.db" --quiet
+check_exit "results without store" 2 results
+check_exit "results: unknown option" 2 results "$tmp/demo.db" --frob
+check_exit "results: two stores" 2 results "$tmp/demo.db" "$tmp/demo.db"
+check_exit "results: not a database" 3 results "$tmp/text.db"
+check_exit "results: not a store" 3 results "$tmp/t-ok.yaml"
+check_exit "results: --csv of no store" 3 results "$tmp/text.db" --csv "$tmp/x.csv"
+check_exit "results: --csv not written" 1 results "$tmp/demo.db" --csv "$tmp/no/such/x.csv"
 
 # A failure after the work is done (an output file that cannot be written,
 # a full standard output) still leaves nothing on stdout and exits 1

@@ -5,6 +5,7 @@
  * DOMAINS.tsv and written back bit for bit, what the writer must refuse,
  * hostile input and allocation failures. */
 #include <dirent.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -330,6 +331,19 @@ static void test_broken(void **state) {
        "reservation value 1.5 is outside [0,1]"},
       {"nonlinear/cubes.xml", "broken/bad_bound.xml", "broken/bad_bound.xml", 6,
        28, PL_EPARSE, "the domain has no issue with index 9"},
+      /* numbers beyond what parley holds exactly: refused, not wrapped */
+      {"broken/int_domain.xml", "broken/int_min_bound.xml",
+       "broken/int_min_bound.xml", 3, 58, PL_ERANGE,
+       "the lower bound is -9223372036854775808, beyond 2^53 "
+       "(9007199254740992), the largest whole number parley holds exactly"},
+      {"broken/int_huge_domain.xml", "broken/int_min_bound.xml",
+       "broken/int_huge_domain.xml", 4, 90, PL_ERANGE,
+       "the upper bound is 9007199254740993, beyond 2^53 "
+       "(9007199254740992), the largest whole number parley holds exactly"},
+      {"broken/real_wide_domain.xml", "broken/int_min_bound.xml",
+       "broken/real_wide_domain.xml", 4, 84, PL_ERANGE,
+       "issue \"x\": the range from -1e+308 to 1e+308 is wider than the "
+       "largest number a double holds (about 1.8e308)"},
       {"mixed/mixed.xml", "mixed/buyer.xml", "mixed/buyer.xml", 1, 1,
        PL_EPARSE,
        "two profiles give the party id \"buyer\": party ids come from the "
@@ -565,6 +579,72 @@ static pl_scenario *built(void) {
   TU_OK(pl_scenario_set_reservation_outcome(s, p1, ro, NULL));
   TU_OK(pl_scenario_set_text(s, "Built", "from C", NULL));
   return s;
+}
+
+/* One integer issue of n values (and a discrete one), the two parties
+ * valuing it increasing and decreasing (parley's own k / (n - 1)). */
+static pl_scenario *long_range(uint32_t n) {
+  pl_scenario *s = pl_scenario_new("long");
+  const char *opts[] = {"a", "b", NULL};
+  tu_issue(s, "c", opts);
+  TU_OK(pl_scenario_add_integer_issue(s, "n", NULL, 1, (int64_t)n, 1, NULL));
+  int p0 = tu_party(s, "up", 0), p1 = tu_party(s, "down", 0);
+  double x[] = {1, (double)n}, up[] = {0, 1}, down[] = {1, 0};
+  TU_OK(pl_scenario_set_value_function(s, p0, 1, 2, x, up, NULL));
+  TU_OK(pl_scenario_set_value_function(s, p1, 1, 2, x, down, NULL));
+  double ab[] = {1, 0}, ba[] = {0, 1};
+  tu_values(s, p0, 0, 2, ab);
+  tu_values(s, p1, 0, 2, ba);
+  TU_OK(pl_scenario_set_weight(s, p0, 0, 0.5, NULL));
+  TU_OK(pl_scenario_set_weight(s, p0, 1, 0.5, NULL));
+  TU_OK(pl_scenario_set_weight(s, p1, 0, 0.5, NULL));
+  TU_OK(pl_scenario_set_weight(s, p1, 1, 0.5, NULL));
+  tu_finish(s);
+  return s;
+}
+
+/* What convert writes, parley reads back, at every size the readers take
+ * (issue 19: 400,000 values as one item each made a domain file over the
+ * reader's 16 MiB). GENIUS: a long linear range is written by its bounds,
+ * utilities equal to 12 digits (bit for bit up to 10,000 values). YAML: a
+ * line is written by its ends, bit for bit. */
+static void test_round_trip_sizes(void **state) {
+  (void)state;
+  static const uint32_t sizes[] = {2, 3, 10000, 10001, 400000};
+  for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+    pl_scenario *s = long_range(sizes[z]);
+    char dir[64];
+    pl_scenario *b = round_trip(s, dir, sizeof dir);
+    assert_int_equal(pl_scenario_option_count(b, 1), sizes[z]);
+    tu_rng r = {sizes[z]};
+    uint32_t o[2];
+    for (int t = 0; t < 2000; t++) {
+      o[0] = (uint32_t)(tu_next(&r) % 2);
+      o[1] = t < 2 ? (uint32_t)t * (sizes[z] - 1)
+                   : (uint32_t)(tu_next(&r) % sizes[z]);
+      for (int p = 0; p < 2; p++) {
+        double ua = pl_scenario_utility(s, p, o),
+               ub = pl_scenario_utility(b, p, o);
+        if (sizes[z] <= 10000 ? ua != ub : fabs(ua - ub) > 1e-12)
+          fail_msg("%u values, party %d, option %u: %.17g became %.17g",
+                   sizes[z], p, o[1], ua, ub);
+      }
+    }
+    pl_scenario_free(b);
+    /* the YAML writer: the same, bit for bit */
+    char path[128];
+    snprintf(path, sizeof path, "%s/long.yaml", dir);
+    pl_error err;
+    TU_OK(pl_scenario_write(s, PL_FORMAT_YAML, path, &err));
+    b = NULL;
+    if (pl_scenario_load(path, &b, &err))
+      fail_msg("%u values: %s:%d:%d: %s", sizes[z], err.file, err.line,
+               err.column, err.message);
+    assert_same(s, b, 1000, 2000);
+    pl_scenario_free(b);
+    rm_tree(dir);
+    pl_scenario_free(s);
+  }
 }
 
 static void test_round_trip_built(void **state) {
@@ -910,6 +990,7 @@ int main(void) {
       cmocka_unit_test(test_alloc_failures),
       cmocka_unit_test(test_round_trip_fixtures),
       cmocka_unit_test(test_round_trip_built),
+      cmocka_unit_test(test_round_trip_sizes),
       cmocka_unit_test(test_round_trip_random),
       cmocka_unit_test(test_write_refuses),
       cmocka_unit_test(test_samples_load),

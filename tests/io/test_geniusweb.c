@@ -375,6 +375,12 @@ static void test_bad_files(void **state) {
        "issuesValues"},
       {"dom_zero_step", "good", PL_EPARSE, 4, 50,
        "the step of issue \"n\" must be positive, got 0"},
+      {"dom_beyond_2p53", "good", PL_EPARSE, 4, 28,
+       "\"low\" of issue \"n\" is -9223372036854775808, beyond 2^53 "
+       "(9007199254740992), the largest whole number parley holds exactly"},
+      {"dom_2p53_plus_1", "good", PL_EPARSE, 4, 39,
+       "\"high\" of issue \"n\" is 9007199254740993, beyond 2^53 "
+       "(9007199254740992), the largest whole number parley holds exactly"},
       {"dom_no_step", "good", PL_EPARSE, 4, 20,
        "the range of issue \"n\" has no \"step\""},
       {"dom_value_set", "good", PL_EPARSE, 4, 11,

@@ -199,7 +199,14 @@ static void test_ranges(void **state) {
             PL_ERANGE); /* 10 is not 0 + 3k */
   assert_rc(pl_scenario_add_integer_issue(s, "n", NULL, INT64_MIN, INT64_MAX,
                                           1, &err),
-            PL_ERANGE); /* the span overflows */
+            PL_ETOOBIG); /* beyond 2^53 (and the span overflows) */
+  assert_rc(pl_scenario_add_integer_issue(s, "n", NULL, 0,
+                                          INT64_C(9007199254740993), 1, &err),
+            PL_ETOOBIG); /* 2^53 + 1 has no double of its own */
+  assert_rc(pl_scenario_add_integer_issue(s, "n", NULL,
+                                          -INT64_C(9007199254740993), 0, 1,
+                                          &err),
+            PL_ETOOBIG);
   assert_rc(pl_scenario_add_integer_issue(s, "n", NULL, 0, 20000000, 1, &err),
             PL_ETOOBIG);
   /* real grids */

@@ -43,6 +43,18 @@ static int allowed(const pl_scenario *s, int p, const uint32_t *o) {
   return 1;
 }
 
+/* Whether party p allows some complete outcome (small spaces). */
+static int allows_any(const pl_scenario *s, int p) {
+  uint64_t n;
+  uint32_t o[64];
+  if (p < 0 || pl_scenario_outcome_count(s, &n) != PL_OK) return 1;
+  for (uint64_t k = 0; k < n; k++) {
+    pl_scenario_decode(s, k, o);
+    if (allowed(s, p, o)) return 1;
+  }
+  return 0;
+}
+
 static pl_protocol g_protocol; /* the protocol run() uses */
 static int g_drafter;
 static int g_partial;
@@ -301,6 +313,37 @@ static void test_linear_concession_search(void **state) {
   }
 }
 
+/* pl_session_run gives the same transcript and result as stepping, for
+ * every protocol, and a finished session stays finished. */
+static void test_session_run(void **state) {
+  (void)state;
+  pl_scenario *s = tu_load("examples/job-offer.yaml");
+  const char *agents[2] = {"boulware", "random"};
+  for (int pr = PL_PROTOCOL_SAOP; pr <= PL_PROTOCOL_MEDIATED; pr++) {
+    pl_session_options o;
+    pl_session_options_init(&o);
+    o.protocol = (pl_protocol)pr;
+    o.rounds = 40;
+    o.seed = 7;
+    pl_session *x = NULL, *y = NULL;
+    assert_int_equal(pl_session_new(s, &o, agents, &x, NULL), PL_OK);
+    assert_int_equal(pl_session_new(s, &o, agents, &y, NULL), PL_OK);
+    while (pl_session_step(x) == PL_SESSION_RUNNING) {
+    }
+    assert_int_equal(pl_session_run(y), PL_SESSION_DONE);
+    assert_int_equal(pl_session_run(y), PL_SESSION_DONE);
+    assert_int_equal(pl_session_end(x), pl_session_end(y));
+    assert_true(pl_session_end(y) != PL_END_RUNNING);
+    char *a = pl_session_transcript(x), *b = pl_session_transcript(y);
+    assert_string_equal(a, b);
+    pl_free(a);
+    pl_free(b);
+    pl_session_free(x);
+    pl_session_free(y);
+  }
+  pl_scenario_free(s);
+}
+
 static void test_examples(void **state) {
   (void)state;
   pl_error err;
@@ -436,6 +479,10 @@ static void test_mediated(void **state) {
     if (agr) {
       agreements++;
       for (int p = 0; p < np; p++) assert_true(allowed(s, p, agr->options));
+    } else if (pl_session_end(x) == PL_END_NO_OFFER) {
+      /* a party that allows no outcome ends the session at once */
+      assert_int_equal(n, 1);
+      assert_false(allows_any(s, pl_session_failed_party(x)));
     } else {
       assert_int_equal(pl_session_end(x), PL_END_DEADLINE);
     }
@@ -787,6 +834,7 @@ int main(void) {
       cmocka_unit_test(test_linear_concession),
       cmocka_unit_test(test_linear_concession_search),
       cmocka_unit_test(test_examples),
+      cmocka_unit_test(test_session_run),
       cmocka_unit_test(test_micro_pace),
       cmocka_unit_test(test_tit_for_tat),
       cmocka_unit_test(test_mediated),
