@@ -13,7 +13,10 @@ enum {
   EXIT_OK = 0,
   EXIT_RUNTIME = 1, /* the computation failed: out of memory, too big, I/O */
   EXIT_USAGE = 2,   /* bad command line */
-  EXIT_INPUT = 3    /* bad input file */
+  EXIT_INPUT = 3,   /* bad input file */
+  EXIT_VERIFY = 4   /* a record that does not verify (parley verify,
+                       publish): an answer, not a failure, so standard
+                       output is kept */
 };
 
 typedef struct command {
@@ -32,6 +35,12 @@ int cmd_report(int argc, char **argv);
 int cmd_unlock(int argc, char **argv);
 int cmd_improve(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+/* Loads a key file (cli/cmd_keygen.c), printing the warning about its
+ * permissions; on failure reports it and returns the exit code. */
+int cli_load_key(const char *path, pl_key **out);
 /* parley tournament --mpi (cli/mpi.c; cli_mpi_begin fails with a message
  * when built without Open MPI): begin (MPI_Init, this rank), then rank 0
  * serves the others through the runner's poll hook while every other rank

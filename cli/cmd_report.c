@@ -26,6 +26,9 @@ static const char help[] =
     SESSION_OPTIONS_HELP
     "  --sequence PLAN     add the analysis of an implementation plan (YAML,\n"
     "                      docs/sequence-format.md)\n"
+    "  --record BUNDLE     add a signed record or bundle (parley publish):\n"
+    "                      its verification and its events, withheld ones\n"
+    "                      marked; without INPUT, the scenario in the bundle\n"
     INPUT_OPTIONS_HELP
     "  -h, --help          show this help\n"
     "\n"
@@ -35,7 +38,8 @@ static const char help[] =
 
 int cmd_report(int argc, char **argv) {
   cli_inputs in;
-  const char *output = NULL, *title = NULL, *plan_path = NULL;
+  const char *output = NULL, *title = NULL, *plan_path = NULL,
+             *record_path = NULL;
   char *agent_list = NULL;
   cli_session cs = {0};
   pl_session_options_init(&cs.o);
@@ -66,6 +70,9 @@ int cmd_report(int argc, char **argv) {
     } else if (!strcmp(arg, "--sequence") && val) {
       plan_path = val;
       k++;
+    } else if (!strcmp(arg, "--record") && val) {
+      record_path = val;
+      k++;
     } else {
       cli_error("unknown option or missing value '%s' (see 'parley report "
                 "--help')",
@@ -78,13 +85,39 @@ int cmd_report(int argc, char **argv) {
     goto usage;
   }
   pl_scenario *s = NULL;
-  int code = cli_inputs_load(&in, "report", &s);
+  pl_record *rec = NULL;
+  pl_verdict *verdict = NULL;
+  pl_error err = {0};
+  int code = EXIT_OK;
+  if (record_path) {
+    int rc = pl_record_read(record_path, 0, &rec, &err);
+    if (!rc) rc = pl_record_verify(rec, NULL, &verdict, &err);
+    if (rc) {
+      cli_report(&err);
+      code = cli_exit_code(rc);
+    }
+  }
+  if (!code && record_path && in.n == 0) {
+    const char *t = pl_record_scenario_text(rec);
+    if (!t) {
+      cli_error("the bundle '%s' keeps only the scenario's hash: give the "
+                "scenario as INPUT",
+                record_path);
+      code = EXIT_USAGE;
+    } else if (pl_scenario_load_yaml(t, strlen(t), record_path, &s, &err)) {
+      cli_report(&err);
+      code = EXIT_INPUT;
+    }
+  } else if (!code) {
+    code = cli_inputs_load(&in, "report", &s);
+  }
   cli_inputs_free(&in);
   if (code) {
+    pl_verdict_free(verdict);
+    pl_record_free(rec);
     free(agent_list);
     return code;
   }
-  pl_error err = {0};
   pl_analysis *a = NULL;
   pl_session *x = NULL;
   pl_plan *plan = NULL;
@@ -120,11 +153,15 @@ int cmd_report(int argc, char **argv) {
     ro.session = x;
     ro.session_setup = setup;
   }
+  ro.record = rec;
+  ro.verdict = verdict;
   if (pl_report_write(a, &ro, output, &err)) {
     cli_report(&err);
     code = EXIT_RUNTIME;
   }
 done:
+  pl_verdict_free(verdict);
+  pl_record_free(rec);
   pl_session_free(x);
   pl_sequence_free(seq);
   pl_plan_free(plan);

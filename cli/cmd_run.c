@@ -46,6 +46,11 @@ static const char help[] =
     SESSION_OPTIONS_HELP
     "  --json              print the result as one JSON object\n"
     "  --transcript FILE   write every event as JSON Lines\n"
+    "  --sign PARTY=KEY    sign PARTY's events with its secret key file\n"
+    "                      (parley keygen); repeatable. The transcript is\n"
+    "                      then a signed, hash-chained record (the engine's\n"
+    "                      session key signs the other events;\n"
+    "                      docs/records.md)\n"
     "  --plot FILE         draw the negotiation: FILE.svg, .png or .pdf\n"
     "                      (docs/report.md)\n"
     INPUT_OPTIONS_HELP
@@ -55,8 +60,75 @@ static const char help[] =
     "usage, 3 bad input\n";
 
 
+/* --sign PARTY=KEYFILE, loaded once the scenario names the parties. */
+typedef struct signer {
+  const char *party, *file;
+} signer;
+
+/* Writes the signed record of x to path: keys[p] for party p (or NULL). */
+static int write_record(const pl_scenario *s, const cli_session *cs,
+                        const char *agent_list, pl_key **keys,
+                        const pl_session *x, const char *path) {
+  int np = pl_scenario_party_count(s);
+  char *copy = strdup(agent_list);
+  const char **agents = calloc((size_t)np + 1, sizeof *agents);
+  int code = EXIT_OK;
+  pl_record *r = NULL;
+  pl_error err = {0};
+  if (!copy || !agents) {
+    cli_error("out of memory");
+    code = EXIT_RUNTIME;
+  } else {
+    cli_split_agents(copy, agents, np);
+    if (pl_record_sign_session(x, s, &cs->o, agents,
+                               (const pl_key *const *)keys, NULL, &r, &err) ||
+        pl_record_write(r, path, &err)) {
+      cli_report(&err);
+      code = EXIT_RUNTIME;
+    }
+  }
+  pl_record_free(r);
+  free(agents);
+  free(copy);
+  return code;
+}
+
+/* Loads the --sign keys into keys[party]; an exit code. */
+static int load_signers(const pl_scenario *s, const signer *sg, int n,
+                        pl_key **keys) {
+  int np = pl_scenario_party_count(s);
+  for (int k = 0; k < n; k++) {
+    int p = 0;
+    while (p < np && strcmp(pl_scenario_party_id(s, p), sg[k].party)) p++;
+    if (p == np) {
+      cli_error("--sign: '%s' is no party of the scenario", sg[k].party);
+      return EXIT_USAGE;
+    }
+    if (keys[p]) {
+      cli_error("--sign: party '%s' given twice", sg[k].party);
+      return EXIT_USAGE;
+    }
+    int code = cli_load_key(sg[k].file, &keys[p]);
+    if (code) return code;
+    if (!pl_key_can_sign(keys[p]) ||
+        strcmp(pl_key_party(keys[p]), sg[k].party)) {
+      cli_error("--sign %s=%s: that is %s key of '%s', not a secret key of "
+                "'%s'",
+                sg[k].party, sg[k].file,
+                pl_key_can_sign(keys[p]) ? "the secret" : "a public",
+                pl_key_party(keys[p]), sg[k].party);
+      return EXIT_USAGE;
+    }
+  }
+  return EXIT_OK;
+}
+
 int cmd_run(int argc, char **argv) {
   cli_inputs in;
+  signer *sg = calloc((size_t)argc, sizeof *sg);
+  int nsg = 0;
+  pl_key **keys = NULL;
+  if (!sg) return EXIT_RUNTIME;
   char *agent_list = NULL;
   const char *transcript = NULL, *plot = NULL;
   int json = 0;
@@ -73,6 +145,7 @@ int cmd_run(int argc, char **argv) {
       k += used - 1;
     } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
       cli_inputs_free(&in);
+      free(sg);
       fputs(help, stdout);
       return cli_finish_output(EXIT_OK);
     } else if (!strcmp(arg, "--agents") && val) {
@@ -88,6 +161,16 @@ int cmd_run(int argc, char **argv) {
     } else if (!strcmp(arg, "--transcript") && val) {
       transcript = val;
       k++;
+    } else if (!strcmp(arg, "--sign") && val) {
+      const char *eq = strchr(val, '=');
+      if (!eq || eq == val || !eq[1]) {
+        cli_error("--sign needs PARTY=KEYFILE, got '%s'", val);
+        goto usage;
+      }
+      sg[nsg].party = val;
+      sg[nsg++].file = eq + 1;
+      argv[k + 1][eq - val] = 0;
+      k++;
     } else {
       cli_error("unknown option or missing value '%s' (see 'parley run "
                 "--help')",
@@ -98,6 +181,10 @@ int cmd_run(int argc, char **argv) {
   if (cli_session_finish(&cs, NULL)) goto usage;
   if (!agent_list) {
     cli_error("run needs --agents, one per party (see 'parley run --help')");
+    goto usage;
+  }
+  if (nsg && !transcript) {
+    cli_error("--sign needs --transcript FILE (where the signed record goes)");
     goto usage;
   }
   pl_scenario *s = NULL;
@@ -114,12 +201,21 @@ int cmd_run(int argc, char **argv) {
     for (size_t k = 0; abs && k < cs.o.n_inputs; k++) free(abs[k]);
     free(abs);
     free(agent_list);
+    free(sg);
     return code;
   }
+  int np = pl_scenario_party_count(s);
+  keys = calloc((size_t)np + 1, sizeof *keys);
+  code = keys ? load_signers(s, sg, nsg, keys) : EXIT_RUNTIME;
+  /* the agents' names, as given, for the record (split in place below) */
+  char *agents_given = code ? NULL : strdup(agent_list);
   pl_session *x = NULL;
   pl_error err = {0};
-  code = cli_negotiate(s, &cs, agent_list, "--agents", &x);
-  if (!code && transcript) {
+  if (!code) code = cli_negotiate(s, &cs, agent_list, "--agents", &x);
+  if (!code && transcript && nsg) {
+    code = agents_given ? write_record(s, &cs, agents_given, keys, x, transcript)
+                        : EXIT_RUNTIME;
+  } else if (!code && transcript) {
     /* written beside the target and renamed into place: never half a file */
     char *t = pl_session_transcript(x);
     size_t n = strlen(transcript) + 5;
@@ -156,6 +252,10 @@ int cmd_run(int argc, char **argv) {
   }
   pl_session_free(x);
   free(agent_list);
+  free(agents_given);
+  for (int p = 0; keys && p < np; p++) pl_key_free(keys[p]);
+  free(keys);
+  free(sg);
   pl_scenario_free(s);
   for (size_t k = 0; abs && k < cs.o.n_inputs; k++) free(abs[k]);
   free(abs);
@@ -163,5 +263,6 @@ int cmd_run(int argc, char **argv) {
 usage:
   cli_inputs_free(&in);
   free(agent_list);
+  free(sg);
   return EXIT_USAGE;
 }

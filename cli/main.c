@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,11 @@ static const command commands[] = {
      "one self-contained HTML report with pictures, to hand over"},
     {"replay", cmd_replay,
      "run a negotiation with external agents again from its transcript"},
+    {"keygen", cmd_keygen, "make an Ed25519 key pair for a party"},
+    {"publish", cmd_publish,
+     "publish a signed record as a bundle, withholding what you choose"},
+    {"verify", cmd_verify,
+     "check a record or bundle: complete, unaltered, what was withheld"},
     {"convert", cmd_convert,
      "write a scenario as parley YAML, GENIUS XML or GeniusWeb JSON"},
     {"version", cmd_version, "print the version"},
@@ -134,7 +140,8 @@ static void usage(FILE *f) {
     fprintf(f, "  %-10s %s\n", commands[k].name, commands[k].summary);
   fprintf(f,
           "\n'parley <command> --help' describes a command.\n"
-          "exit codes: 0 ok, 1 runtime failure, 2 usage, 3 bad input\n");
+          "exit codes: 0 ok, 1 runtime failure, 2 usage, 3 bad input, 4 a record\n"
+          "that does not verify\n");
 }
 
 static int cmd_help(int argc, char **argv) {
@@ -198,11 +205,13 @@ static int release_stdout(held_stdout h, int code) {
   int saved = errno;
   (void)dup2(h.real, STDOUT_FILENO);
   close(h.real);
-  if (code == EXIT_OK && failed) {
+  if ((code == EXIT_OK || code == EXIT_VERIFY) && failed) {
     cli_error("cannot write the output: %s", strerror(saved));
     code = EXIT_RUNTIME;
   }
-  if (code == EXIT_OK && lseek(h.mem, 0, SEEK_SET) == 0) {
+  /* exit 4 (a record that does not verify) is verify's answer: kept */
+  bool keep = code == EXIT_OK || code == EXIT_VERIFY;
+  if (keep && lseek(h.mem, 0, SEEK_SET) == 0) {
     char buf[1 << 16];
     ssize_t n;
     while ((n = read(h.mem, buf, sizeof buf)) > 0) {

@@ -13,6 +13,7 @@
  *   sequence.h    implementation sequencing
  *   tournament.h  tournaments, their store and summaries
  *   report.h      pictures and the HTML report
+ *   records.h     verifiable records: keys, signed transcripts, bundles
  */
 #ifndef PARLEY_H
 #define PARLEY_H
@@ -26,5 +27,6 @@
 #include "parley/sequence.h"
 #include "parley/tournament.h"
 #include "parley/report.h"
+#include "parley/records.h"
 
 #endif

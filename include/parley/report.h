@@ -25,6 +25,7 @@
 
 #include "parley/analysis.h"
 #include "parley/sequence.h"
+#include "parley/records.h"
 #include "parley/session.h"
 
 #ifdef __cplusplus
@@ -130,6 +131,11 @@ typedef struct pl_report_options {
   /* An implementation plan's analysis to include; NULL (default): none. */
   const pl_sequence *sequence;
   pl_plot_options plot;   /* for the pictures */
+  /* A record or bundle of a negotiation and its verdict
+   * (pl_record_verify): the verification result and the record's events,
+   * withheld ones marked; NULL (default): none. Both or neither. */
+  const pl_record *record;
+  const pl_verdict *verdict;
 } pl_report_options;
 PL_API void pl_report_options_init(pl_report_options *o);
 

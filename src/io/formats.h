@@ -25,6 +25,9 @@ int pl__yaml_write(const pl_scenario *s, const char *path, pl_error *err);
  * same utilities, bit for bit); the copy is finished too. */
 int pl__scenario_copy(const pl_scenario *s, pl_scenario **copy,
                       pl_error *err);
+/* The same text in memory: *text NUL-terminated (pl__free), *len bytes. */
+int pl__yaml_text(const pl_scenario *s, char **text, size_t *len,
+                  pl_error *err);
 
 /* Helpers (src/io/files.c). */
 /* The name standard input ("-" as a path) has in messages. */

@@ -386,6 +386,24 @@ int pl__yaml_write(const pl_scenario *s, const char *path, pl_error *err) {
   return rc;
 }
 
+int pl__yaml_text(const pl_scenario *s, char **text, size_t *len,
+                  pl_error *err) {
+  out o = {0};
+  *text = NULL;
+  *len = 0;
+  int rc = emit_yaml(s, "(text)", &o, err);
+  if (rc) return rc;
+  char *t = pl__realloc(o.buf, o.len + 1); /* NUL-terminated */
+  if (!t) {
+    pl__free(o.buf);
+    return pl__err(err, PL_ENOMEM, "out of memory");
+  }
+  t[o.len] = 0;
+  *text = t;
+  *len = o.len;
+  return PL_OK;
+}
+
 int pl__scenario_copy(const pl_scenario *s, pl_scenario **copy,
                       pl_error *err) {
   out o = {0};
@@ -438,10 +456,11 @@ static int emit_yaml(const pl_scenario *s, const char *path, out *op,
   if (o.nomem)
     rc = pl__err(err, PL_ENOMEM, "out of memory");
   else if (m.failed)
-    rc = pl__err_at(err, PL_EIO, path, 0, 0, "cannot write YAML: %s",
+    rc = pl__err_at(err, PL_EIO, path ? path : "", 0, 0,
+                    "cannot write YAML: %s",
                     m.e.problem ? m.e.problem : "emitter failed");
   else if (o.len > PL__YAML_MAX_BYTES) /* the reader would refuse it */
-    rc = pl__err_at(err, PL_EUNSUPPORTED, path, 0, 0,
+    rc = pl__err_at(err, PL_EUNSUPPORTED, path ? path : "", 0, 0,
                     "the YAML would be %zu bytes, more than the %u a "
                     "scenario file may have",
                     o.len, PL__YAML_MAX_BYTES);

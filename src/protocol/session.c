@@ -880,6 +880,16 @@ static json_t *run_json(const pl_session *x) {
   return r;
 }
 
+/* One event as its transcript line (records sign exactly this text). */
+char *pl__session_event_line(const pl_session *x, size_t k) {
+  json_t *o = event_json(x, &x->ev[k]);
+  char *line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                     JSON_REAL_PRECISION(10))
+                 : NULL;
+  json_decref(o);
+  return line;
+}
+
 char *pl_session_transcript(const pl_session *x) {
   size_t cap = 4096, len = 0, m = 0;
   char *out = pl__malloc(cap);

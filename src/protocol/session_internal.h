@@ -1,7 +1,9 @@
-/* Internal queries on a session, for tests. */
+/* Internal queries on a session, for tests and for other parts of the
+ * library. */
 #ifndef PL_SESSION_INTERNAL_H
 #define PL_SESSION_INTERNAL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "parley/session.h"
@@ -9,5 +11,10 @@
 /* The work the agents did so far: outcomes walked, and utility
  * evaluations building a non-linear party's pool (agent.h, visited). */
 uint64_t pl__session_work(const pl_session *x);
+
+/* Event k of the transcript as one JSON line without its newline, exactly
+ * as pl_session_transcript writes it; free() it (jansson's allocator), NULL
+ * when out of memory. */
+char *pl__session_event_line(const pl_session *x, size_t k);
 
 #endif

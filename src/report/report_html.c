@@ -624,6 +624,73 @@ static int negotiation(part *h, const pl_analysis *a, const pl_report_options *o
   return rc;
 }
 
+/* A record: the verdict, then its entries, withheld ones marked. */
+static void record(part *h, const pl_report_options *o) {
+  const pl_verdict *v = o->verdict;
+  size_t nf = pl_verdict_flaw_count(v), nw = pl_verdict_withheld_count(v);
+  el_class(h, "div", "insight");
+  if (!nf)
+    textf(h, "Verified: the record is complete and intact (%zu entries, %zu "
+             "signatures checked)%s.",
+          pl_verdict_entries(v), pl_verdict_signatures_checked(v),
+          nw ? "; some entries are withheld, each committed by its hash and "
+               "named below"
+             : "");
+  else
+    textf(h, "Not verified: %zu flaw%s found.", nf, nf == 1 ? "" : "s");
+  end(h);
+  if (nf) {
+    el(h, "ul");
+    for (size_t i = 0; i < nf && i < 200; i++) {
+      el(h, "li");
+      textf(h, "%s: %s", pl_flaw_name(pl_verdict_flaw(v, i)->kind),
+            pl_verdict_flaw(v, i)->detail);
+      end(h);
+    }
+    end(h);
+  }
+  size_t n = pl_record_entry_count(o->record);
+  el(h, "table");
+  el(h, "tr");
+  el_text(h, "th", "entry");
+  el_text(h, "th", "event");
+  el_text(h, "th", "by");
+  el_text(h, "th", "content");
+  end(h);
+  for (size_t k = 0; k < n && k < 500; k++) {
+    const char *body = pl_record_entry_body(o->record, k);
+    el_class(h, "tr", body ? "entry" : "entry withheld");
+    el_class(h, "td", "num");
+    textf(h, "%zu", k);
+    end(h);
+    el_text(h, "td", pl_record_entry_event(o->record, k));
+    el_text(h, "td", pl_record_entry_signer(o->record, k));
+    el(h, "td");
+    if (body) {
+      el_text(h, "code", k ? body : "(the genesis: scenario hash, settings, keys)");
+    } else {
+      const char *by = NULL;
+      for (size_t w = 0; w < nw && !by; w++)
+        if (pl_verdict_withheld(v, w)->entry == (long)k)
+          by = pl_verdict_withheld(v, w)->by;
+      el_class(h, "strong", "withheld");
+      textf(h, "withheld by %s", by ? by : "nobody (no signed statement)");
+      end(h);
+      text(h, " \xe2\x80\x94 only its hash commitment is published");
+    }
+    end(h);
+    end(h);
+  }
+  end(h);
+  if (n > 500) {
+    el(h, "p");
+    textf(h, "(The first 500 of %zu entries; 'parley verify' checks them "
+             "all.)",
+          n);
+    end(h);
+  }
+}
+
 static int sequence(part *h, const pl_report_options *o, pl_error *err) {
   const pl_sequence *r = o->sequence;
   size_t n;
@@ -841,13 +908,13 @@ int pl_report_html(const pl_analysis *a, const pl_report_options *o,
   if (!title || !*title) title = pl_scenario_id(s);
   enum { VERSION, TITLE, DESCRIPTION, SOURCE, CARDS, SUMMARY, PARTIES, ISSUES,
          RED_LINES, DEADLOCKS, PACKAGES, OUTCOME_PLOT, NEGOTIATION, SEQUENCE,
-         N_SLOTS };
+         RECORD, N_SLOTS };
   slot slots[N_SLOTS] = {
       {"version", NULL},   {"title", NULL},     {"description", NULL},
       {"source", NULL},    {"cards", NULL},     {"summary", NULL},
       {"parties", NULL},   {"issues", NULL},    {"red_lines", NULL},
       {"deadlocks", NULL}, {"packages", NULL},  {"outcome_plot", NULL},
-      {"negotiation", NULL}, {"sequence", NULL}};
+      {"negotiation", NULL}, {"sequence", NULL}, {"record", NULL}};
   int rc = PL_OK;
   slots[VERSION].value = escaped(pl_version());
   slots[TITLE].value = escaped(title);
@@ -887,10 +954,17 @@ int pl_report_html(const pl_analysis *a, const pl_report_options *o,
     rc = sequence(&h, &opts, err);
     slots[SEQUENCE].value = part_close(&h);
   }
+  bool with_record = opts.record && opts.verdict;
+  if (!rc && with_record) {
+    part h;
+    part_open(&h);
+    record(&h, &opts);
+    slots[RECORD].value = part_close(&h);
+  }
   for (int k = 0; k < N_SLOTS && !rc; k++)
     if (!slots[k].value &&
         (k < NEGOTIATION || (k == NEGOTIATION && opts.session) ||
-         (k == SEQUENCE && opts.sequence)))
+         (k == SEQUENCE && opts.sequence) || (k == RECORD && with_record)))
       rc = pl__err(err, PL_ENOMEM, "out of memory");
   pl__buf out = {0};
   if (!rc) {

@@ -334,6 +334,131 @@ if [ -w /dev/full ]; then
   done
 fi
 
+# Verifiable records (docs/records.md): keys, a signed run, publication
+# with Russia's comments withheld, verification, tampering, bad usage.
+rk="$tmp/records"
+mkdir -p "$rk"
+for p in russia usa nato; do
+  check_exit "keygen $p" 0 keygen --party "$p" -o "$rk/$p.key"
+done
+check_exit "keygen: never overwrites" 1 keygen --party usa -o "$rk/usa.key"
+check_exit "keygen: bad party id" 2 keygen --party "a b" -o "$rk/x.key"
+check_exit "keygen without -o" 2 keygen --party usa
+talks="examples/security-talks.yaml --protocol text --drafter usa --agents boulware,conceder,conceder --rounds 3"
+# shellcheck disable=SC2086
+check_exit "run --sign" 0 run $talks --sign "russia=$rk/russia.key" \
+  --sign "usa=$rk/usa.key" --sign "nato=$rk/nato.key" --transcript "$rk/talks.record"
+# check_in_records NAME CODE ARGS...: run in $rk (paths in the output stay
+# short), stdout must match $golden/NAME
+check_in_records() {
+  name=$1
+  code=$2
+  shift 2
+  (cd "$rk" && "$parley" "$@") >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -ne "$code" ]; then
+    bad "$name: exit $rc, expected $code: $(head -c 300 "$tmp/err")"
+  elif [ -n "${UPDATE:-}" ]; then
+    cp "$tmp/out" "$golden/$name"
+    ok
+  elif cmp -s "$tmp/out" "$golden/$name"; then
+    ok
+  else
+    bad "$name differs from $golden/$name:"
+    diff -u "$golden/$name" "$tmp/out" | head -40
+  fi
+}
+check_in_records "records-talks.verify.txt" 0 verify talks.record \
+  --trust russia.key.pub --trust usa.key.pub --trust nato.key.pub
+check_in_records "records-talks.publish.txt" 0 publish talks.record \
+  -o talks.bundle --withhold party=russia,event=comment --key usa.key
+check_in_records "records-talks-withheld.verify.txt" 0 verify talks.bundle
+(cd "$rk" && "$parley" verify --fast --json talks.bundle) >"$tmp/out" 2>&1
+if [ $? -eq 0 ] && [ "$(grep -c '"withheld_by": "usa"' "$tmp/out")" -eq 3 ] &&
+   grep -q '"ok": true' "$tmp/out"; then
+  ok
+else
+  bad "verify --fast --json of the bundle: $(head -c 300 "$tmp/out")"
+fi
+# the HTML report of the bundle: the verdict, the withheld events marked
+# (fontconfig keeps caches for the process: the report tests' suppressions)
+supp="$(pwd)/tests/report/lsan.supp"
+(cd "$rk" && LSAN_OPTIONS="suppressions=$supp" "$parley" report \
+  --record talks.bundle -o talks.html) >/dev/null 2>&1
+if [ $? -eq 0 ] && grep -q "Verified: the record is complete and intact" "$rk/talks.html" &&
+   [ "$(grep -o 'withheld by usa' "$rk/talks.html" | wc -l)" -eq 3 ]; then
+  ok
+else
+  bad "report --record of the bundle: no verdict or withheld marks"
+fi
+# a Russian comment altered after the fact: exit 4, located
+sed '4s/\\"round\\":1/\\"round\\":2/' "$rk/talks.record" >"$rk/altered.record"
+check_in_records "records-altered.verify.txt" 4 verify altered.record
+# the third event line dropped
+sed '5d' "$rk/talks.record" >"$rk/dropped.record"
+check_in_records "records-dropped.verify.txt" 4 verify dropped.record
+check_exit "publish: a record that does not verify" 4 publish \
+  "$rk/dropped.record" -o "$rk/x.bundle"
+check_exit "publish: withholding without --key" 2 publish \
+  "$rk/talks.record" -o "$rk/x.bundle" --withhold 3
+check_exit "publish: bad --withhold" 2 publish "$rk/talks.record" \
+  -o "$rk/x.bundle" --withhold party=russia,3 --key "$rk/usa.key"
+check_exit "publish: the genesis" 2 publish "$rk/talks.record" \
+  -o "$rk/x.bundle" --withhold 0 --key "$rk/usa.key"
+check_exit "verify: a scenario is no record" 3 verify examples/job-offer.yaml
+check_exit "verify: missing file" 3 verify "$rk/no-such.record"
+check_exit "verify without a record" 2 verify
+check_exit "verify --help" 0 verify --help
+# shellcheck disable=SC2086
+check_exit "run --sign without --transcript" 2 run $talks \
+  --sign "usa=$rk/usa.key"
+# shellcheck disable=SC2086
+check_exit "run --sign: no such party" 2 run $talks --sign "eu=$rk/usa.key" \
+  --transcript "$rk/y"
+# shellcheck disable=SC2086
+check_exit "run --sign: another party's key" 2 run $talks \
+  --sign "russia=$rk/usa.key" --transcript "$rk/y"
+# a secret key others can read: a warning, the run goes on
+chmod 0644 "$rk/nato.key"
+# shellcheck disable=SC2086
+"$parley" run $talks --sign "nato=$rk/nato.key" --transcript "$rk/y" \
+  >/dev/null 2>"$tmp/err"
+if [ $? -eq 0 ] && grep -q "warning: secret key file .* (mode 0644)" "$tmp/err"; then
+  ok
+else
+  bad "run --sign with a 0644 key: no warning"
+fi
+# docs/records.md's test vector, by hand with b2sum (and openssl)
+if command -v b2sum >/dev/null; then
+  salt=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+  body='{"round":1,"event":"comment","party":"usa"}'
+  zero=0000000000000000000000000000000000000000000000000000000000000000
+  commit=$(printf '%s\n%s' "$salt" "$body" | b2sum -l 256 | cut -d' ' -f1)
+  sig=da521267323924d4632d5cf88eec03896f56aab9f4e4a6d4409fe7faf0f009a29aa3300e54567d649ec2d82db86bd650a90958969570d47bc073ed2fef932c06
+  printf 'parley-record-1\n1\n%s\nusa\ncomment\n%s\n' "$zero" "$commit" >"$tmp/pre"
+  link=$( (cat "$tmp/pre"; printf '%s\n' "$sig") | b2sum -l 256 | cut -d' ' -f1)
+  if [ "$commit" = 708924982ec2f1e075c1e2adfcff86258058599836ff8fc380253e6ffbc3b85c ] &&
+     [ "$link" = c7faab26376abe56e01d1120d9c253d298abb2b0577b01e122fe9be2fd1b67f5 ] &&
+     grep -q "$commit" docs/records.md && grep -q "$link" docs/records.md; then
+    ok
+  else
+    bad "records test vector: commitment $commit, link $link"
+  fi
+  if command -v openssl >/dev/null && command -v xxd >/dev/null; then
+    printf '302a300506032b6570032100%s' \
+      03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8 |
+      xxd -r -p >"$tmp/pub.der"
+    printf '%s' "$sig" | xxd -r -p >"$tmp/sig.bin"
+    if openssl pkey -pubin -inform DER -in "$tmp/pub.der" -out "$tmp/pub.pem" 2>/dev/null &&
+       openssl pkeyutl -verify -pubin -inkey "$tmp/pub.pem" -rawin \
+         -in "$tmp/pre" -sigfile "$tmp/sig.bin" >/dev/null 2>&1; then
+      ok
+    else
+      bad "records test vector: openssl does not verify the signature"
+    fi
+  fi
+fi
+
 # Every YAML example in the docs is a valid scenario, or a valid plan (a
 # block with a top-level "steps:" key, docs/sequence-format.md).
 for doc in docs/*.md; do

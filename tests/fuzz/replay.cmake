@@ -52,6 +52,15 @@ add_test(NAME fuzz_corpus_agent_protocol
   COMMAND fuzz_replay_agent_protocol
           ${CMAKE_CURRENT_LIST_DIR}/corpus/agent_protocol)
 set_tests_properties(fuzz_corpus_agent_protocol PROPERTIES TIMEOUT 300)
+# The record and bundle reader and the verifier (tests/fuzz/fuzz_record.c).
+add_executable(fuzz_replay_record
+  ${CMAKE_CURRENT_LIST_DIR}/replay.c
+  ${CMAKE_CURRENT_LIST_DIR}/fuzz_record.c)
+target_link_libraries(fuzz_replay_record PRIVATE parley_static)
+add_test(NAME fuzz_corpus_record
+  COMMAND fuzz_replay_record ${CMAKE_CURRENT_LIST_DIR}/corpus/record)
+set_tests_properties(fuzz_corpus_record PROPERTIES TIMEOUT 300)
+
 # The tournament config reader (tests/fuzz/fuzz_tournament.c), its files
 # confined to a scratch folder.
 add_executable(fuzz_replay_tournament

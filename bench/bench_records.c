@@ -1,0 +1,186 @@
+/* bench_records: what signing costs `parley run`, and how long verifying a
+ * 1,000,000-event record takes on one core (docs/performance.md,
+ * "Verifiable records"). Not a test.
+ *
+ *   bench_records [DATA_DIR [EVENTS]]    DATA_DIR defaults to ../shared/data
+ *
+ * 1. ItexvsCypress (ANAC 2010) at 1,000 rounds, boulware against conceder
+ *    (hardliner against hardliner, so the deadline comes, for the longest
+ *    transcript): the negotiation with its plain transcript, against the
+ *    same plus signing every event with two party keys and the engine's
+ *    (pl_record_sign_session) and writing the record's text. Best of 5.
+ * 2. A record of EVENTS (1,000,000) events: hardliner against hardliner on
+ *    the same scenario with a deadline of EVENTS/2 rounds, signed; then
+ *    reading it back (parsing and hashing every line), and verifying it in
+ *    fast mode (every link, each signer's latest signature) and in full
+ *    mode (every signature; a tenth of the events, scaled, unless
+ *    PL_BENCH_FULL=1).
+ * The fixed-seed keys and the verdicts' entry counts guard the answers. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "parley/parley.h"
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t); /* CPU time: the machine is shared */
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static pl_key *seeded(const char *party, uint8_t first) {
+  uint8_t seed[32];
+  for (int k = 0; k < 32; k++) seed[k] = (uint8_t)(first + k);
+  pl_key *key = NULL;
+  if (pl_key_from_seed(party, seed, &key, NULL)) exit(1);
+  return key;
+}
+
+/* One run: the negotiation and its transcript, and with sign, the signed
+ * record's text. Seconds; *events the transcript's length. */
+static double run(const pl_scenario *s, const char *const *agents, int rounds,
+                  pl_key **keys, int sign, size_t *events, char **text) {
+  pl_session_options o;
+  pl_session_options_init(&o);
+  o.rounds = rounds;
+  double t0 = now();
+  pl_session *x = NULL;
+  if (pl_session_new(s, &o, agents, &x, NULL)) exit(1);
+  while (pl_session_step(x) == PL_SESSION_RUNNING) {
+  }
+  char *t = NULL;
+  if (sign) {
+    pl_record *r = NULL;
+    if (pl_record_sign_session(x, s, &o, agents, (const pl_key *const *)keys,
+                               NULL, &r, NULL))
+      exit(1);
+    t = pl_record_to_text(r);
+    pl_record_free(r);
+  } else {
+    t = pl_session_transcript(x);
+  }
+  double dt = now() - t0;
+  *events = pl_session_event_count(x);
+  if (text)
+    *text = t;
+  else
+    pl_free(t);
+  pl_session_free(x);
+  return dt;
+}
+
+int main(int argc, char **argv) {
+  const char *data = argc > 1 ? argv[1] : "../shared/data";
+  long events_wanted = argc > 2 ? atol(argv[2]) : 1000000;
+  char d[512], a[512], b[512];
+  snprintf(d, sizeof d, "%s/genius/anac/y2010/ItexvsCypress/ItexvsCypress_domain.xml", data);
+  snprintf(a, sizeof a, "%s/genius/anac/y2010/ItexvsCypress/ItexvsCypress_Itex.xml", data);
+  snprintf(b, sizeof b, "%s/genius/anac/y2010/ItexvsCypress/ItexvsCypress_Cypress.xml", data);
+  const char *paths[] = {d, a, b};
+  pl_scenario *s = NULL;
+  if (pl_scenario_load_inputs(paths, 3, NULL, &s, NULL)) {
+    printf("bench_records: %s not found, skipped\n", d);
+    return 0;
+  }
+  pl_key *keys[2] = {seeded(pl_scenario_party_id(s, 0), 1),
+                     seeded(pl_scenario_party_id(s, 1), 101)};
+  printf("bench_records: libparley %s, libsodium %s, one core\n",
+         pl_version(), sodium_version_string());
+  {
+    /* the hash's choice (docs/records.md): 200-byte messages */
+    unsigned char m[200] = {0}, h[32];
+    int n = 200000;
+    double t0 = now();
+    for (int k = 0; k < n; k++) {
+      m[0] = (unsigned char)k;
+      crypto_generichash(h, 32, m, sizeof m, NULL, 0);
+    }
+    double tb = now() - t0;
+    t0 = now();
+    for (int k = 0; k < n; k++) {
+      m[0] = (unsigned char)k;
+      crypto_hash_sha256(h, m, sizeof m);
+    }
+    double ts = now() - t0;
+    printf("200-byte message: BLAKE2b-256 %.2f us, SHA-256 %.2f us\n",
+           tb / n * 1e6, ts / n * 1e6);
+  }
+  const char *pairs[2][2] = {{"boulware", "conceder"}, {"hardliner", "hardliner"}};
+  for (int p = 0; p < 2; p++) {
+    double plain = 1e9, sign = 1e9;
+    size_t ev = 0;
+    for (int rep = 0; rep < 5; rep++) {
+      double t = run(s, pairs[p], 1000, keys, 0, &ev, NULL);
+      if (t < plain) plain = t;
+      t = run(s, pairs[p], 1000, keys, 1, &ev, NULL);
+      if (t < sign) sign = t;
+    }
+    printf("ItexvsCypress 1000 rounds, %s vs %s: %zu events; run %.2f ms, "
+           "run + signed record %.2f ms: signing adds %.1f%% "
+           "(%.1f us per event)\n",
+           pairs[p][0], pairs[p][1], ev, plain * 1e3, sign * 1e3,
+           100 * (sign - plain) / plain, (sign - plain) / (double)ev * 1e6);
+  }
+  /* a long record */
+  const char *hh[] = {"hardliner", "hardliner"};
+  size_t ev = 0;
+  char *text = NULL;
+  double t = run(s, hh, (int)(events_wanted / 2), keys, 1, &ev, &text);
+  size_t len = strlen(text);
+  printf("record of %zu events (%.0f MB): made and signed in %.2f s\n", ev,
+         (double)len / 1e6, t);
+  double t0 = now();
+  pl_record *r = NULL;
+  if (pl_record_parse(text, len, "bench", &r, NULL)) return 1;
+  double t_parse = now() - t0;
+  pl_verify_options o;
+  pl_verify_options_init(&o);
+  o.fast = 1;
+  pl_verdict *v = NULL;
+  t0 = now();
+  if (pl_record_verify(r, &o, &v, NULL)) return 1;
+  double t_fast = now() - t0;
+  printf("read (parse, hash every entry): %.2f s; verify --fast: %.2f s "
+         "(%zu signatures); read + verify --fast: %.2f s; ok %d, %zu "
+         "entries\n",
+         t_parse, t_fast, pl_verdict_signatures_checked(v), t_parse + t_fast,
+         pl_verdict_ok(v), pl_verdict_entries(v));
+  pl_verdict_free(v);
+  const char *full = getenv("PL_BENCH_FULL");
+  if (full && !strcmp(full, "1")) {
+    o.fast = 0;
+    t0 = now();
+    if (pl_record_verify(r, &o, &v, NULL)) return 1;
+    double t_full = now() - t0;
+    printf("verify (every signature): %.1f s (%zu signatures), ok %d\n",
+           t_full, pl_verdict_signatures_checked(v), pl_verdict_ok(v));
+    pl_verdict_free(v);
+  } else {
+    /* every signature of the first tenth, scaled */
+    size_t cut = 0, lines = 0, want = ev / 10 + 2;
+    while (cut < len && lines < want) lines += text[cut++] == '\n';
+    pl_record *part = NULL;
+    pl_record_parse(text, cut, "bench", &part, NULL);
+    o.fast = 0;
+    t0 = now();
+    pl_record_verify(part, &o, &v, NULL);
+    double t_full = now() - t0;
+    printf("verify (every signature) of the first %zu entries: %.2f s, "
+           "%.1f us per entry: %.0f s for the whole record\n",
+           pl_verdict_signatures_checked(v), t_full,
+           t_full / (double)pl_verdict_signatures_checked(v) * 1e6,
+           t_full / (double)pl_verdict_signatures_checked(v) * (double)ev);
+    pl_verdict_free(v);
+    pl_record_free(part);
+  }
+  pl_record_free(r);
+  pl_free(text);
+  pl_key_free(keys[0]);
+  pl_key_free(keys[1]);
+  pl_scenario_free(s);
+  return 0;
+}

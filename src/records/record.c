@@ -1,0 +1,665 @@
+/* Records: the canonical line syntax (reader and writer), signing a
+ * session's transcript into a chain, and publication with withheld
+ * entries. docs/records.md is the specification this follows. */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "io/formats.h"
+#include "protocol/session_internal.h"
+#include "records/records_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* The canonical syntax                                                */
+/* ------------------------------------------------------------------ */
+
+typedef struct cur {
+  const char *p, *e;
+} cur;
+
+static bool lit(cur *c, const char *s) {
+  size_t n = strlen(s);
+  if ((size_t)(c->e - c->p) < n || memcmp(c->p, s, n)) return false;
+  c->p += n;
+  return true;
+}
+
+/* A decimal without leading zeros, at most 18 digits. */
+static bool number(cur *c, uint64_t *v) {
+  const char *s = c->p;
+  uint64_t x = 0;
+  while (c->p < c->e && *c->p >= '0' && *c->p <= '9' && c->p - s < 19)
+    x = x * 10 + (uint64_t)(*c->p++ - '0');
+  size_t n = (size_t)(c->p - s);
+  if (n == 0 || n > 18 || (n > 1 && s[0] == '0')) return false;
+  *v = x;
+  return true;
+}
+
+static bool hexstr(cur *c, char *out, size_t n) {
+  if ((size_t)(c->e - c->p) < n + 2 || c->p[0] != '"' || c->p[n + 1] != '"')
+    return false;
+  for (size_t k = 1; k <= n; k++) {
+    char h = c->p[k];
+    if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f'))) return false;
+  }
+  memcpy(out, c->p + 1, n);
+  out[n] = 0;
+  c->p += n + 2;
+  return true;
+}
+
+/* Length of a valid UTF-8 sequence (shortest form, no surrogates, at most
+ * U+10FFFF) starting at p, else 0. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *e) {
+  unsigned char b = p[0];
+  size_t n;
+  uint32_t v;
+  if (b < 0x80) return 1;
+  if (b >= 0xC2 && b <= 0xDF) n = 2, v = b & 0x1F;
+  else if (b >= 0xE0 && b <= 0xEF) n = 3, v = b & 0x0F;
+  else if (b >= 0xF0 && b <= 0xF4) n = 4, v = b & 0x07;
+  else return 0;
+  if ((size_t)(e - p) < n) return 0;
+  for (size_t k = 1; k < n; k++) {
+    if ((p[k] & 0xC0) != 0x80) return 0;
+    v = v << 6 | (p[k] & 0x3F);
+  }
+  if ((n == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) ||
+      (n == 4 && (v < 0x10000 || v > 0x10FFFF)))
+    return 0;
+  return n;
+}
+
+static int nibble16(unsigned char h) {
+  if (h >= '0' && h <= '9') return h - '0';
+  if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+  return -1;
+}
+
+static int short_escape(unsigned char ch) {
+  switch (ch) {
+  case '"': return '"';
+  case '\\': return '\\';
+  case '\b': return 'b';
+  case '\f': return 'f';
+  case '\n': return 'n';
+  case '\r': return 'r';
+  case '\t': return 't';
+  default: return 0;
+  }
+}
+
+/* A JSON string in canonical form (docs/records.md): the escapes \" \\ \b
+ * \f \n \r \t, \u00XX (lower-case) for the other bytes below 0x20, every
+ * other character as UTF-8. Decoded into *out (pl__malloc, NUL-terminated)
+ * when out is not NULL. */
+static bool string(cur *c, char **out, size_t *len) {
+  if (c->p >= c->e || *c->p != '"') return false;
+  const unsigned char *p = (const unsigned char *)c->p + 1,
+                      *e = (const unsigned char *)c->e;
+  char *buf = NULL;
+  size_t n = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    const unsigned char *q = p;
+    n = 0;
+    for (;;) {
+      if (q >= e) goto bad;
+      unsigned char ch = *q;
+      if (ch == '"') break;
+      if (ch < 0x20) goto bad;
+      unsigned char v;
+      if (ch == '\\') {
+        if (q + 1 >= e) goto bad;
+        unsigned char x = q[1];
+        if (x == 'u') {
+          if (e - q < 6 || q[2] != '0' || q[3] != '0') goto bad;
+          int a = nibble16(q[4]), b = nibble16(q[5]);
+          if (a < 0 || b < 0 || a > 1) goto bad;
+          v = (unsigned char)(a << 4 | b);
+          if (short_escape(v)) goto bad;
+          q += 6;
+        } else {
+          switch (x) {
+          case '"': v = '"'; break;
+          case '\\': v = '\\'; break;
+          case 'b': v = '\b'; break;
+          case 'f': v = '\f'; break;
+          case 'n': v = '\n'; break;
+          case 'r': v = '\r'; break;
+          case 't': v = '\t'; break;
+          default: goto bad;
+          }
+          q += 2;
+        }
+        if (buf) buf[n] = (char)v;
+        n++;
+      } else {
+        size_t m = utf8_len(q, e);
+        if (!m) goto bad;
+        if (buf) memcpy(buf + n, q, m);
+        n += m;
+        q += m;
+      }
+    }
+    if (pass == 0) {
+      if (!out) {
+        c->p = (const char *)q + 1;
+        *len = n;
+        return true;
+      }
+      if (!(buf = pl__malloc(n + 1))) return false;
+    } else {
+      buf[n] = 0;
+      *out = buf;
+      *len = n;
+      c->p = (const char *)q + 1;
+      return true;
+    }
+  }
+bad:
+  pl__free(buf);
+  return false;
+}
+
+static bool id(cur *c, char out[PL__ID_MAX + 1]) {
+  char *s = NULL;
+  size_t n = 0;
+  if (!string(c, &s, &n)) return false;
+  bool ok = pl__valid_id(s, n);
+  if (ok) memcpy(out, s, n + 1);
+  pl__free(s);
+  return ok;
+}
+
+static bool sig(cur *c, uint8_t out[64]) {
+  char hex[PL__SIGHEX + 1];
+  return hexstr(c, hex, PL__SIGHEX) && !pl__unhex(out, hex, 64);
+}
+
+static void malformed(rec_line *l, const char *s, size_t len,
+                      const char *why) {
+  pl__free(l->body);
+  memset(l, 0, sizeof *l);
+  l->kind = REC_MALFORMED;
+  /* keep the raw text (it is written back as it was) and the reason */
+  size_t w = strlen(why);
+  l->body = pl__malloc(len + w + 2);
+  if (l->body) {
+    memcpy(l->body, why, w + 1);
+    memcpy(l->body + w + 1, s, len);
+    l->body[w + 1 + len] = 0;
+    l->body_len = len;
+  }
+}
+
+void pl__parse_line(const char *s, size_t len, rec_line *l) {
+  memset(l, 0, sizeof *l);
+  cur c = {s, s + len};
+  const char *why = "not a record line";
+  if (lit(&c, "{\"format\":\"" PL__REC_FORMAT "\",\"scenario\":")) {
+    l->kind = REC_HEADER;
+    if (!lit(&c, "null") && !string(&c, &l->body, &l->body_len)) {
+      why = "bad scenario text";
+      goto bad;
+    }
+  } else if (lit(&c, "{\"n\":")) {
+    l->kind = REC_ENTRY;
+    why = "bad entry";
+    if (!number(&c, &l->n) || !lit(&c, ",\"prev\":") ||
+        !hexstr(&c, l->prev, PL__HEX) || !lit(&c, ",\"signer\":") ||
+        !id(&c, l->signer) || !lit(&c, ",\"event\":") || !id(&c, l->event))
+      goto bad;
+    if (lit(&c, ",\"salt\":")) {
+      if (!hexstr(&c, l->salt, PL__HEX) || !lit(&c, ",\"body\":") ||
+          !string(&c, &l->body, &l->body_len))
+        goto bad;
+      pl__commit(l, l->commit);
+    } else {
+      char hex[PL__HEX + 1];
+      if (!lit(&c, ",\"commitment\":") || !hexstr(&c, hex, PL__HEX))
+        goto bad;
+      pl__unhex(l->commit, hex, PL__HASH);
+    }
+    if (!lit(&c, ",\"sig\":") || !sig(&c, l->sig)) goto bad;
+    char pre[512];
+    pl__link(l, pre, pl__preimage(l, pre), l->link);
+    pl__unhex(l->prevb, l->prev, PL__HASH);
+  } else if (lit(&c, "{\"publication\":")) {
+    l->kind = REC_PUBLICATION;
+    why = "bad publication statement";
+    if (!string(&c, &l->body, &l->body_len) || !lit(&c, ",\"signer\":") ||
+        !id(&c, l->signer) || !lit(&c, ",\"sig\":") || !sig(&c, l->sig))
+      goto bad;
+  } else {
+    goto bad;
+  }
+  if (lit(&c, "}") && c.p == c.e) return;
+  why = "not in canonical form";
+bad:
+  malformed(l, s, len, why);
+}
+
+int pl__rbuf_put(pl__rbuf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + n + 1) cap *= 2;
+    char *p = pl__realloc(b->p, cap);
+    if (!p) return -1;
+    b->p = p;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+  b->p[b->len] = 0;
+  return 0;
+}
+
+static int put_s(pl__rbuf *b, const char *s) { return pl__rbuf_put(b, s, strlen(s)); }
+
+static int put_string(pl__rbuf *b, const char *s, size_t n) {
+  int bad = pl__rbuf_put(b, "\"", 1);
+  size_t run = 0;
+  for (size_t k = 0; k < n; k++) {
+    unsigned char ch = (unsigned char)s[k];
+    int sh = short_escape(ch);
+    if (!sh && ch >= 0x20) continue;
+    bad |= pl__rbuf_put(b, s + run, k - run);
+    char esc[8];
+    if (sh)
+      snprintf(esc, sizeof esc, "\\%c", sh);
+    else
+      snprintf(esc, sizeof esc, "\\u%04x", ch);
+    bad |= put_s(b, esc);
+    run = k + 1;
+  }
+  bad |= pl__rbuf_put(b, s + run, n - run);
+  bad |= pl__rbuf_put(b, "\"", 1);
+  return bad;
+}
+
+int pl__format_line(pl__rbuf *b, const rec_line *l) {
+  int bad = 0;
+  char hex[PL__SIGHEX + 1], num[32];
+  switch (l->kind) {
+  case REC_MALFORMED:
+    bad |= l->body ? pl__rbuf_put(b, l->body + strlen(l->body) + 1,
+                                 l->body_len)
+                   : 0;
+    break;
+  case REC_HEADER:
+    bad |= put_s(b, "{\"format\":\"" PL__REC_FORMAT "\",\"scenario\":");
+    bad |= l->body ? put_string(b, l->body, l->body_len) : put_s(b, "null");
+    bad |= put_s(b, "}");
+    break;
+  case REC_ENTRY:
+    snprintf(num, sizeof num, "%llu", (unsigned long long)l->n);
+    bad |= put_s(b, "{\"n\":");
+    bad |= put_s(b, num);
+    bad |= put_s(b, ",\"prev\":\"");
+    bad |= put_s(b, l->prev);
+    bad |= put_s(b, "\",\"signer\":");
+    bad |= put_string(b, l->signer, strlen(l->signer));
+    bad |= put_s(b, ",\"event\":");
+    bad |= put_string(b, l->event, strlen(l->event));
+    if (l->body) {
+      bad |= put_s(b, ",\"salt\":\"");
+      bad |= put_s(b, l->salt);
+      bad |= put_s(b, "\",\"body\":");
+      bad |= put_string(b, l->body, l->body_len);
+    } else {
+      pl__hex(hex, l->commit, PL__HASH);
+      bad |= put_s(b, ",\"commitment\":\"");
+      bad |= put_s(b, hex);
+      bad |= put_s(b, "\"");
+    }
+    pl__hex(hex, l->sig, 64);
+    bad |= put_s(b, ",\"sig\":\"");
+    bad |= put_s(b, hex);
+    bad |= put_s(b, "\"}");
+    break;
+  case REC_PUBLICATION:
+    bad |= put_s(b, "{\"publication\":");
+    bad |= put_string(b, l->body, l->body_len);
+    bad |= put_s(b, ",\"signer\":");
+    bad |= put_string(b, l->signer, strlen(l->signer));
+    pl__hex(hex, l->sig, 64);
+    bad |= put_s(b, ",\"sig\":\"");
+    bad |= put_s(b, hex);
+    bad |= put_s(b, "\"}");
+    break;
+  }
+  bad |= pl__rbuf_put(b, "\n", 1);
+  return bad ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Hashes and signatures                                               */
+/* ------------------------------------------------------------------ */
+
+size_t pl__preimage_size(const rec_line *l) {
+  return strlen(PL__REC_FORMAT) + 24 + PL__HEX + strlen(l->signer) +
+         strlen(l->event) + PL__HEX + 8;
+}
+
+size_t pl__preimage(const rec_line *l, char *buf) {
+  char commit[PL__HEX + 1];
+  pl__hex(commit, l->commit, PL__HASH);
+  int n = sprintf(buf, PL__REC_FORMAT "\n%llu\n%s\n%s\n%s\n%s\n",
+                  (unsigned long long)l->n, l->prev, l->signer, l->event,
+                  commit);
+  return (size_t)n;
+}
+
+void pl__commit(const rec_line *l, uint8_t out[PL__HASH]) {
+  char salted[PL__HEX + 2];
+  memcpy(salted, l->salt, PL__HEX);
+  salted[PL__HEX] = '\n';
+  pl__hash2(out, salted, PL__HEX + 1, l->body, l->body_len);
+}
+
+void pl__link(const rec_line *l, const char *pre, size_t npre,
+              uint8_t out[PL__HASH]) {
+  char tail[PL__SIGHEX + 2];
+  pl__hex(tail, l->sig, 64);
+  tail[PL__SIGHEX] = '\n';
+  pl__hash2(out, pre, npre, tail, PL__SIGHEX + 1);
+}
+
+int pl__sign_entry(rec_line *l, const pl_key *k) {
+  char pre[512];
+  size_t n = pl__preimage(l, pre);
+  return crypto_sign_detached(l->sig, NULL, (const uint8_t *)pre, n, k->sk);
+}
+
+/* ------------------------------------------------------------------ */
+/* The record                                                          */
+/* ------------------------------------------------------------------ */
+
+static void line_free(rec_line *l) { pl__free(l->body); }
+
+void pl_record_free(pl_record *r) {
+  if (!r) return;
+  for (size_t k = 0; k < r->n; k++) line_free(&r->lines[k]);
+  pl__free(r->lines);
+  pl_key_free(r->engine);
+  pl__free(r);
+}
+
+int pl__record_push(pl_record *r, const rec_line *l) {
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 64;
+    rec_line *nl = pl__realloc(r->lines, cap * sizeof *nl);
+    if (!nl) return PL_ENOMEM;
+    r->lines = nl;
+    r->cap = cap;
+  }
+  r->lines[r->n] = *l;
+  r->lines[r->n].line = r->n + 1;
+  r->n++;
+  return PL_OK;
+}
+
+int pl__record_append(pl_record *r, const char *signer, const char *event,
+                      char *body, const char *salt_hex, const pl_key *k,
+                      uint8_t link[PL__HASH], pl_error *err) {
+  rec_line l;
+  memset(&l, 0, sizeof l);
+  l.kind = REC_ENTRY;
+  l.n = r->n ? (r->lines[r->n - 1].kind == REC_ENTRY ? r->lines[r->n - 1].n + 1 : 0) : 0;
+  pl__hex(l.prev, link, PL__HASH);
+  memcpy(l.prevb, link, PL__HASH);
+  snprintf(l.signer, sizeof l.signer, "%s", signer);
+  snprintf(l.event, sizeof l.event, "%s", event);
+  memcpy(l.salt, salt_hex, PL__HEX + 1);
+  l.body = body;
+  l.body_len = strlen(body);
+  pl__commit(&l, l.commit);
+  char pre[512];
+  size_t n = pl__preimage(&l, pre);
+  if (crypto_sign_detached(l.sig, NULL, (const uint8_t *)pre, n, k->sk)) {
+    pl__free(body);
+    return pl__err(err, PL_EINVAL, "cannot sign with the key of '%s'", signer);
+  }
+  pl__link(&l, pre, n, link);
+  memcpy(l.link, link, PL__HASH);
+  if (pl__record_push(r, &l)) {
+    pl__free(body);
+    return pl__err(err, PL_ENOMEM, "out of memory");
+  }
+  return PL_OK;
+}
+
+static char *own_json(char *s) {
+  if (!s) return NULL;
+  char *d = pl__strdup(s);
+  free(s);
+  return d;
+}
+
+static void random_salt(char out[PL__HEX + 1]) {
+  uint8_t b[32];
+  randombytes_buf(b, sizeof b);
+  pl__hex(out, b, sizeof b);
+}
+
+/* Entry 0's body: the scenario's hash, the settings and the keys. */
+static char *genesis_body(const pl_scenario *s, const char *scen_hash,
+                          const pl_session_options *o,
+                          const char *const *agents,
+                          const pl_key *const *keys, const pl_key *engine) {
+  int np = pl_scenario_party_count(s);
+  char hex[PL__HEX + 1];
+  json_t *g = json_object(), *sc = json_object(), *parties = json_array(),
+         *ag = json_array(), *ks = json_object();
+  int bad = !g || !sc || !parties || !ag || !ks;
+  bad |= json_object_set_new(g, "format", json_string(PL__REC_FORMAT));
+  bad |= json_object_set_new(sc, "id", json_string(pl_scenario_id(s)));
+  bad |= json_object_set_new(sc, "blake2b_256", json_string(scen_hash));
+  bad |= json_object_set_new(g, "scenario", sc);
+  bad |= json_object_set_new(g, "protocol",
+                             json_string(pl_protocol_name(o->protocol)));
+  if (o->protocol == PL_PROTOCOL_TEXT && o->drafter >= 0 && o->drafter < np)
+    bad |= json_object_set_new(
+        g, "drafter", json_string(pl_scenario_party_id(s, o->drafter)));
+  bad |= json_object_set_new(g, "rounds", json_integer(o->rounds));
+  bad |= json_object_set_new(g, "time_limit", json_real(o->time_limit));
+  bad |= json_object_set_new(g, "max_events",
+                             json_integer((json_int_t)o->max_events));
+  bad |= json_object_set_new(g, "partial", json_boolean(o->partial));
+  char seed[32];
+  snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
+  bad |= json_object_set_new(g, "seed", json_string(seed));
+  for (int p = 0; p < np; p++) {
+    bad |= json_array_append_new(parties,
+                                 json_string(pl_scenario_party_id(s, p)));
+    bad |= json_array_append_new(ag, json_string(agents ? agents[p] : ""));
+  }
+  bad |= json_object_set_new(g, "parties", parties);
+  bad |= json_object_set_new(g, "agents", ag);
+  pl__hex(hex, engine->pk, 32);
+  bad |= json_object_set_new(ks, "engine", json_string(hex));
+  for (int p = 0; p < np; p++)
+    if (keys && keys[p]) {
+      pl__hex(hex, keys[p]->pk, 32);
+      bad |= json_object_set_new(ks, keys[p]->id, json_string(hex));
+    }
+  bad |= json_object_set_new(g, "keys", ks);
+  char *out = bad ? NULL
+                  : json_dumps(g, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                      JSON_REAL_PRECISION(17));
+  json_decref(g);
+  return own_json(out);
+}
+
+int pl_record_sign_session(const pl_session *x, const pl_scenario *s,
+                           const pl_session_options *o,
+                           const char *const *agents,
+                           const pl_key *const *party_keys,
+                           const pl_key *engine, pl_record **out,
+                           pl_error *err) {
+  *out = NULL;
+  int rc = pl__sodium(err);
+  if (rc) return rc;
+  int np = pl_scenario_party_count(s);
+  for (int p = 0; p < np; p++) {
+    const pl_key *k = party_keys ? party_keys[p] : NULL;
+    if (k && (!k->secret || strcmp(k->id, pl_scenario_party_id(s, p))))
+      return pl__err(err, PL_EINVAL,
+                     "the key for party '%s' must be that party's secret key "
+                     "(got '%s'%s)",
+                     pl_scenario_party_id(s, p), k->id,
+                     k->secret ? "" : ", public only");
+  }
+  if (engine && (!engine->secret || strcmp(engine->id, "engine")))
+    return pl__err(err, PL_EINVAL,
+                   "the engine's key must be a secret key with id 'engine'");
+  pl_record *r = pl__calloc(1, sizeof *r);
+  if (!r) return pl__err(err, PL_ENOMEM, "out of memory");
+  if (!engine) {
+    rc = pl_key_generate("engine", &r->engine, err);
+    if (rc) {
+      pl__free(r);
+      return rc;
+    }
+    engine = r->engine;
+  }
+  /* the header: the scenario's canonical text (parley YAML) */
+  rec_line h;
+  memset(&h, 0, sizeof h);
+  h.kind = REC_HEADER;
+  rc = pl__yaml_text(s, &h.body, &h.body_len, err);
+  if (!rc && pl__record_push(r, &h)) {
+    pl__free(h.body);
+    rc = pl__err(err, PL_ENOMEM, "out of memory");
+  }
+  uint8_t link[PL__HASH] = {0}, sh[PL__HASH];
+  char shex[PL__HEX + 1], salt[PL__HEX + 1];
+  if (!rc) {
+    pl__hash2(sh, h.body, h.body_len, NULL, 0);
+    pl__hex(shex, sh, PL__HASH);
+    char *g = genesis_body(s, shex, o, agents, party_keys, engine);
+    random_salt(salt);
+    rc = g ? pl__record_append(r, "engine", "genesis", g, salt, engine, link,
+                               err)
+           : pl__err(err, PL_ENOMEM, "out of memory");
+  }
+  size_t ne = pl_session_event_count(x);
+  for (size_t k = 0; !rc && k < ne; k++) {
+    const pl_event *e = pl_session_event(x, k);
+    const pl_key *key = e->party >= 0 && party_keys ? party_keys[e->party]
+                                                    : NULL;
+    if (!key) key = engine;
+    char *body = own_json(pl__session_event_line(x, k));
+    random_salt(salt);
+    rc = body ? pl__record_append(r, key->id, pl_event_name(e->kind), body,
+                                  salt, key, link, err)
+              : pl__err(err, PL_ENOMEM, "out of memory");
+  }
+  if (rc) {
+    pl_record_free(r);
+    return rc;
+  }
+  *out = r;
+  return PL_OK;
+}
+
+int pl_record_parse(const char *text, size_t len, const char *name,
+                    pl_record **out, pl_error *err) {
+  *out = NULL;
+  int rc = pl__sodium(err);
+  if (rc) return rc;
+  pl_record *r = pl__calloc(1, sizeof *r);
+  if (!r) return pl__err(err, PL_ENOMEM, "out of memory");
+  size_t good = 0;
+  const char *p = text, *e = text + len;
+  while (p < e) {
+    const char *nl = memchr(p, '\n', (size_t)(e - p));
+    const char *end = nl ? nl : e;
+    rec_line l;
+    pl__parse_line(p, (size_t)(end - p), &l);
+    if (!nl && l.kind != REC_MALFORMED)
+      malformed(&l, p, (size_t)(end - p), "the last line has no newline");
+    if (l.kind == REC_MALFORMED && !l.body) {
+      pl_record_free(r);
+      return pl__err(err, PL_ENOMEM, "out of memory");
+    }
+    good += l.kind == REC_HEADER || l.kind == REC_ENTRY;
+    if (pl__record_push(r, &l)) {
+      line_free(&l);
+      pl_record_free(r);
+      return pl__err(err, PL_ENOMEM, "out of memory");
+    }
+    p = nl ? nl + 1 : e;
+  }
+  if (!good) {
+    pl_record_free(r);
+    return pl__err_at(err, PL_EPARSE, name ? name : "", 1, 1,
+                      "not a parley record (no '" PL__REC_FORMAT
+                      "' header and no entry)");
+  }
+  *out = r;
+  return PL_OK;
+}
+
+int pl_record_read(const char *path, size_t limit, pl_record **out,
+                   pl_error *err) {
+  *out = NULL;
+  char *text = NULL;
+  size_t len = 0;
+  int rc = pl__read_file(path, limit ? limit : (size_t)4 << 30, &text, &len,
+                         err);
+  if (!rc) rc = pl_record_parse(text, len, path, out, err);
+  pl__free(text);
+  return rc;
+}
+
+char *pl_record_to_text(const pl_record *r) {
+  pl__rbuf b = {0};
+  for (size_t k = 0; k < r->n; k++)
+    if (pl__format_line(&b, &r->lines[k])) {
+      pl__free(b.p);
+      return NULL;
+    }
+  if (!b.p) b.p = pl__strdup("");
+  return b.p;
+}
+
+int pl_record_write(const pl_record *r, const char *path, pl_error *err) {
+  char *t = pl_record_to_text(r);
+  if (!t) return pl__err(err, PL_ENOMEM, "out of memory");
+  int rc = pl__write_file(path, t, strlen(t), err);
+  pl__free(t);
+  return rc;
+}
+
+static const rec_line *entry(const pl_record *r, size_t k) {
+  for (size_t j = 0, i = 0; j < r->n; j++)
+    if (r->lines[j].kind == REC_ENTRY && i++ == k) return &r->lines[j];
+  return NULL;
+}
+
+size_t pl_record_entry_count(const pl_record *r) {
+  size_t n = 0;
+  for (size_t j = 0; j < r->n; j++) n += r->lines[j].kind == REC_ENTRY;
+  return n;
+}
+
+const char *pl_record_entry_signer(const pl_record *r, size_t k) {
+  const rec_line *l = entry(r, k);
+  return l ? l->signer : NULL;
+}
+
+const char *pl_record_entry_event(const pl_record *r, size_t k) {
+  const rec_line *l = entry(r, k);
+  return l ? l->event : NULL;
+}
+
+const char *pl_record_entry_body(const pl_record *r, size_t k) {
+  const rec_line *l = entry(r, k);
+  return l ? l->body : NULL;
+}
+
+const char *pl_record_scenario_text(const pl_record *r) {
+  return r->n && r->lines[0].kind == REC_HEADER ? r->lines[0].body : NULL;
+}

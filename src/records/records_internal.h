@@ -1,0 +1,108 @@
+/* Internals of verifiable records (src/records/): keys, the record's lines
+ * and the canonical serialisation of docs/records.md. */
+#ifndef PL_RECORDS_INTERNAL_H
+#define PL_RECORDS_INTERNAL_H
+
+#include <sodium.h>
+#include <stdbool.h>
+
+#include "core/util.h"
+#include "parley/records.h"
+
+#define PL__REC_FORMAT "parley-record-1"
+#define PL__PUB_FORMAT "parley-publication-1"
+#define PL__HASH 32  /* BLAKE2b-256 */
+#define PL__HEX 64   /* a hash in hex */
+#define PL__SIGHEX 128
+#define PL__ID_MAX 64
+
+struct pl_key {
+  char id[PL__ID_MAX + 1];
+  uint8_t pk[crypto_sign_PUBLICKEYBYTES];
+  uint8_t sk[crypto_sign_SECRETKEYBYTES];
+  bool secret;
+};
+
+/* libsodium initialised (idempotent); PL_EUNSUPPORTED when it cannot be. */
+int pl__sodium(pl_error *err);
+/* 1 for an id of 1..64 characters among [A-Za-z0-9_.-]. */
+int pl__valid_id(const char *id, size_t len);
+void pl__hex(char *out, const uint8_t *bytes, size_t n); /* 2n + NUL */
+/* Lower-case hex only; 0 on success. */
+int pl__unhex(uint8_t *out, const char *hex, size_t n);
+/* BLAKE2b-256 of a then b (b may be NULL). */
+void pl__hash2(uint8_t out[PL__HASH], const void *a, size_t na, const void *b,
+               size_t nb);
+
+typedef enum rec_kind {
+  REC_MALFORMED = -1,
+  REC_HEADER = 0,
+  REC_ENTRY = 1,
+  REC_PUBLICATION = 2
+} rec_kind;
+
+/* One line of a record. Entries: n, prev, signer, event, and either the
+ * body and its salt or only the commitment; sig. Publications: body (the
+ * statement), signer, sig. The header: body (the scenario's text, or
+ * NULL). Malformed: why, in body. */
+typedef struct rec_line {
+  rec_kind kind;
+  size_t line;
+  uint64_t n;
+  char prev[PL__HEX + 1];
+  char salt[PL__HEX + 1]; /* "" when withheld */
+  char signer[PL__ID_MAX + 1];
+  char event[PL__ID_MAX + 1];
+  char *body;
+  size_t body_len;
+  uint8_t commit[PL__HASH];
+  uint8_t sig[crypto_sign_BYTES];
+  uint8_t link[PL__HASH]; /* entries: computed when read or made */
+  uint8_t prevb[PL__HASH]; /* prev in bytes */
+} rec_line;
+
+struct pl_record {
+  rec_line *lines;
+  size_t n, cap;
+  pl_key *engine; /* the engine's key when this process made the record */
+};
+
+/* Appends a line (copied shallowly; the record takes over body). */
+int pl__record_push(pl_record *r, const rec_line *l);
+/* Entry's signed text (docs/records.md) into buf (at least
+ * pl__preimage_size(l) bytes); returns its length. */
+size_t pl__preimage_size(const rec_line *l);
+size_t pl__preimage(const rec_line *l, char *buf);
+/* The commitment of a body: BLAKE2b-256(salt "\n" body). */
+void pl__commit(const rec_line *l, uint8_t out[PL__HASH]);
+/* Link hash of an entry: BLAKE2b-256(preimage, hex(sig), "\n"). */
+void pl__link(const rec_line *l, const char *pre, size_t npre,
+              uint8_t out[PL__HASH]);
+/* Signs an entry (l->commit set) with k: fills l->sig. */
+int pl__sign_entry(rec_line *l, const pl_key *k);
+/* Makes an entry with body (taken over), signs it, appends it; prev comes
+ * from *link, which becomes the new entry's link. */
+int pl__record_append(pl_record *r, const char *signer, const char *event,
+                      char *body, const char *salt_hex, const pl_key *k,
+                      uint8_t link[PL__HASH], pl_error *err);
+
+/* Parses one line (without its newline) of the record text. */
+void pl__parse_line(const char *s, size_t len, rec_line *out);
+/* Appends a line's canonical text and a newline; -1 when out of memory. */
+typedef struct pl__rbuf {
+  char *p;
+  size_t len, cap;
+} pl__rbuf;
+int pl__rbuf_put(pl__rbuf *b, const char *s, size_t n);
+int pl__format_line(pl__rbuf *b, const rec_line *l);
+
+/* pl_record_verify, taking the links in known (sorted with memcmp) as
+ * verified already: for the tests' incremental checks of many variants of
+ * one record. */
+int pl__record_verify_known(const pl_record *r, const pl_verify_options *o,
+                            const uint8_t (*known)[32], size_t nknown,
+                            pl_verdict **out, pl_error *err);
+/* The link hash of the verified chain's last entry (src/records/verify.c). */
+void pl__verdict_head(const pl_verdict *v, uint8_t out[PL__HASH]);
+
+#endif
