@@ -7,7 +7,7 @@
 
 #include "parley/parley.h"
 
-/* GENIUS XML (src/io/genius.c): a domain file and one profile per party. */
+/* GENIUS XML (src/io/genius_*.c): a domain file and one profile per party. */
 int pl__genius_load(const char *domain, const char *const *profiles,
                     size_t n_profiles, const pl_load_options *o,
                     pl_scenario **out, pl_error *err);
