@@ -7,13 +7,13 @@
 
 #include "parley/parley.h"
 
-/* GENIUS XML (src/io/genius.c): a domain file and one profile per party. */
+/* GENIUS XML (src/io/genius_*.c): a domain file and one profile per party. */
 int pl__genius_load(const char *domain, const char *const *profiles,
                     size_t n_profiles, const pl_load_options *o,
                     pl_scenario **out, pl_error *err);
 int pl__genius_write(const pl_scenario *s, const char *dir, pl_error *err);
 
-/* GeniusWeb JSON (src/io/geniusweb.c): a domain and one profile per party. */
+/* GeniusWeb JSON (src/io/geniusweb_*.c): a domain and one profile per party. */
 int pl__geniusweb_load(const char *domain, const char *const *profiles,
                        size_t n_profiles, const pl_load_options *o,
                        pl_scenario **out, pl_error *err);
