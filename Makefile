@@ -1,12 +1,16 @@
 # Convenience wrapper around CMake (./run installs the packages first):
 #   make demo   builds, analyses the bundled example
 #   make check  builds twice (plain, ASan+UBSan; both with -Werror) and runs
-#               every test under ctest
+#               every test under ctest, then the ThreadSanitizer run
+#   make tsan   builds only the tournament tests with -fsanitize=thread (in
+#               build-tsan) and runs them: the runner's threads, the store,
+#               the worker processes
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 
-.PHONY: all deps build demo check test asan bench fuzz clean
+.PHONY: all deps build demo check test asan tsan bench fuzz clean
 all: build
 
 deps:
@@ -30,7 +34,13 @@ asan: deps
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
-check: test asan
+# the threads of tournaments under ThreadSanitizer: only what they need
+tsan: deps
+	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DPL_TSAN=ON -DPL_WERROR=ON -DPL_BENCH=OFF >/dev/null
+	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target test_tournament broken
+	cd $(TSAN_BUILD) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --output-on-failure -R '^test_tournament$$'
+
+check: test asan tsan
 
 bench: build
 	$(BUILD)/bench/bench_analyze
@@ -40,4 +50,4 @@ fuzz: deps
 	scripts/fuzz $(or $(FUZZ_SECONDS),600)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)

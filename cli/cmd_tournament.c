@@ -36,8 +36,8 @@ static const char help[] =
     "  -h, --help     show this help\n"
     "\n"
     "exit codes: 0 all negotiations done, 1 runtime failure or interrupted\n"
-    "(run again to resume), 2 usage, 3 bad config or a store of another\n"
-    "config\n";
+    "(run again to resume), 2 usage, 3 bad config (also one over a limit),\n"
+    "or a --db that is no results store or one of another config\n";
 
 static const char results_help[] =
     "usage: parley results DB [--json] [--csv FILE]\n"
@@ -49,7 +49,9 @@ static const char results_help[] =
     "\n"
     "exit codes: 0 ok, 1 cannot read or write, 2 usage, 3 not a results store\n";
 
-static volatile int stop_flag;
+/* Set by SIGINT and SIGTERM; the library reads it in this thread (its
+ * worker threads block these signals) and tells its threads. */
+static volatile sig_atomic_t stop_flag;
 static void on_signal(int sig) {
   (void)sig;
   stop_flag = 1;
@@ -162,7 +164,8 @@ int cmd_tournament(int argc, char **argv) {
   if (pl_tournament_load(config, &t, &err)) {
     if (rank == 0) cli_report(&err);
     if (mpi) cli_mpi_end(0);
-    return cli_exit_code(err.code);
+    /* a config refused, also for being over a limit, is bad input */
+    return err.code == PL_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
   }
   if (rank != 0) { /* an MPI worker: no store, no summary */
     code = cli_mpi_work(t);
@@ -178,7 +181,9 @@ int cmd_tournament(int argc, char **argv) {
     code = EXIT_RUNTIME;
   } else if (pl_store_open(db, t, &st, &err)) {
     cli_report(&err);
-    code = err.code == PL_ECONFLICT ? EXIT_INPUT : EXIT_RUNTIME;
+    /* a store of another config, or a file that is no store */
+    code = err.code == PL_ECONFLICT || err.code == PL_EPARSE ? EXIT_INPUT
+                                                             : EXIT_RUNTIME;
   }
   if (!code) {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);

@@ -4,6 +4,8 @@
 #ifndef PARLEY_TOURNAMENT_H
 #define PARLEY_TOURNAMENT_H
 
+#include <signal.h>
+
 #include "parley/session.h"
 
 #ifdef __cplusplus
@@ -33,6 +35,9 @@ PL_API void pl_tournament_free(pl_tournament *t);
 PL_API const char *pl_tournament_hash(const pl_tournament *t);
 PL_API uint64_t pl_tournament_job_count(const pl_tournament *t);
 PL_API int pl_tournament_scenario_count(const pl_tournament *t);
+/* A scenario's short unique name, as summaries and the store give it: its
+ * file name without extension, or its folder's name, with parent folders
+ * only where two would clash (a/x.yaml, b/x.yaml: "a/x", "b/x"). */
 PL_API const char *pl_tournament_scenario_name(const pl_tournament *t,
                                                int scenario);
 PL_API const pl_scenario *pl_tournament_scenario(const pl_tournament *t,
@@ -89,9 +94,14 @@ PL_API int pl_job_result_unpack(const void *buf, size_t len,
 /* ---- the results store (SQLite, WAL) ---------------------------------
  * Opening a store for a tournament creates it, or resumes it: the jobs it
  * holds are done. A store made for another config is refused
- * (PL_ECONFLICT). Results are written in transactions of many jobs; a
- * process killed at any moment loses at most the uncommitted ones and
- * never leaves a duplicate or a broken file. */
+ * (PL_ECONFLICT); a file that is no results store (not SQLite, or another
+ * program's database) is refused (PL_EPARSE) and left as it is. Results
+ * are written in transactions of many jobs; a process killed at any
+ * moment loses at most the uncommitted ones and never leaves a duplicate
+ * or a broken file. A write that fails (pl_store_add, pl_store_commit)
+ * rolls the open transaction back and forgets its results, so that
+ * pl_store_done and pl_store_done_count always say what the file holds;
+ * the tournament is marked finished only when every row is in it. */
 typedef struct pl_store pl_store;
 PL_API int pl_store_open(const char *path, const pl_tournament *t,
                          pl_store **out, pl_error *err);
@@ -122,8 +132,13 @@ typedef struct pl_run_options {
    * status to stop. */
   int (*poll)(void *ctx, pl_runner *r);
   void *poll_ctx;
-  /* When set and non-zero, the run stops soon (after committing). */
-  volatile int *stop;
+  /* When set and non-zero, the run stops soon: negotiations running in
+   * worker processes are killed (and not recorded), what is done is
+   * committed. A signal handler may set it: the worker threads block
+   * SIGINT, SIGTERM, SIGHUP and SIGQUIT, so these reach the calling
+   * thread, which reads the flag; worker processes take the default
+   * action on them. */
+  volatile sig_atomic_t *stop;
 } pl_run_options;
 PL_API void pl_run_options_init(pl_run_options *o);
 

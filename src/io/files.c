@@ -1,5 +1,6 @@
 /* File helpers shared by the readers and writers. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,13 +14,16 @@ int pl__read_file(const char *path, size_t limit, char **data, size_t *len,
                   pl_error *err) {
   *data = NULL;
   *len = 0;
-  FILE *f = fopen(path, "rb");
+  /* "-" is standard input, as for Unix tools; named <stdin> in messages */
+  bool in = !strcmp(path, "-");
+  if (in) path = PL__STDIN_NAME;
+  FILE *f = in ? stdin : fopen(path, "rb");
   if (!f)
     return pl__err_at(err, PL_EIO, path, 0, 0, "cannot open: %s",
                       strerror(errno));
   struct stat st;
   if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-    fclose(f);
+    if (!in) fclose(f);
     return pl__err_at(err, PL_EIO, path, 0, 0, "is a directory");
   }
   /* Read in chunks, refusing more than the limit: works for pipes too. */
@@ -50,7 +54,7 @@ int pl__read_file(const char *path, size_t limit, char **data, size_t *len,
       break;
     }
   }
-  fclose(f);
+  if (!in) fclose(f);
   if (!rc && n > limit)
     rc = pl__err_at(err, PL_ETOOBIG, path, 1, 1,
                     "file is larger than %zu bytes", limit);

@@ -23,8 +23,11 @@ int pl__geniusweb_write(const pl_scenario *s, const char *dir, pl_error *err);
 int pl__yaml_write(const pl_scenario *s, const char *path, pl_error *err);
 
 /* Helpers (src/io/files.c). */
-/* Reads a whole file, refusing more than `limit` bytes (PL_ETOOBIG); the
- * buffer is NUL-terminated and freed with pl__free. */
+/* The name standard input ("-" as a path) has in messages. */
+#define PL__STDIN_NAME "<stdin>"
+/* Reads a whole file ("-": standard input), refusing more than `limit`
+ * bytes (PL_ETOOBIG); the buffer is NUL-terminated and freed with
+ * pl__free. */
 int pl__read_file(const char *path, size_t limit, char **data, size_t *len,
                   pl_error *err);
 /* Writes data to path through a temporary file in the same folder renamed

@@ -159,12 +159,31 @@ static int list_folder(const char *dir, char ***out, size_t *n,
   return PL_OK;
 }
 
-static int classify_file(const char *path, kind *k, pl_error *err) {
+/* Why a file that reads as YAML cannot be the first of several inputs
+ * (a domain), when its bytes say more than "YAML": NULL when nothing does. */
+static const char *not_a_domain(const char *t, size_t len) {
+  size_t k = 0;
+  while (k < len && strchr(" \t\r\n", t[k])) k++;
+  if (k == len) return "empty file";
+  if (len >= 2 && ((unsigned char)t[0] == 0xFF || (unsigned char)t[0] == 0xFE) &&
+      ((unsigned char)t[1] == 0xFE || (unsigned char)t[1] == 0xFF))
+    return "UTF-16 text (save it as UTF-8)";
+  if (len >= 6 && !memcmp(t, "\xEF\xBB\xBF\xEF\xBB\xBF", 6))
+    return "two byte-order marks";
+  if (memchr(t, 0, len)) return "binary data (a NUL byte)";
+  return NULL;
+}
+
+/* The kind of a file; with why (may be NULL), the reason it cannot be a
+ * domain when it reads as YAML (see not_a_domain). */
+static int classify_file(const char *path, kind *k, const char **why,
+                         pl_error *err) {
   char *text;
   size_t len;
   int rc = pl__read_file(path, INPUT_LIMIT, &text, &len, err);
   if (rc) return rc;
   *k = classify(text);
+  if (why) *why = *k == K_YAML ? not_a_domain(text, len) : NULL;
   pl__free(text);
   return PL_OK;
 }
@@ -179,14 +198,39 @@ static int load_yaml_file(const char *path, pl_scenario **out, pl_error *err) {
   return rc;
 }
 
+/* "-": a YAML scenario on standard input, read once (it cannot be read
+ * again to tell its format and then parse it, as files are). */
+static int load_stdin(pl_scenario **out, pl_error *err) {
+  char *text;
+  size_t len;
+  int rc = pl__read_file("-", INPUT_LIMIT, &text, &len, err);
+  if (rc) return rc;
+  kind k = classify(text);
+  if (k == K_YAML)
+    rc = pl_scenario_load_yaml(text, len, PL__STDIN_NAME, out, err);
+  else
+    rc = pl__err_at(err, PL_EPARSE, PL__STDIN_NAME, 1, 1,
+                    "standard input holds %s file; a domain and its "
+                    "profiles are given as files or a folder",
+                    k >= K_GW_DOMAIN ? "a GeniusWeb" : "a GENIUS");
+  pl__free(text);
+  return rc;
+}
+
 /* Domain first, then profiles, in the given order. */
 static int load_files(const char *const *paths, size_t n,
                       const pl_load_options *o, pl_scenario **out,
                       pl_error *err) {
   kind k;
-  int rc = classify_file(paths[0], &k, err);
+  const char *why = NULL;
+  int rc = classify_file(paths[0], &k, &why, err);
   if (rc) return rc;
   if (k == K_YAML) {
+    if (n > 1 && why) /* the first file is what is wrong, not the second */
+      return pl__err_at(err, PL_EPARSE, paths[0], 1, 1,
+                        "%s: expected a GENIUS or GeniusWeb domain first, "
+                        "then its profiles",
+                        why);
     if (n > 1)
       return pl__err_at(err, PL_EPARSE, paths[1], 0, 0,
                         "a parley YAML scenario is one file; \"%s\" is one "
@@ -268,7 +312,7 @@ static int scan_folder(const char *dir, const char *prefix, folder_scan *f,
                  strcmp(ext, ".yaml") && strcmp(ext, ".yml")))
       continue;
     if (prefix && (strncmp(b, prefix, plen) || b[plen] != '-')) continue;
-    if ((rc = classify_file(file, &k, err))) break;
+    if ((rc = classify_file(file, &k, NULL, err))) break;
     if (k == K_GENIUS_DOMAIN || k == K_GW_DOMAIN) {
       f->picked[0] = file;
       f->dk = k;
@@ -508,6 +552,15 @@ int pl_scenario_load_inputs(const char *const *paths, size_t n,
     return pl__err(err, PL_ERANGE,
                    "real_intervals must be from 1 to 1000000, got %u",
                    o.real_intervals);
+  for (size_t j = 0; j < n; j++)
+    if (paths[j] && !strcmp(paths[j], "-")) {
+      if (n > 1)
+        return pl__err_at(err, PL_EPARSE, PL__STDIN_NAME, 0, 0,
+                          "standard input can only be the one input (a "
+                          "parley YAML scenario); give a domain and its "
+                          "profiles as files or a folder");
+      return load_stdin(out, err);
+    }
   if (n == 1) {
     int frc = load_one_folder(paths[0], &o, out, err);
     if (frc != 1) return frc;

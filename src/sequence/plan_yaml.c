@@ -515,7 +515,8 @@ int pl_plan_load(const char *path, pl_plan **out, pl_error *err) {
   size_t len;
   int rc = pl__read_file(path, PL__YAML_MAX_BYTES, &text, &len, err);
   if (rc) return rc;
-  rc = pl_plan_load_string(text, len, path, out, err);
+  rc = pl_plan_load_string(text, len, strcmp(path, "-") ? path : PL__STDIN_NAME,
+                           out, err);
   pl__free(text);
   return rc;
 }

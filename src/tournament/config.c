@@ -294,6 +294,96 @@ static int parse_scenarios(ctx *c, const pl__ynode *list) {
   return rc;
 }
 
+/* ------------------------------------------------------------------ */
+/* short names                                                         */
+/* ------------------------------------------------------------------ */
+
+/* name without a trailing '/' and without the extension of a scenario
+ * file (.yaml, .yml, .xml, .json). */
+static char *stem(const char *name) {
+  char *s = pl__strdup(name);
+  if (!s) return NULL;
+  size_t n = strlen(s);
+  while (n > 1 && s[n - 1] == '/') s[--n] = 0;
+  static const char *const ext[] = {".yaml", ".yml", ".xml", ".json"};
+  const char *last = strrchr(s, '/');
+  last = last ? last + 1 : s;
+  for (size_t k = 0; k < sizeof ext / sizeof *ext; k++) {
+    size_t e = strlen(ext[k]);
+    if ((size_t)(s + n - last) > e && !strcmp(s + n - e, ext[k])) {
+      s[n - e] = 0;
+      break;
+    }
+  }
+  return s;
+}
+
+/* The last k components of s (all of it when it has no more). */
+static const char *last_parts(const char *s, int k) {
+  const char *p = s + strlen(s);
+  while (p > s) {
+    if (p[-1] == '/' && --k == 0) return p;
+    p--;
+  }
+  return s;
+}
+
+typedef struct label_of {
+  const char *stem;
+  int parts; /* components of stem in use */
+  int index;
+} label_of;
+
+static int by_label(const void *a, const void *b) {
+  const label_of *x = a, *y = b;
+  int c = strcmp(last_parts(x->stem, x->parts), last_parts(y->stem, y->parts));
+  return c ? c : x->index - y->index;
+}
+
+/* Each scenario's label: its file (without extension) or folder name, with
+ * parent components added only to names that would clash with another
+ * (a/x.yaml and b/x.yaml are a/x and b/x). Sorted by the labels so far,
+ * clashing neighbours take one component more, until none clash or none
+ * can grow (the same path listed twice). */
+static int make_labels(ctx *c) {
+  pl_tournament *t = c->t;
+  label_of *l = pl__calloc((size_t)t->ns + 1, sizeof *l);
+  char **stems = pl__calloc((size_t)t->ns + 1, sizeof *stems);
+  int rc = l && stems ? PL_OK : nomem(c);
+  for (int k = 0; !rc && k < t->ns; k++) {
+    if (!(stems[k] = stem(t->sc[k].name))) rc = nomem(c);
+    l[k] = (label_of){stems[k], 1, k};
+  }
+  for (bool grew = true; !rc && grew;) {
+    grew = false;
+    qsort(l, (size_t)t->ns, sizeof *l, by_label);
+    bool *more = pl__calloc((size_t)t->ns + 1, sizeof *more);
+    if (!more) {
+      rc = nomem(c);
+      break;
+    }
+    for (int k = 0; k + 1 < t->ns; k++)
+      if (!strcmp(last_parts(l[k].stem, l[k].parts),
+                  last_parts(l[k + 1].stem, l[k + 1].parts)))
+        more[k] = more[k + 1] = true;
+    for (int k = 0; k < t->ns; k++)
+      if (more[k] && last_parts(l[k].stem, l[k].parts) != l[k].stem) {
+        l[k].parts++;
+        grew = true;
+      }
+    pl__free(more);
+  }
+  for (int k = 0; !rc && k < t->ns; k++) {
+    pl__tscenario *sc = &t->sc[l[k].index];
+    if (!(sc->label = pl__strdup(last_parts(l[k].stem, l[k].parts))))
+      rc = nomem(c);
+  }
+  for (int k = 0; stems && k < t->ns; k++) pl__free(stems[k]);
+  pl__free(stems);
+  pl__free(l);
+  return rc;
+}
+
 /* Every agent spec is tried on the first scenario, so a misspelt agent or
  * parameter is reported at its line; plug-ins are checked to exist (they
  * are loaded only where their negotiations run). */
@@ -379,12 +469,17 @@ static int get_choice(ctx *c, const pl__ynode *map, const char *key,
                    v);
 }
 
-static int parse_config(ctx *c, const pl__ynode *root) {
+static int parse_config(ctx *c, const pl__ynode *root, size_t len) {
   static const char *const keys[] = {
       "name",       "seed",      "scenarios", "agents",  "protocol",
       "rounds",     "time_limit", "repetitions", "rotate", "self_play",
       "partial",    "isolation", "parties", NULL};
   pl_tournament *t = c->t;
+  if (!root) /* an empty file, or only comments */
+    return pl__yfail(&c->r, NULL,
+                     "%s: expected a tournament mapping with \"scenarios\" "
+                     "and \"agents\"",
+                     len ? "no YAML document in the file" : "empty file");
   int rc = pl__yexpect(&c->r, root, PL__Y_MAP, "the tournament");
   if (rc || (rc = pl__ycheck_keys(&c->r, root, "the tournament", keys)))
     return rc;
@@ -432,7 +527,8 @@ static int parse_config(ctx *c, const pl__ynode *root) {
   const pl__ynode *scen, *agents;
   if ((rc = pl__yneed(&c->r, root, "scenarios", "the tournament", &scen)) ||
       (rc = pl__yneed(&c->r, root, "agents", "the tournament", &agents)) ||
-      (rc = parse_scenarios(c, scen)) || (rc = parse_agents(c, agents)))
+      (rc = parse_scenarios(c, scen)) || (rc = make_labels(c)) ||
+      (rc = parse_agents(c, agents)))
     return rc;
   /* jobs: scenario by scenario */
   for (int k = 0; k < t->ns; k++) {
@@ -474,7 +570,7 @@ int pl_tournament_load_string(const char *text, size_t len, const char *name,
   }
   ctx c = {{name, err}, base_dir ? base_dir : ".",
            pl__calloc(1, sizeof(pl_tournament)), {14695981039346656037ull}, 0};
-  rc = c.t ? parse_config(&c, doc.root) : nomem(&c);
+  rc = c.t ? parse_config(&c, doc.root, len) : nomem(&c);
   pl__yaml_free(&doc);
   if (rc) {
     pl__yone_line(err->message, sizeof err->message);
@@ -512,6 +608,7 @@ void pl_tournament_free(pl_tournament *t) {
     pl_analysis_free(t->sc[k].a);
     pl_scenario_free(t->sc[k].s);
     pl__free(t->sc[k].name);
+    pl__free(t->sc[k].label);
     pthread_mutex_destroy(&t->sc[k].mu);
   }
   for (int k = 0; k < t->na; k++) pl__free(t->agents[k]);
@@ -526,7 +623,7 @@ const char *pl_tournament_hash(const pl_tournament *t) { return t->hash; }
 uint64_t pl_tournament_job_count(const pl_tournament *t) { return t->jobs; }
 int pl_tournament_scenario_count(const pl_tournament *t) { return t->ns; }
 const char *pl_tournament_scenario_name(const pl_tournament *t, int k) {
-  return k >= 0 && k < t->ns ? t->sc[k].name : NULL;
+  return k >= 0 && k < t->ns ? t->sc[k].label : NULL;
 }
 const pl_scenario *pl_tournament_scenario(const pl_tournament *t, int k) {
   return k >= 0 && k < t->ns ? t->sc[k].s : NULL;

@@ -3,12 +3,16 @@
  * negotiation. */
 #define _GNU_SOURCE /* close_range (Linux 5.9, glibc 2.34) */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -229,8 +233,109 @@ bad:
 /* isolation                                                           */
 /* ------------------------------------------------------------------ */
 
+/* close_range may be missing (kernels before 5.9): the test hook makes
+ * it so. */
+static atomic_bool no_close_range;
+void pl__test_no_close_range(bool on) { atomic_store(&no_close_range, on); }
+
+/* The names of /proc/self/fd, read with getdents64 into a buffer on the
+ * stack: no allocation, as fits the child of a threaded process. */
+struct dirent64_raw {
+  uint64_t ino;
+  int64_t off;
+  unsigned short reclen;
+  unsigned char type;
+  char name[];
+};
+
+/* Closes the descriptors /proc/self/fd lists from 3 up, but keep; false
+ * when /proc cannot be read. Passes until one finds nothing to close, as
+ * closing while listing may skip names. */
+static bool close_listed(int keep) {
+  int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return false;
+  for (bool closed = true; closed;) {
+    closed = false;
+    if (lseek(dir, 0, SEEK_SET) < 0) break;
+    long n;
+    _Alignas(8) char buf[4096];
+    while ((n = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
+      for (long at = 0; at < n;) {
+        const struct dirent64_raw *d = (const void *)(buf + at);
+        at += d->reclen;
+        int fd = 0;
+        const char *c = d->name;
+        for (; *c >= '0' && *c <= '9' && fd < 1 << 27; c++)
+          fd = fd * 10 + (*c - '0');
+        if (*c || c == d->name || fd < 3 || fd == keep || fd == dir) continue;
+        close(fd);
+        closed = true;
+      }
+    }
+    if (n < 0) {
+      close(dir);
+      return false;
+    }
+  }
+  close(dir);
+  return true;
+}
+
+/* In a worker process: closes every descriptor from 3 up but keep (its
+ * result pipe), so that it holds no sibling's pipe (whose end would then
+ * never come) nor the store's files. close_range where the kernel has it;
+ * else one by one, as /proc/self/fd lists them, or else up to the
+ * descriptor limit. */
+static void close_others(int keep) {
+  if (!atomic_load(&no_close_range) &&
+      (keep <= 3 || close_range(3, (unsigned)keep - 1, 0) == 0) &&
+      close_range((unsigned)keep + 1, ~0u, 0) == 0)
+    return;
+  if (close_listed(keep)) return;
+  struct rlimit rl;
+  long max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+                 ? (long)rl.rlim_cur
+                 : sysconf(_SC_OPEN_MAX);
+  if (max < 0 || max > 1 << 20) max = 1 << 20;
+  for (long fd = 3; fd < max; fd++)
+    if (fd != keep) close((int)fd);
+}
+
+void pl__stop_signals(sigset_t *set) {
+  sigemptyset(set);
+  sigaddset(set, SIGINT);
+  sigaddset(set, SIGTERM);
+  sigaddset(set, SIGHUP);
+  sigaddset(set, SIGQUIT);
+}
+
+static bool is_stop_signal(int sig) {
+  sigset_t set;
+  pl__stop_signals(&set);
+  return sigismember(&set, sig) == 1;
+}
+
+/* In a worker process: the signals that stop a tournament end it (the
+ * runner's threads block them, and the host may catch them), and a crash
+ * is a crash: no handler of the host (or a sanitizer) turns it into an
+ * exit code. */
+static void default_signals(void) {
+  static const int crash[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+  sigset_t set;
+  pl__stop_signals(&set);
+  for (size_t k = 0; k < sizeof crash / sizeof *crash; k++)
+    sigaddset(&set, crash[k]);
+  for (int sig = 1; sig < 64; sig++)
+    if (sigismember(&set, sig) == 1) signal(sig, SIG_DFL);
+  sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/* The parent waits for the result in slices of this many milliseconds,
+ * looking at the stop flag and the watchdog in between. */
+#define SLICE_MS 100
+
 static int run_isolated(pl_tournament *t, const pl_job *job,
-                        pl_job_result *r) {
+                        pl_job_result *r, const atomic_int *halt) {
   int fd[2];
   if (pipe(fd)) return PL_EIO;
   const double t0 = pl__now();
@@ -241,16 +346,8 @@ static int run_isolated(pl_tournament *t, const pl_job *job,
     return PL_EIO;
   }
   if (pid == 0) { /* the child: negotiate, write the result, leave */
-    /* only its own pipe stays open: a sibling child forked by another
-     * thread must not hold this pipe (its end would never come), nor
-     * this child the store's files */
-    if (fd[1] > 3) close_range(3, (unsigned)fd[1] - 1, 0);
-    close_range((unsigned)fd[1] + 1, ~0u, 0);
-    /* a crash is a crash: no handler of the host (or a sanitizer) turns
-     * it into an exit code */
-    static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
-    for (size_t k = 0; k < sizeof fatal / sizeof *fatal; k++)
-      signal(fatal[k], SIG_DFL);
+    close_others(fd[1]);
+    default_signals();
     pl_job_result res;
     size_t len = 0;
     void *b = run_here(t, job, &res) ? NULL : pl_job_result_pack(&res, &len);
@@ -267,22 +364,26 @@ static int run_isolated(pl_tournament *t, const pl_job *job,
   close(fd[1]);
   unsigned char *buf = NULL;
   size_t n = 0, cap = 0;
-  bool timed_out = false;
+  bool timed_out = false, stopped = false;
   int rc = PL_OK;
   for (;;) {
-    int wait_ms = -1;
+    if (halt && atomic_load(halt)) {
+      stopped = true;
+      break;
+    }
+    int wait_ms = SLICE_MS;
     if (t->time_limit > 0) {
       double left = t0 + t->time_limit - pl__now();
       if (left <= 0) {
         timed_out = true;
         break;
       }
-      wait_ms = (int)(left * 1000) + 1;
+      if (left * 1000 < SLICE_MS) wait_ms = (int)(left * 1000) + 1;
     }
     struct pollfd pf = {fd[0], POLLIN, 0};
     int pr = poll(&pf, 1, wait_ms);
     if (pr < 0 && errno == EINTR) continue;
-    if (pr == 0) continue; /* the deadline is checked above */
+    if (pr == 0) continue; /* the deadline and the stop are checked above */
     if (n == cap) {
       size_t c2 = cap ? cap * 2 : 4096;
       unsigned char *b2 = pl__realloc(buf, c2);
@@ -299,13 +400,18 @@ static int run_isolated(pl_tournament *t, const pl_job *job,
     n += (size_t)got;
   }
   close(fd[0]);
-  if (timed_out || rc) kill(pid, SIGKILL);
+  if (timed_out || stopped || rc) kill(pid, SIGKILL);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (rc) {
+  /* a worker ended by a signal that stops the run (Ctrl-C reaches the
+   * whole process group, often before the runner has seen its flag) was
+   * stopped, it did not fail: the job stays to be done */
+  if (halt && !timed_out && WIFSIGNALED(status) && is_stop_signal(WTERMSIG(status)))
+    stopped = true;
+  if (rc || stopped) {
     pl__free(buf);
-    return rc;
+    return rc ? rc : PL__STOPPED;
   }
   if (!timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
       pl_job_result_unpack(buf, n, r) == PL_OK) {
@@ -331,6 +437,11 @@ static int run_isolated(pl_tournament *t, const pl_job *job,
 
 int pl_tournament_run_job(pl_tournament *t, uint64_t index, pl_job_result *r,
                           pl_error *err) {
+  return pl__run_job(t, index, r, err, NULL);
+}
+
+int pl__run_job(pl_tournament *t, uint64_t index, pl_job_result *r,
+                pl_error *err, const atomic_int *halt) {
   pl_job job;
   memset(r, 0, sizeof *r);
   if (pl_tournament_job(t, index, &job))
@@ -339,7 +450,8 @@ int pl_tournament_run_job(pl_tournament *t, uint64_t index, pl_job_result *r,
   bool isolate = t->isolation == PL__ISOLATE_ALL;
   for (int p = 0; p < job.parties && t->isolation == PL__ISOLATE_PLUGINS; p++)
     isolate |= t->plugin[job.agents[p]];
-  int rc = isolate ? run_isolated(t, &job, r) : run_here(t, &job, r);
+  int rc = isolate ? run_isolated(t, &job, r, halt) : run_here(t, &job, r);
+  if (rc == PL__STOPPED) return rc;
   if (rc) {
     pl_job_result_clear(r);
     return pl__err(err, rc, "job %llu: %s", (unsigned long long)index,

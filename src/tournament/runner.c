@@ -3,6 +3,8 @@
  * results, serving `poll` (other MPI ranks), reporting progress and
  * committing. */
 #include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,9 +19,9 @@ struct pl_runner {
   pl_job_result *queue; /* results from the threads, not yet stored */
   size_t n_queue, cap_queue;
   int running;          /* threads still working */
-  int failed;           /* an engine error in a thread */
-  pl_error thread_err;
-  volatile int *stop;
+  int failed;           /* an engine error in a thread, or a failed put */
+  pl_error thread_err;  /* its error; failed and thread_err under mu */
+  atomic_int halt;      /* the caller's *stop, as the calling thread saw it */
 };
 
 void pl_run_options_init(pl_run_options *o) {
@@ -28,8 +30,17 @@ void pl_run_options_init(pl_run_options *o) {
   o->threads = 1;
 }
 
-static bool stopping(const pl_runner *r) {
-  return r->failed || (r->stop && *r->stop);
+/* Under mu. */
+static bool stopping(pl_runner *r) {
+  return r->failed || atomic_load(&r->halt);
+}
+
+/* The first failure is the one reported; the threads stop taking jobs. */
+static void fail(pl_runner *r, const pl_error *e) {
+  pthread_mutex_lock(&r->mu);
+  if (!r->failed) r->thread_err = *e;
+  r->failed = 1;
+  pthread_mutex_unlock(&r->mu);
 }
 
 size_t pl_runner_take(pl_runner *r, uint64_t *jobs, size_t max) {
@@ -42,7 +53,10 @@ size_t pl_runner_take(pl_runner *r, uint64_t *jobs, size_t max) {
 }
 
 int pl_runner_put(pl_runner *r, const pl_job_result *res) {
-  return pl_store_add(r->st, res, &r->thread_err);
+  pl_error e;
+  int rc = pl_store_add(r->st, res, &e);
+  if (rc) fail(r, &e);
+  return rc;
 }
 
 static void *worker(void *arg) {
@@ -52,7 +66,8 @@ static void *worker(void *arg) {
     if (!pl_runner_take(r, &job, 1)) break;
     pl_job_result res;
     pl_error e;
-    int rc = pl_tournament_run_job(r->t, job, &res, &e);
+    int rc = pl__run_job(r->t, job, &res, &e, &r->halt);
+    if (rc == PL__STOPPED) continue; /* killed by a stop: not a result */
     pthread_mutex_lock(&r->mu);
     if (rc) {
       if (!r->failed) r->thread_err = e;
@@ -113,7 +128,8 @@ int pl_tournament_run(pl_tournament *t, pl_store *st,
                    "threads must be 1 to 4096 (or 0 with a poll hook), got "
                    "%d",
                    o.threads);
-  pl_runner r = {.t = t, .st = st, .stop = o.stop};
+  pl_runner r = {.t = t, .st = st};
+  atomic_init(&r.halt, 0);
   pthread_mutex_init(&r.mu, NULL);
   const uint64_t total = pl_tournament_job_count(t);
   r.pending = pl__malloc((size_t)(total - pl_store_done_count(st) + 1) *
@@ -127,6 +143,11 @@ int pl_tournament_run(pl_tournament *t, pl_store *st,
   pthread_t *th = pl__calloc((size_t)o.threads + 1, sizeof *th);
   int rc = th ? PL_OK : pl__err(err, PL_ENOMEM, "out of memory");
   int started = 0;
+  /* the threads (and so the worker processes' parents) leave the
+   * signals that stop a run to the calling thread, which reads *o.stop */
+  sigset_t stops, old;
+  pl__stop_signals(&stops);
+  pthread_sigmask(SIG_BLOCK, &stops, &old);
   for (; !rc && started < o.threads; started++) {
     pthread_mutex_lock(&r.mu);
     r.running++;
@@ -140,15 +161,19 @@ int pl_tournament_run(pl_tournament *t, pl_store *st,
       break;
     }
   }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
   const double t0 = pl__now();
   double last_progress = -1, last_commit = 0;
   for (int outstanding = 0;;) {
+    if (o.stop && *o.stop) atomic_store(&r.halt, 1);
     if (!rc) rc = drain(&r, err);
     if (!rc && o.poll) {
       int p = o.poll(o.poll_ctx, &r);
       if (p < 0) {
+        pthread_mutex_lock(&r.mu);
         if (r.thread_err.code) *err = r.thread_err;
         else pl__err(err, p, "the work distribution failed");
+        pthread_mutex_unlock(&r.mu);
         rc = p;
       } else {
         outstanding = p;
@@ -163,6 +188,7 @@ int pl_tournament_run(pl_tournament *t, pl_store *st,
     bool done = r.running == 0 && r.n_queue == 0 &&
                 (r.next == r.n_pending || stopping(&r)) && outstanding == 0;
     bool thread_failed = r.failed && r.thread_err.code;
+    if (done && !rc && thread_failed) *err = r.thread_err;
     pthread_mutex_unlock(&r.mu);
     double el = pl__now() - t0;
     if (o.progress && (done || el - last_progress >= 0.1)) {
@@ -170,10 +196,7 @@ int pl_tournament_run(pl_tournament *t, pl_store *st,
       last_progress = el;
     }
     if (done) {
-      if (!rc && thread_failed) {
-        *err = r.thread_err;
-        rc = err->code ? err->code : PL_EIO;
-      }
+      if (!rc && thread_failed) rc = err->code ? err->code : PL_EIO;
       break;
     }
     /* results arriving slowly still reach the disk within a second */

@@ -21,6 +21,7 @@ struct pl_store {
   uint64_t n_done;
   sqlite3_stmt *ins_neg;
   int pending;    /* results in the open transaction */
+  uint64_t pending_jobs[BATCH]; /* which: unmarked if it rolls back */
   double opened;  /* when it began */
 };
 
@@ -105,7 +106,7 @@ static int create(pl_store *st, pl_error *err) {
   for (int k = 0; !rc && k < t->ns; k++) {
     sqlite3_reset(q);
     sqlite3_bind_int(q, 1, k);
-    sqlite3_bind_text(q, 2, t->sc[k].name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, t->sc[k].label, -1, SQLITE_STATIC);
     sqlite3_bind_int(q, 3, t->sc[k].parties);
     if (sqlite3_step(q) != SQLITE_DONE) rc = db_err(err, st->db, "insert");
   }
@@ -126,6 +127,33 @@ static int create(pl_store *st, pl_error *err) {
   return rc;
 }
 
+/* An existing file that is not a parley store -- not SQLite, or another
+ * program's database -- is refused (PL_EPARSE), never written into. */
+static int check_ours(pl_store *st, const char *path, pl_error *err) {
+  sqlite3_stmt *q = NULL;
+  int s = sqlite3_prepare_v2(st->db,
+                             "SELECT COUNT(*), COALESCE(SUM(name = "
+                             "'tournament'), 0) FROM sqlite_master",
+                             -1, &q, NULL);
+  if (s == SQLITE_OK) s = sqlite3_step(q);
+  int rc = PL_OK;
+  if (s == SQLITE_ROW) {
+    if (sqlite3_column_int64(q, 0) > 0 && sqlite3_column_int64(q, 1) == 0)
+      rc = pl__err(err, PL_EPARSE,
+                   "%s is a database of something else, not a parley "
+                   "results store: it is left as it is",
+                   path);
+  } else if (sqlite3_errcode(st->db) == SQLITE_NOTADB) {
+    rc = pl__err(err, PL_EPARSE,
+                 "%s is not a parley results store (not a SQLite database)",
+                 path);
+  } else {
+    rc = db_err(err, st->db, "read");
+  }
+  sqlite3_finalize(q);
+  return rc;
+}
+
 int pl_store_open(const char *path, const pl_tournament *t, pl_store **out,
                   pl_error *err) {
   *out = NULL;
@@ -141,6 +169,7 @@ int pl_store_open(const char *path, const pl_tournament *t, pl_store **out,
     rc = pl__err(err, PL_EIO, "cannot open the results store %s: %s", path,
                  st->db ? sqlite3_errmsg(st->db) : "out of memory");
   if (!rc) sqlite3_busy_timeout(st->db, 10000);
+  if (!rc) rc = check_ours(st, path, err);
   /* WAL: readers (parley results) never block the writer; NORMAL sync is
    * durable against a killed process (the WAL is in the OS's hands once
    * written), and never corrupts */
@@ -212,9 +241,24 @@ int pl_store_done(const pl_store *st, uint64_t j) {
 }
 uint64_t pl_store_done_count(const pl_store *st) { return st->n_done; }
 
+/* The open transaction is lost (a failed insert or COMMIT): roll it back
+ * if SQLite has not already, and forget its jobs, so that memory says
+ * what the database holds and the next result begins a new one. */
+static void roll_back(pl_store *st) {
+  if (!sqlite3_get_autocommit(st->db))
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+  for (int k = 0; k < st->pending; k++) {
+    uint64_t j = st->pending_jobs[k];
+    st->done[j / 64] &= ~(1ull << (j % 64));
+    st->n_done--;
+  }
+  st->pending = 0;
+}
+
 int pl_store_commit(pl_store *st, pl_error *err) {
   if (!st->pending) return PL_OK;
   int rc = exec(st, "COMMIT", err);
+  if (rc) roll_back(st);
   st->pending = 0;
   return rc;
 }
@@ -268,13 +312,14 @@ int pl_store_add(pl_store *st, const pl_job_result *r, pl_error *err) {
   if (r->error[0]) sqlite3_bind_text(q, 14, r->error, -1, SQLITE_TRANSIENT);
   else sqlite3_bind_null(q, 14);
   if (sqlite3_step(q) != SQLITE_DONE) rc = db_err(err, st->db, "insert");
+  sqlite3_reset(q);
   if (rc) {
-    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-    st->pending = 0;
+    roll_back(st);
     return rc;
   }
   pl__setbit(st->done, (size_t)r->index);
   st->n_done++;
+  st->pending_jobs[st->pending] = r->index;
   if (++st->pending >= BATCH || pl__now() - st->opened >= BATCH_SECONDS)
     rc = pl_store_commit(st, err);
   return rc;
@@ -284,10 +329,12 @@ int pl_store_close(pl_store *st, pl_error *err) {
   if (!st) return PL_OK;
   int rc = pl_store_commit(st, err);
   if (!rc && st->n_done == st->t->jobs) {
-    char when[32], sql[128];
+    char when[32], sql[256];
     utc_now(when, sizeof when);
+    /* and only when the database agrees that every row is there */
     snprintf(sql, sizeof sql,
-             "UPDATE tournament SET finished = '%s' WHERE finished IS NULL",
+             "UPDATE tournament SET finished = '%s' WHERE finished IS NULL "
+             "AND (SELECT COUNT(*) FROM negotiations) = jobs",
              when);
     rc = exec(st, sql, err);
   }

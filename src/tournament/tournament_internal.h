@@ -3,6 +3,8 @@
 #define PL_TOURNAMENT_INTERNAL_H
 
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "core/util.h"
@@ -21,6 +23,7 @@ typedef enum pl__isolation {
 
 typedef struct pl__tscenario {
   char *name;          /* as written in the config, or the matched path */
+  char *label;         /* its short unique name (summaries, the store) */
   pl_scenario *s;
   int parties;
   uint64_t assignments; /* ways to seat agents at its parties */
@@ -48,6 +51,23 @@ struct pl_tournament {
   uint64_t jobs;
   char hash[17];
 };
+
+/* pl_tournament_run_job, for the runner: a negotiation in a worker
+ * process is killed when *halt becomes non-zero (checked every 100 ms),
+ * and PL__STOPPED returned with *r empty: the job is not done. */
+#define PL__STOPPED 1
+int pl__run_job(pl_tournament *t, uint64_t index, pl_job_result *r,
+                pl_error *err, const atomic_int *halt);
+
+/* The signals that stop a run: SIGINT, SIGTERM, SIGHUP, SIGQUIT. The
+ * runner's threads block them; worker processes take their default
+ * action. */
+void pl__stop_signals(sigset_t *set);
+
+/* Test hook: when set, worker processes behave as on a kernel without
+ * close_range (before Linux 5.9) and close their descriptors one by
+ * one. */
+void pl__test_no_close_range(bool on);
 
 /* Ways to seat m agents at np parties (saturates at UINT64_MAX). */
 uint64_t pl__assignments(uint64_t m, int np, bool rotate, bool self_play);

@@ -3,9 +3,13 @@
  * ":redline" accepts anything (also what breaks its red lines); ":walkout"
  * ends the negotiation at its first turn (not a failure: PL_AGENT_END);
  * ":segv" crashes and ":hang" never answers (for the tournament's worker
- * processes and watchdog). */
+ * processes and watchdog); ":fds" behaves, after writing the numbers of the
+ * descriptors it holds from 3 up to the file $PL_FDS_FILE (what a worker
+ * process inherited). */
+#include <dirent.h>
 #include <parley/parley.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +19,27 @@ typedef struct broken {
   char mode[16];
 } broken;
 
+/* The descriptors from 3 up, but the listing's own, to $PL_FDS_FILE. */
+static void list_fds(void) {
+  const char *out = getenv("PL_FDS_FILE");
+  DIR *d = opendir("/proc/self/fd");
+  if (!out || !d) return;
+  char line[4096] = "";
+  size_t n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) && n + 16 < sizeof line) {
+    int fd = atoi(e->d_name);
+    if (e->d_name[0] != '.' && fd > 2 && fd != dirfd(d))
+      n += (size_t)snprintf(line + n, sizeof line - n, "%d ", fd);
+  }
+  closedir(d);
+  FILE *f = fopen(out, "w");
+  if (f) {
+    fprintf(f, "%s\n", line);
+    fclose(f);
+  }
+}
+
 static void *create(const pl_scenario *s, int party, const char *params,
                     uint64_t seed) {
   (void)party;
@@ -23,6 +48,7 @@ static void *create(const pl_scenario *s, int party, const char *params,
   if (b) {
     b->s = s;
     strncpy(b->mode, params, sizeof b->mode - 1);
+    if (!strcmp(b->mode, "fds")) list_fds();
   }
   return b;
 }

@@ -188,6 +188,96 @@ check_exit "tournament example" 0 tournament examples/tournament/demo.yaml --db 
 check_exit "tournament example resumed" 0 tournament examples/tournament/demo.yaml --db "$tmp/demo.db" --quiet
 check_exit "results" 0 results "$tmp/demo.db" --csv "$tmp/demo.csv"
 check_exit "results of no store" 1 results "$tmp/no-such.db"
+# The summary names scenarios by short unique names (docs/tournament.md):
+# text, JSON and the CSV (without its wall_time column).
+check_golden "tournament-demo.results.txt" results "$tmp/demo.db"
+check_golden "tournament-demo.results.json" results "$tmp/demo.db" --json
+sed 's/,[^,]*$//' "$tmp/demo.csv" >"$tmp/demo.nowall.csv"
+if [ -n "${UPDATE:-}" ]; then cp "$tmp/demo.nowall.csv" "$golden/tournament-demo.csv"; ok
+elif cmp -s "$tmp/demo.nowall.csv" "$golden/tournament-demo.csv"; then ok; else
+  bad "tournament-demo.csv differs from $golden/tournament-demo.csv:"
+  diff -u "$golden/tournament-demo.csv" "$tmp/demo.nowall.csv" | head -20
+fi
+# Every refusal of tournament and results, with its documented exit code
+# (docs/cli.md); a config refused says file:line:col.
+: >"$tmp/t-empty.yaml"
+printf '# only a comment\n' >"$tmp/t-comment.yaml"
+printf 'scenarios: [%s/examples/job-offer.yaml]\nagents: [' "$PWD" >"$tmp/t-big.yaml"
+for k in $(seq 1 33); do printf '"linear:e=%d", ' "$k"; done >>"$tmp/t-big.yaml"
+printf 'boulware]\nrepetitions: 1000000\n' >>"$tmp/t-big.yaml"
+printf 'scenarios: [%s/examples/job-offer.yaml]\nagents: [boulware, conceder]\nrounds: 5\n' "$PWD" >"$tmp/t-ok.yaml"
+printf 'not a database, only text\n' >"$tmp/text.db"
+check_exit "tournament without config" 2 tournament
+check_exit "tournament: unknown option" 2 tournament "$tmp/t-ok.yaml" --frob
+check_exit "tournament: --db without value" 2 tournament "$tmp/t-ok.yaml" --db
+check_exit "tournament: bad --jobs" 2 tournament "$tmp/t-ok.yaml" --jobs 0
+check_exit "tournament: two configs" 2 tournament "$tmp/t-ok.yaml" "$tmp/t-ok.yaml"
+check_exit "tournament: missing config" 3 tournament "$tmp/no-such.yaml" --db "$tmp/x.db"
+for c in empty comment big; do
+  check_exit "tournament: $c config" 3 tournament "$tmp/t-$c.yaml" --db "$tmp/x.db" --quiet
+  if grep -q "t-$c.yaml:1:1: " "$tmp/err"; then ok; else bad "tournament: $c config: $(cat "$tmp/err")"; fi
+done
+if [ -e "$tmp/x.db" ]; then bad "a refused config left a store"; else ok; fi
+check_exit "tournament: --db not a database" 3 tournament "$tmp/t-ok.yaml" --db "$tmp/text.db" --quiet
+check_exit "tournament: --db in no folder" 1 tournament "$tmp/t-ok.yaml" --db "$tmp/no/such/x.db" --quiet
+check_exit "tournament: a store of another config" 3 tournament "$tmp/t-ok.yaml" --db "$tmp/demo.db" --quiet
+check_exit "results without store" 2 results
+check_exit "results: unknown option" 2 results "$tmp/demo.db" --frob
+check_exit "results: two stores" 2 results "$tmp/demo.db" "$tmp/demo.db"
+check_exit "results: not a database" 3 results "$tmp/text.db"
+check_exit "results: not a store" 3 results "$tmp/t-ok.yaml"
+check_exit "results: --csv of no store" 3 results "$tmp/text.db" --csv "$tmp/x.csv"
+check_exit "results: --csv not written" 1 results "$tmp/demo.db" --csv "$tmp/no/such/x.csv"
+
+# "-" reads standard input (a YAML scenario; a plan for sequence), named
+# <stdin> in messages.
+check_stdin() {
+  what=$1
+  code=$2
+  input=$3
+  want=$4
+  shift 4
+  "$parley" "$@" <"$input" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -ne "$code" ]; then
+    bad "$what: exit $rc, expected $code: $(head -c 200 "$tmp/err")"
+  elif [ "$code" -eq 0 ] && ! cmp -s "$tmp/out" "$want"; then
+    bad "$what: output differs from $want"
+  elif [ "$code" -ne 0 ] && ! grep -q "$want" "$tmp/err"; then
+    bad "$what: expected '$want' in: $(head -c 200 "$tmp/err")"
+  else
+    ok
+  fi
+}
+check_stdin "analyze - (YAML on stdin)" 0 examples/job-offer.yaml "$golden/job-offer.txt" analyze -
+check_stdin "analyze - --json" 0 examples/job-offer.yaml "$golden/job-offer.json" analyze - --json
+printf 'issues: [\n' >"$tmp/broken.yaml"
+check_stdin "analyze - (bad YAML)" 3 "$tmp/broken.yaml" "^<stdin>:2:1: " analyze -
+check_stdin "analyze - (a GENIUS domain)" 3 tests/data/genius/mixed/mixed.xml "^<stdin>:1:1: standard input holds a GENIUS file" analyze -
+check_stdin "analyze - twice" 3 examples/job-offer.yaml "standard input can only be the one input" analyze - -
+"$parley" sequence examples/plans/exchange.yaml >"$tmp/plan.txt" 2>/dev/null
+check_stdin "sequence - (plan on stdin)" 0 examples/plans/exchange.yaml "$tmp/plan.txt" sequence -
+
+# Several inputs whose first is not a domain: the first file is blamed,
+# at line 1, column 1, with the reason.
+: >"$tmp/empty.json"
+printf '\357\273\277\357\273\277{}' >"$tmp/boms.json"
+printf '\377\376{\000}\000' >"$tmp/utf16.json"
+for f in empty boms utf16; do
+  "$parley" analyze "$tmp/$f.json" tests/data/geniusweb/mixed/mixed.json >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  case $f in
+  empty) why="empty file" ;;
+  boms) why="two byte-order marks" ;;
+  utf16) why="UTF-16 text" ;;
+  esac
+  if [ "$rc" -eq 3 ] && [ ! -s "$tmp/out" ] &&
+     grep -q "^$tmp/$f.json:1:1: $why" "$tmp/err"; then
+    ok
+  else
+    bad "first input $f.json: exit $rc: $(head -c 200 "$tmp/err")"
+  fi
+done
 
 # A failure after the work is done (an output file that cannot be written,
 # a full standard output) still leaves nothing on stdout and exits 1

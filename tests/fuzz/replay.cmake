@@ -41,6 +41,16 @@ add_test(NAME fuzz_corpus_plan_yaml
   COMMAND fuzz_replay_plan_yaml ${CMAKE_CURRENT_LIST_DIR}/corpus/plan_yaml)
 set_tests_properties(fuzz_corpus_plan_yaml PROPERTIES TIMEOUT 300)
 
+# The tournament config reader (tests/fuzz/fuzz_tournament.c), its files
+# confined to a scratch folder.
+add_executable(fuzz_replay_tournament
+  ${CMAKE_CURRENT_LIST_DIR}/replay.c
+  ${CMAKE_CURRENT_LIST_DIR}/fuzz_tournament.c)
+target_link_libraries(fuzz_replay_tournament PRIVATE parley_static)
+add_test(NAME fuzz_corpus_tournament
+  COMMAND fuzz_replay_tournament ${CMAKE_CURRENT_LIST_DIR}/corpus/tournament)
+set_tests_properties(fuzz_corpus_tournament PROPERTIES TIMEOUT 300)
+
 # Every target's dictionary is there and parses (tests/fuzz/check_dicts.sh).
 add_test(NAME fuzz_dictionaries
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/check_dicts.sh ${CMAKE_CURRENT_LIST_DIR})

@@ -1,9 +1,9 @@
 #!/bin/sh
 # End-to-end tournament tests (docs/tournament.md):
 #  - the same results with 1 and 2 threads;
-#  - a run killed with SIGKILL at random moments, again and again, and
-#    resumed each time, ends with exactly the results of an uninterrupted
-#    run (no loss, no duplicate, a readable store);
+#  - a run killed with SIGKILL at ten moments, and resumed each time,
+#    keeps a readable store of the uninterrupted run's rows only, and ends
+#    with exactly its results (no loss, no duplicate);
 #  - a changed config is refused with exit 3;
 #  - plug-ins that crash or hang are recorded as failures, the tournament
 #    goes on;
@@ -42,10 +42,16 @@ if [ "$rows" -eq 60000 ]; then ok; else bad "reference run has $rows negotiation
 results "$tmp/two.db" >"$tmp/two.csv"
 if cmp -s "$tmp/ref.csv" "$tmp/two.csv"; then ok; else bad "2 threads differ from 1"; fi
 
-# kill -9 eight times at moments from 20 to 100 ms into a run (loading,
-# running, committing), then let a run complete
+# kill -9 ten times at moments from 20 to 100 ms into a run (loading,
+# running, committing), then let a run complete. How many kills land
+# mid-run depends on the machine's speed, so that is not asserted; what
+# is: after every kill the store reads (once anything was committed), holds
+# no fewer rows than before, and every row it holds is the uninterrupted
+# run's; at the end it equals that run.
 kills=0
-for attempt in $(seq 1 8); do
+before=0
+sort "$tmp/ref.csv" >"$tmp/ref.sorted"
+for attempt in $(seq 1 10); do
   "$parley" tournament "$tmp/t.yaml" --db "$tmp/kill.db" --jobs 2 --quiet >"$tmp/k.out" 2>&1 &
   pid=$!
   sleep "$(printf '0.%03d' $(( 20 + (attempt * 37) % 9 * 10 )))"
@@ -54,6 +60,19 @@ for attempt in $(seq 1 8); do
     wait "$pid" 2>/dev/null
   else
     wait "$pid" && break
+  fi
+  [ -e "$tmp/kill.db" ] || continue # killed while loading the config
+  if ! results "$tmp/kill.db" >"$tmp/part.csv" 2>"$tmp/part.err"; then
+    # killed while creating the store: no results store yet
+    [ "$before" -eq 0 ] || bad "after kill $attempt the store does not read: $(cat "$tmp/part.err")"
+    continue
+  fi
+  now=$(($(wc -l <"$tmp/part.csv") - 1))
+  [ "$now" -ge "$before" ] || bad "after kill $attempt the store holds $now rows, $before before"
+  before=$now
+  sort "$tmp/part.csv" | comm -23 - "$tmp/ref.sorted" >"$tmp/extra.csv"
+  if [ -s "$tmp/extra.csv" ]; then
+    bad "after kill $attempt the store holds rows the uninterrupted run has not: $(head -2 "$tmp/extra.csv")"
   fi
 done
 echo "after $kills kills: $("$parley" results "$tmp/kill.db" | head -1)"
@@ -64,7 +83,6 @@ if cmp -s "$tmp/ref.csv" "$tmp/kill.csv"; then ok; else
   diff "$tmp/ref.csv" "$tmp/kill.csv" | head -5
 fi
 echo "killed $kills times"
-[ "$kills" -ge 6 ] && ok || bad "only $kills kills landed during the run"
 
 # a changed config is refused
 sed 's/seed: 11/seed: 12/' "$tmp/t.yaml" >"$tmp/t2.yaml"
@@ -78,7 +96,7 @@ if [ -e "$plugins/broken.so" ]; then
 scenarios: [job-offer.yaml]
 agents: [conceder, "$plugins/broken.so:segv", "$plugins/broken.so:hang"]
 rounds: 50
-time_limit: 1
+time_limit: 3
 EOF
   "$parley" tournament "$tmp/iso.yaml" --db "$tmp/iso.db" --jobs 2 --json >"$tmp/iso.out" 2>&1
   code=$?

@@ -3,14 +3,20 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <math.h>
+#include <signal.h>
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "testutil.h"
 #include "parley/tournament.h"
+#include "tournament/tournament_internal.h"
 
 /* A config over the job-offer example (2 parties) and the security talks
  * (3 parties), with the given agents and switches. */
@@ -151,7 +157,8 @@ static void test_config_errors(void **state) {
 }
 
 /* A folder of several GENIUS domains (the ANAC 2012 layout) is one
- * scenario per domain, named folder/PREFIX, listed plainly or by a glob;
+ * scenario per domain (folder/PREFIX, short name PREFIX), listed plainly or
+ * by a glob;
  * "parties" filters them like any other scenarios. */
 static void test_several_domains(void **state) {
   (void)state;
@@ -163,14 +170,14 @@ static void test_several_domains(void **state) {
     const char *first, *second;
   } cases[] = {
       {"[tests/data/genius/anac2012]", "", 2,
-       "tests/data/genius/anac2012/Tiny-A",
-       "tests/data/genius/anac2012/Tiny-B"},
-      {"[tests/data/genius/anac*]", "", 2, "tests/data/genius/anac2012/Tiny-A",
-       "tests/data/genius/anac2012/Tiny-B"},
+       "Tiny-A",
+       "Tiny-B"},
+      {"[tests/data/genius/anac*]", "", 2, "Tiny-A",
+       "Tiny-B"},
       {"[tests/data/genius/anac2012/Tiny-B]", "", 1,
-       "tests/data/genius/anac2012/Tiny-B", NULL},
+       "Tiny-B", NULL},
       {"[tests/data/genius/anac2012]", "parties: 2\n", 1,
-       "tests/data/genius/anac2012/Tiny-A", NULL},
+       "Tiny-A", NULL},
   };
   for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
     char text[1024];
@@ -258,6 +265,282 @@ static void test_store(void **state) {
   unlink(wal);
 }
 
+
+/* An empty config, or one of comments only, is refused at 1:1 (it was a
+ * null dereference). */
+static void test_empty_config(void **state) {
+  (void)state;
+  static const struct {
+    const char *text, *msg;
+  } cases[] = {{"", "empty file"},
+               {"# only a comment\n", "no YAML document"},
+               {"\n\n", "no YAML document"}};
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    pl_tournament *t = NULL;
+    pl_error err;
+    int rc = pl_tournament_load_string(cases[k].text, strlen(cases[k].text),
+                                       "e.yaml", ".", &t, &err);
+    assert_int_equal(rc, PL_EPARSE);
+    assert_null(t);
+    if (!strstr(err.message, cases[k].msg) || err.line != 1 ||
+        err.column != 1)
+      fail_msg("case %zu: %d:%d: %s", k, err.line, err.column, err.message);
+  }
+}
+
+/* A fresh store file name (and its -wal, -shm companions removed). */
+static void db_name(char *db, size_t size) {
+  snprintf(db, size, "/tmp/parley-test-XXXXXX");
+  int fd = mkstemp(db);
+  assert_true(fd >= 0);
+  close(fd);
+  unlink(db);
+}
+static void db_remove(const char *db) {
+  char side[128];
+  unlink(db);
+  snprintf(side, sizeof side, "%s-wal", db);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", db);
+  unlink(side);
+}
+
+static void add_job(pl_tournament *t, pl_store *st, uint64_t j, int want) {
+  pl_job_result r;
+  pl_error err;
+  assert_int_equal(pl_tournament_run_job(t, j, &r, &err), PL_OK);
+  int rc = pl_store_add(st, &r, &err);
+  pl_job_result_clear(&r);
+  if (rc != want) fail_msg("job %llu: %s", (unsigned long long)j, err.message);
+}
+
+static void sql(const char *db, const char *text) {
+  sqlite3 *h;
+  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+  sqlite3_busy_timeout(h, 10000);
+  if (sqlite3_exec(h, text, NULL, NULL, NULL) != SQLITE_OK)
+    fail_msg("%s: %s", text, sqlite3_errmsg(h));
+  sqlite3_close(h);
+}
+
+/* A write that fails leaves memory as the file: a failed insert or COMMIT
+ * rolls the transaction back and forgets its results, and the next result
+ * starts a new transaction. SQLite errors are forced by a trigger (an
+ * insert refused) and by a file size limit (the COMMIT cannot grow the
+ * WAL). */
+static void test_store_failed_writes(void **state) {
+  (void)state;
+  pl_error err;
+  pl_tournament *t = load("[boulware, conceder, micro]", "repetitions: 2\n",
+                          &err);
+  assert_non_null(t);
+  assert_true(pl_tournament_job_count(t) >= 17);
+  char db[64];
+  db_name(db, sizeof db);
+  pl_store *st;
+  assert_int_equal(pl_store_open(db, t, &st, &err), PL_OK);
+  for (uint64_t j = 0; j < 10; j++) add_job(t, st, j, PL_OK);
+  assert_int_equal(pl_store_commit(st, &err), PL_OK);
+
+  /* an insert refused: jobs 10..12 of the same transaction go too */
+  sql(db, "CREATE TRIGGER no13 BEFORE INSERT ON negotiations "
+          "WHEN NEW.job = 13 BEGIN SELECT RAISE(ABORT, 'refused'); END");
+  for (uint64_t j = 10; j < 13; j++) add_job(t, st, j, PL_OK);
+  assert_int_equal(pl_store_done_count(st), 13);
+  add_job(t, st, 13, PL_EIO);
+  assert_int_equal(pl_store_done_count(st), 10);
+  for (uint64_t j = 10; j < 14; j++) assert_false(pl_store_done(st, j));
+  sql(db, "DROP TRIGGER no13");
+  for (uint64_t j = 10; j < 14; j++) add_job(t, st, j, PL_OK); /* BEGINs */
+  assert_int_equal(pl_store_commit(st, &err), PL_OK);
+  assert_int_equal(pl_store_done_count(st), 14);
+
+  /* a COMMIT that cannot write: the WAL may not grow */
+  char wal[80];
+  snprintf(wal, sizeof wal, "%s-wal", db);
+  struct stat sb;
+  assert_int_equal(stat(wal, &sb), 0);
+  struct rlimit old, lim;
+  assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+  void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+  for (uint64_t j = 14; j < 17; j++) add_job(t, st, j, PL_OK);
+  lim = old;
+  lim.rlim_cur = (rlim_t)sb.st_size;
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+  int rc = pl_store_commit(st, &err);
+  assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+  signal(SIGXFSZ, was);
+  assert_int_not_equal(rc, PL_OK);
+  assert_int_equal(pl_store_done_count(st), 14);
+  assert_false(pl_store_done(st, 14));
+  for (uint64_t j = 14; j < 17; j++) add_job(t, st, j, PL_OK); /* BEGINs */
+  assert_int_equal(pl_store_commit(st, &err), PL_OK);
+  assert_int_equal(pl_store_done_count(st), 17);
+  assert_int_equal(pl_store_close(st, &err), PL_OK);
+
+  /* what memory said is what the file holds */
+  assert_int_equal(pl_store_open(db, t, &st, &err), PL_OK);
+  assert_int_equal(pl_store_done_count(st), 17);
+  for (uint64_t j = 0; j < 17; j++) assert_true(pl_store_done(st, j));
+  assert_int_equal(pl_store_close(st, &err), PL_OK);
+  pl_tournament_free(t);
+  db_remove(db);
+}
+
+/* A file that is no results store is refused and left as it is: not
+ * SQLite, or another program's database. */
+static void test_store_foreign(void **state) {
+  (void)state;
+  pl_error err;
+  pl_tournament *t = load("[boulware, conceder, micro]", "", &err);
+  assert_non_null(t);
+  char db[64];
+  db_name(db, sizeof db);
+  FILE *f = fopen(db, "w");
+  assert_non_null(f);
+  fputs("hello, not a database at all, but long enough to look at it\n", f);
+  fclose(f);
+  pl_store *st = NULL;
+  assert_int_equal(pl_store_open(db, t, &st, &err), PL_EPARSE);
+  assert_non_null(strstr(err.message, "not a parley results store"));
+  db_remove(db);
+  sql(db, "CREATE TABLE mine(x); INSERT INTO mine VALUES (1)");
+  assert_int_equal(pl_store_open(db, t, &st, &err), PL_EPARSE);
+  assert_null(st);
+  sqlite3 *h;
+  sqlite3_stmt *q;
+  assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(h, "SELECT COUNT(*) FROM sqlite_master",
+                                      -1, &q, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(q, 0), 1); /* untouched */
+  sqlite3_finalize(q);
+  sqlite3_close(h);
+  pl_tournament_free(t);
+  db_remove(db);
+}
+
+/* Descriptors a worker process holds, as the ":fds" mode of the broken
+ * plug-in lists them: none of the parent's but its own result pipe, with
+ * close_range and without (the hook makes it fail, as on kernels before
+ * 5.9). */
+static void test_worker_fds(void **state) {
+  (void)state;
+  const char *dir = getenv("PL_PLUGIN_DIR");
+  if (!dir) skip();
+  char text[2048], list[64];
+  snprintf(list, sizeof list, "/tmp/parley-fds-XXXXXX");
+  int lf = mkstemp(list);
+  assert_true(lf >= 0);
+  close(lf);
+  setenv("PL_FDS_FILE", list, 1);
+  snprintf(text, sizeof text,
+           "scenarios: [examples/job-offer.yaml]\n"
+           "agents: [conceder, \"%s/broken.so:fds\"]\n"
+           "rounds: 5\nisolation: all\n",
+           dir);
+  pl_tournament *t = NULL;
+  pl_error err;
+  if (pl_tournament_load_string(text, strlen(text), "t.yaml",
+                                getenv("PL_SOURCE_DIR") ? getenv("PL_SOURCE_DIR")
+                                                        : ".",
+                                &t, &err))
+    fail_msg("%s", err.message);
+  /* descriptors a sibling's pipe or the store would be: low and high */
+  int a = open("/dev/null", O_RDONLY), b = dup2(a, 200), c = dup2(a, 900);
+  assert_true(a >= 3 && b == 200 && c == 900);
+  for (int without = 0; without < 2; without++) {
+    pl__test_no_close_range(without);
+    FILE *f = fopen(list, "w"); /* empty until the worker writes */
+    assert_non_null(f);
+    fclose(f);
+    pl_job_result r; /* its offers break rules: the result does not matter */
+    assert_int_equal(pl_tournament_run_job(t, 0, &r, &err), PL_OK);
+    pl_job_result_clear(&r);
+    f = fopen(list, "r");
+    assert_non_null(f);
+    char held[4096] = "";
+    assert_non_null(fgets(held, sizeof held, f));
+    fclose(f);
+    int n = 0, fd, at = 0, used;
+    while (sscanf(held + at, "%d%n", &fd, &used) == 1) {
+      if (fd == a || fd == b || fd == c)
+        fail_msg("without close_range %d: the worker holds %d (%s)", without,
+                 fd, held);
+      n++;
+      at += used;
+    }
+    if (n > 1) /* its result pipe, nothing else */
+      fail_msg("without close_range %d: the worker holds %s", without, held);
+  }
+  pl__test_no_close_range(false);
+  close(a);
+  close(b);
+  close(c);
+  unlink(list);
+  unsetenv("PL_FDS_FILE");
+  pl_tournament_free(t);
+}
+
+static void put_copy(const char *from, const char *to) {
+  FILE *in = fopen(from, "r"), *out = fopen(to, "w");
+  assert_true(in && out);
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, in))) fwrite(buf, 1, n, out);
+  fclose(in);
+  assert_int_equal(fclose(out), 0);
+}
+
+/* Scenarios are named by their file (without extension) or folder name,
+ * with parent folders only where two would clash. */
+static void test_scenario_names(void **state) {
+  (void)state;
+  const char *dir = getenv("PL_SOURCE_DIR") ? getenv("PL_SOURCE_DIR") : ".";
+  char src[1024], cwd[480]; /* absolute: the scenarios are in root */
+  assert_non_null(getcwd(cwd, sizeof cwd));
+  snprintf(src, sizeof src, "%s%s%s", dir[0] == '/' ? "" : cwd,
+           dir[0] == '/' ? "" : "/", dir);
+  char root[] = "/tmp/parley-names-XXXXXX", path[512], from[1100];
+  assert_non_null(mkdtemp(root));
+  snprintf(from, sizeof from, "%s/examples/job-offer.yaml", src);
+  static const char *const dirs[] = {"a", "b", "b/c", "d", "d/b"};
+  for (size_t k = 0; k < sizeof dirs / sizeof *dirs; k++) {
+    snprintf(path, sizeof path, "%s/%s", root, dirs[k]);
+    assert_int_equal(mkdir(path, 0700), 0);
+  }
+  static const char *const files[] = {"a/x.yaml", "b/x.yaml", "b/c/y.yaml",
+                                      "z.yaml", "d/b/x.yaml"};
+  for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
+    snprintf(path, sizeof path, "%s/%s", root, files[k]);
+    put_copy(from, path);
+  }
+  char text[2048];
+  snprintf(text, sizeof text,
+           "scenarios: [a/x.yaml, b/x.yaml, b/c/y.yaml, z.yaml, d/b/x.yaml, "
+           "%s/tests/data/genius/mixed]\nagents: [boulware, conceder]\n",
+           src);
+  pl_tournament *t = NULL;
+  pl_error err;
+  if (pl_tournament_load_string(text, strlen(text), "t.yaml", root, &t, &err))
+    fail_msg("%s", err.message);
+  static const char *const want[] = {"a/x", "b/x", "y", "z", "d/b/x", "mixed"};
+  assert_int_equal(pl_tournament_scenario_count(t), 6);
+  for (int k = 0; k < 6; k++)
+    assert_string_equal(pl_tournament_scenario_name(t, k), want[k]);
+  pl_tournament_free(t);
+  for (size_t k = sizeof files / sizeof *files; k-- > 0;) {
+    snprintf(path, sizeof path, "%s/%s", root, files[k]);
+    unlink(path);
+  }
+  for (size_t k = sizeof dirs / sizeof *dirs; k-- > 0;) {
+    snprintf(path, sizeof path, "%s/%s", root, dirs[k]);
+    rmdir(path);
+  }
+  rmdir(root);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_jobs),
@@ -265,6 +548,11 @@ int main(void) {
       cmocka_unit_test(test_config_errors),
       cmocka_unit_test(test_several_domains),
       cmocka_unit_test(test_store),
+      cmocka_unit_test(test_empty_config),
+      cmocka_unit_test(test_store_failed_writes),
+      cmocka_unit_test(test_store_foreign),
+      cmocka_unit_test(test_worker_fds),
+      cmocka_unit_test(test_scenario_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
