@@ -29,6 +29,8 @@ int cmd_sequence(int argc, char **argv);
 int cmd_tournament(int argc, char **argv);
 int cmd_results(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_unlock(int argc, char **argv);
+int cmd_improve(int argc, char **argv);
 /* parley tournament --mpi (cli/mpi.c; cli_mpi_begin fails with a message
  * when built without Open MPI): begin (MPI_Init, this rank), then rank 0
  * serves the others through the runner's poll hook while every other rank
@@ -126,6 +128,12 @@ void text_analysis(FILE *out, const pl_scenario *s, const pl_analysis *a);
 /* A negotiation: a round-by-round table and the result; a may be NULL. */
 void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
                   const pl_analysis *a);
+/* A package on one line: "issue=option issue=option ...". */
+void cli_print_package(FILE *out, const pl_scenario *s, const uint32_t *o);
+/* Each party's utility, and in brackets its gain over base[p] when
+ * base[p] >= 0: "a 0.520 (+0.120), b 0.610 (+0.010)". */
+void cli_print_gains(FILE *out, const pl_scenario *s, const double *u,
+                     const double *base);
 /* A tournament's summary: per agent, per scenario. */
 void text_summary(FILE *out, const pl_summary *s);
 

@@ -20,6 +20,9 @@ static const char help[] =
     "  --json              print one JSON object (docs/analysis-json.md)\n"
     "  --plot FILE         also draw the outcome space: FILE.svg, .png or .pdf\n"
     "                      (docs/report.md)\n"
+    "  --unlock K          with --plot: draw the outcome space with the K-th\n"
+    "                      cheapest concession set of 'parley unlock' made,\n"
+    "                      so the packages it opens show as feasible\n"
     "  --method M          auto (default), enumerate or structural\n"
     "  --kalai K           proper (default: Kalai-Smorodinsky) or genius (the\n"
     "                      point GENIUS and ANL call Kalai: min sum |ui - uj|)\n"
@@ -58,10 +61,49 @@ static int show_progress(void *ctx, double done) {
   return 0;
 }
 
+/* --plot with --unlock K: the outcome space once set K's moves are made. */
+static int plot_unlocked(const pl_scenario *s, size_t k, const char *plot,
+                         const pl_analysis_options *ao) {
+  pl_unlock_options uo;
+  pl_unlock_options_init(&uo);
+  uo.max_sets = k;
+  uo.max_outcomes = ao->max_outcomes;
+  uo.memory_limit = ao->memory_limit;
+  pl_error err = {0};
+  pl_unlock *u = NULL;
+  if (pl_unlock_compute(s, &uo, &u, &err)) {
+    cli_report(&err);
+    return cli_exit_code(err.code);
+  }
+  int code = EXIT_OK;
+  const pl_analysis *a = pl_unlock_set_analysis(u, k - 1);
+  if (!pl_unlock_needed(u)) {
+    cli_error("--unlock %zu: nothing to unlock, some packages are feasible "
+              "already",
+              k);
+    code = EXIT_USAGE;
+  } else if (k > pl_unlock_total(u)) {
+    cli_error("--unlock %zu: the scenario has %zu minimal concession sets", k,
+              pl_unlock_total(u));
+    code = EXIT_USAGE;
+  } else if (!a) {
+    cli_error("--unlock %zu: the packages it opens were not computed (too "
+              "many outcomes)",
+              k);
+    code = EXIT_RUNTIME;
+  } else if (pl_plot_analysis(a, plot, NULL, &err)) {
+    cli_report(&err);
+    code = cli_plot_exit_code(err.code);
+  }
+  pl_unlock_free(u);
+  return code;
+}
+
 int cmd_analyze(int argc, char **argv) {
   cli_inputs in;
   int json = 0;
   const char *plot = NULL;
+  size_t unlock_k = 0;
   pl_analysis_options opts;
   pl_analysis_options_init(&opts);
   if (cli_inputs_init(&in, argc)) return EXIT_RUNTIME;
@@ -84,6 +126,14 @@ int cmd_analyze(int argc, char **argv) {
     } else if (!strcmp(arg, "--plot")) {
       if (!val || cli_check_plot(val)) goto usage;
       plot = val;
+      k++;
+    } else if (!strcmp(arg, "--unlock")) {
+      uint64_t n;
+      if (!val || cli_parse_count(val, &n) || n == 0 || n > 1000000) {
+        cli_error("--unlock takes the rank of a concession set: 1, 2, ...");
+        goto usage;
+      }
+      unlock_k = (size_t)n;
       k++;
     } else if (!strcmp(arg, "--method")) {
       if (!val || (strcmp(val, "auto") && strcmp(val, "enumerate") &&
@@ -135,6 +185,10 @@ int cmd_analyze(int argc, char **argv) {
       goto usage;
     }
   }
+  if (unlock_k && !plot) {
+    cli_error("--unlock goes with --plot");
+    goto usage;
+  }
   pl_scenario *s = NULL;
   int code = cli_inputs_load(&in, "analyze", &s);
   cli_inputs_free(&in);
@@ -158,7 +212,9 @@ int cmd_analyze(int argc, char **argv) {
   } else {
     text_analysis(stdout, s, a);
   }
-  if (!code && plot && pl_plot_analysis(a, plot, NULL, &err)) {
+  if (!code && plot && unlock_k) {
+    code = plot_unlocked(s, unlock_k, plot, &opts);
+  } else if (!code && plot && pl_plot_analysis(a, plot, NULL, &err)) {
     cli_report(&err);
     code = cli_plot_exit_code(err.code);
   }

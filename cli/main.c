@@ -17,6 +17,10 @@ static int cmd_version(int argc, char **argv);
 static const command commands[] = {
     {"analyze", cmd_analyze,
      "common ground, deadlocks, Pareto frontier and fair packages"},
+    {"unlock", cmd_unlock,
+     "the cheapest concessions that would open a zone of agreement"},
+    {"improve", cmd_improve,
+     "packages every party prefers to a given one (post-settlement)"},
     {"run", cmd_run,
      "simulate a negotiation (alternating offers or a single text)"},
     {"sequence", cmd_sequence,

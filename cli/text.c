@@ -324,6 +324,18 @@ static void print_inline(FILE *out, const pl_scenario *s,
   }
 }
 
+void cli_print_package(FILE *out, const pl_scenario *s, const uint32_t *o) {
+  print_inline(out, s, o, NULL);
+}
+
+void cli_print_gains(FILE *out, const pl_scenario *s, const double *u,
+                     const double *base) {
+  for (int p = 0; p < pl_scenario_party_count(s); p++) {
+    fprintf(out, "%s%s %.3f", p ? ", " : "", pl_scenario_party_id(s, p), u[p]);
+    if (base[p] >= 0) fprintf(out, " (%+.3f)", u[p] - base[p]);
+  }
+}
+
 void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
                   const pl_analysis *a) {
   const int np = pl_scenario_party_count(s);

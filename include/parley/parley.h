@@ -7,6 +7,7 @@
  *                 and the conventions every call follows
  *   scenario.h    building, reading, writing and querying scenarios
  *   analysis.h    pl_analyze and its results
+ *   mediation.h   what would unlock a deadlock, what improves a deal
  *   session.h     negotiations: protocols, agents, events, transcripts
  *   agents.h      the plug-in agent table
  *   sequence.h    implementation sequencing
@@ -19,6 +20,7 @@
 #include "parley/core.h"
 #include "parley/scenario.h"
 #include "parley/analysis.h"
+#include "parley/mediation.h"
 #include "parley/agents.h"
 #include "parley/session.h"
 #include "parley/sequence.h"

@@ -215,6 +215,32 @@ PL_API int pl_scenario_add_linkage(pl_scenario *s, int party, const char *id,
                                    const char *description, size_t n,
                                    const int *issues, pl_error *err);
 
+/* --- concessions (docs/scenario-format.md, "Concessions") -------------
+ * What each party could give up, and at what cost: pl_unlock_* (mediation.h)
+ * searches them. Costs are non-negative numbers in any unit shared by all
+ * parties. A rule red line can be dropped at its drop cost (default 1, or
+ * the cost of its weakest variant when that is more); it may list weaker
+ * variants, strongest first: each allows every package the one before it
+ * (the red line itself, for the first) allows, and costs at least as much;
+ * the cost of a variant is that of the whole move from the red line to it.
+ * A reservation value can be lowered at reservation_cost per unit of
+ * utility (default 1). */
+PL_API int pl_scenario_set_drop_cost(pl_scenario *s, int red_line,
+                                     double cost, pl_error *err);
+/* Appends a variant to a rule red line (the rule is owned as by
+ * pl_scenario_add_red_line). PL_EINVAL when it is not weaker than the
+ * variant before it (the message names a package it refuses that the
+ * other allows), costs less than it or more than an explicit drop cost;
+ * PL_ETOOBIG when the issues both mention have more than 10^7 combinations
+ * of options to check; PL_EEXIST for a repeated id. Returns the variant's
+ * index. */
+PL_API int pl_scenario_add_variant(pl_scenario *s, int red_line,
+                                   const char *id, const char *description,
+                                   double cost, pl_expr *rule, pl_error *err);
+PL_API int pl_scenario_set_reservation_cost(pl_scenario *s, int party,
+                                            double cost_per_unit,
+                                            pl_error *err);
+
 /* Checks the whole scenario (at least one party and one issue, every party's
  * weights not all 0, ...) and prepares it for analysis. */
 PL_API int pl_scenario_finish(pl_scenario *s, pl_error *err);
@@ -338,6 +364,22 @@ PL_API int pl_scenario_red_line_holds(const pl_scenario *s, int red_line,
 /* 1 when the red line mentions the issue. */
 PL_API int pl_scenario_red_line_mentions(const pl_scenario *s, int red_line,
                                          int issue);
+
+/* Concessions (finished scenario, rule red lines). */
+PL_API double pl_scenario_red_line_drop_cost(const pl_scenario *s,
+                                             int red_line);
+PL_API int pl_scenario_variant_count(const pl_scenario *s, int red_line);
+PL_API const char *pl_scenario_variant_id(const pl_scenario *s, int red_line,
+                                          int variant);
+PL_API const char *pl_scenario_variant_description(const pl_scenario *s,
+                                                   int red_line,
+                                                   int variant); /* or "" */
+PL_API double pl_scenario_variant_cost(const pl_scenario *s, int red_line,
+                                       int variant);
+/* 1 when the complete outcome satisfies the variant. */
+PL_API int pl_scenario_variant_holds(const pl_scenario *s, int red_line,
+                                     int variant, const uint32_t *options);
+PL_API double pl_scenario_reservation_cost(const pl_scenario *s, int party);
 
 #ifdef __cplusplus
 }

@@ -78,7 +78,13 @@ PL_API void pl_session_options_init(pl_session_options *o);
  *   ac=const (c=, default 0.8), ac=time (t=, default 0.99), or several
  *   joined by '+' (any accepts);
  *   om=freq: offer, among outcomes within w (default 0.05) above the
- *   target, the one a frequency model of the others likes best;
+ *   target, the one a frequency model of the others likes best
+ *   (om=hardheaded: HardHeaded's variant of the model);
+ *   ANAC agents (docs/agents.md): "hardheaded", "agentk", "agentk2",
+ *   "bramagent", "gahboninho", "nicetitfortat", "thenegotiator",
+ *   "iamhaggler2011", each its own offering, acceptance and model;
+ *   "+key=value" after a name swaps one (bid=, ac=, om=), e.g.
+ *   "agentk+ac=next", "boulware+om=hardheaded", "boulware+ac=hardheaded";
  *   or a plug-in's path (see below).
  * Every strategy keeps to its party's red lines and reservation value: it
  * never proposes or accepts an outcome that breaks them. The scenario must

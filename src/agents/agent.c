@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "agents/agent.h"
+#include "agents/anac/anac.h"
 #include "analysis/offers.h"
 
 /* The strategies and their defaults. */
@@ -61,7 +62,7 @@ static int bad_param(pl_error *err, const char *spec, const char *what) {
 }
 
 static int parse_params(pl__agent *a, const struct strategy *st,
-                        const char *params, const char *spec, bool *om,
+                        const char *params, const char *spec, int *om,
                         pl_error *err) {
   const char *p = params;
   while (p && *p) {
@@ -75,16 +76,31 @@ static int parse_params(pl__agent *a, const struct strategy *st,
     size_t len = strcspn(val, ",");
     p = val[len] ? val + len + 1 : val + len;
     if (!strcmp(key, "ac")) {
-      if (parse_ac(a, val, len))
+      int k = pl__anac_ac_find(val, len);
+      if (k >= 0) a->anac->ac = k;
+      else if (parse_ac(a, val, len))
         return bad_param(err, spec,
                          "ac takes next, const, time or several joined by "
-                         "'+' (e.g. ac=next+time)");
+                         "'+' (e.g. ac=next+time), or an ANAC agent's "
+                         "condition (docs/agents.md)");
+      else a->anac->ac = -1;
+      continue;
+    }
+    if (!strcmp(key, "bid")) {
+      int k = pl__anac_bid_find(val, len);
+      if (k < 0)
+        return bad_param(err, spec,
+                         "bid takes an ANAC agent's offering "
+                         "(docs/agents.md)");
+      a->anac->bid = k;
+      a->curve = PL__CURVE_ANAC;
       continue;
     }
     if (!strcmp(key, "om")) {
-      if (len == 4 && !strncmp(val, "freq", 4)) *om = true;
-      else if (len == 4 && !strncmp(val, "none", 4)) *om = false;
-      else return bad_param(err, spec, "om takes freq or none");
+      if (len == 4 && !strncmp(val, "freq", 4)) *om = 1;
+      else if (len == 10 && !strncmp(val, "hardheaded", 10)) *om = 2;
+      else if (len == 4 && !strncmp(val, "none", 4)) *om = 0;
+      else return bad_param(err, spec, "om takes freq, hardheaded or none");
       continue;
     }
     if (!strcmp(key, "curve") && takes(st, "curve")) {
@@ -139,17 +155,25 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
   /* utilities the walk reports may differ from its order by a rounding */
   a->floor = rv - 2 * PL_TOLERANCE;
   size_t n = strcspn(spec, ":");
-  const char *params = spec[n] == ':' ? spec + n + 1 : NULL;
   if (memchr(spec, '/', n)) return pl__plugin_init(a, spec, seed, err);
+  /* name[+key=value...][:params]: the '+' parts swap components */
+  const size_t base = strcspn(spec, "+:");
   const struct strategy *st = NULL;
   for (size_t k = 0; k < N_STRATEGIES && !st; k++)
-    if (strlen(strategies[k].name) == n && !strncmp(spec, strategies[k].name, n))
+    if (strlen(strategies[k].name) == base &&
+        !strncmp(spec, strategies[k].name, base))
       st = &strategies[k];
+  const pl__anac_preset *pre = st ? NULL : pl__anac_preset_find(spec, base);
+  static const struct strategy anac_st = {"an ANAC agent", PL__AGENT_TIMEDEP,
+                                          PL__CURVE_ANAC, 1, false, ""};
+  if (pre) st = &anac_st;
   if (!st)
     return pl__err(err, PL_ENOTFOUND,
                    "unknown agent \"%s\"; expected boulware, linear, "
                    "conceder, timedep, aspiration, hardliner, random, micro, "
-                   "tit-for-tat or a plug-in's path",
+                   "tit-for-tat, an ANAC agent (hardheaded, agentk, agentk2, "
+                   "bramagent, gahboninho, nicetitfortat, thenegotiator, "
+                   "iamhaggler2011) or a plug-in's path",
                    spec);
   a->kind = st->kind;
   a->curve = st->curve;
@@ -157,8 +181,44 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
   a->hardliner = st->hardliner;
   if (a->kind == PL__AGENT_TFT) a->tft_target = INFINITY; /* its best, until
                                                         the others concede */
-  bool om = false;
+  a->anac = pl__calloc(1, sizeof *a->anac);
+  char *params = pl__malloc(strlen(spec) + 1);
+  if (!a->anac || !params) {
+    pl__free(params);
+    return pl__err(err, PL_ENOMEM, "out of memory");
+  }
+  a->anac->bid = a->anac->ac = -1;
+  int om = 0;
+  if (pre) {
+    a->anac->bid = pl__anac_bid_find(pre->bid, strlen(pre->bid));
+    a->anac->ac = pl__anac_ac_find(pre->ac, strlen(pre->ac));
+    om = !strcmp(pre->om, "freq") ? 1 : !strcmp(pre->om, "hardheaded") ? 2 : 0;
+    a->om_window = pre->window;
+  }
+  /* the '+' parts, then the ':' ones, as one list: a '+' followed by a
+   * name and '=' starts a part; other '+' join conditions (ac=next+time) */
+  size_t len = 0;
+  for (const char *p = spec + base; p < spec + n; p++) {
+    bool part = *p == '+' && p == spec + base;
+    if (*p == '+' && !part) {
+      size_t k = strspn(p + 1, "abcdefghijklmnopqrstuvwxyz");
+      part = k > 0 && p[1 + k] == '=';
+    }
+    if (part && p != spec + base) params[len++] = ',';
+    else if (!part) params[len++] = *p;
+  }
+  if (spec[n] == ':') {
+    if (len) params[len++] = ',';
+    memcpy(params + len, spec + n + 1, strlen(spec + n + 1));
+    len += strlen(spec + n + 1);
+  }
+  params[len] = 0;
+  if (spec[base] == '+' && !memchr(spec + base, '=', n - base)) {
+    pl__free(params);
+    return bad_param(err, spec, "expected name+key=value (e.g. agentk+ac=next)");
+  }
   int rc = parse_params(a, st, params, spec, &om, err);
+  pl__free(params);
   if (rc) return rc;
   const size_t ni = (size_t)s->n_issues;
   /* walking is cheapest in small spaces; red lines need the walk; the
@@ -193,10 +253,18 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
     a->ring_u = pl__malloc(PL__RING * sizeof *a->ring_u);
     if (!a->ring || !a->ring_u || pl__om_new(s, party, &a->om))
       return pl__err(err, PL_ENOMEM, "out of memory");
+    if (om == 2) pl__om_set_learn(a->om, 0.2); /* HardHeaded's model */
   }
-  if (a->hopeless) return PL_OK; /* nothing to walk: the session ends */
-  if (s->parties[party].hyper) return pl__pool_init(a, err);
-  return pl_offer_iter_new(s, party, &a->it, err);
+  if (a->hopeless || (a->anac->bid < 0 && a->anac->ac < 0)) {
+    /* nothing to walk (the session ends), or no ANAC component */
+    pl__anac_free(a->anac);
+    a->anac = NULL;
+    if (a->hopeless) return PL_OK;
+  }
+  rc = s->parties[party].hyper ? pl__pool_init(a, err)
+                               : pl_offer_iter_new(s, party, &a->it, err);
+  if (rc || !a->anac) return rc;
+  return pl__anac_new(a, seed);
 }
 
 void pl__agent_free(pl__agent *a) {
@@ -213,6 +281,7 @@ void pl__agent_free(pl__agent *a) {
   pl__free(a->peek);
   pl__free(a->offer);
   pl__free(a->work);
+  pl__anac_free(a->anac);
   memset(a, 0, sizeof *a);
 }
 
@@ -235,6 +304,7 @@ bool pl__agent_accepts(pl__agent *a, double t, const uint32_t *offer,
   *rc = PL_OK;
   if (a->kind == PL__AGENT_PLUGIN) return pl__plugin_accepts(a, t, offer);
   if (pl__agent_violations(a, offer, u)) return false;
+  if (a->anac && a->anac->ac >= 0) return pl__anac_accepts(a, t, u, rc);
   if ((a->ac & PL__AC_TIME) && t >= a->ac_time) return true;
   if ((a->ac & PL__AC_CONST) && u >= a->ac_c - PL_TOLERANCE) return true;
   if (!(a->ac & PL__AC_NEXT)) return false;
@@ -244,6 +314,10 @@ bool pl__agent_accepts(pl__agent *a, double t, const uint32_t *offer,
 }
 
 int pl__agent_observe(pl__agent *a, int party, const uint32_t *o) {
+  if (a->anac && o) {
+    int rc = pl__anac_observe(a, party, o);
+    if (rc) return rc;
+  }
   if (party == a->party || !o) return PL_OK;
   if (a->om) pl__om_observe(a->om, party, o);
   if (a->kind == PL__AGENT_TFT) {

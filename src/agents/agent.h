@@ -42,7 +42,12 @@ typedef enum pl__agent_kind {
  *                                                e > 1 concedes late)
  *   EXP      (exp((1 - t)^e) - 1) / (exp(1) - 1) (NegMAS's exponential
  *                                                aspiration) */
-typedef enum pl__curve { PL__CURVE_FARATIN, PL__CURVE_POLY, PL__CURVE_EXP } pl__curve;
+typedef enum pl__curve {
+  PL__CURVE_FARATIN,
+  PL__CURVE_POLY,
+  PL__CURVE_EXP,
+  PL__CURVE_ANAC /* an ANAC agent's offering (anac/anac.h) */
+} pl__curve;
 
 /* Acceptance conditions, any of which accepts (an offer the party allows):
  *   NEXT   alpha * u(its next offer) + beta <= u(offer)
@@ -53,6 +58,9 @@ enum { PL__AC_NEXT = 1, PL__AC_CONST = 2, PL__AC_TIME = 4 };
 /* The frequency opponent model (opponent.c). */
 typedef struct pl__om pl__om;
 int pl__om_new(const pl_scenario *s, int self, pl__om **out);
+/* The weight an unchanged issue gains per offer (default 0.1; HardHeaded's
+ * model: 0.2). */
+void pl__om_set_learn(pl__om *m, double learn);
 void pl__om_free(pl__om *m);
 void pl__om_observe(pl__om *m, int party, const uint32_t *options);
 /* Estimated utility of the outcome for another party, in [0,1]. */
@@ -86,6 +94,8 @@ typedef struct pl__agent {
   uint32_t *ring;
   double *ring_u;
   size_t ring_n, ring_head;
+  /* the ANAC components' state (anac/anac.h), or NULL */
+  struct pl__anac *anac;
   /* plug-in: the library, its table, its agent */
   void *dl;
   const pl_agent_api *api;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "agents/agent.h"
+#include "agents/anac/anac.h"
 #include "analysis/offers.h"
 
 /* With the outcome's utility for the party already known. */
@@ -58,6 +59,10 @@ static double target(pl__agent *a, double t) {
   if (a->hardliner) return a->pmax;
   if (t == a->target_t) return a->target_v; /* accept, then propose */
   t = t < 0 ? 0 : t > 1 ? 1 : t;
+  if (a->curve == PL__CURVE_ANAC) {
+    a->target_t = t;
+    return a->target_v = pl__anac_target(a, t);
+  }
   double left; /* the share of Pmax - Pmin still asked for */
   switch (a->curve) {
   case PL__CURVE_POLY:
@@ -80,7 +85,8 @@ static double target(pl__agent *a, double t) {
  * with it instead of computing the target (a pow) every turn. */
 static double reach_time(const pl__agent *a, double u) {
   const double rv = a->s->parties[a->party].reservation;
-  if (a->kind != PL__AGENT_TIMEDEP || a->hardliner || !(a->pmax - rv > 1e-6))
+  if (a->kind != PL__AGENT_TIMEDEP || a->hardliner ||
+      a->curve == PL__CURVE_ANAC || !(a->pmax - rv > 1e-6))
     return 0;
   double x = (u - rv) / (a->pmax - rv), t;
   if (x <= 0) return 1 - 1e-9;

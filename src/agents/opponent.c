@@ -25,6 +25,7 @@ struct pl__om {
   uint32_t *last;    /* np x ni: the party's previous offer */
   bool *seen;        /* np */
   bool any;
+  double learn;
 };
 
 int pl__om_new(const pl_scenario *s, int self, pl__om **out) {
@@ -52,6 +53,7 @@ int pl__om_new(const pl_scenario *s, int self, pl__om **out) {
     return PL_ENOMEM;
   }
   for (size_t k = 0; k < np * ni; k++) m->weight[k] = 1.0 / (double)ni;
+  m->learn = LEARN;
   *out = m;
   return PL_OK;
 }
@@ -67,6 +69,8 @@ void pl__om_free(pl__om *m) {
   pl__free(m);
 }
 
+void pl__om_set_learn(pl__om *m, double learn) { m->learn = learn; }
+
 bool pl__om_ready(const pl__om *m) { return m && m->any; }
 
 void pl__om_observe(pl__om *m, int p, const uint32_t *o) {
@@ -79,7 +83,7 @@ void pl__om_observe(pl__om *m, int p, const uint32_t *o) {
   if (m->seen[p]) {
     double sum = 0;
     for (int i = 0; i < ni; i++) {
-      if (o[i] == last[i]) w[i] += LEARN;
+      if (o[i] == last[i]) w[i] += m->learn;
       sum += w[i];
     }
     for (int i = 0; i < ni; i++) w[i] /= sum;

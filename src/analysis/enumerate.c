@@ -10,6 +10,7 @@
 
 int pl__constraints_init(pl__constraints *c, const pl_scenario *s) {
   c->n = 0;
+  c->variant = NULL; /* the red lines themselves */
   c->items = pl__calloc((size_t)(s->n_red_lines + s->n_parties),
                         sizeof *c->items);
   if (!c->items) return PL_ENOMEM;
@@ -25,7 +26,9 @@ int pl__constraints_init(pl__constraints *c, const pl_scenario *s) {
 
 void pl__constraints_free(pl__constraints *c) {
   pl__free(c->items);
+  pl__free(c->variant);
   c->items = NULL;
+  c->variant = NULL;
   c->n = 0;
 }
 
@@ -110,11 +113,14 @@ int pl__problem_init(pl__problem *pb, const pl_scenario *s,
       continue;
     }
     const pl__red_line *rl = &s->red_lines[ct->red_line];
-    if (agreed && !issues_subset(rl->issues, agreed, s->issue_words))
+    int v = cons->variant ? cons->variant[b] : -1;
+    const pl_expr *rule = v >= 0 ? rl->variants[v].rule : rl->rule;
+    const uint64_t *mentioned = v >= 0 ? rl->variants[v].issues : rl->issues;
+    if (agreed && !issues_subset(mentioned, agreed, s->issue_words))
       continue; /* mentions an issue left out: not counted */
     int only = -1, count = 0;
     for (int i = 0; i < ni; i++)
-      if (pl__bit(rl->issues, (size_t)i)) {
+      if (pl__bit(mentioned, (size_t)i)) {
         only = i;
         count++;
       }
@@ -122,11 +128,11 @@ int pl__problem_init(pl__problem *pb, const pl_scenario *s,
       /* A one-issue rule reads only that issue: fold it into the table. */
       for (uint32_t c = 0; c < pb->cnt[only]; c++) {
         tmp[only] = pb->opt[only][c];
-        if (!pl__expr_eval(rl->rule, tmp)) pb->vmask[only][c] |= bit;
+        if (!pl__expr_eval(rule, tmp)) pb->vmask[only][c] |= bit;
       }
       tmp[only] = 0;
     } else {
-      pb->multi[pb->n_multi] = rl->rule;
+      pb->multi[pb->n_multi] = rule;
       pb->multi_bit[pb->n_multi++] = bit;
     }
   }
@@ -746,6 +752,8 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
       }
       for (int k = 0; k < nrv; k++)
         if (u[rvp[k]] < pb->rv[rvp[k]] - tol) m |= pb->rv_bit[rvp[k]];
+      if (acc->visit && (acc->rc = acc->visit(acc->visit_ctx, index, u, m)))
+        goto out;
       if (m == 0) {
         acc->feasible++;
         if (offer) {
@@ -757,7 +765,7 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc) {
           }
         }
         if (acc->stop_at_first) goto out;
-      } else {
+      } else if (!acc->skip_masks) {
         add_mask(acc, m);
       }
       if (acc->rc) goto out;

@@ -38,6 +38,8 @@ typedef struct pl__problem {
 typedef struct pl__constraints {
   int n;
   pl_constraint *items;
+  int *variant; /* NULL, or per item: the variant of the red line that is
+                   checked instead of the red line itself, -1 for none */
 } pl__constraints;
 
 int pl__constraints_init(pl__constraints *c, const pl_scenario *s);
@@ -59,6 +61,8 @@ typedef struct pl__acc {
   int np;
   uint64_t memory_limit;
   bool stop_at_first; /* feasibility test only: stop at a feasible outcome */
+  bool skip_masks;    /* do not gather minimal violation masks (the visit
+                         hook sees every mask) */
   uint64_t feasible;
   size_t nf, capf;    /* frontier: nf points */
   double *fu;         /* nf * np utilities */
@@ -70,6 +74,11 @@ typedef struct pl__acc {
   int rc;             /* PL_ENOMEM / PL_ETOOBIG when gathering failed */
   int (*progress)(void *ctx, double done); /* see pl_analysis_options */
   void *progress_ctx;
+  /* When set, called with every outcome: its index, utilities and
+   * violation mask (0: feasible), before it is gathered; a non-zero
+   * return stops the enumeration with that status. */
+  int (*visit)(void *ctx, uint64_t index, const double *u, uint64_t mask);
+  void *visit_ctx;
 } pl__acc;
 
 void pl__acc_init(pl__acc *acc, int np, uint64_t memory_limit);

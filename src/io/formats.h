@@ -21,6 +21,10 @@ int pl__geniusweb_write(const pl_scenario *s, const char *dir, pl_error *err);
 
 /* parley YAML writer (src/io/yaml_write.c). */
 int pl__yaml_write(const pl_scenario *s, const char *path, pl_error *err);
+/* A copy of a finished scenario, through the YAML writer and reader (the
+ * same utilities, bit for bit); the copy is finished too. */
+int pl__scenario_copy(const pl_scenario *s, pl_scenario **copy,
+                      pl_error *err);
 
 /* Helpers (src/io/files.c). */
 /* The name standard input ("-" as a path) has in messages. */

@@ -1786,6 +1786,11 @@ static int gx_w_check(const pl_scenario *s, const char *dir, gx_wissue *wi,
                           "cannot hold");
   for (int p = 0; p < np; p++) {
     const pl__party *pa = &s->parties[p];
+    if (pa->reservation_cost_set)
+      return gx_unsupported(err, dir,
+                            "GENIUS files cannot express concession costs: "
+                            "party \"%s\" has a reservation_cost",
+                            pa->id);
     if (pa->status_quo)
       return gx_unsupported(err, dir,
                             "GENIUS files cannot express a status quo: "

@@ -1512,6 +1512,11 @@ static int check_writable(const pl_scenario *s, const char *dir,
     return unsupported(err, dir, "a status quo (the scenario has one)");
   for (int p = 0; p < np; p++) {
     const pl__party *pa = &s->parties[p];
+    if (pa->reservation_cost_set)
+      return unsupported(err, dir,
+                         "concession costs (party \"%s\" has a "
+                         "reservation_cost)",
+                         pa->id);
     if (pa->status_quo)
       return unsupported(err, dir, "a status quo (party \"%s\" has one)",
                          pa->id);

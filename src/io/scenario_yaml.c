@@ -517,10 +517,143 @@ static int parse_rule(ctx *c, const pl__ynode *n, int depth, pl_expr **out) {
   return rc;
 }
 
+/* A cost: a plain non-negative number. */
+static int get_cost(ctx *c, const pl__ynode *n, const char *what, double *out) {
+  int rc = pl__yget_number(&c->r, n, what, out);
+  if (!rc && !(*out >= 0))
+    rc = pl__yfail(&c->r, n, "%s must not be negative, got %g", what, *out);
+  return rc;
+}
+
+/* The variants of rule red line r, in the order "relaxes" gives them (by
+ * default each relaxes the one listed before it, the first the red line),
+ * and its drop cost. */
+static int parse_concessions(ctx *c, int r, const pl__ynode *nd) {
+  const pl__ynode *list = pl__ymap_get(nd, "variants"), *v;
+  const char *rid = c->s->red_lines[r].id;
+  double drop = 0;
+  bool has_drop = false;
+  int rc = PL_OK;
+  if ((v = pl__ymap_get(nd, "drop_cost"))) {
+    if ((rc = get_cost(c, v, "\"drop_cost\"", &drop))) return rc;
+    has_drop = true;
+  }
+  size_t n = 0;
+  if (list && (rc = pl__yexpect(&c->r, list, PL__Y_SEQ, "\"variants\"")))
+    return rc;
+  if (list) n = list->n;
+  static const char *const keys[] = {"id",   "description", "rule",
+                                     "cost", "relaxes",     NULL};
+  const char **ids = pl__calloc(n + 1, sizeof *ids);
+  long *parent = pl__calloc(n + 1, sizeof *parent); /* -1: the red line */
+  long *child = pl__calloc(n + 1, sizeof *child);   /* of the red line at n */
+  if (!ids || !parent || !child) {
+    rc = pl__err(c->r.err, PL_ENOMEM, "out of memory");
+    goto done;
+  }
+  for (size_t k = 0; k <= n; k++) child[k] = -1;
+  for (size_t k = 0; k < n && !rc; k++) {
+    const pl__ynode *it = list->items[k];
+    if ((rc = pl__yexpect(&c->r, it, PL__Y_MAP, "a variant")) ||
+        (rc = pl__ycheck_keys(&c->r, it, "variant", keys)) ||
+        (rc = pl__yneed(&c->r, it, "id", "variant", &v)) ||
+        (rc = pl__yget_id(&c->r, v, "variant id", &ids[k])))
+      break;
+    for (size_t j = 0; j < k && !rc; j++)
+      if (!strcmp(ids[j], ids[k]))
+        rc = pl__yfail(&c->r, v,
+                       "duplicate variant id \"%s\" of red line \"%s\" "
+                       "(first at line %d)",
+                       ids[k], rid, list->items[j]->line);
+    if (!rc && !strcmp(ids[k], rid))
+      rc = pl__yfail(&c->r, v,
+                     "variant id \"%s\" repeats the id of its red line",
+                     ids[k]);
+  }
+  /* who relaxes what */
+  for (size_t k = 0; k < n && !rc; k++) {
+    const pl__ynode *it = list->items[k];
+    parent[k] = (long)k - 1;
+    if ((v = pl__ymap_get(it, "relaxes"))) {
+      const char *to;
+      if ((rc = pl__yget_id(&c->r, v, "\"relaxes\"", &to))) break;
+      parent[k] = -2;
+      if (!strcmp(to, rid)) parent[k] = -1;
+      for (size_t j = 0; j < n; j++)
+        if (!strcmp(ids[j], to)) parent[k] = (long)j;
+      if (parent[k] == -2) {
+        rc = pl__yfail(&c->r, v,
+                       "variant \"%s\" relaxes \"%s\", which is neither "
+                       "red line \"%s\" nor one of its variants",
+                       ids[k], to, rid);
+        break;
+      }
+      if (parent[k] == (long)k) {
+        rc = pl__yfail(&c->r, v, "variant \"%s\" relaxes itself", ids[k]);
+        break;
+      }
+    }
+    size_t at = parent[k] < 0 ? n : (size_t)parent[k];
+    if (child[at] >= 0) {
+      rc = pl__yfail(&c->r, it,
+                     "variants \"%s\" and \"%s\" both relax \"%s\": the "
+                     "variants of a red line form one chain, each relaxing "
+                     "the one before",
+                     ids[child[at]], ids[k], at == n ? rid : ids[at]);
+      break;
+    }
+    child[at] = (long)k;
+  }
+  /* follow the chain from the red line; variants it misses form cycles */
+  size_t reached = 0;
+  for (long k = child[n]; !rc && k >= 0 && reached <= n; k = child[k]) {
+    const pl__ynode *it = list->items[k], *rule;
+    double cost;
+    pl_expr *e;
+    const char *desc = "";
+    reached++;
+    if ((v = pl__ymap_get(it, "description")) &&
+        (rc = pl__yget_string(&c->r, v, "description", &desc)))
+      break;
+    if ((rc = pl__yneed(&c->r, it, "cost", "variant", &v)) ||
+        (rc = get_cost(c, v, "\"cost\"", &cost)) ||
+        (rc = pl__yneed(&c->r, it, "rule", "variant", &rule)) ||
+        (rc = parse_rule(c, rule, 0, &e)))
+      break;
+    const pl__ynode *costn = v;
+    int w = pl_scenario_add_variant(c->s, r, ids[k], desc, cost, e, c->r.err);
+    if (w < 0)
+      rc = relay(c, strstr(c->r.err->message, " costs ") ? costn : rule, w);
+  }
+  if (!rc && reached < n) {
+    size_t k = 0;
+    while (k < n) { /* the first variant not reached */
+      bool on = false;
+      for (long j = child[n]; j >= 0; j = child[j]) on |= (size_t)j == k;
+      if (!on) break;
+      k++;
+    }
+    const pl__ynode *rel = pl__ymap_get(list->items[k], "relaxes");
+    rc = pl__yfail(&c->r, rel ? rel : list->items[k],
+                   "variant \"%s\" of red line \"%s\" is on a cycle of "
+                   "variants (each relaxes another, none the red line)",
+                   ids[k], rid);
+  }
+  if (!rc && has_drop &&
+      (rc = pl_scenario_set_drop_cost(c->s, r, drop, c->r.err)) < 0)
+    rc = relay(c, pl__ymap_get(nd, "drop_cost"), rc);
+done:
+  pl__free(ids);
+  pl__free(parent);
+  pl__free(child);
+  return rc < 0 ? rc : PL_OK;
+}
+
 static int parse_red_lines(ctx *c, int p, const pl__ynode *list) {
   int rc = pl__yexpect(&c->r, list, PL__Y_SEQ, "\"red_lines\"");
   for (size_t k = 0; k < list->n && !rc; k++) {
-    static const char *const keys[] = {"id", "description", "rule", "linked",
+    static const char *const keys[] = {"id",        "description", "rule",
+                                       "linked",    "drop_cost",   "variants",
                                        NULL};
     const pl__ynode *nd = list->items[k], *v, *rule, *linked;
     const char *id, *desc = "";
@@ -563,7 +696,17 @@ static int parse_red_lines(ctx *c, int p, const pl__ynode *list) {
       int r = pl_scenario_add_red_line(c->s, p, id, desc, e, c->r.err);
       rc = r < 0 ? relay(c, rule, r) : PL_OK;
       c->constraints++;
+      if (!rc) rc = parse_concessions(c, r, nd);
       continue;
+    }
+    const pl__ynode *extra = pl__ymap_get(nd, "variants");
+    if (!extra) extra = pl__ymap_get(nd, "drop_cost");
+    if (extra) {
+      rc = pl__yfail(&c->r, extra,
+                     "red line \"%s\" is a linkage: only rules have "
+                     "variants and drop costs",
+                     id);
+      break;
     }
     if (linked->kind == PL__Y_SCALAR && !strcmp(linked->text, "all")) {
       int r = pl_scenario_add_linkage(c->s, p, id, desc, 0, NULL, c->r.err);
@@ -702,7 +845,7 @@ static int parse_party(ctx *c, const pl__ynode *parties, size_t index) {
       "id",        "name",       "reservation", "reservation_outcome",
       "weighting", "discount",   "status_quo",  "weights",
       "values",    "rectangles", "max_utility", "red_lines",
-      NULL};
+      "reservation_cost", NULL};
   const pl__ynode *v;
   const char *id, *name = NULL;
   double rv = 0;
@@ -788,6 +931,12 @@ static int parse_party(ctx *c, const pl__ynode *parties, size_t index) {
   }
   if ((v = pl__ymap_get(nd, "status_quo")) && (rc = set_status_quo(c, p, v)))
     return rc;
+  if ((v = pl__ymap_get(nd, "reservation_cost"))) {
+    double cost;
+    if ((rc = get_cost(c, v, "\"reservation_cost\"", &cost))) return rc;
+    if ((rc = pl_scenario_set_reservation_cost(c->s, p, cost, c->r.err)) < 0)
+      return relay(c, v, rc);
+  }
   if ((v = pl__ymap_get(nd, "red_lines")) && (rc = parse_red_lines(c, p, v)))
     return rc;
   return PL_OK;

@@ -305,6 +305,10 @@ static void write_party(em *m, const pl_scenario *s, int p) {
     str(m, "status_quo");
     outcome(m, s, pa->status_quo);
   }
+  if (pa->reservation_cost_set) {
+    str(m, "reservation_cost");
+    num(m, pa->reservation_cost);
+  }
   if (pa->hyper)
     write_rectangles(m, s, p);
   else
@@ -340,6 +344,30 @@ static void write_party(em *m, const pl_scenario *s, int p) {
     } else {
       str(m, "rule");
       write_rule(m, s, rl->rule);
+      if (rl->drop_cost_set) {
+        str(m, "drop_cost");
+        num(m, rl->drop_cost);
+      }
+      if (rl->n_variants) {
+        str(m, "variants");
+        seq_begin(m, false);
+      }
+      for (int v = 0; v < rl->n_variants; v++) {
+        const pl__variant *va = &rl->variants[v];
+        map_begin(m, false);
+        str(m, "id");
+        str(m, va->id);
+        if (va->description[0]) {
+          str(m, "description");
+          str(m, va->description);
+        }
+        str(m, "cost");
+        num(m, va->cost);
+        str(m, "rule");
+        write_rule(m, s, va->rule);
+        map_end(m);
+      }
+      if (rl->n_variants) seq_end(m);
     }
     map_end(m);
   }
@@ -347,7 +375,29 @@ static void write_party(em *m, const pl_scenario *s, int p) {
   map_end(m);
 }
 
+static int emit_yaml(const pl_scenario *s, const char *path, out *o,
+                     pl_error *err);
+
 int pl__yaml_write(const pl_scenario *s, const char *path, pl_error *err) {
+  out o = {0};
+  int rc = emit_yaml(s, path, &o, err);
+  if (!rc) rc = pl__write_file(path, o.buf, o.len, err);
+  pl__free(o.buf);
+  return rc;
+}
+
+int pl__scenario_copy(const pl_scenario *s, pl_scenario **copy,
+                      pl_error *err) {
+  out o = {0};
+  *copy = NULL;
+  int rc = emit_yaml(s, "(copy)", &o, err);
+  if (!rc) rc = pl_scenario_load_yaml(o.buf, o.len, "(copy)", copy, err);
+  pl__free(o.buf);
+  return rc;
+}
+
+static int emit_yaml(const pl_scenario *s, const char *path, out *op,
+                     pl_error *err) {
   out o = {0};
   em m = {.failed = false};
   if (!yaml_emitter_initialize(&m.e))
@@ -396,8 +446,11 @@ int pl__yaml_write(const pl_scenario *s, const char *path, pl_error *err) {
                     "scenario file may have",
                     o.len, PL__YAML_MAX_BYTES);
   else
-    rc = pl__write_file(path, o.buf, o.len, err);
+    rc = PL_OK;
   yaml_emitter_delete(&m.e);
-  pl__free(o.buf);
+  if (rc)
+    pl__free(o.buf);
+  else
+    *op = o;
   return rc;
 }

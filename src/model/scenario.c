@@ -58,6 +58,7 @@ void pl_scenario_free(pl_scenario *s) {
     pl__free(rl->description);
     pl_expr_free(rl->rule);
     pl__free(rl->issues);
+    pl__variants_free(rl);
   }
   if (s->table)
     for (int i = 0; i < s->n_issues; i++) pl__free(s->table[i]);
@@ -150,6 +151,7 @@ int pl_scenario_add_party(pl_scenario *s, const char *id, const char *name,
   pa->name = pl__strdup(name && *name ? name : id);
   pa->reservation = reservation;
   pa->discount = 1;
+  pa->reservation_cost = 1;
   if (!pa->id || !pa->name) {
     pl__free(pa->id);
     pl__free(pa->name);
@@ -603,6 +605,11 @@ static int bind_expr(pl_scenario *s, pl_expr *e, int depth, pl_error *err) {
   return PL_OK;
 }
 
+int pl__bind_rule(pl_scenario *s, pl_expr *e, pl_error *err) {
+  int rc = check_open(s, err);
+  return rc ? rc : bind_expr(s, e, 0, err);
+}
+
 static int add_red_line(pl_scenario *s, int party, const char *id,
                         const char *description, pl_error *err,
                         pl__red_line **out) {
@@ -621,6 +628,7 @@ static int add_red_line(pl_scenario *s, int party, const char *id,
   pl__red_line *rl = &s->red_lines[s->n_red_lines];
   memset(rl, 0, sizeof *rl);
   rl->party = party;
+  rl->drop_cost = 1;
   rl->id = pl__strdup(id);
   rl->description = pl__strdup(description ? description : "");
   rl->issues = pl__calloc(pl__words((size_t)s->n_issues), sizeof *rl->issues);

@@ -47,6 +47,17 @@ struct pl_expr {
   struct pl_expr **kids;
 };
 
+/* A weaker variant of a rule red line (docs/scenario-format.md,
+ * "Concessions"): every package the red line, or the variant before it,
+ * allows, it allows too. */
+typedef struct pl__variant {
+  char *id;
+  char *description;
+  double cost;      /* of moving from the red line to this variant */
+  pl_expr *rule;
+  uint64_t *issues; /* bitset over issues mentioned */
+} pl__variant;
+
 typedef struct pl__red_line {
   char *id;
   char *description;
@@ -54,6 +65,10 @@ typedef struct pl__red_line {
   pl_expr *rule;   /* NULL for a linkage */
   bool linkage;
   uint64_t *issues; /* bitset over issues: mentioned (rule) or linked */
+  double drop_cost; /* cost of dropping the red line (default 1) */
+  bool drop_cost_set;
+  int n_variants, cap_variants; /* strongest first, each weaker */
+  pl__variant *variants;
 } pl__red_line;
 
 /* A hyper-rectangle of a non-linear utility: option index of issue[k] in
@@ -80,6 +95,8 @@ typedef struct pl__party {
   double *weight;    /* raw weights as set, per issue */
   double **value;    /* value[issue][option] in [0,1], NULL: all 0 */
   uint32_t *status_quo; /* own view, or NULL */
+  double reservation_cost; /* per unit of lowering (default 1) */
+  bool reservation_cost_set;
 } pl__party;
 
 struct pl_scenario {
@@ -126,6 +143,11 @@ int pl__highest_allowed(const pl_scenario *s, int p, bool partial,
  * the lowest utility the party can get. */
 bool pl__reservation_binds(const pl_scenario *s, int p);
 void pl__party_free_ufun(pl__party *pa);
+
+/* Checks a rule against an open scenario and builds its option bitsets. */
+int pl__bind_rule(pl_scenario *s, pl_expr *e, pl_error *err);
+/* Frees a red line's variants (src/model/concessions.c). */
+void pl__variants_free(pl__red_line *rl);
 
 /* Evaluates a red-line rule on complete options. */
 bool pl__expr_eval(const pl_expr *e, const uint32_t *options);

@@ -157,6 +157,46 @@ if [ "$(tail -n 1 "$tmp/t.jsonl" | grep -c '"reason":"deadline"')" = 1 ]; then o
   bad "security-talks transcript does not end by the deadline"
 fi
 
+# The mediator's toolkit (docs/mediation.md): unlock and improve.
+check_golden "security-talks.unlock.txt" unlock examples/security-talks.yaml
+check_golden "security-talks.unlock.json" unlock examples/security-talks.yaml --json --max-sets 2
+check_golden "security-talks.unlock-by.txt" unlock examples/security-talks.yaml --by usa
+check_golden "job-offer.unlock.txt" unlock examples/job-offer.yaml
+check_golden "security-talks.improve.txt" improve examples/security-talks.yaml --from nato_enlargement=moratorium,offensive_weapons=reciprocal_limits,nato_infrastructure=transparency
+check_golden "job-offer.improve.txt" improve examples/job-offer.yaml --from salary=70,remote=1,start=september
+check_golden "job-offer.improve.json" improve examples/job-offer.yaml --from salary=80,remote=0,start=june --json
+check_golden "security-talks.improve.json" improve examples/security-talks.yaml --json --from status_quo
+check_exit "improve without --from" 2 improve examples/security-talks.yaml
+check_exit "improve: unknown issue" 3 improve examples/security-talks.yaml --from nukes=none
+check_exit "improve: unknown option" 3 improve examples/security-talks.yaml --from inf_missiles=maybe
+check_exit "improve: issue twice" 3 improve examples/security-talks.yaml --from inf_missiles=moratorium,inf_missiles=verified_ban
+check_exit "improve: no status quo to fill" 3 improve examples/job-offer.yaml --from salary=70
+check_exit "improve: unknown option" 2 improve examples/job-offer.yaml --from status_quo --frob
+check_exit "unlock: unknown party" 2 unlock examples/security-talks.yaml --by everyone
+check_exit "unlock: bad --max-sets" 2 unlock examples/security-talks.yaml --max-sets many
+check_exit "unlock: unknown option" 2 unlock examples/security-talks.yaml --frob
+check_exit "unlock: bad scenario" 3 unlock tests/data/scenarios/n_variant_cycle.yaml
+check_exit "unlock --help" 0 unlock --help
+check_exit "analyze --plot --unlock 1" 0 analyze examples/security-talks.yaml --plot "$tmp/unlock1.svg" --unlock 1
+if grep -q '1 feasible' "$tmp/unlock1.svg"; then ok; else bad "--unlock 1: the plot does not show the one package the set opens"; fi
+check_exit "analyze --unlock beyond the sets" 2 analyze examples/security-talks.yaml --plot "$tmp/unlock.svg" --unlock 99
+check_exit "analyze --unlock without deadlock" 2 analyze examples/job-offer.yaml --plot "$tmp/unlock.svg" --unlock 1
+check_exit "analyze --unlock without --plot" 2 analyze examples/security-talks.yaml --unlock 1
+check_exit "improve --help" 0 improve --help
+"$parley" run examples/job-offer.yaml --agents boulware,conceder --rounds 10 --transcript "$tmp/agreed.jsonl" >/dev/null
+check_golden "job-offer.improve-transcript.txt" improve examples/job-offer.yaml --from "transcript:$tmp/agreed.jsonl"
+"$parley" run examples/security-talks.yaml --agents conceder,conceder,conceder --rounds 5 --transcript "$tmp/deadline.jsonl" >/dev/null
+"$parley" improve examples/security-talks.yaml --from "transcript:$tmp/deadline.jsonl" >"$tmp/out" 2>"$tmp/err"
+if [ $? -eq 3 ] && [ ! -s "$tmp/out" ] && grep -q 'deadline.jsonl:[0-9]*:1: the negotiation ended without agreement (deadline)' "$tmp/err"; then ok; else
+  bad "improve: a transcript without agreement: $(cat "$tmp/err")"
+fi
+check_exit "improve: a scenario is no transcript" 3 improve examples/job-offer.yaml --from transcript:examples/job-offer.yaml
+check_exit "improve: missing transcript" 3 improve examples/job-offer.yaml --from transcript:no-such-file.jsonl
+"$parley" improve examples/security-talks.yaml --from nukes=none >/dev/null 2>"$tmp/err"
+if grep -qx -- '--from:1:1: unknown issue "nukes"' "$tmp/err"; then ok; else
+  bad "improve: the message for an unknown issue: $(cat "$tmp/err")"
+fi
+
 check_exit "no arguments" 2
 check_exit "unknown command" 2 frobnicate
 check_exit "analyze without input" 2 analyze

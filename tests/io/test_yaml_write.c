@@ -23,6 +23,36 @@ static int teardown(void **state) {
   return system(cmd) == 0 ? 0 : -1;
 }
 
+/* Drop costs, variants (ids, costs, the packages they allow) and
+ * reservation costs survive the trip. */
+static void same_concessions(const pl_scenario *s, const pl_scenario *b) {
+  const int ni = pl_scenario_issue_count(s);
+  uint32_t o[64];
+  uint64_t n = 0;
+  if (ni > 64 || pl_scenario_outcome_count(s, &n) || n > 20000) n = 0;
+  for (int p = 0; p < pl_scenario_party_count(s); p++)
+    assert_true(pl_scenario_reservation_cost(s, p) ==
+                pl_scenario_reservation_cost(b, p));
+  for (int r = 0; r < pl_scenario_red_line_count(s); r++) {
+    if (pl_scenario_red_line_is_linkage(s, r)) continue;
+    assert_true(pl_scenario_red_line_drop_cost(s, r) ==
+                pl_scenario_red_line_drop_cost(b, r));
+    assert_int_equal(pl_scenario_variant_count(s, r),
+                     pl_scenario_variant_count(b, r));
+    for (int v = 0; v < pl_scenario_variant_count(s, r); v++) {
+      assert_string_equal(pl_scenario_variant_id(s, r, v),
+                          pl_scenario_variant_id(b, r, v));
+      assert_true(pl_scenario_variant_cost(s, r, v) ==
+                  pl_scenario_variant_cost(b, r, v));
+      for (uint64_t k = 0; k < n; k++) {
+        pl_scenario_decode(s, k, o);
+        assert_int_equal(pl_scenario_variant_holds(s, r, v, o),
+                         pl_scenario_variant_holds(b, r, v, o));
+      }
+    }
+  }
+}
+
 /* Writes s as YAML, reads it back, and checks the copy. */
 static void round_trip(const pl_scenario *s) {
   char path[512];
@@ -35,6 +65,7 @@ static void round_trip(const pl_scenario *s) {
     fail_msg("read back %s: %s:%d:%d: %s", pl_scenario_id(s), err.file,
              err.line, err.column, err.message);
   tu_same_scenario(s, b, 200000, 1);
+  same_concessions(s, b);
   assert_string_equal(pl_scenario_title(s), pl_scenario_title(b));
   for (int p = 0; p < pl_scenario_party_count(s); p++)
     for (int i = 0; i < pl_scenario_issue_count(s); i++)

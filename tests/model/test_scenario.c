@@ -1058,6 +1058,70 @@ static void test_finish_retry_after_enomem(void **state) {
   }
 }
 
+/* Concessions: variants must be weaker and no cheaper, costs
+ * non-negative, linkages have none, drop costs default to 1 or the weakest
+ * variant's cost. */
+static void test_concessions(void **state) {
+  (void)state;
+  pl_scenario *s = pl_scenario_new("c");
+  pl_error err = {0};
+  int i = tu_issue_n(s, "a", 3), p = tu_party(s, "p", 0.2);
+  tu_weight(s, p, i, 1);
+  uint32_t xy[] = {0, 1}, yz[] = {1, 2}, xyz[] = {0, 1, 2};
+  int r = tu_rule(s, p, "only_x", tu_in1(i, 0));
+  int k = pl_scenario_add_linkage(s, p, "tie", NULL, 0, NULL, &err);
+  assert_true(k >= 0);
+  assert_int_equal(pl_scenario_add_variant(s, r, "v", NULL, 1,
+                                           tu_in(i, 2, yz), &err),
+                   PL_EINVAL);
+  assert_non_null(strstr(err.message, "is not weaker"));
+  assert_non_null(strstr(err.message, "it refuses a="));
+  assert_int_equal(pl_scenario_add_variant(s, r, "v", NULL, -1,
+                                           tu_in(i, 2, xy), &err),
+                   PL_EINVAL);
+  assert_int_equal(pl_scenario_add_variant(s, k, "v", NULL, 1,
+                                           tu_in(i, 2, xy), &err),
+                   PL_EINVAL);
+  assert_int_equal(pl_scenario_add_variant(s, r, "only_x", NULL, 1,
+                                           tu_in(i, 2, xy), &err),
+                   PL_EEXIST);
+  assert_int_equal(pl_scenario_add_variant(s, r, "v1", "x or y", 2,
+                                           tu_in(i, 2, xy), &err),
+                   0);
+  assert_int_equal(pl_scenario_add_variant(s, r, "v2", NULL, 1,
+                                           tu_in(i, 3, xyz), &err),
+                   PL_EINVAL);
+  assert_non_null(strstr(err.message, "cannot cost less"));
+  assert_int_equal(pl_scenario_add_variant(s, r, "v2", NULL, 3,
+                                           tu_in(i, 3, xyz), &err),
+                   1);
+  assert_int_equal(pl_scenario_set_drop_cost(s, r, 2.5, &err), PL_EINVAL);
+  assert_int_equal(pl_scenario_set_drop_cost(s, k, 1, &err), PL_EINVAL);
+  assert_int_equal(pl_scenario_set_reservation_cost(s, p, -1, &err),
+                   PL_EINVAL);
+  TU_OK(pl_scenario_set_reservation_cost(s, p, 4, &err));
+  TU_OK(pl_scenario_finish(s, &err));
+  assert_int_equal(pl_scenario_variant_count(s, r), 2);
+  assert_string_equal(pl_scenario_variant_description(s, r, 0), "x or y");
+  assert_true(pl_scenario_red_line_drop_cost(s, r) == 3); /* weakest's */
+  assert_true(pl_scenario_reservation_cost(s, p) == 4);
+  uint32_t o = 1;
+  assert_int_equal(pl_scenario_variant_holds(s, r, 0, &o), 1);
+  assert_int_equal(pl_scenario_red_line_holds(s, r, &o), 0);
+  pl_scenario_free(s);
+  /* the default drop cost is 1 */
+  s = pl_scenario_new("d");
+  i = tu_issue_n(s, "a", 2);
+  p = tu_party(s, "p", 0);
+  tu_weight(s, p, i, 1);
+  r = tu_rule(s, p, "only_x", tu_in1(i, 0));
+  TU_OK(pl_scenario_finish(s, &err));
+  assert_true(pl_scenario_red_line_drop_cost(s, r) == 1);
+  assert_true(pl_scenario_reservation_cost(s, p) == 1);
+  assert_int_equal(pl_scenario_variant_count(s, r), 0);
+  pl_scenario_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_free_null_is_noop),
@@ -1079,6 +1143,7 @@ int main(void) {
       cmocka_unit_test(test_issue_after_red_line),
       cmocka_unit_test(test_finish_checks),
       cmocka_unit_test(test_builder_after_finish),
+      cmocka_unit_test(test_concessions),
       cmocka_unit_test(test_builder_alloc_failures),
       cmocka_unit_test(test_finish_retry_after_enomem),
   };

@@ -1,0 +1,621 @@
+/* pl_unlock_* and pl_improve_* against brute force: on random scenarios,
+ * every assignment of levels to the red lines (kept, a variant, dropped)
+ * and every subset of reservation values to lower is tried; every reported
+ * set must open a zone, be minimal, and the cheapest must be the cheapest
+ * of all; improve must return only Pareto improvements, the best among
+ * them, and count them all. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+
+#include "model/scenario_internal.h"
+#include "testutil.h"
+
+#define SCENARIOS 1200
+#define TOL 1e-9
+
+static uint64_t rng = 88172645463325252ull;
+/* What the random scenarios exercised (printed, and checked to be many). */
+static int n_needed, n_lowered, n_variant_moves, n_improvable;
+static uint32_t rnd(uint32_t n) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return (uint32_t)((rng >> 11) % n);
+}
+
+/* A red line's rule: base, or any(base, alt_1, ..., alt_k) for variant k. */
+typedef struct rdesc {
+  int party;
+  int i, j;          /* base: i in S (j < 0), or all(i in S, j in T) */
+  uint32_t s[4], ns, t[4], nt;
+  int alt_issue[3];  /* variant k adds: alt_issue[k-1] in alt[k-1] */
+  uint32_t alt[3][4], nalt[3];
+  int nv;
+  double cost[3], drop;
+  int drop_set;
+} rdesc;
+
+static pl_expr *build_rule(const rdesc *d, int k) {
+  pl_expr *base = tu_in(d->i, d->ns, d->s);
+  if (d->j >= 0) base = tu_all2(base, tu_in(d->j, d->nt, d->t));
+  if (k == 0) return base;
+  pl_expr *kids[4];
+  kids[0] = base;
+  for (int a = 0; a < k; a++)
+    kids[a + 1] = tu_in(d->alt_issue[a], d->nalt[a], d->alt[a]);
+  return pl_expr_any((size_t)k + 1, kids);
+}
+
+static void random_subset(uint32_t n, uint32_t *out, uint32_t *m) {
+  *m = 0;
+  for (uint32_t o = 0; o < n; o++)
+    if (rnd(2)) out[(*m)++] = o;
+  if (*m == 0) out[(*m)++] = rnd(n);
+}
+
+typedef struct world {
+  pl_scenario *s;
+  int np, ni, nr;
+  uint32_t cnt[4];
+  uint64_t n;
+  rdesc rl[4];
+} world;
+
+static void make_world(world *w) {
+  pl_error err = {0};
+  w->s = pl_scenario_new("random");
+  w->np = 2 + (int)rnd(2);
+  w->ni = 2 + (int)rnd(2);
+  w->n = 1;
+  for (int i = 0; i < w->ni; i++) {
+    char id[16];
+    snprintf(id, sizeof id, "i%d", i);
+    w->cnt[i] = 2 + rnd(2);
+    w->n *= w->cnt[i];
+    tu_issue_n(w->s, id, w->cnt[i]);
+  }
+  for (int p = 0; p < w->np; p++) {
+    char id[16];
+    snprintf(id, sizeof id, "p%d", p);
+    tu_party(w->s, id, rnd(3) ? 0.05 * rnd(14) : 0);
+    if (rnd(2)) TU_OK(pl_scenario_set_reservation_cost(w->s, p, 0.5 * rnd(5), &err));
+    for (int i = 0; i < w->ni; i++) {
+      tu_weight(w->s, p, i, 1 + rnd(4));
+      double v[4];
+      for (uint32_t o = 0; o < w->cnt[i]; o++) v[o] = 0.25 * rnd(5);
+      tu_values(w->s, p, i, w->cnt[i], v);
+    }
+  }
+  if (rnd(2)) {
+    uint32_t sq[4];
+    for (int i = 0; i < w->ni; i++) sq[i] = rnd(w->cnt[i]);
+    TU_OK(pl_scenario_set_status_quo(w->s, -1, sq, &err));
+  }
+  w->nr = (int)rnd(4);
+  for (int r = 0; r < w->nr; r++) {
+    rdesc *d = &w->rl[r];
+    memset(d, 0, sizeof *d);
+    d->party = (int)rnd((uint32_t)w->np);
+    d->i = (int)rnd((uint32_t)w->ni);
+    random_subset(w->cnt[d->i], d->s, &d->ns);
+    d->j = -1;
+    if (rnd(3) == 0) {
+      d->j = (d->i + 1) % w->ni;
+      random_subset(w->cnt[d->j], d->t, &d->nt);
+    }
+    d->nv = (int)rnd(3);
+    double c = 0;
+    for (int k = 0; k < d->nv; k++) {
+      d->alt_issue[k] = (int)rnd((uint32_t)w->ni);
+      random_subset(w->cnt[d->alt_issue[k]], d->alt[k], &d->nalt[k]);
+      c += 0.5 * rnd(3);
+      d->cost[k] = c;
+    }
+    char id[16];
+    snprintf(id, sizeof id, "r%d", r);
+    int x = tu_rule(w->s, d->party, id, build_rule(d, 0));
+    assert_int_equal(x, r);
+    for (int k = 0; k < d->nv; k++) {
+      char vid[16];
+      snprintf(vid, sizeof vid, "v%d", k);
+      TU_OK(pl_scenario_add_variant(w->s, r, vid, NULL, d->cost[k],
+                                    build_rule(d, k + 1), &err));
+    }
+    if (rnd(2)) {
+      d->drop = c + 0.5 * rnd(4);
+      d->drop_set = 1;
+      TU_OK(pl_scenario_set_drop_cost(w->s, r, d->drop, &err));
+    }
+  }
+  tu_finish(w->s);
+}
+
+/* Per outcome: the level each red line must reach (0 kept, v+1 variant v,
+ * nv+1 dropped) and the utilities. */
+typedef struct outc {
+  uint32_t o[4];
+  int level[4];
+  double u[3];
+} outc;
+
+static double level_cost(const pl_scenario *s, int r, int level) {
+  if (level == 0) return 0;
+  if (level > pl_scenario_variant_count(s, r))
+    return pl_scenario_red_line_drop_cost(s, r);
+  return pl_scenario_variant_cost(s, r, level - 1);
+}
+
+/* Cheapest way an assignment opens a zone: levels lv, lowered parties R
+ * (bits); returns INFINITY when none. to (per party) gets the lowest
+ * utility needed, when given. */
+static double assignment_cost(const world *w, const outc *oc, const int *lv,
+                              unsigned R) {
+  double best = INFINITY;
+  for (uint64_t k = 0; k < w->n; k++) {
+    const outc *c = &oc[k];
+    int ok = 1;
+    for (int r = 0; r < w->nr && ok; r++) ok = c->level[r] <= lv[r];
+    double cost = 0;
+    for (int p = 0; p < w->np && ok; p++) {
+      double rv = pl_scenario_reservation(w->s, p);
+      if (c->u[p] >= rv - TOL) continue;
+      if (!((R >> p) & 1)) {
+        ok = 0;
+        break;
+      }
+      cost += pl_scenario_reservation_cost(w->s, p) * (rv - c->u[p]);
+    }
+    if (ok && cost < best) best = cost;
+  }
+  if (best == INFINITY) return best;
+  for (int r = 0; r < w->nr; r++) best += level_cost(w->s, r, lv[r]);
+  return best;
+}
+
+static void check_unlock(const world *w, const outc *oc) {
+  pl_unlock_options o;
+  pl_unlock_options_init(&o);
+  o.max_sets = 100000;
+  pl_unlock *u = NULL;
+  pl_error err = {0};
+  if (pl_unlock_compute(w->s, &o, &u, &err)) fail_msg("unlock: %s", err.message);
+  /* brute force over every assignment */
+  int lv[4] = {0, 0, 0, 0}, maxlv[4];
+  for (int r = 0; r < w->nr; r++)
+    maxlv[r] = pl_scenario_variant_count(w->s, r) + 1;
+  double cheapest = INFINITY;
+  int needed = assignment_cost(w, oc, lv, 0) == INFINITY;
+  assert_int_equal(pl_unlock_needed(u), needed);
+  for (;;) {
+    for (unsigned R = 0; R < (1u << w->np); R++) {
+      double c = assignment_cost(w, oc, lv, R);
+      if (c < cheapest) cheapest = c;
+      /* every minimal set without lowering is reported */
+      if (!needed || R || c == INFINITY) continue;
+      int minimal = 1;
+      for (int r = 0; r < w->nr && minimal; r++) {
+        if (!lv[r]) continue;
+        lv[r]--;
+        minimal = assignment_cost(w, oc, lv, 0) == INFINITY;
+        lv[r]++;
+      }
+      if (!minimal) continue;
+      int found = 0;
+      for (size_t k = 0; k < pl_unlock_set_count(u) && !found; k++) {
+        const pl_unlock_set *st = pl_unlock_set_at(u, k);
+        int l2[4] = {0, 0, 0, 0}, lowered = 0;
+        for (size_t j = 0; j < st->n_moves; j++) {
+          const pl_move *m = &st->moves[j];
+          if (m->kind == PL_MOVE_LOWER) lowered = 1;
+          else l2[m->red_line] = m->kind == PL_MOVE_DROP ? maxlv[m->red_line]
+                                                         : m->variant + 1;
+        }
+        found = !lowered && !memcmp(l2, lv, sizeof lv);
+      }
+      if (!found) fail_msg("a minimal set of red-line moves is not reported");
+    }
+    int r = 0;
+    while (r < w->nr && ++lv[r] > maxlv[r]) lv[r++] = 0;
+    if (r >= w->nr) break;
+  }
+  if (!needed) {
+    assert_int_equal(pl_unlock_set_count(u), 0);
+    pl_unlock_free(u);
+    return;
+  }
+  if (cheapest == INFINITY) {
+    assert_int_equal(pl_unlock_set_count(u), 0);
+    pl_unlock_free(u);
+    return;
+  }
+  assert_true(pl_unlock_set_count(u) > 0);
+  assert_false(pl_unlock_incomplete(u));
+  n_needed++;
+  if (fabs(pl_unlock_set_at(u, 0)->cost - cheapest) > 1e-9)
+    fail_msg("cheapest reported %.12g, brute force %.12g",
+             pl_unlock_set_at(u, 0)->cost, cheapest);
+  for (size_t k = 0; k < pl_unlock_set_count(u); k++) {
+    const pl_unlock_set *st = pl_unlock_set_at(u, k);
+    if (k) assert_true(st->cost >= pl_unlock_set_at(u, k - 1)->cost - 1e-12);
+    /* the set as levels and lowered reservation values */
+    int l2[4] = {0, 0, 0, 0};
+    double to[3], sum = 0;
+    for (int p = 0; p < w->np; p++) to[p] = pl_scenario_reservation(w->s, p);
+    for (size_t j = 0; j < st->n_moves; j++) {
+      const pl_move *m = &st->moves[j];
+      sum += m->cost;
+      n_lowered += m->kind == PL_MOVE_LOWER;
+      n_variant_moves += m->kind == PL_MOVE_VARIANT;
+      if (m->kind == PL_MOVE_LOWER) {
+        assert_true(m->to < m->from);
+        to[m->party] = m->to;
+        assert_utility(m->cost, pl_scenario_reservation_cost(w->s, m->party) *
+                                    (m->from - m->to));
+      } else {
+        l2[m->red_line] = m->kind == PL_MOVE_DROP
+                              ? pl_scenario_variant_count(w->s, m->red_line) + 1
+                              : m->variant + 1;
+        assert_utility(m->cost, level_cost(w->s, m->red_line, l2[m->red_line]));
+      }
+    }
+    assert_utility(sum, st->cost);
+    /* it opens a zone, and no outcome needs less of every move */
+    int opens = 0;
+    for (uint64_t q = 0; q < w->n; q++) {
+      const outc *c = &oc[q];
+      int le = 1, strict = 0;
+      for (int r = 0; r < w->nr && le; r++) {
+        le = c->level[r] <= l2[r];
+        strict |= c->level[r] < l2[r];
+      }
+      for (int p = 0; p < w->np && le; p++) {
+        le = c->u[p] >= to[p] - TOL;
+        double rv = pl_scenario_reservation(w->s, p);
+        if (to[p] < rv && c->u[p] > to[p] + 1e-7) strict = 1;
+      }
+      if (!le) continue;
+      opens = 1;
+      if (strict) fail_msg("set %zu is not minimal: outcome %llu needs less", k,
+                           (unsigned long long)q);
+    }
+    assert_true(opens);
+    if (st->solution[PL_SOLUTION_NASH]) assert_true(st->feasible > 0);
+  }
+  pl_unlock_free(u);
+}
+
+static int improves(const double *a, const double *b, int np) {
+  int strict = 0;
+  for (int p = 0; p < np; p++) {
+    if (a[p] < b[p] - TOL) return 0;
+    if (a[p] > b[p] + TOL) strict = 1;
+  }
+  return strict;
+}
+
+static void check_improve(const world *w, const outc *oc) {
+  const outc *from = &oc[rnd((uint32_t)w->n)];
+  pl_improve *x = NULL;
+  pl_error err = {0};
+  if (pl_improve_compute(w->s, from->o, NULL, &x, &err))
+    fail_msg("improve: %s", err.message);
+  uint64_t count = 0;
+  double best_min = -1, best_prod = -1;
+  for (uint64_t k = 0; k < w->n; k++) {
+    const outc *c = &oc[k];
+    int feasible = 1;
+    for (int r = 0; r < w->nr; r++) feasible &= c->level[r] == 0;
+    for (int p = 0; p < w->np; p++)
+      feasible &= c->u[p] >= pl_scenario_reservation(w->s, p) - TOL;
+    if (!feasible || !improves(c->u, from->u, w->np)) continue;
+    count++;
+    double mn = INFINITY, prod = 1;
+    for (int p = 0; p < w->np; p++) {
+      double g = c->u[p] - from->u[p];
+      if (g < 0) g = 0;
+      if (g < mn) mn = g;
+      prod *= g;
+    }
+    if (mn > best_min) best_min = mn;
+    if (prod > best_prod) best_prod = prod;
+    /* a Pareto-optimal improvement is listed */
+    int dominated = 0;
+    for (uint64_t q = 0; q < w->n && !dominated; q++) {
+      int f2 = 1;
+      for (int r = 0; r < w->nr; r++) f2 &= oc[q].level[r] == 0;
+      for (int p = 0; p < w->np; p++)
+        f2 &= oc[q].u[p] >= pl_scenario_reservation(w->s, p) - TOL;
+      dominated = f2 && improves(oc[q].u, c->u, w->np);
+    }
+    if (dominated) continue;
+    int listed = 0;
+    for (size_t b = 0; b < pl_improve_best_count(x) && !listed; b++) {
+      const double *bu = pl_improve_best(x, b)->utilities;
+      listed = 1;
+      for (int p = 0; p < w->np; p++) listed &= fabs(bu[p] - c->u[p]) <= TOL;
+    }
+    if (!listed) fail_msg("a Pareto-optimal improvement is missing");
+  }
+  assert_int_equal(pl_improve_count(x), count);
+  assert_int_equal(pl_improve_efficient(x), count == 0);
+  for (size_t b = 0; b < pl_improve_best_count(x); b++) {
+    const pl_point *pt = pl_improve_best(x, b);
+    assert_true(improves(pt->utilities, from->u, w->np));
+    for (int r = 0; r < w->nr; r++)
+      assert_true(pl_scenario_red_line_holds(w->s, r, pt->options));
+  }
+  if (count) {
+    n_improvable++;
+    const double *a = pl_improve_max_min(x)->utilities;
+    const double *b = pl_improve_max_nash(x)->utilities;
+    double mn = INFINITY, prod = 1;
+    for (int p = 0; p < w->np; p++) {
+      if (a[p] - from->u[p] < mn) mn = a[p] - from->u[p];
+      prod *= b[p] - from->u[p] > 0 ? b[p] - from->u[p] : 0;
+    }
+    assert_double_near(mn, best_min, 1e-9);
+    assert_double_near(prod, best_prod, 1e-9);
+    char *t = pl_improve_trades(x, pl_improve_max_min(x));
+    assert_non_null(t);
+    pl_free(t);
+  } else {
+    assert_null(pl_improve_max_min(x));
+  }
+  char *j = pl_improve_to_json(x);
+  assert_non_null(j);
+  pl_free(j);
+  pl_improve_free(x);
+}
+
+static void test_against_brute_force(void **state) {
+  (void)state;
+  for (int k = 0; k < SCENARIOS; k++) {
+    world w;
+    make_world(&w);
+    outc *oc = calloc(w.n, sizeof *oc);
+    for (uint64_t q = 0; q < w.n; q++) {
+      outc *c = &oc[q];
+      pl_scenario_decode(w.s, q, c->o);
+      for (int p = 0; p < w.np; p++) c->u[p] = pl_scenario_utility(w.s, p, c->o);
+      for (int r = 0; r < w.nr; r++) {
+        int nv = pl_scenario_variant_count(w.s, r), l = 0;
+        if (!pl_scenario_red_line_holds(w.s, r, c->o)) {
+          l = nv + 1;
+          for (int v = nv - 1; v >= 0; v--)
+            if (pl_scenario_variant_holds(w.s, r, v, c->o)) l = v + 1;
+        }
+        c->level[r] = l;
+      }
+    }
+    check_unlock(&w, oc);
+    check_improve(&w, oc);
+    free(oc);
+    pl_scenario_free(w.s);
+  }
+  print_message("%d scenarios: %d deadlocked, %d lowerings and %d variant "
+                "moves reported, %d improvable packages\n",
+                SCENARIOS, n_needed, n_lowered, n_variant_moves, n_improvable);
+  assert_true(n_needed > SCENARIOS / 10 && n_lowered > 100 &&
+              n_variant_moves > 100 && n_improvable > SCENARIOS / 10);
+}
+
+/* The structural search (beyond enumeration) finds what enumeration does
+ * on an additive scenario with one-issue red lines. */
+static void test_structural_matches(void **state) {
+  (void)state;
+  for (int k = 0; k < 200; k++) {
+    world w;
+    make_world(&w);
+    /* one-issue rules only and no binding reservation: rebuild cheaply by
+     * skipping the worlds that do not qualify */
+    int ok = 1;
+    for (int r = 0; r < w.nr; r++) {
+      ok &= w.rl[r].j < 0;
+      for (int v = 0; v < w.rl[r].nv; v++) ok &= w.rl[r].alt_issue[v] == w.rl[r].i;
+    }
+    for (int p = 0; p < w.np; p++) ok &= pl_scenario_reservation(w.s, p) == 0;
+    if (!ok) {
+      pl_scenario_free(w.s);
+      continue;
+    }
+    pl_unlock_options o;
+    pl_unlock_options_init(&o);
+    o.max_sets = 100000;
+    pl_unlock *a = NULL, *b = NULL;
+    pl_error err = {0};
+    TU_OK(pl_unlock_compute(w.s, &o, &a, &err));
+    o.max_outcomes = 1; /* forces the structural search */
+    TU_OK(pl_unlock_compute(w.s, &o, &b, &err));
+    assert_string_equal(pl_unlock_method(b), "structural");
+    assert_int_equal(pl_unlock_needed(a), pl_unlock_needed(b));
+    assert_int_equal(pl_unlock_total(a), pl_unlock_total(b));
+    for (size_t s = 0; s < pl_unlock_set_count(a); s++)
+      assert_double_near(pl_unlock_set_at(a, s)->cost,
+                         pl_unlock_set_at(b, s)->cost, 1e-12);
+    pl_unlock_free(a);
+    pl_unlock_free(b);
+    pl_scenario_free(w.s);
+  }
+}
+
+static void test_by_party_and_package(void **state) {
+  (void)state;
+  pl_scenario *s = tu_load("tests/data/scenarios/y_concessions.yaml");
+  pl_unlock_options o;
+  pl_unlock_options_init(&o);
+  o.party = pl_scenario_find_party(s, "q");
+  pl_unlock *u = NULL;
+  pl_error err = {0};
+  TU_OK(pl_unlock_compute(s, &o, &u, &err));
+  assert_int_equal(pl_unlock_total(u), 1);
+  const pl_unlock_set *st = pl_unlock_set_at(u, 0);
+  assert_int_equal(st->n_moves, 1);
+  assert_int_equal(st->moves[0].party, o.party);
+  assert_int_equal(st->moves[0].kind, PL_MOVE_DROP);
+  char *j = pl_unlock_to_json(u);
+  assert_non_null(strstr(j, "\"red_line\": \"not_x\""));
+  pl_free(j);
+  pl_unlock_free(u);
+  uint32_t opt[2];
+  assert_int_equal(pl_package_parse(s, "a=y,n=3", "--from", opt, &err), PL_OK);
+  assert_int_equal(opt[0], 1);
+  assert_int_equal(opt[1], 3);
+  assert_int_equal(pl_package_parse(s, "a=y,b=3", "--from", opt, &err),
+                   PL_EPARSE);
+  assert_int_equal(err.column, 5);
+  assert_string_equal(err.message, "unknown issue \"b\"");
+  assert_int_equal(pl_package_parse(s, "a=w,n=3", "--from", opt, &err),
+                   PL_EPARSE);
+  assert_string_equal(err.message, "issue \"a\" has no option \"w\"");
+  assert_int_equal(pl_package_parse(s, "a=y", "--from", opt, &err), PL_EPARSE);
+  assert_int_equal(pl_package_parse(s, "a=y,a=x", "--from", opt, &err),
+                   PL_EPARSE);
+  assert_int_equal(pl_package_parse(s, "status_quo", "--from", opt, &err),
+                   PL_EPARSE);
+  pl_scenario_free(s);
+}
+
+/* ../shared/data (or ../../shared/data, from a worktree), or NULL. */
+static const char *shared_data(void) {
+  static char buf[4096];
+  const char *dir = getenv("PL_SOURCE_DIR");
+  const char *ups[] = {"..", "../.."};
+  for (int k = 0; k < 2; k++) {
+    snprintf(buf, sizeof buf, "%s/%s/shared/data/DOMAINS.tsv",
+             dir ? dir : ".", ups[k]);
+    FILE *f = fopen(buf, "r");
+    if (!f) continue;
+    fclose(f);
+    buf[strlen(buf) - strlen("/DOMAINS.tsv")] = 0;
+    return buf;
+  }
+  return NULL;
+}
+
+/* The generator: every party gets a red line on one issue (the options it
+ * values at least at the median of that issue's values) with a weaker
+ * variant (at least the lowest quartile), and a reservation value of 0.8,
+ * so that the ANAC scenarios deadlock; the scenario is reopened for the
+ * red lines (test-only: the library's builder refuses finished ones). */
+static void add_conflict(pl_scenario *s) {
+  pl_error err = {0};
+  const int np = pl_scenario_party_count(s), ni = pl_scenario_issue_count(s);
+  s->finished = false;
+  for (int p = 0; p < np; p++) {
+    int i = p % ni;
+    uint32_t n = pl_scenario_option_count(s, i);
+    double *v = calloc(n, sizeof *v), *sorted = calloc(n, sizeof *sorted);
+    uint32_t *hi = calloc(n, sizeof *hi), *mid = calloc(n, sizeof *mid);
+    for (uint32_t o = 0; o < n; o++) sorted[o] = v[o] = pl_scenario_value(s, p, i, o);
+    for (uint32_t a = 0; a < n; a++) /* insertion sort, ascending */
+      for (uint32_t b = a; b > 0 && sorted[b - 1] > sorted[b]; b--) {
+        double x = sorted[b];
+        sorted[b] = sorted[b - 1];
+        sorted[b - 1] = x;
+      }
+    uint32_t nh = 0, nm = 0;
+    for (uint32_t o = 0; o < n; o++) {
+      if (v[o] >= sorted[n / 2]) hi[nh++] = o;
+      if (v[o] >= sorted[n / 4]) mid[nm++] = o;
+    }
+    int r = pl_scenario_add_red_line(s, p, "generated", NULL,
+                                     pl_expr_in(i, nh, hi), &err);
+    if (r < 0) fail_msg("red line: %s", err.message);
+    if (pl_scenario_add_variant(s, r, "wider", NULL, 0.5,
+                                pl_expr_in(i, nm, mid), &err) < 0)
+      fail_msg("variant: %s", err.message);
+    s->parties[p].reservation = 0.8;
+    free(v);
+    free(sorted);
+    free(hi);
+    free(mid);
+  }
+  s->finished = true;
+}
+
+/* Both commands on the ANAC scenarios of ../shared/data with generated red
+ * lines and reservation values (at most 50,000 outcomes each, to bound the
+ * work; skipped when the data is absent). */
+static void test_shared_data(void **state) {
+  (void)state;
+  const char *data = shared_data();
+  if (!data) skip();
+  char path[8192], line[8192];
+  snprintf(path, sizeof path, "%s/DOMAINS.tsv", data);
+  FILE *f = fopen(path, "r");
+  if (!f) skip();
+  int done = 0;
+  while (fgets(line, sizeof line, f)) {
+    char *cols[6] = {NULL};
+    int nc = 0;
+    for (char *c = strtok(line, "\t\n"); c && nc < 6; c = strtok(NULL, "\t\n"))
+      cols[nc++] = c;
+    if (nc < 5 || !strcmp(cols[0], "domain_file")) continue;
+    if (strtod(cols[3], NULL) > 50000 && !getenv("PL_MEDIATION_ALL")) continue;
+    char dom[4096], prof[2][8192 + 16];
+    char *second = strchr(cols[4], ' ');
+    if (!second) continue;
+    *second++ = 0;
+    snprintf(dom, sizeof dom, "%s/%s", data, cols[0]);
+    /* GENIUS profiles are named from data/genius, GeniusWeb ones from
+     * the domain's folder */
+    char base[4096 + 16];
+    snprintf(base, sizeof base, "%s/genius", data);
+    if (strncmp(cols[0], "genius/", 7)) {
+      snprintf(base, sizeof base, "%s", dom);
+      *strrchr(base, '/') = 0;
+    }
+    snprintf(prof[0], sizeof prof[0], "%s/%s", base, cols[4]);
+    snprintf(prof[1], sizeof prof[1], "%s/%s", base, second);
+    const char *inputs[3] = {dom, prof[0], prof[1]};
+    pl_scenario *s = NULL;
+    pl_error err = {0};
+    if (pl_scenario_load_inputs(inputs, 3, NULL, &s, &err)) {
+      print_message("skipped %s: %s\n", cols[0], err.message);
+      continue;
+    }
+    add_conflict(s);
+    pl_unlock *u = NULL;
+    if (pl_unlock_compute(s, NULL, &u, &err))
+      fail_msg("unlock %s: %s", cols[0], err.message);
+    for (size_t k = 0; k < pl_unlock_set_count(u); k++) {
+      const pl_unlock_set *st = pl_unlock_set_at(u, k);
+      if (k) assert_true(st->cost >= pl_unlock_set_at(u, k - 1)->cost - 1e-12);
+      assert_non_null(st->solution[PL_SOLUTION_NASH]);
+      assert_true(st->feasible > 0);
+    }
+    char *j = pl_unlock_to_json(u);
+    assert_non_null(j);
+    pl_free(j);
+    pl_unlock_free(u);
+    uint32_t from[64];
+    for (int i = 0; i < pl_scenario_issue_count(s) && i < 64; i++)
+      from[i] = rnd(pl_scenario_option_count(s, i));
+    pl_improve *x = NULL;
+    if (pl_improve_compute(s, from, NULL, &x, &err))
+      fail_msg("improve %s: %s", cols[0], err.message);
+    for (size_t b = 0; b < pl_improve_best_count(x); b++)
+      assert_true(improves(pl_improve_best(x, b)->utilities,
+                           pl_improve_from(x)->utilities,
+                           pl_scenario_party_count(s)));
+    pl_improve_free(x);
+    pl_scenario_free(s);
+    done++;
+  }
+  fclose(f);
+  print_message("%d ANAC scenarios unlocked and improved\n", done);
+  assert_true(done > 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_against_brute_force),
+      cmocka_unit_test(test_structural_matches),
+      cmocka_unit_test(test_by_party_and_package),
+      cmocka_unit_test(test_shared_data),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
