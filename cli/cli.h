@@ -31,6 +31,7 @@ int cmd_results(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_unlock(int argc, char **argv);
 int cmd_improve(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 /* parley tournament --mpi (cli/mpi.c; cli_mpi_begin fails with a message
  * when built without Open MPI): begin (MPI_Init, this rank), then rank 0
  * serves the others through the runner's poll hook while every other rank
@@ -83,7 +84,12 @@ typedef struct cli_session {
   "  --partial           at a deadline, agree the articles every party\n"   \
   "                      accepted if every party allows that (the rest\n"   \
   "                      stays at the status quo)\n"                        \
-  "  --seed N            seed for randomised agents (default 0)\n"
+  "  --seed N            seed for randomised agents (default 0)\n"         \
+  "  --move-time S       an external agent's time for one answer (default\n" \
+  "                      60; 0: no limit)\n"                                \
+  "  --agent-time S      an external agent's time for all its answers\n"   \
+  "                      (default 0: no limit)\n"                           \
+  "  --max-message SIZE  longest message of an external agent (default 1M)\n"
 /* Takes arg (and val) when they are a session option: returns how many
  * arguments it used (0: not one; -1: usage error, already reported). */
 int cli_session_option(cli_session *cs, const char *arg, const char *val);

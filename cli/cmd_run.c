@@ -1,6 +1,7 @@
 /* parley run INPUT... --agents A,B[,C...] [--protocol P] [--rounds N]
  *            [--time S] [--partial] [--seed N] [--json] [--transcript FILE]
  *            [--plot FILE] (the negotiation's options: cli_session_option) */
+#define _DEFAULT_SOURCE /* realpath */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,9 @@ static const char help[] =
     "nicetitfortat, thenegotiator, iamhaggler2011; '+' swaps a component\n"
     "(bid=, ac=, om=hardheaded), e.g. agentk+ac=next, boulware+om=hardheaded.\n"
     "docs/negotiation.md and docs/agents.md have them all.\n"
+    "An external agent in any language:\n"
+    "ext:'COMMAND' (started per negotiation) or ext+tcp:HOST:PORT (a\n"
+    "service), speaking JSON Lines (docs/agent-protocol.md).\n"
     "\n"
     "options:\n"
     "  --agents LIST       the agents, e.g. boulware,conceder\n"
@@ -98,8 +102,17 @@ int cmd_run(int argc, char **argv) {
   }
   pl_scenario *s = NULL;
   int code = cli_inputs_load(&in, "run", &s);
+  /* the inputs as absolute paths: the transcript's run line (replay) */
+  char **abs = calloc(in.n + 1, sizeof *abs);
+  for (size_t k = 0; abs && k < in.n; k++)
+    if (!(abs[k] = realpath(in.paths[k], NULL))) abs[k] = strdup(in.paths[k]);
+  cs.o.inputs = (const char *const *)abs;
+  cs.o.n_inputs = abs ? in.n : 0;
+  cs.o.real_intervals = in.load.real_intervals;
   cli_inputs_free(&in);
   if (code) {
+    for (size_t k = 0; abs && k < cs.o.n_inputs; k++) free(abs[k]);
+    free(abs);
     free(agent_list);
     return code;
   }
@@ -144,6 +157,8 @@ int cmd_run(int argc, char **argv) {
   pl_session_free(x);
   free(agent_list);
   pl_scenario_free(s);
+  for (size_t k = 0; abs && k < cs.o.n_inputs; k++) free(abs[k]);
+  free(abs);
   return cli_finish_output(code);
 usage:
   cli_inputs_free(&in);

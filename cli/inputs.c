@@ -132,6 +132,25 @@ int cli_session_option(cli_session *cs, const char *arg, const char *val) {
     cs->drafter = val;
     return 2;
   }
+  if (!strcmp(arg, "--move-time") || !strcmp(arg, "--agent-time")) {
+    double v = val ? strtod(val, &end) : -1;
+    if (!val || end == val || *end || !(v >= 0) || v > 1e7) {
+      cli_error("%s takes a number of seconds (0: no limit)", arg);
+      return -1;
+    }
+    if (arg[2] == 'm') so->move_limit = v;
+    else so->agent_limit = v;
+    return 2;
+  }
+  if (!strcmp(arg, "--max-message")) {
+    uint64_t b = 0;
+    if (!val || cli_parse_size(val, &b) || b < 64 || b > ((uint64_t)1 << 32)) {
+      cli_error("--max-message takes a size from 64 bytes to 4G, e.g. 1M");
+      return -1;
+    }
+    so->max_message = (size_t)b;
+    return 2;
+  }
   return 0;
 }
 

@@ -30,6 +30,8 @@ static const command commands[] = {
     {"results", cmd_results, "summarise or export a tournament's results"},
     {"report", cmd_report,
      "one self-contained HTML report with pictures, to hand over"},
+    {"replay", cmd_replay,
+     "run a negotiation with external agents again from its transcript"},
     {"convert", cmd_convert,
      "write a scenario as parley YAML, GENIUS XML or GeniusWeb JSON"},
     {"version", cmd_version, "print the version"},

@@ -370,6 +370,7 @@ void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
             : end == PL_END_NO_OFFER ? "had no outcome it could offer"
                                      : "failed");
   fputc('\n', out);
+  if (*pl_session_failure(x)) fprintf(out, "Failure   %s\n", pl_session_failure(x));
   const pl_point *agr = pl_session_agreement(x);
   const uint32_t *pt = pl_session_partial_text(x);
   if (pt && !agr) {

@@ -8,7 +8,6 @@
 #define PARLEY_SESSION_H
 
 #include "parley/analysis.h"
-#include "parley/agents.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,6 +29,8 @@ extern "C" {
  * for it). Deadlines in rounds and/or wall time; partial agreements
  * (articles left at the status quo) when asked for. */
 typedef struct pl_session pl_session;
+/* Named agent factories (agents.h). */
+typedef struct pl_agent_registry pl_agent_registry;
 
 typedef enum pl_protocol {
   PL_PROTOCOL_SAOP = 0,    /* Stacked Alternating Offers */
@@ -65,6 +66,23 @@ typedef struct pl_session_options {
                          articles every party accepted are agreed and the
                          others stay at the status quo, if every party
                          allows that partial text (needs a status quo) */
+  /* Agents from outside the library (agents.h): names looked up before
+   * the built-in strategies (NULL: none). */
+  const pl_agent_registry *registry;
+  /* Limits on outside agents (0: none): seconds of wall time for one
+   * answer (default 60) and for all of a party's answers (default none);
+   * an agent past either fails. Bytes in one message of the wire
+   * protocol (default 1 MiB). */
+  double move_limit;
+  double agent_limit;
+  size_t max_message;
+  /* Where the scenario was read from (paths, and pl_load_options'
+   * real_intervals), for the "run" line that opens the transcript of a
+   * negotiation with external agents, so that pl_replay_open can load it
+   * again (NULL, 0: not recorded). */
+  const char *const *inputs;
+  size_t n_inputs;
+  unsigned real_intervals;
 } pl_session_options;
 PL_API void pl_session_options_init(pl_session_options *o);
 
@@ -85,7 +103,9 @@ PL_API void pl_session_options_init(pl_session_options *o);
  *   "iamhaggler2011", each its own offering, acceptance and model;
  *   "+key=value" after a name swaps one (bid=, ac=, om=), e.g.
  *   "agentk+ac=next", "boulware+om=hardheaded", "boulware+ac=hardheaded";
- *   or a plug-in's path (see below).
+ *   or a plug-in's path, "ext:COMMAND" or "ext+tcp:HOST:PORT" (an
+ *   external agent, docs/agent-protocol.md), or a name registered in
+ *   options.registry (agents.h).
  * Every strategy keeps to its party's red lines and reservation value: it
  * never proposes or accepts an outcome that breaks them. The scenario must
  * outlive the session. */
@@ -96,9 +116,12 @@ PL_API void pl_session_free(pl_session *x);
 
 #define PL_SESSION_RUNNING 1
 #define PL_SESSION_DONE 0
+#define PL_SESSION_WAITING 2
 /* One party's turn: PL_SESSION_RUNNING, PL_SESSION_DONE once the
- * negotiation has ended, or a negative status (out of memory). Steps after
- * the end return PL_SESSION_DONE. */
+ * negotiation has ended, PL_SESSION_WAITING when an outside agent is not
+ * ready to answer (PL_AGENT_WAIT: nothing changed; step again later), or
+ * a negative status (out of memory). Steps after the end return
+ * PL_SESSION_DONE. */
 PL_API int pl_session_step(pl_session *x);
 /* Steps until the negotiation has ended: PL_SESSION_DONE, or a negative
  * status (out of memory) as pl_session_step returns it. The same events
@@ -135,6 +158,9 @@ PL_API const pl_point *pl_session_agreement(const pl_session *x);
 /* After PL_END_FAILURE, PL_END_WALKOUT or PL_END_NO_OFFER: the party whose
  * agent failed, walked out, or had nothing it could propose (else -1). */
 PL_API int pl_session_failed_party(const pl_session *x);
+/* After PL_END_FAILURE: why, naming the party ("party bob: its offer
+ * breaks red line \"no-layoffs\""); else "". */
+PL_API const char *pl_session_failure(const pl_session *x);
 /* Rounds begun so far (1-based). */
 PL_API int pl_session_rounds(const pl_session *x);
 /* Normalised time of the last event, in [0,1]. */
@@ -182,7 +208,25 @@ typedef struct pl_event {
 } pl_event;
 PL_API size_t pl_session_event_count(const pl_session *x);
 PL_API const pl_event *pl_session_event(const pl_session *x, size_t i);
-/* The transcript as JSON Lines, one event per line (docs/negotiation.md);
+/* Messages exchanged with outside agents that log them (the wire
+ * protocol's lines, agents.h), in order: party, dir (0 from the engine,
+ * 1 from the agent, 2 its standard error), wall seconds since the session
+ * began, and the raw line (len bytes, no newline); event: the number of
+ * events recorded before it. */
+typedef struct pl_message {
+  int party;
+  int dir;
+  double wall;
+  size_t event;
+  const char *line;
+  size_t len;
+} pl_message;
+PL_API size_t pl_session_message_count(const pl_session *x);
+PL_API const pl_message *pl_session_message(const pl_session *x, size_t i);
+/* The transcript as JSON Lines, one event per line (docs/negotiation.md),
+ * with the messages exchanged with outside agents between them
+ * ({"event": "message", ...}) and then, first, a {"event": "run", ...}
+ * line with the inputs, options and agents (docs/agent-protocol.md);
  * free with pl_free; NULL when out of memory. The same scenario, agents
  * and options give byte-identical transcripts (with a wall-time limit,
  * the clock decides the times). */
@@ -200,6 +244,22 @@ PL_API double pl_session_distance_to_pareto(const pl_session *x,
                                             const pl_analysis *a);
 PL_API double pl_session_distance_to_nash(const pl_session *x,
                                           const pl_analysis *a);
+
+/* ---- replay (docs/agent-protocol.md) ---------------------------------
+ * A transcript of a negotiation with external agents, run again: the
+ * scenario loaded from its inputs, the built-in agents as they were, the
+ * external ones answering from the recorded messages (no process is
+ * started), the engine's messages compared with the recorded ones. */
+typedef struct pl_replay pl_replay;
+PL_API int pl_replay_open(const char *transcript_path, pl_replay **out,
+                          pl_error *err);
+PL_API void pl_replay_free(pl_replay *r);
+PL_API const pl_scenario *pl_replay_scenario(const pl_replay *r);
+/* The negotiation, to step to its end. */
+PL_API pl_session *pl_replay_session(pl_replay *r);
+/* After the end: 1 when it reached the recorded result (how it ended,
+ * the agreement, the rounds), else 0 with what differs in why. */
+PL_API int pl_replay_same(const pl_replay *r, char *why, size_t size);
 
 #ifdef __cplusplus
 }

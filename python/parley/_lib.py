@@ -144,7 +144,10 @@ class pl_session_options(ctypes.Structure):
                 ("drafter", c_int), ("rounds", c_int), ("seed", c_uint64),
                 ("time_limit", c_double), ("clock", c_void_p),
                 ("clock_ctx", c_void_p), ("max_events", c_size_t),
-                ("partial", c_int)]
+                ("partial", c_int), ("registry", c_void_p),
+                ("move_limit", c_double), ("agent_limit", c_double),
+                ("max_message", c_size_t), ("inputs", c_void_p),
+                ("n_inputs", c_size_t), ("real_intervals", ctypes.c_uint)]
 
 
 class pl_event(ctypes.Structure):

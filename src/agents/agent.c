@@ -137,7 +137,8 @@ static int parse_params(pl__agent *a, const struct strategy *st,
 }
 
 int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
-                   const char *spec, uint64_t seed, pl_error *err) {
+                   const char *spec, uint64_t seed, const pl__env *env,
+                   pl_error *err) {
   memset(a, 0, sizeof *a);
   a->s = s;
   a->party = party;
@@ -155,7 +156,9 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
   /* utilities the walk reports may differ from its order by a rounding */
   a->floor = rv - 2 * PL_TOLERANCE;
   size_t n = strcspn(spec, ":");
-  if (memchr(spec, '/', n)) return pl__plugin_init(a, spec, seed, err);
+  if (memchr(spec, '/', n)) return pl__plugin_init(a, spec, seed, env, err);
+  int tr = pl__table_lookup(a, spec, seed, env, err);
+  if (tr <= 0) return tr;
   /* name[+key=value...][:params]: the '+' parts swap components */
   const size_t base = strcspn(spec, "+:");
   const struct strategy *st = NULL;
@@ -173,7 +176,8 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
                    "conceder, timedep, aspiration, hardliner, random, micro, "
                    "tit-for-tat, an ANAC agent (hardheaded, agentk, agentk2, "
                    "bramagent, gahboninho, nicetitfortat, thenegotiator, "
-                   "iamhaggler2011) or a plug-in's path",
+                   "iamhaggler2011), ext:COMMAND, ext+tcp:HOST:PORT, a "
+                   "registered name or a plug-in's path",
                    spec);
   a->kind = st->kind;
   a->curve = st->curve;
@@ -393,11 +397,12 @@ bool pl__agent_comment(pl__agent *a, double t, const uint32_t *draft,
                        uint32_t *want, uint8_t *rejects, int *rc) {
   const pl_scenario *s = a->s;
   const int ni = s->n_issues;
-  const uint32_t *mine;
-  if (!pl__agent_propose(a, t, &mine, rc)) return false;
-  if (a->kind == PL__AGENT_PLUGIN) { /* no articles: its whole offer */
-    memcpy(want, mine, (size_t)ni * sizeof *want);
+  const uint32_t *mine = NULL;
+  *rc = PL_OK;
+  if (a->kind == PL__AGENT_PLUGIN) { /* it says which articles */
+    if (!pl__plugin_comment(a, t, draft, want)) return false;
   } else {
+    if (!pl__agent_propose(a, t, &mine, rc)) return false;
     const double target = a->offer_u;
     memcpy(want, draft, (size_t)ni * sizeof *want);
     gap g = gap_of(a, want, target);
@@ -444,9 +449,21 @@ bool pl__agent_comment(pl__agent *a, double t, const uint32_t *draft,
   }
   bool any = false;
   for (int i = 0; i < ni; i++) any |= (rejects[i] = want[i] != draft[i]);
+  if (!any && a->kind == PL__AGENT_PLUGIN) return true; /* checked there */
   if (!any) { /* it rejects a text it could live with: its offer instead */
     memcpy(want, mine, (size_t)ni * sizeof *want);
     for (int i = 0; i < ni; i++) rejects[i] = want[i] != draft[i];
   }
   return true;
+}
+
+int pl__agent_vote(pl__agent *a, double t, const uint32_t *from,
+                   const uint32_t *to) {
+  if (a->kind == PL__AGENT_PLUGIN && a->v2 && a->api->vote)
+    return pl__plugin_vote(a, t, from, to);
+  if (a->kind == PL__AGENT_PLUGIN && (a->failed || a->walk_out)) return -1;
+  bool af = pl__agent_allows(a, from), at = pl__agent_allows(a, to);
+  if (af != at) return at;
+  return pl_scenario_utility(a->s, a->party, to) >=
+         pl_scenario_utility(a->s, a->party, from) - PL_TOLERANCE;
 }

@@ -96,12 +96,18 @@ typedef struct pl__agent {
   size_t ring_n, ring_head;
   /* the ANAC components' state (anac/anac.h), or NULL */
   struct pl__anac *anac;
-  /* plug-in: the library, its table, its agent */
+  /* plug-in or registered table: the library, its table, its agent */
   void *dl;
   const pl_agent_api *api;
   void *state;
+  bool v2;        /* a version-2 table */
   bool failed;    /* plug-in broke a rule: never called again */
   bool walk_out;  /* plug-in ended the negotiation */
+  bool waiting;   /* its last answer was PL_AGENT_WAIT */
+  double wait_since; /* wall clock of its first PL_AGENT_WAIT, or < 0 */
+  double move_limit;
+  const struct pl_session *session;
+  char why[256];  /* after failed: what it did wrong */
   /* the walk down the party's outcomes: pl_offer_iter for additive
    * parties; for hyper-rectangle parties a list sorted best first, of
    * every outcome (small spaces) or of a sampled pool (bidding.c) */
@@ -148,20 +154,46 @@ typedef struct pl__agent {
 
 #define PL__RING 128
 
+/* What the session gives its agents: its options, itself (the history for
+ * outside agents) and where outside agents log their messages. */
+typedef struct pl__env {
+  const pl_session_options *o;
+  const struct pl_session *x;
+  void (*log)(void *ctx, int party, int dir, const char *line, size_t len);
+  void *log_ctx;
+} pl__env;
+
 /* spec: a strategy name with optional parameters after ':' (agent.c lists
- * them), or a plug-in's path. seed: the session's seed (random agents mix
- * in their party). */
+ * them), a name in env->o->registry, "ext:CMD", "ext+tcp:HOST:PORT", or a
+ * plug-in's path. seed: the session's seed (random agents mix in their
+ * party). */
 int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
-                   const char *spec, uint64_t seed, pl_error *err);
+                   const char *spec, uint64_t seed, const pl__env *env,
+                   pl_error *err);
 void pl__agent_free(pl__agent *a);
 /* The walk for a hyper-rectangle party (bidding.c). */
 int pl__pool_init(pl__agent *a, pl_error *err);
-/* Plug-ins (src/agents/plugin.c): spec is "path[:params]". */
+/* Plug-ins and registered tables (src/agents/plugin.c): spec is
+ * "path[:params]" or "name[:params]". */
 int pl__plugin_init(pl__agent *a, const char *spec, uint64_t seed,
-                    pl_error *err);
+                    const pl__env *env, pl_error *err);
+/* A table found by name (the registry, or ext / ext+tcp); 1 when spec
+ * names none (a built-in strategy), else PL_OK or an error. */
+int pl__table_lookup(pl__agent *a, const char *spec, uint64_t seed,
+                     const pl__env *env, pl_error *err);
 void pl__plugin_free(pl__agent *a);
 bool pl__plugin_propose(pl__agent *a, double t, const uint32_t **options);
 bool pl__plugin_accepts(pl__agent *a, double t, const uint32_t *offer);
+/* Single text: its comment on the draft (false: it failed, walked out or
+ * waits). */
+bool pl__plugin_comment(pl__agent *a, double t, const uint32_t *draft,
+                        uint32_t *want);
+/* Mediated, for tables with vote: 1 for the change, 0 against, -1 when it
+ * failed, walked out or waits. */
+int pl__plugin_vote(pl__agent *a, double t, const uint32_t *from,
+                    const uint32_t *to);
+/* An event for tables with an event callback. */
+void pl__plugin_event(pl__agent *a, const pl_event *e);
 
 /* Tells the agent another party offered (or, in the single text, wanted)
  * an outcome. */
@@ -196,5 +228,12 @@ bool pl__agent_accepts(pl__agent *a, double t, const uint32_t *offer,
  * propose is. */
 bool pl__agent_comment(pl__agent *a, double t, const uint32_t *draft,
                        uint32_t *want, uint8_t *rejects, int *rc);
+/* Mediated: the agent's vote on changing the text from `from` to `to`: 1
+ * for, 0 against, -1 when its table failed, walked out or waits. Built-in
+ * agents (and tables without vote) are for the change when the new text
+ * is at least as acceptable (red lines and reservation) and, equally
+ * acceptable, at least as good for the party: a hill climber. */
+int pl__agent_vote(pl__agent *a, double t, const uint32_t *from,
+                   const uint32_t *to);
 
 #endif

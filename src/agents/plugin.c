@@ -1,15 +1,146 @@
-/* Plug-in agents: shared objects exporting parley_agent() (parley.h). The
- * engine checks every answer, so a plug-in that errs or breaks its party's
+/* Agents whose answers come from outside the library (agents.h): plug-ins
+ * (shared objects exporting parley_agent()), tables registered by name,
+ * and the external-process agent (ext.c), all behind one table. The
+ * engine checks every answer, so an agent that errs or breaks its party's
  * red lines ends the negotiation with a failure instead of an agreement it
  * should not have made. */
+#include <ctype.h>
 #include <dlfcn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "agents/agent.h"
 
+/* ---- registries ---------------------------------------------------- */
+
+typedef struct entry {
+  char name[64];
+  const pl_agent_api *api;
+  void *ctx;
+} entry;
+
+struct pl_agent_registry {
+  entry *e;
+  size_t n, cap;
+};
+
+int pl_agent_registry_new(pl_agent_registry **out, pl_error *err) {
+  *out = pl__calloc(1, sizeof **out);
+  return *out ? PL_OK : pl__err(err, PL_ENOMEM, "out of memory");
+}
+
+void pl_agent_registry_free(pl_agent_registry *r) {
+  if (!r) return;
+  pl__free(r->e);
+  pl__free(r);
+}
+
+/* A version 1 or 2 table with what it must have. */
+static bool table_ok(const pl_agent_api *api) {
+  if (!api || api->abi_version < 1 || api->abi_version > PL_AGENT_ABI_VERSION)
+    return false;
+  if (api->abi_version == 1)
+    return api->struct_size >= PL_AGENT_API_V1_SIZE && api->create &&
+           api->propose && api->respond;
+  return api->struct_size >= sizeof(pl_agent_api) &&
+         (api->create || api->create2) && (api->propose || api->propose2) &&
+         (api->respond || api->respond2);
+}
+
+int pl_agent_registry_add(pl_agent_registry *r, const char *name,
+                          const pl_agent_api *api, void *ctx, pl_error *err) {
+  size_t n = name ? strlen(name) : 0;
+  if (n == 0 || n >= sizeof r->e->name)
+    return pl__err(err, PL_EINVAL, "an agent name has 1 to 63 characters");
+  for (size_t k = 0; k < n; k++)
+    if (!isalnum((unsigned char)name[k]) && !strchr("-_+.", name[k]))
+      return pl__err(err, PL_EINVAL,
+                     "agent name \"%s\": letters, digits, '-', '_', '+' or "
+                     "'.' only",
+                     name);
+  if (!table_ok(api))
+    return pl__err(err, PL_EUNSUPPORTED,
+                   "agent \"%s\": the table must be ABI version 1 or %d with "
+                   "create, propose and respond",
+                   name, PL_AGENT_ABI_VERSION);
+  entry *e = NULL;
+  for (size_t k = 0; k < r->n && !e; k++)
+    if (!strcmp(r->e[k].name, name)) e = &r->e[k];
+  if (!e) {
+    if (r->n == r->cap) {
+      size_t cap = r->cap ? 2 * r->cap : 8;
+      entry *g = pl__realloc(r->e, cap * sizeof *g);
+      if (!g) return pl__err(err, PL_ENOMEM, "out of memory");
+      r->e = g;
+      r->cap = cap;
+    }
+    e = &r->e[r->n++];
+  }
+  memcpy(e->name, name, n + 1);
+  e->api = api;
+  e->ctx = ctx;
+  return PL_OK;
+}
+
+/* ---- creating ------------------------------------------------------ */
+
+static double no_clock(void) { return pl__now(); }
+
+/* The agent from its table: create2 when it has one, else create. */
+static int table_init(pl__agent *a, const pl_agent_api *api, void *ctx,
+                      const char *name, const char *params, uint64_t seed,
+                      const pl__env *env, pl_error *err) {
+  a->kind = PL__AGENT_PLUGIN;
+  a->api = api;
+  a->v2 = api->abi_version >= 2;
+  a->wait_since = -1;
+  a->session = env ? env->x : NULL;
+  a->move_limit = env && env->o ? env->o->move_limit : 0;
+  a->cand = pl__malloc((size_t)a->s->n_issues * sizeof *a->cand);
+  a->work = pl__malloc((size_t)a->s->n_issues * sizeof *a->work);
+  if (!a->cand || !a->work) return pl__err(err, PL_ENOMEM, "out of memory");
+  if (!a->v2 || !api->create2) {
+    a->state = api->create(a->s, a->party, params, seed);
+    if (!a->state)
+      return pl__err(err, PL_EINVAL, "agent \"%s\" could not start", name);
+    return PL_OK;
+  }
+  pl_agent_setup su;
+  memset(&su, 0, sizeof su);
+  su.struct_size = sizeof su;
+  su.scenario = a->s;
+  su.party = a->party;
+  su.params = params;
+  su.seed = seed;
+  su.ctx = ctx;
+  su.error = a->why;
+  su.error_size = sizeof a->why;
+  if (env && env->o) {
+    su.protocol = env->o->protocol;
+    su.drafter = env->o->drafter;
+    su.rounds = env->o->rounds;
+    su.time_limit = env->o->time_limit;
+    su.move_limit = env->o->move_limit;
+    su.agent_limit = env->o->agent_limit;
+    su.max_message = env->o->max_message;
+  }
+  if (env) {
+    su.session = env->x;
+    su.log = env->log;
+    su.log_ctx = env->log_ctx;
+  }
+  a->state = api->create2(&su);
+  if (!a->state) { /* the negotiation fails at its first step */
+    a->failed = true;
+    if (!a->why[0])
+      snprintf(a->why, sizeof a->why, "agent \"%s\" could not start", name);
+  }
+  return PL_OK;
+}
+
 int pl__plugin_init(pl__agent *a, const char *spec, uint64_t seed,
-                    pl_error *err) {
+                    const pl__env *env, pl_error *err) {
   size_t n = strcspn(spec, ":");
   char path[4096];
   if (n >= sizeof path)
@@ -22,27 +153,41 @@ int pl__plugin_init(pl__agent *a, const char *spec, uint64_t seed,
   if (!a->dl)
     return pl__err(err, PL_EIO, "cannot load agent \"%s\": %s", path,
                    dlerror());
-  const pl_agent_api *(*entry)(void);
-  *(void **)&entry = dlsym(a->dl, "parley_agent");
-  a->api = entry ? entry() : NULL;
-  if (!a->api)
+  const pl_agent_api *(*entry_fn)(void);
+  *(void **)&entry_fn = dlsym(a->dl, "parley_agent");
+  const pl_agent_api *api = entry_fn ? entry_fn() : NULL;
+  if (!api)
     return pl__err(err, PL_EINVAL,
                    "agent \"%s\" exports no parley_agent() table", path);
-  if (a->api->abi_version != PL_AGENT_ABI_VERSION ||
-      a->api->struct_size < sizeof(pl_agent_api) || !a->api->create ||
-      !a->api->propose || !a->api->respond)
+  if (!table_ok(api))
     return pl__err(err, PL_EUNSUPPORTED,
-                   "agent \"%s\": ABI version %u (size %u), expected %d "
+                   "agent \"%s\": ABI version %u (size %u), expected 1 or %d "
                    "with create, propose and respond",
-                   path, a->api->abi_version, a->api->struct_size,
+                   path, api->abi_version, api->struct_size,
                    PL_AGENT_ABI_VERSION);
-  a->cand = pl__malloc((size_t)a->s->n_issues * sizeof *a->cand);
-  a->work = pl__malloc((size_t)a->s->n_issues * sizeof *a->work);
-  if (!a->cand || !a->work) return pl__err(err, PL_ENOMEM, "out of memory");
-  a->state = a->api->create(a->s, a->party, params, seed);
-  if (!a->state)
-    return pl__err(err, PL_EINVAL, "agent \"%s\" could not start", path);
-  return PL_OK;
+  return table_init(a, api, NULL, path, params, seed, env, err);
+}
+
+int pl__table_lookup(pl__agent *a, const char *spec, uint64_t seed,
+                     const pl__env *env, pl_error *err) {
+  size_t n = strcspn(spec, ":");
+  const char *params = spec[n] == ':' ? spec + n + 1 : "";
+  const pl_agent_registry *r = env && env->o ? env->o->registry : NULL;
+  for (size_t k = 0; r && k < r->n; k++)
+    if (strlen(r->e[k].name) == n && !strncmp(r->e[k].name, spec, n))
+      return table_init(a, r->e[k].api, r->e[k].ctx, r->e[k].name, params,
+                        seed, env, err);
+  /* the external agents: ctx 0 runs a command, 1 connects to a service */
+  if ((n == 3 && !strncmp(spec, "ext", 3)) ||
+      (n == 7 && !strncmp(spec, "ext+tcp", 7))) {
+    if (!*params)
+      return pl__err(err, PL_EINVAL,
+                     "agent \"%s\" needs %s after the colon", spec,
+                     n == 3 ? "a command" : "HOST:PORT");
+    return table_init(a, pl_agent_ext(), n == 3 ? NULL : (void *)1,
+                      n == 3 ? "ext" : "ext+tcp", params, seed, env, err);
+  }
+  return 1;
 }
 
 void pl__plugin_free(pl__agent *a) {
@@ -52,24 +197,83 @@ void pl__plugin_free(pl__agent *a) {
   a->dl = NULL;
 }
 
-/* Options in range and acceptable to the party. */
-static bool valid(const pl__agent *a, const uint32_t *o) {
-  for (int i = 0; i < a->s->n_issues; i++)
-    if (o[i] >= a->s->issues[i].n) return false;
-  return pl__agent_allows(a, o);
+/* ---- answers ------------------------------------------------------- */
+
+static void fail(pl__agent *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void fail(pl__agent *a, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(a->why, sizeof a->why, fmt, ap);
+  va_end(ap);
+  a->failed = true;
 }
 
-bool pl__plugin_propose(pl__agent *a, double t, const uint32_t **options) {
-  if (a->failed || a->walk_out) return false;
-  int r = a->api->propose(a->state, t, a->cand);
+/* Options in range and acceptable to the party; else fails saying why
+ * (what: "offer", "acceptance", ...). */
+static bool valid(pl__agent *a, const uint32_t *o, const char *what) {
+  const pl_scenario *s = a->s;
+  for (int i = 0; i < s->n_issues; i++)
+    if (o[i] >= s->issues[i].n) {
+      fail(a, "its %s has option %u on issue \"%s\", which has %u", what,
+           o[i], s->issues[i].id, s->issues[i].n);
+      return false;
+    }
+  double u = pl_scenario_utility(s, a->party, o);
+  for (int r = 0; r < s->n_red_lines; r++)
+    if (s->red_lines[r].party == a->party &&
+        !pl_scenario_red_line_holds(s, r, o)) {
+      fail(a, "its %s breaks its red line \"%s\"", what, s->red_lines[r].id);
+      return false;
+    }
+  if (u < s->parties[a->party].reservation - PL_TOLERANCE) {
+    fail(a, "its %s gives it %.6g, below its reservation value %.6g", what,
+         u, s->parties[a->party].reservation);
+    return false;
+  }
+  return true;
+}
+
+/* The turn of a version-2 answer. */
+static pl_agent_turn turn_at(const pl__agent *a, double t) {
+  return (pl_agent_turn){t, a->session ? pl_session_rounds(a->session) : 1,
+                         a->session};
+}
+
+/* Handles an answer's code: true when it is an answer in [lo, hi]; false
+ * after a walk-out, a wait or an error (then failed, saying why). */
+static bool answered(pl__agent *a, int r, int lo, int hi, const char *call) {
+  if (r == PL_AGENT_WAIT && a->v2) {
+    double now = no_clock();
+    if (a->wait_since < 0) a->wait_since = now;
+    if (a->move_limit > 0 && now - a->wait_since > a->move_limit) {
+      fail(a, "no answer to %s within %g s", call, a->move_limit);
+      return false;
+    }
+    a->waiting = true;
+    return false;
+  }
+  a->wait_since = -1;
   if (r == PL_AGENT_END) {
     a->walk_out = true;
     return false;
   }
-  if (r != 0 || !valid(a, a->cand)) {
-    a->failed = true;
+  if (r < lo || r > hi) {
+    const char *why = a->v2 && a->api->error ? a->api->error(a->state) : NULL;
+    if (why && *why) fail(a, "%s", why);
+    else fail(a, "%s returned %d, an error", call, r);
     return false;
   }
+  return true;
+}
+
+bool pl__plugin_propose(pl__agent *a, double t, const uint32_t **options) {
+  if (a->failed || a->walk_out) return false;
+  pl_agent_turn tu = turn_at(a, t);
+  int r = a->v2 && a->api->propose2 ? a->api->propose2(a->state, &tu, a->cand)
+                                    : a->api->propose(a->state, t, a->cand);
+  if (!answered(a, r, 0, 0, "propose") || !valid(a, a->cand, "offer"))
+    return false;
   a->offer_u = pl_scenario_utility(a->s, a->party, a->cand);
   *options = a->cand;
   return true;
@@ -77,14 +281,48 @@ bool pl__plugin_propose(pl__agent *a, double t, const uint32_t **options) {
 
 bool pl__plugin_accepts(pl__agent *a, double t, const uint32_t *offer) {
   if (a->failed || a->walk_out) return false;
-  int r = a->api->respond(a->state, t, offer);
-  if (r == PL_AGENT_END) {
-    a->walk_out = true;
+  pl_agent_turn tu = turn_at(a, t);
+  int r = a->v2 && a->api->respond2 ? a->api->respond2(a->state, &tu, offer)
+                                    : a->api->respond(a->state, t, offer);
+  if (!answered(a, r, 0, 1, "respond")) return false;
+  return r == 1 && valid(a, offer, "acceptance");
+}
+
+bool pl__plugin_comment(pl__agent *a, double t, const uint32_t *draft,
+                        uint32_t *want) {
+  const int ni = a->s->n_issues;
+  if (!a->v2 || !a->api->comment) { /* no articles: its whole offer */
+    const uint32_t *mine;
+    if (!pl__plugin_propose(a, t, &mine)) return false;
+    memcpy(want, mine, (size_t)ni * sizeof *want);
+    return true;
+  }
+  if (a->failed || a->walk_out) return false;
+  pl_agent_turn tu = turn_at(a, t);
+  memcpy(want, draft, (size_t)ni * sizeof *want);
+  int r = a->api->comment(a->state, &tu, draft, want);
+  if (!answered(a, r, 0, 0, "comment") || !valid(a, want, "comment"))
+    return false;
+  if (!memcmp(want, draft, (size_t)ni * sizeof *want)) {
+    fail(a, "its comment changes no article of the draft");
     return false;
   }
-  if (r < 0 || r > 1 || (r == 1 && !pl__agent_allows(a, offer))) {
-    a->failed = true;
-    return false;
-  }
-  return r == 1;
+  return true;
+}
+
+int pl__plugin_vote(pl__agent *a, double t, const uint32_t *from,
+                    const uint32_t *to) {
+  if (a->failed || a->walk_out) return -1;
+  pl_agent_turn tu = turn_at(a, t);
+  int r = a->api->vote(a->state, &tu, from, to);
+  if (!answered(a, r, 0, 1, "vote")) return -1;
+  if (r == 1 && !valid(a, to, "vote for the proposal")) return -1;
+  return r;
+}
+
+void pl__plugin_event(pl__agent *a, const pl_event *e) {
+  /* after a failure, only the end */
+  if (a->v2 && a->api->event && a->state &&
+      (!a->failed || e->kind == PL_EVENT_END))
+    a->api->event(a->state, a->session, e);
 }

@@ -52,6 +52,16 @@ struct pl_session {
   double *utils;
   uint8_t *marks;    /* per event: articles rejected (comments) */
   pl_point agreement;
+  /* outside agents: the messages they logged, why one failed, whether the
+   * mediator's proposal of this round is out (a vote may wait) */
+  pl__env env;
+  size_t n_msgs, cap_msgs;
+  pl_message *msgs;
+  double wall0;
+  char failure[320];
+  bool proposed;
+  char **specs; /* the agents as named, then the inputs: the run line */
+  size_t n_specs;
 };
 
 void pl_session_options_init(pl_session_options *o) {
@@ -59,6 +69,8 @@ void pl_session_options_init(pl_session_options *o) {
   o->struct_size = sizeof *o;
   o->rounds = 100;
   o->max_events = 1000000;
+  o->max_message = (size_t)1 << 20;
+  o->move_limit = 60;
 }
 
 const char *pl_end_name(pl_end e) {
@@ -92,6 +104,10 @@ void pl_session_free(pl_session *x) {
   pl__free(x->wanted);
   pl__free(x->has_wanted);
   pl__free(x->rej);
+  for (size_t k = 0; k < x->n_msgs; k++) pl__free((char *)x->msgs[k].line);
+  for (size_t k = 0; k < x->n_specs; k++) pl__free(x->specs[k]);
+  pl__free(x->specs);
+  pl__free(x->msgs);
   pl__free(x);
 }
 
@@ -103,6 +119,26 @@ const char *pl_protocol_name(pl_protocol p) {
 static double monotonic(void *ctx) {
   (void)ctx;
   return pl__now();
+}
+
+/* An outside agent's message, kept for the transcript (a copy; a message
+ * that cannot be kept when out of memory is left out). */
+static void log_message(void *ctx, int party, int dir, const char *line,
+                        size_t len) {
+  pl_session *x = ctx;
+  if (x->n_msgs == x->cap_msgs) {
+    size_t cap = x->cap_msgs ? 2 * x->cap_msgs : 64;
+    pl_message *m = pl__realloc(x->msgs, cap * sizeof *m);
+    if (!m) return;
+    x->msgs = m;
+    x->cap_msgs = cap;
+  }
+  char *copy = pl__malloc(len + 1);
+  if (!copy) return;
+  memcpy(copy, line, len);
+  copy[len] = 0;
+  x->msgs[x->n_msgs++] =
+      (pl_message){party, dir, pl__now() - x->wall0, x->n, copy, len};
 }
 
 /* Whether the wall-time limit has passed (for the agents' walks). */
@@ -169,6 +205,10 @@ int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
   else if (x->o.drafter < 0 || x->o.drafter >= x->np)
     rc = pl__err(err, PL_ENOTFOUND, "no party %d to draft the text",
                  x->o.drafter);
+  else if (!(x->o.move_limit >= 0) || !isfinite(x->o.move_limit) ||
+           !(x->o.agent_limit >= 0) || !isfinite(x->o.agent_limit))
+    rc = pl__err(err, PL_ERANGE, "the agents' time limits must be finite "
+                 "numbers of seconds, at least 0");
   if (!rc && x->o.protocol != PL_PROTOCOL_SAOP) {
     x->text = pl__calloc((size_t)x->ni, sizeof *x->text);
     x->wanted = pl__calloc((size_t)x->ni * (size_t)x->np, sizeof *x->wanted);
@@ -190,8 +230,25 @@ int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
   }
   if (!rc && !(x->agents = pl__calloc((size_t)x->np, sizeof *x->agents)))
     rc = pl__err(err, PL_ENOMEM, "out of memory");
+  x->wall0 = pl__now();
+  /* copies of the agents' names and the inputs, for the run line */
+  const char *const *inputs = x->o.inputs;
+  size_t n_in = inputs ? x->o.n_inputs : 0;
+  x->o.inputs = NULL;
+  x->o.n_inputs = 0;
+  if (!rc && !(x->specs = pl__calloc((size_t)x->np + n_in, sizeof *x->specs)))
+    rc = pl__err(err, PL_ENOMEM, "out of memory");
+  for (size_t k = 0; !rc && k < (size_t)x->np + n_in; k++) {
+    const char *v = k < (size_t)x->np ? agents[k] : inputs[k - (size_t)x->np];
+    if (!(x->specs[k] = pl__strdup(v)))
+      rc = pl__err(err, PL_ENOMEM, "out of memory");
+    x->n_specs = k + 1;
+  }
+  x->o.n_inputs = n_in;
+  x->env = (pl__env){&x->o, x, log_message, x};
   for (int p = 0; p < x->np && !rc; p++) {
-    rc = pl__agent_init(&x->agents[p], s, p, agents[p], x->o.seed, err);
+    rc = pl__agent_init(&x->agents[p], s, p, agents[p], x->o.seed, &x->env,
+                        err);
     if (x->o.time_limit > 0) {
       x->agents[p].expired = expired;
       x->agents[p].expired_ctx = x;
@@ -219,6 +276,13 @@ static double clock_t_(pl_session *x) {
     if (w > t) t = w;
   }
   return t;
+}
+
+/* Tells the outside agents that asked for events of the latest one. */
+static void notify(pl_session *x) {
+  for (int p = 0; p < x->np; p++)
+    if (x->agents[p].kind == PL__AGENT_PLUGIN)
+      pl__plugin_event(&x->agents[p], &x->ev[x->n - 1]);
 }
 
 /* Doubles the four event arrays, all or nothing: on failure nothing
@@ -296,6 +360,7 @@ static int record(pl_session *x, pl_event_kind kind, int party,
     e->rejects = x->marks + x->n * ni;
   }
   x->n++;
+  if (kind != PL_EVENT_END) notify(x);
   if (kind == PL_EVENT_OFFER || kind == PL_EVENT_COMMENT) {
     if (x->latest && party >= 0) {
       memcpy(x->latest + (size_t)party * ni, options, ni * sizeof *x->latest);
@@ -311,11 +376,18 @@ static int record(pl_session *x, pl_event_kind kind, int party,
 
 static int finish(pl_session *x, pl_end end, const uint32_t *agreed) {
   x->end = end;
+  if (end == PL_END_FAILURE && x->failed_party >= 0)
+    snprintf(x->failure, sizeof x->failure, "party %s: %s",
+             x->s->parties[x->failed_party].id,
+             x->agents[x->failed_party].why[0]
+                 ? x->agents[x->failed_party].why
+                 : "its agent failed");
   int rc = record(x, PL_EVENT_END, -1, agreed, NULL);
   if (!rc && agreed) {
     const pl_event *e = &x->ev[x->n - 1];
     x->agreement = (pl_point){e->options, e->utilities};
   }
+  if (!rc) notify(x);
   return rc ? rc : PL_SESSION_DONE;
 }
 
@@ -363,17 +435,23 @@ static int deadline(pl_session *x, pl_end end) {
 }
 
 /* After a party's agent answered: a failed plug-in ends the negotiation,
- * and so does a walk-out. */
+ * and so does a walk-out; an outside agent that waits leaves the step to
+ * be taken again (true for all three). */
 static bool gone(pl_session *x, int p) {
+  if (x->agents[p].waiting) return true;
   if (!x->agents[p].failed && !x->agents[p].walk_out) return false;
   x->failed_party = p;
   return true;
 }
 
-/* When an agent had no answer: an error, its failure or walk-out, the
- * time limit passing while it searched, or nothing it could propose. */
+/* When an agent had no answer: an error, a wait, its failure or walk-out,
+ * the time limit passing while it searched, or nothing it could propose. */
 static int no_answer(pl_session *x, int p, int rc) {
   if (rc) return rc;
+  if (x->agents[p].waiting) {
+    x->agents[p].waiting = false;
+    return PL_SESSION_WAITING;
+  }
   if (gone(x, p))
     return finish(x, x->agents[p].failed ? PL_END_FAILURE : PL_END_WALKOUT,
                   NULL);
@@ -466,16 +544,6 @@ static int step_text(pl_session *x) {
   return next_turn(x);
 }
 
-/* A party's vote on a change from `from` to `to`: for it when the new text
- * is at least as acceptable (red lines and reservation) and, equally
- * acceptable, at least as good for it: a hill climber. */
-static bool vote(const pl__agent *a, const uint32_t *from, const uint32_t *to) {
-  bool af = pl__agent_allows(a, from), at = pl__agent_allows(a, to);
-  if (af != at) return at;
-  return pl_scenario_utility(a->s, a->party, to) >=
-         pl_scenario_utility(a->s, a->party, from) - PL_TOLERANCE;
-}
-
 static bool all_allow(const pl_session *x, const uint32_t *text) {
   for (int q = 0; q < x->np; q++)
     if (!pl__agent_allows(&x->agents[q], text)) return false;
@@ -500,18 +568,20 @@ static int step_mediated(pl_session *x) {
     }
     x->started = true;
   }
-  if (x->turn == 0) {
+  if (x->turn == 0 && !x->proposed) {
     memcpy(prop, cur, (size_t)ni * sizeof *prop);
     int i = (int)(pl__splitmix64(&x->rng) % (uint64_t)ni);
     uint32_t n = x->s->issues[i].n;
     if (n > 1)
       prop[i] = (prop[i] + 1 + (uint32_t)(pl__splitmix64(&x->rng) % (n - 1))) % n;
     x->accepts = 0;
+    x->proposed = true;
     if ((rc = record(x, PL_EVENT_OFFER, -1, prop, NULL))) return rc;
     /* the mediator's turn takes no party's place: the vote follows now */
   }
   const int p = x->turn;
-  bool yes = vote(&x->agents[p], cur, prop);
+  int yes = pl__agent_vote(&x->agents[p], x->t, cur, prop);
+  if (yes < 0) return no_answer(x, p, PL_OK);
   if ((rc = record(x, yes ? PL_EVENT_ACCEPT : PL_EVENT_REJECT, p, prop, NULL)))
     return rc;
   x->accepts += yes;
@@ -519,6 +589,7 @@ static int step_mediated(pl_session *x) {
     memcpy(cur, prop, (size_t)ni * sizeof *cur);
   if (++x->turn == x->np) {
     x->turn = 0;
+    x->proposed = false;
     if ((x->o.rounds > 0 && x->round >= x->o.rounds) || x->round == INT_MAX) {
       x->turn = x->np - 1;
       x->t = 1;
@@ -560,6 +631,12 @@ static int step_saop(pl_session *x) {
 
 int pl_session_step(pl_session *x) {
   if (x->end != PL_END_RUNNING) return PL_SESSION_DONE;
+  if (x->n == 0) /* an outside agent that could not start */
+    for (int p = 0; p < x->np; p++)
+      if (x->agents[p].failed) {
+        x->failed_party = p;
+        return finish(x, PL_END_FAILURE, NULL);
+      }
   x->t = clock_t_(x);
   if (x->hopeless >= 0) { /* nothing to negotiate: no search, no round */
     x->failed_party = x->hopeless;
@@ -639,6 +716,14 @@ static json_t *blockers_json(const pl_session *x) {
   return arr;
 }
 int pl_session_failed_party(const pl_session *x) { return x->failed_party; }
+const char *pl_session_failure(const pl_session *x) {
+  return x->end == PL_END_FAILURE ? x->failure : "";
+}
+size_t pl_session_message_count(const pl_session *x) { return x->n_msgs; }
+const pl_message *pl_session_message(const pl_session *x, size_t i) {
+  return i < x->n_msgs ? &x->msgs[i] : NULL;
+}
+
 uint64_t pl__session_work(const pl_session *x) {
   uint64_t w = 0;
   for (int p = 0; p < x->np; p++) w += x->agents[p].visited;
@@ -649,67 +734,167 @@ const pl_event *pl_session_event(const pl_session *x, size_t i) {
   return i < x->n ? &x->ev[i] : NULL;
 }
 
+/* A byte string as base64 (RFC 4648), NUL-terminated; NULL when out of
+ * memory. */
+static char *base64(const char *p, size_t n) {
+  static const char dig[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  char *out = pl__malloc((n + 2) / 3 * 4 + 1), *o = out;
+  if (!out) return NULL;
+  for (size_t k = 0; k < n; k += 3) {
+    uint32_t v = (uint32_t)(unsigned char)p[k] << 16;
+    if (k + 1 < n) v |= (uint32_t)(unsigned char)p[k + 1] << 8;
+    if (k + 2 < n) v |= (unsigned char)p[k + 2];
+    *o++ = dig[v >> 18];
+    *o++ = dig[(v >> 12) & 63];
+    *o++ = k + 1 < n ? dig[(v >> 6) & 63] : '=';
+    *o++ = k + 2 < n ? dig[v & 63] : '=';
+  }
+  *o = 0;
+  return out;
+}
+
+/* A message line of the transcript: the raw line as a JSON string, or, when
+ * it is not UTF-8 (JSON strings cannot hold it), as base64. */
+static json_t *message_json(const pl_session *x, const pl_message *m) {
+  static const char *const dirs[] = {"to_agent", "from_agent", "stderr"};
+  json_t *o = json_object();
+  int bad = !o;
+  bad |= json_object_set_new(o, "event", json_string("message"));
+  bad |= json_object_set_new(o, "party",
+                             json_string(x->s->parties[m->party].id));
+  bad |= json_object_set_new(o, "dir", json_string(dirs[m->dir % 3]));
+  bad |= json_object_set_new(o, "wall", json_real(m->wall));
+  json_t *line = json_stringn(m->line, m->len);
+  if (line) {
+    bad |= json_object_set_new(o, "line", line);
+  } else {
+    char *b = base64(m->line, m->len);
+    bad |= !b || json_object_set_new(o, "line_base64", json_string(b));
+    pl__free(b);
+  }
+  if (bad) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+/* Appends the object as one line (and frees it); false when out of
+ * memory. */
+static bool put_line(char **out, size_t *len, size_t *cap, json_t *o) {
+  char *line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                     JSON_REAL_PRECISION(10))
+                 : NULL;
+  json_decref(o);
+  if (!line) return false;
+  size_t n = strlen(line);
+  if (*len + n + 2 > *cap) {
+    size_t c = *cap;
+    while (*len + n + 2 > c) c *= 2;
+    char *b = pl__realloc(*out, c);
+    if (!b) {
+      free(line);
+      return false;
+    }
+    *out = b;
+    *cap = c;
+  }
+  memcpy(*out + *len, line, n);
+  *len += n;
+  (*out)[(*len)++] = '\n';
+  (*out)[*len] = 0;
+  free(line);
+  return true;
+}
+
+/* One event of the transcript; NULL when out of memory. */
+static json_t *event_json(const pl_session *x, const pl_event *e) {
+  json_t *o = json_object();
+  int bad = !o;
+  bad |= json_object_set_new(o, "round", json_integer(e->round));
+  bad |= json_object_set_new(o, "time", json_real(e->time));
+  bad |= json_object_set_new(o, "event", json_string(pl_event_name(e->kind)));
+  bad |= json_object_set_new(
+      o, "party",
+      e->party >= 0 ? json_string(x->s->parties[e->party].id) : json_null());
+  if (e->kind == PL_EVENT_END)
+    bad |= json_object_set_new(o, "reason", json_string(pl_end_name(x->end)));
+  if (e->kind == PL_EVENT_END && x->end == PL_END_FAILURE && x->failure[0])
+    bad |= json_object_set_new(o, "failure", json_string(x->failure));
+  if (e->kind == PL_EVENT_END && x->has_partial && x->n_blockers) {
+    bad |= json_object_set_new(o, "partial", pl__outcome_json(x->s, x->partial));
+    bad |= json_object_set_new(o, "blocked_by", blockers_json(x));
+  }
+  if (e->rejects) {
+    json_t *r = json_array();
+    bad |= !r;
+    for (int i = 0; r && i < x->ni; i++)
+      if (e->rejects[i])
+        bad |= json_array_append_new(r, json_string(x->s->issues[i].id));
+    bad |= json_object_set_new(o, "rejects", r);
+  }
+  if (e->options) {
+    json_t *oc = pl__outcome_json(x->s, e->options), *u = json_array();
+    bad |= !oc || !u;
+    for (int p = 0; u && p < x->np; p++)
+      bad |= json_array_append_new(u, json_real(e->utilities[p]));
+    bad |= json_object_set_new(o, "outcome", oc);
+    bad |= json_object_set_new(o, "utilities", u);
+  }
+  if (bad) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+/* The run line: what pl_replay_open needs to run it again. */
+static json_t *run_json(const pl_session *x) {
+  const pl_session_options *o = &x->o;
+  json_t *r = json_object(), *in = json_array(), *ag = json_array();
+  int bad = !r || !in || !ag;
+  for (size_t k = 0; in && k < o->n_inputs; k++)
+    bad |= json_array_append_new(in, json_string(x->specs[(size_t)x->np + k]));
+  for (int p = 0; ag && p < x->np; p++)
+    bad |= json_array_append_new(ag, json_string(x->specs[p]));
+  bad |= json_object_set_new(r, "event", json_string("run"));
+  bad |= json_object_set_new(r, "version", json_integer(1));
+  bad |= json_object_set_new(r, "inputs", in);
+  bad |= json_object_set_new(r, "real_intervals", json_integer(o->real_intervals));
+  bad |= json_object_set_new(r, "protocol", json_string(pl_protocol_name(o->protocol)));
+  bad |= json_object_set_new(r, "drafter", json_string(x->s->parties[o->drafter].id));
+  bad |= json_object_set_new(r, "rounds", json_integer(o->rounds));
+  bad |= json_object_set_new(r, "time", json_real(o->time_limit));
+  bad |= json_object_set_new(r, "seed", json_integer((json_int_t)o->seed));
+  bad |= json_object_set_new(r, "partial", json_boolean(o->partial));
+  bad |= json_object_set_new(r, "max_events", json_integer((json_int_t)o->max_events));
+  bad |= json_object_set_new(r, "move_time", json_real(o->move_limit));
+  bad |= json_object_set_new(r, "agent_time", json_real(o->agent_limit));
+  bad |= json_object_set_new(r, "max_message", json_integer((json_int_t)o->max_message));
+  bad |= json_object_set_new(r, "agents", ag);
+  if (bad) {
+    json_decref(r);
+    return NULL;
+  }
+  return r;
+}
+
 char *pl_session_transcript(const pl_session *x) {
-  size_t cap = 4096, len = 0;
+  size_t cap = 4096, len = 0, m = 0;
   char *out = pl__malloc(cap);
   if (!out) return NULL;
   out[0] = 0;
-  for (size_t k = 0; k < x->n; k++) {
-    const pl_event *e = &x->ev[k];
-    json_t *o = json_object();
-    int bad = !o;
-    bad |= json_object_set_new(o, "round", json_integer(e->round));
-    bad |= json_object_set_new(o, "time", json_real(e->time));
-    bad |= json_object_set_new(o, "event", json_string(pl_event_name(e->kind)));
-    bad |= json_object_set_new(
-        o, "party",
-        e->party >= 0 ? json_string(x->s->parties[e->party].id) : json_null());
-    if (e->kind == PL_EVENT_END)
-      bad |= json_object_set_new(o, "reason", json_string(pl_end_name(x->end)));
-    if (e->kind == PL_EVENT_END && x->has_partial && x->n_blockers) {
-      bad |= json_object_set_new(o, "partial", pl__outcome_json(x->s, x->partial));
-      bad |= json_object_set_new(o, "blocked_by", blockers_json(x));
-    }
-    if (e->rejects) {
-      json_t *r = json_array();
-      bad |= !r;
-      for (int i = 0; r && i < x->ni; i++)
-        if (e->rejects[i])
-          bad |= json_array_append_new(r, json_string(x->s->issues[i].id));
-      bad |= json_object_set_new(o, "rejects", r);
-    }
-    if (e->options) {
-      json_t *oc = pl__outcome_json(x->s, e->options), *u = json_array();
-      bad |= !oc || !u;
-      for (int p = 0; u && p < x->np; p++)
-        bad |= json_array_append_new(u, json_real(e->utilities[p]));
-      bad |= json_object_set_new(o, "outcome", oc);
-      bad |= json_object_set_new(o, "utilities", u);
-    }
-    char *line = bad ? NULL
-                     : json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
-                                         JSON_REAL_PRECISION(10));
-    json_decref(o);
-    if (!line) {
-      pl__free(out);
-      return NULL;
-    }
-    size_t n = strlen(line);
-    if (len + n + 2 > cap) {
-      while (len + n + 2 > cap) cap *= 2;
-      char *b = pl__realloc(out, cap);
-      if (!b) {
-        free(line);
-        pl__free(out);
-        return NULL;
-      }
-      out = b;
-    }
-    memcpy(out + len, line, n);
-    len += n;
-    out[len++] = '\n';
-    out[len] = 0;
-    free(line);
+  bool ok = !x->n_msgs || put_line(&out, &len, &cap, run_json(x));
+  for (size_t k = 0; ok && k <= x->n; k++) {
+    /* the messages logged before event k (after the last, the rest) */
+    for (; ok && m < x->n_msgs && (x->msgs[m].event <= k || k == x->n); m++)
+      ok = put_line(&out, &len, &cap, message_json(x, &x->msgs[m]));
+    if (ok && k < x->n) ok = put_line(&out, &len, &cap, event_json(x, &x->ev[k]));
+  }
+  if (!ok) {
+    pl__free(out);
+    return NULL;
   }
   return out;
 }
@@ -769,6 +954,8 @@ char *pl_session_to_json(const pl_session *x, const pl_analysis *a) {
                                : x->end == PL_END_NO_OFFER ? "no_offer"
                                                            : "failed",
                                json_string(x->s->parties[x->failed_party].id));
+  if (x->end == PL_END_FAILURE && x->failure[0])
+    bad |= json_object_set_new(root, "failure", json_string(x->failure));
   if (x->has_partial && x->n_blockers) {
     json_t *pt = json_object();
     bad |= !pt;

@@ -386,7 +386,9 @@ static int make_labels(ctx *c) {
 
 /* Every agent spec is tried on the first scenario, so a misspelt agent or
  * parameter is reported at its line; plug-ins are checked to exist (they
- * are loaded only where their negotiations run). */
+ * are loaded only where their negotiations run); external agents (ext:,
+ * ext+tcp:) are started only where their negotiations run, and isolated
+ * as plug-ins are. */
 static int parse_agents(ctx *c, const pl__ynode *list) {
   pl_tournament *t = c->t;
   int rc = pl__yexpect(&c->r, list, PL__Y_SEQ, "\"agents\"");
@@ -404,12 +406,23 @@ static int parse_agents(ctx *c, const pl__ynode *list) {
     if ((rc = pl__yget_id(&c->r, n, "an agent", &spec))) return rc;
     size_t name = strcspn(spec, ":");
     t->plugin[k] = memchr(spec, '/', name) != NULL;
+    /* external agents start where their negotiations run, isolated like
+     * plug-ins (a process per negotiation) */
+    bool ext = (name == 3 && !strncmp(spec, "ext", 3)) ||
+               (name == 7 && !strncmp(spec, "ext+tcp", 7));
     t->agents[t->na++] = t->plugin[k] ? resolve(c->base, spec) : pl__strdup(spec);
     if (!t->agents[k]) return nomem(c);
     for (size_t j = 0; j < k; j++)
       if (!strcmp(t->agents[j], t->agents[k]))
         return pl__yfail(&c->r, n, "agent \"%s\" is listed twice", spec);
     hash_str(&c->h, spec);
+    if (ext) {
+      if (!spec[name] || !spec[name + 1])
+        return pl__yfail(&c->r, n, "agent \"%s\" needs %s after the colon",
+                         spec, name == 3 ? "a command" : "HOST:PORT");
+      t->plugin[k] = true;
+      continue;
+    }
     if (t->plugin[k]) {
       char path[PATH_MAX];
       size_t len = strcspn(t->agents[k], ":");

@@ -103,12 +103,8 @@ static int run_here(pl_tournament *t, const pl_job *job, pl_job_result *r) {
     r->utilities[p] = pl_session_payoff(x, p);
     r->welfare += r->utilities[p];
   }
-  int who = pl_session_failed_party(x);
-  if (r->end == PL_END_FAILURE && who >= 0)
-    snprintf(r->error, sizeof r->error,
-             "the plug-in of party %s failed: an error, an invalid offer, or "
-             "a red line or reservation broken",
-             sc->s->parties[who].id);
+  if (r->end == PL_END_FAILURE && *pl_session_failure(x))
+    snprintf(r->error, sizeof r->error, "%.255s", pl_session_failure(x));
   const pl_point *agr = pl_session_agreement(x);
   if (agr) {
     const pl_analysis *a = analysis(sc);

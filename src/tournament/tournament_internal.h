@@ -47,7 +47,7 @@ struct pl_tournament {
   int ns, na;
   pl__tscenario *sc;
   char **agents;   /* specs, plug-in paths made absolute */
-  bool *plugin;
+  bool *plugin;    /* a plug-in or an external agent: isolated */
   uint64_t jobs;
   char hash[17];
 };

@@ -78,8 +78,14 @@ static int respond(void *agent, double t, const uint32_t *offer) {
 
 static void destroy(void *agent) { free(agent); }
 
-static const pl_agent_api api = {PL_AGENT_ABI_VERSION, sizeof(pl_agent_api),
-                                 create, propose, respond, NULL, destroy};
+/* A version-1 table, as plug-ins built before version 2 have: it still
+ * loads. */
+static const pl_agent_api api = {.abi_version = 1,
+                                 .struct_size = PL_AGENT_API_V1_SIZE,
+                                 .create = create,
+                                 .propose = propose,
+                                 .respond = respond,
+                                 .destroy = destroy};
 
 const pl_agent_api *parley_agent(void);
 const pl_agent_api *parley_agent(void) { return &api; }

@@ -108,7 +108,7 @@ static void replay(const char *agent, const char *path, counts *c) {
       /* the reference's offering ignores the model: so does this one */
       char spec[64];
       snprintf(spec, sizeof spec, "%s:om=none", agent);
-      TU_OK(pl__agent_init(&a, s, party, spec, 7, &err));
+      TU_OK(pl__agent_init(&a, s, party, spec, 7, NULL, &err));
       has_agent = true;
       TU_OK(pl__om_new(s, party, &om));
       pl__om_set_learn(om, 0.2);
@@ -287,35 +287,35 @@ static void test_names(void **st) {
   pl_scenario *s = itex();
   pl__agent a;
   pl_error err;
-  TU_OK(pl__agent_init(&a, s, 0, "hardheaded", 1, &err));
+  TU_OK(pl__agent_init(&a, s, 0, "hardheaded", 1, NULL, &err));
   assert_int_equal(a.curve, PL__CURVE_ANAC);
   assert_string_equal(pl__anac_bids[a.anac->bid].name, "hardheaded");
   assert_string_equal(pl__anac_acs[a.anac->ac].name, "hardheaded");
   assert_non_null(a.om);
   assert_double_near(a.om_window, 0.02, 0);
   pl__agent_free(&a);
-  TU_OK(pl__agent_init(&a, s, 0, "agentk+ac=next", 1, &err));
+  TU_OK(pl__agent_init(&a, s, 0, "agentk+ac=next", 1, NULL, &err));
   assert_string_equal(pl__anac_bids[a.anac->bid].name, "agentk");
   assert_int_equal(a.anac->ac, -1);
   assert_int_equal(a.ac, PL__AC_NEXT);
   assert_null(a.om);
   pl__agent_free(&a);
-  TU_OK(pl__agent_init(&a, s, 0, "agentk+ac=next+time+om=freq:t=0.9", 1,
+  TU_OK(pl__agent_init(&a, s, 0, "agentk+ac=next+time+om=freq:t=0.9", 1, NULL,
                        &err));
   assert_int_equal(a.ac, PL__AC_NEXT | PL__AC_TIME);
   assert_double_near(a.ac_time, 0.9, 0);
   assert_non_null(a.om);
   pl__agent_free(&a);
-  TU_OK(pl__agent_init(&a, s, 0, "boulware+om=hardheaded", 1, &err));
+  TU_OK(pl__agent_init(&a, s, 0, "boulware+om=hardheaded", 1, NULL, &err));
   assert_null(a.anac); /* no ANAC component: the built-in agent as before */
   assert_non_null(a.om);
   assert_int_equal(a.curve, PL__CURVE_FARATIN);
   pl__agent_free(&a);
-  TU_OK(pl__agent_init(&a, s, 1, "boulware+ac=hardheaded", 1, &err));
+  TU_OK(pl__agent_init(&a, s, 1, "boulware+ac=hardheaded", 1, NULL, &err));
   assert_int_equal(a.curve, PL__CURVE_FARATIN);
   assert_string_equal(pl__anac_acs[a.anac->ac].name, "hardheaded");
   pl__agent_free(&a);
-  TU_OK(pl__agent_init(&a, s, 1, "hardheaded+bid=gahboninho+om=none", 1,
+  TU_OK(pl__agent_init(&a, s, 1, "hardheaded+bid=gahboninho+om=none", 1, NULL,
                        &err));
   assert_string_equal(pl__anac_bids[a.anac->bid].name, "gahboninho");
   assert_string_equal(pl__anac_acs[a.anac->ac].name, "hardheaded");
@@ -335,7 +335,7 @@ static void test_names(void **st) {
       {"agentk:e=0.5", PL_EINVAL, "unknown parameter"},
   };
   for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
-    int rc = pl__agent_init(&a, s, 0, bad[k].spec, 1, &err);
+    int rc = pl__agent_init(&a, s, 0, bad[k].spec, 1, NULL, &err);
     if (rc != bad[k].rc || !strstr(err.message, bad[k].says))
       fail_msg("%s: %d \"%s\"", bad[k].spec, rc, err.message);
     pl__agent_free(&a);
@@ -375,7 +375,7 @@ static void test_agentk_rate(void **st) {
   pl_scenario *s = itex();
   pl__agent a;
   pl_error err;
-  TU_OK(pl__agent_init(&a, s, 0, "agentk", 42, &err));
+  TU_OK(pl__agent_init(&a, s, 0, "agentk", 42, NULL, &err));
   const double t = 0.2, u = 0.4;
   const double p = pl__agentk_accept_probability(t, u);
   assert_double_near(p, u / (1 - 0.1) * (1 + 0.04), 1e-15);

@@ -41,6 +41,17 @@ add_test(NAME fuzz_corpus_plan_yaml
   COMMAND fuzz_replay_plan_yaml ${CMAKE_CURRENT_LIST_DIR}/corpus/plan_yaml)
 set_tests_properties(fuzz_corpus_plan_yaml PROPERTIES TIMEOUT 300)
 
+# The agent wire protocol's reader (tests/fuzz/fuzz_agent_protocol.c).
+add_executable(fuzz_replay_agent_protocol
+  ${CMAKE_CURRENT_LIST_DIR}/replay.c
+  ${CMAKE_CURRENT_LIST_DIR}/fuzz_agent_protocol.c)
+target_include_directories(fuzz_replay_agent_protocol PRIVATE
+                           ${PROJECT_SOURCE_DIR}/src)
+target_link_libraries(fuzz_replay_agent_protocol PRIVATE parley_static)
+add_test(NAME fuzz_corpus_agent_protocol
+  COMMAND fuzz_replay_agent_protocol
+          ${CMAKE_CURRENT_LIST_DIR}/corpus/agent_protocol)
+set_tests_properties(fuzz_corpus_agent_protocol PROPERTIES TIMEOUT 300)
 # The tournament config reader (tests/fuzz/fuzz_tournament.c), its files
 # confined to a scratch folder.
 add_executable(fuzz_replay_tournament

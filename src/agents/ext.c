@@ -1,0 +1,1218 @@
+/* External agents (agents.h, docs/agent-protocol.md): a program started
+ * per negotiation (ext:CMD) or a running service (ext+tcp:HOST:PORT) that
+ * reads and writes JSON Lines, behind the same agent table as plug-ins;
+ * and the replay of a recorded one (pl_agent_replay).
+ *
+ * A process runs under a small reaper: parley forks the reaper, which
+ * becomes a child subreaper (prctl PR_SET_CHILD_SUBREAPER) and forks the
+ * agent in a process group of its own (/bin/sh -c CMD). When parley lets
+ * go (or dies), the reaper kills the agent's whole group and reaps every
+ * process left under it, so an agent that forks and never exits leaves
+ * neither a process nor a zombie behind, whatever the system's init does.
+ * The agent's stdin and stdout are Unix sockets (writes never raise
+ * SIGPIPE in parley: MSG_NOSIGNAL), its stderr a pipe that is read while
+ * waiting and logged line by line. */
+#define _GNU_SOURCE /* close_range, pipe2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agents/ext.h"
+#include "report/json_common.h"
+
+#define CONNECT_LIMIT 10.0 /* seconds to connect without a move limit */
+#define GRACE 1.0 /* seconds an agent has to exit after "finished" */
+#define ERR_LINE 4096 /* longest stderr line logged whole */
+
+enum { PEND_NONE, PEND_OFFER, PEND_COMMENT };
+
+typedef struct ext {
+  const pl_scenario *s;
+  int party, ni;
+  pl_agent_setup su;
+  /* transport: a process, a socket, or a recording */
+  int wfd, rfd, efd, ctl;
+  pid_t reaper;
+  const pl_recording *rec;
+  size_t rec_next[2]; /* next recorded message to the agent, from it */
+  /* input not yet consumed, and the stderr line being read */
+  char *buf;
+  size_t len, cap;
+  char *obuf; /* messages to it not yet written: informs wait for the next
+                 question, so that a move wakes the agent once */
+  size_t olen, ocap;
+  char ebuf[ERR_LINE];
+  size_t elen;
+  char etail[160]; /* its last stderr line, for failure messages */
+  double used;     /* seconds spent waiting for its answers */
+  long seq;        /* id of the latest question */
+  int pending;     /* an answer given ahead: SAOP counter-offer, comment */
+  uint32_t *pend;
+  bool broken;
+  bool ready; /* the handshake is done */
+  char why[256];
+} ext;
+
+/* ---- recordings ----------------------------------------------------- */
+
+typedef struct rec_msg {
+  char *line;
+  size_t len;
+} rec_msg;
+
+struct pl_recording {
+  int np;
+  rec_msg **m[2]; /* [dir][party]: messages to (0) and from (1) the agent */
+  size_t *n[2];
+};
+
+void pl_recording_free(pl_recording *r) {
+  if (!r) return;
+  for (int d = 0; d < 2; d++) {
+    for (int p = 0; r->m[d] && p < r->np; p++) {
+      for (size_t k = 0; r->n[d] && k < r->n[d][p]; k++)
+        pl__free(r->m[d][p][k].line);
+      pl__free(r->m[d][p]);
+    }
+    pl__free(r->m[d]);
+    pl__free(r->n[d]);
+  }
+  pl__free(r);
+}
+
+int pl_recording_has_party(const pl_recording *r, int p) {
+  return r && p >= 0 && p < r->np && (r->n[0][p] || r->n[1][p]);
+}
+
+static int b64(int c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* Decodes base64 in place; the length, or -1. */
+static long unbase64(char *s) {
+  size_t n = strlen(s), o = 0;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t k = 0; k < n && s[k] != '='; k++) {
+    int v = b64((unsigned char)s[k]);
+    if (v < 0) return -1;
+    acc = acc << 6 | (uint32_t)v;
+    if ((bits += 6) >= 8) {
+      bits -= 8;
+      s[o++] = (char)(acc >> bits & 0xff);
+    }
+  }
+  return (long)o;
+}
+
+int pl__recording_new(int np, pl_recording **out) {
+  pl_recording *r = pl__calloc(1, sizeof *r);
+  *out = NULL;
+  if (!r) return PL_ENOMEM;
+  r->np = np;
+  for (int d = 0; d < 2; d++) {
+    r->m[d] = pl__calloc((size_t)np, sizeof *r->m[d]);
+    r->n[d] = pl__calloc((size_t)np, sizeof *r->n[d]);
+    if (!r->m[d] || !r->n[d]) {
+      pl_recording_free(r);
+      return PL_ENOMEM;
+    }
+  }
+  *out = r;
+  return PL_OK;
+}
+
+int pl__recording_add(pl_recording *r, int d, int p, const char *line,
+                      size_t len) {
+  size_t n = r->n[d][p];
+  if ((n & (n - 1)) == 0) { /* grows at powers of two */
+    rec_msg *g = pl__realloc(r->m[d][p], (n ? 2 * n : 1) * sizeof *g);
+    if (!g) return PL_ENOMEM;
+    r->m[d][p] = g;
+  }
+  char *c = pl__malloc(len + 1);
+  if (!c) return PL_ENOMEM;
+  memcpy(c, line, len);
+  c[len] = 0;
+  r->m[d][p][n] = (rec_msg){c, len};
+  r->n[d][p] = n + 1;
+  return PL_OK;
+}
+
+int pl_recording_load(const char *text, size_t len, const pl_scenario *s,
+                      pl_recording **out, pl_error *err) {
+  pl_recording *r;
+  int rc = pl__recording_new(s->n_parties, &r);
+  if (rc) return pl__err(err, rc, "out of memory");
+  size_t at = 0;
+  for (int lineno = 1; !rc && at < len; lineno++) {
+    const char *nl = memchr(text + at, '\n', len - at);
+    size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
+    json_error_t je;
+    json_t *o = n ? json_loadb(text + at, n, JSON_ALLOW_NUL, &je) : NULL;
+    const char *ev = json_string_value(json_object_get(o, "event"));
+    if (n && !o) {
+      rc = pl__err(err, PL_EPARSE, "transcript:%d:%d: %s", lineno,
+                   je.column > 0 ? je.column : 1, je.text);
+    } else if (ev && !strcmp(ev, "message")) {
+      const char *party = json_string_value(json_object_get(o, "party"));
+      const char *dir = json_string_value(json_object_get(o, "dir"));
+      json_t *line = json_object_get(o, "line");
+      const char *b = json_string_value(json_object_get(o, "line_base64"));
+      int p = -1;
+      for (int q = 0; party && q < s->n_parties; q++)
+        if (!strcmp(s->parties[q].id, party)) p = q;
+      int d = !dir ? -1 : !strcmp(dir, "to_agent") ? 0
+                     : !strcmp(dir, "from_agent") ? 1
+                     : !strcmp(dir, "stderr") ? 2 : -1;
+      if (p < 0 || d < 0 || (!json_is_string(line) && !b)) {
+        rc = pl__err(err, PL_EPARSE,
+                     "transcript:%d:1: a message needs a party of the "
+                     "scenario, dir (to_agent, from_agent, stderr) and line",
+                     lineno);
+      } else if (d < 2 && json_is_string(line)) {
+        rc = pl__recording_add(r, d, p, json_string_value(line),
+                     json_string_length(line));
+      } else if (d < 2) {
+        char *c = pl__strdup(b);
+        long bl = c ? unbase64(c) : -1;
+        rc = bl < 0 ? pl__err(err, c ? PL_EPARSE : PL_ENOMEM,
+                              "transcript:%d:1: bad line_base64", lineno)
+                    : pl__recording_add(r, d, p, c, (size_t)bl);
+        pl__free(c);
+      }
+    }
+    json_decref(o);
+    at += n + (nl != NULL);
+  }
+  if (rc) {
+    pl_recording_free(r);
+    return rc == PL_ENOMEM ? pl__err(err, rc, "out of memory") : rc;
+  }
+  *out = r;
+  return PL_OK;
+}
+
+/* ---- failures and logging -------------------------------------------- */
+
+static void fail(ext *e, const char *fmt, ...) PL__PRINTF(2, 3);
+static void fail(ext *e, const char *fmt, ...) {
+  if (e->broken) return; /* the first reason stays */
+  va_list ap;
+  va_start(ap, fmt);
+  int n = e->ready ? 0 : snprintf(e->why, sizeof e->why, "in the handshake, ");
+  int m = vsnprintf(e->why + n, sizeof e->why - (size_t)n, fmt, ap);
+  n = m < 0 ? m : n + m;
+  va_end(ap);
+  if (e->etail[0] && n >= 0 && (size_t)n < sizeof e->why - 20)
+    snprintf(e->why + n, sizeof e->why - (size_t)n, " (stderr: %s)",
+             e->etail);
+  e->broken = true;
+}
+
+static void logm(ext *e, int dir, const char *line, size_t len) {
+  if (e->su.log) e->su.log(e->su.log_ctx, e->party, dir, line, len);
+}
+
+/* A short, printable excerpt of a line for messages (size >= 8). */
+static void excerpt(char *out, size_t size, const char *p, size_t n) {
+  size_t k = 0, room = n < size ? n : size - 4;
+  for (; k < room; k++) out[k] = p[k] >= 32 && p[k] < 127 ? p[k] : '?';
+  if (room < n) memcpy(out + k, "...", 3), k += 3;
+  out[k] = 0;
+}
+
+/* Stderr: complete lines are logged; a longer line is logged in pieces. */
+static void take_stderr(ext *e) {
+  char chunk[4096];
+  ssize_t got = read(e->efd, chunk, sizeof chunk);
+  if (got <= 0) {
+    if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
+      close(e->efd);
+      e->efd = -1;
+    }
+    return;
+  }
+  for (ssize_t k = 0; k < got; k++) {
+    bool nl = chunk[k] == '\n';
+    if (!nl) e->ebuf[e->elen++] = chunk[k];
+    if (nl || e->elen == sizeof e->ebuf) {
+      logm(e, 2, e->ebuf, e->elen);
+      if (e->elen) excerpt(e->etail, sizeof e->etail, e->ebuf, e->elen);
+      e->elen = 0;
+    }
+  }
+}
+
+/* ---- the transport ----------------------------------------------------- */
+
+static double move_limit(const ext *e) { return e->su.move_limit; }
+
+/* Seconds left for this answer: the move limit, and what is left of the
+ * agent's total (INFINITY: no limit). */
+static double left(const ext *e, double t0) {
+  double l = move_limit(e) > 0 ? t0 + move_limit(e) - pl__now() : INFINITY;
+  if (e->su.agent_limit > 0) {
+    double a = e->su.agent_limit - e->used - (pl__now() - t0);
+    if (a < l) l = a;
+  }
+  return l;
+}
+
+/* A poll timeout for l seconds (-1: for ever). */
+static int ms(double l) { return l > 1e6 ? -1 : (int)(l * 1000) + 1; }
+
+/* Writes out what is buffered. */
+static bool flush(ext *e) {
+  const double t0 = pl__now();
+  size_t off = 0;
+  while (off < e->olen) {
+    ssize_t w = send(e->wfd, e->obuf + off, e->olen - off,
+                     MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (w > 0) {
+      off += (size_t)w;
+      continue;
+    }
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      double l = left(e, t0);
+      struct pollfd pf = {e->wfd, POLLOUT, 0};
+      if (l <= 0 || poll(&pf, 1, ms(l)) == 0) {
+        fail(e, "does not read its input: %zu bytes could not be delivered "
+                "within %g s", e->olen - off, move_limit(e));
+        return false;
+      }
+      continue;
+    }
+    fail(e, "closed its input (%s)", w < 0 ? strerror(errno) : "no progress");
+    return false;
+  }
+  e->olen = 0;
+  return true;
+}
+
+/* Sends the message and its newline; informs (now false) go with the next
+ * message that is sent now. */
+static bool send_line(ext *e, const char *line, size_t n, bool now) {
+  if (e->broken) return false;
+  logm(e, 0, line, n);
+  if (e->rec) { /* the engine must say what it said when recorded */
+    const pl_recording *r = e->rec;
+    size_t k = e->rec_next[0]++;
+    if (!r->n[0][e->party]) return true; /* answers only: not compared */
+    if (k >= r->n[0][e->party]) {
+      fail(e, "replay diverged: the engine sends a message the recording "
+              "lacks (number %zu)", k + 1);
+      return false;
+    }
+    const rec_msg *m = &r->m[0][e->party][k];
+    if (m->len != n || memcmp(m->line, line, n)) {
+      char want[80], got[80];
+      excerpt(want, sizeof want, m->line, m->len);
+      excerpt(got, sizeof got, line, n);
+      fail(e, "replay diverged at message %zu to the agent: recorded %s, "
+              "now %s", k + 1, want, got);
+      return false;
+    }
+    return true;
+  }
+  if (e->olen + n + 1 > e->ocap) {
+    size_t cap = e->ocap ? e->ocap : 4096;
+    while (cap < e->olen + n + 1) cap *= 2;
+    char *g = pl__realloc(e->obuf, cap);
+    if (!g) {
+      fail(e, "out of memory");
+      return false;
+    }
+    e->obuf = g;
+    e->ocap = cap;
+  }
+  memcpy(e->obuf + e->olen, line, n);
+  e->obuf[e->olen + n] = '\n';
+  e->olen += n + 1;
+  return now ? flush(e) : true;
+}
+
+static bool send_json(ext *e, json_t *msg, bool now) {
+  char *text = msg ? json_dumps(msg, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                         JSON_REAL_PRECISION(10))
+                   : NULL;
+  json_decref(msg);
+  if (!text) {
+    fail(e, "out of memory");
+    return false;
+  }
+  bool ok = send_line(e, text, strlen(text), now);
+  free(text);
+  return ok;
+}
+
+/* Reads what is there without waiting (or, with a timeout in ms, waits up
+ * to it): 1 bytes came, 0 nothing, -1 end of input or an error. */
+static int fill(ext *e, int timeout_ms) {
+  struct pollfd pf[2] = {{e->rfd, POLLIN, 0}, {e->efd, POLLIN, 0}};
+  int pr = poll(pf, e->efd >= 0 ? 2 : 1, timeout_ms);
+  if (pr < 0) return errno == EINTR ? 0 : -1;
+  if (e->efd >= 0 && (pf[1].revents & (POLLIN | POLLHUP))) take_stderr(e);
+  if (!(pf[0].revents & (POLLIN | POLLHUP | POLLERR))) return 0;
+  if (e->cap - e->len < 65536) {
+    size_t cap = e->cap ? 2 * e->cap : 65536;
+    while (cap - e->len < 65536) cap *= 2;
+    char *b = pl__realloc(e->buf, cap);
+    if (!b) return -1;
+    e->buf = b;
+    e->cap = cap;
+  }
+  ssize_t got = read(e->rfd, e->buf + e->len, e->cap - e->len);
+  if (got < 0 && (errno == EINTR || errno == EAGAIN)) return 0;
+  if (got <= 0) return -1;
+  e->len += (size_t)got;
+  return 1;
+}
+
+/* The next line from the agent (no newline), valid until the next read;
+ * NULL when it failed (e->why says how). */
+static const char *read_line(ext *e, size_t *n) {
+  if (e->broken) return NULL;
+  if (e->rec) {
+    size_t k = e->rec_next[1]++;
+    if (k >= e->rec->n[1][e->party]) {
+      fail(e, "the recording has no further answer (number %zu)", k + 1);
+      return NULL;
+    }
+    const rec_msg *m = &e->rec->m[1][e->party][k];
+    logm(e, 1, m->line, m->len);
+    *n = m->len;
+    return m->line;
+  }
+  /* the previous line was consumed: drop it */
+  const double t0 = pl__now();
+  for (;;) {
+    char *nl = e->len ? memchr(e->buf, '\n', e->len) : NULL;
+    if (nl) {
+      *n = (size_t)(nl - e->buf);
+      *nl = 0;
+      e->used += pl__now() - t0;
+      if (*n > e->su.max_message) break;
+      logm(e, 1, e->buf, *n);
+      return e->buf;
+    }
+    if (e->len > e->su.max_message) break;
+    double l = left(e, t0);
+    if (l <= 0) {
+      e->used += pl__now() - t0;
+      if (e->su.agent_limit > 0 && e->used >= e->su.agent_limit - 1e-9)
+        fail(e, "used up its %g s for the negotiation", e->su.agent_limit);
+      else
+        fail(e, "no answer within %g s", move_limit(e));
+      return NULL;
+    }
+    int r = fill(e, ms(l));
+    if (r < 0) {
+      /* what it wrote to stderr before closing */
+      while (e->efd >= 0 && fill(e, 50) == 0 && e->efd >= 0) {
+      }
+      if (e->len) {
+        char ex[80];
+        excerpt(ex, sizeof ex, e->buf, e->len);
+        fail(e, "closed its output in the middle of a line: %s", ex);
+      } else {
+        fail(e, "closed its output (it exited or crashed)");
+      }
+      return NULL;
+    }
+  }
+  fail(e, "sent a line longer than the %zu-byte limit on messages",
+       e->su.max_message);
+  return NULL;
+}
+
+/* Drops the line read_line returned. */
+static void consume(ext *e, size_t n) {
+  if (e->rec) return;
+  memmove(e->buf, e->buf + n + 1, e->len - n - 1);
+  e->len -= n + 1;
+}
+
+/* ---- starting and stopping ------------------------------------------- */
+
+/* The reaper (see the top): async-signal-safe calls only, as it is forked
+ * from a process that may have threads. */
+static void reaper_main(const char *cmd, int in, int out, int er, int ctl) {
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  pid_t g = fork();
+  if (g == 0) {
+    setpgid(0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(er, 2) < 0) _exit(126);
+    close_range(3, ~0u, 0);
+    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+    _exit(127);
+  }
+  if (g > 0) setpgid(g, g);
+  if (dup2(ctl, 3) < 0) _exit(1);
+  close_range(4, ~0u, 0);
+  close(0);
+  close(1);
+  close(2);
+  if (g < 0) _exit(1);
+  for (;;) { /* until parley closes the control pipe, or goes */
+    struct pollfd pf = {3, POLLIN, 0};
+    int r = poll(&pf, 1, -1);
+    if (r < 0 && errno == EINTR) continue;
+    char c;
+    if (r > 0 && read(3, &c, 1) > 0) continue;
+    break;
+  }
+  kill(-g, SIGKILL);
+  kill(g, SIGKILL);
+  /* reap everything that was under it; a process that left the group
+   * (setsid) is given 1 s, then left to init */
+  for (int k = 0; k < 200; k++) {
+    while (waitpid(-1, NULL, WNOHANG) > 0) {
+    }
+    errno = 0;
+    if (waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD) break;
+    struct timespec ts = {0, 5000000};
+    nanosleep(&ts, NULL);
+  }
+  _exit(0);
+}
+
+static bool spawn(ext *e, const char *cmd) {
+  int in[2] = {-1, -1}, out[2] = {-1, -1}, er[2] = {-1, -1}, ctl[2] = {-1, -1};
+  bool ok = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) == 0 &&
+            socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, out) == 0 &&
+            pipe2(er, O_CLOEXEC) == 0 && pipe2(ctl, O_CLOEXEC) == 0;
+  pid_t pid = ok ? fork() : -1;
+  if (pid == 0) reaper_main(cmd, in[1], out[1], er[1], ctl[0]);
+  int keep[] = {in[0], out[0], er[0], ctl[1]};
+  int drop[] = {in[1], out[1], er[1], ctl[0]};
+  for (int k = 0; k < 4; k++)
+    if (drop[k] >= 0) close(drop[k]);
+  if (pid < 0) {
+    for (int k = 0; k < 4; k++)
+      if (keep[k] >= 0) close(keep[k]);
+    fail(e, "cannot start the command: %s", strerror(errno));
+    return false;
+  }
+  e->reaper = pid;
+  e->wfd = in[0];
+  e->rfd = out[0];
+  e->efd = er[0];
+  e->ctl = ctl[1];
+  fcntl(e->efd, F_SETFL, fcntl(e->efd, F_GETFL) | O_NONBLOCK);
+  return true;
+}
+
+/* HOST:PORT (an IPv6 address in brackets: [::1]:7000). */
+static bool connect_tcp(ext *e, const char *where) {
+  char host[256], port[32];
+  const char *colon = strrchr(where, ':');
+  const char *h = where;
+  size_t hl = colon ? (size_t)(colon - where) : 0;
+  if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') h++, hl -= 2;
+  if (!colon || hl == 0 || hl >= sizeof host || !colon[1] ||
+      strlen(colon + 1) >= sizeof port) {
+    fail(e, "expected ext+tcp:HOST:PORT, got \"%s\"", where);
+    return false;
+  }
+  memcpy(host, h, hl);
+  host[hl] = 0;
+  strcpy(port, colon + 1);
+  struct addrinfo hints = {0}, *ai = NULL;
+  hints.ai_socktype = SOCK_STREAM;
+  int gr = getaddrinfo(host, port, &hints, &ai);
+  if (gr) {
+    fail(e, "cannot resolve %s: %s", where, gai_strerror(gr));
+    return false;
+  }
+  int fd = -1, last = 0;
+  for (struct addrinfo *a = ai; a && fd < 0; a = a->ai_next) {
+    fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                a->ai_protocol);
+    if (fd < 0) continue;
+    int cr = connect(fd, a->ai_addr, a->ai_addrlen);
+    if (cr < 0 && errno == EINPROGRESS) {
+      struct pollfd pf = {fd, POLLOUT, 0};
+      int soerr = 0;
+      socklen_t sl = sizeof soerr;
+      double l = move_limit(e) > 0 ? move_limit(e) : CONNECT_LIMIT;
+      if (poll(&pf, 1, ms(l)) == 1 &&
+          getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && !soerr)
+        cr = 0;
+      else
+        errno = soerr ? soerr : ETIMEDOUT;
+    }
+    if (cr < 0) {
+      last = errno;
+      close(fd);
+      fd = -1;
+    }
+  }
+  freeaddrinfo(ai);
+  if (fd < 0) {
+    fail(e, "cannot connect to %s: %s", where, strerror(last));
+    return false;
+  }
+  e->wfd = e->rfd = fd;
+  return true;
+}
+
+static void stop(ext *e) {
+  if (e->wfd >= 0 && e->wfd != e->rfd) close(e->wfd);
+  if (e->wfd >= 0 && e->wfd == e->rfd) shutdown(e->wfd, SHUT_WR);
+  e->wfd = -1;
+  if (e->reaper > 0) { /* a moment to exit by itself, its stderr kept */
+    double t0 = pl__now();
+    e->len = 0;
+    int r = 0;
+    while (r >= 0 && e->rfd >= 0 && pl__now() - t0 < GRACE) {
+      r = fill(e, 20);
+      e->len = 0; /* what it says after "finished" is not read */
+    }
+    while (e->efd >= 0 && fill(e, 0) > 0) e->len = 0;
+  }
+  if (e->rfd >= 0) close(e->rfd);
+  if (e->efd >= 0) close(e->efd);
+  e->rfd = e->efd = -1;
+  if (e->elen) logm(e, 2, e->ebuf, e->elen);
+  e->elen = 0;
+  if (e->reaper > 0) {
+    close(e->ctl); /* the reaper kills the group and reaps it */
+    while (waitpid(e->reaper, NULL, 0) < 0 && errno == EINTR) {
+    }
+    e->reaper = 0;
+  }
+}
+
+static void ext_destroy(void *agent) {
+  ext *e = agent;
+  if (!e) return;
+  stop(e);
+  pl__free(e->buf);
+  pl__free(e->obuf);
+  pl__free(e->pend);
+  pl__free(e);
+}
+
+/* ---- messages --------------------------------------------------------- */
+
+static json_t *outcome_indices(const ext *e, const uint32_t *o) {
+  json_t *a = json_array();
+  for (int i = 0; a && i < e->ni; i++)
+    if (json_array_append_new(a, json_integer(o[i]))) {
+      json_decref(a);
+      return NULL;
+    }
+  return a;
+}
+
+static json_t *named(const ext *e, const uint32_t *o) {
+  json_t *m = json_object();
+  for (int i = 0; m && i < e->ni; i++)
+    if (json_object_set_new(m, e->s->issues[i].id,
+                            json_string(e->s->issues[i].opt_id[o[i]]))) {
+      json_decref(m);
+      return NULL;
+    }
+  return m;
+}
+
+/* Sets outcome, named and utility (for the agent's party) in msg under
+ * the given prefix ("" or "current_"). */
+static int put_outcome(const ext *e, json_t *msg, const char *prefix,
+                       const uint32_t *o) {
+  char k1[32], k2[32], k3[32];
+  snprintf(k1, sizeof k1, "%soutcome", prefix);
+  snprintf(k2, sizeof k2, "%snamed", prefix);
+  snprintf(k3, sizeof k3, "%sutility", prefix);
+  int bad = json_object_set_new(msg, k1, outcome_indices(e, o));
+  bad |= json_object_set_new(msg, k2, named(e, o));
+  bad |= json_object_set_new(
+      msg, k3, json_real(pl_scenario_utility(e->s, e->party, o)));
+  return bad;
+}
+
+static json_t *question(ext *e, const char *type, const pl_agent_turn *t,
+                        const char *const *expect) {
+  json_t *m = json_object(), *ex = json_array();
+  int bad = !m || !ex;
+  bad |= json_object_set_new(m, "type", json_string(type));
+  bad |= json_object_set_new(m, "id", json_integer(++e->seq));
+  if (t) {
+    bad |= json_object_set_new(m, "round", json_integer(t->round));
+    bad |= json_object_set_new(m, "time", json_real(t->time > 1 ? 1 : t->time));
+  }
+  for (; ex && *expect; expect++) bad |= json_array_append_new(ex, json_string(*expect));
+  bad |= json_object_set_new(m, "expect", ex);
+  if (bad) {
+    json_decref(m);
+    return NULL;
+  }
+  return m;
+}
+
+/* Sends a question and reads its answer: an object whose "type" is one of
+ * expect (and whose "id", if any, is the question's). */
+static json_t *ask(ext *e, json_t *msg, const char *const *expect) {
+  if (e->broken) {
+    json_decref(msg);
+    return NULL;
+  }
+  /* anything it said since its last answer was said out of turn */
+  if (!e->rec) {
+    while (fill(e, 0) > 0) {
+    }
+    if (e->len) {
+      char ex[80];
+      char *nl = memchr(e->buf, '\n', e->len);
+      size_t n = nl ? (size_t)(nl - e->buf) : e->len;
+      logm(e, 1, e->buf, n);
+      excerpt(ex, sizeof ex, e->buf, n);
+      json_decref(msg);
+      fail(e, "sent a message out of turn: %s", ex);
+      return NULL;
+    }
+  }
+  if (!send_json(e, msg, true)) return NULL;
+  size_t n;
+  const char *line = read_line(e, &n);
+  if (!line) return NULL;
+  json_error_t je;
+  json_t *a = json_loadb(line, n, JSON_REJECT_DUPLICATES, &je);
+  char ex[80];
+  excerpt(ex, sizeof ex, line, n);
+  consume(e, n);
+  const char *type = json_string_value(json_object_get(a, "type"));
+  json_t *id = json_object_get(a, "id");
+  if (!a) {
+    fail(e, "sent malformed JSON (%s at column %d): %s", je.text, je.column,
+         ex);
+  } else if (!json_is_object(a) || !type) {
+    fail(e, "sent %s, not an object with a \"type\"", ex);
+  } else if (id && (!json_is_integer(id) || json_integer_value(id) != e->seq)) {
+    fail(e, "answered question %s, expected %ld: %s",
+         json_is_integer(id) ? "another" : "a non-integer", e->seq, ex);
+  } else {
+    for (const char *const *x = expect; *x; x++)
+      if (!strcmp(type, *x)) return a;
+    char list[128] = "";
+    for (const char *const *x = expect; *x; x++)
+      snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+               x == expect ? "" : ", ", *x);
+    fail(e, "answered \"%.40s\" where it could answer %s", type, list);
+  }
+  json_decref(a);
+  return NULL;
+}
+
+/* An option of an issue by id. */
+static bool option_by_id(const pl__issue *is, const char *id, uint32_t *out) {
+  for (uint32_t k = 0; k < is->n; k++)
+    if (!strcmp(is->opt_id[k], id)) {
+      *out = k;
+      return true;
+    }
+  return false;
+}
+
+/* The outcome of an answer: "outcome" as an array of option indices or an
+ * object {issue id: option id}; with base (a comment), "articles" as an
+ * object of the changed issues only. */
+static bool parse_outcome(ext *e, json_t *a, const uint32_t *base,
+                          uint32_t *o) {
+  const pl_scenario *s = e->s;
+  json_t *v = json_object_get(a, "outcome");
+  bool partial = false;
+  if (!v && base && (v = json_object_get(a, "articles"))) partial = true;
+  if (json_is_array(v) && !partial) {
+    if (json_array_size(v) != (size_t)e->ni) {
+      fail(e, "its outcome has %zu options, the scenario %d issues",
+           json_array_size(v), e->ni);
+      return false;
+    }
+    for (int i = 0; i < e->ni; i++) {
+      json_t *x = json_array_get(v, (size_t)i);
+      json_int_t k = json_is_integer(x) ? json_integer_value(x) : -1;
+      if (k < 0 || (uint64_t)k >= s->issues[i].n) {
+        fail(e, "its outcome has no option %s on issue \"%s\" (indices 0 to "
+                "%u)", json_is_integer(x) ? "of that index" : "index",
+             s->issues[i].id, s->issues[i].n - 1);
+        return false;
+      }
+      o[i] = (uint32_t)k;
+    }
+    return true;
+  }
+  if (!json_is_object(v)) {
+    fail(e, "its answer has no \"outcome\" (an array of option indices or "
+            "an object of option ids)");
+    return false;
+  }
+  if (base) memcpy(o, base, (size_t)e->ni * sizeof *o);
+  size_t seen = 0;
+  const char *key;
+  json_t *x;
+  json_object_foreach(v, key, x) {
+    int i = 0;
+    while (i < e->ni && strcmp(s->issues[i].id, key)) i++;
+    if (i == e->ni) {
+      fail(e, "its outcome names an unknown issue \"%.60s\"", key);
+      return false;
+    }
+    const char *id = json_string_value(x);
+    if (!id || !option_by_id(&s->issues[i], id, &o[i])) {
+      fail(e, "its outcome has an unknown option %s%.60s%s for issue \"%s\"",
+           id ? "\"" : "(not a string id)", id ? id : "", id ? "\"" : "",
+           s->issues[i].id);
+      return false;
+    }
+    seen++;
+  }
+  if (!partial && seen != (size_t)e->ni) {
+    fail(e, "its outcome names %zu of the %d issues", seen, e->ni);
+    return false;
+  }
+  return true;
+}
+
+/* ---- the settings -------------------------------------------------- */
+
+static json_t *expr_json(const pl_expr *x) {
+  json_t *o = json_object(), *a = json_array();
+  int bad = !o || !a;
+  if (x->kind == PL__EXPR_IN) {
+    json_t *in = json_object();
+    bad |= !in;
+    for (size_t k = 0; a && k < x->n_listed; k++)
+      bad |= json_array_append_new(a, json_integer(x->listed[k]));
+    bad |= json_object_set_new(in, "issue", json_integer(x->issue));
+    bad |= json_object_set_new(in, "options", a);
+    bad |= json_object_set_new(o, "in", in);
+  } else {
+    for (size_t k = 0; a && k < x->n; k++)
+      bad |= json_array_append_new(a, expr_json(x->kids[k]));
+    if (x->kind == PL__EXPR_NOT) {
+      bad |= json_object_set(o, "not", json_array_get(a, 0));
+      json_decref(a);
+    } else {
+      bad |= json_object_set_new(o, x->kind == PL__EXPR_ALL ? "all" : "any", a);
+    }
+  }
+  if (bad) {
+    json_decref(o);
+    return NULL;
+  }
+  return o;
+}
+
+static json_t *utility_json(const ext *e) {
+  const pl_scenario *s = e->s;
+  const pl__party *pa = &s->parties[e->party];
+  json_t *u = json_object(), *arr = json_array();
+  int bad = !u || !arr;
+  if (!pa->hyper) {
+    bad |= json_object_set_new(u, "kind", json_string("additive"));
+    for (int i = 0; !bad && i < s->n_issues; i++) {
+      json_t *v = json_array();
+      bad |= !v;
+      for (uint32_t k = 0; v && k < s->issues[i].n; k++)
+        bad |= json_array_append_new(
+            v, json_real(s->table[i][(size_t)k * s->n_parties + e->party]));
+      bad |= json_array_append_new(arr, v);
+    }
+    bad |= json_object_set_new(u, "values", arr);
+  } else {
+    bad |= json_object_set_new(u, "kind", json_string("hyper"));
+    bad |= json_object_set_new(u, "scale", json_real(pa->max_utility));
+    for (size_t r = 0; !bad && r < pa->n_rects; r++) {
+      const pl__rect *rc = &pa->rects[r];
+      json_t *o = json_object(), *is = json_array(), *lo = json_array(),
+             *hi = json_array();
+      bad |= !o || !is || !lo || !hi;
+      for (size_t k = 0; !bad && k < rc->n; k++) {
+        bad |= json_array_append_new(is, json_integer(rc->issue[k]));
+        bad |= json_array_append_new(lo, json_integer(rc->lo[k]));
+        bad |= json_array_append_new(hi, json_integer(rc->hi[k]));
+      }
+      bad |= json_object_set_new(o, "utility", json_real(rc->utility));
+      bad |= json_object_set_new(o, "issues", is);
+      bad |= json_object_set_new(o, "lo", lo);
+      bad |= json_object_set_new(o, "hi", hi);
+      bad |= json_array_append_new(arr, o);
+    }
+    bad |= json_object_set_new(u, "rectangles", arr);
+  }
+  if (bad) {
+    json_decref(u);
+    return NULL;
+  }
+  return u;
+}
+
+static json_t *settings_json(const ext *e) {
+  const pl_scenario *s = e->s;
+  const pl__party *pa = &s->parties[e->party];
+  json_t *m = json_object(), *sc = json_object(), *issues = json_array(),
+         *parties = json_array(), *pref = json_object(), *rl = json_array(),
+         *dl = json_object(), *lim = json_object(), *me = json_object();
+  int bad = !m || !sc || !issues || !parties || !pref || !rl || !dl || !lim || !me;
+  bad |= json_object_set_new(m, "type", json_string("settings"));
+  bad |= json_object_set_new(m, "version", json_integer(PL_EXT_VERSION));
+  bad |= json_object_set_new(m, "id", json_integer(0));
+  bad |= json_object_set_new(me, "id", json_string(pa->id));
+  bad |= json_object_set_new(me, "label", json_string(pa->name ? pa->name : pa->id));
+  bad |= json_object_set_new(me, "index", json_integer(e->party));
+  bad |= json_object_set_new(m, "party", me);
+  bad |= json_object_set_new(m, "protocol",
+                             json_string(pl_protocol_name(e->su.protocol)));
+  bad |= json_object_set_new(
+      m, "drafter",
+      e->su.protocol == PL_PROTOCOL_TEXT
+          ? json_string(s->parties[e->su.drafter].id)
+          : json_null());
+  bad |= json_object_set_new(dl, "rounds", json_integer(e->su.rounds));
+  bad |= json_object_set_new(dl, "seconds", json_real(e->su.time_limit));
+  bad |= json_object_set_new(m, "deadline", dl);
+  bad |= json_object_set_new(lim, "move_seconds", json_real(move_limit(e)));
+  bad |= json_object_set_new(lim, "agent_seconds", json_real(e->su.agent_limit));
+  bad |= json_object_set_new(lim, "message_bytes",
+                             json_integer((json_int_t)e->su.max_message));
+  bad |= json_object_set_new(m, "limits", lim);
+  bad |= json_object_set_new(sc, "id", json_string(s->id ? s->id : ""));
+  bad |= json_object_set_new(sc, "title",
+                             json_string(s->title ? s->title : ""));
+  for (int i = 0; !bad && i < s->n_issues; i++) {
+    const pl__issue *is = &s->issues[i];
+    json_t *o = json_object(), *opts = json_array();
+    bad |= !o || !opts;
+    bad |= json_object_set_new(o, "id", json_string(is->id));
+    bad |= json_object_set_new(o, "label",
+                               json_string(is->name ? is->name : is->id));
+    for (uint32_t k = 0; !bad && k < is->n; k++) {
+      json_t *op = json_object();
+      bad |= !op;
+      bad |= json_object_set_new(op, "id", json_string(is->opt_id[k]));
+      bad |= json_object_set_new(
+          op, "label", json_string(is->opt_name && is->opt_name[k]
+                                       ? is->opt_name[k]
+                                       : is->opt_id[k]));
+      if (is->num) bad |= json_object_set_new(op, "value", json_real(is->num[k]));
+      bad |= json_array_append_new(opts, op);
+    }
+    bad |= json_object_set_new(o, "options", opts);
+    bad |= json_array_append_new(issues, o);
+  }
+  bad |= json_object_set_new(sc, "issues", issues);
+  for (int p = 0; !bad && p < s->n_parties; p++) {
+    json_t *o = json_object();
+    bad |= !o;
+    bad |= json_object_set_new(o, "id", json_string(s->parties[p].id));
+    bad |= json_object_set_new(
+        o, "label",
+        json_string(s->parties[p].name ? s->parties[p].name : s->parties[p].id));
+    bad |= json_array_append_new(parties, o);
+  }
+  bad |= json_object_set_new(sc, "parties", parties);
+  bad |= json_object_set_new(m, "scenario", sc);
+  bad |= json_object_set_new(pref, "utility", utility_json(e));
+  bad |= json_object_set_new(pref, "reservation", json_real(pa->reservation));
+  bad |= json_object_set_new(pref, "discount", json_real(pa->discount));
+  for (int r = 0; !bad && r < s->n_red_lines; r++) {
+    const pl__red_line *x = &s->red_lines[r];
+    if (x->party != e->party) continue;
+    json_t *o = json_object();
+    bad |= !o;
+    bad |= json_object_set_new(o, "id", json_string(x->id));
+    bad |= json_object_set_new(
+        o, "description", json_string(x->description ? x->description : ""));
+    if (x->linkage) {
+      json_t *is = json_array();
+      for (int i = 0; is && i < s->n_issues; i++)
+        if (x->issues[i / 64] >> (i % 64) & 1)
+          bad |= json_array_append_new(is, json_integer(i));
+      bad |= json_object_set_new(o, "linkage", is);
+    } else {
+      bad |= json_object_set_new(o, "rule", expr_json(x->rule));
+    }
+    bad |= json_array_append_new(rl, o);
+  }
+  bad |= json_object_set_new(pref, "red_lines", rl);
+  bad |= json_object_set_new(m, "preferences", pref);
+  if (bad) {
+    json_decref(m);
+    return NULL;
+  }
+  return m;
+}
+
+/* ---- the table ------------------------------------------------------- */
+
+static const char *const EXPECT_READY[] = {"ready", NULL};
+
+enum { MODE_PROCESS, MODE_TCP, MODE_REPLAY };
+
+static void *create_with(const pl_agent_setup *su, int mode,
+                         const pl_recording *rec) {
+  ext *e = pl__calloc(1, sizeof *e);
+  if (!e) return NULL;
+  e->s = su->scenario;
+  e->party = su->party;
+  e->ni = e->s->n_issues;
+  memcpy(&e->su, su, su->struct_size < sizeof e->su ? su->struct_size
+                                                    : sizeof e->su);
+  if (!e->su.max_message) e->su.max_message = (size_t)1 << 20;
+  e->wfd = e->rfd = e->efd = e->ctl = -1;
+  e->pend = pl__malloc((size_t)e->ni * sizeof *e->pend);
+  bool ok = e->pend != NULL;
+  if (!ok) fail(e, "out of memory");
+  if (ok && mode == MODE_REPLAY) e->rec = rec;
+  else if (ok && mode == MODE_TCP) ok = connect_tcp(e, su->params);
+  else if (ok) ok = spawn(e, su->params);
+  json_t *a = ok ? ask(e, settings_json(e), EXPECT_READY) : NULL;
+  json_t *v = json_object_get(a, "version");
+  if (a && v && (!json_is_integer(v) || json_integer_value(v) != PL_EXT_VERSION))
+    fail(e, "speaks version %s of the protocol, parley %d",
+         json_is_integer(v) ? "another" : "an unknown", PL_EXT_VERSION);
+  json_decref(a);
+  e->ready = true;
+  if (e->broken) {
+    if (su->error && su->error_size)
+      snprintf(su->error, su->error_size, "%s", e->why);
+    ext_destroy(e);
+    return NULL;
+  }
+  return e;
+}
+
+/* ctx NULL: a command; else a service. */
+static void *ext_create(const pl_agent_setup *su) {
+  return create_with(su, su->ctx ? MODE_TCP : MODE_PROCESS, NULL);
+}
+
+static const char *const EXPECT_OFFER[] = {"offer", "end", NULL};
+static const char *const EXPECT_SAOP[] = {"accept", "reject", "offer", "end",
+                                          NULL};
+static const char *const EXPECT_TEXT[] = {"accept", "reject", "comment",
+                                          "end", NULL};
+static const char *const EXPECT_COMMENT[] = {"comment", "end", NULL};
+static const char *const EXPECT_VOTE[] = {"accept", "reject", "end", NULL};
+
+static int walk_or(json_t *a, int r) {
+  const char *type = json_string_value(json_object_get(a, "type"));
+  if (type && !strcmp(type, "end")) r = PL_AGENT_END;
+  return r;
+}
+
+static int ext_propose(void *agent, const pl_agent_turn *t, uint32_t *o) {
+  ext *e = agent;
+  if (e->pending == PEND_OFFER) {
+    e->pending = PEND_NONE;
+    memcpy(o, e->pend, (size_t)e->ni * sizeof *o);
+    return 0;
+  }
+  json_t *a = ask(e, question(e, "your_turn", t, EXPECT_OFFER), EXPECT_OFFER);
+  int r = !a ? -1 : walk_or(a, 0);
+  if (r == 0 && !parse_outcome(e, a, NULL, o)) r = -1;
+  json_decref(a);
+  return r;
+}
+
+static int ext_respond(void *agent, const pl_agent_turn *t,
+                       const uint32_t *offer) {
+  ext *e = agent;
+  bool text = e->su.protocol == PL_PROTOCOL_TEXT;
+  const char *const *expect = text ? EXPECT_TEXT : EXPECT_SAOP;
+  json_t *q = question(e, "offer_received", t, expect);
+  const pl_session *x = t->session;
+  const pl_event *last = x && pl_session_event_count(x)
+                             ? pl_session_event(x, pl_session_event_count(x) - 1)
+                             : NULL;
+  if (q && last && last->party >= 0 && last->kind == PL_EVENT_OFFER)
+    json_object_set_new(q, "from",
+                        json_string(e->s->parties[last->party].id));
+  if (q && put_outcome(e, q, "", offer)) {
+    json_decref(q);
+    q = NULL;
+  }
+  json_t *a = ask(e, q, expect);
+  int r = -1;
+  const char *type = json_string_value(json_object_get(a, "type"));
+  if (!a) {
+    r = -1;
+  } else if (!strcmp(type, "accept")) {
+    r = PL_AGENT_ACCEPT;
+  } else if (!strcmp(type, "reject")) {
+    r = PL_AGENT_REJECT;
+  } else if (!strcmp(type, "end")) {
+    r = PL_AGENT_END;
+  } else if (parse_outcome(e, a, !strcmp(type, "comment") ? offer : NULL,
+                           e->pend)) {
+    e->pending = !strcmp(type, "comment") ? PEND_COMMENT : PEND_OFFER;
+    r = PL_AGENT_REJECT;
+  }
+  json_decref(a);
+  return r;
+}
+
+static int ext_comment(void *agent, const pl_agent_turn *t,
+                       const uint32_t *draft, uint32_t *want) {
+  ext *e = agent;
+  if (e->pending == PEND_COMMENT) {
+    e->pending = PEND_NONE;
+    memcpy(want, e->pend, (size_t)e->ni * sizeof *want);
+    return 0;
+  }
+  json_t *q = question(e, "your_turn", t, EXPECT_COMMENT);
+  if (q && put_outcome(e, q, "draft_", draft)) {
+    json_decref(q);
+    q = NULL;
+  }
+  json_t *a = ask(e, q, EXPECT_COMMENT);
+  int r = !a ? -1 : walk_or(a, 0);
+  if (r == 0 && !parse_outcome(e, a, draft, want)) r = -1;
+  json_decref(a);
+  return r;
+}
+
+static int ext_vote(void *agent, const pl_agent_turn *t, const uint32_t *cur,
+                    const uint32_t *prop) {
+  ext *e = agent;
+  json_t *q = question(e, "offer_received", t, EXPECT_VOTE);
+  if (q && (json_object_set_new(q, "from", json_null()) ||
+            put_outcome(e, q, "", prop) || put_outcome(e, q, "current_", cur))) {
+    json_decref(q);
+    q = NULL;
+  }
+  json_t *a = ask(e, q, EXPECT_VOTE);
+  const char *type = json_string_value(json_object_get(a, "type"));
+  int r = !a ? -1 : !strcmp(type, "accept") ? PL_AGENT_ACCEPT
+                  : !strcmp(type, "reject") ? PL_AGENT_REJECT
+                                            : PL_AGENT_END;
+  json_decref(a);
+  return r;
+}
+
+static void ext_event(void *agent, const pl_session *x, const pl_event *ev) {
+  ext *e = agent;
+  json_t *m = json_object();
+  int bad = !m;
+  const bool end = ev->kind == PL_EVENT_END;
+  bad |= json_object_set_new(m, "type",
+                             json_string(end ? "finished" : "action_done"));
+  bad |= json_object_set_new(m, "round", json_integer(ev->round));
+  bad |= json_object_set_new(m, "time", json_real(ev->time));
+  if (!end) {
+    bad |= json_object_set_new(
+        m, "party",
+        ev->party >= 0 ? json_string(e->s->parties[ev->party].id) : json_null());
+    bad |= json_object_set_new(m, "action",
+                               json_string(pl_event_name(ev->kind)));
+    if (ev->options) bad |= put_outcome(e, m, "", ev->options);
+    if (ev->rejects) {
+      json_t *r = json_array();
+      for (int i = 0; r && i < e->ni; i++)
+        if (ev->rejects[i])
+          bad |= json_array_append_new(r, json_string(e->s->issues[i].id));
+      bad |= json_object_set_new(m, "rejects", r);
+    }
+  } else {
+    int who = pl_session_failed_party(x);
+    bad |= json_object_set_new(m, "reason",
+                               json_string(pl_end_name(pl_session_end(x))));
+    if (ev->options) bad |= put_outcome(e, m, "", ev->options);
+    else bad |= json_object_set_new(m, "outcome", json_null());
+    bad |= json_object_set_new(m, "payoff",
+                               json_real(pl_session_payoff(x, e->party)));
+    if (who >= 0)
+      bad |= json_object_set_new(m, pl_session_end(x) == PL_END_WALKOUT
+                                        ? "walked_out" : "failed",
+                                 json_string(e->s->parties[who].id));
+    if (*pl_session_failure(x))
+      bad |= json_object_set_new(m, "failure",
+                                 json_string(pl_session_failure(x)));
+  }
+  if (bad) {
+    json_decref(m);
+    m = NULL;
+  }
+  /* the end goes even to an agent that broke a rule (with the reason);
+   * an informational message that cannot be delivered fails the agent at
+   * its next question */
+  bool was = e->broken;
+  char why[sizeof e->why];
+  memcpy(why, e->why, sizeof why);
+  if (end) e->broken = false;
+  if (m) send_json(e, m, end);
+  if (end && was) {
+    e->broken = true;
+    memcpy(e->why, why, sizeof why);
+  }
+  if (end && !e->rec) stop(e);
+}
+
+static const char *ext_error(void *agent) {
+  ext *e = agent;
+  return e->broken ? e->why : NULL;
+}
+
+static const pl_agent_api ext_api = {
+    .abi_version = PL_AGENT_ABI_VERSION,
+    .struct_size = sizeof(pl_agent_api),
+    .destroy = ext_destroy,
+    .create2 = ext_create,
+    .propose2 = ext_propose,
+    .respond2 = ext_respond,
+    .comment = ext_comment,
+    .vote = ext_vote,
+    .event = ext_event,
+    .error = ext_error,
+};
+
+const pl_agent_api *pl_agent_ext(void) { return &ext_api; }
+
+/* The replay: the recording is the context. */
+static void *replay_create(const pl_agent_setup *su) {
+  const pl_recording *rec = su->ctx;
+  if (!pl_recording_has_party(rec, su->party)) {
+    if (su->error && su->error_size)
+      snprintf(su->error, su->error_size,
+               "the recording has no messages of this party");
+    return NULL;
+  }
+  return create_with(su, MODE_REPLAY, rec);
+}
+
+static const pl_agent_api replay_api = {
+    .abi_version = PL_AGENT_ABI_VERSION,
+    .struct_size = sizeof(pl_agent_api),
+    .destroy = ext_destroy,
+    .create2 = replay_create,
+    .propose2 = ext_propose,
+    .respond2 = ext_respond,
+    .comment = ext_comment,
+    .vote = ext_vote,
+    .event = ext_event,
+    .error = ext_error,
+};
+
+const pl_agent_api *pl_agent_replay(void) { return &replay_api; }

@@ -1,0 +1,225 @@
+"""External agents end to end (issue 13): the reference clients in real
+negotiations under every protocol, in both seats; misbehaving agents each
+ending their negotiation as a failure that names the party and says why;
+an agent service over loopback TCP; a tournament with an external agent.
+After every run, nothing may be left behind: this process is a child
+subreaper (prctl), so any process the run leaves, running or a zombie, is
+re-parented here and found.
+
+    run_ext.py PARLEY SOURCE_DIR
+"""
+import ctypes
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+
+PARLEY, SRC = sys.argv[1], os.path.abspath(sys.argv[2])
+PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+JOB = os.path.join(SRC, "examples", "job-offer.yaml")
+BAD = os.path.join(SRC, "tests", "agents", "bad_agent.sh")
+PY_CLIENT = os.path.join(SRC, "clients", "python", "example_agent.py")
+NODE_CLIENT = os.path.join(SRC, "clients", "node", "example-agent.js")
+failures = []
+
+libc = ctypes.CDLL(None, use_errno=True)
+PR_SET_CHILD_SUBREAPER = 36
+libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def left_behind():
+    """Processes re-parented to us since the last call (reaped now)."""
+    found = []
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return found
+        if pid == 0:  # alive: name them, kill them
+            out = subprocess.run(["ps", "-o", "pid=,args=", "--ppid",
+                                  str(os.getpid())], capture_output=True,
+                                 text=True).stdout
+            found.append("running: " + out.strip())
+            for line in out.splitlines():
+                if "ps -o" not in line:
+                    try:
+                        os.kill(int(line.split()[0]), 9)
+                    except (OSError, ValueError):
+                        pass
+            continue
+        found.append("zombie %d" % pid)
+
+
+def check(name, ok, detail=""):
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + detail))
+    if not ok:
+        failures.append(name)
+
+
+def run(args, name):
+    p = subprocess.run([PARLEY] + args, capture_output=True, text=True,
+                       timeout=120)
+    stray = left_behind()
+    check(name + " leaves nothing behind", not stray, "; ".join(stray))
+    return p
+
+
+def negotiate(agents, protocol="saop", extra=()):
+    p = run(["run", JOB, "--json", "--protocol", protocol,
+             "--agents", agents] + list(extra), "run " + agents)
+    try:
+        return p.returncode, json.loads(p.stdout), p.stderr
+    except ValueError:
+        return p.returncode, {}, p.stderr
+
+
+# 1. the reference clients under every protocol, in both seats
+have_node = shutil.which("node") is not None
+clients = [("python", "ext:%s %s" % (PY, PY_CLIENT))]
+if have_node:
+    clients.append(("node", "ext:node %s" % NODE_CLIENT))
+else:
+    print("skip node: no node on PATH")
+for cname, spec in clients:
+    for protocol in ("saop", "text", "mediated"):
+        for seat in (0, 1):
+            agents = [spec, "conceder"] if seat == 0 else ["boulware", spec]
+            code, res, err = negotiate(",".join(agents), protocol)
+            check("%s client, %s, seat %d" % (cname, protocol, seat),
+                  code == 0 and res.get("ended_by") in
+                  ("agreement", "deadline"), "exit %d %s %s" % (code, res, err))
+
+# 2. misbehaving agents: each a failure naming the candidate, saying why
+cases = [
+    ("early", "in the handshake, sent malformed JSON"),
+    ("dead", "in the handshake"),
+    ("outofturn", "sent a message out of turn"),
+    ("malformed", "sent malformed JSON"),
+    ("huge", "longer than the 1048576-byte limit"),
+    ("unknown", 'unknown option "95" for issue "salary"'),
+    ("redline", 'breaks its red line "salary_floor"'),
+    ("wrongtype", 'answered "accept" where it could answer offer, end'),
+    ("closed", "closed its output"),
+    ("fork", "no answer within 1 s (stderr: forked)"),
+    ("silent", "no answer within 1 s"),
+]
+for mode, why in cases:
+    code, res, err = negotiate("ext:exec sh %s %s,boulware" % (BAD, mode),
+                               extra=["--move-time", "1"])
+    check("bad agent %s" % mode,
+          code == 0 and res.get("ended_by") == "failure" and
+          res.get("failed") == "candidate" and
+          why in res.get("failure", "") and
+          res.get("failure", "").startswith("party candidate: "),
+          "exit %d %s %s" % (code, res, err))
+
+# 3. the transcript keeps every message, and the agent's stderr
+tmp = tempfile.mkdtemp()
+tr = os.path.join(tmp, "t.jsonl")
+run(["run", JOB, "--agents", "ext:%s %s,conceder" % (PY, PY_CLIENT),
+     "--transcript", tr], "run with a transcript")
+lines = [json.loads(x) for x in open(tr)]
+msgs = [x for x in lines if x["event"] == "message"]
+dirs = {x["dir"] for x in msgs}
+check("transcript holds the messages both ways and stderr",
+      dirs == {"to_agent", "from_agent", "stderr"} and
+      json.loads(msgs[0]["line"])["type"] == "settings" and
+      any(json.loads(x["line"])["type"] == "finished" for x in msgs
+          if x["dir"] == "to_agent"), str(dirs))
+
+# 3b. parley replay reaches the same result; a tampered answer does not
+for protocol in ("saop", "text", "mediated"):
+    run(["run", JOB, "--protocol", protocol, "--agents",
+         "conceder,ext:%s %s" % (PY, PY_CLIENT), "--transcript", tr],
+        "run for replay")
+    p = run(["replay", tr], "replay")
+    check("replay, %s" % protocol, p.returncode == 0 and
+          "Replay    the recorded result" in p.stdout, p.stdout + p.stderr)
+lines = open(tr).read().splitlines()
+for k, x in enumerate(lines):
+    m = json.loads(x)
+    if m["event"] == "message" and m["dir"] == "from_agent" and \
+            '"accept"' in m["line"]:
+        m["line"] = m["line"].replace('"accept"', '"reject"')
+        lines[k] = json.dumps(m)
+        break
+with open(tr, "w") as f:
+    f.write("\n".join(lines) + "\n")
+p = run(["replay", tr], "replay tampered")
+check("replay of a tampered transcript fails", p.returncode == 1 and
+      "does not reach the recorded result" in p.stderr, p.stdout + p.stderr)
+p = run(["replay", JOB], "replay of a scenario")
+check("replay of something else is bad input", p.returncode == 3, p.stderr)
+
+# 3c. the 26-line agent of docs/agent-protocol.md, from the page alone
+doc = open(os.path.join(SRC, "docs", "agent-protocol.md")).read()
+code = doc.split("```python\n", 1)[1].split("```", 1)[0]
+doc_agent = os.path.join(tmp, "doc_agent.py")
+with open(doc_agent, "w") as f:
+    f.write(code)
+for protocol in ("saop", "text", "mediated"):
+    code_, res, err = negotiate("ext:%s %s,boulware" % (PY, doc_agent),
+                                protocol)
+    check("the documented agent, %s" % protocol, code_ == 0 and
+          res.get("ended_by") in ("agreement", "deadline"), str(res) + err)
+
+# 4. an agent service on loopback TCP (the Python client's serve())
+sys.path.insert(0, os.path.join(SRC, "clients", "python"))
+import parley_agent  # noqa: E402
+
+port = []
+ready = threading.Event()
+th = threading.Thread(target=parley_agent.serve, daemon=True,
+                      kwargs=dict(agent_class=parley_agent.Agent, port=0,
+                                  ready=lambda p: (port.append(p), ready.set()),
+                                  count=3))
+th.start()
+ready.wait(30)
+for protocol in ("saop", "text", "mediated"):
+    code, res, err = negotiate("ext+tcp:127.0.0.1:%d,conceder" % port[0],
+                               protocol)
+    check("tcp service, %s" % protocol,
+          code == 0 and res.get("ended_by") in ("agreement", "deadline"),
+          "exit %d %s %s" % (code, res, err))
+code, res, err = negotiate("ext+tcp:127.0.0.1:1,conceder")
+check("tcp: nobody listening is a failure",
+      res.get("ended_by") == "failure" and "cannot connect" in
+      res.get("failure", ""), "%s %s" % (res, err))
+
+# 5. a tournament with external agents: the others go on when one fails
+cfg = os.path.join(tmp, "t.yaml")
+with open(cfg, "w") as f:
+    f.write("name: ext\nscenarios: [%s]\nagents:\n"
+            "  - 'ext:%s %s'\n  - 'ext:exec sh %s redline'\n"
+            "  - boulware\n  - conceder\nrounds: 30\ntime_limit: 600\n" %
+            (JOB, PY, PY_CLIENT, BAD))
+db = os.path.join(tmp, "t.db")
+p = run(["tournament", cfg, "--db", db], "tournament")
+check("tournament runs", p.returncode == 0, p.stderr)
+csv_path = os.path.join(tmp, "t.csv")
+p = run(["results", db, "--csv", csv_path], "results")
+import csv  # noqa: E402
+rows = list(csv.DictReader(open(csv_path)))
+with_bad = [r for r in rows if "redline" in r["agents"]]
+without = [r for r in rows if "redline" not in r["agents"]]
+check("tournament: every negotiation of the rule breaker fails, naming it",
+      len(with_bad) == 6 and all(r["ended_by"] == "failure" and
+                                 "its offer breaks its red line" in r["error"]
+                                 for r in with_bad), str(with_bad)[:600])
+check("tournament: the others go on, the client never fails",
+      len(without) == 6 and all(r["ended_by"] != "failure" for r in without),
+      str(without)[:600])
+
+# 6. parley report with an external agent
+rep = os.path.join(tmp, "r.html")
+p = run(["report", JOB, "--run", "ext:%s %s,conceder" % (PY, PY_CLIENT),
+         "-o", rep], "report")
+check("report with an external agent", p.returncode == 0 and
+      os.path.exists(rep), p.stderr)
+
+shutil.rmtree(tmp)
+print("%d failed" % len(failures))
+sys.exit(1 if failures else 0)
