@@ -52,12 +52,27 @@ PL_API void pl_load_options_init(pl_load_options *o);
  *  - a GeniusWeb domain JSON followed by one profile JSON per party;
  *  - one folder holding a GENIUS or GeniusWeb domain and its profiles
  *    (profiles in file-name order; other files, such as GENIUS pareto.xml
- *    or GeniusWeb specials.json, are ignored).
+ *    or GeniusWeb specials.json, are ignored);
+ *  - "FOLDER/PREFIX", which does not exist itself: the GENIUS domain
+ *    FOLDER/PREFIX-domain.xml and the profiles FOLDER/PREFIX-*.xml (the
+ *    ANAC 2012 layout of several domains in one folder).
  * The format is told from the content. Party ids come from the profile file
  * names without their extension. o may be NULL (defaults). */
 PL_API int pl_scenario_load_inputs(const char *const *paths, size_t n,
                                    const pl_load_options *o,
                                    pl_scenario **out, pl_error *err);
+
+/* The scenarios one input path holds, as paths pl_scenario_load_inputs
+ * takes one at a time. A folder that holds several GENIUS domains named by
+ * the ANAC 2012 layout (PREFIX-domain.xml, with profiles PREFIX-<party>.xml)
+ * holds one scenario per domain, listed as "path/PREFIX" in file-name
+ * order; any other path (a folder with one scenario, a file, a path that
+ * does not exist) is listed as itself, to be checked when it is loaded.
+ * On success *names is an array of *n new strings (*n >= 1) that the caller
+ * frees with pl_scenario_folder_list_free; on failure *names is NULL. */
+PL_API int pl_scenario_folder_list(const char *path, char ***names, size_t *n,
+                                   pl_error *err);
+PL_API void pl_scenario_folder_list_free(char **names, size_t n);
 
 typedef enum pl_format {
   PL_FORMAT_YAML = 0,     /* one parley YAML file */

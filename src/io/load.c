@@ -254,69 +254,286 @@ static int load_files(const char *const *paths, size_t n,
                 : pl__geniusweb_load(paths[0], paths + 1, n - 1, o, out, err);
 }
 
-/* A folder: one domain and its profiles, or one YAML scenario. */
-static int load_folder(const char *dir, const pl_load_options *o,
-                       pl_scenario **out, pl_error *err) {
-  char **files = NULL;
-  size_t n = 0;
-  int rc = list_folder(dir, &files, &n, err);
+/* The ANAC 2012 layout keeps several GENIUS domains in one folder, each
+ * named PREFIX-domain.xml with profiles PREFIX-<party>.xml. */
+#define DOMAIN_SUFFIX "-domain.xml"
+
+static const char *base_name(const char *path) {
+  const char *s = strrchr(path, '/');
+  return s ? s + 1 : path;
+}
+
+/* The length of PREFIX when path's file name is PREFIX-domain.xml, else 0. */
+static size_t domain_prefix_len(const char *path) {
+  const char *b = base_name(path);
+  size_t n = strlen(b), s = strlen(DOMAIN_SUFFIX);
+  return n > s && !strcmp(b + n - s, DOMAIN_SUFFIX) ? n - s : 0;
+}
+
+/* What a folder holds: its scenario files, classified. With a prefix, only
+ * the files whose names start with PREFIX- count. */
+typedef struct folder_scan {
+  char **files;
+  size_t n;
+  const char **picked; /* picked[0]: a domain; picked[1..np]: profiles */
+  kind *pkind;         /* of picked[1 + j] */
+  const char **doms;   /* every domain */
+  size_t np, ndom, nyaml;
+  bool prefixed; /* every domain is named PREFIX-domain.xml */
+  kind dk;
+  const char *yaml;
+} folder_scan;
+
+static void folder_scan_free(folder_scan *f) {
+  for (size_t j = 0; j < f->n; j++) pl__free(f->files[j]);
+  pl__free(f->files);
+  pl__free(f->picked);
+  pl__free(f->pkind);
+  pl__free(f->doms);
+}
+
+static int scan_folder(const char *dir, const char *prefix, folder_scan *f,
+                       pl_error *err) {
+  memset(f, 0, sizeof *f);
+  int rc = list_folder(dir, &f->files, &f->n, err);
   if (rc) return rc;
-  const char **picked = pl__calloc(n + 1, sizeof *picked);
-  kind *pkind = pl__calloc(n + 1, sizeof *pkind); /* of picked[1 + j] */
-  const char *domain = NULL, *yaml = NULL;
-  size_t np = 0, ndom = 0, nyaml = 0;
-  kind dk = K_OTHER;
-  if (!picked || !pkind) rc = pl__err(err, PL_ENOMEM, "out of memory");
+  size_t n = f->n, plen = prefix ? strlen(prefix) : 0;
+  f->picked = pl__calloc(n + 1, sizeof *f->picked);
+  f->pkind = pl__calloc(n + 1, sizeof *f->pkind);
+  f->doms = pl__calloc(n + 1, sizeof *f->doms);
+  f->prefixed = true;
+  if (!f->picked || !f->pkind || !f->doms)
+    rc = pl__err(err, PL_ENOMEM, "out of memory");
   for (size_t j = 0; j < n && !rc; j++) {
     kind k;
-    const char *ext = strrchr(files[j], '.');
+    const char *file = f->files[j], *b = base_name(file);
+    const char *ext = strrchr(file, '.');
     if (!ext || (strcmp(ext, ".xml") && strcmp(ext, ".json") &&
                  strcmp(ext, ".yaml") && strcmp(ext, ".yml")))
       continue;
-    if ((rc = classify_file(files[j], &k, NULL, err))) break;
+    if (prefix && (strncmp(b, prefix, plen) || b[plen] != '-')) continue;
+    if ((rc = classify_file(file, &k, NULL, err))) break;
     if (k == K_GENIUS_DOMAIN || k == K_GW_DOMAIN) {
-      domain = files[j];
-      dk = k;
-      ndom++;
+      f->picked[0] = file;
+      f->dk = k;
+      f->doms[f->ndom++] = file;
+      if (k != K_GENIUS_DOMAIN || !domain_prefix_len(file))
+        f->prefixed = false;
     } else if (k == K_GENIUS_PROFILE || k == K_GW_PROFILE) {
-      pkind[np] = k;
-      picked[1 + np++] = files[j];
+      f->pkind[f->np] = k;
+      f->picked[1 + f->np++] = file;
     } else if (k == K_YAML) {
-      if (!yaml) yaml = files[j];
-      nyaml++;
+      if (!f->yaml) f->yaml = file;
+      f->nyaml++;
     }
   }
-  if (!rc) {
-    if (ndom > 1)
-      rc = pl__err_at(err, PL_EPARSE, dir, 0, 0,
-                      "the folder holds %zu domains; name the domain and its "
-                      "profiles instead",
-                      ndom);
-    else if (!domain && nyaml > 1)
-      rc = pl__err_at(err, PL_EPARSE, dir, 0, 0,
-                      "the folder holds %zu parley scenarios; name one",
-                      nyaml);
-    else if (!domain && yaml)
-      rc = load_yaml_file(yaml, out, err);
-    else if (!domain)
-      rc = pl__err_at(err, PL_EPARSE, dir, 0, 0,
-                      "no scenario here: expected a parley YAML file, or a "
-                      "GENIUS or GeniusWeb domain with its profiles");
-    else {
-      /* keep only profiles of the domain's format */
-      size_t w = 0;
-      for (size_t j = 0; j < np; j++)
-        if ((dk == K_GENIUS_DOMAIN) == (pkind[j] == K_GENIUS_PROFILE))
-          picked[1 + w++] = picked[1 + j];
-      picked[0] = domain;
-      rc = load_files(picked, w + 1, o, out, err);
-    }
-  }
-  for (size_t j = 0; j < n; j++) pl__free(files[j]);
-  pl__free(files);
-  pl__free(picked);
-  pl__free(pkind);
+  if (rc) folder_scan_free(f);
   return rc;
+}
+
+/* "A, B, C": the prefixes of the folder's domains (a new string). */
+static char *prefix_list(const folder_scan *f) {
+  size_t len = 1;
+  for (size_t j = 0; j < f->ndom; j++)
+    len += domain_prefix_len(f->doms[j]) + 2;
+  char *s = pl__malloc(len), *p = s;
+  if (!s) return NULL;
+  for (size_t j = 0; j < f->ndom; j++) {
+    size_t k = domain_prefix_len(f->doms[j]);
+    if (j) p += sprintf(p, ", ");
+    memcpy(p, base_name(f->doms[j]), k);
+    p += k;
+  }
+  *p = 0;
+  return s;
+}
+
+static int several_domains(const char *dir, const folder_scan *f,
+                           pl_error *err) {
+  if (!f->prefixed)
+    return pl__err_at(err, PL_EPARSE, dir, 0, 0,
+                      "the folder holds %zu domains; name the domain and "
+                      "its profiles instead",
+                      f->ndom);
+  char *list = prefix_list(f);
+  if (!list) return pl__err(err, PL_ENOMEM, "out of memory");
+  int rc = pl__err_at(err, PL_EPARSE, dir, 0, 0,
+                      "the folder holds %zu domains (%s); name one as "
+                      "FOLDER/PREFIX, e.g. %s/%.*s",
+                      f->ndom, list, dir,
+                      (int)domain_prefix_len(f->doms[0]),
+                      base_name(f->doms[0]));
+  pl__free(list);
+  return rc;
+}
+
+/* A folder (or with a prefix, one domain of it): one domain and its
+ * profiles, or one YAML scenario. */
+static int load_folder(const char *dir, const char *prefix,
+                       const pl_load_options *o, pl_scenario **out,
+                       pl_error *err) {
+  folder_scan f;
+  int rc = scan_folder(dir, prefix, &f, err);
+  if (rc) return rc;
+  if (f.ndom > 1)
+    rc = several_domains(dir, &f, err);
+  else if (!f.ndom && f.nyaml > 1)
+    rc = pl__err_at(err, PL_EPARSE, dir, 0, 0,
+                    "the folder holds %zu parley scenarios; name one",
+                    f.nyaml);
+  else if (!f.ndom && f.yaml)
+    rc = load_yaml_file(f.yaml, out, err);
+  else if (!f.ndom)
+    rc = pl__err_at(err, PL_EPARSE, dir, 0, 0,
+                    "no scenario here: expected a parley YAML file, or a "
+                    "GENIUS or GeniusWeb domain with its profiles");
+  else {
+    /* keep only profiles of the domain's format */
+    size_t w = 0;
+    for (size_t j = 0; j < f.np; j++)
+      if ((f.dk == K_GENIUS_DOMAIN) == (f.pkind[j] == K_GENIUS_PROFILE))
+        f.picked[1 + w++] = f.picked[1 + j];
+    rc = load_files(f.picked, w + 1, o, out, err);
+  }
+  folder_scan_free(&f);
+  return rc;
+}
+
+/* The folder part of path (a new string; "." when there is none). */
+static char *parent_of(const char *path) {
+  const char *s = strrchr(path, '/');
+  if (!s) return pl__strdup(".");
+  if (s == path) return pl__strdup("/");
+  size_t n = (size_t)(s - path);
+  char *p = pl__malloc(n + 1);
+  if (p) {
+    memcpy(p, path, n);
+    p[n] = 0;
+  }
+  return p;
+}
+
+/* Whether a file of dir is named PREFIX-domain.xml (names only, nothing
+ * read). */
+static bool has_prefixed_domain(const char *dir) {
+  char **files;
+  size_t n;
+  pl_error e;
+  if (list_folder(dir, &files, &n, &e)) return false;
+  bool any = false;
+  for (size_t j = 0; j < n; j++) {
+    any = any || domain_prefix_len(files[j]) > 0;
+    pl__free(files[j]);
+  }
+  pl__free(files);
+  return any;
+}
+
+/* FOLDER/PREFIX that does not exist, naming the domain PREFIX-domain.xml of
+ * FOLDER. Returns 1 when path is not that (nor a folder), so it is read as
+ * a file. */
+static int load_domain_prefix(const char *path, const pl_load_options *o,
+                              pl_scenario **out, pl_error *err) {
+  const char *b = base_name(path);
+  struct stat st;
+  const char *ext = strrchr(b, '.');
+  if (!b[0] || !strcmp(b, "-") || !strcmp(b, ".") || !strcmp(b, "..") ||
+      (ext && (!strcmp(ext, ".xml") || !strcmp(ext, ".json") ||
+               !strcmp(ext, ".yaml") || !strcmp(ext, ".yml"))) ||
+      stat(path, &st) == 0)
+    return 1;
+  char *dir = parent_of(path);
+  if (!dir) return pl__err(err, PL_ENOMEM, "out of memory");
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    pl__free(dir);
+    return 1;
+  }
+  size_t len = strlen(path) + sizeof DOMAIN_SUFFIX;
+  char *dom = pl__malloc(len);
+  if (!dom) {
+    pl__free(dir);
+    return pl__err(err, PL_ENOMEM, "out of memory");
+  }
+  snprintf(dom, len, "%s%s", path, DOMAIN_SUFFIX);
+  int rc = 1;
+  if (stat(dom, &st) == 0)
+    rc = load_folder(dir, b, o, out, err);
+  else {
+    /* a wrong prefix: say which the folder holds, if it holds any */
+    folder_scan f = {0};
+    rc = has_prefixed_domain(dir) ? scan_folder(dir, NULL, &f, err) : 1;
+    if (rc == PL_OK) {
+      rc = 1;
+      if (f.ndom && f.prefixed) {
+        char *list = prefix_list(&f);
+        rc = list ? pl__err_at(err, PL_EPARSE, path, 0, 0,
+                               "no such file, nor a domain \"%s%s\" in %s; "
+                               "its domains are %s",
+                               b, DOMAIN_SUFFIX, dir, list)
+                  : pl__err(err, PL_ENOMEM, "out of memory");
+        pl__free(list);
+      }
+      folder_scan_free(&f);
+    } else if (rc != PL_ENOMEM)
+      rc = 1; /* no domains, or an unreadable folder: read path as a file */
+  }
+  pl__free(dom);
+  pl__free(dir);
+  return rc;
+}
+
+/* One path that names a folder, or a domain of a folder by its prefix.
+ * Returns 1 when it is neither. */
+static int load_one_folder(const char *path, const pl_load_options *o,
+                           pl_scenario **out, pl_error *err) {
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    return load_folder(path, NULL, o, out, err);
+  return load_domain_prefix(path, o, out, err);
+}
+
+int pl_scenario_folder_list(const char *path, char ***names, size_t *n,
+                            pl_error *err) {
+  if (!path || !names || !n) return pl__err(err, PL_EINVAL, "no path");
+  *names = NULL;
+  *n = 0;
+  struct stat st;
+  folder_scan f = {0};
+  bool several = false;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    int rc = scan_folder(path, NULL, &f, err);
+    if (rc) return rc;
+    several = f.ndom > 1 && f.prefixed;
+    if (!several) folder_scan_free(&f);
+  }
+  size_t cnt = several ? f.ndom : 1;
+  char **v = pl__calloc(cnt, sizeof *v);
+  int rc = v ? PL_OK : pl__err(err, PL_ENOMEM, "out of memory");
+  for (size_t j = 0; j < cnt && !rc; j++) {
+    if (!several) {
+      v[j] = pl__strdup(path);
+    } else {
+      size_t k = domain_prefix_len(f.doms[j]);
+      size_t len = strlen(path) + k + 2;
+      if ((v[j] = pl__malloc(len)))
+        snprintf(v[j], len, "%s/%.*s", path, (int)k, base_name(f.doms[j]));
+    }
+    if (!v[j]) rc = pl__err(err, PL_ENOMEM, "out of memory");
+  }
+  if (several) folder_scan_free(&f);
+  if (rc) {
+    pl_scenario_folder_list_free(v, cnt);
+    return rc;
+  }
+  *names = v;
+  *n = cnt;
+  return PL_OK;
+}
+
+void pl_scenario_folder_list_free(char **names, size_t n) {
+  if (!names) return;
+  for (size_t j = 0; j < n; j++) pl__free(names[j]);
+  pl__free(names);
 }
 
 int pl_scenario_load_inputs(const char *const *paths, size_t n,
@@ -344,9 +561,10 @@ int pl_scenario_load_inputs(const char *const *paths, size_t n,
                           "profiles as files or a folder");
       return load_stdin(out, err);
     }
-  struct stat st;
-  if (n == 1 && stat(paths[0], &st) == 0 && S_ISDIR(st.st_mode))
-    return load_folder(paths[0], &o, out, err);
+  if (n == 1) {
+    int frc = load_one_folder(paths[0], &o, out, err);
+    if (frc != 1) return frc;
+  }
   return load_files(paths, n, &o, out, err);
 }
 

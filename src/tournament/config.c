@@ -222,6 +222,39 @@ static int add_scenario(ctx *c, const pl__ynode *at, const char *path,
 
 static bool has_magic(const char *s) { return strpbrk(s, "*?[") != NULL; }
 
+/* A path and every scenario it holds: a folder of several GENIUS domains
+ * (the ANAC 2012 layout) is one scenario per domain, named name/PREFIX. */
+static int add_scenarios(ctx *c, const pl__ynode *at, const char *path,
+                         const char *name) {
+  char **list;
+  size_t n;
+  pl_error e;
+  int rc = pl_scenario_folder_list(path, &list, &n, &e);
+  if (rc == PL_ENOMEM) return nomem(c);
+  if (rc)
+    return pl__yfail(&c->r, at, "scenario \"%s\" does not load: %s", name,
+                     e.message);
+  if (n == 1 && !strcmp(list[0], path)) {
+    pl_scenario_folder_list_free(list, n);
+    return add_scenario(c, at, path, name);
+  }
+  size_t plen = strlen(path);
+  for (size_t j = 0; j < n && !rc; j++) {
+    const char *prefix = list[j] + plen; /* "/PREFIX" */
+    size_t len = strlen(name) + strlen(prefix) + 1;
+    char *full = pl__malloc(len);
+    if (!full) {
+      rc = nomem(c);
+      break;
+    }
+    snprintf(full, len, "%s%s", name, prefix);
+    rc = add_scenario(c, at, list[j], full);
+    pl__free(full);
+  }
+  pl_scenario_folder_list_free(list, n);
+  return rc;
+}
+
 static int parse_scenarios(ctx *c, const pl__ynode *list) {
   int rc = pl__yexpect(&c->r, list, PL__Y_SEQ, "\"scenarios\"");
   if (rc) return rc;
@@ -234,7 +267,7 @@ static int parse_scenarios(ctx *c, const pl__ynode *list) {
     char *path = resolve(c->base, rel);
     if (!path) return nomem(c);
     if (!has_magic(rel)) {
-      rc = add_scenario(c, n, path, rel);
+      rc = add_scenarios(c, n, path, rel);
       pl__free(path);
       continue;
     }
@@ -252,7 +285,7 @@ static int parse_scenarios(ctx *c, const pl__ynode *list) {
       char *m = g.gl_pathv[j];
       size_t len = strlen(m);
       if (len > 1 && m[len - 1] == '/') m[len - 1] = 0; /* GLOB_MARK */
-      rc = add_scenario(c, n, m, m + (strlen(m) > skip ? skip : 0));
+      rc = add_scenarios(c, n, m, m + (strlen(m) > skip ? skip : 0));
     }
     globfree(&g);
   }

@@ -136,6 +136,18 @@ else
   bad "no plug-in agents next to $parley"
 fi
 check_exit "run: mediated" 0 run examples/job-offer.yaml --protocol mediated --agents linear,linear --rounds 20 --seed 3
+
+# A folder of several GENIUS domains (the ANAC 2012 layout): FOLDER/PREFIX
+# names one domain; the folder alone, or a wrong prefix, is bad input.
+anac=tests/data/genius/anac2012
+check_golden "anac2012-Tiny-A.txt" analyze "$anac/Tiny-A"
+check_exit "analyze: domain prefix" 0 analyze "$anac/Tiny-B" --json
+check_exit "run: domain prefix" 0 run "$anac/Tiny-A" --agents linear,linear --rounds 10
+check_exit "convert: domain prefix" 0 convert "$anac/Tiny-A" --to yaml -o "$tmp/tiny-a.yaml"
+check_exit "analyze: folder of several domains" 3 analyze "$anac"
+grep -q "Tiny-A, Tiny-B" "$tmp/err" || bad "several domains: prefixes not listed"
+check_exit "analyze: wrong domain prefix" 3 analyze "$anac/Tiny-C"
+check_exit "run: wrong domain prefix" 3 run "$anac/Tiny-C" --agents linear,linear
 check_exit "run: unknown protocol" 2 run examples/job-offer.yaml --protocol shouting --agents linear,linear
 check_exit "run: wrong number of agents" 2 run examples/job-offer.yaml --agents boulware
 check_exit "run: unknown agent" 2 run examples/job-offer.yaml --agents boulware,nonsense

@@ -979,9 +979,60 @@ static void test_domains_tsv(void **state) {
   print_message("checked %d DOMAINS.tsv rows\n", rows);
 }
 
+/* Several domains in one folder (the ANAC 2012 layout): listed one scenario
+ * per domain, each loaded as FOLDER/PREFIX; the folder itself and a wrong
+ * prefix are refused with the prefixes named. */
+static void test_several_domains(void **state) {
+  (void)state;
+  const char *dir = fixture("anac2012");
+  char **names;
+  size_t n;
+  pl_error e;
+  assert_int_equal(pl_scenario_folder_list(dir, &names, &n, &e), PL_OK);
+  assert_int_equal(n, 2);
+  char want[4200];
+  snprintf(want, sizeof want, "%s/Tiny-A", dir);
+  assert_string_equal(names[0], want);
+  snprintf(want, sizeof want, "%s/Tiny-B", dir);
+  assert_string_equal(names[1], want);
+  int parties[2] = {2, 3};
+  for (size_t j = 0; j < n; j++) {
+    pl_scenario *s;
+    int rc = pl_scenario_load(names[j], &s, &e);
+    if (rc) fail_msg("%s: %s", names[j], e.message);
+    assert_int_equal(pl_scenario_party_count(s), parties[j]);
+    assert_string_equal(pl_scenario_party_id(s, 0),
+                        j ? "Tiny-B-prof1" : "Tiny-A-prof1");
+    pl_scenario_free(s);
+  }
+  pl_scenario_folder_list_free(names, n);
+
+  /* a folder of one scenario, and a file, are listed as themselves */
+  const char *one = fixture("mixed");
+  assert_int_equal(pl_scenario_folder_list(one, &names, &n, &e), PL_OK);
+  assert_int_equal(n, 1);
+  assert_string_equal(names[0], one);
+  pl_scenario_folder_list_free(names, n);
+
+  pl_scenario *s;
+  assert_int_equal(pl_scenario_load(dir, &s, &e), PL_EPARSE);
+  assert_null(s);
+  assert_non_null(strstr(e.message, "2 domains (Tiny-A, Tiny-B)"));
+  assert_non_null(strstr(e.message, "FOLDER/PREFIX"));
+
+  snprintf(want, sizeof want, "%s/Tiny-C", dir);
+  assert_int_equal(pl_scenario_load(want, &s, &e), PL_EPARSE);
+  assert_null(s);
+  assert_non_null(strstr(e.message, "Tiny-A, Tiny-B"));
+  /* a prefix needs its '-': "Tiny" is not a domain */
+  snprintf(want, sizeof want, "%s/Tiny", dir);
+  assert_int_equal(pl_scenario_load(want, &s, &e), PL_EPARSE);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_mixed),
+      cmocka_unit_test(test_several_domains),
       cmocka_unit_test(test_mixed_intervals),
       cmocka_unit_test(test_nonlinear),
       cmocka_unit_test(test_sloppy),

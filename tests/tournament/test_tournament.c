@@ -156,6 +156,59 @@ static void test_config_errors(void **state) {
   }
 }
 
+/* A folder of several GENIUS domains (the ANAC 2012 layout) is one
+ * scenario per domain (folder/PREFIX, short name PREFIX), listed plainly or
+ * by a glob;
+ * "parties" filters them like any other scenarios. */
+static void test_several_domains(void **state) {
+  (void)state;
+  const char *base =
+      getenv("PL_SOURCE_DIR") ? getenv("PL_SOURCE_DIR") : ".";
+  static const struct {
+    const char *scenarios, *extra;
+    int n;
+    const char *first, *second;
+  } cases[] = {
+      {"[tests/data/genius/anac2012]", "", 2,
+       "Tiny-A",
+       "Tiny-B"},
+      {"[tests/data/genius/anac*]", "", 2, "Tiny-A",
+       "Tiny-B"},
+      {"[tests/data/genius/anac2012/Tiny-B]", "", 1,
+       "Tiny-B", NULL},
+      {"[tests/data/genius/anac2012]", "parties: 2\n", 1,
+       "Tiny-A", NULL},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    char text[1024];
+    snprintf(text, sizeof text,
+             "scenarios: %s\nagents: [boulware, conceder, micro]\n%s",
+             cases[k].scenarios, cases[k].extra);
+    pl_tournament *t = NULL;
+    pl_error err;
+    if (pl_tournament_load_string(text, strlen(text), "t.yaml", base, &t,
+                                  &err))
+      fail_msg("case %zu: %s:%d:%d: %s", k, err.file, err.line, err.column,
+               err.message);
+    assert_int_equal(pl_tournament_scenario_count(t), cases[k].n);
+    assert_string_equal(pl_tournament_scenario_name(t, 0), cases[k].first);
+    if (cases[k].second)
+      assert_string_equal(pl_tournament_scenario_name(t, 1), cases[k].second);
+    pl_tournament_free(t);
+  }
+  /* a wrong prefix is bad input, at its line */
+  const char *bad = "scenarios: [tests/data/genius/anac2012/Tiny-C]\n"
+                    "agents: [boulware, conceder]\n";
+  pl_tournament *t = NULL;
+  pl_error err;
+  assert_int_equal(
+      pl_tournament_load_string(bad, strlen(bad), "t.yaml", base, &t, &err),
+      PL_EPARSE);
+  assert_null(t);
+  assert_int_equal(err.line, 1);
+  assert_non_null(strstr(err.message, "Tiny-A, Tiny-B"));
+}
+
 /* The store: results in, resume sees them, a changed config is refused,
  * the summary counts them. */
 static void test_store(void **state) {
@@ -493,6 +546,7 @@ int main(void) {
       cmocka_unit_test(test_jobs),
       cmocka_unit_test(test_pack),
       cmocka_unit_test(test_config_errors),
+      cmocka_unit_test(test_several_domains),
       cmocka_unit_test(test_store),
       cmocka_unit_test(test_empty_config),
       cmocka_unit_test(test_store_failed_writes),
