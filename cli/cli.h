@@ -126,6 +126,11 @@ void cli_report(const pl_error *err);
 int cli_exit_code(int status);
 /* Parses a size such as 512M or 16G; returns 0 on success. */
 int cli_parse_size(const char *s, uint64_t *out);
+/* The analysing commands' limits, --max-outcomes N and --memory SIZE:
+ * 1 when arg is one of them and val parses (val is then used), 0 when arg
+ * is neither, -1 after a message when val is missing or bad. */
+int cli_limit_option(const char *arg, const char *val, uint64_t *max_outcomes,
+                     uint64_t *memory);
 /* Parses an unsigned count such as 1000000 or 1e9; returns 0 on success. */
 int cli_parse_count(const char *s, uint64_t *out);
 /* --plot FILE: 0 when FILE names a picture format (.svg, .png, .pdf), else

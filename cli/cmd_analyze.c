@@ -160,17 +160,9 @@ int cmd_analyze(int argc, char **argv) {
         goto usage;
       }
       k++;
-    } else if (!strcmp(arg, "--max-outcomes")) {
-      if (!val || cli_parse_count(val, &opts.max_outcomes)) {
-        cli_error("--max-outcomes takes a positive whole number, e.g. 1e9");
-        goto usage;
-      }
-      k++;
-    } else if (!strcmp(arg, "--memory")) {
-      if (!val || cli_parse_size(val, &opts.memory_limit)) {
-        cli_error("--memory takes a size such as 512M or 16G");
-        goto usage;
-      }
+    } else if ((used = cli_limit_option(arg, val, &opts.max_outcomes,
+                                         &opts.memory_limit))) {
+      if (used < 0) goto usage;
       k++;
     } else if (!strcmp(arg, "--partial-max-issues")) {
       uint64_t n;

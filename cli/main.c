@@ -104,6 +104,21 @@ int cli_parse_size(const char *s, uint64_t *out) {
   return 0;
 }
 
+int cli_limit_option(const char *arg, const char *val, uint64_t *max_outcomes,
+                     uint64_t *memory) {
+  if (!strcmp(arg, "--max-outcomes")) {
+    if (val && !cli_parse_count(val, max_outcomes)) return 1;
+    cli_error("--max-outcomes takes a positive whole number, e.g. 1e9");
+    return -1;
+  }
+  if (!strcmp(arg, "--memory")) {
+    if (val && !cli_parse_size(val, memory)) return 1;
+    cli_error("--memory takes a size such as 512M or 16G");
+    return -1;
+  }
+  return 0;
+}
+
 int cli_check_plot(const char *path) {
   pl_plot_format f;
   pl_error err = {0};
