@@ -455,7 +455,10 @@ static void consume(ext *e, size_t n) {
  * from a process that may have threads. */
 static void reaper_main(const char *cmd, int in, int out, int er, int ctl) {
   prctl(PR_SET_CHILD_SUBREAPER, 1);
-  pid_t g = fork();
+  /* _Fork (glibc 2.34), not fork: no at-fork handlers, no locks of the
+   * allocator or of a sanitizer's runtime that another thread of parley
+   * may have held when the reaper was forked */
+  pid_t g = _Fork();
   if (g == 0) {
     setpgid(0, 0);
     sigset_t none;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,12 +27,14 @@ void pl_job_result_clear(pl_job_result *r) {
   memset(r, 0, sizeof *r);
 }
 
-/* The scenario's analysis for the distances, made once. */
-static const pl_analysis *analysis(pl__tscenario *sc) {
+/* The scenario's analysis for the distances, made once (double-checked:
+ * after the first, no lock is taken). */
+const pl_analysis *pl__tscenario_analysis(pl__tscenario *sc) {
+  if (atomic_load_explicit(&sc->analysed, memory_order_acquire)) return sc->a;
   pthread_mutex_lock(&sc->mu);
-  if (!sc->analysed) {
+  if (!atomic_load_explicit(&sc->analysed, memory_order_relaxed)) {
     if (pl_analyze(sc->s, NULL, &sc->a, NULL)) sc->a = NULL;
-    sc->analysed = true;
+    atomic_store_explicit(&sc->analysed, true, memory_order_release);
   }
   pthread_mutex_unlock(&sc->mu);
   return sc->a;
@@ -107,7 +110,7 @@ static int run_here(pl_tournament *t, const pl_job *job, pl_job_result *r) {
     snprintf(r->error, sizeof r->error, "%.255s", pl_session_failure(x));
   const pl_point *agr = pl_session_agreement(x);
   if (agr) {
-    const pl_analysis *a = analysis(sc);
+    const pl_analysis *a = pl__tscenario_analysis(sc);
     double dp = pl_session_distance_to_pareto(x, a);
     double dn = pl_session_distance_to_nash(x, a);
     r->distance_pareto = dp < 0 ? NAN : dp;
@@ -330,34 +333,214 @@ static void default_signals(void) {
  * looking at the stop flag and the watchdog in between. */
 #define SLICE_MS 100
 
-static int run_isolated(pl_tournament *t, const pl_job *job,
-                        pl_job_result *r, const atomic_int *halt) {
-  int fd[2];
-  if (pipe(fd)) return PL_EIO;
-  const double t0 = pl__now();
+/* A worker process: negotiate, write the result to wfd, leave. */
+static _Noreturn void worker_main(pl_tournament *t, const pl_job *job,
+                                  int wfd) {
+  close_others(wfd);
+  default_signals();
+  pl_job_result res;
+  size_t len = 0;
+  void *b = run_here(t, job, &res) ? NULL : pl_job_result_pack(&res, &len);
+  const unsigned char *p = b;
+  while (b && len) {
+    ssize_t w = write(wfd, p, len);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) _exit(3);
+    p += w;
+    len -= (size_t)w;
+  }
+  _exit(b ? 0 : 2);
+}
+
+/* ---- forkers ---------------------------------------------------------
+ * fork() in a process with threads copies only the calling thread: a lock
+ * another thread held at that moment (the allocator's, a sanitizer's, a
+ * scenario's) stays held in the child for ever, and POSIX allows the child
+ * only async-signal-safe calls until it execs. A worker negotiates, so it
+ * must not come from a threaded process. The runner therefore starts, before
+ * its threads, one forker per thread: a single-threaded copy of the process
+ * that forks that thread's workers (found as a hang under ASan, whose
+ * allocator lock a worker inherited held). Over a SOCK_SEQPACKET pair:
+ *   thread -> forker  the job's index, with the result pipe's write end
+ *                     (SCM_RIGHTS)
+ *   forker -> thread  {pid or -1, errno}, with a pidfd for the worker when
+ *                     the kernel has them (so a kill cannot hit a reused pid)
+ *   forker -> thread  the worker's wait status, once it has ended
+ * A forker ignores the signals that stop a run (the thread kills the worker;
+ * Ctrl-C reaches the worker itself) and ends when its socket closes. */
+
+/* Sends n bytes with a descriptor (if fd >= 0). */
+static bool send_with_fd(int sock, const void *v, size_t n, int fd) {
+  struct iovec io = {(void *)v, n};
+  union {
+    struct cmsghdr h;
+    char b[CMSG_SPACE(sizeof(int))];
+  } c;
+  memset(&c, 0, sizeof c);
+  struct msghdr m = {.msg_iov = &io, .msg_iovlen = 1};
+  if (fd >= 0) {
+    m.msg_control = c.b;
+    m.msg_controllen = sizeof c.b;
+    struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+    h->cmsg_level = SOL_SOCKET;
+    h->cmsg_type = SCM_RIGHTS;
+    h->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(h), &fd, sizeof fd);
+  }
+  ssize_t w;
+  while ((w = sendmsg(sock, &m, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+  }
+  return w == (ssize_t)n;
+}
+
+/* Receives exactly n bytes, and a descriptor into *fd (-1 if none). */
+static bool recv_with_fd(int sock, void *v, size_t n, int *fd) {
+  struct iovec io = {v, n};
+  union {
+    struct cmsghdr h;
+    char b[CMSG_SPACE(sizeof(int))];
+  } c;
+  struct msghdr m = {.msg_iov = &io, .msg_iovlen = 1,
+                     .msg_control = c.b, .msg_controllen = sizeof c.b};
+  *fd = -1;
+  ssize_t got;
+  while ((got = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  }
+  for (struct cmsghdr *h = got > 0 ? CMSG_FIRSTHDR(&m) : NULL; h;
+       h = CMSG_NXTHDR(&m, h))
+    if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS)
+      memcpy(fd, CMSG_DATA(h), sizeof *fd);
+  if (got == (ssize_t)n) return true;
+  if (*fd >= 0) close(*fd);
+  *fd = -1;
+  return false;
+}
+
+static _Noreturn void forker_main(pl_tournament *t, int sock) {
+  sigset_t stops;
+  pl__stop_signals(&stops);
+  for (int sig = 1; sig < 64; sig++)
+    if (sigismember(&stops, sig) == 1) signal(sig, SIG_IGN);
+  close_others(sock);
+  for (;;) {
+    uint64_t index;
+    int wfd;
+    if (!recv_with_fd(sock, &index, sizeof index, &wfd)) _exit(0);
+    pl_job job;
+    pid_t pid = -1;
+    int32_t msg[2] = {-1, EINVAL};
+    if (wfd >= 0 && pl_tournament_job(t, index, &job) == PL_OK) {
+      pid = fork();
+      msg[1] = errno;
+    }
+    if (pid == 0) {
+      close(sock);
+      worker_main(t, &job, wfd);
+    }
+    if (wfd >= 0) close(wfd);
+    int pidfd = -1;
+#ifdef SYS_pidfd_open
+    if (pid > 0) pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+#endif
+    msg[0] = pid;
+    if (!send_with_fd(sock, msg, sizeof msg, pidfd)) _exit(0);
+    if (pidfd >= 0) close(pidfd);
+    if (pid <= 0) continue;
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    int32_t st = status;
+    if (send(sock, &st, sizeof st, MSG_NOSIGNAL) != sizeof st) _exit(0);
+  }
+}
+
+int pl__forker_start(pl_tournament *t, pl__forker *f) {
+  int sv[2];
+  f->pid = -1;
+  f->sock = -1;
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) return PL_EIO;
   pid_t pid = fork();
+  if (pid == 0) forker_main(t, sv[1]);
+  close(sv[1]);
   if (pid < 0) {
-    close(fd[0]);
-    close(fd[1]);
+    close(sv[0]);
     return PL_EIO;
   }
-  if (pid == 0) { /* the child: negotiate, write the result, leave */
-    close_others(fd[1]);
-    default_signals();
-    pl_job_result res;
-    size_t len = 0;
-    void *b = run_here(t, job, &res) ? NULL : pl_job_result_pack(&res, &len);
-    const unsigned char *p = b;
-    while (b && len) {
-      ssize_t w = write(fd[1], p, len);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) _exit(3);
-      p += w;
-      len -= (size_t)w;
+  f->pid = pid;
+  f->sock = sv[0];
+  return PL_OK;
+}
+
+void pl__forker_stop(pl__forker *f) {
+  if (f->sock >= 0) close(f->sock); /* it sees the end and leaves */
+  if (f->pid > 0)
+    while (waitpid(f->pid, NULL, 0) < 0 && errno == EINTR) {
     }
-    _exit(b ? 0 : 2);
+  f->sock = -1;
+  f->pid = -1;
+}
+
+/* A worker for the job, writing to wfd (closed here): by the forker when
+ * there is one, else by fork() (the caller then has no other threads).
+ * Returns its pid, or -1 with errno; *pidfd is a pidfd for it or -1. */
+static pid_t spawn_worker(pl_tournament *t, const pl_job *job, int wfd,
+                          pl__forker *f, int *pidfd) {
+  *pidfd = -1;
+  if (!f) {
+    pid_t pid = fork();
+    if (pid == 0) worker_main(t, job, wfd);
+    int e = errno;
+    close(wfd);
+    errno = e;
+    return pid;
   }
-  close(fd[1]);
+  int32_t msg[2];
+  bool ok = send_with_fd(f->sock, &job->index, sizeof job->index, wfd) &&
+            recv_with_fd(f->sock, msg, sizeof msg, pidfd);
+  close(wfd);
+  if (!ok) {
+    errno = EPIPE;
+    return -1;
+  }
+  errno = msg[1];
+  return msg[0];
+}
+
+/* Waits for the worker to end: its wait status, or -1. */
+static int reap_worker(pid_t pid, pl__forker *f) {
+  int status = 0;
+  if (!f) {
+    while (waitpid(pid, &status, 0) < 0)
+      if (errno != EINTR) return -1;
+    return status;
+  }
+  int32_t st;
+  ssize_t got;
+  while ((got = recv(f->sock, &st, sizeof st, 0)) < 0 && errno == EINTR) {
+  }
+  return got == sizeof st ? st : -1;
+}
+
+static void kill_worker(pid_t pid, int pidfd) {
+#ifdef SYS_pidfd_send_signal
+  if (pidfd >= 0 && syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0)
+    return;
+#endif
+  kill(pid, SIGKILL);
+}
+
+static int run_isolated(pl_tournament *t, const pl_job *job,
+                        pl_job_result *r, const atomic_int *halt,
+                        pl__forker *f) {
+  int fd[2];
+  if (pipe2(fd, O_CLOEXEC)) return PL_EIO;
+  const double t0 = pl__now();
+  int pidfd;
+  pid_t pid = spawn_worker(t, job, fd[1], f, &pidfd);
+  if (pid < 0) {
+    close(fd[0]);
+    return PL_EIO;
+  }
   unsigned char *buf = NULL;
   size_t n = 0, cap = 0;
   bool timed_out = false, stopped = false;
@@ -396,14 +579,16 @@ static int run_isolated(pl_tournament *t, const pl_job *job,
     n += (size_t)got;
   }
   close(fd[0]);
-  if (timed_out || stopped || rc) kill(pid, SIGKILL);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  if (timed_out || stopped || rc) kill_worker(pid, pidfd);
+  int status = reap_worker(pid, f);
+  if (pidfd >= 0) close(pidfd);
+  if (status < 0 && halt && atomic_load(halt)) stopped = true;
+  else if (status < 0 && !rc) rc = PL_EIO; /* the forker is gone */
   /* a worker ended by a signal that stops the run (Ctrl-C reaches the
    * whole process group, often before the runner has seen its flag) was
    * stopped, it did not fail: the job stays to be done */
-  if (halt && !timed_out && WIFSIGNALED(status) && is_stop_signal(WTERMSIG(status)))
+  if (halt && !timed_out && status >= 0 && WIFSIGNALED(status) &&
+      is_stop_signal(WTERMSIG(status)))
     stopped = true;
   if (rc || stopped) {
     pl__free(buf);
@@ -431,13 +616,20 @@ static int run_isolated(pl_tournament *t, const pl_job *job,
   return PL_OK;
 }
 
+bool pl__tournament_isolates(const pl_tournament *t) {
+  if (t->isolation == PL__ISOLATE_ALL) return true;
+  for (int k = 0; k < t->na && t->isolation == PL__ISOLATE_PLUGINS; k++)
+    if (t->plugin[k]) return true;
+  return false;
+}
+
 int pl_tournament_run_job(pl_tournament *t, uint64_t index, pl_job_result *r,
                           pl_error *err) {
-  return pl__run_job(t, index, r, err, NULL);
+  return pl__run_job(t, index, r, err, NULL, NULL);
 }
 
 int pl__run_job(pl_tournament *t, uint64_t index, pl_job_result *r,
-                pl_error *err, const atomic_int *halt) {
+                pl_error *err, const atomic_int *halt, pl__forker *f) {
   pl_job job;
   memset(r, 0, sizeof *r);
   if (pl_tournament_job(t, index, &job))
@@ -446,7 +638,7 @@ int pl__run_job(pl_tournament *t, uint64_t index, pl_job_result *r,
   bool isolate = t->isolation == PL__ISOLATE_ALL;
   for (int p = 0; p < job.parties && t->isolation == PL__ISOLATE_PLUGINS; p++)
     isolate |= t->plugin[job.agents[p]];
-  int rc = isolate ? run_isolated(t, &job, r, halt) : run_here(t, &job, r);
+  int rc = isolate ? run_isolated(t, &job, r, halt, f) : run_here(t, &job, r);
   if (rc == PL__STOPPED) return rc;
   if (rc) {
     pl_job_result_clear(r);

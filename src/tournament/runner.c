@@ -59,14 +59,20 @@ int pl_runner_put(pl_runner *r, const pl_job_result *res) {
   return rc;
 }
 
+typedef struct thread_arg {
+  pl_runner *r;
+  pl__forker *f; /* its forker, or NULL when no job is isolated */
+} thread_arg;
+
 static void *worker(void *arg) {
-  pl_runner *r = arg;
+  pl_runner *r = ((thread_arg *)arg)->r;
+  pl__forker *f = ((thread_arg *)arg)->f;
   for (;;) {
     uint64_t job;
     if (!pl_runner_take(r, &job, 1)) break;
     pl_job_result res;
     pl_error e;
-    int rc = pl__run_job(r->t, job, &res, &e, &r->halt);
+    int rc = pl__run_job(r->t, job, &res, &e, &r->halt, f);
     if (rc == PL__STOPPED) continue; /* killed by a stop: not a result */
     pthread_mutex_lock(&r->mu);
     if (rc) {
@@ -141,8 +147,19 @@ int pl_tournament_run(pl_tournament *t, pl_store *st,
   for (uint64_t j = 0; j < total; j++)
     if (!pl_store_done(st, j)) r.pending[r.n_pending++] = j;
   pthread_t *th = pl__calloc((size_t)o.threads + 1, sizeof *th);
-  int rc = th ? PL_OK : pl__err(err, PL_ENOMEM, "out of memory");
-  int started = 0;
+  thread_arg *ta = pl__calloc((size_t)o.threads + 1, sizeof *ta);
+  pl__forker *fk = pl__calloc((size_t)o.threads + 1, sizeof *fk);
+  int rc = th && ta && fk ? PL_OK : pl__err(err, PL_ENOMEM, "out of memory");
+  int started = 0, forkers = 0;
+  /* isolated jobs: the forkers come before the threads (jobs.c says why),
+   * with the analyses made, so that no worker makes its own */
+  const bool isolates = r.n_pending > 0 && pl__tournament_isolates(t);
+  for (int k = 0; !rc && isolates && k < t->ns; k++)
+    (void)pl__tscenario_analysis(&t->sc[k]);
+  for (; !rc && isolates && forkers < o.threads; forkers++)
+    if (pl__forker_start(t, &fk[forkers]))
+      rc = pl__err(err, PL_EIO, "cannot start a worker process: %s",
+                   strerror(errno));
   /* the threads (and so the worker processes' parents) leave the
    * signals that stop a run to the calling thread, which reads *o.stop */
   sigset_t stops, old;
@@ -152,7 +169,8 @@ int pl_tournament_run(pl_tournament *t, pl_store *st,
     pthread_mutex_lock(&r.mu);
     r.running++;
     pthread_mutex_unlock(&r.mu);
-    if (pthread_create(&th[started], NULL, worker, &r)) {
+    ta[started] = (thread_arg){&r, isolates ? &fk[started] : NULL};
+    if (pthread_create(&th[started], NULL, worker, &ta[started])) {
       pthread_mutex_lock(&r.mu);
       r.running--;
       r.failed = 1;
@@ -209,12 +227,15 @@ int pl_tournament_run(pl_tournament *t, pl_store *st,
     }
   }
   for (int k = 0; k < started; k++) pthread_join(th[k], NULL);
+  for (int k = 0; k < forkers; k++) pl__forker_stop(&fk[k]);
   /* what the threads finished after a failure is kept too */
   pl_error late;
   int rc2 = drain(&r, &late);
   int rc3 = pl_store_commit(st, rc ? &late : err);
   if (!rc) rc = rc2 ? rc2 : rc3;
   pl__free(th);
+  pl__free(ta);
+  pl__free(fk);
   pl__free(r.pending);
   pl__free(r.queue);
   pthread_mutex_destroy(&r.mu);

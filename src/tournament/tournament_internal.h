@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "core/util.h"
 #include "parley/tournament.h"
@@ -29,9 +30,11 @@ typedef struct pl__tscenario {
   uint64_t assignments; /* ways to seat agents at its parties */
   uint64_t first_job;
   /* the analysis for distances, made once, by the first job that needs
-   * it; NULL when it cannot be made (too large) */
+   * it; NULL when it cannot be made (too large). `analysed` is read
+   * without the lock once set, so that a worker process forked while
+   * another thread holds `mu` never waits for it (jobs.c) */
   pthread_mutex_t mu;
-  bool analysed;
+  atomic_bool analysed;
   pl_analysis *a;
 } pl__tscenario;
 
@@ -56,8 +59,22 @@ struct pl_tournament {
  * process is killed when *halt becomes non-zero (checked every 100 ms),
  * and PL__STOPPED returned with *r empty: the job is not done. */
 #define PL__STOPPED 1
+/* A forker (jobs.c): a single-threaded copy of the process, started before
+ * the runner's threads, that forks one thread's worker processes. */
+typedef struct pl__forker {
+  pid_t pid;
+  int sock;
+} pl__forker;
+int pl__forker_start(pl_tournament *t, pl__forker *f);
+void pl__forker_stop(pl__forker *f);
+/* The scenario's analysis (NULL when it cannot be made), made once. */
+const pl_analysis *pl__tscenario_analysis(pl__tscenario *sc);
+/* Whether some job of t runs in a worker process. */
+bool pl__tournament_isolates(const pl_tournament *t);
+/* f: the calling thread's forker, or NULL to fork directly (only from a
+ * process with no other threads). */
 int pl__run_job(pl_tournament *t, uint64_t index, pl_job_result *r,
-                pl_error *err, const atomic_int *halt);
+                pl_error *err, const atomic_int *halt, pl__forker *f);
 
 /* The signals that stop a run: SIGINT, SIGTERM, SIGHUP, SIGQUIT. The
  * runner's threads block them; worker processes take their default
