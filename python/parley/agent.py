@@ -88,6 +88,13 @@ class _Api(Structure):
 # what an agent sees
 # --------------------------------------------------------------------------
 
+class Offer(dict):
+    """An outcome the engine handed to an agent: a dict {issue: option}
+    that remembers its option indices, so that :meth:`Agent.utility` of it
+    costs one C call."""
+    __slots__ = ("_idx",)
+
+
 class _Codec:
     """Outcomes between option indices and {issue: option}, for one
     scenario, with the small issues' values cached."""
@@ -97,6 +104,7 @@ class _Codec:
         self.ids = view.issue_ids
         s = view._ptr
         self.n = len(self.ids)
+        self.array = c_uint32 * max(self.n, 1)
         self.values: List[Optional[List[OptionValue]]] = []
         self.index: List[Optional[Dict[Any, int]]] = []
         for i in range(self.n):
@@ -110,22 +118,37 @@ class _Codec:
                 self.index.append(None)
 
     def decode(self, options: Any) -> Dict[str, OptionValue]:
-        out = {}
+        out = Offer()
+        idx = options[:self.n]
         for i, iid in enumerate(self.ids):
-            o = options[i]
+            o = idx[i]
             vals = self.values[i]
             out[iid] = (None if o == NOT_AGREED else vals[o]
                         if vals is not None else self.view._option_value(i, o))
+        out._idx = idx
         return out
 
     def encode(self, outcome: Outcome) -> List[int]:
+        if type(outcome) is Offer:
+            return outcome._idx
+        if type(outcome) is dict and len(outcome) == self.n:
+            out = []
+            for i, k in enumerate(self.ids):
+                ix = self.index[i]
+                o = ix.get(outcome.get(k, self)) if ix is not None else None
+                if o is None:
+                    return self._slow(outcome)
+                out.append(o)
+            return out
+        return self._slow(outcome)
+
+    def _slow(self, outcome: Outcome) -> List[int]:
         if isinstance(outcome, Mapping):
             if len(outcome) != self.n or any(k not in outcome
                                              for k in self.ids):
                 return self.view.outcome_indices(outcome)  # says what's wrong
             vals = [outcome[k] for k in self.ids]
-        elif (isinstance(outcome, Sequence) and not isinstance(outcome, str)
-              and len(outcome) == self.n):
+        elif (isinstance(outcome, (list, tuple)) and len(outcome) == self.n):
             vals = list(outcome)
         else:
             return self.view.outcome_indices(outcome)  # raises
@@ -235,15 +258,15 @@ class Agent:
     # ---- helpers ----------------------------------------------------------
     def utility(self, outcome: Outcome) -> float:
         """Its own utility of an outcome (without discounting)."""
-        idx = self._codec.encode(outcome)
-        arr = (c_uint32 * len(idx))(*idx)
-        return _lib.pl_scenario_utility(self.scenario._ptr, self.index, arr)
+        c = self._codec
+        return _lib.pl_scenario_utility(self.scenario._ptr, self.index,
+                                        c.array(*c.encode(outcome)))
 
     def acceptable(self, outcome: Outcome) -> bool:
         """Whether the engine lets it offer or accept the outcome: its own
         red lines hold and its utility reaches its reservation value."""
-        idx = self._codec.encode(outcome)
-        arr = (c_uint32 * len(idx))(*idx)
+        c = self._codec
+        arr = c.array(*c.encode(outcome))
         s = self.scenario._ptr
         for r in self._red_lines:
             if not _lib.pl_scenario_red_line_holds(s, r, arr):
