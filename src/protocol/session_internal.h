@@ -17,4 +17,9 @@ uint64_t pl__session_work(const pl_session *x);
  * when out of memory. */
 char *pl__session_event_line(const pl_session *x, size_t k);
 
+/* The party's agent waits without limit (options.move_limit does not
+ * apply to it): the learner's seat of a stepped negotiation (env.c),
+ * whose answers come when the caller steps. */
+void pl__session_no_move_limit(pl_session *x, int party);
+
 #endif
