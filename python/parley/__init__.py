@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from . import _lib
 from .analysis import Analysis
+from .env import Env
 from .errors import (ConflictError, Error, ExistsError, InputOutputError,
                      InvalidArgumentError, NotFoundError, OutOfMemoryError,
                      ParseError, RangeError, StateError, TooBigError,
@@ -45,7 +46,7 @@ def has(feature: str) -> bool:
 
 
 __all__ = [
-    "Analysis", "ConflictError", "Error", "Event", "ExistsError",
+    "Analysis", "ConflictError", "Env", "Error", "Event", "ExistsError",
     "InputOutputError", "InvalidArgumentError", "Issue", "NotFoundError",
     "OutOfMemoryError", "ParseError", "Party", "RangeError", "Result",
     "Scenario", "SequenceResult", "StateError", "Summary", "TooBigError",
