@@ -101,6 +101,8 @@ class Env:
         self._reward_ref = ctypes.byref(self._reward)
         self._err = _lib.pl_error()
         self._last: Optional[Observation] = None
+        self._held: Any = None  # the action whose indices _opts holds
+        self._view_obs: Optional[_lib.pl_observation] = None
 
     # ---- the interface ----------------------------------------------
 
@@ -139,7 +141,11 @@ class Env:
                     "of option indices or a dict {issue: option}")
             act.kind = kind
         else:
-            self._opts[:self._ni] = self._indices(action)
+            # a tuple (immutable) offered again is in the buffer already
+            if action is not self._held or not isinstance(action, tuple):
+                self._held = None
+                self._opts[:self._ni] = self._indices(action)
+                self._held = action
             act.kind = 0
         check(_lib.pl_env_step(x, self._act_ref, self._obs_ref,
                                self._reward_ref, self._err), self._err)
@@ -246,7 +252,11 @@ class Env:
         return [int(k) for k in idx]
 
     def _observation(self) -> Observation:
-        ob = self._obs.contents
+        # the observation lives in the environment (pl_env_observation):
+        # one view of it serves every step
+        ob = self._view_obs
+        if ob is None:
+            ob = self._view_obs = self._obs.contents
         offer = ob.offer
         return {"round": ob.round, "time": ob.time,
                 "offer": tuple(offer[:self._ni]) if offer else None,
@@ -254,7 +264,9 @@ class Env:
                 "payoff": ob.payoff}
 
     def _info(self, done: bool) -> Dict[str, Any]:
-        ob = self._obs.contents
+        if not done:
+            return {"end": "running"}
+        ob = self._view_obs
         info: Dict[str, Any] = {"end": _lib.text(_lib.pl_end_name(ob.end))}
         if done:
             x = _lib.pl_env_session(self._ptr)
