@@ -192,7 +192,7 @@ static int advance(pl_env *e, pl_error *err) {
 
 int pl_env_reset(pl_env *e, uint64_t seed, const pl_observation **obs,
                  pl_error *err) {
-  pl_session_free(e->x);
+  pl_session *old = e->x;
   e->x = NULL;
   e->pending = false;
   memset(&e->obs, 0, sizeof e->obs);
@@ -200,6 +200,8 @@ int pl_env_reset(pl_env *e, uint64_t seed, const pl_observation **obs,
   e->o.seed = seed;
   e->why[0] = 0;
   int rc = pl_session_new(e->s, &e->o, e->agents, &e->x, err);
+  if (!rc && old) pl__session_take_events(e->x, old);
+  pl_session_free(old);
   if (rc) return rc;
   /* the learner thinks between steps for as long as it likes */
   pl__session_no_move_limit(e->x, e->party);
