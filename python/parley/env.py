@@ -31,6 +31,7 @@ from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _lib
 from ._handle import Handle, live
+from .agent import Registry, check_agent, is_agent
 from .errors import InvalidArgumentError, StateError, check
 from .scenario import (NOT_AGREED, OptionValue, PathLike, Scenario, cstr,
                        integer, load, number)
@@ -50,14 +51,15 @@ class Env:
 
     scenario: a :class:`parley.Scenario` or a path. opponent: the agent of
     every other seat ("boulware", "hardheaded", "timedep:e=0.5", a
-    plug-in's path, ...). party: the learner's seat (index or id). rounds:
+    plug-in's path, ...), or a :class:`parley.Agent` subclass or instance
+    (as :func:`parley.run` takes them). party: the learner's seat (index or id). rounds:
     the deadline (default 100); time: a wall-time deadline in seconds.
     seed: the seed of the first :meth:`reset` without one (later ones
     count up from it).
     """
 
     def __init__(self, scenario: Union[Scenario, PathLike],
-                 opponent: str = "boulware", *,
+                 opponent: Any = "boulware", *,
                  party: Union[int, str] = 0, rounds: Optional[int] = 100,
                  seed: int = 0, time: Optional[float] = None) -> None:
         self._h: Optional[Handle] = None
@@ -67,7 +69,7 @@ class Env:
         s = live(sh, "scenario")
         self._view = Scenario._view(sh)
         self.party: int = scenario._party_index(party)
-        self.opponent: str = opponent
+        self.opponent: Any = opponent
         o = _lib.init_options(_lib.pl_session_options,
                               _lib.pl_session_options_init)
         if time is not None:
@@ -80,11 +82,22 @@ class Env:
             raise ValueError("rounds=0 needs time: a negotiation needs a "
                              "deadline")
         self._seed = integer(seed, "seed", 0, 2**64 - 1)
+        check_agent(opponent, "opponent")
+        keep: Tuple[Any, ...] = (sh,)
+        if is_agent(opponent):  # registered for the engine, like run's
+            reg = Registry()
+            seats = _lib.pl_scenario_party_count(s) - 1
+            name = reg.add(opponent,
+                           not isinstance(opponent, type) and seats > 1)
+            o.registry = reg.ptr
+            keep = (sh, reg.handle)
+        else:
+            name = opponent
         out = ctypes.c_void_p()
         err = _lib.pl_error()
-        check(_lib.pl_env_new(s, o, self.party, cstr(opponent, "opponent"),
+        check(_lib.pl_env_new(s, o, self.party, cstr(name, "opponent"),
                               ctypes.byref(out), err), err)
-        self._h = Handle(out.value, _lib.pl_env_free, keep=(sh,))
+        self._h = Handle(out.value, _lib.pl_env_free, keep=keep)
         self._ni = _lib.pl_scenario_issue_count(s)
         self._counts = tuple(_lib.pl_scenario_option_count(s, i)
                              for i in range(self._ni))

@@ -254,3 +254,47 @@ def test_nothing_leaks(job):
     churn(5000)
     gc.collect()
     assert rss() - before < 8 << 20
+
+
+class Stubborn(parley.Agent):
+    """Offers the employer's best acceptable outcome; accepts at 0.7."""
+
+    def start(self):
+        self.best = max((o for o in self.outcomes() if self.acceptable(o)),
+                        key=self.utility)
+
+    def propose(self, state):
+        return self.best
+
+    def respond(self, state, offer):
+        return self.acceptable(offer) and self.utility(offer) >= 0.7
+
+
+class Raises(parley.Agent):
+    def propose(self, state):
+        raise RuntimeError("no idea")
+
+    def respond(self, state, offer):
+        return False
+
+
+def test_python_opponent(job):
+    """A parley.Agent as the opponent: what parley.run gives with the
+    learner's choices played by the hardliner."""
+    env = parley.Env(job, opponent=Stubborn, party=0, rounds=10)
+    r = parley.run(job, ["hardliner", Stubborn], rounds=10)
+    best = next(e.outcome for e in r.events if e.party == "candidate")
+    obs = env.reset(0)
+    while not obs["done"]:
+        obs, reward, done, info = env.step(best)
+    assert info["end"] == r.end and reward == r.payoffs[0]
+    assert env.transcript() == r.transcript()
+    # an instance plays too; an exception fails the opponent, not Python
+    env = parley.Env(job, opponent=Raises(), party=0, rounds=10)
+    env.reset(0)
+    obs, reward, done, info = env.step((2, 1, 0))
+    assert done and info["end"] == "failure"
+    assert info["failed_party"] == "employer"
+    assert "no idea" in info["failure"]
+    with pytest.raises(TypeError):
+        parley.Env(job, opponent=int)
