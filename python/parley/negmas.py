@@ -75,7 +75,7 @@ from . import _lib  # noqa: E402
 from .errors import UnsupportedError, check  # noqa: E402
 from .scenario import Scenario, loads_yaml  # noqa: E402
 
-__all__ = ["CappedUtilityFunction", "Negotiator", "from_parley", "kalai_points", "ks_points",
+__all__ = ["CappedUtilityFunction", "Negotiator", "agent", "from_parley", "kalai_points", "ks_points",
            "max_relative_welfare_points", "max_welfare_points",
            "nash_points", "pareto_frontier", "to_parley"]
 
@@ -712,3 +712,72 @@ class Negotiator(SAONegotiator):
         mine = self._offer_at(state.relative_time)[1]
         return ResponseType.ACCEPT_OFFER if u >= mine else \
             ResponseType.REJECT_OFFER
+
+
+# --------------------------------------------------------------------------
+# (b) NegMAS negotiators as parley agents
+# --------------------------------------------------------------------------
+
+def agent(negotiator: Any, name: Optional[str] = None) -> type:
+    """A :class:`parley.Agent` class that plays a NegMAS SAO negotiator:
+    ``negotiator`` is its class (or any callable making a fresh one, e.g.
+    ``lambda: BoulwareTBNegotiator()``). Use the class wherever parley
+    names an agent (``parley.run``, ``parley.tournament``); ``name`` is how
+    results list it (default the negotiator class's name).
+
+    For each negotiation the agent reads its party's utility function
+    through :func:`from_parley` (red lines left out: the engine still
+    enforces them), joins a fresh negotiator to a NegMAS ``SAOMechanism``
+    over that outcome space (``n_steps`` = parley's rounds), which is never
+    stepped: it only gives the negotiator its interface. Each of parley's
+    questions becomes a NegMAS call with an ``SAOState`` at parley's time
+    and round: ``propose`` for an offer (None: parley's walk-out),
+    ``respond`` with the offer as ``current_offer``. The negotiator keeps
+    its own state between calls, as in a NegMAS mechanism."""
+    from .agent import END, Agent as _Agent  # parley's Python agents
+    from negmas.sao import SAOState
+
+    make = negotiator
+    label = name or getattr(negotiator, "__name__", None) or "negmas"
+
+    class NegmasAgent(_Agent):
+        def start(self) -> None:
+            from negmas.sao import SAOMechanism
+            nsc = from_parley(self.scenario, drop_red_lines=True)
+            self._ids = self.scenario.issue_ids
+            self._neg = make()
+            self._mech = SAOMechanism(outcome_space=nsc.outcome_space,
+                                      n_steps=self.rounds or None)
+            self._mech.add(self._neg, ufun=nsc.ufuns[self.index])
+            self._started = False
+
+        def _state(self, state: Any, offer: Any = None) -> Any:
+            st = SAOState(running=True, started=True, step=state.round - 1,
+                          time=state.time, relative_time=state.time,
+                          n_negotiators=len(self.scenario.parties),
+                          current_offer=offer)
+            if not self._started:
+                self._started = True
+                self._neg._on_negotiation_start(st)
+            return st
+
+        def propose(self, state: Any) -> Any:
+            got = self._neg.propose_(self._state(state))
+            got = getattr(got, "outcome", got)
+            if got is None:
+                return END
+            return dict(zip(self._ids, got))
+
+        def respond(self, state: Any, offer: Any) -> Any:
+            o = tuple(offer[k] for k in self._ids)
+            r = self._neg.respond_(self._state(state, o))
+            r = getattr(r, "response", r)
+            if r == ResponseType.ACCEPT_OFFER:
+                return True
+            if r in (ResponseType.END_NEGOTIATION, ResponseType.NO_RESPONSE):
+                return END
+            return False
+
+    NegmasAgent.name = label
+    NegmasAgent.__name__ = NegmasAgent.__qualname__ = f"NegmasAgent_{label}"
+    return NegmasAgent

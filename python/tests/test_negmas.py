@@ -329,3 +329,43 @@ def test_negotiator_offers_follow_parley_targets():
         pn.Negotiator("micro")
     with pytest.raises(ValueError):
         pn.Negotiator("timedep:e=-1")
+
+
+# --------------------------------------------------------------------------
+# NegMAS negotiators as parley agents
+# --------------------------------------------------------------------------
+
+def test_negmas_boulware_plays_a_parley_tournament(example, tmp_path):
+    """The issue's done-when: a NegMAS Boulware negotiator plays a parley
+    tournament against parley's agents."""
+    pytest.importorskip("pandas")
+    from negmas.sao import BoulwareTBNegotiator
+    nb = pn.agent(BoulwareTBNegotiator, name="negmas-boulware")
+    # NegMAS knows no red lines: a scenario without them
+    path = str(tmp_path / "fixture.yaml")
+    pn.to_parley(fixture()).to_yaml(path)
+    cfg = {"name": "negmas", "rounds": 60, "repetitions": 1, "seed": 3,
+           "scenarios": [path],
+           "agents": [nb, "boulware", "conceder"]}
+    summary = parley.tournament(cfg, db=str(tmp_path / "t.db"), jobs=2)
+    df = parley.results(str(tmp_path / "t.db"))
+    assert len(df) == summary.done == 6  # 3 agents, both roles
+    assert (df["ended_by"] != "failure").all(), df["error"].tolist()
+    mine = df[df["agents"].str.contains("negmas-boulware")]
+    assert len(mine) == 4
+    assert "negmas-boulware" in set(summary.agents["agent"])
+
+
+def test_negmas_negotiator_as_agent_in_run(example):
+    from negmas.sao import AspirationNegotiator
+    s = parley.load(example("examples", "job-offer.yaml"))
+    na = pn.agent(AspirationNegotiator)
+    r = parley.run(s, agents=[na, "conceder"], rounds=50, seed=2)
+    assert r.end in ("agreement", "deadline") and r.failed_party is None
+    offers = [e for e in r.events if e.kind == "offer" and
+              e.party == s.party_ids[0]]
+    assert offers and offers[0].utilities[0] >= offers[-1].utilities[0]
+    # red lines stay the engine's: NegMAS knows none, and an offer across
+    # one ends the negotiation with failure naming the party, never a crash
+    r = parley.run(s, agents=["conceder", na], rounds=50, seed=2)
+    assert r.end == "failure" and r.failed_party == s.party_ids[1]
