@@ -445,6 +445,8 @@ def _frontier_rows(points: np.ndarray, hint: np.ndarray) -> np.ndarray:
     all kept), exactly; `hint` (rows of points, from parley) prunes."""
     cand = np.nonzero(~_dominated_by(points, hint))[0] if len(hint) else \
         np.arange(len(points))
+    if points.shape[1] > 2 and len(cand) > 50_000:
+        raise _Unanswerable  # parley pruned little: pairwise is too slow
     c = points[cand]
     keep = ~_dominated_by(c, np.unique(c, axis=0))
     return cand[keep]
