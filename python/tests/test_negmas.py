@@ -2,6 +2,7 @@
 strategies as NegMAS negotiators, and pareto_frontier against NegMAS's own
 on every two-party scenario of the shared data. Skipped without NegMAS."""
 import csv
+import ctypes
 import itertools
 import os
 import random
@@ -12,6 +13,7 @@ import numpy as np
 import pytest
 
 import parley
+from parley import _lib
 
 pn = pytest.importorskip("parley.negmas")
 from negmas import Scenario as NScenario  # noqa: E402
@@ -67,10 +69,21 @@ def outcomes_of(os_, limit=2000, sample=300):
     return [tuple(rng.choice(v) for v in issues) for _ in range(sample)]
 
 
+_lookups = {}
+
+
 def parley_utility(s, outcome, p):
-    kinds = [i.kind for i in s.issues]
-    return s.utility([str(x) if k == "discrete" else x
-                      for k, x in zip(kinds, outcome)], p)
+    """parley's utility of a NegMAS outcome (options as NegMAS writes them:
+    str(value) for a discrete issue), through pl_scenario_utility."""
+    key = id(s)
+    if key not in _lookups or _lookups[key][0] is not s:
+        idx = [{(str(o) if i.kind == "discrete" else o): k
+                for k, o in enumerate(i.options)} for i in s.issues]
+        _lookups[key] = (s, idx, [i.kind == "discrete" for i in s.issues])
+    _, idx, discrete = _lookups[key]
+    opts = [m[str(x) if d else x] for m, d, x in zip(idx, discrete, outcome)]
+    arr = (ctypes.c_uint32 * len(opts))(*opts)
+    return _lib.pl_scenario_utility(s._ptr, p, arr)
 
 
 # --------------------------------------------------------------------------
