@@ -38,7 +38,7 @@ def _stringcase_stub() -> None:
     helpers its negotiators and analysis never call: when it is missing, a
     minimal stand-in is registered so that ``negmas.sao`` imports."""
     try:
-        import stringcase  # noqa: F401
+        import stringcase  # noqa: F401  (present: nothing to do)
         return
     except ImportError:
         pass
@@ -51,17 +51,21 @@ def _stringcase_stub() -> None:
         p = str(s).split("_")
         return p[0] + "".join(x.title() for x in p[1:])
 
-    m.snakecase = snake  # type: ignore[attr-defined]
-    m.camelcase = camel  # type: ignore[attr-defined]
-    m.pascalcase = lambda s: camel(s)[:1].upper() + camel(s)[1:]  # type: ignore[attr-defined]  # noqa: E501
-    m.titlecase = lambda s: str(s).title()  # type: ignore[attr-defined]
-    m.spinalcase = lambda s: snake(s).replace("_", "-")  # type: ignore[attr-defined]  # noqa: E501
+    def pascal(s: Any) -> str:
+        c = camel(s)
+        return c[:1].upper() + c[1:]
+
+    for name, fn in (("snakecase", snake), ("camelcase", camel),
+                     ("pascalcase", pascal),
+                     ("titlecase", lambda s: str(s).title()),
+                     ("spinalcase", lambda s: snake(s).replace("_", "-"))):
+        setattr(m, name, fn)
     sys.modules["stringcase"] = m
 
 
 _stringcase_stub()
 
-import negmas  # noqa: E402  (ImportError here: NegMAS is not installed)
+# ImportError from here on: NegMAS is not installed
 from negmas.inout import Scenario as NegmasScenario  # noqa: E402
 from negmas.outcomes import (ContiguousIssue, make_issue,  # noqa: E402
                              make_os)
@@ -75,7 +79,8 @@ from . import _lib  # noqa: E402
 from .errors import UnsupportedError, check  # noqa: E402
 from .scenario import Scenario, loads_yaml  # noqa: E402
 
-__all__ = ["CappedUtilityFunction", "Negotiator", "agent", "from_parley", "kalai_points", "ks_points",
+__all__ = ["CappedUtilityFunction", "ENUMERATION_LIMIT", "Negotiator",
+           "agent", "from_parley", "kalai_points", "ks_points",
            "max_relative_welfare_points", "max_welfare_points",
            "nash_points", "pareto_frontier", "to_parley"]
 

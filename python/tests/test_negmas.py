@@ -9,7 +9,6 @@ import random
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
 import parley
