@@ -17,4 +17,9 @@ uint64_t pl__session_work(const pl_session *x);
  * when out of memory. */
 char *pl__session_event_line(const pl_session *x, size_t k);
 
+/* Frees the calling thread's spare event arrays (session.c: a session
+ * takes the last freed session's arrays); for tests that count
+ * allocations or make them fail. */
+void pl__session_spare_drop(void);
+
 #endif
