@@ -128,6 +128,53 @@ static void test_offer_engines(void **state) {
   }
 }
 
+/* The meet-in-the-middle search keeps its recent answers (offers.c): a
+ * falling target, as an agent asks, a step of 0.0005 at a time over
+ * 0.9 -> 0.4 (many steps with the same answer, some answered from those
+ * kept), gives exactly the answers of a fresh search at every step. */
+static void test_mitm_kept_answers(void **state) {
+  (void)state;
+  tu_rng r = {99};
+  pl_scenario *s = pl_scenario_new("kept");
+  for (int i = 0; i < 6; i++) {
+    char id[8];
+    snprintf(id, sizeof id, "i%d", i);
+    tu_issue_n(s, id, 6);
+  }
+  int a = tu_party(s, "a", 0);
+  for (int i = 0; i < 6; i++) {
+    tu_weight(s, a, i, 1 + tu_below(&r, 9));
+    for (uint32_t k = 0; k < 6; k++)
+      TU_OK(pl_scenario_set_value(s, a, i, k, tu_below(&r, 1001) / 1000.0,
+                                  NULL));
+  }
+  tu_finish(s);
+  pl__mitm *kept;
+  assert_int_equal(pl__mitm_new(s, a, (size_t)1 << 10, &kept), PL_OK);
+  uint32_t o1[6], o2[6];
+  int same = 0;
+  double prev = -1;
+  for (int k = 0; k <= 1000; k++) {
+    const double target = 0.9 - 0.0005 * k;
+    pl__mitm *fresh;
+    assert_int_equal(pl__mitm_new(s, a, (size_t)1 << 10, &fresh), PL_OK);
+    double u1, u2;
+    int rc1 = pl__mitm_at_least(kept, target, o1, &u1);
+    int rc2 = pl__mitm_at_least(fresh, target, o2, &u2);
+    assert_int_equal(rc1, rc2);
+    if (rc1 == PL_OK) {
+      assert_memory_equal(o1, o2, sizeof o1);
+      assert_true(u1 == u2);
+      same += u1 == prev;
+      prev = u1;
+    }
+    pl__mitm_free(fresh);
+  }
+  assert_true(same > 100);
+  pl__mitm_free(kept);
+  pl_scenario_free(s);
+}
+
 /* 60 issues of 10 options, 10^60 outcomes: within a second, an offer at
  * most 0.01 above the target (exact or the best the budget found). */
 static void test_offer_huge(void **state) {
@@ -190,6 +237,7 @@ int main(void) {
       cmocka_unit_test(test_iterator_visits_all_in_order),
       cmocka_unit_test(test_offer_at_least),
       cmocka_unit_test(test_offer_engines),
+      cmocka_unit_test(test_mitm_kept_answers),
       cmocka_unit_test(test_offer_huge),
       cmocka_unit_test(test_offer_errors),
   };
