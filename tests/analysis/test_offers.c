@@ -130,28 +130,28 @@ static void test_offer_engines(void **state) {
 
 /* The meet-in-the-middle search keeps its recent answers (offers.c): a
  * falling target, as an agent asks, a step of 0.0005 at a time over
- * 0.9 -> 0.4 (many steps with the same answer, some answered from those
- * kept), gives exactly the answers of a fresh search at every step. */
+ * 0.9 -> 0.4 on 625 outcomes (most steps keep the answer, and are
+ * answered from those kept), gives exactly the answers of a fresh search at every step. */
 static void test_mitm_kept_answers(void **state) {
   (void)state;
   tu_rng r = {99};
   pl_scenario *s = pl_scenario_new("kept");
-  for (int i = 0; i < 6; i++) {
+  for (int i = 0; i < 4; i++) {
     char id[8];
     snprintf(id, sizeof id, "i%d", i);
     tu_issue_n(s, id, 6);
   }
   int a = tu_party(s, "a", 0);
-  for (int i = 0; i < 6; i++) {
+  for (int i = 0; i < 4; i++) {
     tu_weight(s, a, i, 1 + tu_below(&r, 9));
-    for (uint32_t k = 0; k < 6; k++)
+    for (uint32_t k = 0; k < 5; k++)
       TU_OK(pl_scenario_set_value(s, a, i, k, tu_below(&r, 1001) / 1000.0,
                                   NULL));
   }
   tu_finish(s);
   pl__mitm *kept;
   assert_int_equal(pl__mitm_new(s, a, (size_t)1 << 10, &kept), PL_OK);
-  uint32_t o1[6], o2[6];
+  uint32_t o1[4], o2[4];
   int same = 0;
   double prev = -1;
   for (int k = 0; k <= 1000; k++) {
@@ -170,7 +170,7 @@ static void test_mitm_kept_answers(void **state) {
     }
     pl__mitm_free(fresh);
   }
-  assert_true(same > 100);
+  if (same < 300) fail_msg("%d answers kept", same);
   pl__mitm_free(kept);
   pl_scenario_free(s);
 }
