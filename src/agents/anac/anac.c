@@ -126,12 +126,18 @@ int pl__anac_new(pl__agent *a, uint64_t seed) {
   x->discount = pl_scenario_discount(a->s, a->party);
   x->own_lowest = 1.0;
   x->rng = seed ^ (0xA0761D6478BD642Full * (uint64_t)(a->party + 1));
+  /* a randomised offering's fallback outcome (iamcrazyhaggler.c) */
+  if (x->bid >= 0 && pl__anac_bids[x->bid].offer &&
+      !(x->fallback = pl__malloc((size_t)a->s->n_issues * sizeof *x->fallback)))
+    return PL_ENOMEM;
   return PL_OK;
 }
 
 void pl__anac_free(pl__anac *x) {
   if (!x) return;
   pl__free(x->opp);
+  pl__free(x->fallback);
+  pl__free(x->support);
   pl__free(x);
 }
 

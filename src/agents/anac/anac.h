@@ -45,7 +45,18 @@ typedef struct pl__anac {
   double *opp;
   size_t opp_n, opp_cap;
   double opp_max, opp_sum;
-  uint64_t rng; /* probabilistic acceptance */
+  uint64_t rng; /* probabilistic acceptance, random offers */
+  /* IAMcrazyHaggler's fallback offer, found once (0 not yet, 1 found,
+   * -1 none) */
+  uint32_t *fallback;
+  double fallback_u;
+  int has_fallback;
+  /* in small spaces, the outcomes a draw may keep (their indices) and the
+   * chance that 100 draws all miss: the same law, drawn directly */
+  uint64_t *support;
+  size_t n_support;
+  double miss;
+  int has_support; /* 0 not yet, 1 listed, -1 too large a space */
 } pl__anac;
 
 /* The context of an acceptance decision. */
