@@ -74,24 +74,33 @@ static void test_offer_at_least(void **state) {
  * list 10^4 sums, over its limit), the agents' meet in the middle takes
  * larger halves; every answer is the least utility at or above the
  * target. */
+/* One party "a" over n issues of m options: weights 1-9, values in
+ * thousandths, drawn from r. */
+static pl_scenario *random_party(tu_rng *r, const char *name, int n,
+                                 uint32_t m) {
+  pl_scenario *s = pl_scenario_new(name);
+  for (int i = 0; i < n; i++) {
+    char id[8];
+    snprintf(id, sizeof id, "i%d", i);
+    tu_issue_n(s, id, m);
+  }
+  int a = tu_party(s, "a", 0);
+  for (int i = 0; i < n; i++) {
+    tu_weight(s, a, i, 1 + tu_below(r, 9));
+    for (uint32_t k = 0; k < m; k++)
+      TU_OK(pl_scenario_set_value(s, a, i, k, tu_below(r, 1001) / 1000.0,
+                                  NULL));
+  }
+  tu_finish(s);
+  return s;
+}
+
 static void test_offer_engines(void **state) {
   (void)state;
   tu_rng r = {4711};
   for (int round = 0; round < 6; round++) {
-    pl_scenario *s = pl_scenario_new("mid");
-    for (int i = 0; i < 3; i++) {
-      char id[8];
-      snprintf(id, sizeof id, "i%d", i);
-      tu_issue_n(s, id, 100);
-    }
-    int a = tu_party(s, "a", 0);
-    for (int i = 0; i < 3; i++) {
-      tu_weight(s, a, i, 1 + tu_below(&r, 9));
-      for (uint32_t k = 0; k < 100; k++)
-        TU_OK(pl_scenario_set_value(s, a, i, k, tu_below(&r, 1001) / 1000.0,
-                                    NULL));
-    }
-    tu_finish(s);
+    pl_scenario *s = random_party(&r, "mid", 3, 100);
+    const int a = 0;
     double *all = malloc(1000000 * sizeof *all);
     assert_non_null(all);
     uint32_t o[3];
@@ -131,24 +140,13 @@ static void test_offer_engines(void **state) {
 /* The meet-in-the-middle search keeps its recent answers (offers.c): a
  * falling target, as an agent asks, a step of 0.0005 at a time over
  * 0.9 -> 0.4 on 625 outcomes (most steps keep the answer, and are
- * answered from those kept), gives exactly the answers of a fresh search at every step. */
+ * answered from those kept), gives exactly the answers of a fresh
+ * search at every step. */
 static void test_mitm_kept_answers(void **state) {
   (void)state;
   tu_rng r = {99};
-  pl_scenario *s = pl_scenario_new("kept");
-  for (int i = 0; i < 4; i++) {
-    char id[8];
-    snprintf(id, sizeof id, "i%d", i);
-    tu_issue_n(s, id, 6);
-  }
-  int a = tu_party(s, "a", 0);
-  for (int i = 0; i < 4; i++) {
-    tu_weight(s, a, i, 1 + tu_below(&r, 9));
-    for (uint32_t k = 0; k < 5; k++)
-      TU_OK(pl_scenario_set_value(s, a, i, k, tu_below(&r, 1001) / 1000.0,
-                                  NULL));
-  }
-  tu_finish(s);
+  pl_scenario *s = random_party(&r, "kept", 4, 5);
+  const int a = 0;
   pl__mitm *kept;
   assert_int_equal(pl__mitm_new(s, a, (size_t)1 << 10, &kept), PL_OK);
   uint32_t o1[4], o2[4];

@@ -189,6 +189,15 @@ const uint32_t *pl__anac_drawn(pl__agent *a) {
   return pl__anac_bids[x->bid].offer(a);
 }
 
+bool pl__anac_haggler_accepts(const pl__agent *a, const pl__anac_offer *o,
+                              double aspiration, bool strict) {
+  const pl__anac *x = a->anac;
+  if (!x->own_n) return false;
+  const double v = o->u * 1.02;
+  if (strict) return v > x->own_last || v > o->next_u || v > aspiration;
+  return v >= x->own_last || v >= o->next_u || v >= aspiration;
+}
+
 double pl__anac_target(const pl__agent *a, double t) {
   return pl__anac_bids[a->anac->bid].target(a, t) - PL__ANAC_BAND;
 }

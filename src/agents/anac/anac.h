@@ -126,6 +126,12 @@ double pl__anac_uniform(pl__anac *x); /* in [0, 1) */
  * linearly until the deadline; never below Pmin. t1 = 0: two phases. */
 double pl__anac_phases(const struct pl__agent *a, double t, double t1,
                        double t2, double drop, double base, double late);
+/* The IAMhagglers' acceptance (2010, 2011, 2012, crazy): 1.02 u above
+ * (strict) or at least its last offer, its next offer or aspiration;
+ * never before it has offered. */
+bool pl__anac_haggler_accepts(const struct pl__agent *a,
+                              const pl__anac_offer *o, double aspiration,
+                              bool strict);
 /* A randomised offering's offer, or NULL when the agent walks to its
  * target (bidding.c). */
 const uint32_t *pl__anac_drawn(struct pl__agent *a);

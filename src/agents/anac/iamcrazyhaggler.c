@@ -109,8 +109,5 @@ const uint32_t *pl__iamcrazyhaggler_offer(pl__agent *a) {
 }
 
 bool pl__iamcrazyhaggler_accepts(pl__agent *a, const pl__anac_offer *o) {
-  const pl__anac *x = a->anac;
-  if (!x->own_n) return false;
-  const double v = o->u * 1.02;
-  return v > x->own_last || v > o->next_u || v > 0.85;
+  return pl__anac_haggler_accepts(a, o, 0.85, true);
 }

@@ -25,8 +25,5 @@ double pl__iamhaggler2012_target(const pl__agent *a, double t) {
 }
 
 bool pl__iamhaggler2012_accepts(pl__agent *a, const pl__anac_offer *o) {
-  const pl__anac *x = a->anac;
-  if (!x->own_n) return false;
-  const double v = o->u * 1.02;
-  return v >= x->own_last || v >= 0.9 || v >= o->next_u;
+  return pl__anac_haggler_accepts(a, o, 0.9, false);
 }
