@@ -80,7 +80,7 @@ static pl_scenario *random_party(tu_rng *r, const char *name, int n,
                                  uint32_t m) {
   pl_scenario *s = pl_scenario_new(name);
   for (int i = 0; i < n; i++) {
-    char id[8];
+    char id[16];
     snprintf(id, sizeof id, "i%d", i);
     tu_issue_n(s, id, m);
   }
