@@ -28,9 +28,14 @@ static double now(void) {
 }
 
 static const char *const agents[] = {
-    "hardheaded",    "agentk",        "agentk2",        "bramagent",
-    "gahboninho",    "nicetitfortat", "thenegotiator",  "iamhaggler2011",
-    "boulware+om=hardheaded", "boulware"};
+    "hardheaded",     "agentk",        "agentk2",
+    "bramagent",      "gahboninho",    "nicetitfortat",
+    "thenegotiator",  "iamhaggler2011", "yushu",
+    "iamhaggler2010", "nozomi",        "agentfsega",
+    "iamcrazyhaggler", "agentsmith",   "cuhkagent",
+    "agentlg",        "thenegotiatorreloaded", "bramagent2",
+    "iamhaggler2012", "agentmr",       "boulware+om=hardheaded",
+    "boulware"};
 
 /* Negotiations per second over at least a second and 200 negotiations. */
 static double rate(const pl_scenario *s, const char *const *pair,

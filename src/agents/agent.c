@@ -174,9 +174,12 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
     return pl__err(err, PL_ENOTFOUND,
                    "unknown agent \"%s\"; expected boulware, linear, "
                    "conceder, timedep, aspiration, hardliner, random, micro, "
-                   "tit-for-tat, an ANAC agent (hardheaded, agentk, agentk2, "
-                   "bramagent, gahboninho, nicetitfortat, thenegotiator, "
-                   "iamhaggler2011), ext:COMMAND, ext+tcp:HOST:PORT, a "
+                   "tit-for-tat, an ANAC agent (agentk, yushu, iamhaggler2010, "
+                   "nozomi, agentfsega, iamcrazyhaggler, agentsmith, "
+                   "hardheaded, gahboninho, iamhaggler2011, agentk2, "
+                   "bramagent, thenegotiator, nicetitfortat, cuhkagent, "
+                   "agentlg, thenegotiatorreloaded, bramagent2, "
+                   "iamhaggler2012, agentmr), ext:COMMAND, ext+tcp:HOST:PORT, a "
                    "registered name or a plug-in's path",
                    spec);
   a->kind = st->kind;

@@ -234,6 +234,8 @@ bool pl__agent_propose(pl__agent *a, double t, const uint32_t **options,
     *options = random_offer(a);
     return true;
   }
+  if (a->curve == PL__CURVE_ANAC && (*options = pl__anac_drawn(a)))
+    return true;
   if (a->kind == PL__AGENT_MICRO) {
     if ((*rc = micro(a))) return false;
     *options = choose(a, a->cand_u);

@@ -200,12 +200,21 @@ typedef struct half_sum {
   uint64_t code; /* mixed radix over the half's issues */
 } half_sum;
 
+#define MITM_SEEN 8
+
 struct pl__mitm {
   const pl_scenario *s;
   int party, ni;
   int *side;           /* 0 or 1 per issue */
   half_sum *h[2];      /* h[1] sorted by sum */
   size_t n[2];
+  /* answers of recent queries: every goal in (below, sum] has the same
+   * answer, the pair (a, b) (pl__mitm_at_least) */
+  struct {
+    double below, sum;
+    size_t a, b;
+  } seen[MITM_SEEN];
+  int n_seen, next_seen;
 };
 
 static int by_sum(const void *x, const void *y) {
@@ -314,13 +323,27 @@ static void decode_half(const pl__mitm *m, int side, uint64_t code,
     }
 }
 
-int pl__mitm_at_least(const pl__mitm *m, double target, uint32_t *options,
+/* The least good outcome at or above target. An agent asks for a target
+ * a little lower each turn, and most turns the answer is the same: so
+ * the search also finds the largest sum below the goal, and while a later
+ * goal stays in (that sum, the answer's sum] it has the same set of
+ * outcomes at or above it, hence the same answer, which comes from the
+ * last MITM_SEEN queries' answers without a search. */
+int pl__mitm_at_least(pl__mitm *m, double target, uint32_t *options,
                       double *utility) {
   const double goal = target - PL_TOLERANCE;
   const half_sum *b = m->h[1];
-  double best = INFINITY;
+  double best = INFINITY, below = -INFINITY;
   size_t ba = 0, bb = 0;
-  for (size_t k = 0; k < m->n[0]; k++) {
+  bool found = false;
+  for (int j = 0; j < m->n_seen; j++)
+    if (m->seen[j].below < goal && goal <= m->seen[j].sum) {
+      ba = m->seen[j].a;
+      bb = m->seen[j].b;
+      found = true;
+      break;
+    }
+  for (size_t k = 0; !found && k < m->n[0]; k++) {
     const double a = m->h[0][k].sum, need = goal - a;
     size_t lo = 0, hi = m->n[1]; /* first b with sum >= need */
     while (lo < hi) {
@@ -335,8 +358,21 @@ int pl__mitm_at_least(const pl__mitm *m, double target, uint32_t *options,
       ba = k;
       bb = lo;
     }
+    /* the sum just below: at or above the goal only by a rounding of the
+     * search above, and then no answer is kept */
+    if (lo > 0 && a + b[lo - 1].sum > below) below = a + b[lo - 1].sum;
   }
-  if (best == INFINITY) return PL_ENOTFOUND;
+  if (!found) {
+    if (best == INFINITY) return PL_ENOTFOUND;
+    if (below < goal) {
+      m->seen[m->next_seen].below = below;
+      m->seen[m->next_seen].sum = best;
+      m->seen[m->next_seen].a = ba;
+      m->seen[m->next_seen].b = bb;
+      m->next_seen = (m->next_seen + 1) % MITM_SEEN;
+      if (m->n_seen < MITM_SEEN) m->n_seen++;
+    }
+  }
   decode_half(m, 0, m->h[0][ba].code, options);
   decode_half(m, 1, b[bb].code, options);
   if (utility) *utility = pl_scenario_utility(m->s, m->party, options);

@@ -18,7 +18,7 @@ int pl__mitm_new(const pl_scenario *s, int party, size_t max_half,
 void pl__mitm_free(pl__mitm *m);
 /* The least good outcome at or above target - PL_TOLERANCE into options
  * and its utility (summed in issue order); PL_ENOTFOUND when none. */
-int pl__mitm_at_least(const pl__mitm *m, double target, uint32_t *options,
+int pl__mitm_at_least(pl__mitm *m, double target, uint32_t *options,
                       double *utility);
 
 /* pl_scenario_offer_at_least that also stops (with the best found so far,

@@ -38,10 +38,14 @@ int pl__err_at(pl_error *err, int code, const char *file, int line, int col,
 /* Allocation failure injection for the torture tests; a plain counter, not
  * thread-safe by design (tests are single-threaded). */
 static long fail_after = -1;
+static long n_allocs;
 
 void pl__alloc_fail_after(long n) { fail_after = n; }
 
+long pl__alloc_count(void) { return n_allocs; }
+
 static bool should_fail(void) {
+  n_allocs++;
   if (fail_after < 0) return false;
   if (fail_after == 0) return true;
   fail_after--;

@@ -31,6 +31,8 @@ char *pl__strdup(const char *s);
 int pl__grow(void **arr, int *cap, int need, size_t size);
 /* Test hook: the (n+1)th allocation from now fails; -1 disables. */
 void pl__alloc_fail_after(long n);
+/* Test hook: allocations asked for so far (the same counter, as racy). */
+long pl__alloc_count(void);
 
 /* Bitsets of uint64_t words. */
 static inline size_t pl__words(size_t bits) { return (bits + 63) / 64; }

@@ -199,9 +199,10 @@ int pl_env_reset(pl_env *e, uint64_t seed, const pl_observation **obs,
   if (obs) *obs = &e->obs;
   e->o.seed = seed;
   e->why[0] = 0;
-  int rc = pl_session_new(e->s, &e->o, e->agents, &e->x, err);
-  if (!rc && old) pl__session_take_events(e->x, old);
+  /* freed first: the new negotiation takes its event arrays from the
+   * thread's spares (session.c), so episodes grow no arrays again */
   pl_session_free(old);
+  int rc = pl_session_new(e->s, &e->o, e->agents, &e->x, err);
   if (rc) return rc;
   /* the learner thinks between steps for as long as it likes */
   pl__session_no_move_limit(e->x, e->party);

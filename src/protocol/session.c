@@ -6,9 +6,11 @@
  * turn of every party; time is normalised over the rounds. */
 #include <jansson.h>
 #include <limits.h>
+#include <pthread.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "agents/agent.h"
@@ -51,6 +53,7 @@ struct pl_session {
   uint32_t *opts;
   double *utils;
   uint8_t *marks;    /* per event: articles rejected (comments) */
+  size_t bytes[4];   /* the four arrays' sizes (they may come from spares) */
   pl_point agreement;
   /* outside agents: the messages they logged, why one failed, whether the
    * mediator's proposal of this round is out (a vote may wait) */
@@ -87,14 +90,99 @@ const char *pl_event_name(pl_event_kind k) {
   return (unsigned)k <= PL_EVENT_REJECT ? names[k] : "?";
 }
 
+/* The event arrays of the last session freed on a thread, kept for the
+ * thread's next session: a tournament worker or a benchmark runs
+ * thousands of negotiations in a row, and a negotiation of 1,000 rounds
+ * records about 2,000 events. Allocating and doubling them anew each
+ * time cost more than the negotiation itself: the arrays pass glibc's
+ * mmap and trim thresholds, so every free handed their pages back to the
+ * kernel and the next session faulted them in again
+ * (docs/performance.md, bench_anac). One set per thread (a key's
+ * destructor frees it when the thread ends; the main thread's stays
+ * reachable until exit), the largest seen up to SPARE_MAX bytes. */
+#define SPARE_MAX ((size_t)16 << 20)
+typedef struct spare {
+  void *a[4]; /* ev, opts, utils, marks */
+  size_t bytes[4];
+} spare;
+
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+static bool spare_ok;
+
+static void spare_drop(void *p) {
+  spare *sp = p;
+  for (int k = 0; sp && k < 4; k++) pl__free(sp->a[k]);
+  free(sp);
+}
+
+static void spare_init(void) {
+  spare_ok = pthread_key_create(&spare_key, spare_drop) == 0;
+}
+
+static spare *spare_get(bool make) {
+  pthread_once(&spare_once, spare_init);
+  if (!spare_ok) return NULL;
+  spare *sp = pthread_getspecific(spare_key);
+  if (!sp && make && (sp = calloc(1, sizeof *sp)) &&
+      pthread_setspecific(spare_key, sp)) {
+    free(sp);
+    sp = NULL;
+  }
+  return sp;
+}
+
+void pl__session_spare_drop(void) {
+  spare *sp = spare_get(false);
+  for (int k = 0; sp && k < 4; k++) pl__free(sp->a[k]);
+  if (sp) memset(sp, 0, sizeof *sp);
+}
+
+/* The thread's spare arrays become the session's, when they hold at
+ * least 64 events of its shape. */
+static void spare_take(pl_session *x) {
+  spare *sp = spare_get(false);
+  if (!sp || !sp->a[0]) return;
+  const size_t ni = (size_t)x->ni, np = (size_t)x->np;
+  size_t cap = sp->bytes[0] / sizeof *x->ev;
+  if (ni && sp->bytes[1] / (ni * sizeof *x->opts) < cap)
+    cap = sp->bytes[1] / (ni * sizeof *x->opts);
+  if (np && sp->bytes[2] / (np * sizeof *x->utils) < cap)
+    cap = sp->bytes[2] / (np * sizeof *x->utils);
+  if (ni && sp->bytes[3] / ni < cap) cap = sp->bytes[3] / ni;
+  if (cap < 64) return;
+  x->ev = sp->a[0];
+  x->opts = sp->a[1];
+  x->utils = sp->a[2];
+  x->marks = sp->a[3];
+  memcpy(x->bytes, sp->bytes, sizeof x->bytes);
+  x->cap = cap;
+  memset(sp, 0, sizeof *sp);
+}
+
+/* The session's arrays become the thread's spares when they are larger
+ * than those it keeps; the smaller set is freed. */
+static void spare_give(pl_session *x) {
+  void *a[4] = {x->ev, x->opts, x->utils, x->marks};
+  size_t total = x->bytes[0] + x->bytes[1] + x->bytes[2] + x->bytes[3];
+  spare *sp = a[0] ? spare_get(true) : NULL;
+  if (sp && total <= SPARE_MAX &&
+      total > sp->bytes[0] + sp->bytes[1] + sp->bytes[2] + sp->bytes[3]) {
+    for (int k = 0; k < 4; k++) {
+      void *old = sp->a[k];
+      sp->a[k] = a[k];
+      a[k] = old;
+    }
+    memcpy(sp->bytes, x->bytes, sizeof sp->bytes);
+  }
+  for (int k = 0; k < 4; k++) pl__free(a[k]);
+}
+
 void pl_session_free(pl_session *x) {
   if (!x) return;
   for (int p = 0; x->agents && p < x->np; p++) pl__agent_free(&x->agents[p]);
   pl__free(x->agents);
-  pl__free(x->ev);
-  pl__free(x->opts);
-  pl__free(x->utils);
-  pl__free(x->marks);
+  spare_give(x);
   pl__free(x->latest);
   pl__free(x->has_latest);
   pl__free(x->rejected);
@@ -187,6 +275,7 @@ int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
   x->round = 1;
   x->failed_party = -1;
   x->t0 = -1;
+  spare_take(x);
   if (!x->o.clock) x->o.clock = monotonic;
   int rc = PL_OK;
   if (x->o.rounds < 0 || (x->o.rounds == 0 && !(x->o.time_limit > 0)))
@@ -324,6 +413,10 @@ static int grow(pl_session *x) {
   x->utils = u;
   x->marks = m;
   x->cap = cap;
+  x->bytes[0] = cap * sizeof *ev;
+  x->bytes[1] = cap * ni * sizeof *o;
+  x->bytes[2] = cap * np * sizeof *u;
+  x->bytes[3] = cap * ni;
   return PL_OK;
 }
 
@@ -729,20 +822,6 @@ uint64_t pl__session_work(const pl_session *x) {
   for (int p = 0; p < x->np; p++) w += x->agents[p].visited;
   return w;
 }
-void pl__session_take_events(pl_session *y, pl_session *x) {
-  if (y->cap || y->s != x->s) return;
-  y->ev = x->ev;
-  y->opts = x->opts;
-  y->utils = x->utils;
-  y->marks = x->marks;
-  y->cap = x->cap;
-  x->ev = NULL;
-  x->opts = NULL;
-  x->utils = NULL;
-  x->marks = NULL;
-  x->cap = x->n = 0;
-}
-
 void pl__session_no_move_limit(pl_session *x, int party) {
   x->agents[party].move_limit = 0;
 }

@@ -22,11 +22,9 @@ char *pl__session_event_line(const pl_session *x, size_t k);
  * whose answers come when the caller steps. */
 void pl__session_no_move_limit(pl_session *x, int party);
 
-/* Moves x's event arrays, emptied, to y, a new session of the same
- * scenario that has recorded nothing yet (else nothing moves); x must be
- * freed next. Episodes one after another (env.c) then grow no arrays
- * again: freeing and re-growing them made glibc trim and re-fault the
- * heap, a third of a step's time at 1,000 rounds (bench_env). */
-void pl__session_take_events(pl_session *y, pl_session *x);
+/* Frees the calling thread's spare event arrays (session.c: a session
+ * takes the last freed session's arrays); for tests that count
+ * allocations or make them fail. */
+void pl__session_spare_drop(void);
 
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Records the reference behaviour of the ANAC components from NegMAS.
 
-Runs NegMAS's transcriptions of the ANAC 2010-2011 BOA components
+Runs NegMAS's transcriptions of the ANAC 2010-2012 BOA components
 (negmas.gb.components.genius) in real NegMAS negotiations (SAOMechanism,
 against NegMAS's AspirationNegotiator, both roles) on GENIUS domains, and
 logs, for the ANAC agent, every call NegMAS makes to it: each offer it
@@ -12,6 +12,7 @@ offer and for a few fixed outcomes. tests/agents/test_anac.c replays these
 logs through parley's components (docs: tests/data/agents/README.md).
 
 usage: anac_reference.py OUTDIR DOMAINDIR...   (needs NegMAS importable)
+PL_ANAC_ONLY=name,name... records those agents only.
 """
 import os
 import re
@@ -53,6 +54,8 @@ from negmas.gb.components.genius.offering import anac2010 as off10  # noqa: E402
 from negmas.gb.components.genius.offering import anac2011 as off11  # noqa: E402
 from negmas.gb.components.genius.acceptance import anac2010 as ac10  # noqa: E402
 from negmas.gb.components.genius.acceptance import anac2011 as ac11  # noqa: E402
+from negmas.gb.components.genius.offering import anac2012 as off12  # noqa: E402
+from negmas.gb.components.genius.acceptance import anac2012 as ac12  # noqa: E402
 from negmas.gb.components.genius.models.frequency import (  # noqa: E402
     GHardHeadedFrequencyModel,
 )
@@ -79,6 +82,32 @@ def agents():
         "iamhaggler2011": (off11.GIAMhaggler2011Offering,
                            lambda o: ac11.GACIAMHaggler2011(offering_policy=o),
                            False),
+        # ANAC 2010
+        "iamhaggler2010": (off10.GIAMhaggler2010Offering,
+                           lambda o: ac10.GACIAMHaggler2010(offering_policy=o),
+                           False),
+        "nozomi": (off10.GNozomiOffering, lambda o: ac10.GACNozomi(), False),
+        "yushu": (off10.GYushuOffering, lambda o: ac10.GACYushu(), False),
+        "agentfsega": (off10.GAgentFSEGAOffering,
+                       lambda o: ac10.GACAgentFSEGA(offering_policy=o), False),
+        "iamcrazyhaggler": (off10.GIAMCrazyHagglerOffering,
+                            lambda o: ac10.GACIAMCrazyHaggler(offering_policy=o),
+                            False),
+        "agentsmith": (off10.GAgentSmithOffering,
+                       lambda o: ac10.GACAgentSmith(), False),
+        # ANAC 2012
+        "cuhkagent": (off12.GCUHKAgentOffering,
+                      lambda o: ac12.GACCUHKAgent(offering_policy=o), False),
+        "agentlg": (off12.GAgentLGOffering, lambda o: ac12.GACAgentLG(), False),
+        "thenegotiatorreloaded": (
+            off12.GTheNegotiatorReloadedOffering,
+            lambda o: ac12.GACTheNegotiatorReloaded(offering_policy=o), False),
+        "bramagent2": (off12.GBRAMAgent2Offering,
+                       lambda o: ac12.GACBRAMAgent2(offering_policy=o), False),
+        "iamhaggler2012": (off12.GIAMHaggler2012Offering,
+                           lambda o: ac12.GACIAMHaggler2012(offering_policy=o),
+                           False),
+        "agentmr": (off12.GAgentMROffering, lambda o: ac12.GACAgentMR(), False),
         # composed: AgentK's and AgentK2's offerings with HardHeaded's
         # acceptance, which lets the negotiations run long enough to check
         # the offering curves (the agents' own conditions accept early)
@@ -91,7 +120,7 @@ def agents():
     }
 
 
-def main(out, domains):
+def main(out, domains, only=None):
     os.makedirs(out, exist_ok=True)
     for ddir in domains:
         sc = Scenario.from_genius_folder(ddir, ignore_discount=True,
@@ -111,6 +140,8 @@ def main(out, domains):
             probes.append(tuple(list(iss.values)[(len(iss.values) - 1) * k // 2]
                                 for iss in issues))
         for name, (offf, acf, with_model) in agents().items():
+            if only and name not in only:
+                continue
             for party in range(len(sc.ufuns)):
                 for first in (True, False):
                     lines = []
@@ -238,4 +269,5 @@ def _run(sc, party, first, offf, acf, with_model, discount, index, probes,
 if __name__ == "__main__":
     if len(sys.argv) < 3:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2:])
+    only = os.environ.get("PL_ANAC_ONLY")
+    main(sys.argv[1], sys.argv[2:], only.split(",") if only else None)

@@ -74,24 +74,33 @@ static void test_offer_at_least(void **state) {
  * list 10^4 sums, over its limit), the agents' meet in the middle takes
  * larger halves; every answer is the least utility at or above the
  * target. */
+/* One party "a" over n issues of m options: weights 1-9, values in
+ * thousandths, drawn from r. */
+static pl_scenario *random_party(tu_rng *r, const char *name, int n,
+                                 uint32_t m) {
+  pl_scenario *s = pl_scenario_new(name);
+  for (int i = 0; i < n; i++) {
+    char id[16];
+    snprintf(id, sizeof id, "i%d", i);
+    tu_issue_n(s, id, m);
+  }
+  int a = tu_party(s, "a", 0);
+  for (int i = 0; i < n; i++) {
+    tu_weight(s, a, i, 1 + tu_below(r, 9));
+    for (uint32_t k = 0; k < m; k++)
+      TU_OK(pl_scenario_set_value(s, a, i, k, tu_below(r, 1001) / 1000.0,
+                                  NULL));
+  }
+  tu_finish(s);
+  return s;
+}
+
 static void test_offer_engines(void **state) {
   (void)state;
   tu_rng r = {4711};
   for (int round = 0; round < 6; round++) {
-    pl_scenario *s = pl_scenario_new("mid");
-    for (int i = 0; i < 3; i++) {
-      char id[8];
-      snprintf(id, sizeof id, "i%d", i);
-      tu_issue_n(s, id, 100);
-    }
-    int a = tu_party(s, "a", 0);
-    for (int i = 0; i < 3; i++) {
-      tu_weight(s, a, i, 1 + tu_below(&r, 9));
-      for (uint32_t k = 0; k < 100; k++)
-        TU_OK(pl_scenario_set_value(s, a, i, k, tu_below(&r, 1001) / 1000.0,
-                                    NULL));
-    }
-    tu_finish(s);
+    pl_scenario *s = random_party(&r, "mid", 3, 100);
+    const int a = 0;
     double *all = malloc(1000000 * sizeof *all);
     assert_non_null(all);
     uint32_t o[3];
@@ -126,6 +135,42 @@ static void test_offer_engines(void **state) {
     free(all);
     pl_scenario_free(s);
   }
+}
+
+/* The meet-in-the-middle search keeps its recent answers (offers.c): a
+ * falling target, as an agent asks, a step of 0.0005 at a time over
+ * 0.9 -> 0.4 on 625 outcomes (most steps keep the answer, and are
+ * answered from those kept), gives exactly the answers of a fresh
+ * search at every step. */
+static void test_mitm_kept_answers(void **state) {
+  (void)state;
+  tu_rng r = {99};
+  pl_scenario *s = random_party(&r, "kept", 4, 5);
+  const int a = 0;
+  pl__mitm *kept;
+  assert_int_equal(pl__mitm_new(s, a, (size_t)1 << 10, &kept), PL_OK);
+  uint32_t o1[4], o2[4];
+  int same = 0;
+  double prev = -1;
+  for (int k = 0; k <= 1000; k++) {
+    const double target = 0.9 - 0.0005 * k;
+    pl__mitm *fresh;
+    assert_int_equal(pl__mitm_new(s, a, (size_t)1 << 10, &fresh), PL_OK);
+    double u1, u2;
+    int rc1 = pl__mitm_at_least(kept, target, o1, &u1);
+    int rc2 = pl__mitm_at_least(fresh, target, o2, &u2);
+    assert_int_equal(rc1, rc2);
+    if (rc1 == PL_OK) {
+      assert_memory_equal(o1, o2, sizeof o1);
+      assert_true(u1 == u2);
+      same += u1 == prev;
+      prev = u1;
+    }
+    pl__mitm_free(fresh);
+  }
+  if (same < 300) fail_msg("%d answers kept", same);
+  pl__mitm_free(kept);
+  pl_scenario_free(s);
 }
 
 /* 60 issues of 10 options, 10^60 outcomes: within a second, an offer at
@@ -190,6 +235,7 @@ int main(void) {
       cmocka_unit_test(test_iterator_visits_all_in_order),
       cmocka_unit_test(test_offer_at_least),
       cmocka_unit_test(test_offer_engines),
+      cmocka_unit_test(test_mitm_kept_answers),
       cmocka_unit_test(test_offer_huge),
       cmocka_unit_test(test_offer_errors),
   };

@@ -16,6 +16,7 @@
 
 #include "testutil.h"
 #include "core/util.h"
+#include "protocol/session_internal.h"
 
 /* Calls fn(ctx) with the n-th allocation failing, n = 0, 1, ... until it
  * succeeds; every failure must be PL_ENOMEM. Returns the allocations the
@@ -23,6 +24,8 @@
 static long torture(int (*fn)(void *), void *ctx, const char *what) {
   json_set_alloc_funcs(pl__malloc, pl__free);
   for (long n = 0;; n++) {
+    /* each try grows its event arrays afresh, not from the last try's */
+    pl__session_spare_drop();
     pl__alloc_fail_after(n);
     int rc = fn(ctx);
     pl__alloc_fail_after(-1);

@@ -6,14 +6,26 @@
 #include "agents/anac/anac.h"
 
 const pl__anac_bid pl__anac_bids[] = {
-    {"hardheaded", pl__hardheaded_target},
-    {"agentk", pl__agentk_target},
-    {"agentk2", pl__agentk2_target},
-    {"bramagent", pl__bram_target},
-    {"gahboninho", pl__gahboninho_target},
-    {"nicetitfortat", pl__nicetitfortat_target},
-    {"thenegotiator", pl__thenegotiator_target},
-    {"iamhaggler2011", pl__iamhaggler2011_target},
+    {"hardheaded", pl__hardheaded_target, NULL},
+    {"agentk", pl__agentk_target, NULL},
+    {"agentk2", pl__agentk2_target, NULL},
+    {"bramagent", pl__bram_target, NULL},
+    {"gahboninho", pl__gahboninho_target, NULL},
+    {"nicetitfortat", pl__nicetitfortat_target, NULL},
+    {"thenegotiator", pl__thenegotiator_target, NULL},
+    {"iamhaggler2011", pl__iamhaggler2011_target, NULL},
+    {"iamhaggler2010", pl__iamhaggler2010_target, NULL},
+    {"nozomi", pl__nozomi_target, NULL},
+    {"yushu", pl__yushu_target, NULL},
+    {"agentfsega", pl__agentfsega_target, NULL},
+    {"iamcrazyhaggler", pl__iamcrazyhaggler_target, pl__iamcrazyhaggler_offer},
+    {"agentsmith", pl__agentsmith_target, NULL},
+    {"cuhkagent", pl__cuhkagent_target, NULL},
+    {"agentlg", pl__agentlg_target, NULL},
+    {"thenegotiatorreloaded", pl__thenegotiatorreloaded_target, NULL},
+    {"bramagent2", pl__bramagent2_target, NULL},
+    {"iamhaggler2012", pl__iamhaggler2012_target, NULL},
+    {"agentmr", pl__agentmr_target, NULL},
 };
 const size_t pl__anac_n_bids = sizeof pl__anac_bids / sizeof *pl__anac_bids;
 
@@ -26,6 +38,18 @@ const pl__anac_ac pl__anac_acs[] = {
     {"nicetitfortat", true, pl__nicetitfortat_accepts},
     {"thenegotiator", false, pl__thenegotiator_accepts},
     {"iamhaggler2011", true, pl__iamhaggler2011_accepts},
+    {"iamhaggler2010", true, pl__iamhaggler2010_accepts},
+    {"nozomi", false, pl__nozomi_accepts},
+    {"yushu", false, pl__yushu_accepts},
+    {"agentfsega", true, pl__agentfsega_accepts},
+    {"iamcrazyhaggler", true, pl__iamcrazyhaggler_accepts},
+    {"agentsmith", false, pl__agentsmith_accepts},
+    {"cuhkagent", true, pl__cuhkagent_accepts},
+    {"agentlg", false, pl__agentlg_accepts},
+    {"thenegotiatorreloaded", true, pl__thenegotiatorreloaded_accepts},
+    {"bramagent2", true, pl__bramagent2_accepts},
+    {"iamhaggler2012", true, pl__iamhaggler2012_accepts},
+    {"agentmr", false, pl__agentmr_accepts},
 };
 const size_t pl__anac_n_acs = sizeof pl__anac_acs / sizeof *pl__anac_acs;
 
@@ -39,6 +63,18 @@ const pl__anac_preset pl__anac_presets[] = {
     {"nicetitfortat", "nicetitfortat", "nicetitfortat", "none", 0.05},
     {"thenegotiator", "thenegotiator", "thenegotiator", "none", 0.05},
     {"iamhaggler2011", "iamhaggler2011", "iamhaggler2011", "none", 0.05},
+    {"iamhaggler2010", "iamhaggler2010", "iamhaggler2010", "none", 0.05},
+    {"nozomi", "nozomi", "nozomi", "none", 0.05},
+    {"yushu", "yushu", "yushu", "none", 0.05},
+    {"agentfsega", "agentfsega", "agentfsega", "none", 0.05},
+    {"iamcrazyhaggler", "iamcrazyhaggler", "iamcrazyhaggler", "none", 0.05},
+    {"agentsmith", "agentsmith", "agentsmith", "none", 0.05},
+    {"cuhkagent", "cuhkagent", "cuhkagent", "none", 0.05},
+    {"agentlg", "agentlg", "agentlg", "none", 0.05},
+    {"thenegotiatorreloaded", "thenegotiatorreloaded", "thenegotiatorreloaded", "none", 0.05},
+    {"bramagent2", "bramagent2", "bramagent2", "none", 0.05},
+    {"iamhaggler2012", "iamhaggler2012", "iamhaggler2012", "none", 0.05},
+    {"agentmr", "agentmr", "agentmr", "none", 0.05},
 };
 const size_t pl__anac_n_presets =
     sizeof pl__anac_presets / sizeof *pl__anac_presets;
@@ -90,12 +126,18 @@ int pl__anac_new(pl__agent *a, uint64_t seed) {
   x->discount = pl_scenario_discount(a->s, a->party);
   x->own_lowest = 1.0;
   x->rng = seed ^ (0xA0761D6478BD642Full * (uint64_t)(a->party + 1));
+  /* a randomised offering's fallback outcome (iamcrazyhaggler.c) */
+  if (x->bid >= 0 && pl__anac_bids[x->bid].offer &&
+      !(x->fallback = pl__malloc((size_t)a->s->n_issues * sizeof *x->fallback)))
+    return PL_ENOMEM;
   return PL_OK;
 }
 
 void pl__anac_free(pl__anac *x) {
   if (!x) return;
   pl__free(x->opp);
+  pl__free(x->fallback);
+  pl__free(x->support);
   pl__free(x);
 }
 
@@ -124,6 +166,36 @@ int pl__anac_observe(pl__agent *a, int party, const uint32_t *o) {
   if (x->opp_n == 1 || u > x->opp_max) x->opp_max = u;
   x->opp_sum += u;
   return PL_OK;
+}
+
+double pl__anac_phases(const pl__agent *a, double t, double t1, double t2,
+                       double drop, double base, double late) {
+  const double pmax = a->pmax, pmin = a->anac->pmin;
+  double target;
+  if (t < t1) {
+    target = pmax;
+  } else if (t < t2) {
+    target = pmax - (pmax - pmin) * drop * ((t - t1) / (t2 - t1));
+  } else {
+    const double b = pmax * base;
+    target = b - (b - pmin) * late * ((t - t2) / (1.0 - t2));
+  }
+  return target > pmin ? target : pmin;
+}
+
+const uint32_t *pl__anac_drawn(pl__agent *a) {
+  const pl__anac *x = a->anac;
+  if (!x || x->bid < 0 || !pl__anac_bids[x->bid].offer) return NULL;
+  return pl__anac_bids[x->bid].offer(a);
+}
+
+bool pl__anac_haggler_accepts(const pl__agent *a, const pl__anac_offer *o,
+                              double aspiration, bool strict) {
+  const pl__anac *x = a->anac;
+  if (!x->own_n) return false;
+  const double v = o->u * 1.02;
+  if (strict) return v > x->own_last || v > o->next_u || v > aspiration;
+  return v >= x->own_last || v >= o->next_u || v >= aspiration;
 }
 
 double pl__anac_target(const pl__agent *a, double t) {

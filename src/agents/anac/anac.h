@@ -45,7 +45,18 @@ typedef struct pl__anac {
   double *opp;
   size_t opp_n, opp_cap;
   double opp_max, opp_sum;
-  uint64_t rng; /* probabilistic acceptance */
+  uint64_t rng; /* probabilistic acceptance, random offers */
+  /* IAMcrazyHaggler's fallback offer, found once (0 not yet, 1 found,
+   * -1 none) */
+  uint32_t *fallback;
+  double fallback_u;
+  int has_fallback;
+  /* in small spaces, the outcomes a draw may keep (their indices) and the
+   * chance that 100 draws all miss: the same law, drawn directly */
+  uint64_t *support;
+  size_t n_support;
+  double miss;
+  int has_support; /* 0 not yet, 1 listed, -1 too large a space */
 } pl__anac;
 
 /* The context of an acceptance decision. */
@@ -60,6 +71,9 @@ typedef struct pl__anac_bid {
   const char *name;
   /* The target utility at time t (before the band is taken off). */
   double (*target)(const struct pl__agent *a, double t);
+  /* A randomised offering's offer (into a->offer, a->offer_u), or NULL:
+   * the walk to the target */
+  const uint32_t *(*offer)(struct pl__agent *a);
 } pl__anac_bid;
 
 typedef struct pl__anac_ac {
@@ -106,6 +120,21 @@ bool pl__anac_accepts(struct pl__agent *a, double t, double u, int *rc);
 
 /* Components shared by several agents' files. */
 double pl__anac_uniform(pl__anac *x); /* in [0, 1) */
+/* The phased target of TheNegotiator, the IAMhagglers, Nozomi, CUHKAgent
+ * and TheNegotiatorReloaded: Pmax before t1; down by drop (Pmax - Pmin)
+ * linearly until t2; then from B = base Pmax down by late (B - Pmin)
+ * linearly until the deadline; never below Pmin. t1 = 0: two phases. */
+double pl__anac_phases(const struct pl__agent *a, double t, double t1,
+                       double t2, double drop, double base, double late);
+/* The IAMhagglers' acceptance (2010, 2011, 2012, crazy): 1.02 u above
+ * (strict) or at least its last offer, its next offer or aspiration;
+ * never before it has offered. */
+bool pl__anac_haggler_accepts(const struct pl__agent *a,
+                              const pl__anac_offer *o, double aspiration,
+                              bool strict);
+/* A randomised offering's offer, or NULL when the agent walks to its
+ * target (bidding.c). */
+const uint32_t *pl__anac_drawn(struct pl__agent *a);
 
 /* The components, one file per agent. */
 double pl__hardheaded_target(const struct pl__agent *a, double t);
@@ -130,5 +159,32 @@ int pl__thenegotiator_moves_left(double t, int step);
 bool pl__thenegotiator_accepts(struct pl__agent *a, const pl__anac_offer *o);
 double pl__iamhaggler2011_target(const struct pl__agent *a, double t);
 bool pl__iamhaggler2011_accepts(struct pl__agent *a, const pl__anac_offer *o);
+/* ANAC 2010 and 2012 */
+double pl__iamhaggler2010_target(const struct pl__agent *a, double t);
+bool pl__iamhaggler2010_accepts(struct pl__agent *a, const pl__anac_offer *o);
+double pl__nozomi_target(const struct pl__agent *a, double t);
+bool pl__nozomi_accepts(struct pl__agent *a, const pl__anac_offer *o);
+double pl__yushu_target(const struct pl__agent *a, double t);
+bool pl__yushu_accepts(struct pl__agent *a, const pl__anac_offer *o);
+double pl__agentfsega_target(const struct pl__agent *a, double t);
+bool pl__agentfsega_accepts(struct pl__agent *a, const pl__anac_offer *o);
+double pl__iamcrazyhaggler_target(const struct pl__agent *a, double t);
+bool pl__iamcrazyhaggler_accepts(struct pl__agent *a, const pl__anac_offer *o);
+double pl__agentsmith_target(const struct pl__agent *a, double t);
+bool pl__agentsmith_accepts(struct pl__agent *a, const pl__anac_offer *o);
+double pl__cuhkagent_target(const struct pl__agent *a, double t);
+bool pl__cuhkagent_accepts(struct pl__agent *a, const pl__anac_offer *o);
+double pl__agentlg_target(const struct pl__agent *a, double t);
+bool pl__agentlg_accepts(struct pl__agent *a, const pl__anac_offer *o);
+double pl__thenegotiatorreloaded_target(const struct pl__agent *a, double t);
+bool pl__thenegotiatorreloaded_accepts(struct pl__agent *a, const pl__anac_offer *o);
+double pl__bramagent2_target(const struct pl__agent *a, double t);
+bool pl__bramagent2_accepts(struct pl__agent *a, const pl__anac_offer *o);
+double pl__iamhaggler2012_target(const struct pl__agent *a, double t);
+bool pl__iamhaggler2012_accepts(struct pl__agent *a, const pl__anac_offer *o);
+double pl__agentmr_target(const struct pl__agent *a, double t);
+bool pl__agentmr_accepts(struct pl__agent *a, const pl__anac_offer *o);
+const uint32_t *pl__iamcrazyhaggler_offer(struct pl__agent *a);
+double pl__agentmr_paccept(double u, double t);
 
 #endif

@@ -23,20 +23,9 @@
 #include "agents/anac/anac.h"
 
 double pl__iamhaggler2011_target(const pl__agent *a, double t) {
-  const double pmax = a->pmax, pmin = a->anac->pmin;
-  double target;
-  if (t < 0.85) {
-    target = pmax - (pmax - pmin) * 0.1 * (t / 0.85);
-  } else {
-    double base = pmax * 0.9;
-    target = base - (base - pmin) * 0.4 * ((t - 0.85) / (1.0 - 0.85));
-  }
-  return target > pmin ? target : pmin;
+  return pl__anac_phases(a, t, 0, 0.85, 0.1, 0.9, 0.4);
 }
 
 bool pl__iamhaggler2011_accepts(pl__agent *a, const pl__anac_offer *o) {
-  const pl__anac *x = a->anac;
-  if (!x->own_n) return false;
-  const double v = o->u * 1.02;
-  return v > x->own_last || v > o->next_u || v > 0.9;
+  return pl__anac_haggler_accepts(a, o, 0.9, true);
 }

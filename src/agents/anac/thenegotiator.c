@@ -26,17 +26,7 @@
 #include "agents/anac/anac.h"
 
 double pl__thenegotiator_target(const pl__agent *a, double t) {
-  const double pmax = a->pmax, pmin = a->anac->pmin;
-  double target;
-  if (t < 0.5) {
-    target = pmax;
-  } else if (t < 0.8) {
-    target = pmax - (pmax - pmin) * 0.2 * ((t - 0.5) / (0.8 - 0.5));
-  } else {
-    double base = pmax * 0.8;
-    target = base - (base - pmin) * 0.5 * ((t - 0.8) / (1.0 - 0.8));
-  }
-  return target > pmin ? target : pmin;
+  return pl__anac_phases(a, t, 0.5, 0.8, 0.2, 0.8, 0.5);
 }
 
 int pl__thenegotiator_moves_left(double t, int step) {
