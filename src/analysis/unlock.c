@@ -22,6 +22,7 @@
  * collects, for every distinct mask, the cheapest lowering; a sweep in
  * order of cost keeps the sets no cheaper subset beats. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -360,18 +361,62 @@ static void slevel_free(slevel *l) {
 }
 
 typedef struct sref {
-  double sum;
+  double sum, u1;
   int bits;
   uint32_t k;
 } sref;
 
 /* Sum of utilities descending, then fewer mask bits: a point can only be
- * beaten by one before it. */
+ * beaten by one before it. (Two parties: sum is the first utility and u1
+ * the second, so the order is u0, then u1, descending.) */
 static int by_sum(const void *x, const void *y) {
   const sref *a = x, *b = y;
   if (a->sum != b->sum) return a->sum > b->sum ? -1 : 1;
+  if (a->u1 != b->u1) return a->u1 > b->u1 ? -1 : 1;
   if (a->bits != b->bits) return a->bits - b->bits;
   return (a->k > b->k) - (a->k < b->k);
+}
+
+/* Two parties, points in by_sum order (u0 descending): a point is beaten
+ * exactly when a kept point with a subset of its mask has u1 at least its
+ * own, so each distinct kept mask needs only its largest u1. Returns
+ * whether x is beaten; files x's mask and u1 when it is not. */
+typedef struct mask_best {
+  size_t n, cap;
+  uint64_t *mask;
+  double *u1;
+} mask_best;
+
+static int beaten_2d(mask_best *mb, uint64_t m, double u1, uint64_t *work,
+                     bool *beaten) {
+  *work += mb->n;
+  size_t same = SIZE_MAX;
+  for (size_t j = 0; j < mb->n; j++) {
+    if (mb->mask[j] & ~m) continue;
+    if (mb->u1[j] >= u1) {
+      *beaten = true;
+      return PL_OK;
+    }
+    if (mb->mask[j] == m) same = j;
+  }
+  *beaten = false;
+  if (same != SIZE_MAX) {
+    mb->u1[same] = u1;
+    return PL_OK;
+  }
+  if (mb->n == mb->cap) {
+    size_t cap = mb->cap ? mb->cap * 2 : 64;
+    uint64_t *a = pl__realloc(mb->mask, cap * sizeof *a);
+    if (!a) return PL_ENOMEM;
+    mb->mask = a;
+    double *b = pl__realloc(mb->u1, cap * sizeof *b);
+    if (!b) return PL_ENOMEM;
+    mb->u1 = b;
+    mb->cap = cap;
+  }
+  mb->mask[mb->n] = m;
+  mb->u1[mb->n++] = u1;
+  return PL_OK;
 }
 
 /* Work caps: points kept after an issue, and comparisons in all (about a
@@ -409,16 +454,28 @@ static int structural_step(const pl__problem *pb, const slevel *prev, int i,
       mask[m] = prev->mask[k] | pb->vmask[i][c];
       pv[m] = (uint32_t)k;
       op[m] = c;
-      ref[m] = (sref){sum, __builtin_popcountll(mask[m]), (uint32_t)m};
+      ref[m] = np == 2 ? (sref){u[m * np], u[m * np + 1],
+                                __builtin_popcountll(mask[m]), (uint32_t)m}
+                       : (sref){sum, 0, __builtin_popcountll(mask[m]),
+                                (uint32_t)m};
       m++;
     }
   if (!rc) qsort(ref, m, sizeof *ref, by_sum);
   /* kept points, in ref order; each candidate against every kept one */
   size_t w = 0;
+  mask_best mb = {0};
   for (size_t a = 0; !rc && a < m; a++) {
     const uint32_t x = ref[a].k;
     const double *ux = u + (size_t)x * np;
     bool beaten = false;
+    if (np == 2) {
+      rc = beaten_2d(&mb, mask[x], ux[1], work, &beaten);
+      if (*work > STRUCTURAL_COMPARISONS) rc = PL_ETOOBIG;
+      if (rc || beaten) continue;
+      if (w == max_points) rc = PL_ETOOBIG;
+      ref[w++] = ref[a];
+      continue;
+    }
     for (size_t b = 0; b < w && !beaten; b++) {
       const uint32_t y = ref[b].k;
       if (mask[y] & ~mask[x]) continue;
@@ -433,6 +490,8 @@ static int structural_step(const pl__problem *pb, const slevel *prev, int i,
     if (w == max_points) rc = PL_ETOOBIG;
     ref[w++] = ref[a];
   }
+  pl__free(mb.mask);
+  pl__free(mb.u1);
   if (!rc) {
     next->n = w;
     next->u = pl__malloc((w ? w : 1) * (size_t)np * sizeof *next->u);
@@ -472,9 +531,10 @@ static int structural_reservation(pl_unlock *u, const pl__problem *pb,
   size_t max_points = max < SIZE_MAX / 64 ? max * 64 : SIZE_MAX;
   if (max_points > UINT32_MAX) max_points = UINT32_MAX;
   uint64_t work = 0;
-  for (int i = 0; !rc && i < ni; i++)
-    rc = structural_step(pb, &lv[i], i, t->allowed, max_points,
-                         t->memory_limit, &work, &lv[i + 1]);
+  int at_issue = 0;
+  for (; !rc && at_issue < ni; at_issue++)
+    rc = structural_step(pb, &lv[at_issue], at_issue, t->allowed, max_points,
+                         t->memory_limit, &work, &lv[at_issue + 1]);
   const slevel *last = &lv[ni];
   if (!rc) {
     u->sopts = pl__malloc((last->n ? last->n : 1) * ((size_t)ni + 1) *
@@ -503,11 +563,14 @@ static int structural_reservation(pl_unlock *u, const pl__problem *pb,
   if (rc == PL_ETOOBIG)
     return pl__err(err, rc,
                    "scenario \"%s\": the structural search for the least "
-                   "lowering of the reservation values needs more than %zu "
-                   "points after an issue, more than the memory limit, or too "
-                   "many comparisons; raise --budget or --memory, or "
-                   "enumerate (--max-outcomes)",
-                   u->s->id, max_points);
+                   "lowering of the reservation values stopped at issue %d "
+                   "of %d: %s",
+                   u->s->id, at_issue, ni,
+                   work > STRUCTURAL_COMPARISONS
+                       ? "more than 4e9 comparisons (too many distinct sets "
+                         "of red lines broken)"
+                       : "more points than 64 x --budget, or than --memory "
+                         "holds");
   if (rc) return pl__err(err, rc, "%s", pl_strerror(rc));
   u->sopt_count = last->n;
   return PL_OK;
