@@ -49,6 +49,8 @@ run "--plot unwritable" 1 analyze examples/job-offer.yaml --plot "$tmp/no/such/d
 run "report" 0 report examples/security-talks.yaml -o "$tmp/security.html" --run boulware,conceder,conceder --protocol text --rounds 3 --sequence examples/plans/minsk.yaml
 run "report, job offer" 0 report examples/job-offer.yaml -o "$tmp/job.html" --run boulware,conceder --rounds 10 --sequence examples/plans/exchange.yaml --from salary=70,remote=1,start=september
 run "report, unlock and improve" 0 report examples/security-talks.yaml -o "$tmp/mediate.html" --from nato_enlargement=moratorium,offensive_weapons=reciprocal_limits --max-sets 2
+run "report: a deadlock unlock cannot handle" 0 report tests/data/scenarios/y_many_variants.yaml -o "$tmp/many.html"
+if grep -q 'warning: the report leaves out "What would unlock it": .*at most 64' "$tmp/err" && ! grep -q 'id="unlock"' "$tmp/many.html"; then ok; else bad "a refused unlock: no warning, or a section: $(cat "$tmp/err")"; fi
 run "report: bad --from" 3 report examples/security-talks.yaml -o "$tmp/r.html" --from nukes=none
 run "report: bad --max-sets" 2 report examples/security-talks.yaml -o "$tmp/r.html" --max-sets many
 [ -e "$tmp/r.html" ] && bad "a refused report left a file"
