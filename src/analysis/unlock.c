@@ -558,6 +558,7 @@ static int structural_reservation(pl_unlock *u, const pl__problem *pb,
     rc = visit(t, k, x, m);
   }
   pl__free(x);
+  size_t filed = last->n;
   for (int i = 0; i <= ni; i++) slevel_free(&lv[i]);
   pl__free(lv);
   if (rc == PL_ETOOBIG)
@@ -572,7 +573,7 @@ static int structural_reservation(pl_unlock *u, const pl__problem *pb,
                        : "more points than 64 x --budget, or than --memory "
                          "holds");
   if (rc) return pl__err(err, rc, "%s", pl_strerror(rc));
-  u->sopt_count = last->n;
+  u->sopt_count = filed;
   return PL_OK;
 }
 

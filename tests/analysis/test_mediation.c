@@ -418,26 +418,33 @@ static void test_against_brute_force(void **state) {
 }
 
 /* Enumeration and the structural search find the same sets at the same
- * costs. */
+ * costs, with every party's concessions and with the first party's alone
+ * (--by). */
 static void same_both_ways(const pl_scenario *s) {
-  pl_unlock_options o;
-  pl_unlock_options_init(&o);
-  o.max_sets = 100000;
-  pl_unlock *a = NULL, *b = NULL;
-  pl_error err = {0};
-  TU_OK(pl_unlock_compute(s, &o, &a, &err));
-  o.max_outcomes = 1; /* forces the structural search */
-  TU_OK(pl_unlock_compute(s, &o, &b, &err));
-  assert_string_equal(pl_unlock_method(b), "structural");
-  assert_int_equal(pl_unlock_needed(a), pl_unlock_needed(b));
-  assert_int_equal(pl_unlock_total(a), pl_unlock_total(b));
-  for (size_t k = 0; k < pl_unlock_set_count(a); k++) {
-    const pl_unlock_set *x = pl_unlock_set_at(a, k), *y = pl_unlock_set_at(b, k);
-    assert_double_near(x->cost, y->cost, 1e-12);
-    assert_int_equal(x->n_moves, y->n_moves);
+  for (int party = -1; party < 1; party++) {
+    pl_unlock_options o;
+    pl_unlock_options_init(&o);
+    o.max_sets = 100000;
+    o.party = party;
+    pl_unlock *a = NULL, *b = NULL;
+    pl_error err = {0};
+    TU_OK(pl_unlock_compute(s, &o, &a, &err));
+    o.max_outcomes = 1; /* forces the structural search */
+    TU_OK(pl_unlock_compute(s, &o, &b, &err));
+    assert_string_equal(pl_unlock_method(b), "structural");
+    assert_int_equal(pl_unlock_needed(a), pl_unlock_needed(b));
+    assert_int_equal(pl_unlock_total(a), pl_unlock_total(b));
+    for (size_t k = 0; k < pl_unlock_set_count(a); k++) {
+      const pl_unlock_set *x = pl_unlock_set_at(a, k);
+      const pl_unlock_set *y = pl_unlock_set_at(b, k);
+      assert_double_near(x->cost, y->cost, 1e-12);
+      assert_int_equal(x->n_moves, y->n_moves);
+      for (size_t j = 0; j < x->n_moves; j++)
+        assert_double_near(x->moves[j].to, y->moves[j].to, 1e-12);
+    }
+    pl_unlock_free(a);
+    pl_unlock_free(b);
   }
-  pl_unlock_free(a);
-  pl_unlock_free(b);
 }
 
 /* The structural search (beyond enumeration) finds what enumeration does
