@@ -131,6 +131,10 @@ int cli_parse_size(const char *s, uint64_t *out);
  * is neither, -1 after a message when val is missing or bad. */
 int cli_limit_option(const char *arg, const char *val, uint64_t *max_outcomes,
                      uint64_t *memory);
+/* --from PACKAGE of improve and report: issue=option,..., status_quo, or
+ * transcript:FILE (pl_package_parse, pl_package_from_transcript). */
+int cli_package(const pl_scenario *s, const char *from, uint32_t *options,
+                pl_error *err);
 /* Parses an unsigned count such as 1000000 or 1e9; returns 0 on success. */
 int cli_parse_count(const char *s, uint64_t *out);
 /* --plot FILE: 0 when FILE names a picture format (.svg, .png, .pdf), else

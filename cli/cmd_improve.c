@@ -129,9 +129,7 @@ int cmd_improve(int argc, char **argv) {
   if (!o) {
     cli_error("out of memory");
     code = EXIT_RUNTIME;
-  } else if ((!strncmp(from, "transcript:", 11)
-                  ? pl_package_from_transcript(s, from + 11, o, &err)
-                  : pl_package_parse(s, from, "--from", o, &err)) ||
+  } else if (cli_package(s, from, o, &err) ||
              pl_improve_compute(s, o, &opts, &x, &err)) {
     cli_report(&err);
     code = cli_exit_code(err.code);

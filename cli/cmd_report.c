@@ -12,7 +12,9 @@ static const char help[] =
     "and their classes, the red lines and the deadlocks they cause, the\n"
     "recommended packages with what each gives each party, and the picture of\n"
     "every package in the parties' utilities (point at a mark to see its\n"
-    "package). Optionally a simulated negotiation and an implementation plan.\n"
+    "package). When the scenario is deadlocked, what would unlock it (as\n"
+    "'parley unlock'). Optionally a simulated negotiation, an implementation\n"
+    "plan, and whether a deal can be improved (as 'parley improve').\n"
     "The page makes no network request (docs/report.md).\n"
     "\n"
     INPUT_HELP
@@ -26,6 +28,11 @@ static const char help[] =
     SESSION_OPTIONS_HELP
     "  --sequence PLAN     add the analysis of an implementation plan (YAML,\n"
     "                      docs/sequence-format.md)\n"
+    "  --from PACKAGE      add \"Can this deal be improved\": PACKAGE as\n"
+    "                      'parley improve --from' takes it\n"
+    "  --max-sets N        \"What would unlock it\" (shown when the scenario\n"
+    "                      is deadlocked) describes the N cheapest\n"
+    "                      concession sets (default 3)\n"
     "  --record BUNDLE     add a signed record or bundle (parley publish):\n"
     "                      its verification and its events, withheld ones\n"
     "                      marked; without INPUT, the scenario in the bundle\n"
@@ -35,11 +42,47 @@ static const char help[] =
     "exit codes: 0 ok, 1 runtime failure (e.g. cannot write FILE), 2 usage,\n"
     "3 bad input\n";
 
+/* The mediator's sections: what would unlock a deadlocked scenario (left
+ * out, with a warning, when it cannot be computed: the report still has
+ * everything else), and, given --from, whether that deal can be improved. */
+static int mediation(const pl_scenario *s, const pl_analysis *a,
+                     const char *from, size_t max_sets, pl_unlock **u,
+                     pl_improve **imp) {
+  pl_error err = {0};
+  if (!pl_analysis_pareto_count(a) && !pl_analysis_feasible_count(a)) {
+    pl_unlock_options uo;
+    pl_unlock_options_init(&uo);
+    uo.max_sets = max_sets;
+    if (pl_unlock_compute(s, &uo, u, &err)) {
+      if (err.code == PL_ENOMEM) {
+        cli_report(&err);
+        return EXIT_RUNTIME;
+      }
+      fprintf(stderr, "parley: warning: the report leaves out \"What would "
+                      "unlock it\": %s\n", err.message);
+    }
+  }
+  if (!from) return EXIT_OK;
+  uint32_t *o = malloc(((size_t)pl_scenario_issue_count(s) + 1) * sizeof *o);
+  if (!o) {
+    cli_error("out of memory");
+    return EXIT_RUNTIME;
+  }
+  int rc = cli_package(s, from, o, &err);
+  if (!rc) rc = pl_improve_compute(s, o, NULL, imp, &err);
+  free(o);
+  if (rc) {
+    cli_report(&err);
+    return cli_exit_code(err.code);
+  }
+  return EXIT_OK;
+}
 
 int cmd_report(int argc, char **argv) {
   cli_inputs in;
   const char *output = NULL, *title = NULL, *plan_path = NULL,
-             *record_path = NULL;
+             *record_path = NULL, *from = NULL;
+  uint64_t max_sets = 3;
   char *agent_list = NULL;
   cli_session cs = {0};
   pl_session_options_init(&cs.o);
@@ -69,6 +112,15 @@ int cmd_report(int argc, char **argv) {
       k++;
     } else if (!strcmp(arg, "--sequence") && val) {
       plan_path = val;
+      k++;
+    } else if (!strcmp(arg, "--from") && val) {
+      from = val;
+      k++;
+    } else if (!strcmp(arg, "--max-sets") && val) {
+      if (cli_parse_count(val, &max_sets) || max_sets > 1000) {
+        cli_error("--max-sets takes a whole number from 0 to 1000");
+        goto usage;
+      }
       k++;
     } else if (!strcmp(arg, "--record") && val) {
       record_path = val;
@@ -119,6 +171,8 @@ int cmd_report(int argc, char **argv) {
     return code;
   }
   pl_analysis *a = NULL;
+  pl_unlock *u = NULL;
+  pl_improve *imp = NULL;
   pl_session *x = NULL;
   pl_plan *plan = NULL;
   pl_sequence *seq = NULL;
@@ -155,11 +209,16 @@ int cmd_report(int argc, char **argv) {
   }
   ro.record = rec;
   ro.verdict = verdict;
+  if ((code = mediation(s, a, from, (size_t)max_sets, &u, &imp))) goto done;
+  ro.unlock = u;
+  ro.improve = imp;
   if (pl_report_write(a, &ro, output, &err)) {
     cli_report(&err);
     code = EXIT_RUNTIME;
   }
 done:
+  pl_unlock_free(u);
+  pl_improve_free(imp);
   pl_verdict_free(verdict);
   pl_record_free(rec);
   pl_session_free(x);

@@ -119,6 +119,13 @@ int cli_limit_option(const char *arg, const char *val, uint64_t *max_outcomes,
   return 0;
 }
 
+int cli_package(const pl_scenario *s, const char *from, uint32_t *options,
+                pl_error *err) {
+  if (!strncmp(from, "transcript:", 11))
+    return pl_package_from_transcript(s, from + 11, options, err);
+  return pl_package_parse(s, from, "--from", options, err);
+}
+
 int cli_check_plot(const char *path) {
   pl_plot_format f;
   pl_error err = {0};

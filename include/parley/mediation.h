@@ -79,10 +79,12 @@ typedef struct pl_unlock pl_unlock;
  * such that no proper part of the set does so at the same or a lower cost.
  * They are ranked by cost, then by the fewest parties moving. Exact by
  * enumeration up to max_outcomes; beyond, for additive scenarios whose red
- * lines and variants mention one issue each and whose reservation values
- * cannot bind, by combining the issues' violation masks; else PL_ETOOBIG.
- * PL_ETOOBIG too when red lines, variants and binding reservation values
- * exceed 64. */
+ * lines and variants mention one issue each, issue by issue: by combining
+ * the issues' violation masks, or, when a reservation value can bind, by
+ * the frontier of utilities and violation masks (exact too; PL_ETOOBIG
+ * with the reason when that frontier outgrows 64 x max_candidates points
+ * after an issue or the memory limit); else PL_ETOOBIG. PL_ETOOBIG too
+ * when red lines, variants and binding reservation values exceed 64. */
 PL_API int pl_unlock_compute(const pl_scenario *s, const pl_unlock_options *o,
                              pl_unlock **out, pl_error *err);
 PL_API void pl_unlock_free(pl_unlock *u);

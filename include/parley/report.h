@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "parley/analysis.h"
+#include "parley/mediation.h"
 #include "parley/sequence.h"
 #include "parley/records.h"
 #include "parley/session.h"
@@ -136,6 +137,19 @@ typedef struct pl_report_options {
    * withheld ones marked; NULL (default): none. Both or neither. */
   const pl_record *record;
   const pl_verdict *verdict;
+  /* What would unlock the deadlock (pl_unlock_compute of the analysis's
+   * scenario): the section "What would unlock it", shown when the
+   * scenario is deadlocked (pl_unlock_needed): the sets described, cheapest
+   * first, each with its moves, the packages it opens (Nash,
+   * Kalai-Smorodinsky, egalitarian) and the parties' gains there, and the
+   * picture of what the first set opens. NULL (default): none. */
+  const pl_unlock *unlock;
+  /* A deal examined (pl_improve_compute of the same scenario): the section
+   * "Can this deal be improved": efficient or not, the improvements with the
+   * largest smallest gain and the largest product of gains with their trades
+   * in sentences, and every Pareto-optimal improvement. NULL (default):
+   * none. */
+  const pl_improve *improve;
 } pl_report_options;
 PL_API void pl_report_options_init(pl_report_options *o);
 
@@ -145,7 +159,9 @@ PL_API void pl_report_options_init(pl_report_options *o);
  * the red lines behind them in sentences, the recommended packages with
  * what each gives each party, the outcome-space picture (hover a point for
  * its package), and, when given, the negotiation and the implementation
- * plan. Readable on a laptop screen and printable. o may be NULL. */
+ * plan; what would unlock a deadlock and whether a deal can be improved
+ * (o->unlock, o->improve). Readable on a laptop screen and printable. o may
+ * be NULL. */
 PL_API int pl_report_write(const pl_analysis *a, const pl_report_options *o,
                            const char *path, pl_error *err);
 /* The same page in memory (NUL-terminated; free with pl_free). */

@@ -197,7 +197,8 @@ class pl_report_options(ctypes.Structure):
     _fields_ = [("struct_size", c_size_t), ("title", c_char_p),
                 ("session", c_void_p), ("session_setup", c_char_p),
                 ("sequence", c_void_p), ("plot", pl_plot_options),
-                ("record", c_void_p), ("verdict", c_void_p)]
+                ("record", c_void_p), ("verdict", c_void_p),
+                ("unlock", c_void_p), ("improve", c_void_p)]
 
 
 def init_options(struct_type, init_fn):

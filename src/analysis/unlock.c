@@ -22,6 +22,7 @@
  * collects, for every distinct mask, the cheapest lowering; a sweep in
  * order of cost keeps the sets no cheaper subset beats. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +82,9 @@ struct pl_unlock {
   detail *details;
   uint64_t *set_masks;
   double *sq_u; /* per party, -1 without status quo */
+  uint32_t *sopts; /* structural with reservation values: the outcomes
+                      filed, ni options each (a cand's index is one) */
+  size_t sopt_count;
 };
 
 /* ------------------------------------------------------------------ */
@@ -239,12 +243,12 @@ static int visit(void *ctx, uint64_t index, const double *util, uint64_t m) {
 }
 
 /* ------------------------------------------------------------------ */
-/* structural: additive, one-issue rules, no binding reservation        */
+/* structural: additive, one-issue rules                                */
 /* ------------------------------------------------------------------ */
 
 static bool one_issue_rules(const pl_scenario *s) {
   for (int p = 0; p < s->n_parties; p++)
-    if (s->parties[p].hyper || pl__reservation_binds(s, p)) return false;
+    if (s->parties[p].hyper) return false;
   for (int r = 0; r < s->n_red_lines; r++) {
     const pl__red_line *rl = &s->red_lines[r];
     if (rl->linkage) continue;
@@ -324,6 +328,253 @@ static int structural_masks(pl_unlock *u, const pl__problem *pb, table *t,
   }
   pl__free(cur);
   return rc;
+}
+
+/* With reservation values that can bind, a concession set's cost depends
+ * on the utilities, not only on the red-line mask. An outcome x is then at
+ * least as good as y for every concession set when x's red-line mask is a
+ * subset of y's and x gives every party at least what y gives (x then
+ * breaks no reservation value y keeps, and needs no more lowering), so only
+ * the outcomes that no other beats in this order matter: the Pareto
+ * frontier in the utilities and the masks ordered by inclusion. As for
+ * the utilities alone (structural.h), the frontier of a sum of issues lies
+ * in the sum of the issues' frontiers, since a better part gives a better
+ * sum (utilities add, masks unite); so it is built issue by issue, keeping
+ * after each issue the points no other beats. Every frontier outcome is
+ * then filed as the enumeration files every outcome (visit()): the sets
+ * kept and their least lowerings are those of the full enumeration. */
+
+typedef struct slevel {
+  size_t n;
+  double *u;       /* n * np partial utilities, summed in issue order */
+  uint64_t *mask;  /* red-line bits */
+  uint32_t *prev;  /* the point of the previous issue */
+  uint32_t *opt;   /* this issue's candidate */
+} slevel;
+
+static void slevel_free(slevel *l) {
+  pl__free(l->u);
+  pl__free(l->mask);
+  pl__free(l->prev);
+  pl__free(l->opt);
+  memset(l, 0, sizeof *l);
+}
+
+typedef struct sref {
+  double sum, u1;
+  int bits;
+  uint32_t k;
+} sref;
+
+/* Sum of utilities descending, then fewer mask bits: a point can only be
+ * beaten by one before it. (Two parties: sum is the first utility and u1
+ * the second, so the order is u0, then u1, descending.) */
+static int by_sum(const void *x, const void *y) {
+  const sref *a = x, *b = y;
+  if (a->sum != b->sum) return a->sum > b->sum ? -1 : 1;
+  if (a->u1 != b->u1) return a->u1 > b->u1 ? -1 : 1;
+  if (a->bits != b->bits) return a->bits - b->bits;
+  return (a->k > b->k) - (a->k < b->k);
+}
+
+/* Two parties, points in by_sum order (u0 descending): a point is beaten
+ * exactly when a kept point with a subset of its mask has u1 at least its
+ * own, so each distinct kept mask needs only its largest u1. Returns
+ * whether x is beaten; files x's mask and u1 when it is not. */
+typedef struct mask_best {
+  size_t n, cap;
+  uint64_t *mask;
+  double *u1;
+} mask_best;
+
+static int beaten_2d(mask_best *mb, uint64_t m, double u1, uint64_t *work,
+                     bool *beaten) {
+  *work += mb->n;
+  size_t same = SIZE_MAX;
+  for (size_t j = 0; j < mb->n; j++) {
+    if (mb->mask[j] & ~m) continue;
+    if (mb->u1[j] >= u1) {
+      *beaten = true;
+      return PL_OK;
+    }
+    if (mb->mask[j] == m) same = j;
+  }
+  *beaten = false;
+  if (same != SIZE_MAX) {
+    mb->u1[same] = u1;
+    return PL_OK;
+  }
+  if (mb->n == mb->cap) {
+    size_t cap = mb->cap ? mb->cap * 2 : 64;
+    uint64_t *a = pl__realloc(mb->mask, cap * sizeof *a);
+    if (!a) return PL_ENOMEM;
+    mb->mask = a;
+    double *b = pl__realloc(mb->u1, cap * sizeof *b);
+    if (!b) return PL_ENOMEM;
+    mb->u1 = b;
+    mb->cap = cap;
+  }
+  mb->mask[mb->n] = m;
+  mb->u1[mb->n++] = u1;
+  return PL_OK;
+}
+
+/* Work caps: points kept after an issue, and comparisons in all (about a
+ * few seconds); beyond, the search is refused, not cut (a cut frontier
+ * could report sets that are not minimal). */
+#define STRUCTURAL_COMPARISONS 4000000000ull
+
+/* One issue: the points of `prev` with each allowed candidate of issue i,
+ * filtered to those no other beats, into `next`. */
+static int structural_step(const pl__problem *pb, const slevel *prev, int i,
+                           uint64_t allowed, size_t max_points,
+                           uint64_t memory_limit, uint64_t *work,
+                           slevel *next) {
+  const int np = pb->np;
+  size_t nc = 0;
+  for (uint32_t c = 0; c < pb->cnt[i]; c++) nc += !(pb->vmask[i][c] & ~allowed);
+  size_t n = prev->n * nc;
+  if (nc && n / nc != prev->n) return PL_ETOOBIG;
+  if ((uint64_t)n * ((uint64_t)np * 8 + 24) > memory_limit) return PL_ETOOBIG;
+  double *u = pl__malloc((n ? n : 1) * (size_t)np * sizeof *u);
+  uint64_t *mask = pl__malloc((n ? n : 1) * sizeof *mask);
+  uint32_t *pv = pl__malloc((n ? n : 1) * sizeof *pv);
+  uint32_t *op = pl__malloc((n ? n : 1) * sizeof *op);
+  sref *ref = pl__malloc((n ? n : 1) * sizeof *ref);
+  int rc = u && mask && pv && op && ref ? PL_OK : PL_ENOMEM;
+  size_t m = 0;
+  for (size_t k = 0; !rc && k < prev->n; k++)
+    for (uint32_t c = 0; c < pb->cnt[i]; c++) {
+      if (pb->vmask[i][c] & ~allowed) continue;
+      double sum = 0;
+      for (int p = 0; p < np; p++) {
+        u[m * np + p] = prev->u[k * np + p] + pb->contrib[i][(size_t)c * np + p];
+        sum += u[m * np + p];
+      }
+      mask[m] = prev->mask[k] | pb->vmask[i][c];
+      pv[m] = (uint32_t)k;
+      op[m] = c;
+      ref[m] = np == 2 ? (sref){u[m * np], u[m * np + 1],
+                                __builtin_popcountll(mask[m]), (uint32_t)m}
+                       : (sref){sum, 0, __builtin_popcountll(mask[m]),
+                                (uint32_t)m};
+      m++;
+    }
+  if (!rc) qsort(ref, m, sizeof *ref, by_sum);
+  /* kept points, in ref order; each candidate against every kept one */
+  size_t w = 0;
+  mask_best mb = {0};
+  for (size_t a = 0; !rc && a < m; a++) {
+    const uint32_t x = ref[a].k;
+    const double *ux = u + (size_t)x * np;
+    bool beaten = false;
+    if (np == 2) {
+      rc = beaten_2d(&mb, mask[x], ux[1], work, &beaten);
+      if (*work > STRUCTURAL_COMPARISONS) rc = PL_ETOOBIG;
+      if (rc || beaten) continue;
+      if (w == max_points) rc = PL_ETOOBIG;
+      ref[w++] = ref[a];
+      continue;
+    }
+    for (size_t b = 0; b < w && !beaten; b++) {
+      const uint32_t y = ref[b].k;
+      if (mask[y] & ~mask[x]) continue;
+      const double *uy = u + (size_t)y * np;
+      int p = 0;
+      while (p < np && uy[p] >= ux[p]) p++;
+      beaten = p == np;
+    }
+    *work += w;
+    if (*work > STRUCTURAL_COMPARISONS) rc = PL_ETOOBIG;
+    if (beaten) continue;
+    if (w == max_points) rc = PL_ETOOBIG;
+    ref[w++] = ref[a];
+  }
+  pl__free(mb.mask);
+  pl__free(mb.u1);
+  if (!rc) {
+    next->n = w;
+    next->u = pl__malloc((w ? w : 1) * (size_t)np * sizeof *next->u);
+    next->mask = pl__malloc((w ? w : 1) * sizeof *next->mask);
+    next->prev = pl__malloc((w ? w : 1) * sizeof *next->prev);
+    next->opt = pl__malloc((w ? w : 1) * sizeof *next->opt);
+    if (!next->u || !next->mask || !next->prev || !next->opt) rc = PL_ENOMEM;
+  }
+  for (size_t b = 0; !rc && b < w; b++) {
+    uint32_t x = ref[b].k;
+    memcpy(next->u + b * np, u + (size_t)x * np, (size_t)np * sizeof *u);
+    next->mask[b] = mask[x];
+    next->prev[b] = pv[x];
+    next->opt[b] = op[x];
+  }
+  pl__free(u);
+  pl__free(mask);
+  pl__free(pv);
+  pl__free(op);
+  pl__free(ref);
+  return rc;
+}
+
+static int structural_reservation(pl_unlock *u, const pl__problem *pb,
+                                  table *t, size_t max, pl_error *err) {
+  const int np = pb->np, ni = pb->ni;
+  slevel *lv = pl__calloc((size_t)ni + 1, sizeof *lv);
+  if (!lv) return pl__err(err, PL_ENOMEM, "out of memory");
+  /* level 0: no issue yet, one point at 0 */
+  lv[0].n = 1;
+  lv[0].u = pl__calloc((size_t)np, sizeof *lv[0].u);
+  lv[0].mask = pl__calloc(1, sizeof *lv[0].mask);
+  lv[0].prev = pl__calloc(1, sizeof *lv[0].prev);
+  lv[0].opt = pl__calloc(1, sizeof *lv[0].opt);
+  int rc = lv[0].u && lv[0].mask && lv[0].prev && lv[0].opt ? PL_OK
+                                                            : PL_ENOMEM;
+  size_t max_points = max < SIZE_MAX / 64 ? max * 64 : SIZE_MAX;
+  if (max_points > UINT32_MAX) max_points = UINT32_MAX;
+  uint64_t work = 0;
+  int at_issue = 0;
+  for (; !rc && at_issue < ni; at_issue++)
+    rc = structural_step(pb, &lv[at_issue], at_issue, t->allowed, max_points,
+                         t->memory_limit, &work, &lv[at_issue + 1]);
+  const slevel *last = &lv[ni];
+  if (!rc) {
+    u->sopts = pl__malloc((last->n ? last->n : 1) * ((size_t)ni + 1) *
+                          sizeof *u->sopts);
+    if (!u->sopts) rc = PL_ENOMEM;
+  }
+  double *x = rc ? NULL : pl__malloc((size_t)np * sizeof *x);
+  if (!rc && !x) rc = PL_ENOMEM;
+  for (size_t k = 0; !rc && k < last->n; k++) {
+    uint32_t *o = u->sopts + k * (size_t)ni;
+    size_t at = k;
+    for (int i = ni; i > 0; i--) { /* the outcome, back through the levels */
+      o[i - 1] = pb->opt[i - 1][lv[i].opt[at]];
+      at = lv[i].prev[at];
+    }
+    for (int p = 0; p < np; p++) /* a utility above 1 is 1 (enumerate.c) */
+      x[p] = last->u[k * np + p] > 1 ? 1 : last->u[k * np + p];
+    uint64_t m = last->mask[k];
+    for (int j = 0; j < t->nrv; j++)
+      if (x[t->rvp[j]] < t->rv[t->rvp[j]] - PL_TOLERANCE) m |= t->rvb[j];
+    rc = visit(t, k, x, m);
+  }
+  pl__free(x);
+  size_t filed = last->n;
+  for (int i = 0; i <= ni; i++) slevel_free(&lv[i]);
+  pl__free(lv);
+  if (rc == PL_ETOOBIG)
+    return pl__err(err, rc,
+                   "scenario \"%s\": the structural search for the least "
+                   "lowering of the reservation values stopped at issue %d "
+                   "of %d: %s",
+                   u->s->id, at_issue, ni,
+                   work > STRUCTURAL_COMPARISONS
+                       ? "more than 4e9 comparisons (too many distinct sets "
+                         "of red lines broken)"
+                       : "more points than 64 x --budget, or than --memory "
+                         "holds");
+  if (rc) return pl__err(err, rc, "%s", pl_strerror(rc));
+  u->sopt_count = filed;
+  return PL_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -435,6 +686,15 @@ static size_t moves_of(const pl_unlock *u, uint64_t m, const uint32_t *o,
   return n;
 }
 
+/* The outcome a candidate's index names: an enumeration index, or one of
+ * the structural search's outcomes. */
+static const uint32_t *outcome_of(const pl_unlock *u, const pl__problem *pb,
+                                  uint64_t index, uint32_t *opt) {
+  if (u->sopts) return u->sopts + index * (uint64_t)u->ni;
+  pl__problem_decode(pb, index, opt);
+  return opt;
+}
+
 /* The scenario with the moves made, and its analysis. */
 static int open_zone(const pl_unlock *u, const pl_move *mv, size_t n,
                      const pl_unlock_options *o, detail *d, pl_error *err) {
@@ -509,6 +769,7 @@ void pl_unlock_free(pl_unlock *u) {
   pl__free(u->moves);
   pl__free(u->set_masks);
   pl__free(u->sq_u);
+  pl__free(u->sopts);
   pl__constraints_free(&u->cons);
   pl__free(u);
 }
@@ -540,15 +801,15 @@ static int search(pl_unlock *u, const pl_unlock_options *o, table *t,
       rc = pl__err(err, rc, "%s", pl_strerror(rc));
   } else if (one_issue_rules(s)) {
     u->method = "structural";
-    rc = structural_masks(u, &pb, t, o->max_candidates, err);
+    rc = t->nrv ? structural_reservation(u, &pb, t, o->max_candidates, err)
+                : structural_masks(u, &pb, t, o->max_candidates, err);
   } else {
     char count[64];
     pl_scenario_outcome_count_text(s, count, sizeof count);
     rc = pl__err(err, PL_ETOOBIG,
                  "scenario \"%s\" has %s outcomes, more than the %llu "
                  "enumerated; beyond that, unlocking needs additive "
-                 "utilities, red lines and variants of one issue each and "
-                 "reservation values that cannot bind",
+                 "utilities and red lines and variants of one issue each",
                  s->id, count, (unsigned long long)o->max_outcomes);
   }
   pl__problem_free(&pb);
@@ -656,12 +917,11 @@ int pl_unlock_compute(const pl_scenario *s, const pl_unlock_options *opts,
   for (size_t j = 0; j < nr; j++) {
     const uint32_t *oo = NULL;
     if (r[j].c.index != UINT64_MAX && (r[j].c.mask & u->rv_bits)) {
-      if (!have_pb) {
+      if (!have_pb && !u->sopts) {
         if ((rc = pl__problem_init(&pb, s, &u->cons, NULL))) break;
         have_pb = true;
       }
-      pl__problem_decode(&pb, r[j].c.index, opt);
-      oo = opt;
+      oo = outcome_of(u, &pb, r[j].c.index, opt);
     }
     size_t nm = moves_of(u, r[j].c.mask, oo, mv);
     memset(pc, 0, (size_t)u->np * sizeof *pc);
@@ -697,10 +957,8 @@ int pl_unlock_compute(const pl_scenario *s, const pl_unlock_options *opts,
   for (size_t q = 0; !rc && q < nd; q++) {
     const ranked *x = &r[pick[q]];
     const uint32_t *oo = NULL;
-    if (x->c.index != UINT64_MAX && (x->c.mask & u->rv_bits)) {
-      pl__problem_decode(&pb, x->c.index, opt);
-      oo = opt;
-    }
+    if (x->c.index != UINT64_MAX && (x->c.mask & u->rv_bits))
+      oo = outcome_of(u, &pb, x->c.index, opt);
     pl_move *m = u->moves + mused;
     size_t nm = moves_of(u, x->c.mask, oo, m);
     mused += nm;

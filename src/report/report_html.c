@@ -815,6 +815,302 @@ static int sequence(part *h, const pl_report_options *o, pl_error *err) {
 }
 
 /* ------------------------------------------------------------------ */
+/* The mediator's sections (docs/mediation.md)                         */
+/* ------------------------------------------------------------------ */
+
+/* "Russia relaxes its red line no_enlargement to moratorium (...)" */
+static void move_words(part *h, const pl_scenario *s, const pl_move *m) {
+  el(h, "b");
+  text(h, party_name(s, m->party));
+  end(h);
+  if (m->kind == PL_MOVE_LOWER) {
+    textf(h, " lowers its reservation value from %.3f to %.3f", m->from,
+          m->to);
+  } else {
+    text(h, m->kind == PL_MOVE_DROP ? " drops its red line "
+                                    : " relaxes its red line ");
+    el_class(h, "span", "id");
+    text(h, pl_scenario_red_line_id(s, m->red_line));
+    end(h);
+    const char *d = pl_scenario_red_line_description(s, m->red_line);
+    if (d && *d) textf(h, " (%s)", d);
+    if (m->kind == PL_MOVE_VARIANT) {
+      text(h, " to ");
+      el_class(h, "span", "id");
+      text(h, pl_scenario_variant_id(s, m->red_line, m->variant));
+      end(h);
+      d = pl_scenario_variant_description(s, m->red_line, m->variant);
+      if (d && *d) textf(h, " (%s)", d);
+    }
+  }
+  el_class(h, "span", "muted");
+  textf(h, " \xe2\x80\x94 cost %.3g", m->cost);
+  end(h);
+}
+
+/* A package in one cell: "issue option; ..." (the first 12 issues). */
+static void package_cell(part *h, const pl_scenario *s, const uint32_t *o) {
+  el(h, "td");
+  int ni = pl_scenario_issue_count(s);
+  for (int i = 0; i < ni && i < 12; i++) {
+    textf(h, "%s%s ", i ? "; " : "", pl_scenario_issue_id(s, i));
+    el(h, "b");
+    text(h, option_name(s, i, o[i]));
+    end(h);
+  }
+  if (ni > 12) textf(h, "; \xe2\x80\xa6 (%d issues)", ni);
+  end(h);
+}
+
+/* A utility with its gain over base (no gain shown when base < 0). */
+static void gain_cell(part *h, double u, double base) {
+  el_class(h, "td", "num");
+  textf(h, "%.3f", u);
+  if (base >= 0) {
+    el_class(h, "span", "muted");
+    textf(h, " (%+.3f)", u - base);
+    end(h);
+  }
+  end(h);
+}
+
+static void party_heads(part *h, const pl_scenario *s) {
+  for (int p = 0; p < pl_scenario_party_count(s) && p < 12; p++) {
+    el_class(h, "th", "num");
+    text(h, pl_scenario_party_id(s, p));
+    end(h);
+  }
+}
+
+static void unlock_set(part *h, const pl_scenario *s, const pl_unlock *u,
+                       size_t k) {
+  const pl_unlock_set *st = pl_unlock_set_at(u, k);
+  int np = pl_scenario_party_count(s);
+  el(h, "li");
+  el(h, "p");
+  el(h, "b");
+  textf(h, "Cost %.3g", st->cost);
+  end(h);
+  textf(h, ", %d %s", st->parties_moving,
+        st->parties_moving == 1 ? "party moves" : "parties move");
+  if (st->fairest) {
+    text(h, " ");
+    el_class(h, "span", "badge safe");
+    text(h, "fairest");
+    end(h);
+    textf(h, ": no party bears more than %.3g", st->max_party_cost);
+  }
+  text(h, ":");
+  end(h);
+  el_class(h, "ul", "plain");
+  for (size_t j = 0; j < st->n_moves; j++) {
+    el(h, "li");
+    move_words(h, s, &st->moves[j]);
+    end(h);
+  }
+  end(h);
+  if (!st->solution[PL_SOLUTION_NASH]) {
+    el_text(h, "p", "The packages it opens were not computed (too many "
+                    "outcomes).");
+    end(h);
+    return;
+  }
+  el(h, "p");
+  if (st->feasible == UINT64_MAX)
+    textf(h, "It opens a zone of agreement; its Pareto frontier has %zu "
+          "package%s.", st->pareto_count, st->pareto_count == 1 ? "" : "s");
+  else
+    textf(h, "It opens %llu package%s; %zu on the Pareto frontier.",
+          (unsigned long long)st->feasible, st->feasible == 1 ? "" : "s",
+          st->pareto_count);
+  end(h);
+  static const pl_solution which[] = {PL_SOLUTION_NASH, PL_SOLUTION_KALAI,
+                                      PL_SOLUTION_EGALITARIAN};
+  static const char *const label[] = {"Nash", "Kalai\xe2\x80\x93Smorodinsky",
+                                      "egalitarian"};
+  el(h, "table");
+  el(h, "thead");
+  el(h, "tr");
+  el_text(h, "th", "rule");
+  el_text(h, "th", "package");
+  party_heads(h, s);
+  end(h);
+  end(h);
+  el(h, "tbody");
+  int ni = pl_scenario_issue_count(s);
+  for (int w = 0; w < 3; w++) {
+    const pl_point *pt = st->solution[which[w]];
+    if (!pt) continue;
+    bool seen = false; /* one row for the rules that pick one package */
+    for (int v = 0; v < w && !seen; v++)
+      seen = st->solution[which[v]] &&
+             !memcmp(st->solution[which[v]]->options, pt->options,
+                     (size_t)ni * sizeof *pt->options);
+    if (seen) continue;
+    el(h, "tr");
+    el(h, "td");
+    text(h, label[w]);
+    for (int v = w + 1; v < 3; v++)
+      if (st->solution[which[v]] &&
+          !memcmp(st->solution[which[v]]->options, pt->options,
+                  (size_t)ni * sizeof *pt->options))
+        textf(h, ", %s", label[v]);
+    end(h);
+    package_cell(h, s, pt->options);
+    for (int p = 0; p < np && p < 12; p++)
+      gain_cell(h, pt->utilities[p], pl_unlock_status_quo_utility(u, p));
+    end(h);
+  }
+  end(h);
+  end(h);
+  end(h);
+}
+
+/* "What would unlock it": the sets described and the picture of what the
+ * first opens. */
+static int unlock_part(part *h, const pl_analysis *a, const pl_report_options *o,
+                       pl_error *err) {
+  const pl_scenario *s = scenario_of(a);
+  const pl_unlock *u = o->unlock;
+  size_t total = pl_unlock_total(u), shown = pl_unlock_set_count(u);
+  int by = pl_unlock_party(u);
+  el(h, "p");
+  if (by >= 0) textf(h, "Only %s's concessions are considered. ",
+                     party_name(s, by));
+  if (!total) {
+    text(h, by >= 0 ? "No concession of this party alone opens a zone of "
+                      "agreement."
+                    : "No concession opens a zone of agreement.");
+  } else {
+    textf(h, "%zu minimal set%s of concessions (red lines relaxed to a "
+          "weaker variant or dropped, reservation values lowered by the "
+          "least that suffices) open%s a zone of agreement: no part of a set "
+          "would do at the same cost. ",
+          total, total == 1 ? "" : "s", total == 1 ? "s" : "");
+    if (shown < total) textf(h, "The %zu cheapest are described", shown);
+    else text(h, "Cheapest first");
+    text(h, pl_unlock_status_quo_utility(u, 0) >= 0
+                ? ", with what the packages each opens give each party (in "
+                  "brackets, the gain over the status quo)."
+                : ", with what the packages each opens give each party.");
+  }
+  end(h);
+  if (pl_unlock_incomplete(u))
+    el_text(h, "p", "The search stopped at its budget: the list may be "
+                    "incomplete, and cheaper sets may exist.");
+  el_class(h, "ol", "deadlocks");
+  for (size_t k = 0; k < shown; k++) unlock_set(h, s, u, k);
+  end(h);
+  const pl_analysis *first = shown ? pl_unlock_set_analysis(u, 0) : NULL;
+  if (!first) return PL_OK;
+  pl_figure *f = NULL;
+  int rc = pl_figure_analysis(first, &o->plot, &f, err);
+  if (!rc) {
+    el(h, "figure");
+    rc = inline_figure(h, f, "unlock-", err);
+    el(h, "figcaption");
+    text(h, "The outcome space once the cheapest set's concessions are "
+            "made: the feasible packages are the ones it opens, with their "
+            "Pareto frontier and the packages the four rules pick.");
+    end(h);
+    end(h);
+  }
+  pl_figure_free(f);
+  return rc;
+}
+
+/* Before and after for every party. */
+static void improvement(part *h, const pl_scenario *s, const pl_improve *x,
+                        const char *title, const pl_point *pt) {
+  const pl_point *from = pl_improve_from(x);
+  int np = pl_scenario_party_count(s);
+  el_text(h, "h3", title);
+  char *t = pl_improve_trades(x, pt);
+  if (!t) {
+    h->bad = 1;
+    return;
+  }
+  el_text(h, "p", t);
+  pl_free(t);
+  el(h, "table");
+  el(h, "thead");
+  el(h, "tr");
+  el_text(h, "th", "package");
+  party_heads(h, s);
+  end(h);
+  end(h);
+  el(h, "tbody");
+  el(h, "tr");
+  package_cell(h, s, pt->options);
+  for (int p = 0; p < np && p < 12; p++)
+    gain_cell(h, pt->utilities[p], from->utilities[p]);
+  end(h);
+  end(h);
+  end(h);
+}
+
+/* "Can this deal be improved". */
+static void improve_part(part *h, const pl_analysis *a,
+                         const pl_report_options *o) {
+  const pl_scenario *s = scenario_of(a);
+  const pl_improve *x = o->improve;
+  const pl_point *from = pl_improve_from(x);
+  int np = pl_scenario_party_count(s);
+  el_text(h, "p", "The deal examined:");
+  package_list(h, s, from->options);
+  el(h, "p");
+  text(h, "It gives ");
+  for (int p = 0; p < np; p++)
+    textf(h, "%s%s %.3f", p ? (p + 1 == np ? " and " : ", ") : "",
+          party_name(s, p), from->utilities[p]);
+  text(h, pl_improve_from_feasible(x)
+              ? "."
+              : "; it breaks a red line or a reservation value.");
+  end(h);
+  el_class(h, "div", "insight");
+  if (pl_improve_efficient(x)) {
+    text(h, pl_improve_from_feasible(x)
+                ? "Pareto-efficient: no feasible package makes a party "
+                  "better off without making another worse off."
+                : "No feasible package improves on it.");
+    end(h);
+    return;
+  }
+  uint64_t n = pl_improve_count(x);
+  size_t nb = pl_improve_best_count(x);
+  text(h, "Not Pareto-efficient: ");
+  if (n != UINT64_MAX)
+    textf(h, "%llu feasible package%s every party at least as well off and "
+          "one better, ", (unsigned long long)n,
+          n == 1 ? " leaves" : "s leave");
+  else
+    text(h, "feasible packages leave every party at least as well off and "
+            "one better, ");
+  textf(h, "%zu of them on the Pareto frontier.", nb);
+  end(h);
+  improvement(h, s, x, "The largest smallest gain", pl_improve_max_min(x));
+  improvement(h, s, x, "The largest product of gains (Nash)",
+              pl_improve_max_nash(x));
+  el_text(h, "h3", "Every Pareto-optimal improvement");
+  el_class(h, "ol", "deadlocks");
+  for (size_t k = 0; k < nb && k < 50; k++) {
+    char *t = pl_improve_trades(x, pl_improve_best(x, k));
+    if (!t) {
+      h->bad = 1;
+      break;
+    }
+    el_text(h, "li", t);
+    pl_free(t);
+  }
+  end(h);
+  if (nb > 50) {
+    el(h, "p");
+    textf(h, "(The first 50 of %zu; 'parley improve' lists them all.)", nb);
+    end(h);
+  }
+}
+
+/* ------------------------------------------------------------------ */
 /* The template                                                        */
 /* ------------------------------------------------------------------ */
 
@@ -908,13 +1204,14 @@ int pl_report_html(const pl_analysis *a, const pl_report_options *o,
   if (!title || !*title) title = pl_scenario_id(s);
   enum { VERSION, TITLE, DESCRIPTION, SOURCE, CARDS, SUMMARY, PARTIES, ISSUES,
          RED_LINES, DEADLOCKS, PACKAGES, OUTCOME_PLOT, NEGOTIATION, SEQUENCE,
-         RECORD, N_SLOTS };
+         RECORD, UNLOCK, IMPROVE, N_SLOTS };
   slot slots[N_SLOTS] = {
       {"version", NULL},   {"title", NULL},     {"description", NULL},
       {"source", NULL},    {"cards", NULL},     {"summary", NULL},
       {"parties", NULL},   {"issues", NULL},    {"red_lines", NULL},
       {"deadlocks", NULL}, {"packages", NULL},  {"outcome_plot", NULL},
-      {"negotiation", NULL}, {"sequence", NULL}, {"record", NULL}};
+      {"negotiation", NULL}, {"sequence", NULL}, {"record", NULL},
+      {"unlock", NULL},    {"improve", NULL}};
   int rc = PL_OK;
   slots[VERSION].value = escaped(pl_version());
   slots[TITLE].value = escaped(title);
@@ -961,10 +1258,24 @@ int pl_report_html(const pl_analysis *a, const pl_report_options *o,
     record(&h, &opts);
     slots[RECORD].value = part_close(&h);
   }
+  bool with_unlock = opts.unlock && pl_unlock_needed(opts.unlock);
+  if (!rc && with_unlock) {
+    part h;
+    part_open(&h);
+    rc = unlock_part(&h, a, &opts, err);
+    slots[UNLOCK].value = part_close(&h);
+  }
+  if (!rc && opts.improve) {
+    part h;
+    part_open(&h);
+    improve_part(&h, a, &opts);
+    slots[IMPROVE].value = part_close(&h);
+  }
   for (int k = 0; k < N_SLOTS && !rc; k++)
     if (!slots[k].value &&
         (k < NEGOTIATION || (k == NEGOTIATION && opts.session) ||
-         (k == SEQUENCE && opts.sequence) || (k == RECORD && with_record)))
+         (k == SEQUENCE && opts.sequence) || (k == RECORD && with_record) ||
+         (k == UNLOCK && with_unlock) || (k == IMPROVE && opts.improve)))
       rc = pl__err(err, PL_ENOMEM, "out of memory");
   pl__buf out = {0};
   if (!rc) {

@@ -8,7 +8,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <math.h>
+#include <sys/stat.h>
 
 #include "model/scenario_internal.h"
 #include "testutil.h"
@@ -64,6 +66,10 @@ typedef struct world {
   rdesc rl[4];
 } world;
 
+/* Set: every red line and variant mentions one issue (the structural
+ * search's case). */
+static int g_one_issue;
+
 static void make_world(world *w) {
   pl_error err = {0};
   w->s = pl_scenario_new("random");
@@ -102,14 +108,14 @@ static void make_world(world *w) {
     d->i = (int)rnd((uint32_t)w->ni);
     random_subset(w->cnt[d->i], d->s, &d->ns);
     d->j = -1;
-    if (rnd(3) == 0) {
+    if (!g_one_issue && rnd(3) == 0) {
       d->j = (d->i + 1) % w->ni;
       random_subset(w->cnt[d->j], d->t, &d->nt);
     }
     d->nv = (int)rnd(3);
     double c = 0;
     for (int k = 0; k < d->nv; k++) {
-      d->alt_issue[k] = (int)rnd((uint32_t)w->ni);
+      d->alt_issue[k] = g_one_issue ? d->i : (int)rnd((uint32_t)w->ni);
       random_subset(w->cnt[d->alt_issue[k]], d->alt[k], &d->nalt[k]);
       c += 0.5 * rnd(3);
       d->cost[k] = c;
@@ -175,13 +181,16 @@ static double assignment_cost(const world *w, const outc *oc, const int *lv,
   return best;
 }
 
-static void check_unlock(const world *w, const outc *oc) {
+/* max_outcomes 1 forces the structural search. */
+static void check_unlock(const world *w, const outc *oc, uint64_t max_outcomes) {
   pl_unlock_options o;
   pl_unlock_options_init(&o);
   o.max_sets = 100000;
+  o.max_outcomes = max_outcomes;
   pl_unlock *u = NULL;
   pl_error err = {0};
   if (pl_unlock_compute(w->s, &o, &u, &err)) fail_msg("unlock: %s", err.message);
+  if (max_outcomes == 1) assert_string_equal(pl_unlock_method(u), "structural");
   /* brute force over every assignment */
   int lv[4] = {0, 0, 0, 0}, maxlv[4];
   for (int r = 0; r < w->nr; r++)
@@ -370,27 +379,33 @@ static void check_improve(const world *w, const outc *oc) {
   pl_improve_free(x);
 }
 
+/* Every outcome's options, utilities and red-line levels. */
+static outc *outcomes(const world *w) {
+  outc *oc = calloc(w->n, sizeof *oc);
+  for (uint64_t q = 0; q < w->n; q++) {
+    outc *c = &oc[q];
+    pl_scenario_decode(w->s, q, c->o);
+    for (int p = 0; p < w->np; p++) c->u[p] = pl_scenario_utility(w->s, p, c->o);
+    for (int r = 0; r < w->nr; r++) {
+      int nv = pl_scenario_variant_count(w->s, r), l = 0;
+      if (!pl_scenario_red_line_holds(w->s, r, c->o)) {
+        l = nv + 1;
+        for (int v = nv - 1; v >= 0; v--)
+          if (pl_scenario_variant_holds(w->s, r, v, c->o)) l = v + 1;
+      }
+      c->level[r] = l;
+    }
+  }
+  return oc;
+}
+
 static void test_against_brute_force(void **state) {
   (void)state;
   for (int k = 0; k < SCENARIOS; k++) {
     world w;
     make_world(&w);
-    outc *oc = calloc(w.n, sizeof *oc);
-    for (uint64_t q = 0; q < w.n; q++) {
-      outc *c = &oc[q];
-      pl_scenario_decode(w.s, q, c->o);
-      for (int p = 0; p < w.np; p++) c->u[p] = pl_scenario_utility(w.s, p, c->o);
-      for (int r = 0; r < w.nr; r++) {
-        int nv = pl_scenario_variant_count(w.s, r), l = 0;
-        if (!pl_scenario_red_line_holds(w.s, r, c->o)) {
-          l = nv + 1;
-          for (int v = nv - 1; v >= 0; v--)
-            if (pl_scenario_variant_holds(w.s, r, v, c->o)) l = v + 1;
-        }
-        c->level[r] = l;
-      }
-    }
-    check_unlock(&w, oc);
+    outc *oc = outcomes(&w);
+    check_unlock(&w, oc, (uint64_t)1 << 32);
     check_improve(&w, oc);
     free(oc);
     pl_scenario_free(w.s);
@@ -400,6 +415,36 @@ static void test_against_brute_force(void **state) {
                 SCENARIOS, n_needed, n_lowered, n_variant_moves, n_improvable);
   assert_true(n_needed > SCENARIOS / 10 && n_lowered > 100 &&
               n_variant_moves > 100 && n_improvable > SCENARIOS / 10);
+}
+
+/* Enumeration and the structural search find the same sets at the same
+ * costs, with every party's concessions and with the first party's alone
+ * (--by). */
+static void same_both_ways(const pl_scenario *s) {
+  for (int party = -1; party < 1; party++) {
+    pl_unlock_options o;
+    pl_unlock_options_init(&o);
+    o.max_sets = 100000;
+    o.party = party;
+    pl_unlock *a = NULL, *b = NULL;
+    pl_error err = {0};
+    TU_OK(pl_unlock_compute(s, &o, &a, &err));
+    o.max_outcomes = 1; /* forces the structural search */
+    TU_OK(pl_unlock_compute(s, &o, &b, &err));
+    assert_string_equal(pl_unlock_method(b), "structural");
+    assert_int_equal(pl_unlock_needed(a), pl_unlock_needed(b));
+    assert_int_equal(pl_unlock_total(a), pl_unlock_total(b));
+    for (size_t k = 0; k < pl_unlock_set_count(a); k++) {
+      const pl_unlock_set *x = pl_unlock_set_at(a, k);
+      const pl_unlock_set *y = pl_unlock_set_at(b, k);
+      assert_double_near(x->cost, y->cost, 1e-12);
+      assert_int_equal(x->n_moves, y->n_moves);
+      for (size_t j = 0; j < x->n_moves; j++)
+        assert_double_near(x->moves[j].to, y->moves[j].to, 1e-12);
+    }
+    pl_unlock_free(a);
+    pl_unlock_free(b);
+  }
 }
 
 /* The structural search (beyond enumeration) finds what enumeration does
@@ -421,24 +466,33 @@ static void test_structural_matches(void **state) {
       pl_scenario_free(w.s);
       continue;
     }
-    pl_unlock_options o;
-    pl_unlock_options_init(&o);
-    o.max_sets = 100000;
-    pl_unlock *a = NULL, *b = NULL;
-    pl_error err = {0};
-    TU_OK(pl_unlock_compute(w.s, &o, &a, &err));
-    o.max_outcomes = 1; /* forces the structural search */
-    TU_OK(pl_unlock_compute(w.s, &o, &b, &err));
-    assert_string_equal(pl_unlock_method(b), "structural");
-    assert_int_equal(pl_unlock_needed(a), pl_unlock_needed(b));
-    assert_int_equal(pl_unlock_total(a), pl_unlock_total(b));
-    for (size_t s = 0; s < pl_unlock_set_count(a); s++)
-      assert_double_near(pl_unlock_set_at(a, s)->cost,
-                         pl_unlock_set_at(b, s)->cost, 1e-12);
-    pl_unlock_free(a);
-    pl_unlock_free(b);
+    same_both_ways(w.s);
     pl_scenario_free(w.s);
   }
+}
+
+/* The structural search with reservation values that bind (the least
+ * lowering of each, given the other moves, from the frontier of utilities
+ * and red-line masks) against brute force over every assignment of levels
+ * and every subset of reservation values, as above: 1,000 random
+ * scenarios with one-issue red lines and variants. */
+static void test_structural_reservation(void **state) {
+  (void)state;
+  int lowered = n_lowered, needed = n_needed;
+  g_one_issue = 1;
+  for (int k = 0; k < 1000; k++) {
+    world w;
+    make_world(&w);
+    outc *oc = outcomes(&w);
+    check_unlock(&w, oc, 1);
+    same_both_ways(w.s);
+    free(oc);
+    pl_scenario_free(w.s);
+  }
+  g_one_issue = 0;
+  print_message("structural: %d deadlocked, %d lowerings reported\n",
+                n_needed - needed, n_lowered - lowered);
+  assert_true(n_needed - needed > 100 && n_lowered - lowered > 100);
 }
 
 static void test_by_party_and_package(void **state) {
@@ -497,10 +551,11 @@ static const char *shared_data(void) {
 
 /* The generator: every party gets a red line on one issue (the options it
  * values at least at the median of that issue's values) with a weaker
- * variant (at least the lowest quartile), and a reservation value of 0.8,
- * so that the ANAC scenarios deadlock; the scenario is reopened for the
- * red lines (test-only: the library's builder refuses finished ones). */
-static void add_conflict(pl_scenario *s) {
+ * variant (at least the lowest quartile), and, with `reservation`, a
+ * reservation value of 0.8, so that the ANAC scenarios deadlock; the
+ * scenario is reopened for the red lines (test-only: the library's builder
+ * refuses finished ones). */
+static void add_conflict(pl_scenario *s, int reservation) {
   pl_error err = {0};
   const int np = pl_scenario_party_count(s), ni = pl_scenario_issue_count(s);
   s->finished = false;
@@ -527,7 +582,7 @@ static void add_conflict(pl_scenario *s) {
     if (pl_scenario_add_variant(s, r, "wider", NULL, 0.5,
                                 pl_expr_in(i, nm, mid), &err) < 0)
       fail_msg("variant: %s", err.message);
-    s->parties[p].reservation = 0.8;
+    if (reservation) s->parties[p].reservation = 0.8;
     free(v);
     free(sorted);
     free(hi);
@@ -536,84 +591,172 @@ static void add_conflict(pl_scenario *s) {
   s->finished = true;
 }
 
-/* Both commands on the ANAC scenarios of ../shared/data with generated red
- * lines and reservation values (at most 50,000 outcomes each, to bound the
- * work; skipped when the data is absent). */
-static void test_shared_data(void **state) {
-  (void)state;
-  const char *data = shared_data();
-  if (!data) skip();
-  char path[8192], line[8192];
-  snprintf(path, sizeof path, "%s/DOMAINS.tsv", data);
-  FILE *f = fopen(path, "r");
-  if (!f) skip();
-  int done = 0;
-  while (fgets(line, sizeof line, f)) {
-    char *cols[6] = {NULL};
-    int nc = 0;
-    for (char *c = strtok(line, "\t\n"); c && nc < 6; c = strtok(NULL, "\t\n"))
-      cols[nc++] = c;
-    if (nc < 5 || !strcmp(cols[0], "domain_file")) continue;
-    if (strtod(cols[3], NULL) > 50000 && !getenv("PL_MEDIATION_ALL")) continue;
-    char dom[4096], prof[2][8192 + 16];
-    char *second = strchr(cols[4], ' ');
-    if (!second) continue;
-    *second++ = 0;
-    snprintf(dom, sizeof dom, "%s/%s", data, cols[0]);
-    /* GENIUS profiles are named from data/genius, GeniusWeb ones from
-     * the domain's folder */
-    char base[4096 + 16];
-    snprintf(base, sizeof base, "%s/genius", data);
-    if (strncmp(cols[0], "genius/", 7)) {
-      snprintf(base, sizeof base, "%s", dom);
-      *strrchr(base, '/') = 0;
-    }
-    snprintf(prof[0], sizeof prof[0], "%s/%s", base, cols[4]);
-    snprintf(prof[1], sizeof prof[1], "%s/%s", base, second);
-    const char *inputs[3] = {dom, prof[0], prof[1]};
-    pl_scenario *s = NULL;
-    pl_error err = {0};
-    if (pl_scenario_load_inputs(inputs, 3, NULL, &s, &err)) {
-      print_message("skipped %s: %s\n", cols[0], err.message);
-      continue;
-    }
-    add_conflict(s);
-    pl_unlock *u = NULL;
-    if (pl_unlock_compute(s, NULL, &u, &err))
-      fail_msg("unlock %s: %s", cols[0], err.message);
+/* Bounds on the sweep's work, so that it stays quick under the sanitizers:
+ * enumerated up to this many outcomes, beyond by the structural method. */
+#define SWEEP_OUTCOMES 400000
+#define SWEEP_COUNT 100000
+
+typedef struct sweep {
+  int scenarios, unlocked, structural, improved;
+  int unlock_refused, improve_refused;
+} sweep;
+
+/* A refusal is allowed only beyond enumeration, and must say why. */
+static void refused(const char *what, const char *name, const pl_scenario *s,
+                    const pl_error *err) {
+  uint64_t n;
+  if (pl_scenario_outcome_count(s, &n) == PL_OK && n <= SWEEP_OUTCOMES)
+    fail_msg("%s %s: refused with %llu outcomes: %s", what, name,
+             (unsigned long long)n, err->message);
+  if (!*err->message) fail_msg("%s %s: a refusal without a reason", what, name);
+  print_message("%s %s refused: %s\n", what, name, err->message);
+}
+
+/* Both commands on one generated variant of a scenario. A refusal must be
+ * the documented one (docs/mediation.md: too large to enumerate and not
+ * structural), with a message; anything else fails. */
+static void sweep_one(const char *name, pl_scenario *s, int reservation,
+                      sweep *st) {
+  add_conflict(s, reservation);
+  pl_unlock_options uo;
+  pl_unlock_options_init(&uo);
+  uo.max_sets = 2;
+  uo.max_candidates = 5000;
+  uo.max_outcomes = SWEEP_OUTCOMES;
+  pl_unlock *u = NULL;
+  pl_error err = {0};
+  int rc = pl_unlock_compute(s, &uo, &u, &err);
+  if (rc == PL_ETOOBIG) {
+    refused(reservation ? "unlock (reservation 0.8)" : "unlock", name, s, &err);
+    st->unlock_refused++;
+  } else if (rc) {
+    fail_msg("unlock %s: %s: %s", name, pl_errname(rc), err.message);
+  } else {
+    st->unlocked++;
+    st->structural += !strcmp(pl_unlock_method(u), "structural");
     for (size_t k = 0; k < pl_unlock_set_count(u); k++) {
-      const pl_unlock_set *st = pl_unlock_set_at(u, k);
-      if (k) assert_true(st->cost >= pl_unlock_set_at(u, k - 1)->cost - 1e-12);
-      assert_non_null(st->solution[PL_SOLUTION_NASH]);
-      assert_true(st->feasible > 0);
+      const pl_unlock_set *set = pl_unlock_set_at(u, k);
+      if (k) assert_true(set->cost >= pl_unlock_set_at(u, k - 1)->cost - 1e-12);
+      assert_true(set->n_moves > 0);
+      if (set->solution[PL_SOLUTION_NASH]) assert_true(set->feasible > 0);
     }
     char *j = pl_unlock_to_json(u);
     assert_non_null(j);
     pl_free(j);
     pl_unlock_free(u);
-    uint32_t from[64];
-    for (int i = 0; i < pl_scenario_issue_count(s) && i < 64; i++)
-      from[i] = rnd(pl_scenario_option_count(s, i));
-    pl_improve *x = NULL;
-    if (pl_improve_compute(s, from, NULL, &x, &err))
-      fail_msg("improve %s: %s", cols[0], err.message);
-    for (size_t b = 0; b < pl_improve_best_count(x); b++)
-      assert_true(improves(pl_improve_best(x, b)->utilities,
-                           pl_improve_from(x)->utilities,
-                           pl_scenario_party_count(s)));
-    pl_improve_free(x);
-    pl_scenario_free(s);
-    done++;
   }
-  fclose(f);
-  print_message("%d ANAC scenarios unlocked and improved\n", done);
-  assert_true(done > 0);
+  uint32_t *from = calloc((size_t)pl_scenario_issue_count(s) + 1, sizeof *from);
+  for (int i = 0; i < pl_scenario_issue_count(s); i++)
+    from[i] = rnd(pl_scenario_option_count(s, i));
+  pl_improve_options io;
+  pl_improve_options_init(&io);
+  io.max_outcomes = SWEEP_OUTCOMES;
+  io.count_limit = SWEEP_COUNT;
+  pl_improve *x = NULL;
+  rc = pl_improve_compute(s, from, &io, &x, &err);
+  free(from);
+  if (rc == PL_ETOOBIG) {
+    refused("improve", name, s, &err);
+    st->improve_refused++;
+    return;
+  }
+  if (rc) fail_msg("improve %s: %s: %s", name, pl_errname(rc), err.message);
+  for (size_t b = 0; b < pl_improve_best_count(x); b++)
+    assert_true(improves(pl_improve_best(x, b)->utilities,
+                         pl_improve_from(x)->utilities,
+                         pl_scenario_party_count(s)));
+  if (!pl_improve_efficient(x)) {
+    char *t = pl_improve_trades(x, pl_improve_max_min(x));
+    assert_non_null(t);
+    pl_free(t);
+  }
+  char *j = pl_improve_to_json(x);
+  assert_non_null(j);
+  pl_free(j);
+  pl_improve_free(x);
+  st->improved++;
+}
+
+/* Every folder under dir, depth first in name order: each that holds a
+ * scenario (pl_scenario_folder_list: one, or several in the ANAC 2012
+ * layout) is loaded and swept twice (red lines only; red lines and
+ * reservation values). Folders that hold no scenario are passed through. */
+static void sweep_dir(const char *dir, sweep *st) {
+  char **names = NULL;
+  size_t n = 0;
+  pl_error err = {0};
+  if (pl_scenario_folder_list(dir, &names, &n, &err) == PL_OK) {
+    for (size_t k = 0; k < n; k++) {
+      for (int reservation = 0; reservation < 2; reservation++) {
+        pl_scenario *s = NULL;
+        const char *in[1] = {names[k]};
+        if (pl_scenario_load_inputs(in, 1, NULL, &s, &err)) {
+          /* only the folders of folders hold no scenario */
+          if (!strstr(err.message, "no scenario here"))
+            fail_msg("%s: %s", names[k], err.message);
+          break;
+        }
+        if (!reservation) st->scenarios++;
+        sweep_one(names[k], s, reservation, st);
+        pl_scenario_free(s);
+      }
+    }
+    pl_scenario_folder_list_free(names, n);
+  }
+  DIR *d = opendir(dir);
+  if (!d) return;
+  char **subs = NULL;
+  size_t ns = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    struct stat sb;
+    if (stat(path, &sb) || !S_ISDIR(sb.st_mode)) continue;
+    subs = realloc(subs, (ns + 1) * sizeof *subs);
+    subs[ns++] = strdup(path);
+  }
+  closedir(d);
+  for (size_t a = 0; a < ns; a++) /* name order: a stable sweep */
+    for (size_t b = a; b > 0 && strcmp(subs[b - 1], subs[b]) > 0; b--) {
+      char *x = subs[b];
+      subs[b] = subs[b - 1];
+      subs[b - 1] = x;
+    }
+  for (size_t a = 0; a < ns; a++) {
+    sweep_dir(subs[a], st);
+    free(subs[a]);
+  }
+  free(subs);
+}
+
+/* Both calls on every scenario of ../shared/data (skipped when absent),
+ * with red lines, variants and reservation values from the generator
+ * above: each succeeds or refuses with its reason, never crashes or hangs;
+ * the work is bounded by SWEEP_OUTCOMES, --max-sets 2 and a budget of
+ * 5,000 candidate sets. */
+static void test_shared_data(void **state) {
+  (void)state;
+  const char *data = shared_data();
+  if (!data) skip();
+  sweep st = {0};
+  sweep_dir(data, &st);
+  print_message("%d scenarios of ../shared/data, twice each: %d unlocked (%d "
+                "by the structural method), %d refused; %d improved, %d "
+                "refused\n",
+                st.scenarios, st.unlocked, st.structural, st.unlock_refused,
+                st.improved, st.improve_refused);
+  assert_true(st.scenarios > 40);
+  assert_int_equal(st.unlocked + st.unlock_refused, 2 * st.scenarios);
+  assert_int_equal(st.improved + st.improve_refused, 2 * st.scenarios);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_against_brute_force),
       cmocka_unit_test(test_structural_matches),
+      cmocka_unit_test(test_structural_reservation),
       cmocka_unit_test(test_by_party_and_package),
       cmocka_unit_test(test_shared_data),
   };

@@ -47,7 +47,13 @@ run "--plot without extension" 2 sequence examples/plans/minsk.yaml --plot "$tmp
 run "--plot unwritable" 1 analyze examples/job-offer.yaml --plot "$tmp/no/such/dir/x.svg"
 [ -e "$tmp/x.gif" ] && bad "a refused plot left a file"
 run "report" 0 report examples/security-talks.yaml -o "$tmp/security.html" --run boulware,conceder,conceder --protocol text --rounds 3 --sequence examples/plans/minsk.yaml
-run "report, job offer" 0 report examples/job-offer.yaml -o "$tmp/job.html" --run boulware,conceder --rounds 10 --sequence examples/plans/exchange.yaml
+run "report, job offer" 0 report examples/job-offer.yaml -o "$tmp/job.html" --run boulware,conceder --rounds 10 --sequence examples/plans/exchange.yaml --from salary=70,remote=1,start=september
+run "report, unlock and improve" 0 report examples/security-talks.yaml -o "$tmp/mediate.html" --from nato_enlargement=moratorium,offensive_weapons=reciprocal_limits --max-sets 2
+run "report: a deadlock unlock cannot handle" 0 report tests/data/scenarios/y_many_variants.yaml -o "$tmp/many.html"
+if grep -q 'warning: the report leaves out "What would unlock it": .*at most 64' "$tmp/err" && ! grep -q 'id="unlock"' "$tmp/many.html"; then ok; else bad "a refused unlock: no warning, or a section: $(cat "$tmp/err")"; fi
+run "report: bad --from" 3 report examples/security-talks.yaml -o "$tmp/r.html" --from nukes=none
+run "report: bad --max-sets" 2 report examples/security-talks.yaml -o "$tmp/r.html" --max-sets many
+[ -e "$tmp/r.html" ] && bad "a refused report left a file"
 run "report without -o" 2 report examples/job-offer.yaml
 run "report: wrong number of agents" 2 report examples/job-offer.yaml -o "$tmp/r.html" --run boulware
 run "report: bad plan" 3 report examples/job-offer.yaml -o "$tmp/r.html" --sequence examples/job-offer.yaml
@@ -56,8 +62,21 @@ run "report: unwritable" 1 report examples/job-offer.yaml -o "$tmp/no/such/dir/r
 run "report --help" 0 report --help
 ls "$tmp"/*.tmp.* >/dev/null 2>&1 && bad "temporary files left behind"
 
+# The mediator's sections (docs/mediation.md): the deadlocked security talks
+# get "What would unlock it" with the picture of what the cheapest set
+# opens, and "Can this deal be improved" for --from; the job offer, not
+# deadlocked, neither.
+for want in 'id="unlock"' 'href="#unlock"' 'id="unlock-frontier"' 'moratorium_would_do'; do
+  if grep -q "$want" "$tmp/security.html" && grep -q "$want" "$tmp/mediate.html"; then ok; else bad "the security talks' report lacks $want"; fi
+done
+if grep -q 'id="improve"' "$tmp/mediate.html" && grep -q 'No feasible package improves on it' "$tmp/mediate.html"; then ok; else bad "--from on a deadlock: no improve section"; fi
+if grep -q 'Not Pareto-efficient' "$tmp/job.html" && grep -q 'employer moves salary from 70 to 80' "$tmp/job.html"; then ok; else bad "the job offer's report lacks its improvements"; fi
+if grep -q 'id="improve"' "$tmp/security.html"; then bad "a report without --from has the improve section"; else ok; fi
+if grep -q 'id="unlock"' "$tmp/job.html"; then bad "the job offer (not deadlocked) has an unlock section"; else ok; fi
+[ "$(grep -o '<li><p><b>Cost' "$tmp/mediate.html" | wc -l)" -eq 2 ] || bad "--max-sets 2: not two sets described"
+
 # Self-contained: no reference to anything outside the page.
-for f in "$tmp/security.html" "$tmp/job.html"; do
+for f in "$tmp/security.html" "$tmp/job.html" "$tmp/mediate.html"; do
   if grep -Eq '(src|href)="(https?:)?//|https?://|@import|url\((https?:)?//' "$f"; then
     bad "$(basename "$f") refers to something outside itself: $(grep -Eo '.{30}https?://.{30}' "$f" | head -3)"
   else ok; fi
@@ -94,10 +113,11 @@ chrome "$tmp/control.html" control
 if grep -q 'CONSOLE.*control message' "$tmp/control.log"; then ok; else bad "the console check does not see console messages"; fi
 if requests "$tmp/control.net.json" | grep -q 192.0.2.1; then ok; else bad "the net-log check does not see requests"; fi
 
-for name in security job; do
+for name in security job mediate; do
   chrome "$tmp/$name.html" "$name"
   if grep -q 'id="outcome-space"' "$tmp/$name.dom" && grep -q '<svg' "$tmp/$name.dom" &&
-     grep -q 'id="negotiation"' "$tmp/$name.dom" && grep -q 'id="sequence"' "$tmp/$name.dom"; then ok; else
+     { [ "$name" = mediate ] || { grep -q 'id="negotiation"' "$tmp/$name.dom" && grep -q 'id="sequence"' "$tmp/$name.dom"; }; } &&
+     { [ "$name" != mediate ] || { grep -q 'id="unlock"' "$tmp/$name.dom" && grep -q 'id="improve"' "$tmp/$name.dom"; }; }; then ok; else
     bad "$name report: the DOM lacks its sections: $(head -c 300 "$tmp/$name.log")"
   fi
   if grep -q 'CONSOLE' "$tmp/$name.log"; then bad "$name report: console: $(grep CONSOLE "$tmp/$name.log" | head -3)"; else ok; fi

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
@@ -514,6 +515,158 @@ static void test_report(void **state) {
   pl_scenario_free(sc);
 }
 
+/* The report as an HTML document (libxml2's HTML parser): how many nodes
+ * an XPath expression selects. */
+static int html_count(const char *html, const char *expr) {
+  htmlDocPtr doc = htmlReadMemory(html, (int)strlen(html), "report.html",
+                                  "utf-8",
+                                  HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+                                      HTML_PARSE_NOWARNING);
+  if (!doc) fail_msg("the report does not parse");
+  xmlXPathContextPtr xp = xmlXPathNewContext(doc);
+  xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST expr, xp);
+  if (!r) fail_msg("bad XPath %s", expr);
+  int n = r->nodesetval ? r->nodesetval->nodeNr : 0;
+  xmlXPathFreeObject(r);
+  xmlXPathFreeContext(xp);
+  xmlFreeDoc(doc);
+  return n;
+}
+#define assert_html(html, expr, want)                                         \
+  do {                                                                        \
+    int got_ = html_count(html, expr);                                        \
+    if (got_ != (want)) fail_msg("%s: %d, expected %d", expr, got_, (int)(want)); \
+  } while (0)
+
+/* The mediator's sections (docs/mediation.md): "What would unlock it" from
+ * pl_unlock_compute on the deadlocked security talks, with the picture of
+ * what the cheapest set opens, and "Can this deal be improved" from
+ * pl_improve_compute; neither without its result, nor unlock when nothing
+ * is deadlocked; out of memory, never half a page. */
+static void test_report_mediation(void **state) {
+  (void)state;
+  pl_scenario *sc = tu_load("examples/security-talks.yaml");
+  pl_analysis *a = tu_analyze(sc);
+  pl_error err;
+  pl_unlock_options uo;
+  pl_unlock_options_init(&uo);
+  uo.max_sets = 2;
+  pl_unlock *u = NULL;
+  assert_int_equal(pl_unlock_compute(sc, &uo, &u, &err), PL_OK);
+  uint32_t from[16];
+  assert_int_equal(pl_package_parse(sc, "status_quo", "--from", from, &err),
+                   PL_OK);
+  pl_improve *x = NULL;
+  assert_int_equal(pl_improve_compute(sc, from, NULL, &x, &err), PL_OK);
+  pl_report_options o;
+  pl_report_options_init(&o);
+  o.unlock = u;
+  o.improve = x;
+  char *html;
+  size_t len;
+  assert_int_equal(pl_report_html(a, &o, &html, &len, &err), PL_OK);
+  assert_null(strstr(html, "{{"));
+  assert_html(html, "//nav//a[@href='#unlock']", 1);
+  assert_html(html, "//nav//a[@href='#improve']", 1);
+  /* the sets described, cheapest first: russia's three variants first */
+  assert_html(html, "//section[@id='unlock']/ol/li", 2);
+  assert_html(html, "//section[@id='unlock']/ol/li[1]/ul/li", 3);
+  assert_html(html, "//section[@id='unlock']/ol/li[1]/ul/li[1]"
+                    "[contains(., 'relaxes its red line no_enlargement') and "
+                    "contains(., 'moratorium_would_do')]", 1);
+  assert_html(html, "//section[@id='unlock']/ol/li[2]//b[.='Cost 9.12']", 1);
+  /* Nash, Kalai-Smorodinsky and egalitarian with the gains over the status
+   * quo */
+  assert_html(html, "//section[@id='unlock']/ol/li[1]//tbody/tr", 1);
+  assert_html(html, "//section[@id='unlock']/ol/li[1]//tbody/tr[1]/td[1]"
+                    "[.='Nash, Kalai\xe2\x80\x93Smorodinsky, egalitarian']", 1);
+  assert_html(html, "//section[@id='unlock']/ol/li[1]//tbody/tr[1]"
+                    "/td[.='0.650 (+0.650)']", 1);
+  assert_html(html, "//section[@id='unlock']/ol/li[1]//p[contains(., "
+                    "'It opens 1 package')]", 1);
+  /* the picture of the packages the first set opens */
+  assert_non_null(strstr(html, "id=\"unlock-frontier\""));
+  assert_html(html, "//section[@id='unlock']/figure", 1);
+  /* the status quo breaks red lines and nothing is feasible */
+  assert_html(html, "//section[@id='improve']/p[contains(., 'it breaks a red "
+                    "line')]", 1);
+  assert_html(html, "//section[@id='improve']/div[@class='insight' and "
+                    ".='No feasible package improves on it.']", 1);
+  pl_free(html);
+  /* out of memory: PL_ENOMEM, never half a page (every allocation up to
+   * 64, then ever sparser ones: the page makes thousands, and each try
+   * redraws two pictures, too slow under ASan one by one) */
+  int done = 0;
+  for (long n = 0; n < 200000 && !done; n += 1 + (n > 64 ? n / 16 : 0)) {
+    pl__alloc_fail_after(n);
+    int rc = pl_report_html(a, &o, &html, &len, NULL);
+    pl__alloc_fail_after(-1);
+    if (rc == PL_OK) {
+      pl_free(html);
+      done = 1;
+    } else if (rc != PL_ENOMEM) {
+      fail_msg("allocation %ld: %s", n, pl_errname(rc));
+    }
+  }
+  assert_true(done);
+  pl_improve_free(x);
+  pl_unlock_free(u);
+  pl_analysis_free(a);
+  pl_scenario_free(sc);
+
+  /* the job offer: nothing to unlock, so no section even when the result is
+   * given; a deal that can be improved, its trades in sentences */
+  sc = tu_load("examples/job-offer.yaml");
+  a = tu_analyze(sc);
+  assert_int_equal(pl_unlock_compute(sc, NULL, &u, &err), PL_OK);
+  assert_false(pl_unlock_needed(u));
+  assert_int_equal(pl_package_parse(sc, "salary=70,remote=1,start=september",
+                                    "--from", from, &err), PL_OK);
+  assert_int_equal(pl_improve_compute(sc, from, NULL, &x, &err), PL_OK);
+  assert_false(pl_improve_efficient(x));
+  pl_report_options_init(&o);
+  o.unlock = u;
+  o.improve = x;
+  assert_int_equal(pl_report_html(a, &o, &html, &len, &err), PL_OK);
+  assert_html(html, "//section[@id='unlock']", 0);
+  assert_html(html, "//nav//a[@href='#unlock']", 0);
+  char *t1 = pl_improve_trades(x, pl_improve_max_min(x));
+  char *t2 = pl_improve_trades(x, pl_improve_max_nash(x));
+  char expr[2048];
+  snprintf(expr, sizeof expr, "//section[@id='improve']/p[.=\"%s\"]", t1);
+  assert_true(html_count(html, expr) >= 1);
+  snprintf(expr, sizeof expr, "//section[@id='improve']/p[.=\"%s\"]", t2);
+  assert_true(html_count(html, expr) >= 1);
+  assert_non_null(strstr(t1, "employer moves salary from 70 to 80"));
+  pl_free(t1);
+  pl_free(t2);
+  assert_html(html, "//section[@id='improve']/h3", 3);
+  assert_html(html, "//section[@id='improve']/div[@class='insight' and "
+                    "starts-with(., 'Not Pareto-efficient: 1 feasible "
+                    "package leaves')]", 1);
+  assert_html(html, "//section[@id='improve']/ol/li",
+              (int)pl_improve_best_count(x));
+  /* the gains over the deal: candidate +0.110 */
+  assert_html(html, "//section[@id='improve']/table[1]//td[.='0.740 "
+                    "(+0.110)']", 1);
+  pl_free(html);
+  pl_improve_free(x);
+  /* an efficient deal: the section says so, and nothing more */
+  const pl_point *nash = pl_analysis_solution(a, PL_SOLUTION_NASH);
+  assert_int_equal(pl_improve_compute(sc, nash->options, NULL, &x, &err),
+                   PL_OK);
+  o.improve = x;
+  assert_int_equal(pl_report_html(a, &o, &html, &len, &err), PL_OK);
+  assert_html(html, "//section[@id='improve']/div[@class='insight' and "
+                    "starts-with(., 'Pareto-efficient')]", 1);
+  assert_html(html, "//section[@id='improve']/h3", 0);
+  pl_free(html);
+  pl_improve_free(x);
+  pl_unlock_free(u);
+  pl_analysis_free(a);
+  pl_scenario_free(sc);
+}
+
 /* ------------------------------------------------------------------ */
 /* ../shared/data (skipped when absent)                                 */
 /* ------------------------------------------------------------------ */
@@ -574,7 +727,8 @@ int main(void) {
       cmocka_unit_test(test_every_example),  cmocka_unit_test(test_large_space),
       cmocka_unit_test(test_session),        cmocka_unit_test(test_plans),
       cmocka_unit_test(test_files),          cmocka_unit_test(test_out_of_memory),
-      cmocka_unit_test(test_report),         cmocka_unit_test(test_shared_data),
+      cmocka_unit_test(test_report),         cmocka_unit_test(test_report_mediation),
+      cmocka_unit_test(test_shared_data),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
