@@ -471,6 +471,21 @@ if command -v b2sum >/dev/null; then
   fi
 fi
 
+# A GENIUS domain that lists an item twice loads as GENIUS loads it, with a
+# warning on stderr at the repeat (docs/formats.md), and exit code 0.
+rep=tests/data/genius/repeats
+"$parley" analyze $rep/repeats.xml $rep/alice.xml $rep/bob.xml --json >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+  bad "repeated items: exit $rc: $(head -c 300 "$tmp/err")"
+elif ! grep -q "^$rep/repeats.xml:11:9: warning: issue \"size\" lists 1 item again (here \"small\", as option \"small#3\")" "$tmp/err"; then
+  bad "repeated items: no warning at the repeat: $(head -c 300 "$tmp/err")"
+elif ! grep -q '"outcomes": 8,' "$tmp/out"; then
+  bad "repeated items: GENIUS counts 4 x 2 outcomes: $(grep outcomes "$tmp/out")"
+else
+  ok
+fi
+
 # Every YAML example in the docs is a valid scenario, or a valid plan (a
 # block with a top-level "steps:" key, docs/sequence-format.md).
 for doc in docs/*.md; do
