@@ -258,6 +258,14 @@ int main(int argc, char **argv) {
   const char *name = argv[1];
   if (!strcmp(name, "--help") || !strcmp(name, "-h")) name = "help";
   if (!strcmp(name, "--version") || !strcmp(name, "-V")) name = "version";
+  /* before standard output is held: the launcher gets the real one */
+  if (!strcmp(name, "tournament"))
+    for (int k = 2; k < argc; k++)
+      if (!strcmp(argv[k], "--mpi")) {
+        int code = cli_mpi_launch(argc, argv);
+        if (code >= 0) return code;
+        break;
+      }
   for (size_t k = 0; k < N_COMMANDS; k++)
     if (!strcmp(name, commands[k].name)) {
       held_stdout h = hold_stdout();

@@ -471,6 +471,21 @@ if command -v b2sum >/dev/null; then
   fi
 fi
 
+# --mpi runs parley-mpi next to parley (docs/architecture.md, "Start-up"):
+# without it, a clear message and exit code 2, and 'version' says so.
+mkdir "$tmp/alone" && cp "$parley" "$tmp/alone/parley"
+"$tmp/alone/parley" tournament examples/tournament/demo.yaml --mpi >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -ne 2 ] || [ -s "$tmp/out" ] ||
+   ! grep -q "^parley: --mpi: Open MPI is not available: no parley-mpi next to this parley" "$tmp/err"; then
+  bad "--mpi without parley-mpi: exit $rc: $(head -c 300 "$tmp/err")"
+else
+  ok
+fi
+if "$tmp/alone/parley" version | grep -q "Open MPI: no"; then ok; else
+  bad "version without parley-mpi: $("$tmp/alone/parley" version)"
+fi
+
 # A GENIUS domain that lists an item twice loads as GENIUS loads it, with a
 # warning on stderr at the repeat (docs/formats.md), and exit code 0.
 rep=tests/data/genius/repeats
