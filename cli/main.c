@@ -176,8 +176,9 @@ static int cmd_help(int argc, char **argv) {
 static int cmd_version(int argc, char **argv) {
   (void)argc;
   (void)argv;
-  printf("parley %s (Open MPI: %s)\n", pl_version(),
-         cli_has_mpi() ? "yes" : "no");
+  /* what is there, without loading it (docs/cli.md) */
+  printf("parley %s (Open MPI: %s, pictures: %s)\n", pl_version(),
+         cli_has_mpi() ? "yes" : "no", pl_pictures_available() ? "yes" : "no");
   return cli_finish_output(EXIT_OK);
 }
 

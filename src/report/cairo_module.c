@@ -1,11 +1,14 @@
-/* PNG and PDF: the figure's marks drawn with cairo. */
+/* The cairo module (cairo_module.h): PNG and PDF, the figure's marks
+ * drawn with cairo; PNG pictures; text metrics. Built as parley-cairo.so,
+ * linking cairo and not libparley. */
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <math.h>
 #include <string.h>
 
-#include "core/util.h"
-#include "report/render.h"
+#include "report/cairo_module.h"
+
+static const pl__cairo_host *host;
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -52,7 +55,7 @@ static void paint(cairo_t *cr, uint32_t fill, uint32_t stroke, double lw,
 
 static void draw_mark(cairo_t *cr, const pl__fig_item *it) {
   double pts[20];
-  int n = pl__shape_polygon(it->shape, it->x, it->y, it->w, pts);
+  int n = host->shape_polygon(it->shape, it->x, it->y, it->w, pts);
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
   if (n) {
     cairo_move_to(cr, pts[0], pts[1]);
@@ -165,18 +168,24 @@ static void draw(cairo_t *cr, const pl_figure *f) {
   }
 }
 
+typedef struct out {
+  pl__cairo_put put;
+  void *ctx;
+  int bad;
+} out;
+
 static cairo_status_t put(void *closure, const unsigned char *data,
                           unsigned int n) {
-  pl__buf *b = closure;
-  pl__buf_put(b, data, n);
-  return b->bad ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+  out *o = closure;
+  if (o->put(o->ctx, data, n)) o->bad = 1;
+  return o->bad ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
 }
 
-int pl__render_cairo(const pl_figure *f, pl_plot_format format, double scale,
-                     char **data, size_t *len, pl_error *err) {
-  pl__buf b = {0};
+static int render(const pl_figure *f, int pdf, double scale,
+                  pl__cairo_put sink, void *ctx, const char **why) {
+  out b = {sink, ctx, 0};
   cairo_status_t st;
-  if (format == PL_PLOT_PNG) {
+  if (!pdf) {
     int w = (int)ceil(f->width * scale), h = (int)ceil(f->height * scale);
     cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
     cairo_t *cr = cairo_create(sf);
@@ -202,47 +211,57 @@ int pl__render_cairo(const pl_figure *f, pl_plot_format format, double scale,
     if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(sf);
     cairo_surface_destroy(sf);
   }
-  if (b.bad || st == CAIRO_STATUS_NO_MEMORY) {
-    pl__free(b.p);
-    return pl__err(err, PL_ENOMEM, "out of memory");
-  }
+  if (b.bad || st == CAIRO_STATUS_NO_MEMORY) return 1;
   if (st != CAIRO_STATUS_SUCCESS) {
-    pl__free(b.p);
-    return pl__err(err, PL_EIO, "cairo: %s", cairo_status_to_string(st));
+    *why = cairo_status_to_string(st);
+    return 2;
   }
-  *data = b.p;
-  *len = b.n;
-  return PL_OK;
+  return 0;
 }
 
-char *pl__png_base64(const uint32_t *pixels, int pw, int ph) {
-  static const char digits[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static int png(const uint32_t *pixels, int pw, int ph, pl__cairo_put sink,
+               void *ctx) {
+  out b = {sink, ctx, 0};
   cairo_surface_t *img = cairo_image_surface_create_for_data(
       (unsigned char *)pixels, CAIRO_FORMAT_ARGB32, pw, ph, pw * 4);
-  pl__buf png = {0};
-  cairo_status_t st = cairo_surface_write_to_png_stream(img, put, &png);
+  cairo_status_t st = cairo_surface_write_to_png_stream(img, put, &b);
   cairo_surface_destroy(img);
-  if (st != CAIRO_STATUS_SUCCESS || png.bad) {
-    pl__free(png.p);
-    return NULL;
-  }
-  size_t n = png.n, m = 4 * ((n + 2) / 3);
-  char *out = pl__malloc(m + 1);
-  if (out) {
-    const unsigned char *s = (const unsigned char *)png.p;
-    size_t j = 0;
-    for (size_t i = 0; i < n; i += 3) {
-      uint32_t v = (uint32_t)s[i] << 16;
-      if (i + 1 < n) v |= (uint32_t)s[i + 1] << 8;
-      if (i + 2 < n) v |= s[i + 2];
-      out[j++] = digits[v >> 18 & 63];
-      out[j++] = digits[v >> 12 & 63];
-      out[j++] = i + 1 < n ? digits[v >> 6 & 63] : '=';
-      out[j++] = i + 2 < n ? digits[v & 63] : '=';
+  return st != CAIRO_STATUS_SUCCESS || b.bad;
+}
+
+static double text_width(void **measure, const char *text, double size,
+                         int bold) {
+  if (!*measure) {
+    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+    cairo_t *cr = cairo_create(sf);
+    cairo_surface_destroy(sf); /* the context keeps it */
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+      cairo_destroy(cr);
+      return -1;
     }
-    out[j] = 0;
+    *measure = cr;
   }
-  pl__free(png.p);
-  return out;
+  cairo_t *cr = *measure;
+  cairo_select_font_face(cr, PL__FONT, CAIRO_FONT_SLANT_NORMAL,
+                         bold ? CAIRO_FONT_WEIGHT_BOLD
+                              : CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size(cr, size);
+  cairo_text_extents_t e;
+  cairo_text_extents(cr, text, &e);
+  return e.x_advance;
+}
+
+static void measure_free(void *measure) {
+  if (measure) cairo_destroy(measure); /* and its surface */
+}
+
+static const pl__cairo_api api = {
+    PL__CAIRO_ABI, sizeof(pl_figure), sizeof(pl__fig_item), render, png,
+    text_width,    measure_free};
+
+__attribute__((visibility("default"))) const pl__cairo_api *
+pl__cairo_module(const pl__cairo_host *h);
+const pl__cairo_api *pl__cairo_module(const pl__cairo_host *h) {
+  host = h;
+  return &api;
 }

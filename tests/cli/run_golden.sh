@@ -486,6 +486,25 @@ if "$tmp/alone/parley" version | grep -q "Open MPI: no"; then ok; else
   bad "version without parley-mpi: $("$tmp/alone/parley" version)"
 fi
 
+# Pictures need the cairo module (docs/architecture.md, "Start-up"):
+# without it, a clear message, exit code 2 and no file; 'version' says so.
+for pic in png pdf svg; do
+  PARLEY_MODULE_DIR="$tmp/alone" "$parley" analyze examples/job-offer.yaml --plot "$tmp/p.$pic" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -ne 2 ] || [ -s "$tmp/out" ] || [ -e "$tmp/p.$pic" ] ||
+     ! grep -q "^parley: pictures need parley's cairo module, which cannot be loaded: no parley-cairo.so in" "$tmp/err"; then
+    bad "--plot .$pic without the cairo module: exit $rc: $(head -c 300 "$tmp/err")"
+  else
+    ok
+  fi
+done
+if PARLEY_MODULE_DIR="$tmp/alone" "$parley" version | grep -q "pictures: no"; then ok; else
+  bad "version without the cairo module: $(PARLEY_MODULE_DIR="$tmp/alone" "$parley" version)"
+fi
+if "$parley" version | grep -q "^parley [0-9.]* (Open MPI: [a-z]*, pictures: yes)$"; then ok; else
+  bad "version: $("$parley" version)"
+fi
+
 # A GENIUS domain that lists an item twice loads as GENIUS loads it, with a
 # warning on stderr at the repeat (docs/formats.md), and exit code 0.
 rep=tests/data/genius/repeats
