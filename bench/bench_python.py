@@ -17,6 +17,10 @@ Run from the checkout's root after `make build` (or set PARLEY_LIBRARY).
    (auto) and by enumeration.
 3. resident memory of this process over 100,000 negotiations run from
    Python (ItexvsCypress), sampled every 10,000.
+4. a Python agent: a hardliner written in Python (parley.Agent: always its
+   best outcome, accepts only as much) against boulware, 1000 rounds, on
+   ItexvsCypress, next to the C hardliner in the same match; both run
+   through parley.run, so the difference is the Python agent's calls.
 """
 import os
 import re
@@ -114,6 +118,17 @@ def main():
             else:
                 print()
 
+    # 4. a Python agent against the same match in C
+    m = 50 if quick else 500
+    rates = agent_rates(s, m)
+    for name, (rate, rounds, end) in rates.items():
+        print(f"ItexvsCypress  {name} vs boulware  {m} negotiations  "
+              f"{rate:8.0f} /s  {rounds} rounds ({end})")
+    c, p = rates["C hardliner"][0], rates["Python hardliner"][0]
+    calls = rates["Python hardliner"][1]  # one propose or respond a round
+    print(f"ItexvsCypress  Python agent / C agent = {p / c:.3f}; "
+          f"{(1 / p - 1 / c) / calls * 1e6:.1f} us per Python call")
+
     # 3. memory over 100,000 negotiations
     total = 20000 if quick else 100000
     for _ in range(1000):  # warm up the allocator and the interpreter
@@ -129,6 +144,34 @@ def main():
     print(f"memory over {total} negotiations from Python: RSS {start} KiB "
           f"after warm-up, then " + " ".join(str(x) for x in samples) +
           f" KiB; growth {samples[-1] - start} KiB ({total / secs:.0f} /s)")
+
+
+class PyHardliner(parley.Agent):
+    """The C hardliner's rule in Python: its best outcome, always."""
+
+    def start(self):
+        self.best = max(self.outcomes(), key=self.utility)
+        self.top = self.utility(self.best)
+
+    def propose(self, state):
+        return self.best
+
+    def respond(self, state, offer):
+        return self.utility(offer) >= self.top
+
+
+def agent_rates(s, n):
+    """negotiations/s and calls into the Python agent per negotiation."""
+    out = {}
+    for name, agent in (("C hardliner", "hardliner"),
+                        ("Python hardliner", PyHardliner)):
+        t = time.perf_counter()
+        ev = 0
+        for _ in range(n):
+            r = parley.run(s, [agent, "boulware"], rounds=1000)
+            ev += len(r.events) if agent is PyHardliner and not ev else 0
+        out[name] = (n / (time.perf_counter() - t), r.rounds, r.end)
+    return out
 
 
 if __name__ == "__main__":

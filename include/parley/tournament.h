@@ -30,6 +30,28 @@ PL_API int pl_tournament_load_string(const char *text, size_t len,
                                      pl_tournament **out, pl_error *err);
 PL_API void pl_tournament_free(pl_tournament *t);
 
+/* How a tournament is loaded (pl_tournament_options_init first). */
+typedef struct pl_tournament_options {
+  size_t struct_size; /* sizeof(pl_tournament_options) */
+  /* Agents registered by name (agents.h), looked up before the built-in
+   * ones: the config's agents list may name them. Their negotiations run
+   * in the runner's threads, never in worker processes (their code lives
+   * in this process: a Python class, say). Must outlive the tournament. */
+  const pl_agent_registry *registry;
+} pl_tournament_options;
+PL_API void pl_tournament_options_init(pl_tournament_options *o);
+/* pl_tournament_load and pl_tournament_load_string with options (NULL:
+ * the defaults). */
+PL_API int pl_tournament_load_opts(const char *path,
+                                   const pl_tournament_options *o,
+                                   pl_tournament **out, pl_error *err);
+PL_API int pl_tournament_load_string_opts(const char *text, size_t len,
+                                          const char *name,
+                                          const char *base_dir,
+                                          const pl_tournament_options *o,
+                                          pl_tournament **out,
+                                          pl_error *err);
+
 /* A hash of everything that decides the results (the config's settings,
  * scenarios' contents and agents), 16 hex digits. */
 PL_API const char *pl_tournament_hash(const pl_tournament *t);

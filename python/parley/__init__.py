@@ -12,6 +12,7 @@ See docs/python.md for the tutorial and the API reference.
 from __future__ import annotations
 
 from . import _lib
+from .agent import ACCEPT, END, REJECT, Agent, State
 from .analysis import Analysis
 from .errors import (ConflictError, Error, ExistsError, InputOutputError,
                      InvalidArgumentError, NotFoundError, OutOfMemoryError,
@@ -45,7 +46,7 @@ def has(feature: str) -> bool:
 
 
 __all__ = [
-    "Analysis", "ConflictError", "Error", "Event", "ExistsError",
+    "ACCEPT", "Agent", "END", "REJECT", "State", "Analysis", "ConflictError", "Error", "Event", "ExistsError",
     "InputOutputError", "InvalidArgumentError", "Issue", "NotFoundError",
     "OutOfMemoryError", "ParseError", "Party", "RangeError", "Result",
     "Scenario", "SequenceResult", "StateError", "Summary", "TooBigError",

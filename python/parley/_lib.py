@@ -169,6 +169,10 @@ class pl_run_options(ctypes.Structure):
                 ("stop", POINTER(c_int))]
 
 
+class pl_tournament_options(ctypes.Structure):
+    _fields_ = [("struct_size", c_size_t), ("registry", c_void_p)]
+
+
 class pl_summary_row(ctypes.Structure):
     _fields_ = [("name", c_char_p), ("count", c_uint64),
                 ("mean_utility", c_double), ("ci95", c_double),
@@ -306,6 +310,7 @@ _DECLS = [
     ("pl_scenario_red_line_party", c_int, P, c_int),
     ("pl_scenario_red_line_id", c_char_p, P, c_int),
     ("pl_scenario_red_line_description", c_char_p, P, c_int),
+    ("pl_scenario_red_line_holds", c_int, P, c_int, U32P),
     # analysis.h
     ("pl_analysis_options_init", None, c_void_p),
     ("pl_analyze", c_int, P, POINTER(pl_analysis_options), PP, E),
@@ -328,6 +333,7 @@ _DECLS = [
     ("pl_session_end", c_int, P),
     ("pl_session_agreement", POINTER(pl_point), P),
     ("pl_session_failed_party", c_int, P),
+    ("pl_session_failure", c_char_p, P),
     ("pl_session_rounds", c_int, P),
     ("pl_session_time", c_double, P),
     ("pl_session_payoff", c_double, P, c_int),
@@ -341,6 +347,11 @@ _DECLS = [
     ("pl_tournament_load_string", c_int, c_char_p, c_size_t, c_char_p,
      c_char_p, PP, E),
     ("pl_tournament_free", None, P),
+    ("pl_tournament_options_init", None, c_void_p),
+    ("pl_tournament_load_opts", c_int, c_char_p,
+     POINTER(pl_tournament_options), PP, E),
+    ("pl_tournament_load_string_opts", c_int, c_char_p, c_size_t, c_char_p,
+     c_char_p, POINTER(pl_tournament_options), PP, E),
     ("pl_tournament_job_count", c_uint64, P),
     ("pl_store_open", c_int, c_char_p, P, PP, E),
     ("pl_store_close", c_int, P, E),

@@ -8,6 +8,7 @@ from typing import (Any, Dict, List, Optional, Sequence, Tuple, Union)
 
 from . import _lib
 from ._handle import Handle, live
+from .agent import Registry, check_agent, is_agent
 from .analysis import Analysis
 from .errors import InvalidArgumentError, check, from_code
 from .scenario import (PathLike, Scenario, cstr, integer, load, number,
@@ -42,7 +43,10 @@ class Result:
     ``rounds``, ``time`` (normalised), ``failed_party``, ``events``,
     ``transcript()`` (JSON Lines as ``parley run --transcript`` writes),
     ``to_dict()`` (as ``parley run --json`` prints), ``agents`` and
-    ``setup`` (protocol, rounds, seed, time, partial) as run.
+    ``setup`` (protocol, rounds, seed, time, partial) as run,
+    ``failure`` (why a ``failure`` ended it, naming the party) and
+    ``agent_errors`` ({party: traceback} of exceptions raised inside
+    Python agents).
     """
 
     def __init__(self) -> None:
@@ -50,11 +54,18 @@ class Result:
 
     @classmethod
     def _make(cls, scenario: Scenario, sh: Handle, ptr: int,
-              agents: Sequence[str], setup: Dict[str, Any]) -> "Result":
+              agents: Sequence[str], setup: Dict[str, Any],
+              reg: Optional[Registry] = None) -> "Result":
         r = cls.__new__(cls)
         r._scenario = scenario
         r._view = view = Scenario._view(sh)
-        r._h = Handle(ptr, _lib.pl_session_free, keep=(sh,))
+        # the session's Python agents are let go when it is freed: the
+        # registry (their callbacks' context) outlives it
+        r._h = Handle(ptr, _lib.pl_session_free,
+                      keep=(sh,) if reg is None else (sh, reg.handle))
+        parties = view.party_ids
+        r.agent_errors = {parties[p]: tb for p, tb in
+                          (reg._errors if reg is not None else [])}
         r.agents = list(agents)
         r.protocol = setup["protocol"]
         r.setup = setup
@@ -64,6 +75,7 @@ class Result:
         r.time = _lib.pl_session_time(x)
         np_ = len(agents)
         r.payoffs = [_lib.pl_session_payoff(x, p) for p in range(np_)]
+        r.failure = _lib.text(_lib.pl_session_failure(x)) or None
         fp = _lib.pl_session_failed_party(x)
         r.failed_party = view.party_ids[fp] if fp >= 0 else None
         agr = _lib.pl_session_agreement(x)
@@ -94,23 +106,8 @@ class Result:
     def events(self) -> List[Event]:
         """Every event of the negotiation, in order."""
         if self._events is None:
-            x = self._ptr
-            s = self._view
-            parties = s.party_ids
-            issues = s.issue_ids
-            np_ = len(parties)
-            out = []
-            for i in range(_lib.pl_session_event_count(x)):
-                e = _lib.pl_session_event(x, i).contents
-                out.append(Event(
-                    _lib.text(_lib.pl_event_name(e.kind)), e.round,
-                    parties[e.party] if e.party >= 0 else None, e.time,
-                    self._outcome(e.options) if e.options else None,
-                    tuple(e.utilities[p] for p in range(np_))
-                    if e.utilities else None,
-                    tuple(iid for k, iid in enumerate(issues)
-                          if e.rejects[k]) if e.rejects else None))
-            self._events = out
+            self._events = _events(self._ptr, _Decoder(self),
+                                   self._view.party_ids)
         return list(self._events)
 
     def transcript(self) -> str:
@@ -152,7 +149,35 @@ class Result:
                 f"payoffs {[round(p, 4) for p in self.payoffs]}>")
 
 
-def _agent_list(agents: Any, n: int) -> List[bytes]:
+class _Decoder:
+    """decode(options) -> {issue: option}, for a Result."""
+
+    def __init__(self, r: "Result") -> None:
+        self.decode = r._outcome
+        self.ids = r._view.issue_ids
+
+
+def _event_of(e: Any, codec: Any, parties: Sequence[str]) -> Event:
+    """A pl_event as an Event (codec: .decode(options) and .ids)."""
+    np_ = len(parties)
+    return Event(
+        _lib.text(_lib.pl_event_name(e.kind)), e.round,
+        parties[e.party] if e.party >= 0 else None, e.time,
+        codec.decode(e.options) if e.options else None,
+        tuple(e.utilities[p] for p in range(np_)) if e.utilities else None,
+        tuple(iid for k, iid in enumerate(codec.ids) if e.rejects[k])
+        if e.rejects else None)
+
+
+def _events(x: int, codec: Any, parties: Sequence[str]) -> List[Event]:
+    """Every event of session x so far."""
+    return [_event_of(_lib.pl_session_event(x, i).contents, codec, parties)
+            for i in range(_lib.pl_session_event_count(x))]
+
+
+def _agent_list(agents: Any, n: int) -> Tuple[List[bytes], Optional[Registry]]:
+    """The agents' names, with Python agents registered under theirs (an
+    instance listed twice plays the second seat as a copy)."""
     if isinstance(agents, str):
         raise TypeError("agents must be a list of agent names, one per party "
                         "(e.g. ['boulware', 'conceder'])")
@@ -164,10 +189,22 @@ def _agent_list(agents: Any, n: int) -> List[bytes]:
         raise InvalidArgumentError(
             f"{len(items)} agent{'s' if len(items) != 1 else ''} for a "
             f"scenario of {n} parties")
-    return [cstr(a, f"agents[{k}]") for k, a in enumerate(items)]
+    reg = None
+    names = []
+    for k, a in enumerate(items):
+        check_agent(a, f"agents[{k}]")
+        if is_agent(a):
+            if reg is None:
+                reg = Registry()
+            twice = not isinstance(a, type) and \
+                sum(b is a for b in items) > 1
+            names.append(reg.add(a, twice).encode())
+        else:
+            names.append(cstr(a, f"agents[{k}]"))
+    return names, reg
 
 
-def run(scenario: Union[Scenario, PathLike], agents: Sequence[str], *,
+def run(scenario: Union[Scenario, PathLike], agents: Sequence[Any], *,
         protocol: str = "saop", rounds: Optional[int] = None, seed: int = 0,
         time: Optional[float] = None, partial: bool = False,
         drafter: Union[int, str, None] = None,
@@ -176,7 +213,8 @@ def run(scenario: Union[Scenario, PathLike], agents: Sequence[str], *,
 
     agents: one agent specification per party, in party order, as
     ``--agents`` takes them ("boulware", "timedep:e=0.5", "./agent.so",
-    ...). protocol: "saop", "text" or "mediated". rounds: the deadline
+    ...), or a :class:`parley.Agent` subclass (a new instance plays) or
+    instance (it plays itself). protocol: "saop", "text" or "mediated". rounds: the deadline
     (default 100; with ``time`` alone, no round limit). time: a wall-time
     deadline in seconds. partial: partial agreements at the deadline.
     Unknown agents raise :class:`parley.InvalidArgumentError`.
@@ -189,7 +227,7 @@ def run(scenario: Union[Scenario, PathLike], agents: Sequence[str], *,
         raise ValueError(f"protocol must be one of {PROTOCOLS}, not "
                          f"{protocol!r}")
     n = _lib.pl_scenario_party_count(s)
-    names = _agent_list(agents, n)
+    names, reg = _agent_list(agents, n)
     o = _lib.init_options(_lib.pl_session_options,
                           _lib.pl_session_options_init)
     o.protocol = PROTOCOLS.index(protocol)
@@ -212,6 +250,8 @@ def run(scenario: Union[Scenario, PathLike], agents: Sequence[str], *,
         o.max_events = integer(max_events, "max_events", 0, 2**63)
     if drafter is not None:
         o.drafter = scenario._party_index(drafter)
+    if reg is not None:
+        o.registry = reg.ptr
     arr = (ctypes.c_char_p * n)(*names)
     out = ctypes.c_void_p()
     err = _lib.pl_error()
@@ -221,7 +261,8 @@ def run(scenario: Union[Scenario, PathLike], agents: Sequence[str], *,
     if rc < 0:
         _lib.pl_session_free(x)
         raise from_code(rc)
-    return Result._make(scenario, sh, x, [a.decode() for a in names],
-                        {"protocol": protocol, "rounds": o.rounds,
-                         "seed": o.seed, "time": o.time_limit,
-                         "partial": partial})
+    r = Result._make(scenario, sh, x, [a.decode() for a in names],
+                     {"protocol": protocol, "rounds": o.rounds,
+                      "seed": o.seed, "time": o.time_limit,
+                      "partial": partial}, reg)
+    return r

@@ -7,11 +7,12 @@ import json
 import os
 import tempfile
 import threading
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from . import _lib
 from ._handle import Handle
-from .errors import StateError, check
+from .agent import Registry, check_agent, is_agent
+from .errors import InvalidArgumentError, StateError, check
 from .scenario import PathLike, fspath, integer
 
 
@@ -68,9 +69,43 @@ def _default_db(config: str) -> str:
     return stem + ".db"
 
 
+def _registry(config: Any, agents: Optional[Mapping[str, Any]]
+              ) -> Tuple[Any, Optional[Registry]]:
+    """The config with its Python agents replaced by their registered names,
+    and the registry (None without Python agents). In a tournament every
+    negotiation gets its own agent: a class is instantiated, an instance
+    deep-copied."""
+    reg = None
+    if agents is not None:
+        if not isinstance(agents, Mapping):
+            raise TypeError("agents must be a dict {name: parley.Agent "
+                            "subclass or instance}")
+        reg = Registry()
+        for name, a in agents.items():
+            if not isinstance(name, str) or not is_agent(a):
+                raise TypeError(f"agents[{name!r}]: expected a parley.Agent "
+                                "subclass or instance under a str name")
+            if reg.add(a, True, name) != name:
+                raise InvalidArgumentError(
+                    f"agents[{name!r}]: a name of 1 to 56 letters, digits, "
+                    "'-', '_', '+' or '.'")
+    if isinstance(config, Mapping) and isinstance(config.get("agents"), list):
+        listed = []
+        for k, a in enumerate(config["agents"]):
+            check_agent(a, f"agents[{k}]")
+            if is_agent(a):
+                if reg is None:
+                    reg = Registry()
+                a = reg.add(a, True)
+            listed.append(a)
+        config = dict(config, agents=listed)
+    return config, reg
+
+
 def tournament(config: Union[PathLike, Mapping[str, Any]], *,
                db: Optional[PathLike] = None, jobs: Optional[int] = None,
-               base_dir: Optional[PathLike] = None) -> Summary:
+               base_dir: Optional[PathLike] = None,
+               agents: Optional[Mapping[str, Any]] = None) -> Summary:
     """Runs a tournament, as ``parley tournament CONFIG`` does, and returns
     its :class:`Summary`.
 
@@ -80,25 +115,37 @@ def tournament(config: Union[PathLike, Mapping[str, Any]], *,
     config's name with .db in the current folder; for a dict, its "name"
     with .db). Running again resumes; a store made for another config
     raises :class:`parley.ConflictError`. jobs: worker threads (default:
-    the number of processors). The C engine runs without the GIL;
+    the number of processors). Python agents (:class:`parley.Agent`
+    subclasses or instances) may stand in a dict config's agents list, and
+    ``agents={name: Agent}`` names them for a config file's list; each
+    negotiation gets its own (a class instantiated, an instance copied),
+    and their negotiations run in this process, one Python call at a time. The C engine runs without the GIL;
     Ctrl-C stops it after committing what is done and raises
     KeyboardInterrupt.
     """
     out = ctypes.c_void_p()
     err = _lib.pl_error()
+    config, reg = _registry(config, agents)
+    topts = _lib.init_options(_lib.pl_tournament_options,
+                              _lib.pl_tournament_options_init)
+    if reg is not None:
+        topts.registry = reg.ptr
     if isinstance(config, Mapping):
         text = json.dumps(dict(config)).encode("utf-8")  # JSON is YAML
         bd = fspath(base_dir if base_dir is not None else os.getcwd(),
                     "base_dir")
-        check(_lib.pl_tournament_load_string(text, len(text), b"<dict>", bd,
-                                             ctypes.byref(out), err), err)
+        check(_lib.pl_tournament_load_string_opts(
+            text, len(text), b"<dict>", bd, topts, ctypes.byref(out), err),
+            err)
         name = config.get("name", "tournament")
         default = (name if isinstance(name, str) else "tournament") + ".db"
     else:
-        check(_lib.pl_tournament_load(fspath(config, "config"),
-                                      ctypes.byref(out), err), err)
+        check(_lib.pl_tournament_load_opts(fspath(config, "config"), topts,
+                                           ctypes.byref(out), err), err)
         default = _default_db(os.fsdecode(os.fspath(config)))
-    t = Handle(out.value, _lib.pl_tournament_free)
+    # the tournament's agents are let go before the registry they came from
+    t = Handle(out.value, _lib.pl_tournament_free,
+               keep=() if reg is None else (reg.handle,))
     dbpath = fspath(db if db is not None else default, "db")
     threads = integer(jobs, "jobs", 1, 4096) if jobs is not None else \
         (os.cpu_count() or 1)

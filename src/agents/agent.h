@@ -179,6 +179,9 @@ int pl__plugin_init(pl__agent *a, const char *spec, uint64_t seed,
                     const pl__env *env, pl_error *err);
 /* A table found by name (the registry, or ext / ext+tcp); 1 when spec
  * names none (a built-in strategy), else PL_OK or an error. */
+/* Whether spec ("name" or "name:params") names an agent of r (NULL:
+ * none). */
+bool pl__registry_has(const pl_agent_registry *r, const char *spec);
 int pl__table_lookup(pl__agent *a, const char *spec, uint64_t seed,
                      const pl__env *env, pl_error *err);
 void pl__plugin_free(pl__agent *a);

@@ -168,6 +168,14 @@ int pl__plugin_init(pl__agent *a, const char *spec, uint64_t seed,
   return table_init(a, api, NULL, path, params, seed, env, err);
 }
 
+bool pl__registry_has(const pl_agent_registry *r, const char *spec) {
+  size_t n = strcspn(spec, ":");
+  for (size_t k = 0; r && k < r->n; k++)
+    if (strlen(r->e[k].name) == n && !strncmp(r->e[k].name, spec, n))
+      return true;
+  return false;
+}
+
 int pl__table_lookup(pl__agent *a, const char *spec, uint64_t seed,
                      const pl__env *env, pl_error *err) {
   size_t n = strcspn(spec, ":");

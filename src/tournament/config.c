@@ -11,6 +11,7 @@
 #include "io/formats.h"
 #include "io/yaml_read.h"
 #include "model/scenario_internal.h"
+#include "agents/agent.h"
 #include "tournament/tournament_internal.h"
 
 /* 64-bit FNV-1a, the hash of the config and the scenarios' contents. */
@@ -399,17 +400,20 @@ static int parse_agents(ctx *c, const pl__ynode *list) {
     return pl__yfail(&c->r, list, "more than %d agents", PL__T_MAX_AGENTS);
   t->agents = pl__calloc(list->n, sizeof *t->agents);
   t->plugin = pl__calloc(list->n, sizeof *t->plugin);
-  if (!t->agents || !t->plugin) return nomem(c);
+  t->local = pl__calloc(list->n, sizeof *t->local);
+  if (!t->agents || !t->plugin || !t->local) return nomem(c);
   for (size_t k = 0; k < list->n; k++) {
     const pl__ynode *n = list->items[k];
     const char *spec;
     if ((rc = pl__yget_id(&c->r, n, "an agent", &spec))) return rc;
     size_t name = strcspn(spec, ":");
-    t->plugin[k] = memchr(spec, '/', name) != NULL;
+    /* a registered name is what it names, even "ext" or a path-like one */
+    t->local[k] = pl__registry_has(t->registry, spec);
+    t->plugin[k] = !t->local[k] && memchr(spec, '/', name) != NULL;
     /* external agents start where their negotiations run, isolated like
      * plug-ins (a process per negotiation) */
-    bool ext = (name == 3 && !strncmp(spec, "ext", 3)) ||
-               (name == 7 && !strncmp(spec, "ext+tcp", 7));
+    bool ext = !t->local[k] && ((name == 3 && !strncmp(spec, "ext", 3)) ||
+                                (name == 7 && !strncmp(spec, "ext+tcp", 7)));
     t->agents[t->na++] = t->plugin[k] ? resolve(c->base, spec) : pl__strdup(spec);
     if (!t->agents[k]) return nomem(c);
     for (size_t j = 0; j < k; j++)
@@ -437,7 +441,10 @@ static int parse_agents(ctx *c, const pl__ynode *list) {
     for (int p = 0; p < t->sc[0].parties; p++) specs[p] = spec;
     pl_session *x = NULL;
     pl_error e;
-    int sr = pl_session_new(s, NULL, specs, &x, &e);
+    pl_session_options so;
+    pl_session_options_init(&so);
+    so.registry = t->registry;
+    int sr = pl_session_new(s, &so, specs, &x, &e);
     pl_session_free(x);
     pl__free(specs);
     if (sr == PL_ENOMEM) return nomem(c);
@@ -568,9 +575,29 @@ static int parse_config(ctx *c, const pl__ynode *root, size_t len) {
   return PL_OK;
 }
 
+void pl_tournament_options_init(pl_tournament_options *o) {
+  memset(o, 0, sizeof *o);
+  o->struct_size = sizeof *o;
+}
+
 int pl_tournament_load_string(const char *text, size_t len, const char *name,
                               const char *base_dir, pl_tournament **out,
                               pl_error *err) {
+  return pl_tournament_load_string_opts(text, len, name, base_dir, NULL, out,
+                                        err);
+}
+
+int pl_tournament_load_string_opts(const char *text, size_t len,
+                                   const char *name, const char *base_dir,
+                                   const pl_tournament_options *opts,
+                                   pl_tournament **out, pl_error *err) {
+  pl_tournament_options o;
+  pl_tournament_options_init(&o);
+  if (opts) {
+    size_t n = opts->struct_size < sizeof o ? opts->struct_size : sizeof o;
+    memcpy(&o, opts, n);
+    o.struct_size = sizeof o;
+  }
   pl_error local;
   if (!err) err = &local;
   *out = NULL;
@@ -583,6 +610,7 @@ int pl_tournament_load_string(const char *text, size_t len, const char *name,
   }
   ctx c = {{name, err}, base_dir ? base_dir : ".",
            pl__calloc(1, sizeof(pl_tournament)), {14695981039346656037ull}, 0};
+  if (c.t) c.t->registry = o.registry;
   rc = c.t ? parse_config(&c, doc.root, len) : nomem(&c);
   pl__yaml_free(&doc);
   if (rc) {
@@ -595,6 +623,11 @@ int pl_tournament_load_string(const char *text, size_t len, const char *name,
 }
 
 int pl_tournament_load(const char *path, pl_tournament **out, pl_error *err) {
+  return pl_tournament_load_opts(path, NULL, out, err);
+}
+
+int pl_tournament_load_opts(const char *path, const pl_tournament_options *o,
+                            pl_tournament **out, pl_error *err) {
   char *text;
   size_t len;
   *out = NULL;
@@ -608,8 +641,8 @@ int pl_tournament_load(const char *path, pl_tournament **out, pl_error *err) {
   char *slash = strrchr(base, '/');
   if (slash) *slash = 0;
   else base[0] = 0;
-  rc = pl_tournament_load_string(text, len, path, base[0] ? base : ".", out,
-                                 err);
+  rc = pl_tournament_load_string_opts(text, len, path, base[0] ? base : ".",
+                                      o, out, err);
   pl__free(base);
   pl__free(text);
   return rc;
@@ -627,6 +660,7 @@ void pl_tournament_free(pl_tournament *t) {
   for (int k = 0; k < t->na; k++) pl__free(t->agents[k]);
   pl__free(t->agents);
   pl__free(t->plugin);
+  pl__free(t->local);
   pl__free(t->sc);
   pl__free(t->name);
   pl__free(t);

@@ -83,6 +83,7 @@ static int run_here(pl_tournament *t, const pl_job *job, pl_job_result *r) {
   o.rounds = t->rounds;
   o.seed = job->seed;
   o.partial = t->partial;
+  o.registry = t->registry;
   const double t0 = pl__now();
   pl_session *x = NULL;
   pl_error e;
@@ -639,6 +640,10 @@ int pl__run_job(pl_tournament *t, uint64_t index, pl_job_result *r,
   bool isolate = t->isolation == PL__ISOLATE_ALL;
   for (int p = 0; p < job.parties && t->isolation == PL__ISOLATE_PLUGINS; p++)
     isolate |= t->plugin[job.agents[p]];
+  /* a registered agent's code lives in this process (a Python class, with
+   * its interpreter's locks): it never runs in a forked worker */
+  for (int p = 0; p < job.parties; p++)
+    isolate &= !t->local[job.agents[p]];
   int rc = isolate ? run_isolated(t, &job, r, halt, f) : run_here(t, &job, r);
   if (rc == PL__STOPPED) return rc;
   if (rc) {

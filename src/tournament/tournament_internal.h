@@ -51,6 +51,8 @@ struct pl_tournament {
   pl__tscenario *sc;
   char **agents;   /* specs, plug-in paths made absolute */
   bool *plugin;    /* a plug-in or an external agent: isolated */
+  bool *local;     /* a registered agent: never isolated */
+  const pl_agent_registry *registry;
   uint64_t jobs;
   char hash[17];
 };

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "parley/agents.h"
 #include "parley/tournament.h"
 #include "tournament/tournament_internal.h"
 
@@ -541,6 +543,135 @@ static void test_scenario_names(void **state) {
   rmdir(root);
 }
 
+/* A registered agent: offers its best allowed outcome, accepts what gives
+ * it 0.5; notes the process it runs in. */
+static atomic_int reg_created, reg_elsewhere;
+typedef struct reg_agent {
+  uint32_t best[8];
+  const pl_scenario *s;
+  int party;
+} reg_agent;
+
+static bool reg_allowed(const reg_agent *a, const uint32_t *o) {
+  bool ok = pl_scenario_utility(a->s, a->party, o) >=
+            pl_scenario_reservation(a->s, a->party);
+  for (int r = 0; r < pl_scenario_red_line_count(a->s); r++)
+    if (pl_scenario_red_line_party(a->s, r) == a->party &&
+        !pl_scenario_red_line_holds(a->s, r, o))
+      ok = false;
+  return ok;
+}
+
+static void *reg_create2(const pl_agent_setup *su) {
+  reg_agent *a = calloc(1, sizeof *a);
+  if (!a) return NULL;
+  a->s = su->scenario;
+  a->party = su->party;
+  atomic_fetch_add(&reg_created, 1);
+  if (*(pid_t *)su->ctx != getpid()) atomic_fetch_add(&reg_elsewhere, 1);
+  const int ni = pl_scenario_issue_count(a->s);
+  uint32_t o[8] = {0};
+  double best = -1;
+  for (;;) { /* every outcome, odometer order */
+    bool ok = reg_allowed(a, o);
+    double u = pl_scenario_utility(a->s, a->party, o);
+    if (ok && u > best) {
+      best = u;
+      memcpy(a->best, o, sizeof o);
+    }
+    int i = ni - 1;
+    while (i >= 0 && ++o[i] == pl_scenario_option_count(a->s, i)) o[i--] = 0;
+    if (i < 0) break;
+  }
+  return a;
+}
+static int reg_propose2(void *p, const pl_agent_turn *t, uint32_t *o) {
+  (void)t;
+  reg_agent *a = p;
+  memcpy(o, a->best, (size_t)pl_scenario_issue_count(a->s) * sizeof *o);
+  return 0;
+}
+static int reg_respond2(void *p, const pl_agent_turn *t, const uint32_t *o) {
+  (void)t;
+  reg_agent *a = p;
+  return reg_allowed(a, o) && pl_scenario_utility(a->s, a->party, o) >= 0.5
+             ? PL_AGENT_ACCEPT
+             : PL_AGENT_REJECT;
+}
+
+/* Registered agents: named in a config only with the registry, and run in
+ * this process even under `isolation: all` (their code may be a Python
+ * interpreter's); the other negotiations stay isolated. */
+static void test_registered_agents(void **state) {
+  (void)state;
+  static const char text[] =
+      "scenarios: [examples/job-offer.yaml]\n"
+      "agents: [mine, boulware, conceder]\nisolation: all\nrounds: 30\n";
+  const char *src = getenv("PL_SOURCE_DIR") ? getenv("PL_SOURCE_DIR") : ".";
+  pl_tournament *t = NULL;
+  pl_error err;
+  assert_int_equal(pl_tournament_load_string(text, strlen(text), "t.yaml",
+                                             src, &t, &err),
+                   PL_EPARSE);
+  assert_non_null(strstr(err.message, "mine"));
+  pl_agent_api api = {.abi_version = PL_AGENT_ABI_VERSION,
+                      .struct_size = sizeof api,
+                      .destroy = free,
+                      .create2 = reg_create2,
+                      .propose2 = reg_propose2,
+                      .respond2 = reg_respond2};
+  static pid_t me;
+  me = getpid();
+  pl_agent_registry *reg = NULL;
+  assert_int_equal(pl_agent_registry_new(&reg, &err), PL_OK);
+  assert_int_equal(pl_agent_registry_add(reg, "mine", &api, &me, &err), PL_OK);
+  pl_tournament_options to;
+  pl_tournament_options_init(&to);
+  to.registry = reg;
+  if (pl_tournament_load_string_opts(text, strlen(text), "t.yaml", src, &to,
+                                     &t, &err))
+    fail_msg("%s", err.message);
+  atomic_store(&reg_created, 0);
+  atomic_store(&reg_elsewhere, 0);
+  char db[] = "/tmp/pl_reg_XXXXXX";
+  int fd = mkstemp(db);
+  assert_true(fd >= 0);
+  close(fd);
+  unlink(db);
+  pl_store *st = NULL;
+  assert_int_equal(pl_store_open(db, t, &st, &err), PL_OK);
+  pl_run_options o;
+  pl_run_options_init(&o);
+  o.threads = 2;
+  if (pl_tournament_run(t, st, &o, &err)) fail_msg("%s", err.message);
+  assert_int_equal(pl_store_done_count(st), pl_tournament_job_count(t));
+  assert_int_equal(pl_store_close(st, &err), PL_OK);
+  /* 4 negotiations with "mine" (2 opponents x 2 seats), plus the load's
+   * check of the name */
+  assert_true(atomic_load(&reg_created) >= 4);
+  assert_int_equal(atomic_load(&reg_elsewhere), 0);
+  pl_summary *sm = NULL;
+  assert_int_equal(pl_summary_load(db, &sm, &err), PL_OK);
+  bool found = false;
+  for (size_t k = 0; k < pl_summary_agent_count(sm); k++) {
+    const pl_summary_row *r = pl_summary_agent(sm, k);
+    if (!strcmp(r->name, "mine")) {
+      found = true;
+      assert_int_equal(r->failures, 0);
+    }
+  }
+  assert_true(found);
+  pl_summary_free(sm);
+  pl_tournament_free(t);
+  pl_agent_registry_free(reg);
+  char side[64];
+  unlink(db);
+  snprintf(side, sizeof side, "%s-wal", db);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", db);
+  unlink(side);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_jobs),
@@ -553,6 +684,7 @@ int main(void) {
       cmocka_unit_test(test_store_foreign),
       cmocka_unit_test(test_worker_fds),
       cmocka_unit_test(test_scenario_names),
+      cmocka_unit_test(test_registered_agents),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
