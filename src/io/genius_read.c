@@ -228,7 +228,7 @@ static size_t gx_lower(const char *const *v, const size_t *ord, size_t n,
  * has one option per item, and the evaluator (a map by value) gives every
  * listing of a value the same evaluation. parley's options need ids of
  * their own: the k-th listing of value V (k >= 2) becomes option "V#k"
- * (k raised until no item has that value), its label V. ids[] is
+ * (k stepped over any item that has that value), its label V. ids[] is
  * rewritten (the new ids in *owned, to free), names[] gets the labels;
  * vals[] keeps the values. Returns the number of repeats. */
 static int gx_repeats(gx_load *L, xmlNodePtr n, const char *name, size_t cnt,
@@ -254,28 +254,30 @@ static int gx_repeats(gx_load *L, xmlNodePtr n, const char *name, size_t cnt,
     return pl__err(L->err, PL_ENOMEM, "out of memory");
   }
   memcpy(orig, ids, cnt * sizeof *orig);
-  size_t made = 0, run = 1;
+  size_t made = 0, next = 2; /* the next suffix of the current value */
   const char *first = NULL, *first_id = NULL;
   xmlNodePtr first_node = NULL;
   int rc = PL_OK;
   for (size_t k = 1; k < cnt && !rc; k++) {
     size_t a = ord[k]; /* stable: document order within a value */
     if (strcmp(orig[a], orig[ord[k - 1]])) {
-      run = 1;
+      next = 2;
       continue;
     }
-    run++;
     size_t len = strlen(orig[a]) + 24;
     char *id = pl__malloc(len);
     if (!id) {
       rc = pl__err(L->err, PL_ENOMEM, "out of memory");
       break;
     }
-    for (size_t suffix = run;; suffix++) {
-      snprintf(id, len, "%s#%zu", orig[a], suffix);
+    /* suffixes only go up within a value: each item named like a repeat
+     * is stepped over once, so the whole issue costs O(n log n) */
+    for (;; next++) {
+      snprintf(id, len, "%s#%zu", orig[a], next);
       size_t at = gx_lower(orig, ord, cnt, id);
       if (at == cnt || strcmp(orig[ord[at]], id)) break;
     }
+    next++;
     own[made++] = id;
     if (!names[a]) names[a] = orig[a];
     ids[a] = id;
