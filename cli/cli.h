@@ -46,6 +46,10 @@ int cli_load_key(const char *path, pl_key **out);
  * serves the others through the runner's poll hook while every other rank
  * works, and every rank ends (MPI_Finalize, or MPI_Abort when code != 0). */
 int cli_has_mpi(void);
+/* `parley tournament ... --mpi` in the plain parley: runs the command in
+ * parley-mpi (exec, same arguments); returns an exit code only when it
+ * cannot. In parley-mpi itself: -1, run here. */
+int cli_mpi_launch(int argc, char **argv);
 int cli_mpi_begin(int *rank);
 int cli_mpi_serve(pl_run_options *o);
 int cli_mpi_work(pl_tournament *t);

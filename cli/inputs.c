@@ -5,9 +5,21 @@
 
 #include "cli.h"
 
+/* A warning of the readers (GENIUS's leniency, docs/formats.md): on
+ * standard error, where the file is, and the command goes on. */
+static void warn(void *ctx, const pl_error *w) {
+  (void)ctx;
+  if (w->file[0] && w->line > 0)
+    fprintf(stderr, "%s:%d:%d: warning: %s\n", w->file, w->line, w->column,
+            w->message);
+  else
+    fprintf(stderr, "parley: warning: %s\n", w->message);
+}
+
 int cli_inputs_init(cli_inputs *in, int argc) {
   memset(in, 0, sizeof *in);
   pl_load_options_init(&in->load);
+  in->load.warning = warn;
   in->paths = calloc((size_t)argc + 1, sizeof *in->paths);
   if (!in->paths) {
     cli_error("out of memory");

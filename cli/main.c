@@ -183,8 +183,9 @@ static int cmd_help(int argc, char **argv) {
 static int cmd_version(int argc, char **argv) {
   (void)argc;
   (void)argv;
-  printf("parley %s (Open MPI: %s)\n", pl_version(),
-         cli_has_mpi() ? "yes" : "no");
+  /* what is there, without loading it (docs/cli.md) */
+  printf("parley %s (Open MPI: %s, pictures: %s)\n", pl_version(),
+         cli_has_mpi() ? "yes" : "no", pl_pictures_available() ? "yes" : "no");
   return cli_finish_output(EXIT_OK);
 }
 
@@ -265,6 +266,14 @@ int main(int argc, char **argv) {
   const char *name = argv[1];
   if (!strcmp(name, "--help") || !strcmp(name, "-h")) name = "help";
   if (!strcmp(name, "--version") || !strcmp(name, "-V")) name = "version";
+  /* before standard output is held: the launcher gets the real one */
+  if (!strcmp(name, "tournament"))
+    for (int k = 2; k < argc; k++)
+      if (!strcmp(argv[k], "--mpi")) {
+        int code = cli_mpi_launch(argc, argv);
+        if (code >= 0) return code;
+        break;
+      }
   for (size_t k = 0; k < N_COMMANDS; k++)
     if (!strcmp(name, commands[k].name)) {
       held_stdout h = hold_stdout();

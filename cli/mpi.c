@@ -11,7 +11,46 @@
 
 #ifndef PL_HAVE_MPI
 
-int cli_has_mpi(void) { return 0; }
+/* The parley most commands run links no Open MPI (its ~15 libraries cost
+ * most of a start-up): `--mpi` runs the same command in parley-mpi, the
+ * same CLI built with Open MPI, installed next to it (docs/architecture.md,
+ * "Start-up"). main() calls cli_mpi_launch before anything else. */
+#include <errno.h>
+#include <limits.h>
+#include <unistd.h>
+
+/* parley-mpi beside this executable; 0 when its path fits. */
+static int launcher_path(char *buf, size_t size) {
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return -1;
+  self[n] = 0;
+  char *slash = strrchr(self, '/');
+  if (!slash) return -1;
+  slash[1] = 0;
+  int m = snprintf(buf, size, "%sparley-mpi", self);
+  return m > 0 && (size_t)m < size ? 0 : -1;
+}
+
+int cli_has_mpi(void) {
+  char path[PATH_MAX + 16];
+  return launcher_path(path, sizeof path) == 0 && access(path, X_OK) == 0;
+}
+
+int cli_mpi_launch(int argc, char **argv) {
+  (void)argc;
+  char path[PATH_MAX + 16];
+  if (launcher_path(path, sizeof path) == 0) {
+    argv[0] = path;
+    execv(path, argv);
+  }
+  cli_error("--mpi: Open MPI is not available: no parley-mpi next to this "
+            "parley (%s; install libopenmpi-dev and rebuild; 'parley "
+            "version' says which)",
+            strerror(errno));
+  return EXIT_USAGE;
+}
+
 int cli_mpi_begin(int *rank) {
   *rank = 0;
   cli_error("--mpi: this parley was built without Open MPI (install "
@@ -33,6 +72,11 @@ void cli_mpi_end(int code) { (void)code; }
 #include <mpi.h>
 
 int cli_has_mpi(void) { return 1; }
+int cli_mpi_launch(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  return -1; /* this is the launcher: run here */
+}
 
 enum { TAG_ASK = 1, TAG_JOBS = 2, TAG_BYE = 3 };
 /* Negotiations per chunk, and chunks a rank keeps asked for ahead: while

@@ -45,6 +45,12 @@ PL_API const char *pl_plot_format_name(pl_plot_format f);
  * another or none. */
 PL_API int pl_plot_format_from_path(const char *path, pl_plot_format *out,
                                     pl_error *err);
+/* 1 when parley's cairo module (parley-cairo.so), which every picture
+ * needs (PNG and PDF are drawn with it, SVG and HTML pictures measure
+ * their text with it), is where the library looks for it; it is opened
+ * only when the first figure is made (docs/architecture.md, "Start-up").
+ * Without it the picture calls fail with PL_EUNSUPPORTED. */
+PL_API int pl_pictures_available(void);
 
 typedef struct pl_plot_options {
   size_t struct_size;   /* sizeof(pl_plot_options), set by _init */

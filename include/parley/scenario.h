@@ -43,6 +43,12 @@ typedef struct pl_load_options {
                               ranges keep their own grid unless it has 10^7
                               steps or more, then every
                               ceil(steps / real_intervals)-th value */
+  /* Called for what loads, but not as a strict reader would take it: a
+   * GENIUS domain that lists an item twice in one issue, loaded as GENIUS
+   * loads it (docs/formats.md). w->file, line and column say where;
+   * w->code is PL_OK. NULL (the default): no warnings. */
+  void (*warning)(void *ctx, const pl_error *w);
+  void *warning_ctx;
 } pl_load_options;
 PL_API void pl_load_options_init(pl_load_options *o);
 

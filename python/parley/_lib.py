@@ -110,7 +110,8 @@ class pl_error(ctypes.Structure):
 
 
 class pl_load_options(ctypes.Structure):
-    _fields_ = [("struct_size", c_size_t), ("real_intervals", c_uint)]
+    _fields_ = [("struct_size", c_size_t), ("real_intervals", c_uint),
+                ("warning", c_void_p), ("warning_ctx", c_void_p)]
 
 
 PROGRESS_FN = CFUNCTYPE(c_int, c_void_p, c_double)

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/json_text.h"
 #include "agents/ext.h"
 #include "report/json_common.h"
 
@@ -349,8 +350,7 @@ static bool send_line(ext *e, const char *line, size_t n, bool now) {
 }
 
 static bool send_json(ext *e, json_t *msg, bool now) {
-  char *text = msg ? json_dumps(msg, JSON_COMPACT | JSON_PRESERVE_ORDER |
-                                         JSON_REAL_PRECISION(10))
+  char *text = msg ? pl__json_dumps(msg, JSON_COMPACT | JSON_PRESERVE_ORDER)
                    : NULL;
   json_decref(msg);
   if (!text) {

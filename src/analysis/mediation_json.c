@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "core/json_text.h"
 #include "analysis/mediation_internal.h"
 #include "model/scenario_internal.h"
 #include "report/json_common.h"
@@ -41,8 +42,7 @@ static json_t *package(const pl_scenario *s, const pl_point *pt,
 
 static char *dump(json_t *root, int bad) {
   char *text = bad || !root ? NULL
-                            : json_dumps(root, JSON_INDENT(2) |
-                                                   JSON_REAL_PRECISION(10) |
+                            : pl__json_dumps(root, JSON_INDENT(2) |
                                                    JSON_PRESERVE_ORDER);
   json_decref(root);
   return text;

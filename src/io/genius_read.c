@@ -147,6 +147,10 @@ typedef struct gx_issue {
   int id;         /* parley issue index */
   pl_issue_kind kind;
   int64_t lb, ub; /* integer issues */
+  /* a discrete issue that lists an item more than once: each option's
+   * GENIUS value (pointers into the domain document); NULL otherwise,
+   * when the option ids are the values */
+  const char **vals;
 } gx_issue;
 
 typedef struct gx_load {
@@ -158,6 +162,7 @@ typedef struct gx_load {
   size_t n_issues, cap_issues;
   size_t *by_number; /* positions in issues[], sorted by number */
   uint64_t options;  /* of all issues */
+  const char **pending_vals; /* gx_repeats's values, for the issue added */
 } gx_load;
 
 /* GENIUS's ISSUETYPE from type (else vtype, else etype); none: discrete. */
@@ -180,6 +185,124 @@ static int gx_kind(const gx_doc *d, pl_error *err, xmlNodePtr n, bool *given,
                    "real",
                    t);
   }
+  return PL_OK;
+}
+
+typedef int (*gx_cmp)(size_t a, size_t b, const void *ctx);
+static size_t *gx_order(size_t n, gx_cmp cmp, const void *ctx);
+static int gx_by_string(size_t a, size_t b, const void *ctx);
+
+/* Calls the caller's warning callback (pl_load_options) with a message at
+ * n's place in the file. */
+static void gx_warn(const gx_load *L, xmlNodePtr n, const char *fmt, ...)
+    PL__PRINTF(3, 4);
+static void gx_warn(const gx_load *L, xmlNodePtr n, const char *fmt, ...) {
+  if (!L->o->warning) return;
+  char msg[sizeof ((pl_error *)0)->message];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  pl_error w = {0};
+  pl__gx_fail(&L->dom, &w, n, NULL, PL_OK, "%s", msg);
+  L->o->warning(L->o->warning_ctx, &w);
+}
+
+/* Position of the first entry of sorted positions ord[0..n) whose string
+ * is not below key (strcmp), n when none. */
+static size_t gx_lower(const char *const *v, const size_t *ord, size_t n,
+                       const char *key) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(v[ord[mid]], key) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* GENIUS keeps every <item> of a discrete issue, in document order, the
+ * same value twice included (IssueDiscrete holds a list): the issue then
+ * has one option per item, and the evaluator (a map by value) gives every
+ * listing of a value the same evaluation. parley's options need ids of
+ * their own: the k-th listing of value V (k >= 2) becomes option "V#k"
+ * (k stepped over any item that has that value), its label V. ids[] is
+ * rewritten (the new ids in *owned, to free), names[] gets the labels;
+ * vals[] keeps the values. Returns the number of repeats. */
+static int gx_repeats(gx_load *L, xmlNodePtr n, const char *name, size_t cnt,
+                      const char **ids, const char **names, char ***owned,
+                      size_t *repeats) {
+  *owned = NULL;
+  *repeats = 0;
+  size_t *ord = gx_order(cnt, gx_by_string, ids);
+  if (!ord) return pl__err(L->err, PL_ENOMEM, "out of memory");
+  size_t r = 0;
+  for (size_t k = 1; k < cnt; k++)
+    if (!strcmp(ids[ord[k]], ids[ord[k - 1]])) r++;
+  if (r == 0) {
+    pl__free(ord);
+    return PL_OK;
+  }
+  char **own = pl__calloc(r, sizeof *own);
+  const char **orig = pl__malloc(cnt * sizeof *orig);
+  if (!own || !orig) {
+    pl__free(own);
+    pl__free(orig);
+    pl__free(ord);
+    return pl__err(L->err, PL_ENOMEM, "out of memory");
+  }
+  memcpy(orig, ids, cnt * sizeof *orig);
+  size_t made = 0, next = 2; /* the next suffix of the current value */
+  const char *first = NULL, *first_id = NULL;
+  xmlNodePtr first_node = NULL;
+  int rc = PL_OK;
+  for (size_t k = 1; k < cnt && !rc; k++) {
+    size_t a = ord[k]; /* stable: document order within a value */
+    if (strcmp(orig[a], orig[ord[k - 1]])) {
+      next = 2;
+      continue;
+    }
+    size_t len = strlen(orig[a]) + 24;
+    char *id = pl__malloc(len);
+    if (!id) {
+      rc = pl__err(L->err, PL_ENOMEM, "out of memory");
+      break;
+    }
+    /* suffixes only go up within a value: each item named like a repeat
+     * is stepped over once, so the whole issue costs O(n log n) */
+    for (;; next++) {
+      snprintf(id, len, "%s#%zu", orig[a], next);
+      size_t at = gx_lower(orig, ord, cnt, id);
+      if (at == cnt || strcmp(orig[ord[at]], id)) break;
+    }
+    next++;
+    own[made++] = id;
+    if (!names[a]) names[a] = orig[a];
+    ids[a] = id;
+    if (!first) {
+      first = orig[a];
+      first_id = id;
+      size_t i = 0;
+      GX_EACH(it, n, "item") if (i++ == a) first_node = it;
+    }
+  }
+  pl__free(ord);
+  if (!rc)
+    gx_warn(L, first_node ? first_node : n,
+            "issue \"%s\" lists %zu item%s again (here \"%s\", as option "
+            "\"%s\"); loaded as GENIUS does: every listing is an option, "
+            "evaluated like its value",
+            name, r, r > 1 ? "s" : "", first, first_id);
+  /* the new ids outlive the builder call: the caller frees them */
+  *owned = own;
+  *repeats = made;
+  if (rc) {
+    pl__free(orig);
+    return rc;
+  }
+  L->pending_vals = orig;
   return PL_OK;
 }
 
@@ -207,7 +330,7 @@ static int gx_add_issue(gx_load *L, xmlNodePtr n) {
   pl_issue_kind kind;
   if ((rc = gx_kind(d, err, n, &given, &kind))) return rc;
   gx_issue gi = {.node = n, .number = number, .kind = kind};
-  int id;
+  int id = -1;
   if (kind == PL_ISSUE_DISCRETE) {
     /* the item children are the options: DomainImpl.buildTreeRecursive */
     size_t cnt = 0;
@@ -235,14 +358,25 @@ static int gx_add_issue(gx_load *L, xmlNodePtr n) {
     if (!rc && cnt == 0)
       rc = pl__gx_fail(d, err, n, NULL, PL_EPARSE,
                    "discrete issue \"%s\" has no <item> options", name);
+    char **owned = NULL;
+    size_t n_owned = 0;
+    L->pending_vals = NULL;
+    if (!rc) rc = gx_repeats(L, n, name, cnt, ids, names, &owned, &n_owned);
     if (!rc) {
       id = pl_scenario_add_discrete_issue(L->s, name, NULL, cnt, ids, names,
                                           err);
       if (id < 0) rc = pl__gx_relay(d, err, n, NULL, id);
     }
+    for (size_t j = 0; j < n_owned; j++) pl__free(owned[j]);
+    pl__free(owned);
     pl__free(ids);
     pl__free(names);
-    if (rc) return rc;
+    gi.vals = L->pending_vals;
+    L->pending_vals = NULL;
+    if (rc) {
+      pl__free(gi.vals);
+      return rc;
+    }
   } else if (kind == PL_ISSUE_INTEGER) {
     /* bounds as attributes (GENIUS 6 on), or in a <range> child (before) */
     xmlNodePtr b = n;
@@ -289,7 +423,10 @@ static int gx_add_issue(gx_load *L, xmlNodePtr n) {
   if (L->n_issues == L->cap_issues) {
     size_t cap = L->cap_issues ? L->cap_issues * 2 : 16;
     gx_issue *v = pl__realloc(L->issues, cap * sizeof *v);
-    if (!v) return pl__err(err, PL_ENOMEM, "out of memory");
+    if (!v) {
+      pl__free(gi.vals);
+      return pl__err(err, PL_ENOMEM, "out of memory");
+    }
     L->issues = v;
     L->cap_issues = cap;
   }
@@ -313,7 +450,6 @@ static int gx_domain_level(gx_load *L, xmlNodePtr obj, int depth) {
 
 /* Merge sort of positions by a comparison with context (qsort has none,
  * and a global would race between threads): stable. */
-typedef int (*gx_cmp)(size_t a, size_t b, const void *ctx);
 static void gx_msort(size_t *ix, size_t n, size_t *tmp, gx_cmp cmp,
                      const void *ctx) {
   if (n < 2) return;
@@ -565,10 +701,22 @@ static int gx_discrete_values(gx_prof *P, int party, const gx_issue *gi,
     size_t a = ord[k];
     if (k + 1 < m && !strcmp(vals[ord[k + 1]], vals[a])) continue;
     if (evs[a] > max) max = evs[a];
+    if (gi->vals) continue; /* below: by the options' values */
     int64_t o = pl_scenario_find_option(P->L->s, gi->id, vals[a]);
     if (o >= 0) {
       ev[o] = evs[a];
       set[o] = true;
+    }
+  }
+  /* an issue with repeated items: each option takes its value's last
+   * evaluation (the end of the value's run in the stable order) */
+  for (uint32_t k = 0; !rc && gi->vals && k < is->n; k++) {
+    size_t at = gx_lower(vals, ord, m, gi->vals[k]);
+    size_t last = m;
+    while (at < m && !strcmp(vals[ord[at]], gi->vals[k])) last = at++;
+    if (last < m) {
+      ev[k] = evs[ord[last]];
+      set[k] = true;
     }
   }
   for (uint32_t k = 0; !rc && k < is->n; k++) {
@@ -992,6 +1140,7 @@ int pl__genius_load(const char *domain, const char *const *profiles,
                     1, "%s", msg);
   }
   pl__gx_doc_free(&L.dom);
+  for (size_t k = 0; k < L.n_issues; k++) pl__free(L.issues[k].vals);
   pl__free(L.issues);
   pl__free(L.by_number);
   if (rc) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_text.h"
 #include "io/formats.h"
 #include "model/scenario_internal.h"
 
@@ -310,7 +311,7 @@ static json_t *profile_json(const pl_scenario *s, int p, const bool *range,
 /* The document as text, reals in their shortest exact form, a final
  * newline. */
 static char *dump(json_t *j) {
-  char *t = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
+  char *t = pl__json_dumps(j, JSON_INDENT(2));
   if (!t) return NULL;
   char *s = shorten_reals(t);
   free(t);

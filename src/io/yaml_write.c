@@ -9,6 +9,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "core/json_text.h"
 #include "io/formats.h"
 #include "io/yaml_tree.h"
 #include "model/scenario_internal.h"
@@ -73,10 +74,7 @@ static void num(em *m, double x) {
   if (x == floor(x) && fabs(x) < 1e15) {
     snprintf(b, sizeof b, "%.0f", x);
   } else {
-    for (int prec = 1; prec <= 17; prec++) {
-      snprintf(b, sizeof b, "%.*g", prec, x);
-      if (strtod(b, NULL) == x) break;
-    }
+    pl__shortest_double(b, x);
   }
   plain(m, b);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_text.h"
 #include "agents/agent.h"
 #include "protocol/session_internal.h"
 #include "report/json_common.h"
@@ -879,8 +880,7 @@ static json_t *message_json(const pl_session *x, const pl_message *m) {
 /* Appends the object as one line (and frees it); false when out of
  * memory. */
 static bool put_line(char **out, size_t *len, size_t *cap, json_t *o) {
-  char *line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
-                                     JSON_REAL_PRECISION(10))
+  char *line = o ? pl__json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)
                  : NULL;
   json_decref(o);
   if (!line) return false;
@@ -979,8 +979,7 @@ static json_t *run_json(const pl_session *x) {
 /* One event as its transcript line (records sign exactly this text). */
 char *pl__session_event_line(const pl_session *x, size_t k) {
   json_t *o = event_json(x, &x->ev[k]);
-  char *line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
-                                     JSON_REAL_PRECISION(10))
+  char *line = o ? pl__json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)
                  : NULL;
   json_decref(o);
   return line;
@@ -1076,8 +1075,7 @@ char *pl_session_to_json(const pl_session *x, const pl_analysis *a) {
   bad |= json_object_set_new(root, "distance_to_nash",
                              dn < 0 ? json_null() : json_real(dn));
   char *text = bad ? NULL
-                   : json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                          JSON_REAL_PRECISION(10));
+                   : pl__json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   json_decref(root);
   return text;
 }

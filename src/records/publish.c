@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/json_text.h"
 #include "records/records_internal.h"
 
 void pl_withhold_init(pl_withhold *w) {
@@ -121,7 +122,7 @@ int pl_record_publish(pl_record *r, const pl_withhold *criteria, size_t n,
       st, "scenario",
       json_boolean(r->n && r->lines[0].kind == REC_HEADER &&
                    r->lines[0].body && !drop));
-  char *text = bad ? NULL : json_dumps(st, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  char *text = bad ? NULL : pl__json_dumps(st, JSON_COMPACT | JSON_PRESERVE_ORDER);
   json_decref(st);
   rec_line p;
   memset(&p, 0, sizeof p);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/json_text.h"
 #include "io/formats.h"
 #include "protocol/session_internal.h"
 #include "records/records_internal.h"
@@ -499,8 +500,7 @@ static char *genesis_body(const pl_scenario *s, const char *scen_hash,
     }
   bad |= json_object_set_new(g, "keys", ks);
   char *out = bad ? NULL
-                  : json_dumps(g, JSON_COMPACT | JSON_PRESERVE_ORDER |
-                                      JSON_REAL_PRECISION(17));
+                  : pl__json_dumps(g, JSON_COMPACT | JSON_PRESERVE_ORDER);
   json_decref(g);
   return own_json(out);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_text.h"
 #include "records/records_internal.h"
 
 typedef struct wh_item {
@@ -771,7 +772,7 @@ char *pl_verdict_to_json(const pl_verdict *v) {
   }
   bad |= json_object_set_new(o, "flaws", fl);
   bad |= json_object_set_new(o, "withheld", wh);
-  char *s = bad ? NULL : json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  char *s = bad ? NULL : pl__json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   json_decref(o);
   if (!s) return NULL;
   char *d = pl__strdup(s);

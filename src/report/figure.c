@@ -1,13 +1,13 @@
 /* Figures, the bottom layer of src/report/ (docs/architecture.md): the list
  * of marks, its arena, text metrics, marker outlines and the renderers'
  * byte buffer. Includes no other header of src/report/. */
-#include <cairo.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/util.h"
+#include "report/cairo_module.h"
 #include "report/figure.h"
 
 /* The arena: blocks of at least 64 KiB, freed with the figure. */
@@ -38,7 +38,10 @@ void pl_figure_free(pl_figure *f) {
     next = b->next;
     pl__free(b);
   }
-  if (f->measure) cairo_destroy(f->measure); /* and its surface */
+  if (f->measure) {
+    const pl__cairo_api *a = pl__cairo(NULL); /* opened: it measured */
+    if (a) a->measure_free(f->measure);
+  }
   pl__free(f->items);
   pl__free(f->title);
   pl__free(f);
@@ -185,24 +188,10 @@ void pl__fig_image(pl_figure *f, double x, double y, double w, double h,
 
 double pl__fig_text_width(pl_figure *f, const char *text, double size,
                           bool bold) {
-  if (!f->measure) {
-    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
-    cairo_t *cr = cairo_create(sf);
-    cairo_surface_destroy(sf); /* the context keeps it */
-    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-      cairo_destroy(cr);
-      return 0.6 * size * (double)strlen(text); /* a fair guess */
-    }
-    f->measure = cr;
-  }
-  cairo_t *cr = f->measure;
-  cairo_select_font_face(cr, PL__FONT, CAIRO_FONT_SLANT_NORMAL,
-                         bold ? CAIRO_FONT_WEIGHT_BOLD
-                              : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size(cr, size);
-  cairo_text_extents_t e;
-  cairo_text_extents(cr, text, &e);
-  return e.x_advance;
+  /* the figure builders opened the module (pl__cairo) before any text */
+  const pl__cairo_api *a = pl__cairo(NULL);
+  double w = a ? a->text_width(&f->measure, text, size, bold) : -1;
+  return w >= 0 ? w : 0.6 * size * (double)strlen(text); /* a fair guess */
 }
 
 const char *pl__fig_fit(pl_figure *f, const char *text, double size,

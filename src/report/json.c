@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_text.h"
 #include "analysis/analysis_internal.h"
 #include "report/json_common.h"
 
@@ -194,7 +195,7 @@ char *pl_analysis_to_json(const pl_analysis *a) {
   put(root, "partial_agreements", arr, bad);
   char *text = failed || !root
                    ? NULL
-                   : json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10) |
+                   : pl__json_dumps(root, JSON_INDENT(2) |
                                           JSON_PRESERVE_ORDER);
   json_decref(root);
   return text; /* allocated by jansson with malloc: pl_free releases it */

@@ -9,6 +9,7 @@
 
 #include "analysis/analysis_internal.h"
 #include "core/util.h"
+#include "report/cairo_module.h"
 #include "report/plot.h"
 
 #define MAX_SHOWN 8        /* parties shown in pairs */
@@ -711,6 +712,10 @@ int pl_figure_analysis(const pl_analysis *a, const pl_plot_options *o,
   }
   const char *title = pl_scenario_title(x.s);
   if (!title || !*title) title = pl_scenario_id(x.s);
+  if (!pl__cairo(err)) { /* text is measured */
+    free_ctx(&x);
+    return PL_EUNSUPPORTED;
+  }
   x.f = pl__fig_new(width, height, title);
   if (!x.f) {
     free_ctx(&x);

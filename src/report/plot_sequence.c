@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "report/cairo_module.h"
 #include "report/plot.h"
 #include "sequence/sequence_internal.h"
 
@@ -48,6 +49,7 @@ int pl_figure_sequence(const pl_sequence *r, const pl_plot_options *o,
   if (!title || !*title) title = pl_plan_id(plan);
   char full[400];
   snprintf(full, sizeof full, "Implementation: %s", title);
+  if (!pl__cairo(err)) return PL_EUNSUPPORTED; /* text is measured */
   f = pl__fig_new(100, 100, full);
   if (!f) return pl__err(err, PL_ENOMEM, "out of memory");
   char buf[600];

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "report/cairo_module.h"
 #include "report/plot.h"
 
 #define MAX_SHOWN 8     /* parties with a panel of their own */
@@ -327,6 +328,10 @@ int pl_figure_session(const pl_scenario *s, const pl_session *x,
   if (!title || !*title) title = pl_scenario_id(s);
   char full[400];
   snprintf(full, sizeof full, "Negotiation: %s", title);
+  if (!pl__cairo(err)) { /* text is measured */
+    pl__free(c.t);
+    return PL_EUNSUPPORTED;
+  }
   c.f = pl__fig_new(width, height, full);
   if (!c.f) {
     pl__free(c.t);

@@ -1,214 +1,131 @@
-/* PNG and PDF: the figure's marks drawn with cairo. */
-#include <cairo-pdf.h>
-#include <cairo.h>
-#include <math.h>
+/* PNG and PDF through the cairo module (cairo_module.h): where it is, how
+ * it is opened (once, on the first figure), and the library's calls that
+ * use it. */
+#define _GNU_SOURCE /* dladdr */
+#include <dlfcn.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/util.h"
+#include "report/cairo_module.h"
 #include "report/render.h"
 
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
+#ifndef PL_MODULE_DIR
+#define PL_MODULE_DIR "/usr/local/lib/parley"
 #endif
 
-static void source(cairo_t *cr, uint32_t c) {
-  cairo_set_source_rgba(cr, (double)(c >> 24 & 0xff) / 255,
-                        (double)(c >> 16 & 0xff) / 255,
-                        (double)(c >> 8 & 0xff) / 255,
-                        (double)(c & 0xff) / 255);
-}
+static const pl__cairo_host host = {pl__shape_polygon};
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static const pl__cairo_api *api;
+static char why[512];
 
-static void set_dash(cairo_t *cr, int dash, double lw) {
-  if (dash == 1) {
-    double d[2] = {5 + lw, 3 + lw};
-    cairo_set_dash(cr, d, 2, 0);
-  } else if (dash == 2) {
-    double d[2] = {0.01, 2.5 + lw};
-    cairo_set_dash(cr, d, 2, 0);
+/* Where the module may be, in order: $PARLEY_MODULE_DIR alone when set;
+ * else next to the code of this library (the build tree, or a libdir
+ * holding both), then the installed module folder. k-th candidate into
+ * buf; 0 when there is one. */
+static int candidate(int k, char *buf, size_t size) {
+  const char *env = getenv("PARLEY_MODULE_DIR");
+  const char *dir = NULL;
+  int n = -1;
+  if (env) {
+    if (k > 0) return -1;
+    dir = env;
+  } else if (k == 0) {
+    Dl_info info;
+    const char *slash = NULL;
+    if (dladdr((void *)&candidate, &info) && info.dli_fname)
+      slash = strrchr(info.dli_fname, '/');
+    if (!slash) return 1;
+    n = (int)(slash - info.dli_fname);
+    dir = info.dli_fname;
+  } else if (k == 1) {
+    dir = PL_MODULE_DIR;
   } else {
-    cairo_set_dash(cr, NULL, 0, 0);
+    return -1;
   }
-  cairo_set_line_cap(cr, dash == 2 ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_BUTT);
+  if (n < 0) n = (int)strlen(dir);
+  int len = snprintf(buf, size, "%.*s/%s", n, dir, PL__CAIRO_MODULE);
+  return len > 0 && (size_t)len < size ? 0 : 1;
 }
 
-/* Fills then strokes the current path with the item's colours. */
-static void paint(cairo_t *cr, uint32_t fill, uint32_t stroke, double lw,
-                  int dash) {
-  if (fill & 0xff) {
-    source(cr, fill);
-    if (stroke & 0xff)
-      cairo_fill_preserve(cr);
-    else
-      cairo_fill(cr);
-  }
-  if (stroke & 0xff) {
-    source(cr, stroke);
-    cairo_set_line_width(cr, lw > 0 ? lw : 1);
-    set_dash(cr, dash, lw);
-    cairo_stroke(cr);
-  }
-  cairo_new_path(cr);
-}
-
-static void draw_mark(cairo_t *cr, const pl__fig_item *it) {
-  double pts[20];
-  int n = pl__shape_polygon(it->shape, it->x, it->y, it->w, pts);
-  cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
-  if (n) {
-    cairo_move_to(cr, pts[0], pts[1]);
-    for (int k = 1; k < n; k++) cairo_line_to(cr, pts[2 * k], pts[2 * k + 1]);
-    cairo_close_path(cr);
-    paint(cr, it->fill, it->stroke, it->lw, 0);
-    return;
-  }
-  double r = it->w / 2;
-  switch (it->shape) {
-  case PL__SHAPE_CROSS: {
-    double h = 0.36 * it->w;
-    cairo_move_to(cr, it->x - h, it->y - h);
-    cairo_line_to(cr, it->x + h, it->y + h);
-    cairo_move_to(cr, it->x - h, it->y + h);
-    cairo_line_to(cr, it->x + h, it->y - h);
-    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-    paint(cr, PL__NONE, it->stroke ? it->stroke : it->fill, it->lw, 0);
-    break;
-  }
-  case PL__SHAPE_TARGET:
-    cairo_arc(cr, it->x, it->y, r, 0, 2 * M_PI);
-    paint(cr, it->fill, it->stroke, it->lw, 0);
-    cairo_arc(cr, it->x, it->y, 0.2 * it->w, 0, 2 * M_PI);
-    paint(cr, it->stroke, PL__NONE, 0, 0);
-    break;
-  default:
-    cairo_arc(cr, it->x, it->y, r, 0, 2 * M_PI);
-    paint(cr, it->fill, it->stroke, it->lw, 0);
-  }
-}
-
-static void draw_text(cairo_t *cr, const pl__fig_item *it) {
-  cairo_select_font_face(cr, PL__FONT, CAIRO_FONT_SLANT_NORMAL,
-                         it->bold ? CAIRO_FONT_WEIGHT_BOLD
-                                  : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size(cr, it->size);
-  cairo_text_extents_t e;
-  cairo_text_extents(cr, it->text, &e);
-  double dx = it->anchor == PL__MIDDLE ? -e.x_advance / 2
-              : it->anchor == PL__END  ? -e.x_advance
-                                       : 0;
-  double dy = it->vcenter ? 0.35 * it->size : 0; /* as dy="0.35em" in SVG */
-  cairo_save(cr);
-  cairo_translate(cr, it->x, it->y);
-  if (it->angle != 0) cairo_rotate(cr, it->angle * M_PI / 180);
-  cairo_move_to(cr, dx, dy);
-  cairo_text_path(cr, it->text);
-  if (it->halo) {
-    cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
-    cairo_set_line_width(cr, 3);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    cairo_set_dash(cr, NULL, 0, 0);
-    cairo_stroke_preserve(cr);
-  }
-  source(cr, it->color);
-  cairo_fill(cr);
-  cairo_restore(cr);
-}
-
-static void draw_image(cairo_t *cr, const pl__fig_item *it) {
-  cairo_surface_t *img = cairo_image_surface_create_for_data(
-      (unsigned char *)it->pixels, CAIRO_FORMAT_ARGB32, it->pw, it->ph,
-      it->pw * 4);
-  cairo_save(cr);
-  cairo_translate(cr, it->x, it->y);
-  cairo_scale(cr, it->w / it->pw, it->h / it->ph);
-  cairo_set_source_surface(cr, img, 0, 0);
-  cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
-  cairo_rectangle(cr, 0, 0, it->pw, it->ph);
-  cairo_fill(cr);
-  cairo_restore(cr);
-  cairo_surface_destroy(img);
-}
-
-static void draw(cairo_t *cr, const pl_figure *f) {
-  cairo_set_source_rgb(cr, 1, 1, 1);
-  cairo_paint(cr);
-  for (int k = 0; k < f->n; k++) {
-    const pl__fig_item *it = &f->items[k];
-    switch (it->kind) {
-    case PL__FIG_GROUP:
-      cairo_save(cr);
-      if (it->w > 0) {
-        cairo_rectangle(cr, it->x, it->y, it->w, it->h);
-        cairo_clip(cr);
-      }
-      break;
-    case PL__FIG_END:
-      cairo_restore(cr);
-      break;
-    case PL__FIG_PATH:
-      cairo_move_to(cr, it->pts[0], it->pts[1]);
-      for (size_t j = 1; j < it->n; j++)
-        cairo_line_to(cr, it->pts[2 * j], it->pts[2 * j + 1]);
-      if (it->closed) cairo_close_path(cr);
-      cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-      paint(cr, it->fill, it->stroke, it->lw, it->dash);
-      break;
-    case PL__FIG_MARK:
-      draw_mark(cr, it);
-      break;
-    case PL__FIG_TEXT:
-      draw_text(cr, it);
-      break;
-    case PL__FIG_IMAGE:
-      draw_image(cr, it);
-      break;
+static void open_module(void) {
+  char path[PATH_MAX];
+  why[0] = 0;
+  for (int k = 0;; k++) {
+    int c = candidate(k, path, sizeof path);
+    if (c < 0) break;
+    if (c > 0 || access(path, F_OK) != 0) continue;
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+      if (!why[0]) snprintf(why, sizeof why, "%.400s", dlerror());
+      continue;
     }
+    pl__cairo_entry entry = NULL;
+    void *sym = dlsym(h, PL__CAIRO_ENTRY);
+    if (sym) memcpy(&entry, &sym, sizeof entry); /* no object-to-function cast in ISO C */
+    const pl__cairo_api *a = entry ? entry(&host) : NULL;
+    if (a && a->abi == PL__CAIRO_ABI && a->figure_size == sizeof(pl_figure) &&
+        a->item_size == sizeof(pl__fig_item)) {
+      api = a; /* the module stays open for the process */
+      return;
+    }
+    dlclose(h);
+    if (!why[0])
+      snprintf(why, sizeof why, "%.400s is another version's", path);
+  }
+  if (why[0]) return;
+  const char *env = getenv("PARLEY_MODULE_DIR");
+  if (env)
+    snprintf(why, sizeof why, "no %s in $PARLEY_MODULE_DIR (%.400s)",
+             PL__CAIRO_MODULE, env);
+  else
+    snprintf(why, sizeof why, "no %s next to libparley or in %s",
+             PL__CAIRO_MODULE, PL_MODULE_DIR);
+}
+
+const pl__cairo_api *pl__cairo(pl_error *err) {
+  pthread_once(&once, open_module);
+  if (!api)
+    pl__err(err, PL_EUNSUPPORTED,
+            "pictures need parley's cairo module, which cannot be loaded: "
+            "%s",
+            why);
+  return api;
+}
+
+int pl_pictures_available(void) {
+  char path[PATH_MAX];
+  for (int k = 0;; k++) {
+    int c = candidate(k, path, sizeof path);
+    if (c < 0) return 0;
+    if (c == 0 && access(path, R_OK) == 0) return 1;
   }
 }
 
-static cairo_status_t put(void *closure, const unsigned char *data,
-                          unsigned int n) {
-  pl__buf *b = closure;
+static int put(void *ctx, const unsigned char *data, unsigned int n) {
+  pl__buf *b = ctx;
   pl__buf_put(b, data, n);
-  return b->bad ? CAIRO_STATUS_NO_MEMORY : CAIRO_STATUS_SUCCESS;
+  return b->bad;
 }
 
 int pl__render_cairo(const pl_figure *f, pl_plot_format format, double scale,
                      char **data, size_t *len, pl_error *err) {
+  const pl__cairo_api *a = pl__cairo(err);
+  if (!a) return PL_EUNSUPPORTED;
   pl__buf b = {0};
-  cairo_status_t st;
-  if (format == PL_PLOT_PNG) {
-    int w = (int)ceil(f->width * scale), h = (int)ceil(f->height * scale);
-    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-    cairo_t *cr = cairo_create(sf);
-    cairo_scale(cr, scale, scale);
-    draw(cr, f);
-    st = cairo_status(cr);
-    cairo_destroy(cr);
-    if (st == CAIRO_STATUS_SUCCESS)
-      st = cairo_surface_write_to_png_stream(sf, put, &b);
-    cairo_surface_destroy(sf);
-  } else {
-    /* PDF in points: 72 per inch against CSS's 96 */
-    cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(
-        put, &b, f->width * 0.75, f->height * 0.75);
-    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, f->title);
-    cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "parley");
-    cairo_t *cr = cairo_create(sf);
-    cairo_scale(cr, 0.75, 0.75);
-    draw(cr, f);
-    st = cairo_status(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(sf);
-    if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(sf);
-    cairo_surface_destroy(sf);
-  }
-  if (b.bad || st == CAIRO_STATUS_NO_MEMORY) {
+  const char *how = "";
+  int rc = a->render(f, format == PL_PLOT_PDF, scale, put, &b, &how);
+  if (rc == 1 || (rc == 0 && b.bad)) {
     pl__free(b.p);
     return pl__err(err, PL_ENOMEM, "out of memory");
   }
-  if (st != CAIRO_STATUS_SUCCESS) {
+  if (rc) {
     pl__free(b.p);
-    return pl__err(err, PL_EIO, "cairo: %s", cairo_status_to_string(st));
+    return pl__err(err, PL_EIO, "cairo: %s", how);
   }
   *data = b.p;
   *len = b.n;
@@ -218,12 +135,10 @@ int pl__render_cairo(const pl_figure *f, pl_plot_format format, double scale,
 char *pl__png_base64(const uint32_t *pixels, int pw, int ph) {
   static const char digits[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  cairo_surface_t *img = cairo_image_surface_create_for_data(
-      (unsigned char *)pixels, CAIRO_FORMAT_ARGB32, pw, ph, pw * 4);
+  const pl__cairo_api *a = pl__cairo(NULL);
+  if (!a) return NULL;
   pl__buf png = {0};
-  cairo_status_t st = cairo_surface_write_to_png_stream(img, put, &png);
-  cairo_surface_destroy(img);
-  if (st != CAIRO_STATUS_SUCCESS || png.bad) {
+  if (a->png(pixels, pw, ph, put, &png) || png.bad) {
     pl__free(png.p);
     return NULL;
   }

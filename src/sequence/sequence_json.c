@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/json_text.h"
 #include "sequence/sequence_internal.h"
 
 /* As in report/json.c: every failed insertion is recorded in *bad, so a
@@ -184,7 +185,7 @@ char *pl_sequence_to_json(const pl_sequence *r) {
   put(root, "bounds", b, &bad);
   char *text = bad || !root
                    ? NULL
-                   : json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(10) |
+                   : pl__json_dumps(root, JSON_INDENT(2) |
                                           JSON_PRESERVE_ORDER);
   json_decref(root);
   if (!text) return NULL;

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/json_text.h"
 #include "report/json_common.h"
 #include "tournament/tournament_internal.h"
 
@@ -63,7 +64,7 @@ static void failed(pl_job_result *r, const pl_job *job, const pl_scenario *s) {
 /* The agreement as a JSON object {issue: option}. */
 static char *outcome_json(const pl_scenario *s, const uint32_t *o) {
   json_t *oc = pl__outcome_json(s, o);
-  char *text = oc ? json_dumps(oc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+  char *text = oc ? pl__json_dumps(oc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
   json_decref(oc);
   char *copy = text ? pl__strdup(text) : NULL;
   free(text);

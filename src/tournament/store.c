@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/json_text.h"
 #include "tournament/tournament_internal.h"
 
 #define BATCH 256          /* results per transaction at most */
@@ -24,14 +25,6 @@ struct pl_store {
   uint64_t pending_jobs[BATCH]; /* which: unmarked if it rolls back */
   double opened;  /* when it began */
 };
-
-/* A decimal that reads back as the same double: the 15-digit form when
- * it does (most utilities, and easier to read), else 17 digits. */
-static int shortest(char *buf, size_t size, double v) {
-  int n = snprintf(buf, size, "%.15g", v);
-  if (strtod(buf, NULL) == v) return n;
-  return snprintf(buf, size, "%.17g", v);
-}
 
 static int db_err(pl_error *err, sqlite3 *db, const char *what) {
   int code = sqlite3_errcode(db);
@@ -288,7 +281,10 @@ int pl_store_add(pl_store *st, const pl_job_result *r, pl_error *err) {
     a += (size_t)snprintf(agents + a, sizeof agents - a, "%s%d", p ? "," : "",
                           job.agents[p]);
     if (p) utils[u++] = ',';
-    u += (size_t)shortest(utils + u, sizeof utils - u, r->utilities[p]);
+    char num[PL__REAL_CHARS];
+    int nn = pl__shortest_double(num, r->utilities[p]); /* reads back */
+    memcpy(utils + u, num, (size_t)nn);
+    u += (size_t)nn;
   }
   snprintf(agents + a, sizeof agents - a, "]");
   snprintf(utils + u, sizeof utils - u, "]");

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/json_text.h"
 #include "tournament/tournament_internal.h"
 
 struct pl_summary {
@@ -243,8 +244,7 @@ char *pl_summary_to_json(const pl_summary *s) {
   bad |= json_object_set_new(root, "scenarios",
                              rows_json(s->scenarios, s->ns, "scenario"));
   char *text = bad ? NULL
-                   : json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                          JSON_REAL_PRECISION(10));
+                   : pl__json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   json_decref(root);
   return text;
 }

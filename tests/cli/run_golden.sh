@@ -486,6 +486,55 @@ if command -v b2sum >/dev/null; then
   fi
 fi
 
+# --mpi runs parley-mpi next to parley (docs/architecture.md, "Start-up"):
+# without it, a clear message and exit code 2, and 'version' says so.
+mkdir "$tmp/alone" && cp "$parley" "$tmp/alone/parley"
+"$tmp/alone/parley" tournament examples/tournament/demo.yaml --mpi >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -ne 2 ] || [ -s "$tmp/out" ] ||
+   ! grep -q "^parley: --mpi: Open MPI is not available: no parley-mpi next to this parley" "$tmp/err"; then
+  bad "--mpi without parley-mpi: exit $rc: $(head -c 300 "$tmp/err")"
+else
+  ok
+fi
+if "$tmp/alone/parley" version | grep -q "Open MPI: no"; then ok; else
+  bad "version without parley-mpi: $("$tmp/alone/parley" version)"
+fi
+
+# Pictures need the cairo module (docs/architecture.md, "Start-up"):
+# without it, a clear message, exit code 2 and no file; 'version' says so.
+for pic in png pdf svg; do
+  PARLEY_MODULE_DIR="$tmp/alone" "$parley" analyze examples/job-offer.yaml --plot "$tmp/p.$pic" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  if [ "$rc" -ne 2 ] || [ -s "$tmp/out" ] || [ -e "$tmp/p.$pic" ] ||
+     ! grep -q "^parley: pictures need parley's cairo module, which cannot be loaded: no parley-cairo.so in" "$tmp/err"; then
+    bad "--plot .$pic without the cairo module: exit $rc: $(head -c 300 "$tmp/err")"
+  else
+    ok
+  fi
+done
+if PARLEY_MODULE_DIR="$tmp/alone" "$parley" version | grep -q "pictures: no"; then ok; else
+  bad "version without the cairo module: $(PARLEY_MODULE_DIR="$tmp/alone" "$parley" version)"
+fi
+if "$parley" version | grep -q "^parley [0-9.]* (Open MPI: [a-z]*, pictures: yes)$"; then ok; else
+  bad "version: $("$parley" version)"
+fi
+
+# A GENIUS domain that lists an item twice loads as GENIUS loads it, with a
+# warning on stderr at the repeat (docs/formats.md), and exit code 0.
+rep=tests/data/genius/repeats
+"$parley" analyze $rep/repeats.xml $rep/alice.xml $rep/bob.xml --json >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+  bad "repeated items: exit $rc: $(head -c 300 "$tmp/err")"
+elif ! grep -q "^$rep/repeats.xml:11:9: warning: issue \"size\" lists 1 item again (here \"small\", as option \"small#3\")" "$tmp/err"; then
+  bad "repeated items: no warning at the repeat: $(head -c 300 "$tmp/err")"
+elif ! grep -q '"outcomes": 8,' "$tmp/out"; then
+  bad "repeated items: GENIUS counts 4 x 2 outcomes: $(grep outcomes "$tmp/out")"
+else
+  ok
+fi
+
 # Every YAML example in the docs is a valid scenario, or a valid plan (a
 # block with a top-level "steps:" key, docs/sequence-format.md).
 for doc in docs/*.md; do

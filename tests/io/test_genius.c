@@ -1029,6 +1029,61 @@ static void test_several_domains(void **state) {
   assert_int_equal(pl_scenario_load(want, &s, &e), PL_EPARSE);
 }
 
+
+/* A domain that lists an item twice (tests/data/genius/repeats): loaded as
+ * GENIUS loads it -- one option per listing, in document order, each
+ * listing evaluated like its value (the profile's last evaluation of it) --
+ * with one warning at the first repeat. */
+typedef struct warned {
+  int n;
+  pl_error first;
+} warned;
+
+static void on_warning(void *ctx, const pl_error *w) {
+  warned *c = ctx;
+  if (c->n++ == 0) c->first = *w;
+}
+
+static void test_repeated_items(void **state) {
+  (void)state;
+  const char *paths[] = {fixture("repeats/repeats.xml"),
+                         fixture("repeats/alice.xml"),
+                         fixture("repeats/bob.xml")};
+  warned c = {0};
+  pl_load_options o;
+  pl_load_options_init(&o);
+  o.warning = on_warning;
+  o.warning_ctx = &c;
+  pl_scenario *s = load(3, paths, &o);
+  assert_int_equal(c.n, 1);
+  assert_int_equal(c.first.code, PL_OK);
+  assert_string_equal(c.first.file, paths[0]);
+  assert_int_equal(c.first.line, 11);
+  assert_int_equal(c.first.column, 9);
+  assert_non_null(strstr(c.first.message, "\"small\""));
+  /* GENIUS's count: 4 x 2 outcomes */
+  assert_int_equal(pl_scenario_option_count(s, 0), 4);
+  assert_string_equal(pl_scenario_option_id(s, 0, 0), "small");
+  assert_string_equal(pl_scenario_option_id(s, 0, 1), "large");
+  assert_string_equal(pl_scenario_option_id(s, 0, 2), "small#3");
+  assert_string_equal(pl_scenario_option_name(s, 0, 2), "Small, again");
+  assert_string_equal(pl_scenario_option_id(s, 0, 3), "small#2");
+  /* alice: small 1/4, large 4/4, small#2 2/4 (max 4 > 1 divides) */
+  assert_double_near(util(s, 0, 0, 0), 0.6 * 0.25 + 0.4, 1e-12);
+  assert_double_near(util(s, 0, 2, 1), 0.6 * 0.25 + 0.4 * 0.5, 1e-12);
+  assert_double_near(util(s, 0, 3, 0), 0.6 * 0.5 + 0.4, 1e-12);
+  /* bob: small 3 (the later), large 2, small#2 0; max 3 */
+  assert_double_near(util(s, 1, 0, 0), 0.5, 1e-12);
+  assert_double_near(util(s, 1, 2, 0), 0.5, 1e-12);
+  assert_double_near(util(s, 1, 1, 1), 0.5 * 2.0 / 3 + 0.5, 1e-12);
+  assert_double_near(util(s, 1, 3, 1), 0.5, 1e-12);
+  pl_scenario_free(s);
+  /* no callback: the same scenario, silently */
+  s = load(3, paths, NULL);
+  assert_int_equal(pl_scenario_option_count(s, 0), 4);
+  pl_scenario_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_mixed),
@@ -1047,6 +1102,7 @@ int main(void) {
       cmocka_unit_test(test_samples_load),
       cmocka_unit_test(test_samples_round_trip),
       cmocka_unit_test(test_domains_tsv),
+      cmocka_unit_test(test_repeated_items),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
