@@ -176,8 +176,8 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
                    "conceder, timedep, aspiration, hardliner, random, micro, "
                    "tit-for-tat, an ANAC agent (hardheaded, agentk, agentk2, "
                    "bramagent, gahboninho, nicetitfortat, thenegotiator, "
-                   "iamhaggler2011), ext:COMMAND, ext+tcp:HOST:PORT, a "
-                   "registered name or a plug-in's path",
+                   "iamhaggler2011), ext:COMMAND, ext+tcp:HOST:PORT, "
+                   "ext+unix:PATH, a registered name or a plug-in's path",
                    spec);
   a->kind = st->kind;
   a->curve = st->curve;

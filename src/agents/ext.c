@@ -1,6 +1,6 @@
 /* External agents (agents.h, docs/agent-protocol.md): a program started
- * per negotiation (ext:CMD) or a running service (ext+tcp:HOST:PORT) that
- * reads and writes JSON Lines, behind the same agent table as plug-ins;
+ * per negotiation (ext:CMD) or a running service (ext+tcp:HOST:PORT,
+ * ext+unix:PATH) that reads and writes JSON Lines, behind the same agent table as plug-ins;
  * and the replay of a recorded one (pl_agent_replay).
  *
  * A process runs under a small reaper: parley forks the reaper, which
@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -580,6 +581,28 @@ static bool connect_tcp(ext *e, const char *where) {
   return true;
 }
 
+/* PATH of a Unix stream socket. */
+static bool connect_unix(ext *e, const char *path) {
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  if (!*path || strlen(path) >= sizeof sa.sun_path) {
+    fail(e, "expected ext+unix:PATH (at most %zu bytes), got \"%.80s\"",
+         sizeof sa.sun_path - 1, path);
+    return false;
+  }
+  strcpy(sa.sun_path, path);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int r = fd < 0 ? -1 : connect(fd, (struct sockaddr *)&sa, sizeof sa);
+  while (r < 0 && errno == EINTR) r = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+  if (r < 0) {
+    int why = errno;
+    if (fd >= 0) close(fd);
+    fail(e, "cannot connect to %s: %s", path, strerror(why));
+    return false;
+  }
+  e->wfd = e->rfd = fd;
+  return true;
+}
+
 static void stop(ext *e) {
   if (e->wfd >= 0 && e->wfd != e->rfd) close(e->wfd);
   if (e->wfd >= 0 && e->wfd == e->rfd) shutdown(e->wfd, SHUT_WR);
@@ -972,7 +995,7 @@ static json_t *settings_json(const ext *e) {
 
 static const char *const EXPECT_READY[] = {"ready", NULL};
 
-enum { MODE_PROCESS, MODE_TCP, MODE_REPLAY };
+enum { MODE_PROCESS, MODE_TCP, MODE_UNIX, MODE_REPLAY };
 
 static void *create_with(const pl_agent_setup *su, int mode,
                          const pl_recording *rec) {
@@ -990,6 +1013,7 @@ static void *create_with(const pl_agent_setup *su, int mode,
   if (!ok) fail(e, "out of memory");
   if (ok && mode == MODE_REPLAY) e->rec = rec;
   else if (ok && mode == MODE_TCP) ok = connect_tcp(e, su->params);
+  else if (ok && mode == MODE_UNIX) ok = connect_unix(e, su->params);
   else if (ok) ok = spawn(e, su->params);
   json_t *a = ok ? ask(e, settings_json(e), EXPECT_READY) : NULL;
   json_t *v = json_object_get(a, "version");
@@ -1007,9 +1031,11 @@ static void *create_with(const pl_agent_setup *su, int mode,
   return e;
 }
 
-/* ctx NULL: a command; else a service. */
+/* ctx NULL: a command; 1 a TCP service, 2 a Unix-socket one. */
 static void *ext_create(const pl_agent_setup *su) {
-  return create_with(su, su->ctx ? MODE_TCP : MODE_PROCESS, NULL);
+  return create_with(su, !su->ctx ? MODE_PROCESS
+                         : su->ctx == (void *)2 ? MODE_UNIX : MODE_TCP,
+                     NULL);
 }
 
 static const char *const EXPECT_OFFER[] = {"offer", "end", NULL};
