@@ -83,6 +83,11 @@ typedef struct pl_session_options {
   const char *const *inputs;
   size_t n_inputs;
   unsigned real_intervals;
+  /* 1: the messages exchanged with outside agents are not kept
+   * (pl_session_message_count stays 0, the transcript has none): a copy
+   * of every line saved where nobody reads them, as in tournaments and
+   * benchmarks (default 0: kept). */
+  int drop_messages;
 } pl_session_options;
 PL_API void pl_session_options_init(pl_session_options *o);
 
