@@ -799,7 +799,9 @@ static json_t *ask_line(ext *e, const char *msg, size_t len,
     for (const char *const *x = expect; *x; x++)
       snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
                x == expect ? "" : ", ", *x);
-    fail(e, "answered \"%.40s\" where it could answer %s", type, list);
+    char tx[48]; /* the type as the agent sent it: printable, one line */
+    excerpt(tx, sizeof tx, type, strlen(type));
+    fail(e, "answered \"%s\" where it could answer %s", tx, list);
   }
   json_decref(a);
   return NULL;
@@ -880,14 +882,17 @@ static bool parse_outcome(ext *e, json_t *a, const uint32_t *base,
   json_object_foreach(v, key, x) {
     int i = 0;
     while (i < e->ni && strcmp(s->issues[i].id, key)) i++;
+    char tx[68]; /* what the agent sent: printable, one line */
     if (i == e->ni) {
-      fail(e, "its outcome names an unknown issue \"%.60s\"", key);
+      excerpt(tx, sizeof tx, key, strlen(key));
+      fail(e, "its outcome names an unknown issue \"%s\"", tx);
       return false;
     }
     const char *id = json_string_value(x);
     if (!id || !option_by_id(&s->issues[i], id, &o[i])) {
-      fail(e, "its outcome has an unknown option %s%.60s%s for issue \"%s\"",
-           id ? "\"" : "(not a string id)", id ? id : "", id ? "\"" : "",
+      if (id) excerpt(tx, sizeof tx, id, strlen(id));
+      fail(e, "its outcome has an unknown option %s%s%s for issue \"%s\"",
+           id ? "\"" : "(not a string id)", id ? tx : "", id ? "\"" : "",
            s->issues[i].id);
       return false;
     }
