@@ -21,6 +21,11 @@ Run from the checkout's root after `make build` (or set PARLEY_LIBRARY).
    best outcome, accepts only as much) against boulware, 1000 rounds, on
    ItexvsCypress, next to the C hardliner in the same match; both run
    through parley.run, so the difference is the Python agent's calls.
+5. parley.Env: steps/s from Python with bench_env's learner (offer its
+   best outcome, accept at 0.8 or more) against boulware on ItexvsCypress
+   at 100 rounds, against build/bench/bench_env's C loop; the difference
+   of their times per step is the Python overhead per step. `--env` runs
+   only this part.
 """
 import os
 import re
@@ -63,6 +68,55 @@ def c_rate(data):
     return (float(m.group(1)), float(m.group(2))) if m else (None, None)
 
 
+def env_rate(s, episodes):
+    """Steps/s of the bench_env policy through parley.Env."""
+    env = parley.Env(s, "boulware", party=0, rounds=100)
+    sp = env.action_space
+    best, best_u = None, -1.0
+    for k in range(s.outcome_count):  # small: enumerate the indices
+        idx, r = [], k
+        for n in reversed(sp["nvec"]):
+            idx.append(r % n)
+            r //= n
+        idx = tuple(reversed(idx))
+        u = s.utility(env.outcome(idx), 0)
+        if u > best_u:
+            best, best_u = idx, u
+    steps = 0
+    t = time.process_time()
+    for k in range(episodes):
+        obs = env.reset(k)
+        while not obs["done"]:
+            a = "accept" if obs["offer"] is not None and \
+                obs["offer_utility"] >= 0.8 else best
+            obs, reward, done, info = env.step(a)
+            steps += 1
+    return steps / (time.process_time() - t), steps
+
+
+def env_c_rate(data):
+    exe = os.path.join(ROOT, "build", "bench", "bench_env")
+    if not os.access(exe, os.X_OK):
+        return None
+    out = subprocess.run([exe, data], capture_output=True, text=True,
+                         timeout=1200, cwd=ROOT).stdout
+    m = re.search(r"ItexvsCypress\s+100 rounds\s+\d+ episodes\s+\d+ steps"
+                  r"\s+(\d+) steps/s", out)
+    return float(m.group(1)) if m else None
+
+
+def env_part(s, data, quick):
+    episodes = 2000 if quick else 20000
+    py = max(env_rate(s, episodes) for _ in range(2))
+    print(f"ItexvsCypress  parley.Env  {episodes} episodes  {py[1]} steps  "
+          f"{py[0]:9.0f} steps/s  {1e6 / py[0]:.2f} us/step")
+    c = env_c_rate(data)
+    if c:
+        print(f"ItexvsCypress  C bench_env (100 rounds)  {c:9.0f} steps/s  "
+              f"{1e6 / c:.3f} us/step; Python overhead per step "
+              f"{1e6 / py[0] - 1e6 / c:.2f} us")
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     quick = "--quick" in sys.argv
@@ -76,6 +130,9 @@ def main():
         print(f"skipped: no ItexvsCypress under {data}")
         return
     s = parley.load(*paths)
+    if "--env" in sys.argv:
+        env_part(s, data, quick)
+        return
     n = 2000 if quick else 20000
 
     # 1. negotiations/s
@@ -144,6 +201,9 @@ def main():
     print(f"memory over {total} negotiations from Python: RSS {start} KiB "
           f"after warm-up, then " + " ".join(str(x) for x in samples) +
           f" KiB; growth {samples[-1] - start} KiB ({total / secs:.0f} /s)")
+
+    # 5. the stepped negotiation's overhead per step
+    env_part(s, data, quick)
 
 
 class PyHardliner(parley.Agent):

@@ -10,6 +10,7 @@
  *   mediation.h   what would unlock a deadlock, what improves a deal
  *   session.h     negotiations: protocols, agents, events, transcripts
  *   agents.h      the plug-in agent table
+ *   env.h         a negotiation stepped by a learner (gym-like)
  *   sequence.h    implementation sequencing
  *   tournament.h  tournaments, their store and summaries
  *   report.h      pictures and the HTML report
@@ -24,6 +25,7 @@
 #include "parley/mediation.h"
 #include "parley/agents.h"
 #include "parley/session.h"
+#include "parley/env.h"
 #include "parley/sequence.h"
 #include "parley/tournament.h"
 #include "parley/report.h"

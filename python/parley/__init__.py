@@ -14,6 +14,7 @@ from __future__ import annotations
 from . import _lib
 from .agent import ACCEPT, END, REJECT, Agent, State
 from .analysis import Analysis
+from .env import Env
 from .errors import (ConflictError, Error, ExistsError, InputOutputError,
                      InvalidArgumentError, NotFoundError, OutOfMemoryError,
                      ParseError, RangeError, StateError, TooBigError,
@@ -46,7 +47,8 @@ def has(feature: str) -> bool:
 
 
 __all__ = [
-    "ACCEPT", "Agent", "END", "REJECT", "State", "Analysis", "ConflictError", "Error", "Event", "ExistsError",
+    "ACCEPT", "Agent", "END", "REJECT", "State", "Analysis", "ConflictError",
+    "Env", "Error", "Event", "ExistsError",
     "InputOutputError", "InvalidArgumentError", "Issue", "NotFoundError",
     "OutOfMemoryError", "ParseError", "Party", "RangeError", "Result",
     "Scenario", "SequenceResult", "StateError", "Summary", "TooBigError",

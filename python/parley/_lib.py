@@ -403,3 +403,29 @@ def take_string(ptr: Optional[int]) -> str:
 
 def text(b: Optional[bytes]) -> str:
     return "" if b is None else b.decode("utf-8")
+
+
+# --------------------------------------------------------------------------
+# env.h: the stepped negotiation (python/parley/env.py)
+# --------------------------------------------------------------------------
+
+
+class pl_action(ctypes.Structure):
+    _fields_ = [("kind", c_int), ("options", U32P)]
+
+
+class pl_observation(ctypes.Structure):
+    _fields_ = [("round", c_int), ("time", c_double), ("offer", U32P),
+                ("offer_utility", c_double), ("done", c_int), ("end", c_int),
+                ("payoff", c_double)]
+
+
+for _decl in [
+        ("pl_env_new", c_int, P, POINTER(pl_session_options), c_int,
+         c_char_p, PP, E),
+        ("pl_env_free", None, P),
+        ("pl_env_reset", c_int, P, c_uint64, c_void_p, E),
+        ("pl_env_step", c_int, P, c_void_p, c_void_p, c_void_p, E),
+        ("pl_env_session", P, P),
+        ("pl_session_failure", c_char_p, P)]:
+    globals()[_decl[0]] = _fn(*_decl)

@@ -190,6 +190,9 @@ int pl__registry_copy(pl_agent_registry *to, const pl_agent_registry *from,
                       pl_error *err);
 int pl__table_lookup(pl__agent *a, const char *spec, uint64_t seed,
                      const pl__env *env, pl_error *err);
+/* A new registry with the entries of `from` (NULL: none). */
+int pl__agent_registry_copy(const pl_agent_registry *from,
+                            pl_agent_registry **out, pl_error *err);
 void pl__plugin_free(pl__agent *a);
 bool pl__plugin_propose(pl__agent *a, double t, const uint32_t **options);
 bool pl__plugin_accepts(pl__agent *a, double t, const uint32_t *offer);

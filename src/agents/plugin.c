@@ -93,6 +93,19 @@ int pl_agent_registry_add(pl_agent_registry *r, const char *name,
   return PL_OK;
 }
 
+int pl__agent_registry_copy(const pl_agent_registry *from,
+                            pl_agent_registry **out, pl_error *err) {
+  int rc = pl_agent_registry_new(out, err);
+  for (size_t k = 0; !rc && from && k < from->n; k++)
+    rc = pl_agent_registry_add(*out, from->e[k].name, from->e[k].api,
+                               from->e[k].ctx, err);
+  if (rc) {
+    pl_agent_registry_free(*out);
+    *out = NULL;
+  }
+  return rc;
+}
+
 /* ---- creating ------------------------------------------------------ */
 
 static double no_clock(void) { return pl__now(); }
@@ -273,11 +286,13 @@ static pl_agent_turn turn_at(const pl__agent *a, double t) {
  * after a walk-out, a wait or an error (then failed, saying why). */
 static bool answered(pl__agent *a, int r, int lo, int hi, const char *call) {
   if (r == PL_AGENT_WAIT && a->v2) {
-    double now = no_clock();
-    if (a->wait_since < 0) a->wait_since = now;
-    if (a->move_limit > 0 && now - a->wait_since > a->move_limit) {
-      fail(a, "no answer to %s within %g s", call, a->move_limit);
-      return false;
+    if (a->move_limit > 0) { /* no clock read without a limit (env.c) */
+      double now = no_clock();
+      if (a->wait_since < 0) a->wait_since = now;
+      if (now - a->wait_since > a->move_limit) {
+        fail(a, "no answer to %s within %g s", call, a->move_limit);
+        return false;
+      }
     }
     a->waiting = true;
     return false;

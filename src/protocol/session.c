@@ -729,6 +729,23 @@ uint64_t pl__session_work(const pl_session *x) {
   for (int p = 0; p < x->np; p++) w += x->agents[p].visited;
   return w;
 }
+void pl__session_take_events(pl_session *y, pl_session *x) {
+  if (y->cap || y->s != x->s) return;
+  y->ev = x->ev;
+  y->opts = x->opts;
+  y->utils = x->utils;
+  y->marks = x->marks;
+  y->cap = x->cap;
+  x->ev = NULL;
+  x->opts = NULL;
+  x->utils = NULL;
+  x->marks = NULL;
+  x->cap = x->n = 0;
+}
+
+void pl__session_no_move_limit(pl_session *x, int party) {
+  x->agents[party].move_limit = 0;
+}
 size_t pl_session_event_count(const pl_session *x) { return x->n; }
 const pl_event *pl_session_event(const pl_session *x, size_t i) {
   return i < x->n ? &x->ev[i] : NULL;

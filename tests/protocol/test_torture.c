@@ -122,6 +122,40 @@ static void test_sessions(void **state) {
   pl_scenario_free(s);
 }
 
+/* A stepped negotiation (env.h): made, reset, stepped past two growths
+ * of the event log, reset again (the arrays handed over), stepped. */
+static int run_env(void *ctx) {
+  const pl_scenario *s = ctx;
+  pl_session_options o;
+  pl_session_options_init(&o);
+  o.rounds = 40;
+  pl_env *e = NULL;
+  pl_error err;
+  int rc = pl_env_new(s, &o, 0, "hardliner", &e, &err);
+  if (rc) {
+    assert_null(e);
+    assert_int_equal(err.code, rc);
+    return rc;
+  }
+  const pl_observation *ob;
+  const pl_action offer = {PL_ACTION_OFFER, (const uint32_t[]){2, 1, 0}};
+  for (uint64_t seed = 0; !rc && seed < 2; seed++) {
+    rc = pl_env_reset(e, seed, &ob, &err);
+    while (!rc && !ob->done) rc = pl_env_step(e, &offer, &ob, NULL, &err);
+    if (rc) assert_int_equal(err.code, rc);
+  }
+  if (!rc) assert_int_equal(ob->end, PL_END_DEADLINE);
+  pl_env_free(e);
+  return rc;
+}
+
+static void test_env(void **state) {
+  (void)state;
+  pl_scenario *s = tu_load("examples/job-offer.yaml");
+  assert_true(torture(run_env, s, "env") > 10);
+  pl_scenario_free(s);
+}
+
 /* Every built-in strategy, opponent model and acceptance combination;
  * the walk (small space), the search (large additive space) and the pool
  * (a non-linear party). */
@@ -323,6 +357,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sessions),
       cmocka_unit_test(test_agents),
+      cmocka_unit_test(test_env),
       cmocka_unit_test(test_tournament),
       cmocka_unit_test(test_reports),
   };
