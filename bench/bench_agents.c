@@ -66,6 +66,7 @@ static double run(const pl_scenario *s, const char *agent, int rounds) {
   pl_session_options o;
   pl_session_options_init(&o);
   o.rounds = rounds;
+  o.drop_messages = 1; /* no transcript is asked for */
   const char *agents[] = {agent, "hardliner"};
   pl_session *x = NULL;
   pl_error err;

@@ -35,6 +35,7 @@ int cmd_report(int argc, char **argv);
 int cmd_unlock(int argc, char **argv);
 int cmd_improve(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_agent_check(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

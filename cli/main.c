@@ -33,6 +33,8 @@ static const command commands[] = {
      "one self-contained HTML report with pictures, to hand over"},
     {"replay", cmd_replay,
      "run a negotiation with external agents again from its transcript"},
+    {"agent-check", cmd_agent_check,
+     "run an agent through scripted negotiations, report what it breaks"},
     {"keygen", cmd_keygen, "make an Ed25519 key pair for a party"},
     {"publish", cmd_publish,
      "publish a signed record as a bundle, withholding what you choose"},
@@ -159,11 +161,11 @@ int cli_finish_output(int code) {
 static void usage(FILE *f) {
   fprintf(f, "usage: parley <command> [options]\n\ncommands:\n");
   for (size_t k = 0; k < N_COMMANDS; k++)
-    fprintf(f, "  %-10s %s\n", commands[k].name, commands[k].summary);
+    fprintf(f, "  %-11s %s\n", commands[k].name, commands[k].summary);
   fprintf(f,
           "\n'parley <command> --help' describes a command.\n"
           "exit codes: 0 ok, 1 runtime failure, 2 usage, 3 bad input, 4 a record\n"
-          "that does not verify\n");
+          "that does not verify, or an agent that broke a rule (agent-check)\n");
 }
 
 static int cmd_help(int argc, char **argv) {
@@ -232,7 +234,8 @@ static int release_stdout(held_stdout h, int code) {
     cli_error("cannot write the output: %s", strerror(saved));
     code = EXIT_RUNTIME;
   }
-  /* exit 4 (a record that does not verify) is verify's answer: kept */
+  /* exit 4 (a record that does not verify, an agent that broke a rule)
+   * is verify's and agent-check's answer: kept */
   bool keep = code == EXIT_OK || code == EXIT_VERIFY;
   if (keep && lseek(h.mem, 0, SEEK_SET) == 0) {
     char buf[1 << 16];

@@ -215,18 +215,32 @@ class Agent {
   }
 }
 
-// Runs as a service for ext+tcp:HOST:PORT: a new agent per connection
-// (one negotiation each). ready(port) is called once listening.
-function serve(AgentClass, host = '127.0.0.1', port = 0, ready = null) {
-  const server = net.createServer((sock) => {
+// A server that gives each connection a new agent (one negotiation each).
+function agentServer(AgentClass) {
+  return net.createServer((sock) => {
     sock.setEncoding('utf8');
     new AgentClass().serveStream(sock, sock, () => sock.end());
     sock.on('error', () => {});
   });
+}
+
+// Runs as a service for ext+tcp:HOST:PORT: a new agent per connection
+// (one negotiation each). ready(port) is called once listening.
+function serve(AgentClass, host = '127.0.0.1', port = 0, ready = null) {
+  const server = agentServer(AgentClass);
   server.listen(port, host, () => ready && ready(server.address().port));
   return server;
 }
 
-module.exports = { Agent, serve, VERSION };
+// Runs as a service for ext+unix:PATH (a stream socket at path, replaced
+// if it exists), as serve does for TCP. ready(path) once listening.
+function serveUnix(AgentClass, path, ready = null) {
+  try { require('fs').unlinkSync(path); } catch (e) { /* none there */ }
+  const server = agentServer(AgentClass);
+  server.listen(path, () => ready && ready(path));
+  return server;
+}
+
+module.exports = { Agent, serve, serveUnix, VERSION };
 
 if (require.main === module) new Agent().run();

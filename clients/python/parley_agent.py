@@ -26,6 +26,7 @@ outcome that breaks its red lines or falls below its reservation value.
 """
 
 import json
+import os
 import socket
 import sys
 
@@ -237,6 +238,27 @@ def serve(agent_class, host="127.0.0.1", port=0, ready=None, count=None):
     srv.listen(16)
     if ready:
         ready(srv.getsockname()[1])
+    _accept(srv, agent_class, count)
+
+
+def serve_unix(agent_class, path, ready=None, count=None):
+    """Runs as a service for ext+unix:PATH, as serve() does for TCP: a
+    stream socket at path (replaced if it exists); ready(path) is called
+    once listening."""
+    if os.path.exists(path):
+        os.unlink(path)
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path)
+    srv.listen(16)
+    if ready:
+        ready(path)
+    try:
+        _accept(srv, agent_class, count)
+    finally:
+        os.unlink(path)
+
+
+def _accept(srv, agent_class, count):
     served = 0
     while count is None or served < count:
         conn, _ = srv.accept()

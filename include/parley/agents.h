@@ -174,6 +174,56 @@ PL_API int pl_recording_has_party(const pl_recording *r, int party);
  * where the replay diverged. */
 PL_API const pl_agent_api *pl_agent_replay(void);
 
+/* --- the checker (docs/agent-protocol.md, "Before you submit") ----------
+ * Runs one agent (any name an agents list takes: "ext:CMD",
+ * "ext+tcp:HOST:PORT", "ext+unix:PATH", a plug-in, a registered name)
+ * through a fixed script of negotiations on a small built-in scenario (the
+ * job offer of examples/job-offer.yaml) or options.scenario: SAOP to the
+ * deadline in either seat, SAOP where the other side walks out, the single
+ * text drafted by either side (the agent comments, or drafts), the
+ * mediated text in either seat. A negotiation that ends with a failure of
+ * the agent's party is a violation; its case names the negotiation, the
+ * engine's reason, the agent's offending line (when there is one) and
+ * parley's message it answered. The other parties are built-in strategies,
+ * and the check is deterministic for a deterministic agent. */
+typedef struct pl_agent_check_options {
+  size_t struct_size;           /* sizeof(pl_agent_check_options) */
+  double move_limit;            /* seconds for one answer (default 10) */
+  size_t max_message;           /* bytes in one message (default 1 MiB) */
+  int rounds;                   /* each negotiation's deadline (default 10) */
+  const pl_scenario *scenario;  /* two parties (NULL: the job offer); the
+                                   agent takes each seat in turn */
+  const pl_agent_registry *registry; /* to check a registered agent */
+} pl_agent_check_options;
+PL_API void pl_agent_check_options_init(pl_agent_check_options *o);
+
+typedef struct pl_agent_check_case {
+  const char *name;     /* "saop, first seat, to the deadline", ... */
+  const char *ended_by; /* pl_end_name of how it ended */
+  int rounds;
+  int violation;        /* 1: the agent broke the protocol */
+  const char *reason;   /* the violation, without "party ID: " (or "") */
+  const char *line;     /* the agent's offending line (or "": none, as
+                           for silence or a closed output) */
+  const char *question; /* the question it answered (or "": none was
+                           open, as for a line out of turn) */
+} pl_agent_check_case;
+typedef struct pl_agent_check pl_agent_check;
+/* Runs the script. An error with a message when the agent cannot be named
+ * in a negotiation at all (as pl_session_new fails: PL_ENOTFOUND for an
+ * unknown name, PL_EINVAL for "ext:" without a command) or the scenario
+ * has not two parties (PL_EINVAL); a candidate that misbehaves is not an
+ * error: see the cases. */
+PL_API int pl_agent_check_run(const char *agent,
+                              const pl_agent_check_options *o,
+                              pl_agent_check **out, pl_error *err);
+PL_API void pl_agent_check_free(pl_agent_check *c);
+PL_API size_t pl_agent_check_count(const pl_agent_check *c);
+PL_API const pl_agent_check_case *pl_agent_check_get(const pl_agent_check *c,
+                                                     size_t i);
+/* The number of cases with a violation. */
+PL_API size_t pl_agent_check_violations(const pl_agent_check *c);
+
 #ifdef __cplusplus
 }
 #endif

@@ -83,6 +83,11 @@ typedef struct pl_session_options {
   const char *const *inputs;
   size_t n_inputs;
   unsigned real_intervals;
+  /* 1: the messages exchanged with outside agents are not kept
+   * (pl_session_message_count stays 0, the transcript has none): a copy
+   * of every line saved where nobody reads them, as in tournaments and
+   * benchmarks (default 0: kept). */
+  int drop_messages;
 } pl_session_options;
 PL_API void pl_session_options_init(pl_session_options *o);
 
@@ -103,7 +108,8 @@ PL_API void pl_session_options_init(pl_session_options *o);
  *   "iamhaggler2011", each its own offering, acceptance and model;
  *   "+key=value" after a name swaps one (bid=, ac=, om=), e.g.
  *   "agentk+ac=next", "boulware+om=hardheaded", "boulware+ac=hardheaded";
- *   or a plug-in's path, "ext:COMMAND" or "ext+tcp:HOST:PORT" (an
+ *   or a plug-in's path, "ext:COMMAND", "ext+tcp:HOST:PORT" or
+ *   "ext+unix:PATH" (an
  *   external agent, docs/agent-protocol.md), or a name registered in
  *   options.registry (agents.h).
  * Every strategy keeps to its party's red lines and reservation value: it

@@ -148,7 +148,8 @@ class pl_session_options(ctypes.Structure):
                 ("partial", c_int), ("registry", c_void_p),
                 ("move_limit", c_double), ("agent_limit", c_double),
                 ("max_message", c_size_t), ("inputs", c_void_p),
-                ("n_inputs", c_size_t), ("real_intervals", ctypes.c_uint)]
+                ("n_inputs", c_size_t), ("real_intervals", ctypes.c_uint),
+                ("drop_messages", c_int)]
 
 
 class pl_event(ctypes.Structure):

@@ -179,8 +179,8 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
                    "hardheaded, gahboninho, iamhaggler2011, agentk2, "
                    "bramagent, thenegotiator, nicetitfortat, cuhkagent, "
                    "agentlg, thenegotiatorreloaded, bramagent2, "
-                   "iamhaggler2012, agentmr), ext:COMMAND, ext+tcp:HOST:PORT, a "
-                   "registered name or a plug-in's path",
+                   "iamhaggler2012, agentmr), ext:COMMAND, ext+tcp:HOST:PORT, "
+                   "ext+unix:PATH, a registered name or a plug-in's path",
                    spec);
   a->kind = st->kind;
   a->curve = st->curve;

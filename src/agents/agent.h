@@ -164,7 +164,7 @@ typedef struct pl__env {
 } pl__env;
 
 /* spec: a strategy name with optional parameters after ':' (agent.c lists
- * them), a name in env->o->registry, "ext:CMD", "ext+tcp:HOST:PORT", or a
+ * them), a name in env->o->registry, "ext:CMD", "ext+tcp:HOST:PORT", "ext+unix:PATH", or a
  * plug-in's path. seed: the session's seed (random agents mix in their
  * party). */
 int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
@@ -182,6 +182,12 @@ int pl__plugin_init(pl__agent *a, const char *spec, uint64_t seed,
 /* Whether spec ("name" or "name:params") names an agent of r (NULL:
  * none). */
 bool pl__registry_has(const pl_agent_registry *r, const char *spec);
+/* Which external agent spec names: 1 "ext:", 2 "ext+tcp:", 3
+ * "ext+unix:", 0 none. */
+int pl__ext_kind(const char *spec);
+/* Adds every name of from (NULL: none) to to. */
+int pl__registry_copy(pl_agent_registry *to, const pl_agent_registry *from,
+                      pl_error *err);
 int pl__table_lookup(pl__agent *a, const char *spec, uint64_t seed,
                      const pl__env *env, pl_error *err);
 /* A new registry with the entries of `from` (NULL: none). */

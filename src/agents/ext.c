@@ -1,6 +1,6 @@
 /* External agents (agents.h, docs/agent-protocol.md): a program started
- * per negotiation (ext:CMD) or a running service (ext+tcp:HOST:PORT) that
- * reads and writes JSON Lines, behind the same agent table as plug-ins;
+ * per negotiation (ext:CMD) or a running service (ext+tcp:HOST:PORT,
+ * ext+unix:PATH) that reads and writes JSON Lines, behind the same agent table as plug-ins;
  * and the replay of a recorded one (pl_agent_replay).
  *
  * A process runs under a small reaper: parley forks the reaper, which
@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,6 +55,9 @@ typedef struct ext {
   char *obuf; /* messages to it not yet written: informs wait for the next
                  question, so that a move wakes the agent once */
   size_t olen, ocap;
+  char *mb; /* the message being built (questions, informs), reused */
+  size_t mlen, mcap;
+  bool moom; /* the builder ran out of memory */
   char ebuf[ERR_LINE];
   size_t elen;
   char etail[160]; /* its last stderr line, for failure messages */
@@ -349,19 +353,6 @@ static bool send_line(ext *e, const char *line, size_t n, bool now) {
   return now ? flush(e) : true;
 }
 
-static bool send_json(ext *e, json_t *msg, bool now) {
-  char *text = msg ? pl__json_dumps(msg, JSON_COMPACT | JSON_PRESERVE_ORDER)
-                   : NULL;
-  json_decref(msg);
-  if (!text) {
-    fail(e, "out of memory");
-    return false;
-  }
-  bool ok = send_line(e, text, strlen(text), now);
-  free(text);
-  return ok;
-}
-
 /* Reads what is there without waiting (or, with a timeout in ms, waits up
  * to it): 1 bytes came, 0 nothing, -1 end of input or an error. */
 static int fill(ext *e, int timeout_ms) {
@@ -580,6 +571,28 @@ static bool connect_tcp(ext *e, const char *where) {
   return true;
 }
 
+/* PATH of a Unix stream socket. */
+static bool connect_unix(ext *e, const char *path) {
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  if (!*path || strlen(path) >= sizeof sa.sun_path) {
+    fail(e, "expected ext+unix:PATH (at most %zu bytes), got \"%.80s\"",
+         sizeof sa.sun_path - 1, path);
+    return false;
+  }
+  strcpy(sa.sun_path, path);
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int r = fd < 0 ? -1 : connect(fd, (struct sockaddr *)&sa, sizeof sa);
+  while (r < 0 && errno == EINTR) r = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+  if (r < 0) {
+    int why = errno;
+    if (fd >= 0) close(fd);
+    fail(e, "cannot connect to %s: %s", path, strerror(why));
+    return false;
+  }
+  e->wfd = e->rfd = fd;
+  return true;
+}
+
 static void stop(ext *e) {
   if (e->wfd >= 0 && e->wfd != e->rfd) close(e->wfd);
   if (e->wfd >= 0 && e->wfd == e->rfd) shutdown(e->wfd, SHUT_WR);
@@ -613,74 +626,129 @@ static void ext_destroy(void *agent) {
   stop(e);
   pl__free(e->buf);
   pl__free(e->obuf);
+  pl__free(e->mb);
   pl__free(e->pend);
   pl__free(e);
 }
 
 /* ---- messages --------------------------------------------------------- */
 
-static json_t *outcome_indices(const ext *e, const uint32_t *o) {
-  json_t *a = json_array();
-  for (int i = 0; a && i < e->ni; i++)
-    if (json_array_append_new(a, json_integer(o[i]))) {
-      json_decref(a);
-      return NULL;
+/* ---- the hand-written encoder ----------------------------------------
+ * Questions and informs, the messages of every move, are written straight
+ * into one reused buffer, byte for byte what jansson wrote for them before
+ * (JSON_COMPACT | JSON_PRESERVE_ORDER, reals as JSON_REAL_PRECISION(10)):
+ * building and freeing a tree of objects per message cost more than the
+ * rest of the move (docs/performance.md). */
+
+static void mb_put(ext *e, const char *p, size_t n) {
+  if (e->mlen + n > e->mcap) {
+    size_t cap = e->mcap ? e->mcap : 1024;
+    while (cap < e->mlen + n) cap *= 2;
+    char *g = pl__realloc(e->mb, cap);
+    if (!g) {
+      e->moom = true;
+      return;
     }
-  return a;
-}
-
-static json_t *named(const ext *e, const uint32_t *o) {
-  json_t *m = json_object();
-  for (int i = 0; m && i < e->ni; i++)
-    if (json_object_set_new(m, e->s->issues[i].id,
-                            json_string(e->s->issues[i].opt_id[o[i]]))) {
-      json_decref(m);
-      return NULL;
-    }
-  return m;
-}
-
-/* Sets outcome, named and utility (for the agent's party) in msg under
- * the given prefix ("" or "current_"). */
-static int put_outcome(const ext *e, json_t *msg, const char *prefix,
-                       const uint32_t *o) {
-  char k1[32], k2[32], k3[32];
-  snprintf(k1, sizeof k1, "%soutcome", prefix);
-  snprintf(k2, sizeof k2, "%snamed", prefix);
-  snprintf(k3, sizeof k3, "%sutility", prefix);
-  int bad = json_object_set_new(msg, k1, outcome_indices(e, o));
-  bad |= json_object_set_new(msg, k2, named(e, o));
-  bad |= json_object_set_new(
-      msg, k3, json_real(pl_scenario_utility(e->s, e->party, o)));
-  return bad;
-}
-
-static json_t *question(ext *e, const char *type, const pl_agent_turn *t,
-                        const char *const *expect) {
-  json_t *m = json_object(), *ex = json_array();
-  int bad = !m || !ex;
-  bad |= json_object_set_new(m, "type", json_string(type));
-  bad |= json_object_set_new(m, "id", json_integer(++e->seq));
-  if (t) {
-    bad |= json_object_set_new(m, "round", json_integer(t->round));
-    bad |= json_object_set_new(m, "time", json_real(t->time > 1 ? 1 : t->time));
+    e->mb = g;
+    e->mcap = cap;
   }
-  for (; ex && *expect; expect++) bad |= json_array_append_new(ex, json_string(*expect));
-  bad |= json_object_set_new(m, "expect", ex);
-  if (bad) {
-    json_decref(m);
-    return NULL;
+  memcpy(e->mb + e->mlen, p, n);
+  e->mlen += n;
+}
+
+static void mb_lit(ext *e, const char *p) { mb_put(e, p, strlen(p)); }
+
+static void mb_int(ext *e, long long v) {
+  char b[24];
+  int n = snprintf(b, sizeof b, "%lld", v);
+  mb_put(e, b, (size_t)n);
+}
+
+/* A real in its shortest round-trip form, as every JSON the library
+ * writes has it (core/json_text.h). */
+static void mb_real(ext *e, double v) {
+  char b[PL__REAL_CHARS + 2];
+  int n = pl__shortest_double(b, v);
+  if (!strpbrk(b, ".eEn")) { /* a whole number stays a real: 1.0 */
+    memcpy(b + n, ".0", 3);
+    n += 2;
   }
-  return m;
+  mb_put(e, b, (size_t)n);
+}
+
+/* A JSON string with its quotes, escaped as jansson escapes it. */
+static void mb_str(ext *e, const char *p) {
+  mb_put(e, "\"", 1);
+  const char *run = p;
+  for (; *p; p++) {
+    unsigned char c = (unsigned char)*p;
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    mb_put(e, run, (size_t)(p - run));
+    char esc[8];
+    const char *short_ = c == '"' ? "\\\"" : c == '\\' ? "\\\\"
+                       : c == '\b' ? "\\b" : c == '\f' ? "\\f"
+                       : c == '\n' ? "\\n" : c == '\r' ? "\\r"
+                       : c == '\t' ? "\\t" : NULL;
+    if (!short_) snprintf(esc, sizeof esc, "\\u%04X", c);
+    mb_lit(e, short_ ? short_ : esc);
+    run = p + 1;
+  }
+  mb_put(e, run, (size_t)(p - run));
+  mb_put(e, "\"", 1);
+}
+
+/* ,"<prefix>outcome":[..],"<prefix>named":{..},"<prefix>utility":u for the
+ * agent's party (prefix "", "draft_" or "current_"). */
+static void mb_outcome(ext *e, const char *prefix, const uint32_t *o) {
+  mb_lit(e, ",\"");
+  mb_lit(e, prefix);
+  mb_lit(e, "outcome\":[");
+  for (int i = 0; i < e->ni; i++) {
+    if (i) mb_put(e, ",", 1);
+    mb_int(e, o[i]);
+  }
+  mb_lit(e, "],\"");
+  mb_lit(e, prefix);
+  mb_lit(e, "named\":{");
+  for (int i = 0; i < e->ni; i++) {
+    if (i) mb_put(e, ",", 1);
+    mb_str(e, e->s->issues[i].id);
+    mb_put(e, ":", 1);
+    mb_str(e, e->s->issues[i].opt_id[o[i]]);
+  }
+  mb_lit(e, "},\"");
+  mb_lit(e, prefix);
+  mb_lit(e, "utility\":");
+  mb_real(e, pl_scenario_utility(e->s, e->party, o));
+}
+
+/* Starts a question: {"type":..,"id":..,"round":..,"time":..,"expect":[..]
+ * (left open for its outcome; closed by ask). */
+static void question(ext *e, const char *type, const pl_agent_turn *t,
+                     const char *const *expect) {
+  e->mlen = 0;
+  e->moom = false;
+  mb_lit(e, "{\"type\":\"");
+  mb_lit(e, type);
+  mb_lit(e, "\",\"id\":");
+  mb_int(e, ++e->seq);
+  mb_lit(e, ",\"round\":");
+  mb_int(e, t->round);
+  mb_lit(e, ",\"time\":");
+  mb_real(e, t->time > 1 ? 1 : t->time);
+  mb_lit(e, ",\"expect\":[");
+  for (const char *const *x = expect; *x; x++) {
+    if (x != expect) mb_put(e, ",", 1);
+    mb_str(e, *x);
+  }
+  mb_put(e, "]", 1);
 }
 
 /* Sends a question and reads its answer: an object whose "type" is one of
  * expect (and whose "id", if any, is the question's). */
-static json_t *ask(ext *e, json_t *msg, const char *const *expect) {
-  if (e->broken) {
-    json_decref(msg);
-    return NULL;
-  }
+static json_t *ask_line(ext *e, const char *msg, size_t len,
+                        const char *const *expect) {
+  if (e->broken) return NULL;
   /* anything it said since its last answer was said out of turn */
   if (!e->rec) {
     while (fill(e, 0) > 0) {
@@ -691,12 +759,11 @@ static json_t *ask(ext *e, json_t *msg, const char *const *expect) {
       size_t n = nl ? (size_t)(nl - e->buf) : e->len;
       logm(e, 1, e->buf, n);
       excerpt(ex, sizeof ex, e->buf, n);
-      json_decref(msg);
       fail(e, "sent a message out of turn: %s", ex);
       return NULL;
     }
   }
-  if (!send_json(e, msg, true)) return NULL;
+  if (!send_line(e, msg, len, true)) return NULL;
   size_t n;
   const char *line = read_line(e, &n);
   if (!line) return NULL;
@@ -722,10 +789,36 @@ static json_t *ask(ext *e, json_t *msg, const char *const *expect) {
     for (const char *const *x = expect; *x; x++)
       snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
                x == expect ? "" : ", ", *x);
-    fail(e, "answered \"%.40s\" where it could answer %s", type, list);
+    char tx[48]; /* the type as the agent sent it: printable, one line */
+    excerpt(tx, sizeof tx, type, strlen(type));
+    fail(e, "answered \"%s\" where it could answer %s", tx, list);
   }
   json_decref(a);
   return NULL;
+}
+
+/* Closes the question being built and asks it. */
+static json_t *ask(ext *e, const char *const *expect) {
+  mb_put(e, "}", 1);
+  if (e->moom) {
+    fail(e, "out of memory");
+    return NULL;
+  }
+  return ask_line(e, e->mb, e->mlen, expect);
+}
+
+/* Asks a message built with jansson (the settings). */
+static json_t *ask_json(ext *e, json_t *msg, const char *const *expect) {
+  char *text = msg ? pl__json_dumps(msg, JSON_COMPACT | JSON_PRESERVE_ORDER)
+                   : NULL;
+  json_decref(msg);
+  if (!text) {
+    fail(e, "out of memory");
+    return NULL;
+  }
+  json_t *a = ask_line(e, text, strlen(text), expect);
+  free(text);
+  return a;
 }
 
 /* An option of an issue by id. */
@@ -778,14 +871,17 @@ static bool parse_outcome(ext *e, json_t *a, const uint32_t *base,
   json_object_foreach(v, key, x) {
     int i = 0;
     while (i < e->ni && strcmp(s->issues[i].id, key)) i++;
+    char tx[68]; /* what the agent sent: printable, one line */
     if (i == e->ni) {
-      fail(e, "its outcome names an unknown issue \"%.60s\"", key);
+      excerpt(tx, sizeof tx, key, strlen(key));
+      fail(e, "its outcome names an unknown issue \"%s\"", tx);
       return false;
     }
     const char *id = json_string_value(x);
     if (!id || !option_by_id(&s->issues[i], id, &o[i])) {
-      fail(e, "its outcome has an unknown option %s%.60s%s for issue \"%s\"",
-           id ? "\"" : "(not a string id)", id ? id : "", id ? "\"" : "",
+      if (id) excerpt(tx, sizeof tx, id, strlen(id));
+      fail(e, "its outcome has an unknown option %s%s%s for issue \"%s\"",
+           id ? "\"" : "(not a string id)", id ? tx : "", id ? "\"" : "",
            s->issues[i].id);
       return false;
     }
@@ -972,7 +1068,7 @@ static json_t *settings_json(const ext *e) {
 
 static const char *const EXPECT_READY[] = {"ready", NULL};
 
-enum { MODE_PROCESS, MODE_TCP, MODE_REPLAY };
+enum { MODE_PROCESS, MODE_TCP, MODE_UNIX, MODE_REPLAY };
 
 static void *create_with(const pl_agent_setup *su, int mode,
                          const pl_recording *rec) {
@@ -990,8 +1086,9 @@ static void *create_with(const pl_agent_setup *su, int mode,
   if (!ok) fail(e, "out of memory");
   if (ok && mode == MODE_REPLAY) e->rec = rec;
   else if (ok && mode == MODE_TCP) ok = connect_tcp(e, su->params);
+  else if (ok && mode == MODE_UNIX) ok = connect_unix(e, su->params);
   else if (ok) ok = spawn(e, su->params);
-  json_t *a = ok ? ask(e, settings_json(e), EXPECT_READY) : NULL;
+  json_t *a = ok ? ask_json(e, settings_json(e), EXPECT_READY) : NULL;
   json_t *v = json_object_get(a, "version");
   if (a && v && (!json_is_integer(v) || json_integer_value(v) != PL_EXT_VERSION))
     fail(e, "speaks version %s of the protocol, parley %d",
@@ -1007,9 +1104,11 @@ static void *create_with(const pl_agent_setup *su, int mode,
   return e;
 }
 
-/* ctx NULL: a command; else a service. */
+/* ctx NULL: a command; 1 a TCP service, 2 a Unix-socket one. */
 static void *ext_create(const pl_agent_setup *su) {
-  return create_with(su, su->ctx ? MODE_TCP : MODE_PROCESS, NULL);
+  return create_with(su, !su->ctx ? MODE_PROCESS
+                         : su->ctx == (void *)2 ? MODE_UNIX : MODE_TCP,
+                     NULL);
 }
 
 static const char *const EXPECT_OFFER[] = {"offer", "end", NULL};
@@ -1033,7 +1132,8 @@ static int ext_propose(void *agent, const pl_agent_turn *t, uint32_t *o) {
     memcpy(o, e->pend, (size_t)e->ni * sizeof *o);
     return 0;
   }
-  json_t *a = ask(e, question(e, "your_turn", t, EXPECT_OFFER), EXPECT_OFFER);
+  question(e, "your_turn", t, EXPECT_OFFER);
+  json_t *a = ask(e, EXPECT_OFFER);
   int r = !a ? -1 : walk_or(a, 0);
   if (r == 0 && !parse_outcome(e, a, NULL, o)) r = -1;
   json_decref(a);
@@ -1045,19 +1145,17 @@ static int ext_respond(void *agent, const pl_agent_turn *t,
   ext *e = agent;
   bool text = e->su.protocol == PL_PROTOCOL_TEXT;
   const char *const *expect = text ? EXPECT_TEXT : EXPECT_SAOP;
-  json_t *q = question(e, "offer_received", t, expect);
+  question(e, "offer_received", t, expect);
   const pl_session *x = t->session;
   const pl_event *last = x && pl_session_event_count(x)
                              ? pl_session_event(x, pl_session_event_count(x) - 1)
                              : NULL;
-  if (q && last && last->party >= 0 && last->kind == PL_EVENT_OFFER)
-    json_object_set_new(q, "from",
-                        json_string(e->s->parties[last->party].id));
-  if (q && put_outcome(e, q, "", offer)) {
-    json_decref(q);
-    q = NULL;
+  if (last && last->party >= 0 && last->kind == PL_EVENT_OFFER) {
+    mb_lit(e, ",\"from\":");
+    mb_str(e, e->s->parties[last->party].id);
   }
-  json_t *a = ask(e, q, expect);
+  mb_outcome(e, "", offer);
+  json_t *a = ask(e, expect);
   int r = -1;
   const char *type = json_string_value(json_object_get(a, "type"));
   if (!a) {
@@ -1085,12 +1183,9 @@ static int ext_comment(void *agent, const pl_agent_turn *t,
     memcpy(want, e->pend, (size_t)e->ni * sizeof *want);
     return 0;
   }
-  json_t *q = question(e, "your_turn", t, EXPECT_COMMENT);
-  if (q && put_outcome(e, q, "draft_", draft)) {
-    json_decref(q);
-    q = NULL;
-  }
-  json_t *a = ask(e, q, EXPECT_COMMENT);
+  question(e, "your_turn", t, EXPECT_COMMENT);
+  mb_outcome(e, "draft_", draft);
+  json_t *a = ask(e, EXPECT_COMMENT);
   int r = !a ? -1 : walk_or(a, 0);
   if (r == 0 && !parse_outcome(e, a, draft, want)) r = -1;
   json_decref(a);
@@ -1100,13 +1195,11 @@ static int ext_comment(void *agent, const pl_agent_turn *t,
 static int ext_vote(void *agent, const pl_agent_turn *t, const uint32_t *cur,
                     const uint32_t *prop) {
   ext *e = agent;
-  json_t *q = question(e, "offer_received", t, EXPECT_VOTE);
-  if (q && (json_object_set_new(q, "from", json_null()) ||
-            put_outcome(e, q, "", prop) || put_outcome(e, q, "current_", cur))) {
-    json_decref(q);
-    q = NULL;
-  }
-  json_t *a = ask(e, q, EXPECT_VOTE);
+  question(e, "offer_received", t, EXPECT_VOTE);
+  mb_lit(e, ",\"from\":null");
+  mb_outcome(e, "", prop);
+  mb_outcome(e, "current_", cur);
+  json_t *a = ask(e, EXPECT_VOTE);
   const char *type = json_string_value(json_object_get(a, "type"));
   int r = !a ? -1 : !strcmp(type, "accept") ? PL_AGENT_ACCEPT
                   : !strcmp(type, "reject") ? PL_AGENT_REJECT
@@ -1117,47 +1210,51 @@ static int ext_vote(void *agent, const pl_agent_turn *t, const uint32_t *cur,
 
 static void ext_event(void *agent, const pl_session *x, const pl_event *ev) {
   ext *e = agent;
-  json_t *m = json_object();
-  int bad = !m;
   const bool end = ev->kind == PL_EVENT_END;
-  bad |= json_object_set_new(m, "type",
-                             json_string(end ? "finished" : "action_done"));
-  bad |= json_object_set_new(m, "round", json_integer(ev->round));
-  bad |= json_object_set_new(m, "time", json_real(ev->time));
+  e->mlen = 0;
+  e->moom = false;
+  mb_lit(e, end ? "{\"type\":\"finished\",\"round\":"
+                : "{\"type\":\"action_done\",\"round\":");
+  mb_int(e, ev->round);
+  mb_lit(e, ",\"time\":");
+  mb_real(e, ev->time);
   if (!end) {
-    bad |= json_object_set_new(
-        m, "party",
-        ev->party >= 0 ? json_string(e->s->parties[ev->party].id) : json_null());
-    bad |= json_object_set_new(m, "action",
-                               json_string(pl_event_name(ev->kind)));
-    if (ev->options) bad |= put_outcome(e, m, "", ev->options);
+    mb_lit(e, ",\"party\":");
+    if (ev->party >= 0) mb_str(e, e->s->parties[ev->party].id);
+    else mb_lit(e, "null");
+    mb_lit(e, ",\"action\":");
+    mb_str(e, pl_event_name(ev->kind));
+    if (ev->options) mb_outcome(e, "", ev->options);
     if (ev->rejects) {
-      json_t *r = json_array();
-      for (int i = 0; r && i < e->ni; i++)
-        if (ev->rejects[i])
-          bad |= json_array_append_new(r, json_string(e->s->issues[i].id));
-      bad |= json_object_set_new(m, "rejects", r);
+      mb_lit(e, ",\"rejects\":[");
+      bool first = true;
+      for (int i = 0; i < e->ni; i++)
+        if (ev->rejects[i]) {
+          if (!first) mb_put(e, ",", 1);
+          mb_str(e, e->s->issues[i].id);
+          first = false;
+        }
+      mb_put(e, "]", 1);
     }
   } else {
     int who = pl_session_failed_party(x);
-    bad |= json_object_set_new(m, "reason",
-                               json_string(pl_end_name(pl_session_end(x))));
-    if (ev->options) bad |= put_outcome(e, m, "", ev->options);
-    else bad |= json_object_set_new(m, "outcome", json_null());
-    bad |= json_object_set_new(m, "payoff",
-                               json_real(pl_session_payoff(x, e->party)));
-    if (who >= 0)
-      bad |= json_object_set_new(m, pl_session_end(x) == PL_END_WALKOUT
-                                        ? "walked_out" : "failed",
-                                 json_string(e->s->parties[who].id));
-    if (*pl_session_failure(x))
-      bad |= json_object_set_new(m, "failure",
-                                 json_string(pl_session_failure(x)));
+    mb_lit(e, ",\"reason\":");
+    mb_str(e, pl_end_name(pl_session_end(x)));
+    if (ev->options) mb_outcome(e, "", ev->options);
+    else mb_lit(e, ",\"outcome\":null");
+    mb_lit(e, ",\"payoff\":");
+    mb_real(e, pl_session_payoff(x, e->party));
+    if (who >= 0) {
+      mb_lit(e, pl_session_end(x) == PL_END_WALKOUT ? ",\"walked_out\":"
+                                                     : ",\"failed\":");
+      mb_str(e, e->s->parties[who].id);
+    }
+    if (*pl_session_failure(x)) {
+      mb_lit(e, ",\"failure\":");
+      mb_str(e, pl_session_failure(x));
+    }
   }
-  if (bad) {
-    json_decref(m);
-    m = NULL;
-  }
+  mb_put(e, "}", 1);
   /* the end goes even to an agent that broke a rule (with the reason);
    * an informational message that cannot be delivered fails the agent at
    * its next question */
@@ -1165,7 +1262,7 @@ static void ext_event(void *agent, const pl_session *x, const pl_event *ev) {
   char why[sizeof e->why];
   memcpy(why, e->why, sizeof why);
   if (end) e->broken = false;
-  if (m) send_json(e, m, end);
+  if (!e->moom) send_line(e, e->mb, e->mlen, end);
   if (end && was) {
     e->broken = true;
     memcpy(e->why, why, sizeof why);

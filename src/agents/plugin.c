@@ -36,6 +36,16 @@ void pl_agent_registry_free(pl_agent_registry *r) {
   pl__free(r);
 }
 
+int pl__registry_copy(pl_agent_registry *to, const pl_agent_registry *from,
+                      pl_error *err) {
+  for (size_t k = 0; from && k < from->n; k++) {
+    int rc = pl_agent_registry_add(to, from->e[k].name, from->e[k].api,
+                                   from->e[k].ctx, err);
+    if (rc) return rc;
+  }
+  return PL_OK;
+}
+
 /* A version 1 or 2 table with what it must have. */
 static bool table_ok(const pl_agent_api *api) {
   if (!api || api->abi_version < 1 || api->abi_version > PL_AGENT_ABI_VERSION)
@@ -181,6 +191,14 @@ int pl__plugin_init(pl__agent *a, const char *spec, uint64_t seed,
   return table_init(a, api, NULL, path, params, seed, env, err);
 }
 
+int pl__ext_kind(const char *spec) {
+  size_t n = strcspn(spec, ":");
+  if (n == 3 && !strncmp(spec, "ext", 3)) return 1;
+  if (n == 7 && !strncmp(spec, "ext+tcp", 7)) return 2;
+  if (n == 8 && !strncmp(spec, "ext+unix", 8)) return 3;
+  return 0;
+}
+
 bool pl__registry_has(const pl_agent_registry *r, const char *spec) {
   size_t n = strcspn(spec, ":");
   for (size_t k = 0; r && k < r->n; k++)
@@ -198,15 +216,18 @@ int pl__table_lookup(pl__agent *a, const char *spec, uint64_t seed,
     if (strlen(r->e[k].name) == n && !strncmp(r->e[k].name, spec, n))
       return table_init(a, r->e[k].api, r->e[k].ctx, r->e[k].name, params,
                         seed, env, err);
-  /* the external agents: ctx 0 runs a command, 1 connects to a service */
-  if ((n == 3 && !strncmp(spec, "ext", 3)) ||
-      (n == 7 && !strncmp(spec, "ext+tcp", 7))) {
+  /* the external agents: ctx 0 runs a command, 1 connects to a TCP
+   * service, 2 to a Unix-socket one */
+  int kind = pl__ext_kind(spec);
+  if (kind) {
+    static const char *const name[] = {"", "ext", "ext+tcp", "ext+unix"};
+    static const char *const what[] = {"", "a command", "HOST:PORT", "PATH"};
     if (!*params)
       return pl__err(err, PL_EINVAL,
                      "agent \"%s\" needs %s after the colon", spec,
-                     n == 3 ? "a command" : "HOST:PORT");
-    return table_init(a, pl_agent_ext(), n == 3 ? NULL : (void *)1,
-                      n == 3 ? "ext" : "ext+tcp", params, seed, env, err);
+                     what[kind]);
+    return table_init(a, pl_agent_ext(), (void *)(intptr_t)(kind - 1),
+                      name[kind], params, seed, env, err);
   }
   return 1;
 }

@@ -335,7 +335,7 @@ int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
     x->n_specs = k + 1;
   }
   x->o.n_inputs = n_in;
-  x->env = (pl__env){&x->o, x, log_message, x};
+  x->env = (pl__env){&x->o, x, x->o.drop_messages ? NULL : log_message, x};
   for (int p = 0; p < x->np && !rc; p++) {
     rc = pl__agent_init(&x->agents[p], s, p, agents[p], x->o.seed, &x->env,
                         err);

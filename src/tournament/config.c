@@ -388,7 +388,7 @@ static int make_labels(ctx *c) {
 /* Every agent spec is tried on the first scenario, so a misspelt agent or
  * parameter is reported at its line; plug-ins are checked to exist (they
  * are loaded only where their negotiations run); external agents (ext:,
- * ext+tcp:) are started only where their negotiations run, and isolated
+ * ext+tcp:, ext+unix:) are started only where their negotiations run, and isolated
  * as plug-ins are. */
 static int parse_agents(ctx *c, const pl__ynode *list) {
   pl_tournament *t = c->t;
@@ -412,8 +412,7 @@ static int parse_agents(ctx *c, const pl__ynode *list) {
     t->plugin[k] = !t->local[k] && memchr(spec, '/', name) != NULL;
     /* external agents start where their negotiations run, isolated like
      * plug-ins (a process per negotiation) */
-    bool ext = !t->local[k] && ((name == 3 && !strncmp(spec, "ext", 3)) ||
-                                (name == 7 && !strncmp(spec, "ext+tcp", 7)));
+    bool ext = !t->local[k] && pl__ext_kind(spec) != 0;
     t->agents[t->na++] = t->plugin[k] ? resolve(c->base, spec) : pl__strdup(spec);
     if (!t->agents[k]) return nomem(c);
     for (size_t j = 0; j < k; j++)

@@ -9,6 +9,7 @@ ready='{"type":"ready","version":1}'
 read -r settings
 case $mode in
   outofturn) printf '%s\n%s\n' "$ready" '{"type":"accept"}' ;;
+  version) echo '{"type":"ready","version":2}' ;;
   *) echo "$ready" ;;
 esac
 read -r question
@@ -19,6 +20,7 @@ case $mode in
   unknown) echo '{"type":"offer","outcome":{"salary":"95","remote":"1","start":"june"}}' ;;
   redline) echo '{"type":"offer","outcome":[0,2,1]}' ;;
   wrongtype) echo '{"type":"accept"}' ;;
+  wrongid) echo '{"type":"offer","outcome":[2,1,0],"id":99}' ;;
   closed) exec 1>&-; sleep 5 ;;
   fork) sleep 987 & echo "forked" >&2; while :; do sleep 1; done ;;
   silent) exec sleep 986 ;;

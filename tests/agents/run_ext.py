@@ -189,6 +189,83 @@ check("tcp: nobody listening is a failure",
       res.get("ended_by") == "failure" and "cannot connect" in
       res.get("failure", ""), "%s %s" % (res, err))
 
+# 4b. an agent service on a Unix socket (the Python client's serve_unix())
+sock = os.path.join(tempfile.mkdtemp(), "agent.sock")
+ready = threading.Event()
+th = threading.Thread(target=parley_agent.serve_unix, daemon=True,
+                      kwargs=dict(agent_class=parley_agent.Agent, path=sock,
+                                  ready=lambda p: ready.set(), count=3))
+th.start()
+ready.wait(30)
+for protocol in ("saop", "text", "mediated"):
+    code, res, err = negotiate("ext+unix:%s,conceder" % sock, protocol)
+    check("unix service, %s" % protocol,
+          code == 0 and res.get("ended_by") in ("agreement", "deadline"),
+          "exit %d %s %s" % (code, res, err))
+th.join(30)
+code, res, err = negotiate("ext+unix:%s,conceder" % sock)
+check("unix: nobody listening is a failure",
+      res.get("ended_by") == "failure" and "cannot connect to %s" % sock in
+      res.get("failure", ""), "%s %s" % (res, err))
+code, res, err = negotiate("ext+unix:/%s,conceder" % ("x" * 200))
+check("unix: a path too long is a failure",
+      res.get("ended_by") == "failure" and "expected ext+unix:PATH" in
+      res.get("failure", ""), "%s %s" % (res, err))
+code, res, err = negotiate("ext+unix:,conceder")
+check("unix: no path is a usage error", code == 2 and
+      "needs PATH after the colon" in err, "%d %s" % (code, err))
+
+# 4c. parley agent-check: the reference clients pass; each scripted
+# violation is reported with its reason, its line and the question
+for cname, spec in clients:
+    p = run(["agent-check", spec], "agent-check " + cname)
+    check("agent-check accepts the %s client" % cname, p.returncode == 0 and
+          "0 of 8 negotiations broke a rule" in p.stdout, p.stdout + p.stderr)
+    check("agent-check: the %s client saw the walk-out" % cname,
+          "ok    saop, first seat, the other side walks out (walkout"
+          in p.stdout, p.stdout)
+checks = [  # mode, reason, its line (None: no line), the question
+    ("early", "in the handshake, ", "hello, parley", '"type":"settings"'),
+    ("dead", "in the handshake, closed its output", None, '"settings"'),
+    ("version", "in the handshake, speaks version another of the protocol",
+     '"version":2', '"type":"settings"'),
+    ("outofturn", "sent a message out of turn", '{"type":"accept"}',
+     "(no question was open)"),
+    ("malformed", "sent malformed JSON", "outcome: [1,1,0]", '"your_turn"'),
+    ("huge", "longer than the 1048576-byte limit", None, '"your_turn"'),
+    ("unknown", 'unknown option "95" for issue "salary"', '"95"',
+     '"your_turn"'),
+    ("redline", 'its offer breaks its red line "salary_floor"',
+     '"outcome":[0,2,1]', '"expect":["offer","end"]'),
+    ("wrongtype", 'answered "accept" where it could answer offer, end',
+     '{"type":"accept"}', '"your_turn"'),
+    ("wrongid", "answered question another, expected 1", '"id":99',
+     '"your_turn"'),
+    ("closed", "closed its output", None, '"your_turn"'),
+    ("fork", "no answer within 1 s (stderr: forked)", None, '"your_turn"'),
+    ("silent", "no answer within 1 s", None, '"your_turn"'),
+]
+for mode, why, line, question in checks:
+    p = run(["agent-check", "ext:exec sh %s %s" % (BAD, mode),
+             "--move-time", "1"], "agent-check " + mode)
+    out = p.stdout.splitlines()
+    first = [k for k, x in enumerate(out) if x.startswith("FAIL  saop, "
+                                                          "first seat, to")]
+    k = first[0] if first else 0
+    ok = p.returncode == 4 and first and why in out[k] and \
+        out[k + 1].startswith("      its line:  ") and \
+        (line in out[k + 1] if line else out[k + 1].endswith("(none)")) and \
+        out[k + 2].startswith("      answering: ") and question in out[k + 2]
+    check("agent-check rejects %s" % mode, ok,
+          "exit %d\n%s%s" % (p.returncode, p.stdout, p.stderr))
+p = run(["agent-check", "nosuchagent"], "agent-check unknown")
+check("agent-check of an unknown agent is a usage error",
+      p.returncode == 2 and 'unknown agent "nosuchagent"' in p.stderr,
+      p.stderr)
+p = run(["agent-check"], "agent-check without an agent")
+check("agent-check without an agent is a usage error", p.returncode == 2,
+      p.stderr)
+
 # 5. a tournament with external agents: the others go on when one fails
 cfg = os.path.join(tmp, "t.yaml")
 with open(cfg, "w") as f:

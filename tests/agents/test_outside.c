@@ -423,12 +423,93 @@ static void test_registry(void **st) {
   pl_scenario_free(s);
 }
 
+/* Messages an agent logs are kept for the transcript, unless the options
+ * drop them (drop_messages: no copy where nobody reads them). */
+static void *logging_create(const pl_agent_setup *su) {
+  if (su->log) su->log(su->log_ctx, su->party, 0, "{\"hello\":1}", 11);
+  return &g;
+}
+static void test_drop_messages(void **st) {
+  (void)st;
+  pl_agent_api api = V2;
+  api.create2 = logging_create;
+  pl_agent_registry *r;
+  pl_error err;
+  assert_int_equal(pl_agent_registry_new(&r, &err), PL_OK);
+  assert_int_equal(pl_agent_registry_add(r, "logs", &api, NULL, &err), 0);
+  pl_scenario *s = job();
+  for (int drop = 0; drop < 2; drop++) {
+    reset();
+    pl_session_options o;
+    pl_session_options_init(&o);
+    o.registry = r;
+    o.drop_messages = drop;
+    const char *agents[] = {"logs", "hardliner"};
+    pl_session *x = NULL;
+    assert_int_equal(pl_session_new(s, &o, agents, &x, &err), PL_OK);
+    assert_int_equal(pl_session_message_count(x), drop ? 0 : 1);
+    char *t = pl_session_transcript(x);
+    assert_true((strstr(t, "hello") != NULL) == !drop);
+    pl_free(t);
+    pl_session_free(x);
+  }
+  pl_scenario_free(s);
+  pl_agent_registry_free(r);
+}
+
+/* The checker (pl_agent_check_run) with a registered agent, in every
+ * seat and protocol: an agent that keeps the rules passes; one that offers
+ * what breaks its red line is reported, case by case. */
+static void test_check(void **st) {
+  (void)st;
+  pl_agent_registry *r;
+  pl_error err;
+  assert_int_equal(pl_agent_registry_new(&r, &err), PL_OK);
+  assert_int_equal(pl_agent_registry_add(r, "v1", &V1, NULL, &err), PL_OK);
+  pl_agent_check_options o;
+  pl_agent_check_options_init(&o);
+  o.registry = r;
+  pl_agent_check *c = NULL;
+  reset();
+  g.offer[1] = 1; /* 80, 1 day, june: within both sides' red lines */
+  g.offer[2] = 0;
+  assert_int_equal(pl_agent_check_run("v1", &o, &c, &err), PL_OK);
+  assert_int_equal(pl_agent_check_count(c), 8);
+  for (size_t k = 0; k < 8; k++)
+    if (pl_agent_check_get(c, k)->violation)
+      fail_msg("%s: %s", pl_agent_check_get(c, k)->name,
+               pl_agent_check_get(c, k)->reason);
+  assert_int_equal(pl_agent_check_violations(c), 0);
+  assert_string_equal(pl_agent_check_get(c, 2)->ended_by, "walkout");
+  assert_null(pl_agent_check_get(c, 8));
+  pl_agent_check_free(c);
+  reset();
+  g.offer[0] = 0; /* 60: below the candidate's salary floor */
+  assert_int_equal(pl_agent_check_run("v1", &o, &c, &err), PL_OK);
+  const pl_agent_check_case *x = pl_agent_check_get(c, 0);
+  assert_true(x->violation);
+  assert_string_equal(x->ended_by, "failure");
+  assert_string_equal(x->reason,
+                      "its offer breaks its red line \"salary_floor\"");
+  assert_string_equal(x->line, ""); /* not a wire agent: no lines */
+  assert_true(pl_agent_check_violations(c) >= 3);
+  pl_agent_check_free(c);
+  /* an agent that cannot be named */
+  assert_int_equal(pl_agent_check_run("nosuch", &o, &c, &err),
+                   PL_ENOTFOUND);
+  assert_null(c);
+  assert_non_null(strstr(err.message, "unknown agent"));
+  assert_int_equal(pl_agent_check_run("", NULL, &c, &err), PL_EINVAL);
+  pl_agent_registry_free(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_wait),          cmocka_unit_test(test_wait_limit),
       cmocka_unit_test(test_checked),       cmocka_unit_test(test_comment),
       cmocka_unit_test(test_vote),          cmocka_unit_test(test_create_fails),
       cmocka_unit_test(test_v1),            cmocka_unit_test(test_registry),
+      cmocka_unit_test(test_check),         cmocka_unit_test(test_drop_messages),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
