@@ -40,6 +40,8 @@ static const command commands[] = {
      "check a record or bundle: complete, unaltered, what was withheld"},
     {"convert", cmd_convert,
      "write a scenario as parley YAML, GENIUS XML or GeniusWeb JSON"},
+    {"serve", cmd_serve,
+     "a negotiation table in the browser for people and agents (HTTP)"},
     {"version", cmd_version, "print the version"},
     {"help", cmd_help, "show this help"},
 };
@@ -176,8 +178,8 @@ static int cmd_help(int argc, char **argv) {
 static int cmd_version(int argc, char **argv) {
   (void)argc;
   (void)argv;
-  printf("parley %s (Open MPI: %s)\n", pl_version(),
-         cli_has_mpi() ? "yes" : "no");
+  printf("parley %s (Open MPI: %s, serve: %s)\n", pl_version(),
+         cli_has_mpi() ? "yes" : "no", cli_has_mhd() ? "yes" : "no");
   return cli_finish_output(EXIT_OK);
 }
 
