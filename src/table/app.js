@@ -118,9 +118,12 @@ function partyName(view, id) {
   return p ? p.name : "";
 }
 
+let checks = 0;
 async function check(kind, offer, out) {
+  const mine = ++checks; // only the latest check's answer is shown
   const r = await api("POST", `/api/sessions/${seat.id}/act`,
     { type: kind, offer, dry_run: true }, seat.token);
+  if (mine !== checks) return;
   if (r.status !== 200) { out.textContent = r.data.error; out.className = "bad"; return; }
   out.textContent = (r.data.ok ? "" : r.data.error + " — ") +
     (r.data.utility === null ? "" : "your utility: " + r.data.utility.toFixed(3));
@@ -160,8 +163,8 @@ function builder(view, base, kind) {
 async function act(body) {
   const r = await api("POST", `/api/sessions/${seat.id}/act`, body, seat.token);
   if (r.status !== 200) { say(r.data.error, true); return; }
-  say("sent");
   render(r.data);
+  say("sent; " + statusLine.textContent);
 }
 
 function noteField() {
@@ -238,6 +241,7 @@ function history(view) {
 
 function render(view) {
   seat.view = view;
+  main.dataset.version = String(view.version);
   document.getElementById("title").textContent = view.scenario.title || view.scenario.name;
   const clock = `round ${view.round} of ${view.rounds} (${view.protocol})`;
   main.textContent = "";
