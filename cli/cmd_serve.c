@@ -148,6 +148,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
   q.body_len = u->len;
   q.since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
   q.wait = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "wait");
+  q.from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
   pl_table_response r;
   if (pl_table_handle(t, &q, &r))
     return send_error(c, 500, "{\"error\":\"out of memory\"}");

@@ -55,8 +55,8 @@ PL_API int pl_table_add_scenario(pl_table *t, const char *name,
 #define PL_TABLE_TOKEN_LEN 64
 
 /* One request of the JSON API (docs/web.md). path excludes the query;
- * token is the X-Parley-Token header (NULL: none); since and wait are the
- * query's values (NULL: absent). */
+ * token is the X-Parley-Token header (NULL: none); since, wait and from
+ * are the query's values (NULL: absent). */
 typedef struct pl_table_request {
   const char *method;
   const char *path;
@@ -68,6 +68,7 @@ typedef struct pl_table_request {
   size_t body_len;
   const char *since;
   const char *wait;
+  const char *from; /* a view's events from this index on (default 0) */
 } pl_table_request;
 
 /* Its answer: an HTTP status, the content type, and the body (pl_free).

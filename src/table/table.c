@@ -1064,7 +1064,7 @@ static const char *party_kind(const tsession *ts, int p) {
 
 /* One party's view: its own preferences only; the others' utilities never
  * appear (events carry this party's utility alone). */
-static json_t *view_json(const tsession *ts, int me) {
+static json_t *view_json(const tsession *ts, int me, size_t from) {
   const pl_scenario *s = ts->s;
   const pl_session *x = ts->x;
   json_t *v = json_object();
@@ -1126,7 +1126,9 @@ static json_t *view_json(const tsession *ts, int me) {
                                   "utility", pl_scenario_utility(s, me, ps->standing)));
   json_object_set_new(v, "you", you);
   json_t *events = json_array();
-  for (size_t i = 0; i < pl_session_event_count(x); i++) {
+  json_object_set_new(v, "event_count", json_integer((json_int_t)pl_session_event_count(x)));
+  json_object_set_new(v, "events_from", json_integer((json_int_t)from));
+  for (size_t i = from; i < pl_session_event_count(x); i++) {
     const pl_event *e = pl_session_event(x, i);
     json_t *o = json_pack("{s:s,s:i,s:f}", "kind", pl_event_name(e->kind), "round",
                           e->round, "time", e->time);
@@ -1183,10 +1185,11 @@ static int parse_u64(const char *s, uint64_t *out) {
  * `wait` seconds have gone. */
 static int answer_view(pl_table *t, tsession *ts, int me,
                        const pl_table_request *q, pl_table_response *r) {
-  uint64_t since = 0, wait = 0;
+  uint64_t since = 0, wait = 0, from = 0;
   if ((q->since && parse_u64(q->since, &since)) ||
-      (q->wait && (parse_u64(q->wait, &wait) || wait > 60)))
-    return answer_error(r, 400, "\"since\" must be a version number and \"wait\" 0 to 60 seconds");
+      (q->wait && (parse_u64(q->wait, &wait) || wait > 60)) ||
+      (q->from && parse_u64(q->from, &from)))
+    return answer_error(r, 400, "\"since\" and \"from\" must be whole numbers and \"wait\" 0 to 60 seconds");
   if (q->since && wait > 0 && ts->version <= since) {
     struct timespec until;
     clock_gettime(CLOCK_REALTIME, &until);
@@ -1194,7 +1197,7 @@ static int answer_view(pl_table *t, tsession *ts, int me,
     while (ts->version <= since && !t->stopping)
       if (pthread_cond_timedwait(&t->cv, &t->mu, &until) == ETIMEDOUT) break;
   }
-  return answer_json(r, 200, view_json(ts, me), 1);
+  return answer_json(r, 200, view_json(ts, me, (size_t)from), 1);
 }
 
 /* A dry run: whether the action would be taken, and what the outcome
@@ -1248,7 +1251,7 @@ static int answer_act(pl_table *t, tsession *ts, int me,
   drive(ts);
   ts->version++;
   pthread_cond_broadcast(&t->cv);
-  return answer_json(r, 200, view_json(ts, me), 1);
+  return answer_json(r, 200, view_json(ts, me, 0), 1);
 }
 
 /* The session and party of /api/sessions/ID[/act] with the token. */

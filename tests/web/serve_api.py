@@ -185,6 +185,10 @@ for _ in range(20):  # bounded: 8 rounds
     else:
         v = act(sid1, tok1, {"type": "offer", "offer": best})
 ok(v["end"] is not None, "the negotiation ended")
+tail = view(sid1, tok1, **{"from": 2})
+ok(tail["events"] == v["events"][2:] and tail["event_count"] == len(v["events"]) and
+   tail["events_from"] == 2, "a view from an event on")
+ok(view(sid1, tok1, **{"from": 10**6})["events"] == [], "a view from past the end")
 ok(v["end"]["ended_by"] in ("agreement", "deadline"), f"ended by {v['end']}")
 act(sid1, tok1, {"type": "accept"}, 409)
 ended_events = len(v["events"])
