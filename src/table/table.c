@@ -125,23 +125,29 @@ static int wrong(person *p, const char *asked, const action *a) {
   return -1;
 }
 
-static int person_propose(void *agent, const pl_agent_turn *tu,
-                          uint32_t *options) {
-  (void)tu;
-  person *p = agent;
+/* A proposal, or a comment's wanted text: the queued action's options, a
+ * walk-out, or a wait until the person acts. */
+static int take_options(person *p, int asked, uint32_t *out) {
   action *a = head_of(p);
   if (!a) {
-    p->asked = ASK_PROPOSE;
+    p->asked = asked;
     return PL_AGENT_WAIT;
   }
   if (a->kind == A_END) {
     pop(p, 0);
     return PL_AGENT_END;
   }
-  if (a->kind != A_OFFER) return wrong(p, "propose", a);
-  memcpy(options, a->options, (size_t)p->ts->ni * sizeof *options);
+  if (a->kind != A_OFFER && !(asked == ASK_COMMENT && a->kind == A_COMMENT))
+    return wrong(p, ask_names[asked], a);
+  memcpy(out, a->options, (size_t)p->ts->ni * sizeof *out);
   pop(p, 1);
   return 0;
+}
+
+static int person_propose(void *agent, const pl_agent_turn *tu,
+                          uint32_t *options) {
+  (void)tu;
+  return take_options(agent, ASK_PROPOSE, options);
 }
 
 static int person_respond(void *agent, const pl_agent_turn *tu,
@@ -166,20 +172,7 @@ static int person_comment(void *agent, const pl_agent_turn *tu,
                           const uint32_t *draft, uint32_t *want) {
   (void)tu;
   (void)draft;
-  person *p = agent;
-  action *a = head_of(p);
-  if (!a) {
-    p->asked = ASK_COMMENT;
-    return PL_AGENT_WAIT;
-  }
-  if (a->kind == A_END) {
-    pop(p, 0);
-    return PL_AGENT_END;
-  }
-  if (a->kind != A_COMMENT && a->kind != A_OFFER) return wrong(p, "comment", a);
-  memcpy(want, a->options, (size_t)p->ts->ni * sizeof *want);
-  pop(p, 1);
-  return 0;
+  return take_options(agent, ASK_COMMENT, want);
 }
 
 /* The note of the action a person just took goes with its event. */
