@@ -16,11 +16,18 @@
  *    mode (every signature; a tenth of the events, scaled, unless
  *    PL_BENCH_FULL=1).
  * The fixed-seed keys and the verdicts' entry counts guard the answers. */
+#define _GNU_SOURCE /* wait4 */
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -53,10 +60,11 @@ static double run(const pl_scenario *s, const char *const *agents, int rounds,
   while (pl_session_step(x) == PL_SESSION_RUNNING) {
   }
   char *t = NULL;
-  if (sign) {
+  if (sign) { /* 1: every entry signed; 2: checkpoints (each signer's last) */
     pl_record *r = NULL;
-    if (pl_record_sign_session(x, s, &o, agents, (const pl_key *const *)keys,
-                               NULL, &r, NULL))
+    if (pl_record_sign_session_every(x, s, &o, agents,
+                                     (const pl_key *const *)keys, NULL,
+                                     sign == 1 ? 1 : 0, &r, NULL))
       exit(1);
     t = pl_record_to_text(r);
     pl_record_free(r);
@@ -71,6 +79,84 @@ static double run(const pl_scenario *s, const char *const *agents, int rounds,
     pl_free(t);
   pl_session_free(x);
   return dt;
+}
+
+/* Whole process: CPU time (user + system) of a child's run, seconds. */
+static double child_cpu(const char *const args[]) {
+  pid_t pid;
+  extern char **environ;
+  if (posix_spawn(&pid, args[0], NULL, NULL, (char *const *)args, environ))
+    return -1;
+  int st;
+  struct rusage ru;
+  if (wait4(pid, &st, 0, &ru) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+    return -1;
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static int cmp_d(const void *x, const void *y) {
+  double a = *(const double *)x, b = *(const double *)y;
+  return a < b ? -1 : a > b;
+}
+
+/* `parley run` on ItexvsCypress, 1000 rounds, with its transcript, then
+ * signed by both parties: every entry, and checkpoints. Median CPU time of
+ * 20 whole processes each (the parley next to this benchmark's folder). */
+static void cli_runs(const char *self, const char *d, const char *a,
+                     const char *b, const char *pa, const char *pb) {
+  char exe[1024], dir[] = "/tmp/pl_bench_rec_XXXXXX", k1[1100], k2[1100],
+                  s1[1200], s2[1200], out[1100];
+  snprintf(exe, sizeof exe, "%s", self);
+  char *slash = strrchr(exe, '/');
+  if (!slash) return;
+  snprintf(slash, sizeof exe - (size_t)(slash - exe), "/../parley");
+  if (access(exe, X_OK) || !mkdtemp(dir)) return;
+  snprintf(k1, sizeof k1, "%s/a.key", dir);
+  snprintf(k2, sizeof k2, "%s/b.key", dir);
+  snprintf(out, sizeof out, "%s/t.record", dir);
+  const char *g1[] = {exe, "keygen", "--party", pa, "-o", k1, NULL};
+  const char *g2[] = {exe, "keygen", "--party", pb, "-o", k2, NULL};
+  int fd = open("/dev/null", O_WRONLY), so = dup(1);
+  dup2(fd, 1); /* keygen and run print; this benchmark's figures do not */
+  bool ok = child_cpu(g1) >= 0 && child_cpu(g2) >= 0;
+  snprintf(s1, sizeof s1, "%s=%s", pa, k1);
+  snprintf(s2, sizeof s2, "%s=%s", pb, k2);
+  const char *plain[] = {exe, "run", d, a, b, "--agents",
+                   "boulware,conceder", "--rounds", "1000", "--transcript",
+                   out, NULL};
+  const char *every[] = {exe, "run", d, a, b, "--agents",
+                   "boulware,conceder", "--rounds", "1000", "--transcript",
+                   out, "--sign", s1, "--sign", s2, NULL};
+  const char *cp[] = {exe, "run", d, a, b, "--agents",
+                "boulware,conceder", "--rounds", "1000", "--transcript",
+                out, "--sign", s1, "--sign", s2, "--sign-every", "0", NULL};
+  const char *const *cmds[] = {plain, every, cp};
+  double med[3] = {0};
+  for (int c = 0; ok && c < 3; c++) {
+    double t[20];
+    for (int k = 0; k < 20 && ok; k++) ok = (t[k] = child_cpu(cmds[c])) >= 0;
+    qsort(t, 20, sizeof *t, cmp_d);
+    med[c] = (t[9] + t[10]) / 2;
+  }
+  dup2(so, 1);
+  close(so);
+  close(fd);
+  if (ok)
+    printf("parley run ItexvsCypress 1000 rounds, whole process, median CPU "
+           "of 20: with its transcript %.2f ms; signed by both parties, "
+           "every event %.2f ms (+%.1f%%); checkpoints (--sign-every 0) "
+           "%.2f ms (+%.1f%%)\n",
+           med[0] * 1e3, med[1] * 1e3, 100 * (med[1] - med[0]) / med[0],
+           med[2] * 1e3, 100 * (med[2] - med[0]) / med[0]);
+  unlink(k1);
+  unlink(k2);
+  snprintf(k1, sizeof k1, "%s/a.key.pub", dir);
+  unlink(k1);
+  snprintf(k2, sizeof k2, "%s/b.key.pub", dir);
+  unlink(k2);
+  unlink(out);
+  rmdir(dir);
 }
 
 int main(int argc, char **argv) {
@@ -111,20 +197,26 @@ int main(int argc, char **argv) {
   }
   const char *pairs[2][2] = {{"boulware", "conceder"}, {"hardliner", "hardliner"}};
   for (int p = 0; p < 2; p++) {
-    double plain = 1e9, sign = 1e9;
+    double plain = 1e9, sign = 1e9, cp = 1e9;
     size_t ev = 0;
     for (int rep = 0; rep < 5; rep++) {
       double t = run(s, pairs[p], 1000, keys, 0, &ev, NULL);
       if (t < plain) plain = t;
       t = run(s, pairs[p], 1000, keys, 1, &ev, NULL);
       if (t < sign) sign = t;
+      t = run(s, pairs[p], 1000, keys, 2, &ev, NULL);
+      if (t < cp) cp = t;
     }
     printf("ItexvsCypress 1000 rounds, %s vs %s: %zu events; run %.2f ms, "
            "run + signed record %.2f ms: signing adds %.1f%% "
-           "(%.1f us per event)\n",
+           "(%.1f us per event); with checkpoints (--sign-every 0) %.2f ms: "
+           "+%.1f%%\n",
            pairs[p][0], pairs[p][1], ev, plain * 1e3, sign * 1e3,
-           100 * (sign - plain) / plain, (sign - plain) / (double)ev * 1e6);
+           100 * (sign - plain) / plain, (sign - plain) / (double)ev * 1e6,
+           cp * 1e3, 100 * (cp - plain) / plain);
   }
+  cli_runs(argv[0], d, a, b, pl_scenario_party_id(s, 0),
+           pl_scenario_party_id(s, 1));
   /* a long record */
   const char *hh[] = {"hardliner", "hardliner"};
   size_t ev = 0;

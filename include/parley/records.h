@@ -74,6 +74,19 @@ PL_API int pl_record_sign_session(const pl_session *x, const pl_scenario *s,
                                   const pl_key *const *party_keys,
                                   const pl_key *engine, pl_record **out,
                                   pl_error *err);
+/* The same with checkpoints: each signer signs its last entry (which
+ * covers its earlier ones through the links) and every every-th of its
+ * entries; the others carry no signature. every 1 signs every entry (as
+ * pl_record_sign_session), 0 only each signer's last. Signing is then
+ * cheap, but a tampered entry is located only to the stretch up to its
+ * signer's next checkpoint (docs/records.md, "Checkpoints"). */
+PL_API int pl_record_sign_session_every(const pl_session *x,
+                                        const pl_scenario *s,
+                                        const pl_session_options *o,
+                                        const char *const *agents,
+                                        const pl_key *const *party_keys,
+                                        const pl_key *engine, uint32_t every,
+                                        pl_record **out, pl_error *err);
 PL_API void pl_record_free(pl_record *r);
 
 /* Reads a record or bundle from memory or a file. Only what makes the
@@ -140,7 +153,8 @@ typedef enum pl_flaw_kind {
   PL_FLAW_TRUNCATED = 7, /* the chain does not reach its end event */
   PL_FLAW_SCENARIO = 8,  /* the scenario does not match its hash */
   PL_FLAW_KEY = 9,       /* a key differs from one the verifier trusts */
-  PL_FLAW_WITHHELD = 10  /* withheld content without a valid statement */
+  PL_FLAW_WITHHELD = 10, /* withheld content without a valid statement */
+  PL_FLAW_UNSIGNED = 11  /* an entry no later signature of its signer covers */
 } pl_flaw_kind;
 /* "malformed", "altered", "wrong_key", "dropped", "inserted",
  * "duplicated", "reordered", "truncated", "scenario", "key", "withheld" */

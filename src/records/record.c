@@ -221,7 +221,11 @@ void pl__parse_line(const char *s, size_t len, rec_line *l) {
         goto bad;
       pl__unhex(l->commit, hex, PL__HASH);
     }
-    if (!lit(&c, ",\"sig\":") || !sig(&c, l->sig)) goto bad;
+    /* the signature is optional: checkpoints (docs/records.md) */
+    if (lit(&c, ",\"sig\":")) {
+      if (!sig(&c, l->sig)) goto bad;
+      l->has_sig = true;
+    }
     char pre[512];
     pl__link(l, pre, pl__preimage(l, pre), l->link);
     pl__unhex(l->prevb, l->prev, PL__HASH);
@@ -313,10 +317,13 @@ int pl__format_line(pl__rbuf *b, const rec_line *l) {
       bad |= put_s(b, hex);
       bad |= put_s(b, "\"");
     }
-    pl__hex(hex, l->sig, 64);
-    bad |= put_s(b, ",\"sig\":\"");
-    bad |= put_s(b, hex);
-    bad |= put_s(b, "\"}");
+    if (l->has_sig) {
+      pl__hex(hex, l->sig, 64);
+      bad |= put_s(b, ",\"sig\":\"");
+      bad |= put_s(b, hex);
+      bad |= put_s(b, "\"");
+    }
+    bad |= put_s(b, "}");
     break;
   case REC_PUBLICATION:
     bad |= put_s(b, "{\"publication\":");
@@ -361,14 +368,19 @@ void pl__commit(const rec_line *l, uint8_t out[PL__HASH]) {
 void pl__link(const rec_line *l, const char *pre, size_t npre,
               uint8_t out[PL__HASH]) {
   char tail[PL__SIGHEX + 2];
-  pl__hex(tail, l->sig, 64);
-  tail[PL__SIGHEX] = '\n';
-  pl__hash2(out, pre, npre, tail, PL__SIGHEX + 1);
+  size_t n = 0;
+  if (l->has_sig) {
+    pl__hex(tail, l->sig, 64);
+    n = PL__SIGHEX;
+  }
+  tail[n] = '\n';
+  pl__hash2(out, pre, npre, tail, n + 1);
 }
 
 int pl__sign_entry(rec_line *l, const pl_key *k) {
   char pre[512];
   size_t n = pl__preimage(l, pre);
+  l->has_sig = true;
   return crypto_sign_detached(l->sig, NULL, (const uint8_t *)pre, n, k->sk);
 }
 
@@ -401,7 +413,7 @@ int pl__record_push(pl_record *r, const rec_line *l) {
 }
 
 int pl__record_append(pl_record *r, const char *signer, const char *event,
-                      char *body, const char *salt_hex, const pl_key *k,
+                      bool sign, char *body, const char *salt_hex, const pl_key *k,
                       uint8_t link[PL__HASH], pl_error *err) {
   rec_line l;
   memset(&l, 0, sizeof l);
@@ -417,7 +429,8 @@ int pl__record_append(pl_record *r, const char *signer, const char *event,
   pl__commit(&l, l.commit);
   char pre[512];
   size_t n = pl__preimage(&l, pre);
-  if (crypto_sign_detached(l.sig, NULL, (const uint8_t *)pre, n, k->sk)) {
+  l.has_sig = sign;
+  if (sign && crypto_sign_detached(l.sig, NULL, (const uint8_t *)pre, n, k->sk)) {
     pl__free(body);
     return pl__err(err, PL_EINVAL, "cannot sign with the key of '%s'", signer);
   }
@@ -498,6 +511,16 @@ int pl_record_sign_session(const pl_session *x, const pl_scenario *s,
                            const pl_key *const *party_keys,
                            const pl_key *engine, pl_record **out,
                            pl_error *err) {
+  return pl_record_sign_session_every(x, s, o, agents, party_keys, engine, 1,
+                                      out, err);
+}
+
+int pl_record_sign_session_every(const pl_session *x, const pl_scenario *s,
+                                 const pl_session_options *o,
+                                 const char *const *agents,
+                                 const pl_key *const *party_keys,
+                                 const pl_key *engine, uint32_t every,
+                                 pl_record **out, pl_error *err) {
   *out = NULL;
   int rc = pl__sodium(err);
   if (rc) return rc;
@@ -540,22 +563,37 @@ int pl_record_sign_session(const pl_session *x, const pl_scenario *s,
     pl__hex(shex, sh, PL__HASH);
     char *g = genesis_body(s, shex, o, agents, party_keys, engine);
     random_salt(salt);
-    rc = g ? pl__record_append(r, "engine", "genesis", g, salt, engine, link,
-                               err)
+    rc = g ? pl__record_append(r, "engine", "genesis", every == 1, g, salt,
+                               engine, link, err)
            : pl__err(err, PL_ENOMEM, "out of memory");
   }
+  /* who signs each event; with checkpoints, each signer's last event
+   * (the end is the engine's, so the genesis is covered) and every
+   * every-th of its events */
   size_t ne = pl_session_event_count(x);
+  size_t *last = pl__calloc((size_t)np + 1, sizeof *last);
+  size_t *count = pl__calloc((size_t)np + 1, sizeof *count);
+  if (!rc && (!last || !count)) rc = pl__err(err, PL_ENOMEM, "out of memory");
+  for (size_t k = 0; !rc && k < ne; k++) { /* slot np: the engine */
+    const pl_event *e = pl_session_event(x, k);
+    bool own = e->party >= 0 && party_keys && party_keys[e->party];
+    last[own ? e->party : np] = k;
+  }
   for (size_t k = 0; !rc && k < ne; k++) {
     const pl_event *e = pl_session_event(x, k);
-    const pl_key *key = e->party >= 0 && party_keys ? party_keys[e->party]
-                                                    : NULL;
-    if (!key) key = engine;
+    bool own = e->party >= 0 && party_keys && party_keys[e->party];
+    int slot = own ? e->party : np;
+    const pl_key *key = own ? party_keys[e->party] : engine;
+    bool sign = every == 1 || last[slot] == k ||
+                (every > 1 && ++count[slot] % every == 0);
     char *body = own_json(pl__session_event_line(x, k));
     random_salt(salt);
-    rc = body ? pl__record_append(r, key->id, pl_event_name(e->kind), body,
-                                  salt, key, link, err)
+    rc = body ? pl__record_append(r, key->id, pl_event_name(e->kind), sign,
+                                  body, salt, key, link, err)
               : pl__err(err, PL_ENOMEM, "out of memory");
   }
+  pl__free(last);
+  pl__free(count);
   if (rc) {
     pl_record_free(r);
     return rc;

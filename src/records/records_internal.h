@@ -57,6 +57,8 @@ typedef struct rec_line {
   size_t body_len;
   uint8_t commit[PL__HASH];
   uint8_t sig[crypto_sign_BYTES];
+  bool has_sig; /* entries: false for one signed only through a later
+                  checkpoint of its signer (docs/records.md) */
   uint8_t link[PL__HASH]; /* entries: computed when read or made */
   uint8_t prevb[PL__HASH]; /* prev in bytes */
 } rec_line;
@@ -83,6 +85,7 @@ int pl__sign_entry(rec_line *l, const pl_key *k);
 /* Makes an entry with body (taken over), signs it, appends it; prev comes
  * from *link, which becomes the new entry's link. */
 int pl__record_append(pl_record *r, const char *signer, const char *event,
+                      bool sign,
                       char *body, const char *salt_hex, const pl_key *k,
                       uint8_t link[PL__HASH], pl_error *err);
 

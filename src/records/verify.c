@@ -42,7 +42,8 @@ typedef struct ctx {
   size_t ne;      /* entry lines */
   size_t *pos;    /* entry -> line index */
   uint8_t (*link)[PL__HASH];
-  signed char *state; /* 1 signature good (or unchecked), -1 bad */
+  signed char *state; /* 1 signature good, 2 unchecked, 3 unsigned (a
+                         checkpoint covers it), -1 bad */
   size_t *chosen;     /* entries of the chain, by n */
   size_t nc;
   long *in_chain;     /* line index -> index in chosen, or -1 */
@@ -53,7 +54,8 @@ typedef struct ctx {
 const char *pl_flaw_name(pl_flaw_kind k) {
   static const char *const names[] = {
       "malformed", "altered",   "wrong_key", "dropped",  "inserted", "duplicated",
-      "reordered", "truncated", "scenario",  "key",      "withheld"};
+      "reordered", "truncated", "scenario",  "key",      "withheld",
+      "unsigned"};
   return (unsigned)k < sizeof names / sizeof *names ? names[k] : "unknown";
 }
 
@@ -139,6 +141,7 @@ static int cmp_link(const void *a, const void *b) {
 static signed char check_sig(ctx *c, size_t e, const gkey *k) {
   const rec_line *l = L(c, e);
   if (!k) return -1;
+  if (!l->has_sig) return 3;
   if (c->nknown &&
       bsearch(l->link, c->known, c->nknown, PL__HASH, cmp_link))
     return 1;
@@ -389,6 +392,7 @@ static size_t check_runs(ctx *c) {
       size_t e = c->chosen[k];
       const rec_line *l = L(c, e);
       const gkey *key = key_of(c, l->signer);
+      if (!l->has_sig) continue; /* its signer's later checkpoint covers it */
       if (key && seen[key - c->keys]) continue;
       if (key) {
         seen[key - c->keys] = true;
@@ -402,6 +406,37 @@ static size_t check_runs(ctx *c) {
   }
   pl__free(seen);
   return failed;
+}
+
+/* Checkpoints: an entry without signature must be covered by a later,
+ * good signature of its own signer in the same run of linked entries. */
+static void uncovered(ctx *c) {
+  bool *seen = pl__calloc(c->nk + 1, sizeof *seen);
+  if (!seen) {
+    c->v->nomem = true;
+    return;
+  }
+  for (size_t i = 0; i < c->nc;) {
+    size_t j = i + 1; /* the run is chosen[i..j) */
+    while (j < c->nc && L(c, c->chosen[j])->n == L(c, c->chosen[j - 1])->n + 1 &&
+           links(c, c->chosen[j - 1], c->chosen[j]))
+      j++;
+    memset(seen, 0, c->nk * sizeof *seen);
+    for (size_t k = j; k-- > i;) {
+      size_t e = c->chosen[k];
+      const rec_line *l = L(c, e);
+      const gkey *key = key_of(c, l->signer);
+      if (!key) continue;
+      if (l->has_sig && c->state[e] > 0) seen[key - c->keys] = true;
+      if (!l->has_sig && !seen[key - c->keys])
+        flaw(c, PL_FLAW_UNSIGNED, c->pos[e], (long)l->n,
+             "entry %llu (line %zu) has no signature, and no later "
+             "signature of '%s' in the chain covers it",
+             (unsigned long long)l->n, c->pos[e] + 1, l->signer);
+    }
+    i = j;
+  }
+  pl__free(seen);
 }
 
 static int run(ctx *c, bool fast) {
@@ -445,7 +480,7 @@ static int run(ctx *c, bool fast) {
   for (size_t e = 0; e < c->ne; e++) {
     const rec_line *l = L(c, e);
     memcpy(c->link[e], l->link, PL__HASH);
-    c->state[e] = 2;
+    c->state[e] = l->has_sig ? 2 : 3;
     if (fast) continue;
     c->state[e] = check_sig(c, e, key_of(c, l->signer));
   }
@@ -462,6 +497,7 @@ static int run(ctx *c, bool fast) {
     if (analyse(c)) return -1;
   }
   if (classify(c)) return -1;
+  uncovered(c);
   if (!fast)
     for (size_t i = 0; i < c->nc; i++) check_body(c, c->chosen[i]);
   return 0;

@@ -360,6 +360,21 @@ talks="examples/security-talks.yaml --protocol text --drafter usa --agents boulw
 # shellcheck disable=SC2086
 check_exit "run --sign" 0 run $talks --sign "russia=$rk/russia.key" \
   --sign "usa=$rk/usa.key" --sign "nato=$rk/nato.key" --transcript "$rk/talks.record"
+# checkpoints: only each signer's last event signed; verifies in both modes
+# shellcheck disable=SC2086
+check_exit "run --sign-every 0" 0 run $talks --sign "russia=$rk/russia.key" \
+  --sign "usa=$rk/usa.key" --sign "nato=$rk/nato.key" --sign-every 0 \
+  --transcript "$rk/cp.record"
+check_exit "verify a checkpoint record" 0 verify "$rk/cp.record"
+check_exit "verify --fast a checkpoint record" 0 verify --fast "$rk/cp.record"
+[ "$(grep -c '"sig"' "$rk/cp.record")" -eq 4 ] ||
+  bad "run --sign-every 0: $(grep -c '"sig"' "$rk/cp.record") signatures, expected 4"
+# shellcheck disable=SC2086
+check_exit "run --sign-every without --sign" 2 run $talks --sign-every 0 \
+  --transcript "$rk/z"
+# shellcheck disable=SC2086
+check_exit "run --sign-every -1" 2 run $talks --sign "usa=$rk/usa.key" \
+  --sign-every -1 --transcript "$rk/z"
 # check_in_records NAME CODE ARGS...: run in $rk (paths in the output stay
 # short), stdout must match $golden/NAME
 check_in_records() {

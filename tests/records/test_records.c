@@ -588,12 +588,90 @@ static void test_not_a_record(void **state) {
   assert_int_equal(pl_record_parse("", 0, "x.txt", &r, &err), PL_EPARSE);
 }
 
+/* Checkpoints (pl_record_sign_session_every): each signer signs only its
+ * every-th entry and its last; the record verifies in both modes, and a
+ * change to an unsigned entry, or a checkpoint without its signature, is
+ * still found. */
+static void test_checkpoints(void **state) {
+  (void)state;
+  pl_session_options o;
+  pl_session_options_init(&o);
+  o.rounds = 500;
+  const char *agents[] = {"hardliner", "hardliner"};
+  pl_session *x = NULL;
+  assert_int_equal(pl_session_new(F.s, &o, agents, &x, NULL), PL_OK);
+  while (pl_session_step(x) == PL_SESSION_RUNNING) {
+  }
+  static const uint32_t every[] = {0, 7};
+  for (size_t t = 0; t < 2; t++) {
+    pl_record *r = NULL;
+    assert_int_equal(pl_record_sign_session_every(
+                         x, F.s, &o, agents, (const pl_key *const *)F.keys,
+                         NULL, every[t], &r, NULL),
+                     PL_OK);
+    char *text = pl_record_to_text(r);
+    pl_record_free(r);
+    /* buyer 500 offers, seller 500, the engine the genesis and the end */
+    size_t sigs = every[t] ? 2 * (500 / 7) + 2 + 1 : 3;
+    for (int fast = 0; fast < 2; fast++) {
+      pl_verdict *v = verify_text(text, fast);
+      dump(v);
+      assert_true(pl_verdict_ok(v));
+      assert_int_equal(pl_verdict_entries(v), 1002);
+      if (!fast) assert_int_equal(pl_verdict_signatures_checked(v), sigs);
+      pl_verdict_free(v);
+    }
+    /* one byte of the body of unsigned entries, every 37th line */
+    size_t nlines = pl_record_entry_count(F.r) + 1;
+    for (size_t j = 2; j < nlines; j += 37) {
+      char *line = line_of(text, j);
+      if (strstr(line, "\"sig\"")) {
+        free(line);
+        continue;
+      }
+      char *body = strstr(line, "\"body\":\"");
+      assert_non_null(body);
+      body[12] ^= 1;
+      char *changed = replace_line(text, j, line);
+      for (int fast = 0; fast < 2; fast++) {
+        pl_verdict *v = verify_text(changed, fast);
+        assert_false(pl_verdict_ok(v));
+        assert_true(flaw_on(v, j + 1) || flaw_on(v, j + 2));
+        pl_verdict_free(v);
+      }
+      free(changed);
+      free(line);
+    }
+    /* a checkpoint without its signature */
+    for (size_t j = nlines - 1; j > 1; j--) {
+      char *line = line_of(text, j);
+      char *sig = strstr(line, ",\"sig\":");
+      if (!sig) {
+        free(line);
+        continue;
+      }
+      strcpy(sig, "}\n");
+      char *changed = replace_line(text, j, line);
+      pl_verdict *v = verify_text(changed, 1);
+      assert_false(pl_verdict_ok(v));
+      assert_true(has_kind(v, PL_FLAW_UNSIGNED, j + 1));
+      pl_verdict_free(v);
+      free(changed);
+      free(line);
+      break;
+    }
+    pl_free(text);
+  }
+  pl_session_free(x);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_vector),     cmocka_unit_test(test_intact),
       cmocka_unit_test(test_every_byte), cmocka_unit_test(test_every_line),
       cmocka_unit_test(test_forged),     cmocka_unit_test(test_withheld),
       cmocka_unit_test(test_keys),       cmocka_unit_test(test_not_a_record),
+      cmocka_unit_test(test_checkpoints),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
