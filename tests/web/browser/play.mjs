@@ -68,7 +68,7 @@ async function newPage(ctxOptions) {
   });
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
   page.on("dialog", (d) => d.accept());
-  page.setDefaultTimeout(20000);
+  page.setDefaultTimeout(60000); // a loaded machine, an ASan server
   return page;
 }
 
