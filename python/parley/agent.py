@@ -315,6 +315,8 @@ _keys = itertools.count(1)
 
 
 def _fail(lv: _Live, e: BaseException, where: str) -> int:
+    if not isinstance(e, Exception):  # Ctrl-C, SystemExit: after the run
+        lv.reg._interrupt = e
     tb = "".join(traceback.format_exception(type(e), e, e.__traceback__))
     lv.error_text = tb
     lv.reg._errors.append((lv.agent.index, tb))
@@ -331,7 +333,7 @@ def _outcome_into(lv: _Live, got: Any, out: Any, where: str) -> int:
         return _END
     try:
         idx = lv.agent._codec.encode(got)
-    except Exception as e:  # noqa: BLE001 (reported as the agent's failure)
+    except BaseException as e:  # noqa: BLE001 (reported as the agent's failure)
         return _fail(lv, e, where)
     for i, o in enumerate(idx):
         out[i] = o
@@ -381,7 +383,9 @@ def _create2(setup_p: Any) -> Optional[int]:
         agent._session = su.session
         lv = _Live(agent, h, reg, _overrides(agent, "observe"))
         agent.start()
-    except Exception as e:  # noqa: BLE001
+    except BaseException as e:  # noqa: BLE001
+        if not isinstance(e, Exception):
+            reg._interrupt = e
         tb = "".join(traceback.format_exception(type(e), e, e.__traceback__))
         reg._errors.append((su.party, tb))
         msg = f"creating the agent raised {type(e).__name__}: {e}"
@@ -403,7 +407,7 @@ def _propose2(key: int, turn: Any, out: Any) -> int:
     lv = _live[key]
     try:
         got = lv.agent.propose(_state(lv, turn))
-    except Exception as e:  # noqa: BLE001
+    except BaseException as e:  # noqa: BLE001
         return _fail(lv, e, "propose()")
     return _outcome_into(lv, got, out, "propose()")
 
@@ -413,7 +417,7 @@ def _respond2(key: int, turn: Any, offer: Any) -> int:
     try:
         return _answer(lv.agent.respond(_state(lv, turn),
                                         lv.agent._codec.decode(offer)))
-    except Exception as e:  # noqa: BLE001
+    except BaseException as e:  # noqa: BLE001
         return _fail(lv, e, "respond()")
 
 
@@ -423,7 +427,7 @@ def _comment(key: int, turn: Any, draft: Any, want: Any) -> int:
     try:
         got = (a.comment(_state(lv, turn), a._codec.decode(draft))
                if _overrides(a, "comment") else a.propose(_state(lv, turn)))
-    except Exception as e:  # noqa: BLE001
+    except BaseException as e:  # noqa: BLE001
         return _fail(lv, e, "comment()")
     return _outcome_into(lv, got, want, "comment()")
 
@@ -434,7 +438,7 @@ def _vote(key: int, turn: Any, cur: Any, prop: Any) -> int:
     try:
         return _answer(a.vote(_state(lv, turn), a._codec.decode(cur),
                               a._codec.decode(prop)))
-    except Exception as e:  # noqa: BLE001
+    except BaseException as e:  # noqa: BLE001
         return _fail(lv, e, "vote()")
 
 
@@ -463,7 +467,7 @@ def _destroy(key: int) -> None:
         return
     try:
         lv.agent.end()
-    except Exception as e:  # noqa: BLE001
+    except BaseException as e:  # noqa: BLE001
         lv.reg._errors.append((lv.agent.index, "".join(
             traceback.format_exception(type(e), e, e.__traceback__))))
     lv.handle.ptr = None  # the scenario view is closed with the negotiation
@@ -501,6 +505,9 @@ class Registry:
         check(_lib.lib.pl_agent_registry_new(ctypes.byref(out), err), err)
         self._keys: List[int] = []
         self._errors: List[Tuple[int, str]] = []
+        # a KeyboardInterrupt (or SystemExit) inside an agent: the
+        # negotiation fails at once, and the caller raises it afterwards
+        self._interrupt: Optional[BaseException] = None
         self._names: Dict[str, Any] = {}
         keys = self._keys
 

@@ -261,6 +261,9 @@ def run(scenario: Union[Scenario, PathLike], agents: Sequence[Any], *,
     if rc < 0:
         _lib.pl_session_free(x)
         raise from_code(rc)
+    if reg is not None and reg._interrupt is not None:
+        _lib.pl_session_free(x)
+        raise reg._interrupt
     r = Result._make(scenario, sh, x, [a.decode() for a in names],
                      {"protocol": protocol, "rounds": o.rounds,
                       "seed": o.seed, "time": o.time_limit,

@@ -213,3 +213,12 @@ def test_tournament_file_names_python_agents(root, tmp_path):
     assert names == {"mine", "boulware"}
     with pytest.raises(parley.ParseError):  # unknown without the mapping
         parley.tournament(str(cfg), db=str(tmp_path / "u.db"))
+
+
+def test_ctrl_c_inside_an_agent_reaches_the_caller(job):
+    class Interrupted(Garbage):
+        def propose(self, state):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        parley.run(job, [Interrupted, "boulware"])
