@@ -39,6 +39,9 @@ int cmd_agent_check(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+/* Whether parley serve was built (libmicrohttpd found; cli/cmd_serve.c). */
+int cli_has_mhd(void);
 /* Loads a key file (cli/cmd_keygen.c), printing the warning about its
  * permissions; on failure reports it and returns the exit code. */
 int cli_load_key(const char *path, pl_key **out);

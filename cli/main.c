@@ -42,6 +42,8 @@ static const command commands[] = {
      "check a record or bundle: complete, unaltered, what was withheld"},
     {"convert", cmd_convert,
      "write a scenario as parley YAML, GENIUS XML or GeniusWeb JSON"},
+    {"serve", cmd_serve,
+     "a negotiation table in the browser for people and agents (HTTP)"},
     {"version", cmd_version, "print the version"},
     {"help", cmd_help, "show this help"},
 };
@@ -186,8 +188,10 @@ static int cmd_version(int argc, char **argv) {
   (void)argc;
   (void)argv;
   /* what is there, without loading it (docs/cli.md) */
-  printf("parley %s (Open MPI: %s, pictures: %s)\n", pl_version(),
-         cli_has_mpi() ? "yes" : "no", pl_pictures_available() ? "yes" : "no");
+  printf("parley %s (Open MPI: %s, pictures: %s, serve: %s)
+", pl_version(),
+         cli_has_mpi() ? "yes" : "no", pl_pictures_available() ? "yes" : "no",
+         cli_has_mhd() ? "yes" : "no");
   return cli_finish_output(EXIT_OK);
 }
 

@@ -15,6 +15,7 @@
  *   tournament.h  tournaments, their store and summaries
  *   report.h      pictures and the HTML report
  *   records.h     verifiable records: keys, signed transcripts, bundles
+ *   table.h       a negotiation table for people and agents (parley serve)
  */
 #ifndef PARLEY_H
 #define PARLEY_H
@@ -30,5 +31,6 @@
 #include "parley/tournament.h"
 #include "parley/report.h"
 #include "parley/records.h"
+#include "parley/table.h"
 
 #endif

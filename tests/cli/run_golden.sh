@@ -516,7 +516,7 @@ done
 if PARLEY_MODULE_DIR="$tmp/alone" "$parley" version | grep -q "pictures: no"; then ok; else
   bad "version without the cairo module: $(PARLEY_MODULE_DIR="$tmp/alone" "$parley" version)"
 fi
-if "$parley" version | grep -q "^parley [0-9.]* (Open MPI: [a-z]*, pictures: yes)$"; then ok; else
+if "$parley" version | grep -q "^parley [0-9.]* (Open MPI: [a-z]*, pictures: yes, serve: [a-z]*)$"; then ok; else
   bad "version: $("$parley" version)"
 fi
 

@@ -1,0 +1,100 @@
+/*
+ * table.h — a negotiation table for people and agents: sessions whose
+ * human parties answer through requests, one party's view at a time, kept
+ * in SQLite and resumed after a restart (docs/web.md). `parley serve`
+ * puts it behind HTTP; this module knows nothing of sockets.
+ *
+ * The conventions of core.h hold for every call declared here.
+ */
+#ifndef PARLEY_TABLE_H
+#define PARLEY_TABLE_H
+
+#include "parley/session.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A set of negotiations over a set of scenarios. Human parties are agents
+ * of a registry (agents.h) that answer PL_AGENT_WAIT until their person
+ * acts; every other party is a built-in strategy. Thread-safe: every call
+ * may come from any thread (one lock inside; a waiting view releases it). */
+typedef struct pl_table pl_table;
+
+typedef struct pl_table_options {
+  size_t struct_size;   /* sizeof(pl_table_options), set by _init */
+  /* A folder for the SQLite store (created when missing; file
+   * DATA/parley-table.sqlite): every session and every person's action is
+   * stored before it is answered, and pl_table_new resumes them by
+   * replaying the actions through the engine. NULL (default): in memory
+   * only. */
+  const char *data_dir;
+  size_t max_sessions;  /* new sessions refused past it (default 1000) */
+  int max_rounds;       /* the longest deadline a session may ask for
+                           (default 1000) */
+} pl_table_options;
+PL_API void pl_table_options_init(pl_table_options *o);
+
+/* Opens the table (and its store; resumes its sessions). o may be NULL.
+ * Fails with PL_EIO when the store cannot be opened or read, PL_EPARSE
+ * when a stored session no longer loads. */
+PL_API int pl_table_new(const pl_table_options *o, pl_table **out,
+                        pl_error *err);
+PL_API void pl_table_free(pl_table *t);
+
+/* Offers a scenario to new sessions under `name` (1 to 63 letters, digits,
+ * '-', '_', '.'; a name given again replaces the scenario for new
+ * sessions). The table keeps its own copy (its YAML text, stored with
+ * each session), so s may be freed afterwards. */
+PL_API int pl_table_add_scenario(pl_table *t, const char *name,
+                                 const pl_scenario *s, pl_error *err);
+
+/* Request bodies longer than this are refused (413). */
+#define PL_TABLE_MAX_BODY 65536
+/* Tokens: 32 random bytes as 64 hexadecimal digits. */
+#define PL_TABLE_TOKEN_LEN 64
+
+/* One request of the JSON API (docs/web.md). path excludes the query;
+ * token is the X-Parley-Token header (NULL: none); since, wait and from
+ * are the query's values (NULL: absent). */
+typedef struct pl_table_request {
+  const char *method;
+  const char *path;
+  const char *token;
+  const char *content_type; /* of the body: POSTs must send
+                               application/json (a cross-site form
+                               cannot), else 415 */
+  const char *body;
+  size_t body_len;
+  const char *since;
+  const char *wait;
+  const char *from; /* a view's events from this index on (default 0) */
+} pl_table_request;
+
+/* Its answer: an HTTP status, the content type, and the body (pl_free).
+ * private_: 1 when the body is one party's (never to be cached). */
+typedef struct pl_table_response {
+  int status;
+  const char *content_type;
+  char *body;
+  size_t len;
+  int private_;
+} pl_table_response;
+
+/* Answers one request: the page and its script and style, the list of
+ * scenarios, a new session, a party's view (long polling with `since`
+ * and `wait`), a party's action. Errors are answers too: a status >= 400
+ * and {"error": "..."}. Returns PL_OK, or PL_ENOMEM when no answer could be
+ * made (then r->body is NULL). */
+PL_API int pl_table_handle(pl_table *t, const pl_table_request *q,
+                           pl_table_response *r);
+
+/* Wakes every waiting view (they answer at once): for a server that
+ * stops. */
+PL_API void pl_table_wake(pl_table *t);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

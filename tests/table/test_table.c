@@ -1,0 +1,224 @@
+/* The negotiation table (include/parley/table.h) without HTTP: requests
+ * straight into pl_table_handle. A person against boulware to the end,
+ * a person's refused moves, privacy of the other party's preferences,
+ * tokens, caps and hostile bodies, paths, and a table reopened on its
+ * store that resumes its sessions event for event. (tests/web/serve_api.py
+ * does the same through the server.) */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static char path_buf[4096];
+static const char *src_path(const char *rel) {
+  const char *dir = getenv("PL_SOURCE_DIR");
+  snprintf(path_buf, sizeof path_buf, "%s/%s", dir ? dir : ".", rel);
+  return path_buf;
+}
+
+static pl_table *open_table(const char *data) {
+  pl_table_options o;
+  pl_table_options_init(&o);
+  o.data_dir = data;
+  pl_table *t = NULL;
+  pl_error err = {0};
+  int rc = pl_table_new(&o, &t, &err);
+  if (rc) fail_msg("pl_table_new: %s", err.message);
+  const char *files[][2] = {{"job-offer", "examples/job-offer.yaml"},
+                            {"secret-offer", "tests/data/web/secret-offer.yaml"}};
+  for (size_t k = 0; k < 2; k++) {
+    pl_scenario *s = NULL;
+    if (pl_scenario_load(src_path(files[k][1]), &s, &err))
+      fail_msg("%s", err.message);
+    assert_int_equal(pl_table_add_scenario(t, files[k][0], s, &err), PL_OK);
+    pl_scenario_free(s);
+  }
+  return t;
+}
+
+/* One request; the answer's status, its JSON in *out (NULL when none). */
+static int call(pl_table *t, const char *method, const char *path,
+                const char *token, const char *body, const char *from,
+                json_t **out) {
+  pl_table_request q = {0};
+  q.method = method;
+  q.path = path;
+  q.token = token;
+  q.content_type = "application/json";
+  q.body = body;
+  q.body_len = body ? strlen(body) : 0;
+  q.from = from;
+  pl_table_response r;
+  assert_int_equal(pl_table_handle(t, &q, &r), PL_OK);
+  int status = r.status;
+  if (out) *out = json_loadb(r.body, r.len, 0, NULL);
+  pl_free(r.body);
+  return status;
+}
+
+typedef struct seat {
+  char sid[33];
+  char path[64], act[80];
+  char token[2][PL_TABLE_TOKEN_LEN + 1];
+} seat;
+
+static void create(pl_table *t, const char *body, seat *st) {
+  json_t *r = NULL;
+  assert_int_equal(call(t, "POST", "/api/sessions", NULL, body, NULL, &r), 201);
+  snprintf(st->sid, sizeof st->sid, "%s", json_string_value(json_object_get(r, "id")));
+  snprintf(st->path, sizeof st->path, "/api/sessions/%s", st->sid);
+  snprintf(st->act, sizeof st->act, "/api/sessions/%s/act", st->sid);
+  json_t *links = json_object_get(r, "links");
+  const char *ids[] = {"candidate", "employer"};
+  for (int p = 0; p < 2; p++) {
+    const char *tok = json_string_value(json_object_get(json_object_get(links, ids[p]), "token"));
+    snprintf(st->token[p], sizeof st->token[p], "%s", tok ? tok : "");
+  }
+  json_decref(r);
+}
+
+static const char *ask(json_t *v) {
+  return json_string_value(json_object_get(json_object_get(v, "you"), "ask"));
+}
+
+static const char best[] =
+    "{\"type\":\"offer\",\"offer\":{\"salary\":\"80\",\"remote\":\"1\","
+    "\"start\":\"september\"}}";
+
+static void person_against_boulware(void **state) {
+  (void)state;
+  pl_table *t = open_table(NULL);
+  seat st;
+  create(t, "{\"scenario\":\"job-offer\",\"rounds\":6,\"parties\":"
+            "{\"candidate\":\"person\",\"employer\":\"boulware\"}}", &st);
+  assert_int_equal(st.token[1][0], 0); /* no link for an agent */
+  json_t *v = NULL;
+  assert_int_equal(call(t, "GET", st.path, st.token[0], NULL, NULL, &v), 200);
+  assert_string_equal(ask(v), "propose");
+  json_decref(v);
+  /* refused: not its question, its own red line, an open issue */
+  assert_int_equal(call(t, "POST", st.act, st.token[0], "{\"type\":\"accept\"}", NULL, NULL), 409);
+  assert_int_equal(call(t, "POST", st.act, st.token[0],
+                        "{\"type\":\"offer\",\"offer\":{\"salary\":\"60\",\"remote\":\"1\",\"start\":\"june\"}}",
+                        NULL, NULL), 422);
+  assert_int_equal(call(t, "POST", st.act, st.token[0],
+                        "{\"type\":\"offer\",\"offer\":{\"salary\":\"80\"}}", NULL, NULL), 422);
+  int turns = 0;
+  for (; turns < 20; turns++) { /* bounded: 6 rounds */
+    assert_int_equal(call(t, "POST", st.act, st.token[0], best, NULL, &v), 200);
+    int over = !json_is_null(json_object_get(v, "end"));
+    json_decref(v);
+    if (over) break;
+  }
+  assert_true(turns < 20);
+  assert_int_equal(call(t, "GET", st.path, st.token[0], NULL, "3", &v), 200);
+  assert_string_equal(json_string_value(json_object_get(json_object_get(v, "end"), "ended_by")),
+                      "deadline");
+  assert_int_equal(json_integer_value(json_object_get(v, "events_from")), 3);
+  json_decref(v);
+  pl_table_free(t);
+}
+
+static void privacy_tokens_and_bodies(void **state) {
+  (void)state;
+  pl_table *t = open_table(NULL);
+  seat st;
+  create(t, "{\"scenario\":\"secret-offer\",\"parties\":"
+            "{\"candidate\":\"person\",\"employer\":\"person\"}}", &st);
+  pl_table_request q = {0};
+  q.method = "GET";
+  q.path = st.path;
+  q.token = st.token[0];
+  pl_table_response r;
+  assert_int_equal(pl_table_handle(t, &q, &r), PL_OK);
+  assert_int_equal(r.status, 200);
+  assert_true(r.private_);
+  const char *secret[] = {"SECRET", "secret_office_days_line", "0.61357", "0.98765", "0.27182"};
+  for (size_t k = 0; k < 5; k++)
+    if (strstr(r.body, secret[k])) fail_msg("the candidate sees %s", secret[k]);
+  pl_free(r.body);
+  /* tokens: none, the other party's is another view, a changed one */
+  assert_int_equal(call(t, "GET", st.path, NULL, NULL, NULL, NULL), 403);
+  char bad[PL_TABLE_TOKEN_LEN + 1];
+  memcpy(bad, st.token[0], sizeof bad);
+  bad[10] = bad[10] == 'a' ? 'b' : 'a';
+  assert_int_equal(call(t, "GET", st.path, bad, NULL, NULL, NULL), 403);
+  json_t *v = NULL;
+  assert_int_equal(call(t, "GET", st.path, st.token[1], NULL, NULL, &v), 200);
+  assert_string_equal(json_string_value(json_object_get(json_object_get(v, "you"), "id")), "employer");
+  json_decref(v);
+  /* bodies: too big, not JSON, duplicate keys, a form's content type */
+  char *big = malloc(PL_TABLE_MAX_BODY + 2);
+  memset(big, ' ', PL_TABLE_MAX_BODY + 1);
+  big[PL_TABLE_MAX_BODY + 1] = 0;
+  assert_int_equal(call(t, "POST", st.act, st.token[0], big, NULL, NULL), 413);
+  free(big);
+  assert_int_equal(call(t, "POST", st.act, st.token[0], "{", NULL, NULL), 400);
+  assert_int_equal(call(t, "POST", st.act, st.token[0],
+                        "{\"type\":\"end\",\"type\":\"end\"}", NULL, NULL), 400);
+  q.method = "POST";
+  q.path = st.act;
+  q.content_type = "text/plain";
+  q.body = "{\"type\":\"end\"}";
+  q.body_len = strlen(q.body);
+  assert_int_equal(pl_table_handle(t, &q, &r), PL_OK);
+  assert_int_equal(r.status, 415);
+  pl_free(r.body);
+  /* paths: nothing but the page, its files and the API */
+  const char *paths[] = {"/../etc/passwd", "/app.js/..", "/s/x/y", "/api/../x", "/api/sessions/x/act/y"};
+  for (size_t k = 0; k < 5; k++)
+    assert_int_equal(call(t, "GET", paths[k], NULL, NULL, NULL, NULL), 404);
+  assert_int_equal(call(t, "GET", "/app.js", NULL, NULL, NULL, NULL), 200);
+  pl_table_free(t);
+}
+
+static void resumes_from_its_store(void **state) {
+  (void)state;
+  char dir[] = "/tmp/parley-table-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  pl_table *t = open_table(dir);
+  seat st;
+  create(t, "{\"scenario\":\"job-offer\",\"rounds\":6,\"parties\":"
+            "{\"candidate\":\"person\",\"employer\":\"boulware\"}}", &st);
+  json_t *v = NULL;
+  assert_int_equal(call(t, "POST", st.act, st.token[0],
+                        "{\"type\":\"offer\",\"note\":\"hello\",\"offer\":{\"salary\":\"80\","
+                        "\"remote\":\"1\",\"start\":\"september\"}}",
+                        NULL, NULL), 200);
+  assert_int_equal(call(t, "POST", st.act, st.token[0], best, NULL, &v), 200);
+  json_t *before = json_deep_copy(json_object_get(v, "events"));
+  json_decref(v);
+  pl_table_free(t);
+  t = open_table(dir);
+  assert_int_equal(call(t, "GET", st.path, st.token[0], NULL, NULL, &v), 200);
+  assert_true(json_equal(before, json_object_get(v, "events")));
+  assert_string_equal(json_string_value(json_object_get(json_array_get(before, 0), "note")), "hello");
+  assert_string_equal(ask(v), "respond");
+  json_decref(v);
+  json_decref(before);
+  assert_int_equal(call(t, "POST", st.act, st.token[0], best, NULL, NULL), 200);
+  pl_table_free(t);
+  char db[4200];
+  snprintf(db, sizeof db, "%s/parley-table.sqlite", dir);
+  unlink(db);
+  snprintf(db, sizeof db, "%s/parley-table.sqlite-wal", dir);
+  unlink(db);
+  snprintf(db, sizeof db, "%s/parley-table.sqlite-shm", dir);
+  unlink(db);
+  rmdir(dir);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(person_against_boulware),
+      cmocka_unit_test(privacy_tokens_and_bodies),
+      cmocka_unit_test(resumes_from_its_store),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,219 @@
+// parley serve in a real browser (docs/web.md): Debian's Chromium driven by
+// playwright-core (never a downloaded browser). A person plays alternating
+// offers against boulware on the job offer to the end; two browser contexts
+// play two delegations of the security talks in the single text while
+// boulware plays the third, to the end; the pages pass axe-core's checks;
+// screenshots go to OUT.
+//
+// usage: node play.mjs PARLEY SOURCE_DIR OUT. Exit 77 (skip) without
+// Chromium or without the npm packages (scripts/install-deps runs npm ci).
+// Every loop is bounded by a count; only 127.0.0.1 is contacted.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const [PARLEY, SRC, OUT] = process.argv.slice(2);
+const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
+if (!CHROMIUM) {
+  console.log("SKIP: Debian's chromium is not installed (apt-get install chromium)");
+  process.exit(77);
+}
+const require = createRequire(import.meta.url);
+let playwright, axePath;
+try {
+  playwright = require("playwright-core");
+  axePath = require.resolve("axe-core/axe.min.js");
+} catch (e) {
+  console.log("SKIP: playwright-core and axe-core are not installed (scripts/install-deps runs npm ci in tests/web/browser)");
+  process.exit(77);
+}
+
+let passed = 0, failed = 0;
+function ok(cond, what) {
+  if (cond) passed++;
+  else { failed++; console.log("FAIL: " + what); }
+}
+
+function startServer(data, scenarios) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(PARLEY, ["serve", "--port", "0", "--data", data, ...scenarios],
+      { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    p.stderr.on("data", (d) => {
+      err += d;
+      const m = err.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m) resolve({ p, base: `http://127.0.0.1:${m[1]}` });
+    });
+    p.on("exit", (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
+}
+
+mkdirSync(OUT, { recursive: true });
+const shot = (page, name) => page.screenshot({ path: path.join(OUT, name + ".png"), fullPage: true });
+const data = mkdtempSync(path.join(tmpdir(), "parley-browser-"));
+const { p: server, base } = await startServer(data, [
+  path.join(SRC, "examples/job-offer.yaml"), path.join(SRC, "examples/security-talks.yaml")]);
+const browser = await playwright.chromium.launch({
+  executablePath: CHROMIUM, args: ["--no-sandbox", "--no-proxy-server"] });
+
+const consoleErrors = [];
+async function newPage(ctxOptions) {
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...ctxOptions });
+  const page = await ctx.newPage();
+  // refused actions (422, the person's red line) are answers the page shows
+  page.on("console", (m) => {
+    if (m.type() === "error" && !/status of 422/.test(m.text())) consoleErrors.push(m.text());
+  });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  page.on("dialog", (d) => d.accept());
+  page.setDefaultTimeout(60000); // a loaded machine, an ASan server
+  return page;
+}
+
+// The host's page: a session from the form; the links it shows.
+async function host(page, scenario, protocol, rounds, parties, drafter) {
+  await page.goto(base + "/");
+  await page.waitForSelector("#create-button");
+  const names = await page.$$eval("#scenario option", (os) => os.map((o) => o.textContent));
+  await page.selectOption("#scenario", String(names.findIndex((n) => n.includes(scenario))));
+  await page.selectOption("#protocol", protocol);
+  await page.fill("#rounds", String(rounds));
+  for (const [id, who] of Object.entries(parties)) await page.fill(`#party-${id}`, who);
+  if (drafter) await page.selectOption("#drafter", drafter);
+  await page.click("#create-button");
+  await page.waitForSelector("#links a");
+  return Object.fromEntries(await page.$$eval("#links a", (as) => as.map((a) => [a.dataset.party, a.href])));
+}
+
+// Sets every issue of the builder to this party's best option.
+async function chooseBest(page) {
+  await page.$$eval("#builder select", (sels) => sels.forEach((s) => {
+    let best = 0, bestV = -1;
+    [...s.options].forEach((o, i) => {
+      const v = Number((o.textContent.match(/your value ([0-9.]+)/) || [])[1]);
+      if (v > bestV) { bestV = v; best = i; }
+    });
+    s.selectedIndex = best;
+    s.dispatchEvent(new Event("change"));
+  }));
+}
+
+const turnOrEnd = "#send, #result";
+const version = (page) => page.$eval("#main", (m) => m.dataset.version);
+// Clicks and waits until the page shows a new version, or an error.
+async function clickAndWait(page, sel) {
+  const v = await version(page);
+  await page.$eval("#status", (e) => { e.className = ""; });
+  await page.click(sel);
+  await page.waitForFunction((v0) => document.querySelector("#main").dataset.version !== v0 ||
+    document.querySelector("#status").className === "bad", v);
+  return (await page.$eval("#status", (e) => e.className)) !== "bad";
+}
+
+// ---- 1. a person against boulware, alternating offers -----------------------
+{
+  const page = await newPage();
+  const links = await host(page, "job offer", "saop", 8, { candidate: "person", employer: "boulware" });
+  ok(Object.keys(links).join() === "candidate", "one link, the candidate's");
+  await shot(page, "host");
+  const seat = await newPage();
+  await seat.goto(links.candidate);
+  await seat.waitForSelector("#send");
+  await chooseBest(seat);
+  await seat.waitForFunction(() => /your utility/.test(document.querySelector("#utility").textContent));
+  await shot(seat, "job-offer-seat");
+  // the red line is flagged before sending
+  await seat.selectOption("#issue-salary", "60");
+  await seat.waitForFunction(() => /red line/.test(document.querySelector("#utility").textContent))
+    .catch(async (e) => { console.log("utility:", await seat.textContent("#utility")); throw e; });
+  ok(await seat.$eval("#utility", (e) => e.className === "bad"), "a breach is flagged");
+  await chooseBest(seat);
+  ok(await clickAndWait(seat, "#send"), "the first offer");
+  for (let i = 0; i < 30; i++) {
+    await seat.waitForSelector(turnOrEnd);
+    if (await seat.$("#result")) break;
+    const standing = await seat.$("#standing");
+    const u = standing ? Number((await standing.textContent()).match(/your utility ([0-9.]+)/)[1]) : 0;
+    if (standing && u >= 0.7) ok(await clickAndWait(seat, "#accept"), "accepted");
+    else { await chooseBest(seat); ok(await clickAndWait(seat, "#send"), "countered"); }
+  }
+  await seat.waitForSelector("#result");
+  const result = await seat.textContent("#result");
+  ok(/Result: (agreement|deadline)/.test(result), "the job offer ended: " + result);
+  await shot(seat, "job-offer-end");
+}
+
+// ---- 2. two delegations in two contexts, boulware the third, single text ----
+{
+  const page = await newPage();
+  const links = await host(page, "Security guarantees", "text", 6,
+    { russia: "person", usa: "person", nato: "boulware" }, "russia");
+  ok(Object.keys(links).sort().join() === "russia,usa", "links for the two people");
+  const seats = { russia: await newPage(), usa: await newPage() };
+  for (const [p, s] of Object.entries(seats)) await s.goto(links[p]);
+  let ended = false, shots = 0;
+  for (let i = 0; i < 80 && !ended; i++) {
+    let acted = false;
+    for (const [p, s] of Object.entries(seats)) {
+      await s.waitForSelector("#act");
+      if (await s.$("#result")) { ended = true; break; }
+      if (!(await s.$("#send"))) continue;
+      acted = true;
+      if (shots < 2) { await shot(s, `talks-${p}`); shots++; }
+      if (await s.$("#accept")) {
+        if (!(await clickAndWait(s, "#accept"))) { // not acceptable: comment
+          await chooseBest(s);
+          await s.fill("#note", `${p}: these articles as we wrote them`);
+          if (!(await clickAndWait(s, "#send"))) await clickAndWait(s, "#walk");
+        }
+      } else {
+        await chooseBest(s);
+        ok(await clickAndWait(s, "#send"), "a draft");
+      }
+    }
+    if (!acted && !ended) await seats.russia.waitForTimeout(200);
+  }
+  for (const [p, s] of Object.entries(seats)) {
+    await s.waitForSelector("#result");
+    await shot(s, `talks-end-${p}`);
+  }
+  const hist = await seats.usa.textContent("#events");
+  ok(/NATO/.test(hist), "boulware (NATO) took part");
+  ok(/Result:/.test(await seats.russia.textContent("#result")), "the talks ended");
+  ok(!/0\.\d{3}.*0\.\d{3}.*0\.\d{3}/.test(await seats.usa.textContent("#standing").catch(() => "")),
+    "no other party's utility on a seat");
+}
+
+// ---- 3. accessibility: axe-core on the host page and a seat ------------------
+{
+  const page = await newPage({ bypassCSP: true }); // axe is injected inline
+  const links = await host(page, "job offer", "saop", 8, { candidate: "person", employer: "person" });
+  const targets = [["host", page]];
+  const seat = await newPage({ bypassCSP: true });
+  await seat.goto(links.candidate);
+  await seat.waitForSelector("#send");
+  targets.push(["seat", seat]);
+  for (const [name, pg] of targets) {
+    await pg.addScriptTag({ content: readFileSync(axePath, "utf8") });
+    const res = await pg.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+    const serious = res.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    ok(serious.length === 0, `axe on the ${name} page: ` +
+      serious.map((v) => `${v.id} (${v.nodes.length})`).join(", "));
+  }
+  // keyboard: the form is reachable and submits with the keyboard alone
+  const kb = await newPage();
+  await kb.goto(base + "/");
+  await kb.waitForSelector("#create-button");
+  await kb.focus("#create-button");
+  await kb.keyboard.press("Enter");
+  await kb.waitForSelector("#links a");
+  ok((await kb.$$("#links a")).length >= 1, "the form submits from the keyboard");
+}
+
+ok(consoleErrors.length === 0, "console errors: " + consoleErrors.join(" | "));
+await browser.close();
+server.kill("SIGTERM");
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
