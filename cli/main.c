@@ -188,8 +188,7 @@ static int cmd_version(int argc, char **argv) {
   (void)argc;
   (void)argv;
   /* what is there, without loading it (docs/cli.md) */
-  printf("parley %s (Open MPI: %s, pictures: %s, serve: %s)
-", pl_version(),
+  printf("parley %s (Open MPI: %s, pictures: %s, serve: %s)\n", pl_version(),
          cli_has_mpi() ? "yes" : "no", pl_pictures_available() ? "yes" : "no",
          cli_has_mhd() ? "yes" : "no");
   return cli_finish_output(EXIT_OK);
