@@ -635,8 +635,8 @@ static void ext_destroy(void *agent) {
 
 /* ---- the hand-written encoder ----------------------------------------
  * Questions and informs, the messages of every move, are written straight
- * into one reused buffer, byte for byte what jansson wrote for them before
- * (JSON_COMPACT | JSON_PRESERVE_ORDER, reals as JSON_REAL_PRECISION(10)):
+ * into one reused buffer, byte for byte what pl__json_dumps writes for
+ * them (compact, in order, reals in their shortest round-trip form):
  * building and freeing a tree of objects per message cost more than the
  * rest of the move (docs/performance.md). */
 

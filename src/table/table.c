@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "core/json_text.h"
 #include "core/util.h"
 #include "io/formats.h"
 #include "parley/agents.h"
@@ -390,7 +391,7 @@ static char *spec_json(const tsession *ts) {
   json_object_set_new(o, "drafter", json_integer(ts->drafter));
   json_object_set_new(o, "rounds", json_integer(ts->rounds));
   json_object_set_new(o, "seed", json_integer((json_int_t)ts->seed));
-  char *s = json_dumps(o, JSON_COMPACT);
+  char *s = pl__json_dumps(o, JSON_COMPACT);
   json_decref(o);
   return s;
 }
@@ -606,7 +607,7 @@ static char *action_json(const tsession *ts, const action *a) {
     json_object_set_new(o, "offer", m);
   }
   if (a->note) json_object_set_new(o, "note", json_string(a->note));
-  char *s = json_dumps(o, JSON_COMPACT);
+  char *s = pl__json_dumps(o, JSON_COMPACT);
   json_decref(o);
   return s;
 }
@@ -862,7 +863,7 @@ static int answer_json(pl_table_response *r, int status, json_t *body,
   r->status = status;
   r->content_type = "application/json";
   r->private_ = private_;
-  r->body = body ? json_dumps(body, JSON_COMPACT) : NULL;
+  r->body = body ? pl__json_dumps(body, JSON_COMPACT) : NULL;
   json_decref(body);
   if (!r->body) return PL_ENOMEM;
   r->len = strlen(r->body);
