@@ -234,6 +234,10 @@ def test_nothing_leaks(job):
     # resident memory stays flat over many episodes (counts, not time)
     if not os.path.exists("/proc/self/statm"):
         return
+    if "libasan" in os.environ.get("LD_PRELOAD", ""):
+        # ASan keeps freed memory in quarantine (up to 256 MB): resident
+        # memory grows by design there; leaks are LeakSanitizer's job
+        pytest.skip("resident memory is not a measure under ASan")
     s = parley.load(os.path.join(os.path.dirname(__file__), "..", "..",
                                  "examples", "job-offer.yaml"))
 
