@@ -35,10 +35,11 @@ int pl__err_at(pl_error *err, int code, const char *file, int line, int col,
   return code;
 }
 
-/* Allocation failure injection for the torture tests; a plain counter, not
- * thread-safe by design (tests are single-threaded). */
+/* Allocation failure injection for the torture tests (single-threaded by
+ * design); the count of allocations is per thread, so that threads of a
+ * tournament do not race on it (ThreadSanitizer). */
 static long fail_after = -1;
-static long n_allocs;
+static _Thread_local long n_allocs;
 
 void pl__alloc_fail_after(long n) { fail_after = n; }
 
