@@ -109,51 +109,123 @@ static size_t thin(const node *x, uint32_t *idx, size_t n, double delta,
   return n;
 }
 
-/* Keeps the exactly non-dominated points of x (an exact duplicate is
- * dominated by the copy with the smaller key), compacting the arrays; with
- * delta > 0, then one point per delta-box. */
-static int filter(node *x, const uint32_t *key, double delta) {
+/* Dominance index over the points kept so far, for three or more parties:
+ * a k-d tree (Bentley 1975, "Multidimensional binary search trees used for
+ * associative searching", CACM 18(9)) on utilities 1..np-1, built by
+ * insertion, each node holding the largest utilities of its subtree so that
+ * a query skips every subtree that cannot hold a dominating point (the
+ * bounding-point pruning of the ND-tree, Jaszkiewicz & Lust 2018, "ND-Tree-
+ * based update", IEEE TEC 22(5)). Points arrive in descending utility 0, so
+ * utility 0 needs no test. */
+typedef struct kd_index {
+  const double *u; /* the points */
+  int np;
+  size_t n;        /* nodes */
+  uint32_t *pt;    /* node -> point */
+  uint32_t *kid;   /* node -> children (2 per node; 0 = none, root is 0) */
+  double *max;     /* node -> np largest utilities of its subtree */
+  uint32_t *stack; /* query stack */
+  uint32_t last;   /* the last dominating node: often dominates the next */
+} kd_index;
+
+static bool covers(const double *q, const double *p, int np) {
+  int c = 1;
+  while (c < np && q[c] >= p[c]) c++;
+  return c == np;
+}
+
+/* Whether a point of the index weakly dominates p in utilities 1..np-1. */
+static bool kd_dominated(kd_index *t, const double *p) {
+  const int np = t->np;
+  if (!t->n) return false;
+  if (covers(t->u + (size_t)t->pt[t->last] * np, p, np)) return true;
+  size_t top = 0;
+  t->stack[top++] = 0;
+  while (top) {
+    uint32_t m = t->stack[--top];
+    if (!covers(t->max + (size_t)m * np, p, np)) continue;
+    if (covers(t->u + (size_t)t->pt[m] * np, p, np)) {
+      t->last = m;
+      return true;
+    }
+    /* the high side last, so searched first: it holds the larger values */
+    for (int side = 0; side < 2; side++)
+      if (t->kid[2 * m + side]) t->stack[top++] = t->kid[2 * m + side];
+  }
+  return false;
+}
+
+static void kd_insert(kd_index *t, uint32_t point) {
+  const int np = t->np;
+  const double *p = t->u + (size_t)point * np;
+  uint32_t m = (uint32_t)t->n++;
+  t->pt[m] = point;
+  t->kid[2 * m] = t->kid[2 * m + 1] = 0;
+  memcpy(t->max + (size_t)m * np, p, (size_t)np * sizeof *p);
+  if (m == 0) return;
+  uint32_t at = 0;
+  for (int depth = 0;; depth++) {
+    double *mx = t->max + (size_t)at * np;
+    for (int c = 1; c < np; c++)
+      if (p[c] > mx[c]) mx[c] = p[c];
+    int c = 1 + depth % (np - 1);
+    uint32_t *next = &t->kid[2 * at + (p[c] >= t->u[(size_t)t->pt[at] * np + c])];
+    if (!*next) {
+      *next = m;
+      return;
+    }
+    at = *next;
+  }
+}
+
+/* idx[0..n) in descending utility order: keeps the points no earlier point
+ * weakly dominates (an exact duplicate is dominated by the earlier copy);
+ * returns how many, compacted at the front of idx. */
+static size_t skyline(const node *x, uint32_t *idx, size_t n, int *rc) {
   const int np = x->np;
-  uint32_t *idx = pl__malloc((x->n ? x->n : 1) * sizeof *idx);
-  if (!idx) return PL_ENOMEM;
-  for (size_t k = 0; k < x->n; k++) idx[k] = (uint32_t)k;
-  sorter s = {x->u, key, np};
-  g_sort = &s;
-  qsort(idx, x->n, sizeof *idx, by_utility_desc);
   size_t kept = 0;
   if (np == 2) {
     /* u0 descends: a point survives when its u1 beats every earlier one */
     double best = -1e300;
-    for (size_t k = 0; k < x->n; k++) {
+    for (size_t k = 0; k < n; k++) {
       const double *p = x->u + (size_t)idx[k] * 2;
       if (p[1] > best) {
         best = p[1];
         idx[kept++] = idx[k];
       }
     }
-  } else {
-    /* lexicographically descending: only earlier points can dominate */
-    for (size_t k = 0; k < x->n; k++) {
-      const double *p = x->u + (size_t)idx[k] * np;
-      bool dominated = false;
-      for (size_t j = 0; j < kept && !dominated; j++) {
-        const double *q = x->u + (size_t)idx[j] * np;
-        int c = 0;
-        while (c < np && q[c] >= p[c]) c++;
-        dominated = c == np;
-      }
-      if (!dominated) idx[kept++] = idx[k];
-    }
+    return kept;
   }
+  size_t cap = n ? n : 1;
+  kd_index t = {x->u, np, 0, pl__malloc(cap * sizeof *t.pt),
+                pl__malloc(2 * cap * sizeof *t.kid),
+                pl__malloc(cap * (size_t)np * sizeof *t.max),
+                pl__malloc(cap * sizeof *t.stack), 0};
+  if (!t.pt || !t.kid || !t.max || !t.stack) {
+    *rc = PL_ENOMEM;
+  } else {
+    for (size_t k = 0; k < n; k++)
+      if (!kd_dominated(&t, x->u + (size_t)idx[k] * np)) {
+        kd_insert(&t, idx[k]);
+        idx[kept++] = idx[k];
+      }
+  }
+  pl__free(t.pt);
+  pl__free(t.kid);
+  pl__free(t.max);
+  pl__free(t.stack);
+  return kept;
+}
+
+/* Keeps idx[0..kept) of x, in that order (with delta > 0, then one point
+ * per delta-box), compacting the arrays. */
+static int keep(node *x, uint32_t *idx, size_t kept, double delta) {
+  const int np = x->np;
   if (delta > 0) {
     int rc = PL_OK;
     kept = thin(x, idx, kept, delta, &rc);
-    if (rc) {
-      pl__free(idx);
-      return rc;
-    }
+    if (rc) return rc;
   }
-  /* gather the survivors */
   double *u = pl__malloc((kept ? kept : 1) * (size_t)np * sizeof *u);
   uint32_t *a = pl__malloc((kept ? kept : 1) * sizeof *a);
   uint32_t *b = x->b ? pl__malloc((kept ? kept : 1) * sizeof *b) : NULL;
@@ -161,7 +233,6 @@ static int filter(node *x, const uint32_t *key, double delta) {
     pl__free(u);
     pl__free(a);
     pl__free(b);
-    pl__free(idx);
     return PL_ENOMEM;
   }
   for (size_t k = 0; k < kept; k++) {
@@ -170,7 +241,6 @@ static int filter(node *x, const uint32_t *key, double delta) {
     a[k] = x->a[idx[k]];
     if (b) b[k] = x->b[idx[k]];
   }
-  pl__free(idx);
   pl__free(x->u);
   pl__free(x->a);
   pl__free(x->b);
@@ -179,6 +249,148 @@ static int filter(node *x, const uint32_t *key, double delta) {
   x->b = b;
   x->n = kept;
   return PL_OK;
+}
+
+/* Keeps the exactly non-dominated points of x (an exact duplicate is
+ * dominated by the copy with the smaller key) in descending utility order;
+ * with delta > 0, then one point per delta-box. */
+static int filter(node *x, const uint32_t *key, double delta) {
+  uint32_t *idx = pl__malloc((x->n ? x->n : 1) * sizeof *idx);
+  if (!idx) return PL_ENOMEM;
+  for (size_t k = 0; k < x->n; k++) idx[k] = (uint32_t)k;
+  sorter s = {x->u, key, x->np};
+  g_sort = &s;
+  qsort(idx, x->n, sizeof *idx, by_utility_desc);
+  int rc = PL_OK;
+  size_t kept = skyline(x, idx, x->n, &rc);
+  if (!rc) rc = keep(x, idx, kept, delta);
+  pl__free(idx);
+  return rc;
+}
+
+/* The heap of the two-party merge: per point i of the left set, the next
+ * point of the right set worth adding to it. */
+typedef struct head {
+  double s0, s1;  /* the sum */
+  uint64_t key;   /* outcome order of the pair */
+  uint32_t i, j;  /* the pair */
+  uint32_t next;  /* where row i goes on */
+} head;
+
+/* Heap order: the sorted order of filter (utilities descending, then key). */
+static bool before(const head *x, const head *y) {
+  if (x->s0 != y->s0) return x->s0 > y->s0;
+  if (x->s1 != y->s1) return x->s1 > y->s1;
+  return x->key < y->key;
+}
+
+static void sift_down(head *h, size_t n, size_t k) {
+  head x = h[k];
+  for (;;) {
+    size_t c = 2 * k + 1;
+    if (c >= n) break;
+    if (c + 1 < n && before(&h[c + 1], &h[c])) c++;
+    if (!before(&h[c], &x)) break;
+    h[k] = h[c];
+    k = c;
+  }
+  h[k] = x;
+}
+
+/* Row i of the sum from position j on: the first point whose u1 exceeds
+ * best (found by galloping: u1 grows along the row), then the best of the
+ * run of points with that same u0 (sums can round equal), whose others it
+ * dominates. False when the row is spent. */
+static bool row_head(const node *l, const node *r, uint32_t i, uint32_t j,
+                     double best, head *out) {
+  const double *a = l->u + 2 * (size_t)i, *b = r->u;
+  const uint32_t m = (uint32_t)r->n;
+  if (j >= m) return false;
+  if (!(a[1] + b[2 * (size_t)j + 1] > best)) {
+    uint32_t lo = j, step = 1; /* lo fails; find a hi that passes */
+    while (lo + step < m && !(a[1] + b[2 * (size_t)(lo + step) + 1] > best)) {
+      lo += step;
+      step *= 2;
+    }
+    uint32_t hi = lo + step < m ? lo + step : m;
+    while (hi - lo > 1) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (a[1] + b[2 * (size_t)mid + 1] > best)
+        hi = mid;
+      else
+        lo = mid;
+    }
+    if (hi == m) return false;
+    j = hi;
+  }
+  const uint64_t rn = r->n;
+  *out = (head){a[0] + b[2 * (size_t)j], a[1] + b[2 * (size_t)j + 1],
+                l->rank[i] * rn + r->rank[j], i, j, j + 1};
+  for (; out->next < m; out->next++) {
+    uint32_t k = out->next;
+    head c = {a[0] + b[2 * (size_t)k], a[1] + b[2 * (size_t)k + 1],
+              l->rank[i] * rn + r->rank[k], i, k, 0};
+    if (c.s0 != out->s0) break;
+    if (before(&c, out)) {
+      c.next = out->next;
+      *out = c;
+    }
+  }
+  return true;
+}
+
+/* Two parties: the non-dominated points of l + r in filter's order, without
+ * forming the n * m sums: the successive merge of Funke, Hespe, Sanders,
+ * Storandt & Truschel ("Pareto Sums of Pareto Sets: Lower Bounds and
+ * Algorithms", Algorithmica 2025, section on the successive algorithm), with
+ * a heap over the rows as their priority-queue variant. Both sets are
+ * exactly filtered, so along a row u0 falls and u1 rises: the heap's top is
+ * the next sum in sorted order, and a row whose next sum is dominated by the
+ * last point kept skips straight past every sum it dominates. Space is
+ * O(n + k), for n left points and k kept. */
+static int merge2(node *x, size_t max_points) {
+  const node *l = x->left, *r = x->right;
+  head *h = pl__malloc((l->n ? l->n : 1) * sizeof *h);
+  if (!h) return PL_ENOMEM;
+  size_t n = 0, cap = 0, k = 0;
+  double best = -1e300;
+  for (uint32_t i = 0; i < l->n; i++)
+    if (row_head(l, r, i, 0, best, &h[n])) n++;
+  for (size_t q = n / 2; q-- > 0;) sift_down(h, n, q);
+  int rc = PL_OK;
+  while (n && !rc) {
+    head top = h[0];
+    if (top.s1 > best) {
+      if (k == max_points) {
+        rc = PL_ETOOBIG;
+        break;
+      }
+      if (k == cap) {
+        size_t nc = cap ? 2 * cap : 64;
+        double *u = pl__realloc(x->u, nc * 2 * sizeof *u);
+        if (u) x->u = u;
+        uint32_t *a = pl__realloc(x->a, nc * sizeof *a);
+        if (a) x->a = a;
+        uint32_t *b = pl__realloc(x->b, nc * sizeof *b);
+        if (b) x->b = b;
+        if (!u || !a || !b) {
+          rc = PL_ENOMEM;
+          break;
+        }
+        cap = nc;
+      }
+      x->u[2 * k] = top.s0;
+      x->u[2 * k + 1] = top.s1;
+      x->a[k] = top.i;
+      x->b[k++] = top.j;
+      best = top.s1;
+    }
+    if (!row_head(l, r, top.i, top.next, best, &h[0])) h[0] = h[--n];
+    sift_down(h, n, 0);
+  }
+  pl__free(h);
+  x->n = k;
+  return rc;
 }
 
 static _Thread_local const node *g_rank_node;
@@ -237,6 +449,49 @@ static int leaf(const pl__problem *pb, int i, double delta, node **out) {
   return PL_OK;
 }
 
+/* The filtered sum of the sets of two children: two parties by merge2,
+ * more by forming every sum and filtering them. */
+static int sum(node *x, size_t max_points, double delta) {
+  const node *l = x->left, *r = x->right;
+  const int np = x->np;
+  if (np == 2) {
+    int rc = merge2(x, max_points);
+    if (rc || !(delta > 0)) return rc;
+    uint32_t *idx = pl__malloc((x->n ? x->n : 1) * sizeof *idx);
+    if (!idx) return PL_ENOMEM;
+    for (size_t k = 0; k < x->n; k++) idx[k] = (uint32_t)k;
+    rc = keep(x, idx, x->n, delta);
+    pl__free(idx);
+    return rc;
+  }
+  size_t n;
+  if (__builtin_mul_overflow(l->n, r->n, &n) || n > max_points ||
+      n > UINT32_MAX)
+    return PL_ETOOBIG;
+  x->u = pl__malloc((n ? n : 1) * (size_t)np * sizeof *x->u);
+  x->a = pl__malloc((n ? n : 1) * sizeof *x->a);
+  x->b = pl__malloc((n ? n : 1) * sizeof *x->b);
+  uint32_t *key = pl__malloc((n ? n : 1) * sizeof *key);
+  if (!x->u || !x->a || !x->b || !key) {
+    pl__free(key);
+    return PL_ENOMEM;
+  }
+  for (size_t i = 0, k = 0; i < l->n; i++)
+    for (size_t j = 0; j < r->n; j++, k++) {
+      const double *p = l->u + i * (size_t)np;
+      const double *q = r->u + j * (size_t)np;
+      for (int c = 0; c < np; c++) x->u[k * (size_t)np + c] = p[c] + q[c];
+      x->a[k] = (uint32_t)i;
+      x->b[k] = (uint32_t)j;
+      /* lexicographic outcome order of the pair: left rank, then right */
+      key[k] = (uint32_t)(l->rank[i] * r->n + r->rank[j]);
+    }
+  x->n = n;
+  int rc = filter(x, key, delta);
+  pl__free(key);
+  return rc;
+}
+
 static int build(const pl__problem *pb, int lo, int hi, size_t max_points,
                  double delta, node **out) {
   if (lo == hi) return leaf(pb, lo, delta, out);
@@ -245,44 +500,16 @@ static int build(const pl__problem *pb, int lo, int hi, size_t max_points,
   if ((rc = build(pb, lo, mid, max_points, delta, &l)) ||
       (rc = build(pb, mid + 1, hi, max_points, delta, &r)))
     goto fail;
-  const int np = pb->np;
-  size_t n;
-  if (__builtin_mul_overflow(l->n, r->n, &n) || n > max_points ||
-      n > UINT32_MAX) {
-    rc = PL_ETOOBIG;
-    goto fail;
-  }
   x = pl__calloc(1, sizeof *x);
   if (!x) {
     rc = PL_ENOMEM;
     goto fail;
   }
-  x->np = np;
+  x->np = pb->np;
   x->left = l;
   x->right = r;
   l = r = NULL;
-  x->u = pl__malloc((n ? n : 1) * (size_t)np * sizeof *x->u);
-  x->a = pl__malloc((n ? n : 1) * sizeof *x->a);
-  x->b = pl__malloc((n ? n : 1) * sizeof *x->b);
-  uint32_t *key = pl__malloc((n ? n : 1) * sizeof *key);
-  if (!x->u || !x->a || !x->b || !key) {
-    pl__free(key);
-    rc = PL_ENOMEM;
-    goto fail;
-  }
-  for (size_t i = 0, k = 0; i < x->left->n; i++)
-    for (size_t j = 0; j < x->right->n; j++, k++) {
-      const double *p = x->left->u + i * (size_t)np;
-      const double *q = x->right->u + j * (size_t)np;
-      for (int c = 0; c < np; c++) x->u[k * (size_t)np + c] = p[c] + q[c];
-      x->a[k] = (uint32_t)i;
-      x->b[k] = (uint32_t)j;
-      /* lexicographic outcome order of the pair: left rank, then right */
-      key[k] = (uint32_t)(x->left->rank[i] * x->right->n + x->right->rank[j]);
-    }
-  x->n = n;
-  rc = filter(x, key, delta);
-  pl__free(key);
+  rc = sum(x, max_points, delta);
   if (!rc) rc = set_ranks(x);
   if (rc) goto fail;
   *out = x;
