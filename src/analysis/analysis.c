@@ -686,21 +686,25 @@ static int analyze_structural(pl_analysis *a, const pl_analysis_options *o,
    * enumeration), utilities recomputed in issue order as enumeration sums
    * them, reservation values applied: then the frontier under the
    * tolerance, as enumeration builds it. */
-  double *u = pl__malloc((size_t)np * sizeof *u);
-  if (!rc && !u) rc = PL_ENOMEM;
+  double *u = pl__malloc((cand.n ? cand.n : 1) * (size_t)np * sizeof *u);
+  uint64_t *at = pl__malloc((cand.n ? cand.n : 1) * sizeof *at);
+  if (!rc && (!u || !at)) rc = PL_ENOMEM;
   if (!rc) rc = pl__candidates_sort(&cand, ni);
+  size_t n = 0;
   for (size_t k = 0; k < cand.n && !rc; k++) {
     const uint32_t *opt = cand.options + k * (size_t)ni;
+    double *un = u + n * (size_t)np;
     bool ok = true;
     for (int p = 0; p < np; p++) {
-      u[p] = pl_scenario_utility(s, p, opt);
-      ok &= u[p] >= s->parties[p].reservation - PL_TOLERANCE ||
+      un[p] = pl_scenario_utility(s, p, opt);
+      ok &= un[p] >= s->parties[p].reservation - PL_TOLERANCE ||
             !pl__reservation_binds(s, p);
     }
-    if (ok) pl__frontier_add(&acc, u, k);
-    rc = acc.rc;
+    if (ok) at[n++] = k;
   }
+  if (!rc) rc = pl__frontier_add_all(&acc, u, at, n);
   pl__free(u);
+  pl__free(at);
   if (rc == PL_ETOOBIG) rc = memory_error(a, o, acc.nf, 0, err);
   if (!rc) rc = store_frontier(a, &pb, &acc, &cand);
   /* Feasible outcomes: every combination of allowed options, unless a

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "analysis/dominance.h"
+
 /* ------------------------------------------------------------------ */
 /* constraints                                                         */
 /* ------------------------------------------------------------------ */
@@ -264,6 +266,53 @@ void pl__frontier_add(pl__acc *acc, const double *u, uint64_t index) {
     frontier_add2(acc, u, index);
   else
     frontier_addn(acc, u, index);
+}
+
+/* frontier_addn's two tests, each a query of the index: a point is
+ * dropped when a live one covers it, else it kills the live points it
+ * covers and joins; live points keep their insertion order, as
+ * frontier_addn's compaction keeps it. */
+int pl__frontier_add_all(pl__acc *acc, const double *u,
+                         const uint64_t *index, size_t n) {
+  const int np = acc->np;
+  if (np == 2) {
+    for (size_t k = 0; k < n && !acc->rc; k++)
+      frontier_add2(acc, u + 2 * k, index[k]);
+    return acc->rc;
+  }
+  const double tol = PL_TOLERANCE;
+  pl__dom_index t;
+  pl__dom_init(&t, np, 0);
+  size_t live = acc->nf, cap = acc->nf + n;
+  uint64_t *id = pl__malloc((cap ? cap : 1) * sizeof *id);
+  if (!id) acc->rc = PL_ENOMEM;
+  for (size_t k = 0; k < acc->nf && !acc->rc; k++) {
+    id[k] = acc->fidx[k];
+    if (pl__dom_insert(&t, acc->fu + k * (size_t)np)) acc->rc = PL_ENOMEM;
+  }
+  for (size_t k = 0; k < n && !acc->rc; k++) {
+    const double *p = u + k * (size_t)np;
+    if (pl__dom_covered(&t, p, tol)) continue;
+    live -= pl__dom_remove_covered_by(&t, p, tol);
+    if (live == acc->capf && !grow_frontier(acc)) break;
+    id[t.n] = index[k];
+    if (pl__dom_insert(&t, p)) acc->rc = PL_ENOMEM;
+    live++;
+  }
+  if (!acc->rc) {
+    size_t w = 0;
+    for (size_t m = 0; m < t.n; m++)
+      if (!t.dead[m]) {
+        memcpy(acc->fu + w * (size_t)np, pl__dom_point(&t, m),
+               (size_t)np * sizeof *acc->fu);
+        acc->fidx[w++] = id[m];
+      }
+    acc->nf = w;
+    acc->last_dom = 0;
+  }
+  pl__free(id);
+  pl__dom_free(&t);
+  return acc->rc;
 }
 
 /* Keeps only inclusion-minimal violation masks. */

@@ -92,5 +92,11 @@ int pl__enumerate(const pl__problem *pb, pl__acc *acc);
  * a point already held dominates or equals it, removing points it
  * dominates. */
 void pl__frontier_add(pl__acc *acc, const double *u, uint64_t index);
+/* pl__frontier_add of u[k * np ..] with index[k] for k = 0..n-1 in turn,
+ * the same frontier in the same order, but for three or more parties in
+ * time that grows with the frontier near each point rather than the whole
+ * (a dominance index, dominance.h). Returns acc->rc. */
+int pl__frontier_add_all(pl__acc *acc, const double *u,
+                         const uint64_t *index, size_t n);
 
 #endif

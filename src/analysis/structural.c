@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/dominance.h"
+
 /* A set of points: a leaf holds the allowed options of one issue, an inner
  * node the filtered sum of its two children. */
 typedef struct node {
@@ -109,75 +111,6 @@ static size_t thin(const node *x, uint32_t *idx, size_t n, double delta,
   return n;
 }
 
-/* Dominance index over the points kept so far, for three or more parties:
- * a k-d tree (Bentley 1975, "Multidimensional binary search trees used for
- * associative searching", CACM 18(9)) on utilities 1..np-1, built by
- * insertion, each node holding the largest utilities of its subtree so that
- * a query skips every subtree that cannot hold a dominating point (the
- * bounding-point pruning of the ND-tree, Jaszkiewicz & Lust 2018, "ND-Tree-
- * based update", IEEE TEC 22(5)). Points arrive in descending utility 0, so
- * utility 0 needs no test. */
-typedef struct kd_index {
-  const double *u; /* the points */
-  int np;
-  size_t n;        /* nodes */
-  uint32_t *pt;    /* node -> point */
-  uint32_t *kid;   /* node -> children (2 per node; 0 = none, root is 0) */
-  double *max;     /* node -> np largest utilities of its subtree */
-  uint32_t *stack; /* query stack */
-  uint32_t last;   /* the last dominating node: often dominates the next */
-} kd_index;
-
-static bool covers(const double *q, const double *p, int np) {
-  int c = 1;
-  while (c < np && q[c] >= p[c]) c++;
-  return c == np;
-}
-
-/* Whether a point of the index weakly dominates p in utilities 1..np-1. */
-static bool kd_dominated(kd_index *t, const double *p) {
-  const int np = t->np;
-  if (!t->n) return false;
-  if (covers(t->u + (size_t)t->pt[t->last] * np, p, np)) return true;
-  size_t top = 0;
-  t->stack[top++] = 0;
-  while (top) {
-    uint32_t m = t->stack[--top];
-    if (!covers(t->max + (size_t)m * np, p, np)) continue;
-    if (covers(t->u + (size_t)t->pt[m] * np, p, np)) {
-      t->last = m;
-      return true;
-    }
-    /* the high side last, so searched first: it holds the larger values */
-    for (int side = 0; side < 2; side++)
-      if (t->kid[2 * m + side]) t->stack[top++] = t->kid[2 * m + side];
-  }
-  return false;
-}
-
-static void kd_insert(kd_index *t, uint32_t point) {
-  const int np = t->np;
-  const double *p = t->u + (size_t)point * np;
-  uint32_t m = (uint32_t)t->n++;
-  t->pt[m] = point;
-  t->kid[2 * m] = t->kid[2 * m + 1] = 0;
-  memcpy(t->max + (size_t)m * np, p, (size_t)np * sizeof *p);
-  if (m == 0) return;
-  uint32_t at = 0;
-  for (int depth = 0;; depth++) {
-    double *mx = t->max + (size_t)at * np;
-    for (int c = 1; c < np; c++)
-      if (p[c] > mx[c]) mx[c] = p[c];
-    int c = 1 + depth % (np - 1);
-    uint32_t *next = &t->kid[2 * at + (p[c] >= t->u[(size_t)t->pt[at] * np + c])];
-    if (!*next) {
-      *next = m;
-      return;
-    }
-    at = *next;
-  }
-}
-
 /* idx[0..n) in descending utility order: keeps the points no earlier point
  * weakly dominates (an exact duplicate is dominated by the earlier copy);
  * returns how many, compacted at the front of idx. */
@@ -196,24 +129,34 @@ static size_t skyline(const node *x, uint32_t *idx, size_t n, int *rc) {
     }
     return kept;
   }
-  size_t cap = n ? n : 1;
-  kd_index t = {x->u, np, 0, pl__malloc(cap * sizeof *t.pt),
-                pl__malloc(2 * cap * sizeof *t.kid),
-                pl__malloc(cap * (size_t)np * sizeof *t.max),
-                pl__malloc(cap * sizeof *t.stack), 0};
-  if (!t.pt || !t.kid || !t.max || !t.stack) {
-    *rc = PL_ENOMEM;
-  } else {
-    for (size_t k = 0; k < n; k++)
-      if (!kd_dominated(&t, x->u + (size_t)idx[k] * np)) {
-        kd_insert(&t, idx[k]);
-        idx[kept++] = idx[k];
-      }
+  /* descending u0: only earlier points can dominate, and u0 needs no
+   * splitting */
+  pl__dom_index t;
+  pl__dom_init(&t, np, 1);
+  /* a sum's dominator is often the one that dominated the last point with
+   * the same left part, or the same right part: tried first */
+  size_t nl = x->b ? x->left->n : 0, nr = x->b ? x->right->n : 0;
+  uint32_t *hint = pl__malloc((nl + nr ? nl + nr : 1) * sizeof *hint);
+  if (!hint) *rc = PL_ENOMEM;
+  for (size_t k = 0; k < nl + nr && hint; k++) hint[k] = UINT32_MAX;
+  for (size_t k = 0; k < n && !*rc; k++) {
+    const double *p = x->u + (size_t)idx[k] * np;
+    uint32_t *hl = nl ? &hint[x->a[idx[k]]] : NULL;
+    uint32_t *hr = nl ? &hint[nl + x->b[idx[k]]] : NULL;
+    if (hl && *hl != UINT32_MAX && pl__dom_point_covers(&t, *hl, p)) continue;
+    if (hr && *hr != UINT32_MAX && pl__dom_point_covers(&t, *hr, p)) {
+      if (hl) *hl = *hr;
+      continue;
+    }
+    if (pl__dom_covered(&t, p, 0)) {
+      if (hl) *hl = *hr = t.last;
+      continue;
+    }
+    *rc = pl__dom_insert(&t, p);
+    idx[kept++] = idx[k];
   }
-  pl__free(t.pt);
-  pl__free(t.kid);
-  pl__free(t.max);
-  pl__free(t.stack);
+  pl__free(hint);
+  pl__dom_free(&t);
   return kept;
 }
 
