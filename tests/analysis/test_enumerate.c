@@ -263,6 +263,57 @@ static void test_frontier_memory_limit(void **state) {
   pl__acc_free(&acc);
 }
 
+/* pl__frontier_add_all is pl__frontier_add in turn, bit for bit: the same
+ * points, indices and order, and the same memory-limit failure, on points
+ * a grid apart or a fraction of the tolerance apart (where covering is not
+ * transitive and the order of insertion decides). */
+static void test_frontier_add_all(void **state) {
+  (void)state;
+  tu_rng r = {31337};
+  static double u[400 * 5];
+  static uint64_t idx[400];
+  const double jit[] = {0, PL_TOLERANCE / 2, -PL_TOLERANCE / 2,
+                        2 * PL_TOLERANCE, -0.75 * PL_TOLERANCE};
+  for (int round = 0; round < 800; round++) {
+    const int np = 2 + round % 4, n = 1 + tu_below(&r, 400);
+    const int grid = 2 + tu_below(&r, 8);
+    for (int k = 0; k < n; k++) {
+      idx[k] = (uint64_t)tu_below(&r, 1000);
+      for (int p = 0; p < np; p++)
+        u[k * np + p] = tu_below(&r, grid + 1) / (double)grid +
+                        jit[tu_below(&r, 5)];
+    }
+    /* a limit that bites in some rounds */
+    uint64_t limit = round % 5 == 4 ? (uint64_t)tu_below(&r, 3000) : NOLIMIT;
+    pl__acc a, b;
+    pl__acc_init(&a, np, limit);
+    pl__acc_init(&b, np, limit);
+    for (int k = 0; k < n && !a.rc; k++)
+      pl__frontier_add(&a, u + k * np, idx[k]);
+    assert_int_equal(pl__frontier_add_all(&b, u, idx, (size_t)n), a.rc);
+    if (!a.rc) {
+      assert_int_equal(a.nf, b.nf);
+      assert_memory_equal(a.fu, b.fu, a.nf * (size_t)np * sizeof *a.fu);
+      assert_memory_equal(a.fidx, b.fidx, a.nf * sizeof *a.fidx);
+    }
+    pl__acc_free(&a);
+    pl__acc_free(&b);
+  }
+  /* every allocation failing in turn: PL_ENOMEM, nothing leaked */
+  for (long f = 0;; f++) {
+    pl__acc a;
+    pl__acc_init(&a, 3, NOLIMIT);
+    for (int k = 0; k < 200; k++)
+      for (int p = 0; p < 3; p++) u[k * 3 + p] = tu_below(&r, 50) / 49.0;
+    pl__alloc_fail_after(f);
+    int rc = pl__frontier_add_all(&a, u, idx, 200);
+    pl__alloc_fail_after(-1);
+    pl__acc_free(&a);
+    if (rc == PL_OK) break;
+    assert_int_equal(rc, PL_ENOMEM);
+  }
+}
+
 /* ------------------------------------------------------------------ */
 /* violation masks and problems                                        */
 /* ------------------------------------------------------------------ */
@@ -750,6 +801,7 @@ int main(void) {
       cmocka_unit_test(test_frontier4_many),
       cmocka_unit_test(test_frontier1),
       cmocka_unit_test(test_frontier_memory_limit),
+      cmocka_unit_test(test_frontier_add_all),
       cmocka_unit_test(test_minimal_masks),
       cmocka_unit_test(test_masks_multi_issue),
       cmocka_unit_test(test_constraints_order),

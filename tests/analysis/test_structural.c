@@ -55,7 +55,7 @@ static void test_random_against_enumeration(void **state) {
   tu_rng r = {424242};
   int compared = 0;
   for (int round = 0; round < 3000; round++) {
-    int np = 2 + round % 3;
+    int np = 2 + round % 4;
     pl_scenario *s = tu_random_scenario(&r, np);
     pl__constraints cons;
     pl__problem pb;
@@ -83,6 +83,167 @@ static void test_random_against_enumeration(void **state) {
     pl_scenario_free(s);
   }
   assert_true(compared > 1000);
+}
+
+/* The merges exactly (the two-party heap merge, the dominance index of
+ * three or more parties), against enumeration by brute force: problems
+ * built by hand with contributions in quarters, so that every sum is exact
+ * in any order, drawn from few values (equal utilities, exact duplicates,
+ * a party indifferent to an issue, options struck out). The candidates must
+ * be exactly one outcome per non-dominated utility vector, the first in
+ * outcome order (the lexicographic tie-break of the merges). */
+enum { XI = 5, XO = 5, XP = 5 };
+
+static int weakly_above(const double *q, const double *u, int np) {
+  int p = 0;
+  while (p < np && q[p] >= u[p]) p++;
+  return p == np;
+}
+
+static void test_merges_exact(void **state) {
+  (void)state;
+  tu_rng r = {2026};
+  uint32_t cnt[XI], opt[XI][XO], *optp[XI];
+  double contrib[XI][XO * XP], *contribp[XI];
+  uint64_t vmask[XI][XO], *vmaskp[XI];
+  static double fu[4096 * XP];
+  static uint32_t fo[4096 * XI];
+  int compared = 0, ties = 0;
+  for (int round = 0; round < 2400; round++) {
+    const int np = 2 + round % 4, ni = 1 + tu_below(&r, XI);
+    const int spread = 1 + tu_below(&r, 4); /* values 0..spread quarters */
+    pl__problem pb = {0};
+    pb.ni = ni;
+    pb.np = np;
+    pb.cnt = cnt;
+    pb.opt = optp;
+    pb.contrib = contribp;
+    pb.vmask = vmaskp;
+    for (int i = 0; i < ni; i++) {
+      optp[i] = opt[i];
+      contribp[i] = contrib[i];
+      vmaskp[i] = vmask[i];
+      cnt[i] = 1 + (uint32_t)tu_below(&r, XO);
+      for (uint32_t c = 0; c < cnt[i]; c++) {
+        opt[i][c] = c;
+        vmask[i][c] = tu_below(&r, 8) == 0; /* struck out */
+        for (int p = 0; p < np; p++)
+          contrib[i][c * np + p] = tu_below(&r, spread + 1) / 4.0;
+        if (c > 0 && tu_below(&r, 6) == 0) /* a duplicate option */
+          memcpy(&contrib[i][c * np], &contrib[i][(c - 1) * np],
+                 (size_t)np * sizeof(double));
+      }
+      if (tu_below(&r, 4) == 0) { /* a party indifferent to the issue */
+        int p = tu_below(&r, np);
+        for (uint32_t c = 0; c < cnt[i]; c++) contrib[i][c * np + p] = 0;
+      }
+    }
+    /* brute force, in outcome order (the last issue fastest) */
+    size_t nf = 0;
+    uint32_t o[XI] = {0};
+    for (;;) {
+      int ok = 1;
+      double u[XP] = {0};
+      for (int i = 0; i < ni; i++) {
+        ok &= !vmask[i][o[i]];
+        for (int p = 0; p < np; p++) u[p] += contrib[i][o[i] * np + p];
+      }
+      int dominated = !ok;
+      for (size_t k = 0; k < nf && !dominated; k++)
+        dominated = weakly_above(fu + k * XP, u, np);
+      if (!dominated) {
+        size_t w = 0;
+        for (size_t k = 0; k < nf; k++)
+          if (!weakly_above(u, fu + k * XP, np)) {
+            memmove(fu + w * XP, fu + k * XP, sizeof(double) * XP);
+            memmove(fo + w * XI, fo + k * XI, sizeof(uint32_t) * XI);
+            w++;
+          }
+        memcpy(fu + w * XP, u, sizeof u);
+        memcpy(fo + w * XI, o, sizeof o);
+        nf = w + 1;
+      }
+      int i = ni - 1;
+      while (i >= 0 && ++o[i] == cnt[i]) o[i--] = 0;
+      if (i < 0) break;
+    }
+    pl__candidates c;
+    assert_int_equal(pl__structural_frontier(&pb, 1u << 20, 0, &c), PL_OK);
+    assert_int_equal(pl__candidates_sort(&c, ni), PL_OK);
+    if (c.n != nf)
+      fail_msg("round %d (%d parties, %d issues): enumerated %zu points, "
+               "structural %zu",
+               round, np, ni, nf, c.n);
+    /* fo is in outcome order already: the frontier keeps insertion order
+     * and outcomes arrive in order */
+    for (size_t k = 0; k < nf; k++)
+      for (int i = 0; i < ni; i++)
+        if (c.options[k * ni + i] != fo[k * XI + i])
+          fail_msg("round %d: point %zu differs at issue %d", round, k, i);
+    pl__candidates_free(&c);
+    compared++;
+    /* did this round have outcomes of equal utilities? */
+    size_t total = 1;
+    for (int i = 0; i < ni; i++) total *= cnt[i];
+    ties += total > nf && spread < 3;
+  }
+  assert_int_equal(compared, 2400);
+  assert_true(ties > 500);
+}
+
+/* The two-party merge stops at max_points kept points: PL_ETOOBIG, and
+ * nothing leaks. */
+static void test_merge_limit(void **state) {
+  (void)state;
+  /* two issues of three options on a line: every sum is non-dominated */
+  uint32_t cnt[2] = {3, 3}, opt[2][3] = {{0, 1, 2}, {0, 1, 2}};
+  double contrib[2][6] = {{0, 2, 1, 1, 2, 0}, {0, 2, 1, 1, 2, 0}};
+  uint64_t vmask[2][3] = {{0}};
+  uint32_t *optp[2] = {opt[0], opt[1]};
+  double *contribp[2] = {contrib[0], contrib[1]};
+  uint64_t *vmaskp[2] = {vmask[0], vmask[1]};
+  pl__problem pb = {0};
+  pb.ni = 2;
+  pb.np = 2;
+  pb.cnt = cnt;
+  pb.opt = optp;
+  pb.contrib = contribp;
+  pb.vmask = vmaskp;
+  pl__candidates c;
+  assert_int_equal(pl__structural_frontier(&pb, 5, 0, &c), PL_OK);
+  assert_int_equal(c.n, 5); /* sums 0..4 of the first utility */
+  pl__candidates_free(&c);
+  assert_int_equal(pl__structural_frontier(&pb, 4, 0, &c), PL_ETOOBIG);
+}
+
+/* Sums that round equal: 4 + 1 and 4 + (1 - 2^-53) are both 5, so along a
+ * row of the two-party merge the first utility can stay put while the
+ * second rises. The sort-and-sweep this merge replaced kept only the best
+ * of such a run, and of exact duplicates the first outcome; so must the
+ * merge. */
+static void test_merge_rounding(void **state) {
+  (void)state;
+  uint32_t cnt[2] = {1, 3}, opt[2][3] = {{0}, {0, 1, 2}};
+  double contrib[2][6] = {{4, 8},
+                          {1, 0, 1 - 0x1p-53, 1, 1 - 0x1p-52, 1 + 0x1p-52}};
+  uint64_t vmask[2][3] = {{0}};
+  uint32_t *optp[2] = {opt[0], opt[1]};
+  double *contribp[2] = {contrib[0], contrib[1]};
+  uint64_t *vmaskp[2] = {vmask[0], vmask[1]};
+  pl__problem pb = {0};
+  pb.ni = 2;
+  pb.np = 2;
+  pb.cnt = cnt;
+  pb.opt = optp;
+  pb.contrib = contribp;
+  pb.vmask = vmaskp;
+  assert_true(4 + contrib[1][2] == 5.0 && 8 + contrib[1][5] == 9.0);
+  pl__candidates c;
+  assert_int_equal(pl__structural_frontier(&pb, 100, 0, &c), PL_OK);
+  assert_int_equal(c.n, 1); /* (5, 9): the others are dominated or equal */
+  assert_int_equal(c.options[0], 0);
+  assert_int_equal(c.options[1], 1);
+  pl__candidates_free(&c);
 }
 
 /* 40 issues of 10 options: 10^40 outcomes, far beyond enumeration. Party A
@@ -261,6 +422,9 @@ static void test_epsilon_cover(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_random_against_enumeration),
+      cmocka_unit_test(test_merges_exact),
+      cmocka_unit_test(test_merge_limit),
+      cmocka_unit_test(test_merge_rounding),
       cmocka_unit_test(test_huge_space),
       cmocka_unit_test(test_analyze_methods_agree),
       cmocka_unit_test(test_epsilon_cover),
