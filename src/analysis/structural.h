@@ -6,12 +6,16 @@
  * set of contribution vectors, sets are summed pairwise in a balanced tree
  * and every sum is filtered to its non-dominated points, keeping for each
  * point the two points it came from so that one outcome per frontier point
- * can be recovered. Two parties filter by one sort and sweep (Funke,
- * Hespe, Sanders, Storandt & Truschel, "Pareto Sums of Pareto Sets",
- * Algorithmica 2025); three or more by sort-filter-skyline (Chomicki,
- * Godfrey, Gryz & Liang 2003). Frontiers of real domains are small (a
- * median of 12 points over the ANAC bilateral scenarios), so this is fast
- * where enumeration is hopeless.
+ * can be recovered. Two parties merge without forming the sum: a heap over
+ * the points of one set yields the sums in sorted order and skips every run
+ * the last kept point dominates (the successive algorithm of Funke, Hespe,
+ * Sanders, Storandt & Truschel, "Pareto Sums of Pareto Sets: Lower Bounds
+ * and Algorithms", Algorithmica 2025), in space of the inputs plus the
+ * output. Three or more form the sum, sort it and keep each point that no
+ * kept point dominates, asked of a dominance index (dominance.h) rather
+ * than of every kept point. Frontiers of real domains are small (a median
+ * of 12 points over the ANAC bilateral scenarios), so this is fast where
+ * enumeration is hopeless.
  *
  * Intermediate filters use exact comparisons (only exact duplicates merge),
  * so no error accumulates across levels; the result is a superset of the
@@ -33,7 +37,8 @@ typedef struct pl__candidates {
  * several-issue red lines: the caller folds those into combined issues or
  * enumerates; one-issue red lines prune options through pb's vmask; the
  * reservation values are not applied). max_points bounds every intermediate
- * set: PL_ETOOBIG beyond it. With epsilon > 0, every set is thinned to one
+ * set (for two parties the filtered sets, for more also the sums formed
+ * before filtering): PL_ETOOBIG beyond it. With epsilon > 0, every set is thinned to one
  * point per box of its level's share of epsilon, so that every point of the
  * exact frontier has a candidate less than epsilon below it in every
  * utility (the result is then an epsilon-approximation, not the frontier). */

@@ -193,27 +193,46 @@ static void test_merges_exact(void **state) {
 
 /* The two-party merge stops at max_points kept points: PL_ETOOBIG, and
  * nothing leaks. */
+/* Two parties, two issues of at most three options, built by hand: the
+ * contributions c[i][option * 2 + party], nothing struck out. */
+typedef struct hand2 {
+  uint32_t cnt[2], opt[2][3], *optp[2];
+  double contrib[2][6], *contribp[2];
+  uint64_t vmask[2][3], *vmaskp[2];
+  pl__problem pb;
+} hand2;
+
+static void hand2_init(hand2 *h, uint32_t n0, uint32_t n1,
+                       const double c[2][6]) {
+  memset(h, 0, sizeof *h);
+  h->cnt[0] = n0;
+  h->cnt[1] = n1;
+  memcpy(h->contrib, c, sizeof h->contrib);
+  for (int i = 0; i < 2; i++) {
+    for (uint32_t k = 0; k < 3; k++) h->opt[i][k] = k;
+    h->optp[i] = h->opt[i];
+    h->contribp[i] = h->contrib[i];
+    h->vmaskp[i] = h->vmask[i];
+  }
+  h->pb.ni = 2;
+  h->pb.np = 2;
+  h->pb.cnt = h->cnt;
+  h->pb.opt = h->optp;
+  h->pb.contrib = h->contribp;
+  h->pb.vmask = h->vmaskp;
+}
+
 static void test_merge_limit(void **state) {
   (void)state;
   /* two issues of three options on a line: every sum is non-dominated */
-  uint32_t cnt[2] = {3, 3}, opt[2][3] = {{0, 1, 2}, {0, 1, 2}};
-  double contrib[2][6] = {{0, 2, 1, 1, 2, 0}, {0, 2, 1, 1, 2, 0}};
-  uint64_t vmask[2][3] = {{0}};
-  uint32_t *optp[2] = {opt[0], opt[1]};
-  double *contribp[2] = {contrib[0], contrib[1]};
-  uint64_t *vmaskp[2] = {vmask[0], vmask[1]};
-  pl__problem pb = {0};
-  pb.ni = 2;
-  pb.np = 2;
-  pb.cnt = cnt;
-  pb.opt = optp;
-  pb.contrib = contribp;
-  pb.vmask = vmaskp;
+  hand2 h;
+  hand2_init(&h, 3, 3,
+             (const double[2][6]){{0, 2, 1, 1, 2, 0}, {0, 2, 1, 1, 2, 0}});
   pl__candidates c;
-  assert_int_equal(pl__structural_frontier(&pb, 5, 0, &c), PL_OK);
+  assert_int_equal(pl__structural_frontier(&h.pb, 5, 0, &c), PL_OK);
   assert_int_equal(c.n, 5); /* sums 0..4 of the first utility */
   pl__candidates_free(&c);
-  assert_int_equal(pl__structural_frontier(&pb, 4, 0, &c), PL_ETOOBIG);
+  assert_int_equal(pl__structural_frontier(&h.pb, 4, 0, &c), PL_ETOOBIG);
 }
 
 /* Sums that round equal: 4 + 1 and 4 + (1 - 2^-53) are both 5, so along a
@@ -223,23 +242,13 @@ static void test_merge_limit(void **state) {
  * merge. */
 static void test_merge_rounding(void **state) {
   (void)state;
-  uint32_t cnt[2] = {1, 3}, opt[2][3] = {{0}, {0, 1, 2}};
-  double contrib[2][6] = {{4, 8},
-                          {1, 0, 1 - 0x1p-53, 1, 1 - 0x1p-52, 1 + 0x1p-52}};
-  uint64_t vmask[2][3] = {{0}};
-  uint32_t *optp[2] = {opt[0], opt[1]};
-  double *contribp[2] = {contrib[0], contrib[1]};
-  uint64_t *vmaskp[2] = {vmask[0], vmask[1]};
-  pl__problem pb = {0};
-  pb.ni = 2;
-  pb.np = 2;
-  pb.cnt = cnt;
-  pb.opt = optp;
-  pb.contrib = contribp;
-  pb.vmask = vmaskp;
-  assert_true(4 + contrib[1][2] == 5.0 && 8 + contrib[1][5] == 9.0);
+  hand2 h;
+  hand2_init(&h, 1, 3,
+             (const double[2][6]){
+                 {4, 8}, {1, 0, 1 - 0x1p-53, 1, 1 - 0x1p-52, 1 + 0x1p-52}});
+  assert_true(4 + h.contrib[1][2] == 5.0 && 8 + h.contrib[1][5] == 9.0);
   pl__candidates c;
-  assert_int_equal(pl__structural_frontier(&pb, 100, 0, &c), PL_OK);
+  assert_int_equal(pl__structural_frontier(&h.pb, 100, 0, &c), PL_OK);
   assert_int_equal(c.n, 1); /* (5, 9): the others are dominated or equal */
   assert_int_equal(c.options[0], 0);
   assert_int_equal(c.options[1], 1);
