@@ -304,7 +304,7 @@ static int merge2(node *x, size_t max_points) {
   while (n && !rc) {
     head top = h[0];
     if (top.s1 > best) {
-      if (k == max_points) {
+      if (k == max_points || k == UINT32_MAX) {
         rc = PL_ETOOBIG;
         break;
       }

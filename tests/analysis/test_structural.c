@@ -255,6 +255,53 @@ static void test_merge_rounding(void **state) {
   pl__candidates_free(&c);
 }
 
+/* Every allocation of a structural pl_analyze failing in turn, for two
+ * parties (the heap merge) and three (the dominance index), then with the
+ * final filter of candidates: PL_ENOMEM each time, nothing leaked (ASan). */
+static void test_alloc_failures(void **state) {
+  (void)state;
+  for (int np = 2; np <= 4; np++) {
+    pl_scenario *s = pl_scenario_new("af");
+    for (int i = 0; i < 4; i++) {
+      char id[8];
+      snprintf(id, sizeof id, "i%d", i);
+      tu_issue_n(s, id, 4);
+    }
+    for (int p = 0; p < np; p++) {
+      char id[8];
+      snprintf(id, sizeof id, "p%d", p);
+      tu_party(s, id, 0);
+      for (int i = 0; i < 4; i++) {
+        tu_weight(s, p, i, 1 + (p + i) % 3);
+        for (uint32_t k = 0; k < 4; k++)
+          TU_OK(pl_scenario_set_value(s, p, i, k,
+                                      ((k * (uint32_t)(p + 1) + (uint32_t)i) %
+                                       4) / 3.0,
+                                      NULL));
+      }
+    }
+    tu_finish(s);
+    pl_analysis_options o;
+    pl_analysis_options_init(&o);
+    o.method = PL_METHOD_STRUCTURAL;
+    for (long n = 0;; n++) {
+      pl_analysis *a = NULL;
+      pl_error err;
+      pl__alloc_fail_after(n);
+      int rc = pl_analyze(s, &o, &a, &err);
+      pl__alloc_fail_after(-1);
+      if (rc == PL_OK) {
+        assert_true(pl_analysis_pareto_count(a) > 1);
+        pl_analysis_free(a);
+        break;
+      }
+      assert_int_equal(rc, PL_ENOMEM);
+      assert_null(a);
+    }
+    pl_scenario_free(s);
+  }
+}
+
 /* 40 issues of 10 options: 10^40 outcomes, far beyond enumeration. Party A
  * values option k of every issue at k/9, party B at (9-k)/9, equal weights:
  * every outcome lies on the line uA + uB = 1, and the frontier has one
@@ -434,6 +481,7 @@ int main(void) {
       cmocka_unit_test(test_merges_exact),
       cmocka_unit_test(test_merge_limit),
       cmocka_unit_test(test_merge_rounding),
+      cmocka_unit_test(test_alloc_failures),
       cmocka_unit_test(test_huge_space),
       cmocka_unit_test(test_analyze_methods_agree),
       cmocka_unit_test(test_epsilon_cover),
