@@ -12,10 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlwriter.h>
+#include "core/xml.h" /* libxml2, opened on first use */
 
 #include "io/formats.h"
 #include "model/scenario_internal.h"
@@ -452,7 +449,8 @@ static size_t gx_number(xmlNodePtr n, size_t k) {
 int pl__gx_doc_load(gx_doc *d, const char *path, pl_error *err) {
   memset(d, 0, sizeof *d);
   d->file = path;
-  int rc = pl__read_file(path, GX_MAX_BYTES, &d->orig, &d->olen, err);
+  int rc = pl__xml_open(err);
+  if (!rc) rc = pl__read_file(path, GX_MAX_BYTES, &d->orig, &d->olen, err);
   if (rc) return rc;
   char enc[64];
   /* The repair works on a copy so that positions refer to the file. */
@@ -476,7 +474,6 @@ int pl__gx_doc_load(gx_doc *d, const char *path, pl_error *err) {
     while (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n') t++;
     if (strncmp(t, "<?xml", 5) || !strstr(t, "encoding")) encoding = "ISO-8859-1";
   }
-  xmlInitParser();
   gx_xerr x = {0};
   gx_quiet quiet;
   pl__gx_quiet_on(&quiet, &x);
