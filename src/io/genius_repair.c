@@ -370,22 +370,27 @@ static int gx_repair(gx_doc *d, pl_error *err) {
 
 /* ---- parsing ---------------------------------------------------------- */
 
-static void gx_on_error(void *ctx, xmlErrorPtr e) {
-  xmlParserCtxtPtr c = ctx;
-  gx_xerr *x = c ? c->_private : NULL;
+/* The first error of a parse, on one line without a trailing newline or
+ * period; `lower`: its first letter lower-cased unless it starts an
+ * acronym. */
+static void gx_take_error(gx_xerr *x, xmlErrorPtr e, bool lower) {
   if (!x || x->set || !e || e->level < XML_ERR_ERROR) return;
   x->set = true;
   x->line = e->line;
   x->col = e->int2;
   snprintf(x->msg, sizeof x->msg, "%s", e->message ? e->message : "error");
-  /* one line, lower-case start, no trailing newline or period */
   for (char *p = x->msg; *p; p++)
     if (*p == '\n' || *p == '\r') *p = ' ';
   size_t n = strlen(x->msg);
   while (n && (x->msg[n - 1] == ' ' || x->msg[n - 1] == '.')) x->msg[--n] = 0;
-  if (x->msg[0] >= 'A' && x->msg[0] <= 'Z' &&
+  if (lower && x->msg[0] >= 'A' && x->msg[0] <= 'Z' &&
       !(x->msg[1] >= 'A' && x->msg[1] <= 'Z'))
     x->msg[0] = (char)(x->msg[0] - 'A' + 'a');
+}
+
+static void gx_on_error(void *ctx, xmlErrorPtr e) {
+  xmlParserCtxtPtr c = ctx;
+  gx_take_error(c ? c->_private : NULL, e, true);
 }
 
 static void gx_silent(void *ctx, const char *msg, ...) {
@@ -394,16 +399,7 @@ static void gx_silent(void *ctx, const char *msg, ...) {
 }
 
 static void gx_on_global_error(void *ctx, xmlErrorPtr e) {
-  gx_xerr *x = ctx;
-  if (!x || x->set || !e || e->level < XML_ERR_ERROR) return;
-  x->set = true;
-  x->line = e->line;
-  x->col = e->int2;
-  snprintf(x->msg, sizeof x->msg, "%s", e->message ? e->message : "error");
-  for (char *p = x->msg; *p; p++)
-    if (*p == '\n' || *p == '\r') *p = ' ';
-  size_t n = strlen(x->msg);
-  while (n && (x->msg[n - 1] == ' ' || x->msg[n - 1] == '.')) x->msg[--n] = 0;
+  gx_take_error(ctx, e, false);
 }
 
 void pl__gx_quiet_on(gx_quiet *q, gx_xerr *x) {
