@@ -1194,10 +1194,7 @@ int pl_report_html(const pl_analysis *a, const pl_report_options *o,
   if (!a) return pl__err(err, PL_EINVAL, "no analysis");
   pl_report_options opts;
   pl_report_options_init(&opts);
-  if (o) {
-    size_t n = o->struct_size < sizeof opts ? o->struct_size : sizeof opts;
-    memcpy(&opts, o, n);
-  }
+  PL__OPTIONS_COPY(&opts, o);
   const pl_scenario *s = scenario_of(a);
   const char *title = opts.title;
   if (!title || !*title) title = pl_scenario_title(s);
