@@ -34,7 +34,8 @@ static const char *const agents[] = {
     "iamhaggler2010", "nozomi",        "agentfsega",
     "iamcrazyhaggler", "agentsmith",   "cuhkagent",
     "agentlg",        "thenegotiatorreloaded", "bramagent2",
-    "iamhaggler2012", "agentmr",       "boulware+om=hardheaded",
+    "iamhaggler2012", "agentmr",       "omacagent",
+    "boulware+om=hardheaded",
     "boulware"};
 
 /* Negotiations per second over at least a second and 200 negotiations. */

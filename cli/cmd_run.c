@@ -40,7 +40,7 @@ const char cmd_run_help[] =
     "iamcrazyhaggler, agentsmith (2010); hardheaded, gahboninho,\n"
     "iamhaggler2011, agentk2, bramagent, thenegotiator, nicetitfortat\n"
     "(2011); cuhkagent, agentlg, thenegotiatorreloaded, bramagent2,\n"
-    "iamhaggler2012, agentmr (2012); '+' swaps a component\n"
+    "iamhaggler2012, agentmr, omacagent (2012); '+' swaps a component\n"
     "(bid=, ac=, om=hardheaded), e.g. agentk+ac=next, boulware+om=hardheaded.\n"
     "docs/negotiation.md and docs/agents.md have them all.\n"
     "An external agent in any language:\n"

@@ -179,7 +179,7 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
                    "hardheaded, gahboninho, iamhaggler2011, agentk2, "
                    "bramagent, thenegotiator, nicetitfortat, cuhkagent, "
                    "agentlg, thenegotiatorreloaded, bramagent2, "
-                   "iamhaggler2012, agentmr), ext:COMMAND, ext+tcp:HOST:PORT, "
+                   "iamhaggler2012, agentmr, omacagent), ext:COMMAND, ext+tcp:HOST:PORT, "
                    "ext+unix:PATH, a registered name or a plug-in's path",
                    spec);
   a->kind = st->kind;
@@ -276,7 +276,7 @@ int pl__agent_init(pl__agent *a, const pl_scenario *s, int party,
 
 void pl__agent_free(pl__agent *a) {
   if (a->kind == PL__AGENT_PLUGIN) pl__plugin_free(a);
-  pl__free(a->seen_set);
+  pl__oset_free(&a->seen);
   pl_offer_iter_free(a->it);
   pl__mitm_free(a->mitm);
   pl__free(a->pool);
@@ -311,7 +311,7 @@ bool pl__agent_accepts(pl__agent *a, double t, const uint32_t *offer,
   *rc = PL_OK;
   if (a->kind == PL__AGENT_PLUGIN) return pl__plugin_accepts(a, t, offer);
   if (pl__agent_violations(a, offer, u)) return false;
-  if (a->anac && a->anac->ac >= 0) return pl__anac_accepts(a, t, u, rc);
+  if (a->anac && a->anac->ac >= 0) return pl__anac_accepts(a, t, offer, u, rc);
   if ((a->ac & PL__AC_TIME) && t >= a->ac_time) return true;
   if ((a->ac & PL__AC_CONST) && u >= a->ac_c - PL_TOLERANCE) return true;
   if (!(a->ac & PL__AC_NEXT)) return false;
@@ -340,33 +340,61 @@ int pl__agent_observe(pl__agent *a, int party, const uint32_t *o) {
   if (a->kind == PL__AGENT_PLUGIN && !a->failed && a->api->observe)
     a->api->observe(a->state, party, o);
   if (a->kind != PL__AGENT_MICRO) return PL_OK;
-  /* distinct outcomes by a 64-bit hash of their options */
-  uint64_t h = 1469598103934665603ull;
-  for (int i = 0; i < a->s->n_issues; i++)
-    h = (h ^ o[i]) * 1099511628211ull;
-  h |= 1; /* 0 marks an empty slot */
-  if (2 * (a->seen + 1) > a->seen_cap) {
-    size_t cap = a->seen_cap ? a->seen_cap * 2 : 64;
-    uint64_t *set = pl__calloc(cap, sizeof *set);
-    if (!set) return PL_ENOMEM;
-    for (size_t k = 0; k < a->seen_cap; k++) {
-      uint64_t v = a->seen_set[k];
-      if (!v) continue;
-      size_t j = (size_t)(v % cap);
-      while (set[j]) j = (j + 1) % cap;
-      set[j] = v;
-    }
-    pl__free(a->seen_set);
-    a->seen_set = set;
-    a->seen_cap = cap;
+  int rc = pl__oset_add(&a->seen, o, a->s->n_issues);
+  return rc < 0 ? rc : PL_OK;
+}
+
+static uint64_t oset_hash(const uint32_t *o, int ni) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a over the options */
+  for (int i = 0; i < ni; i++) h = (h ^ o[i]) * 1099511628211ull;
+  return h ^ (h >> 29);
+}
+
+/* The slot holding the outcome, or the empty slot where it would go. */
+static size_t oset_slot(const pl__oset *set, const uint32_t *o, int ni) {
+  size_t j = (size_t)(oset_hash(o, ni) % set->n_slots);
+  while (set->slots[j] &&
+         memcmp(set->items + (size_t)(set->slots[j] - 1) * (size_t)ni, o,
+                (size_t)ni * sizeof *o))
+    j = (j + 1) % set->n_slots;
+  return j;
+}
+
+bool pl__oset_has(const pl__oset *set, const uint32_t *o, int ni) {
+  return set->n_slots && set->slots[oset_slot(set, o, ni)];
+}
+
+int pl__oset_add(pl__oset *set, const uint32_t *o, int ni) {
+  if (pl__oset_has(set, o, ni)) return 0;
+  if (set->n >= UINT32_MAX - 1) return PL_ENOMEM;
+  if (set->n == set->items_cap) {
+    size_t cap = set->items_cap ? 2 * set->items_cap : 32;
+    uint32_t *it = pl__realloc(set->items, cap * (size_t)ni * sizeof *it);
+    if (!it) return PL_ENOMEM;
+    set->items = it;
+    set->items_cap = cap;
   }
-  size_t j = (size_t)(h % a->seen_cap);
-  while (a->seen_set[j] && a->seen_set[j] != h) j = (j + 1) % a->seen_cap;
-  if (!a->seen_set[j]) {
-    a->seen_set[j] = h;
-    a->seen++;
+  if (2 * (set->n + 1) > set->n_slots) { /* at most half full */
+    pl__oset grown = *set;
+    grown.n_slots = set->n_slots ? 2 * set->n_slots : 64;
+    if (!(grown.slots = pl__calloc(grown.n_slots, sizeof *grown.slots)))
+      return PL_ENOMEM;
+    for (size_t k = 0; k < set->n; k++)
+      grown.slots[oset_slot(&grown, set->items + k * (size_t)ni, ni)] =
+          (uint32_t)(k + 1);
+    pl__free(set->slots);
+    *set = grown;
   }
-  return PL_OK;
+  memcpy(set->items + set->n * (size_t)ni, o, (size_t)ni * sizeof *o);
+  set->n++;
+  set->slots[oset_slot(set, o, ni)] = (uint32_t)set->n;
+  return 1;
+}
+
+void pl__oset_free(pl__oset *set) {
+  pl__free(set->items);
+  pl__free(set->slots);
+  memset(set, 0, sizeof *set);
 }
 
 /* How far the text is from one the agent would accept: its violations,

@@ -70,6 +70,19 @@ double pl__om_utility(const pl__om *m, int party, const uint32_t *options);
 double pl__om_score(const pl__om *m, const uint32_t *options);
 bool pl__om_ready(const pl__om *m);
 
+/* A set of outcomes, exact (their options compared, not only a hash):
+ * open addressing over indices into a list of the outcomes added. */
+typedef struct pl__oset {
+  uint32_t *items;  /* n outcomes of ni options each */
+  size_t n, items_cap;
+  uint32_t *slots;  /* 0 empty, else index + 1 into items */
+  size_t n_slots;
+} pl__oset;
+/* Adds the outcome: 1 when new, 0 when there already, PL_ENOMEM. */
+int pl__oset_add(pl__oset *set, const uint32_t *o, int ni);
+bool pl__oset_has(const pl__oset *set, const uint32_t *o, int ni);
+void pl__oset_free(pl__oset *set);
+
 typedef struct pl__agent {
   const pl_scenario *s;
   int party;
@@ -79,8 +92,8 @@ typedef struct pl__agent {
   double e, k;
   bool hardliner;
   uint64_t rng;              /* random */
-  size_t own, seen, seen_cap; /* micro: its offers; the others' distinct */
-  uint64_t *seen_set;        /* open addressing over outcome hashes */
+  size_t own;                /* micro: its offers */
+  pl__oset seen;             /* micro: the others' distinct offers */
   double tft_target, tft_last; /* tit-for-tat: target, last offer's worth */
   bool tft_seen;
   /* acceptance */

@@ -193,7 +193,7 @@ static int micro(pl__agent *a) {
     a->own = 1;
     return PL_OK;
   }
-  if (a->seen < a->own) return PL_OK;
+  if (a->seen.n < a->own) return PL_OK;
   while (a->has_peek) {
     bool ok = allows_u(a, a->peek, a->peek_u);
     if (ok) {

@@ -108,6 +108,8 @@ def agents():
                            lambda o: ac12.GACIAMHaggler2012(offering_policy=o),
                            False),
         "agentmr": (off12.GAgentMROffering, lambda o: ac12.GACAgentMR(), False),
+        "omacagent": (off12.GOMACagentOffering,
+                      lambda o: ac12.GACOMACagent(offering_policy=o), False),
         # composed: AgentK's and AgentK2's offerings with HardHeaded's
         # acceptance, which lets the negotiations run long enough to check
         # the offering curves (the agents' own conditions accept early)
@@ -117,6 +119,11 @@ def agents():
         "agentk2+ac=hardheaded": (off11.GAgentK2Offering,
                                   lambda o: ac11.GACHardHeaded(offering_policy=o),
                                   False),
+        # OMACagent's acceptance with an offering that concedes enough
+        # for it to accept (its own offers stay high: it never does)
+        "agentk+ac=omacagent": (off10.GAgentKOffering,
+                                lambda o: ac12.GACOMACagent(offering_policy=o),
+                                False),
     }
 
 

@@ -316,6 +316,13 @@ static void test_agentmr(void **st) {
   (void)st;
   replay_agent("agentmr");
 }
+static void test_omacagent(void **st) {
+  (void)st;
+  replay_agent("omacagent");
+  /* its own offers stay high, so it never accepts in those: with AgentK's
+   * offering it does (twice an offer it had made itself) */
+  replay_agent("agentk+ac=omacagent");
+}
 
 
 /* ItexvsCypress (the benchmark's domain), in the domain file's order. */
@@ -424,6 +431,61 @@ static void test_hardheaded_curve(void **st) {
   }
 }
 
+/* OMACagent's target at points computed by hand from its formula, both
+ * branches of the discount. */
+static void test_omacagent_curve(void **st) {
+  (void)st;
+  /* d >= 0.845: 0.59 + (1 - t^(1/0.033)) (Pmax - 0.59) */
+  assert_double_near(pl__omacagent_curve(0, 0.9, 1), 0.9, 1e-15);
+  assert_double_near(pl__omacagent_curve(0.9, 1, 0.845),
+                     0.59 + (1 - pow(0.9, 1 / 0.033)) * 0.41, 1e-15);
+  assert_double_near(pl__omacagent_curve(1, 1, 1), 0.59, 1e-15);
+  /* d < 0.845: L + (1 - t^25) (d^0.2 - L), L = 0.6195; Pmax unused */
+  assert_double_near(pl__omacagent_curve(0.5, 0.3, 0.5),
+                     0.6195 + (1 - pow(0.5, 25)) * (pow(0.5, 0.2) - 0.6195),
+                     1e-15);
+  assert_double_near(pl__omacagent_curve(1, 1, 0.8), 0.6195, 1e-15);
+  /* never below 0.59: a best outcome under it */
+  assert_double_near(pl__omacagent_curve(0.3, 0.4, 1), 0.59, 1e-15);
+  double last = 2;
+  for (int k = 0; k <= 1000; k++) {
+    double p = pl__omacagent_curve(k / 1000.0, 1, 0.7);
+    assert_true(p <= last + 1e-15);
+    last = p;
+  }
+}
+
+/* OMACagent accepts an offer it made itself even when it is worth less
+ * than its next offer (the recordings never separate the two clauses: its
+ * offers only fall), and only the same outcome. */
+static void test_omacagent_own_offers(void **st) {
+  (void)st;
+  pl_scenario *s = itex();
+  pl__agent a;
+  pl_error err;
+  TU_OK(pl__agent_init(&a, s, 0, "omacagent", 1, NULL, &err));
+  uint32_t mine[64], other[64];
+  uint64_t n;
+  TU_OK(pl_scenario_outcome_count(s, &n));
+  pl_scenario_decode(s, 7, mine);
+  pl_scenario_decode(s, n - 1, other);
+  const double u = pl_scenario_utility(s, 0, mine);
+  pl__anac_offer o = {0.5, u, 1, u + 0.5, mine};
+  assert_false(pl__omacagent_accepts(&a, &o));
+  TU_OK(pl__agent_observe(&a, 0, mine)); /* it offered it */
+  assert_true(pl__omacagent_accepts(&a, &o));
+  o.options = other;
+  o.u = pl_scenario_utility(s, 0, other);
+  o.next_u = o.u + 0.5;
+  assert_false(pl__omacagent_accepts(&a, &o));
+  TU_OK(pl__agent_observe(&a, 1, other)); /* the other's offers do not count */
+  assert_false(pl__omacagent_accepts(&a, &o));
+  o.next_u = o.u; /* at least its next offer */
+  assert_true(pl__omacagent_accepts(&a, &o));
+  pl__agent_free(&a);
+  pl_scenario_free(s);
+}
+
 /* AgentK's randomised acceptance: over 20,000 decisions at a fixed
  * probability the rate is within 4 standard deviations of it. */
 static void test_agentk_rate(void **st) {
@@ -438,7 +500,7 @@ static void test_agentk_rate(void **st) {
   const int n = 20000;
   int yes = 0;
   for (int k = 0; k < n; k++) {
-    pl__anac_offer o = {t, u, 0, 1};
+    pl__anac_offer o = {t, u, 0, 1, NULL};
     yes += pl__agentk_accepts(&a, &o);
   }
   double rate = (double)yes / n, sd = sqrt(p * (1 - p) / n);
@@ -577,9 +639,12 @@ int main(void) {
       cmocka_unit_test(test_bramagent2),
       cmocka_unit_test(test_iamhaggler2012),
       cmocka_unit_test(test_agentmr),
+      cmocka_unit_test(test_omacagent),
       cmocka_unit_test(test_iamcrazyhaggler_spread),
       cmocka_unit_test(test_names),
       cmocka_unit_test(test_hardheaded_curve),
+      cmocka_unit_test(test_omacagent_curve),
+      cmocka_unit_test(test_omacagent_own_offers),
       cmocka_unit_test(test_agentk_rate),
       cmocka_unit_test(test_sessions),
   };

@@ -26,30 +26,32 @@ const pl__anac_bid pl__anac_bids[] = {
     {"bramagent2", pl__bramagent2_target, NULL},
     {"iamhaggler2012", pl__iamhaggler2012_target, NULL},
     {"agentmr", pl__agentmr_target, NULL},
+    {"omacagent", pl__omacagent_target, NULL},
 };
 const size_t pl__anac_n_bids = sizeof pl__anac_bids / sizeof *pl__anac_bids;
 
 const pl__anac_ac pl__anac_acs[] = {
-    {"hardheaded", true, pl__hardheaded_accepts},
-    {"agentk", false, pl__agentk_accepts},
-    {"agentk2", false, pl__agentk2_accepts},
-    {"bramagent", true, pl__bram_accepts},
-    {"gahboninho", false, pl__gahboninho_accepts},
-    {"nicetitfortat", true, pl__nicetitfortat_accepts},
-    {"thenegotiator", false, pl__thenegotiator_accepts},
-    {"iamhaggler2011", true, pl__iamhaggler2011_accepts},
-    {"iamhaggler2010", true, pl__iamhaggler2010_accepts},
-    {"nozomi", false, pl__nozomi_accepts},
-    {"yushu", false, pl__yushu_accepts},
-    {"agentfsega", true, pl__agentfsega_accepts},
-    {"iamcrazyhaggler", true, pl__iamcrazyhaggler_accepts},
-    {"agentsmith", false, pl__agentsmith_accepts},
-    {"cuhkagent", true, pl__cuhkagent_accepts},
-    {"agentlg", false, pl__agentlg_accepts},
-    {"thenegotiatorreloaded", true, pl__thenegotiatorreloaded_accepts},
-    {"bramagent2", true, pl__bramagent2_accepts},
-    {"iamhaggler2012", true, pl__iamhaggler2012_accepts},
-    {"agentmr", false, pl__agentmr_accepts},
+    {"hardheaded", true, pl__hardheaded_accepts, false},
+    {"agentk", false, pl__agentk_accepts, false},
+    {"agentk2", false, pl__agentk2_accepts, false},
+    {"bramagent", true, pl__bram_accepts, false},
+    {"gahboninho", false, pl__gahboninho_accepts, false},
+    {"nicetitfortat", true, pl__nicetitfortat_accepts, false},
+    {"thenegotiator", false, pl__thenegotiator_accepts, false},
+    {"iamhaggler2011", true, pl__iamhaggler2011_accepts, false},
+    {"iamhaggler2010", true, pl__iamhaggler2010_accepts, false},
+    {"nozomi", false, pl__nozomi_accepts, false},
+    {"yushu", false, pl__yushu_accepts, false},
+    {"agentfsega", true, pl__agentfsega_accepts, false},
+    {"iamcrazyhaggler", true, pl__iamcrazyhaggler_accepts, false},
+    {"agentsmith", false, pl__agentsmith_accepts, false},
+    {"cuhkagent", true, pl__cuhkagent_accepts, false},
+    {"agentlg", false, pl__agentlg_accepts, false},
+    {"thenegotiatorreloaded", true, pl__thenegotiatorreloaded_accepts, false},
+    {"bramagent2", true, pl__bramagent2_accepts, false},
+    {"iamhaggler2012", true, pl__iamhaggler2012_accepts, false},
+    {"agentmr", false, pl__agentmr_accepts, false},
+    {"omacagent", true, pl__omacagent_accepts, true},
 };
 const size_t pl__anac_n_acs = sizeof pl__anac_acs / sizeof *pl__anac_acs;
 
@@ -75,6 +77,7 @@ const pl__anac_preset pl__anac_presets[] = {
     {"bramagent2", "bramagent2", "bramagent2", "none", 0.05},
     {"iamhaggler2012", "iamhaggler2012", "iamhaggler2012", "none", 0.05},
     {"agentmr", "agentmr", "agentmr", "none", 0.05},
+    {"omacagent", "omacagent", "omacagent", "none", 0.05},
 };
 const size_t pl__anac_n_presets =
     sizeof pl__anac_presets / sizeof *pl__anac_presets;
@@ -138,6 +141,7 @@ void pl__anac_free(pl__anac *x) {
   pl__free(x->opp);
   pl__free(x->fallback);
   pl__free(x->support);
+  pl__oset_free(&x->own_set);
   pl__free(x);
 }
 
@@ -150,6 +154,10 @@ int pl__anac_observe(pl__agent *a, int party, const uint32_t *o) {
   if (!o) return PL_OK;
   const double u = pl_scenario_utility(a->s, a->party, o);
   if (party == a->party) {
+    if (x->ac >= 0 && pl__anac_acs[x->ac].needs_own) {
+      int rc = pl__oset_add(&x->own_set, o, a->s->n_issues);
+      if (rc < 0) return rc;
+    }
     x->own_n++;
     x->own_last = u;
     if (u < x->own_lowest) x->own_lowest = u;
@@ -202,9 +210,10 @@ double pl__anac_target(const pl__agent *a, double t) {
   return pl__anac_bids[a->anac->bid].target(a, t) - PL__ANAC_BAND;
 }
 
-bool pl__anac_accepts(pl__agent *a, double t, double u, int *rc) {
+bool pl__anac_accepts(pl__agent *a, double t, const uint32_t *offer,
+                      double u, int *rc) {
   const pl__anac_ac *ac = &pl__anac_acs[a->anac->ac];
-  pl__anac_offer o = {t, u, (int)a->anac->own_n, 1.0};
+  pl__anac_offer o = {t, u, (int)a->anac->own_n, 1.0, offer};
   if (ac->needs_next) {
     const uint32_t *mine;
     if (!pl__agent_propose(a, t, &mine, rc)) return false;

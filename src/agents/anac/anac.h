@@ -30,6 +30,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "agents/agent.h" /* pl__oset */
+
 struct pl__agent;
 
 /* What the ANAC components know of the negotiation so far. */
@@ -57,6 +59,8 @@ typedef struct pl__anac {
   size_t n_support;
   double miss;
   int has_support; /* 0 not yet, 1 listed, -1 too large a space */
+  /* its own offers, every distinct outcome (conditions with needs_own) */
+  pl__oset own_set;
 } pl__anac;
 
 /* The context of an acceptance decision. */
@@ -65,6 +69,7 @@ typedef struct pl__anac_offer {
   double u;      /* the offer's utility for the party */
   int step;      /* rounds completed before this one */
   double next_u; /* the utility of its own next offer (when needs_next) */
+  const uint32_t *options; /* the offer */
 } pl__anac_offer;
 
 typedef struct pl__anac_bid {
@@ -80,6 +85,7 @@ typedef struct pl__anac_ac {
   const char *name;
   bool needs_next; /* compares with its own next offer */
   bool (*accepts)(struct pl__agent *a, const pl__anac_offer *o);
+  bool needs_own; /* looks the offer up among its own past offers */
 } pl__anac_ac;
 
 typedef struct pl__anac_preset {
@@ -116,7 +122,8 @@ int pl__anac_observe(struct pl__agent *a, int party, const uint32_t *options);
 /* The ANAC offering's target at t (bidding.c's curve PL__CURVE_ANAC). */
 double pl__anac_target(const struct pl__agent *a, double t);
 /* The ANAC acceptance condition (agent.c, when a->anac->ac >= 0). */
-bool pl__anac_accepts(struct pl__agent *a, double t, double u, int *rc);
+bool pl__anac_accepts(struct pl__agent *a, double t, const uint32_t *offer,
+                      double u, int *rc);
 
 /* Components shared by several agents' files. */
 double pl__anac_uniform(pl__anac *x); /* in [0, 1) */
@@ -184,6 +191,9 @@ double pl__iamhaggler2012_target(const struct pl__agent *a, double t);
 bool pl__iamhaggler2012_accepts(struct pl__agent *a, const pl__anac_offer *o);
 double pl__agentmr_target(const struct pl__agent *a, double t);
 bool pl__agentmr_accepts(struct pl__agent *a, const pl__anac_offer *o);
+double pl__omacagent_target(const struct pl__agent *a, double t);
+double pl__omacagent_curve(double t, double pmax, double discount);
+bool pl__omacagent_accepts(struct pl__agent *a, const pl__anac_offer *o);
 const uint32_t *pl__iamcrazyhaggler_offer(struct pl__agent *a);
 double pl__agentmr_paccept(double u, double t);
 
