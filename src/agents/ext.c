@@ -733,7 +733,11 @@ static void detach(ext *e) {
 static _Thread_local bool pool_on;
 static _Thread_local ext_proc *pool;
 
-void pl__ext_pool_begin(void) { pool_on = true; }
+bool pl__ext_pool_begin(void) {
+  bool was = pool_on;
+  pool_on = true;
+  return !was;
+}
 
 void pl__ext_pool_end(void) {
   while (pool) {

@@ -16,8 +16,9 @@
  * negotiations (docs/agent-protocol.md): between begin and end, an
  * external agent whose process declared "sessions" in its handshake is
  * kept, and the thread's next negotiations of the same spec go to it; end
- * closes their input and kills and reaps them. */
-void pl__ext_pool_begin(void);
+ * closes their input and kills and reaps them. begin is false when the
+ * thread has a pool already (then leave it to its owner to end). */
+bool pl__ext_pool_begin(void);
 void pl__ext_pool_end(void);
 
 /* An empty recording of np parties, and a message added to it (dir 0 to
