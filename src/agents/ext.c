@@ -68,6 +68,12 @@ typedef struct ext_proc {
   struct ext_proc *next;
 } ext_proc;
 
+typedef struct real_memo { /* a real's text (mb_real) */
+  uint64_t bits;
+  uint8_t n; /* 0: empty */
+  char text[PL__REAL_CHARS + 2];
+} real_memo;
+
 typedef struct ext {
   const pl_scenario *s;
   int party, ni;
@@ -78,6 +84,7 @@ typedef struct ext {
   char *mb; /* the message being built (questions, informs), reused */
   size_t mlen, mcap;
   bool moom; /* the builder ran out of memory */
+  real_memo reals[8];
   char sid[24];    /* its session id in the process ("1", "2", ...) */
   double used;     /* seconds spent waiting for its answers */
   long seq;        /* id of the latest question */
@@ -417,6 +424,23 @@ static int fill(ext_proc *p, int timeout_ms) {
   ssize_t got = read(p->rfd, p->buf + p->len, p->cap - p->len);
   if (got < 0 && (errno == EINTR || errno == EAGAIN)) return 0;
   if (got <= 0) return -1;
+  p->len += (size_t)got;
+  return 1;
+}
+
+/* What has arrived, without waiting: one recv where fill would poll both
+ * streams (its stderr is read while waiting for answers). 1 bytes came,
+ * 0 none (or the end: read_line finds it), -1 out of memory. */
+static int peek(ext_proc *p) {
+  if (p->cap - p->len < 4096) {
+    size_t cap = p->cap ? 2 * p->cap : 65536;
+    char *b = pl__realloc(p->buf, cap);
+    if (!b) return -1;
+    p->buf = b;
+    p->cap = cap;
+  }
+  ssize_t got = recv(p->rfd, p->buf + p->len, p->cap - p->len, MSG_DONTWAIT);
+  if (got <= 0) return 0;
   p->len += (size_t)got;
   return 1;
 }
@@ -807,22 +831,39 @@ static void mb_put(ext *e, const char *p, size_t n) {
 
 static void mb_lit(ext *e, const char *p) { mb_put(e, p, strlen(p)); }
 
+/* Digits by hand: printf's machinery cost more than the rest of an
+ * integer's encoding (perf, bench_agents). */
 static void mb_int(ext *e, long long v) {
-  char b[24];
-  int n = snprintf(b, sizeof b, "%lld", v);
-  mb_put(e, b, (size_t)n);
+  char b[24], *q = b + sizeof b;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+                               : (unsigned long long)v;
+  do *--q = (char)('0' + u % 10);
+  while (u /= 10);
+  if (v < 0) *--q = '-';
+  mb_put(e, q, (size_t)(b + sizeof b - q));
 }
 
 /* A real in its shortest round-trip form, as every JSON the library
- * writes has it (core/json_text.h). */
+ * writes has it (core/json_text.h). The form takes a print and a parse or
+ * more; the same values come back move after move (the time of a round in
+ * the question and its informs, the utility of an offer repeated), so the
+ * last few are remembered. */
 static void mb_real(ext *e, double v) {
-  char b[PL__REAL_CHARS + 2];
-  int n = pl__shortest_double(b, v);
-  if (!strpbrk(b, ".eEn")) { /* a whole number stays a real: 1.0 */
-    memcpy(b + n, ".0", 3);
-    n += 2;
+  uint64_t bits;
+  memcpy(&bits, &v, sizeof bits);
+  real_memo *m = &e->reals[(bits * 0x9E3779B97F4A7C15ULL) >> 61];
+  if (!m->n || m->bits != bits) {
+    char b[PL__REAL_CHARS + 2];
+    int n = pl__shortest_double(b, v);
+    if (!strpbrk(b, ".eEn")) { /* a whole number stays a real: 1.0 */
+      memcpy(b + n, ".0", 3);
+      n += 2;
+    }
+    memcpy(m->text, b, (size_t)n);
+    m->n = (uint8_t)n;
+    m->bits = bits;
   }
-  mb_put(e, b, (size_t)n);
+  mb_put(e, m->text, m->n);
 }
 
 /* A JSON string with its quotes, escaped as jansson escapes it. */
@@ -946,7 +987,7 @@ static json_t *ask_line(ext *e, const char *msg, size_t len,
   /* anything it said since its last answer was said out of turn (but for
    * late answers of finished sessions) */
   while (!e->rec && !p->dead) {
-    while (fill(p, 0) > 0) {
+    while (peek(p) > 0) {
     }
     if (!p->len) break;
     char ex[80];
