@@ -405,6 +405,18 @@ static bool send_line(ext *e, const char *line, size_t n, bool now) {
   return now ? flush(e) : true;
 }
 
+/* Room for 64 KiB more input. */
+static bool room(ext_proc *p) {
+  if (p->cap - p->len >= 65536) return true;
+  size_t cap = p->cap ? 2 * p->cap : 65536;
+  while (cap - p->len < 65536) cap *= 2;
+  char *b = pl__realloc(p->buf, cap);
+  if (!b) return false;
+  p->buf = b;
+  p->cap = cap;
+  return true;
+}
+
 /* Reads what is there without waiting (or, with a timeout in ms, waits up
  * to it): 1 bytes came, 0 nothing, -1 end of input or an error. */
 static int fill(ext_proc *p, int timeout_ms) {
@@ -413,14 +425,7 @@ static int fill(ext_proc *p, int timeout_ms) {
   if (pr < 0) return errno == EINTR ? 0 : -1;
   if (p->efd >= 0 && (pf[1].revents & (POLLIN | POLLHUP))) take_stderr(p);
   if (!(pf[0].revents & (POLLIN | POLLHUP | POLLERR))) return 0;
-  if (p->cap - p->len < 65536) {
-    size_t cap = p->cap ? 2 * p->cap : 65536;
-    while (cap - p->len < 65536) cap *= 2;
-    char *b = pl__realloc(p->buf, cap);
-    if (!b) return -1;
-    p->buf = b;
-    p->cap = cap;
-  }
+  if (!room(p)) return -1;
   ssize_t got = read(p->rfd, p->buf + p->len, p->cap - p->len);
   if (got < 0 && (errno == EINTR || errno == EAGAIN)) return 0;
   if (got <= 0) return -1;
@@ -432,13 +437,7 @@ static int fill(ext_proc *p, int timeout_ms) {
  * streams (its stderr is read while waiting for answers). 1 bytes came,
  * 0 none (or the end: read_line finds it), -1 out of memory. */
 static int peek(ext_proc *p) {
-  if (p->cap - p->len < 4096) {
-    size_t cap = p->cap ? 2 * p->cap : 65536;
-    char *b = pl__realloc(p->buf, cap);
-    if (!b) return -1;
-    p->buf = b;
-    p->cap = cap;
-  }
+  if (!room(p)) return -1;
   ssize_t got = recv(p->rfd, p->buf + p->len, p->cap - p->len, MSG_DONTWAIT);
   if (got <= 0) return 0;
   p->len += (size_t)got;

@@ -383,6 +383,17 @@ code, res, err = negotiate("ext:%s %s --sessions 2,boulware" % (PY,
                                                                PY_CLIENT))
 check("parley run with an agent that declares sessions", code == 0 and
       res.get("ended_by") == "agreement", err)
+tr2 = os.path.join(tmp, "sessions.jsonl")
+run(["run", JOB, "--agents", "ext:%s %s --sessions 2,conceder" % (PY,
+                                                                PY_CLIENT),
+     "--transcript", tr2], "run with sessions for replay")
+said = [json.loads(json.loads(x)["line"]) for x in open(tr2)
+        if '"message"' in x and '"to_agent"' in x]
+check("with sessions, every message carries the session",
+      said and all(m.get("session") == "1" for m in said), str(said[:3]))
+p = run(["replay", tr2], "replay with sessions")
+check("replay of a negotiation with sessions", p.returncode == 0 and
+      "Replay    the recorded result" in p.stdout, p.stdout + p.stderr)
 
 shutil.rmtree(tmp)
 print("%d failed" % len(failures))
