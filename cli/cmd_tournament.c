@@ -13,7 +13,7 @@
 #include <malloc.h>
 #endif
 
-static const char help[] =
+const char cmd_tournament_help[] =
     "usage: parley tournament CONFIG [options]\n"
     "\n"
     "Runs every negotiation of a tournament config (docs/tournament-format.md):\n"
@@ -39,7 +39,7 @@ static const char help[] =
     "(run again to resume), 2 usage, 3 bad config (also one over a limit),\n"
     "or a --db that is no results store or one of another config\n";
 
-static const char results_help[] =
+const char cmd_results_help[] =
     "usage: parley results DB [--json] [--csv FILE]\n"
     "\n"
     "Prints the summary of a tournament's results store, finished or not:\n"
@@ -114,10 +114,7 @@ int cmd_tournament(int argc, char **argv) {
   long jobs = 0;
   for (int k = 1; k < argc; k++) {
     const char *arg = argv[k], *val = k + 1 < argc ? argv[k + 1] : NULL;
-    if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-      fputs(help, stdout);
-      return cli_finish_output(EXIT_OK);
-    } else if (!strcmp(arg, "--db") && val) {
+    if (!strcmp(arg, "--db") && val) {
       db = val;
       k++;
     } else if (!strcmp(arg, "--jobs")) {
@@ -241,10 +238,7 @@ int cmd_results(int argc, char **argv) {
   int json = 0;
   for (int k = 1; k < argc; k++) {
     const char *arg = argv[k], *val = k + 1 < argc ? argv[k + 1] : NULL;
-    if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-      fputs(results_help, stdout);
-      return cli_finish_output(EXIT_OK);
-    } else if (!strcmp(arg, "--csv") && val) {
+    if (!strcmp(arg, "--csv") && val) {
       csv = val;
       k++;
     } else if (!strcmp(arg, "--json")) {

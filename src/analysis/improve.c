@@ -372,7 +372,7 @@ typedef struct text {
   bool nomem;
 } text;
 
-static void add(text *t, const char *fmt, ...) {
+PL__PRINTF(2, 3) static void add(text *t, const char *fmt, ...) {
   va_list ap;
   for (;;) {
     va_start(ap, fmt);
