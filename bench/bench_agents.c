@@ -47,18 +47,18 @@ static const char YAML[] =
     "             b: {b0: 0, b1: 0.3, b2: 0.6, b3: 0.8, b4: 1},\n"
     "             c: {c0: 0, c1: 0.3, c2: 0.6, c3: 0.8, c4: 1}}\n";
 
-/* CPU seconds of this process and its reaped descendants. */
-static double cpu(void) {
-  struct rusage a, b;
-  getrusage(RUSAGE_SELF, &a);
-  getrusage(RUSAGE_CHILDREN, &b);
-  return (double)(a.ru_utime.tv_sec + a.ru_stime.tv_sec + b.ru_utime.tv_sec +
-                  b.ru_stime.tv_sec) +
-         1e-6 * (double)(a.ru_utime.tv_usec + a.ru_stime.tv_usec +
-                         b.ru_utime.tv_usec + b.ru_stime.tv_usec);
+/* CPU seconds of this process (who RUSAGE_SELF) or its reaped
+ * descendants (RUSAGE_CHILDREN). */
+static double cpu_of(int who) {
+  struct rusage a;
+  getrusage(who, &a);
+  return (double)(a.ru_utime.tv_sec + a.ru_stime.tv_sec) +
+         1e-6 * (double)(a.ru_utime.tv_usec + a.ru_stime.tv_usec);
 }
 
-static double cpu_used; /* by the last run, both sides */
+static double cpu(void) { return cpu_of(RUSAGE_SELF) + cpu_of(RUSAGE_CHILDREN); }
+
+static double cpu_used, cpu_agent; /* by the last run: both sides, agent */
 
 /* Seconds for the negotiation, or < 0 when it did not reach its deadline
  * (the agent failed). */
@@ -70,7 +70,7 @@ static double run(const pl_scenario *s, const char *agent, int rounds) {
   const char *agents[] = {agent, "hardliner"};
   pl_session *x = NULL;
   pl_error err;
-  double t0 = now(), c0 = cpu();
+  double t0 = now(), c0 = cpu(), a0 = cpu_of(RUSAGE_CHILDREN);
   if (pl_session_new(s, &o, agents, &x, &err)) {
     fprintf(stderr, "%s: %s\n", agent, err.message);
     return -1;
@@ -86,6 +86,7 @@ static double run(const pl_scenario *s, const char *agent, int rounds) {
   double t = now() - t0;
   pl_session_free(x); /* the agent's process is reaped */
   cpu_used = cpu() - c0;
+  cpu_agent = cpu_of(RUSAGE_CHILDREN) - a0;
   return t;
 }
 
@@ -131,9 +132,11 @@ int main(int argc, char **argv) {
     if (t < 0) continue;
     double engine = base * r / rounds;
     printf("%-26s %8.3f s  %8.2f us per move (%.2f over the engine), "
-           "%.0f moves/s; CPU %.2f us per move (both processes)\n",
+           "%.0f moves/s; CPU %.2f us per move (both processes: parley "
+           "%.2f, the agent %.2f)\n",
            cases[k].name, t, 1e6 * t / r, 1e6 * (t - engine) / r, r / t,
-           1e6 * cpu_used / r);
+           1e6 * cpu_used / r, 1e6 * (cpu_used - cpu_agent) / r,
+           1e6 * cpu_agent / r);
   }
   pl_scenario_free(s);
   return 0;

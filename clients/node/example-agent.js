@@ -4,6 +4,10 @@
 //
 //   parley run examples/job-offer.yaml \
 //       --agents "ext:node clients/node/example-agent.js",conceder
+//
+// With --sessions N it declares that one process serves up to N
+// negotiations at once (a tournament then keeps the process, per worker
+// thread, for all of them).
 'use strict';
 const path = require('path');
 const { Agent, serve } = require(path.join(__dirname, 'parley-agent.js'));
@@ -34,6 +38,8 @@ class LateConceder extends Agent {
 
 if (process.argv[2] === '--serve') { // ext+tcp: prints the port
   serve(LateConceder, '127.0.0.1', 0, (port) => console.log(port));
+} else if (process.argv[2] === '--sessions') {
+  new LateConceder().run(Number(process.argv[3]));
 } else {
   new LateConceder().run();
 }

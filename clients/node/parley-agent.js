@@ -39,6 +39,13 @@ function holds(e, o) {
 class Agent {
   constructor() {
     this.concession = 1; // e of the time-dependent target
+    // > 0: one process (or connection) serves up to this many negotiations
+    // at once, each with an agent of its own (a new instance of the class,
+    // made without arguments); 0: one negotiation per process (version 1).
+    // Declared in the handshake ("sessions" in "ready"); parley keeps such
+    // a process for a tournament thread's negotiations. A subclass sets it
+    // in its constructor, or as a static property `static sessions = 4`.
+    this.sessions = new.target.sessions || 0;
     this.settings = null;
     this._ranked = null;
   }
@@ -194,9 +201,12 @@ class Agent {
     return a;
   }
 
-  // Negotiates over a readable and a writable stream until "finished".
+  // Negotiates over a readable and a writable stream until "finished"
+  // (or, when this.sessions > 0, every negotiation parley sends until it
+  // closes the stream; done is then called at its end).
   serveStream(input, output, done) {
     const rl = readline.createInterface({ input, crlfDelay: Infinity });
+    if (this.sessions > 0) return this._serveSessions(rl, output, done);
     rl.on('line', (line) => {
       if (!line.trim()) return;
       const m = JSON.parse(line);
@@ -209,8 +219,33 @@ class Agent {
     });
   }
 
-  // Negotiates over stdin and stdout (an ext:CMD agent).
-  run() {
+  _serveSessions(rl, output, done) {
+    const agents = new Map(); // session id -> its agent; the first is this
+    let first = true;
+    rl.on('line', (line) => {
+      if (!line.trim()) return;
+      const m = JSON.parse(line);
+      const sid = m.session;
+      if (m.type === 'settings') {
+        agents.set(sid, first ? this : new this.constructor());
+        first = false;
+      }
+      const agent = agents.get(sid);
+      if (!agent) return; // a session already over (or unknown): ignored
+      const a = agent.handle(m);
+      if (m.type === 'finished') agents.delete(sid);
+      if (!a) return;
+      if (a.type === 'ready') a.sessions = this.sessions;
+      a.session = sid;
+      output.write(JSON.stringify(a) + '\n');
+    });
+    rl.on('close', () => done && done(null));
+  }
+
+  // Negotiates over stdin and stdout (an ext:CMD agent); sessions, when
+  // given, overrides the class's.
+  run(sessions) {
+    if (sessions !== undefined) this.sessions = sessions;
     this.serveStream(process.stdin, process.stdout, () => process.exit(0));
   }
 }

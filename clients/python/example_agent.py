@@ -4,6 +4,10 @@ says on stderr (kept in the transcript) what it offers, in words.
 
     parley run examples/job-offer.yaml \
         --agents "ext:python3 clients/python/example_agent.py",conceder
+
+With --sessions N it declares that one process serves up to N
+negotiations at once (a tournament then keeps the process, per worker
+thread, for all of them).
 """
 import os
 import sys
@@ -27,4 +31,7 @@ class LateConceder(Agent):
 
 
 if __name__ == "__main__":
-    LateConceder().run()
+    n = None
+    if len(sys.argv) == 3 and sys.argv[1] == "--sessions":
+        n = int(sys.argv[2])
+    LateConceder().run(sessions=n)

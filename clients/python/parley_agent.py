@@ -44,6 +44,12 @@ class Agent:
     "options": [{"id", "label"}]}), self.reservation, self.settings."""
 
     concession = 1.0  # e of the time-dependent target
+    # > 0: one process (or connection) serves up to this many negotiations
+    # at once, each with an agent of its own (a new instance of the class,
+    # made without arguments); 0: one negotiation per process (version-1
+    # behaviour). Declared in the handshake ("sessions" in "ready"); parley
+    # keeps such a process for a tournament thread's negotiations.
+    sessions = 0
 
     # ---- what a subclass overrides ---------------------------------
 
@@ -209,27 +215,64 @@ class Agent:
         return a
 
     def serve_stream(self, rfile, wfile):
-        """Negotiates over a pair of text streams until "finished"."""
+        """Negotiates over a pair of text streams until "finished" (or,
+        when self.sessions > 0, every negotiation parley sends until it
+        closes the stream)."""
+        if self.sessions:
+            return self._serve_sessions(rfile, wfile)
         for line in rfile:
             if not line.strip():
                 continue
             m = json.loads(line)
             a = self.handle(m)
             if a is not None:
-                wfile.write(json.dumps(a, separators=(",", ":")) + "\n")
-                wfile.flush()
+                _write(wfile, a)
             if m.get("type") == "finished":
                 return m
         return None
 
-    def run(self):
-        """Negotiates over stdin and stdout (an ext:CMD agent)."""
+    def _serve_sessions(self, rfile, wfile):
+        agents = {}  # session id -> its agent; the first is self
+        last = None
+        for line in rfile:
+            if not line.strip():
+                continue
+            m = json.loads(line)
+            sid = m.get("session")
+            if m.get("type") == "settings":
+                agents[sid] = self if last is None else type(self)()
+                last = sid
+            agent = agents.get(sid)
+            if agent is None:
+                continue  # a session already over (or unknown): ignored
+            a = agent.handle(m)
+            if m.get("type") == "finished":
+                del agents[sid]
+            if a is None:
+                continue
+            if a["type"] == "ready":
+                a["sessions"] = self.sessions
+            a["session"] = sid
+            _write(wfile, a)
+        return None
+
+    def run(self, sessions=None):
+        """Negotiates over stdin and stdout (an ext:CMD agent); sessions
+        overrides the class's."""
+        if sessions is not None:
+            self.sessions = sessions
         self.serve_stream(sys.stdin, sys.stdout)
+
+
+def _write(wfile, a):
+    wfile.write(json.dumps(a, separators=(",", ":")) + "\n")
+    wfile.flush()
 
 
 def serve(agent_class, host="127.0.0.1", port=0, ready=None, count=None):
     """Runs as a service for ext+tcp:HOST:PORT: one new agent per
-    connection (one negotiation each), one at a time. ready(port) is
+    connection (one negotiation each, or several when the class declares
+    sessions), one connection at a time. ready(port) is
     called once listening; count: connections to serve (None: for
     ever)."""
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

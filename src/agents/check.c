@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "agents/agent.h"
+#include "agents/ext.h"
 
 /* The job offer of examples/job-offer.yaml (its comments work it out by
  * hand): small, both kinds of issue, a red line on each side. */
@@ -257,8 +258,12 @@ int pl_agent_check_run(const char *agent, const pl_agent_check_options *opt,
                                          err)) == PL_OK) {
     c = pl__calloc(1, sizeof *c);
     if (!c) rc = pl__err(err, PL_ENOMEM, "out of memory");
+    /* an agent that declares sessions plays all eight in one process, as
+     * in a tournament, each with its session id */
+    bool pool = pl__ext_pool_begin();
     for (size_t k = 0; !rc && k < N_SCRIPT; k++)
       rc = run_case(c, &SCRIPT[k], agent, s, &o, reg, err);
+    if (pool) pl__ext_pool_end();
   }
   pl_agent_registry_free(reg);
   pl_scenario_free(own);

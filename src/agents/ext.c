@@ -39,34 +39,60 @@
 #define ERR_LINE 4096 /* longest stderr line logged whole */
 
 enum { PEND_NONE, PEND_OFFER, PEND_COMMENT };
+enum { MODE_PROCESS, MODE_TCP, MODE_UNIX, MODE_REPLAY };
 
-typedef struct ext {
-  const pl_scenario *s;
-  int party, ni;
-  pl_agent_setup su;
-  /* transport: a process, a socket, or a recording */
+/* One agent process or connection (the transport), shared by the
+ * negotiations it serves: one, or up to `sessions` at once when it said so
+ * in its handshake and a tournament thread's pool keeps it. */
+typedef struct ext_proc {
+  int mode;   /* MODE_* */
+  char *spec; /* the params: a command, HOST:PORT or PATH (pool key) */
   int wfd, rfd, efd, ctl;
   pid_t reaper;
-  const pl_recording *rec;
-  size_t rec_next[2]; /* next recorded message to the agent, from it */
   /* input not yet consumed, and the stderr line being read */
   char *buf;
   size_t len, cap;
   char *obuf; /* messages to it not yet written: informs wait for the next
                  question, so that a move wakes the agent once */
   size_t olen, ocap;
-  char *mb; /* the message being built (questions, informs), reused */
-  size_t mlen, mcap;
-  bool moom; /* the builder ran out of memory */
   char ebuf[ERR_LINE];
   size_t elen;
   char etail[160]; /* its last stderr line, for failure messages */
+  int sessions;     /* negotiations it can hold (0: a version-1 agent) */
+  long next_session;
+  struct ext **open; /* its open negotiations */
+  int n_open, cap_open;
+  bool dead;     /* it exited, closed a stream or lost the line framing */
+  char why[200]; /* why it is dead: every open negotiation fails so */
+  bool pooled;   /* kept by the thread's pool between negotiations */
+  struct ext_proc *next;
+} ext_proc;
+
+typedef struct real_memo { /* a real's text (mb_real) */
+  uint64_t bits;
+  uint8_t n; /* 0: empty */
+  char text[PL__REAL_CHARS + 2];
+} real_memo;
+
+typedef struct ext {
+  const pl_scenario *s;
+  int party, ni;
+  pl_agent_setup su;
+  ext_proc *p;
+  const pl_recording *rec;
+  size_t rec_next[2]; /* next recorded message to the agent, from it */
+  char *mb; /* the message being built (questions, informs), reused */
+  size_t mlen, mcap;
+  bool moom; /* the builder ran out of memory */
+  real_memo reals[8];
+  char sid[24];    /* its session id in the process ("1", "2", ...) */
   double used;     /* seconds spent waiting for its answers */
   long seq;        /* id of the latest question */
   int pending;     /* an answer given ahead: SAOP counter-offer, comment */
   uint32_t *pend;
   bool broken;
   bool ready; /* the handshake is done */
+  bool open;  /* its negotiation has not been finished in the process */
   char why[256];
 } ext;
 
@@ -224,10 +250,26 @@ static void fail(ext *e, const char *fmt, ...) {
   int m = vsnprintf(e->why + n, sizeof e->why - (size_t)n, fmt, ap);
   n = m < 0 ? m : n + m;
   va_end(ap);
-  if (e->etail[0] && n >= 0 && (size_t)n < sizeof e->why - 20)
+  if (e->p->etail[0] && n >= 0 && (size_t)n < sizeof e->why - 20)
     snprintf(e->why + n, sizeof e->why - (size_t)n, " (stderr: %s)",
-             e->etail);
+             e->p->etail);
   e->broken = true;
+}
+
+/* The process failed as a whole (it exited, closed a stream, or its
+ * output lost its framing): e fails now, its other negotiations when they
+ * next ask. */
+static void die(ext *e, const char *fmt, ...) PL__PRINTF(2, 3);
+static void die(ext *e, const char *fmt, ...) {
+  ext_proc *p = e->p;
+  if (!p->dead) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->why, sizeof p->why, fmt, ap);
+    va_end(ap);
+    p->dead = true;
+  }
+  fail(e, "%s", p->why);
 }
 
 static void logm(ext *e, int dir, const char *line, size_t len) {
@@ -242,24 +284,27 @@ static void excerpt(char *out, size_t size, const char *p, size_t n) {
   out[k] = 0;
 }
 
-/* Stderr: complete lines are logged; a longer line is logged in pieces. */
-static void take_stderr(ext *e) {
+/* Stderr: complete lines are logged (in the transcript of every
+ * negotiation open in the process: they cannot be told apart); a longer
+ * line is logged in pieces. */
+static void take_stderr(ext_proc *p) {
   char chunk[4096];
-  ssize_t got = read(e->efd, chunk, sizeof chunk);
+  ssize_t got = read(p->efd, chunk, sizeof chunk);
   if (got <= 0) {
     if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
-      close(e->efd);
-      e->efd = -1;
+      close(p->efd);
+      p->efd = -1;
     }
     return;
   }
   for (ssize_t k = 0; k < got; k++) {
     bool nl = chunk[k] == '\n';
-    if (!nl) e->ebuf[e->elen++] = chunk[k];
-    if (nl || e->elen == sizeof e->ebuf) {
-      logm(e, 2, e->ebuf, e->elen);
-      if (e->elen) excerpt(e->etail, sizeof e->etail, e->ebuf, e->elen);
-      e->elen = 0;
+    if (!nl) p->ebuf[p->elen++] = chunk[k];
+    if (nl || p->elen == sizeof p->ebuf) {
+      for (int s = 0; s < p->n_open; s++)
+        logm(p->open[s], 2, p->ebuf, p->elen);
+      if (p->elen) excerpt(p->etail, sizeof p->etail, p->ebuf, p->elen);
+      p->elen = 0;
     }
   }
 }
@@ -269,7 +314,8 @@ static void take_stderr(ext *e) {
 static double move_limit(const ext *e) { return e->su.move_limit; }
 
 /* Seconds left for this answer: the move limit, and what is left of the
- * agent's total (INFINITY: no limit). */
+ * agent's total (INFINITY: no limit). Each negotiation of a process has
+ * its own, counted from when its question was asked. */
 static double left(const ext *e, double t0) {
   double l = move_limit(e) > 0 ? t0 + move_limit(e) - pl__now() : INFINITY;
   if (e->su.agent_limit > 0) {
@@ -284,10 +330,11 @@ static int ms(double l) { return l > 1e6 ? -1 : (int)(l * 1000) + 1; }
 
 /* Writes out what is buffered. */
 static bool flush(ext *e) {
+  ext_proc *p = e->p;
   const double t0 = pl__now();
   size_t off = 0;
-  while (off < e->olen) {
-    ssize_t w = send(e->wfd, e->obuf + off, e->olen - off,
+  while (off < p->olen) {
+    ssize_t w = send(p->wfd, p->obuf + off, p->olen - off,
                      MSG_NOSIGNAL | MSG_DONTWAIT);
     if (w > 0) {
       off += (size_t)w;
@@ -296,18 +343,18 @@ static bool flush(ext *e) {
     if (w < 0 && errno == EINTR) continue;
     if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       double l = left(e, t0);
-      struct pollfd pf = {e->wfd, POLLOUT, 0};
+      struct pollfd pf = {p->wfd, POLLOUT, 0};
       if (l <= 0 || poll(&pf, 1, ms(l)) == 0) {
-        fail(e, "does not read its input: %zu bytes could not be delivered "
-                "within %g s", e->olen - off, move_limit(e));
+        die(e, "does not read its input: %zu bytes could not be delivered "
+               "within %g s", p->olen - off, move_limit(e));
         return false;
       }
       continue;
     }
-    fail(e, "closed its input (%s)", w < 0 ? strerror(errno) : "no progress");
+    die(e, "closed its input (%s)", w < 0 ? strerror(errno) : "no progress");
     return false;
   }
-  e->olen = 0;
+  p->olen = 0;
   return true;
 }
 
@@ -336,43 +383,64 @@ static bool send_line(ext *e, const char *line, size_t n, bool now) {
     }
     return true;
   }
-  if (e->olen + n + 1 > e->ocap) {
-    size_t cap = e->ocap ? e->ocap : 4096;
-    while (cap < e->olen + n + 1) cap *= 2;
-    char *g = pl__realloc(e->obuf, cap);
+  ext_proc *p = e->p;
+  if (p->dead) {
+    fail(e, "%s", p->why);
+    return false;
+  }
+  if (p->olen + n + 1 > p->ocap) {
+    size_t cap = p->ocap ? p->ocap : 4096;
+    while (cap < p->olen + n + 1) cap *= 2;
+    char *g = pl__realloc(p->obuf, cap);
     if (!g) {
       fail(e, "out of memory");
       return false;
     }
-    e->obuf = g;
-    e->ocap = cap;
+    p->obuf = g;
+    p->ocap = cap;
   }
-  memcpy(e->obuf + e->olen, line, n);
-  e->obuf[e->olen + n] = '\n';
-  e->olen += n + 1;
+  memcpy(p->obuf + p->olen, line, n);
+  p->obuf[p->olen + n] = '\n';
+  p->olen += n + 1;
   return now ? flush(e) : true;
+}
+
+/* Room for 64 KiB more input. */
+static bool room(ext_proc *p) {
+  if (p->cap - p->len >= 65536) return true;
+  size_t cap = p->cap ? 2 * p->cap : 65536;
+  while (cap - p->len < 65536) cap *= 2;
+  char *b = pl__realloc(p->buf, cap);
+  if (!b) return false;
+  p->buf = b;
+  p->cap = cap;
+  return true;
 }
 
 /* Reads what is there without waiting (or, with a timeout in ms, waits up
  * to it): 1 bytes came, 0 nothing, -1 end of input or an error. */
-static int fill(ext *e, int timeout_ms) {
-  struct pollfd pf[2] = {{e->rfd, POLLIN, 0}, {e->efd, POLLIN, 0}};
-  int pr = poll(pf, e->efd >= 0 ? 2 : 1, timeout_ms);
+static int fill(ext_proc *p, int timeout_ms) {
+  struct pollfd pf[2] = {{p->rfd, POLLIN, 0}, {p->efd, POLLIN, 0}};
+  int pr = poll(pf, p->efd >= 0 ? 2 : 1, timeout_ms);
   if (pr < 0) return errno == EINTR ? 0 : -1;
-  if (e->efd >= 0 && (pf[1].revents & (POLLIN | POLLHUP))) take_stderr(e);
+  if (p->efd >= 0 && (pf[1].revents & (POLLIN | POLLHUP))) take_stderr(p);
   if (!(pf[0].revents & (POLLIN | POLLHUP | POLLERR))) return 0;
-  if (e->cap - e->len < 65536) {
-    size_t cap = e->cap ? 2 * e->cap : 65536;
-    while (cap - e->len < 65536) cap *= 2;
-    char *b = pl__realloc(e->buf, cap);
-    if (!b) return -1;
-    e->buf = b;
-    e->cap = cap;
-  }
-  ssize_t got = read(e->rfd, e->buf + e->len, e->cap - e->len);
+  if (!room(p)) return -1;
+  ssize_t got = read(p->rfd, p->buf + p->len, p->cap - p->len);
   if (got < 0 && (errno == EINTR || errno == EAGAIN)) return 0;
   if (got <= 0) return -1;
-  e->len += (size_t)got;
+  p->len += (size_t)got;
+  return 1;
+}
+
+/* What has arrived, without waiting: one recv where fill would poll both
+ * streams (its stderr is read while waiting for answers). 1 bytes came,
+ * 0 none (or the end: read_line finds it), -1 out of memory. */
+static int peek(ext_proc *p) {
+  if (!room(p)) return -1;
+  ssize_t got = recv(p->rfd, p->buf + p->len, p->cap - p->len, MSG_DONTWAIT);
+  if (got <= 0) return 0;
+  p->len += (size_t)got;
   return 1;
 }
 
@@ -391,19 +459,24 @@ static const char *read_line(ext *e, size_t *n) {
     *n = m->len;
     return m->line;
   }
+  ext_proc *p = e->p;
+  if (p->dead) {
+    fail(e, "%s", p->why);
+    return NULL;
+  }
   /* the previous line was consumed: drop it */
   const double t0 = pl__now();
   for (;;) {
-    char *nl = e->len ? memchr(e->buf, '\n', e->len) : NULL;
+    char *nl = p->len ? memchr(p->buf, '\n', p->len) : NULL;
     if (nl) {
-      *n = (size_t)(nl - e->buf);
+      *n = (size_t)(nl - p->buf);
       *nl = 0;
       e->used += pl__now() - t0;
       if (*n > e->su.max_message) break;
-      logm(e, 1, e->buf, *n);
-      return e->buf;
+      logm(e, 1, p->buf, *n);
+      return p->buf;
     }
-    if (e->len > e->su.max_message) break;
+    if (p->len > e->su.max_message) break;
     double l = left(e, t0);
     if (l <= 0) {
       e->used += pl__now() - t0;
@@ -413,31 +486,32 @@ static const char *read_line(ext *e, size_t *n) {
         fail(e, "no answer within %g s", move_limit(e));
       return NULL;
     }
-    int r = fill(e, ms(l));
+    int r = fill(p, ms(l));
     if (r < 0) {
       /* what it wrote to stderr before closing */
-      while (e->efd >= 0 && fill(e, 50) == 0 && e->efd >= 0) {
+      while (p->efd >= 0 && fill(p, 50) == 0 && p->efd >= 0) {
       }
-      if (e->len) {
+      if (p->len) {
         char ex[80];
-        excerpt(ex, sizeof ex, e->buf, e->len);
-        fail(e, "closed its output in the middle of a line: %s", ex);
+        excerpt(ex, sizeof ex, p->buf, p->len);
+        die(e, "closed its output in the middle of a line: %s", ex);
       } else {
-        fail(e, "closed its output (it exited or crashed)");
+        die(e, "closed its output (it exited or crashed)");
       }
       return NULL;
     }
   }
-  fail(e, "sent a line longer than the %zu-byte limit on messages",
-       e->su.max_message);
+  die(e, "sent a line longer than the %zu-byte limit on messages",
+      e->su.max_message);
   return NULL;
 }
 
 /* Drops the line read_line returned. */
 static void consume(ext *e, size_t n) {
   if (e->rec) return;
-  memmove(e->buf, e->buf + n + 1, e->len - n - 1);
-  e->len -= n + 1;
+  ext_proc *p = e->p;
+  memmove(p->buf, p->buf + n + 1, p->len - n - 1);
+  p->len -= n + 1;
 }
 
 /* ---- starting and stopping ------------------------------------------- */
@@ -492,6 +566,7 @@ static void reaper_main(const char *cmd, int in, int out, int er, int ctl) {
 }
 
 static bool spawn(ext *e, const char *cmd) {
+  ext_proc *p = e->p;
   int in[2] = {-1, -1}, out[2] = {-1, -1}, er[2] = {-1, -1}, ctl[2] = {-1, -1};
   bool ok = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) == 0 &&
             socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, out) == 0 &&
@@ -505,15 +580,15 @@ static bool spawn(ext *e, const char *cmd) {
   if (pid < 0) {
     for (int k = 0; k < 4; k++)
       if (keep[k] >= 0) close(keep[k]);
-    fail(e, "cannot start the command: %s", strerror(errno));
+    die(e, "cannot start the command: %s", strerror(errno));
     return false;
   }
-  e->reaper = pid;
-  e->wfd = in[0];
-  e->rfd = out[0];
-  e->efd = er[0];
-  e->ctl = ctl[1];
-  fcntl(e->efd, F_SETFL, fcntl(e->efd, F_GETFL) | O_NONBLOCK);
+  p->reaper = pid;
+  p->wfd = in[0];
+  p->rfd = out[0];
+  p->efd = er[0];
+  p->ctl = ctl[1];
+  fcntl(p->efd, F_SETFL, fcntl(p->efd, F_GETFL) | O_NONBLOCK);
   return true;
 }
 
@@ -567,7 +642,7 @@ static bool connect_tcp(ext *e, const char *where) {
     fail(e, "cannot connect to %s: %s", where, strerror(last));
     return false;
   }
-  e->wfd = e->rfd = fd;
+  e->p->wfd = e->p->rfd = fd;
   return true;
 }
 
@@ -589,43 +664,140 @@ static bool connect_unix(ext *e, const char *path) {
     fail(e, "cannot connect to %s: %s", path, strerror(why));
     return false;
   }
-  e->wfd = e->rfd = fd;
+  e->p->wfd = e->p->rfd = fd;
   return true;
 }
 
-static void stop(ext *e) {
-  if (e->wfd >= 0 && e->wfd != e->rfd) close(e->wfd);
-  if (e->wfd >= 0 && e->wfd == e->rfd) shutdown(e->wfd, SHUT_WR);
-  e->wfd = -1;
-  if (e->reaper > 0) { /* a moment to exit by itself, its stderr kept */
+/* Closes its input, gives it GRACE seconds to exit by itself (its stderr
+ * kept), then has the reaper kill its group and reap it. */
+static void stop(ext_proc *p) {
+  if (p->wfd >= 0 && p->wfd != p->rfd) close(p->wfd);
+  if (p->wfd >= 0 && p->wfd == p->rfd) shutdown(p->wfd, SHUT_WR);
+  p->wfd = -1;
+  if (p->reaper > 0) { /* a moment to exit by itself, its stderr kept */
     double t0 = pl__now();
-    e->len = 0;
+    p->len = 0;
     int r = 0;
-    while (r >= 0 && e->rfd >= 0 && pl__now() - t0 < GRACE) {
-      r = fill(e, 20);
-      e->len = 0; /* what it says after "finished" is not read */
+    while (r >= 0 && p->rfd >= 0 && pl__now() - t0 < GRACE) {
+      r = fill(p, 20);
+      p->len = 0; /* what it says after "finished" is not read */
     }
-    while (e->efd >= 0 && fill(e, 0) > 0) e->len = 0;
+    while (p->efd >= 0 && fill(p, 0) > 0) p->len = 0;
   }
-  if (e->rfd >= 0) close(e->rfd);
-  if (e->efd >= 0) close(e->efd);
-  e->rfd = e->efd = -1;
-  if (e->elen) logm(e, 2, e->ebuf, e->elen);
-  e->elen = 0;
-  if (e->reaper > 0) {
-    close(e->ctl); /* the reaper kills the group and reaps it */
-    while (waitpid(e->reaper, NULL, 0) < 0 && errno == EINTR) {
+  if (p->rfd >= 0) close(p->rfd);
+  if (p->efd >= 0) close(p->efd);
+  p->rfd = p->efd = -1;
+  for (int s = 0; p->elen && s < p->n_open; s++)
+    logm(p->open[s], 2, p->ebuf, p->elen);
+  p->elen = 0;
+  if (p->reaper > 0) {
+    close(p->ctl); /* the reaper kills the group and reaps it */
+    while (waitpid(p->reaper, NULL, 0) < 0 && errno == EINTR) {
     }
-    e->reaper = 0;
+    p->reaper = 0;
   }
+}
+
+static ext_proc *proc_new(int mode, const char *spec) {
+  ext_proc *p = pl__calloc(1, sizeof *p);
+  if (!p) return NULL;
+  p->mode = mode;
+  p->wfd = p->rfd = p->efd = p->ctl = -1;
+  if (!(p->spec = pl__strdup(spec ? spec : ""))) {
+    pl__free(p);
+    return NULL;
+  }
+  return p;
+}
+
+static void proc_free(ext_proc *p) {
+  if (!p) return;
+  stop(p);
+  pl__free(p->buf);
+  pl__free(p->obuf);
+  pl__free(p->open);
+  pl__free(p->spec);
+  pl__free(p);
+}
+
+/* e's negotiation opens in p: a new session id. */
+static bool attach(ext_proc *p, ext *e) {
+  if (p->n_open == p->cap_open) {
+    int cap = p->cap_open ? 2 * p->cap_open : 4;
+    ext **g = pl__realloc(p->open, (size_t)cap * sizeof *g);
+    if (!g) return false;
+    p->open = g;
+    p->cap_open = cap;
+  }
+  p->open[p->n_open++] = e;
+  e->p = p;
+  e->open = true;
+  snprintf(e->sid, sizeof e->sid, "%ld", ++p->next_session);
+  return true;
+}
+
+static void detach(ext *e) {
+  ext_proc *p = e->p;
+  for (int s = 0; e->open && s < p->n_open; s++)
+    if (p->open[s] == e) {
+      p->open[s] = p->open[--p->n_open];
+      break;
+    }
+  e->open = false;
+}
+
+/* ---- the pool: processes kept between negotiations -------------------
+ * A tournament's worker thread keeps, per agent spec, the processes (and
+ * connections) that said in their handshake that they serve several
+ * negotiations, and hands them its next negotiations: where the thread's
+ * negotiations run, never in a forked worker (jobs.c), so the process
+ * outlives each negotiation. pl__ext_pool_end stops them all. */
+
+static _Thread_local bool pool_on;
+static _Thread_local ext_proc *pool;
+
+bool pl__ext_pool_begin(void) {
+  bool was = pool_on;
+  pool_on = true;
+  return !was;
+}
+
+void pl__ext_pool_end(void) {
+  while (pool) {
+    ext_proc *p = pool;
+    pool = p->next;
+    proc_free(p);
+  }
+  pool_on = false;
+}
+
+/* A live process of this spec with room for one more negotiation. */
+static ext_proc *pool_find(int mode, const char *spec) {
+  for (ext_proc *p = pool; p; p = p->next)
+    if (p->mode == mode && !p->dead && p->n_open < p->sessions &&
+        !strcmp(p->spec, spec))
+      return p;
+  return NULL;
 }
 
 static void ext_destroy(void *agent) {
   ext *e = agent;
   if (!e) return;
-  stop(e);
-  pl__free(e->buf);
-  pl__free(e->obuf);
+  ext_proc *p = e->p;
+  if (p && e->open && p->pooled && !p->dead && e->ready) {
+    /* the negotiation never ran to its end (another party would not
+     * start): the process hears that it is over */
+    char m[128];
+    int n = snprintf(m, sizeof m,
+                     "{\"type\":\"finished\",\"session\":\"%s\",\"round\":0,"
+                     "\"time\":0.0,\"reason\":\"failure\",\"outcome\":null}",
+                     e->sid);
+    e->broken = false;
+    send_line(e, m, (size_t)n, true);
+  }
+  if (p) detach(e);
+  if (p && !p->pooled) proc_free(p);
+  else if (p && p->dead && !p->n_open) stop(p);
   pl__free(e->mb);
   pl__free(e->pend);
   pl__free(e);
@@ -658,22 +830,39 @@ static void mb_put(ext *e, const char *p, size_t n) {
 
 static void mb_lit(ext *e, const char *p) { mb_put(e, p, strlen(p)); }
 
+/* Digits by hand: printf's machinery cost more than the rest of an
+ * integer's encoding (perf, bench_agents). */
 static void mb_int(ext *e, long long v) {
-  char b[24];
-  int n = snprintf(b, sizeof b, "%lld", v);
-  mb_put(e, b, (size_t)n);
+  char b[24], *q = b + sizeof b;
+  unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+                               : (unsigned long long)v;
+  do *--q = (char)('0' + u % 10);
+  while (u /= 10);
+  if (v < 0) *--q = '-';
+  mb_put(e, q, (size_t)(b + sizeof b - q));
 }
 
 /* A real in its shortest round-trip form, as every JSON the library
- * writes has it (core/json_text.h). */
+ * writes has it (core/json_text.h). The form takes a print and a parse or
+ * more; the same values come back move after move (the time of a round in
+ * the question and its informs, the utility of an offer repeated), so the
+ * last few are remembered. */
 static void mb_real(ext *e, double v) {
-  char b[PL__REAL_CHARS + 2];
-  int n = pl__shortest_double(b, v);
-  if (!strpbrk(b, ".eEn")) { /* a whole number stays a real: 1.0 */
-    memcpy(b + n, ".0", 3);
-    n += 2;
+  uint64_t bits;
+  memcpy(&bits, &v, sizeof bits);
+  real_memo *m = &e->reals[(bits * 0x9E3779B97F4A7C15ULL) >> 61];
+  if (!m->n || m->bits != bits) {
+    char b[PL__REAL_CHARS + 2];
+    int n = pl__shortest_double(b, v);
+    if (!strpbrk(b, ".eEn")) { /* a whole number stays a real: 1.0 */
+      memcpy(b + n, ".0", 3);
+      n += 2;
+    }
+    memcpy(m->text, b, (size_t)n);
+    m->n = (uint8_t)n;
+    m->bits = bits;
   }
-  mb_put(e, b, (size_t)n);
+  mb_put(e, m->text, m->n);
 }
 
 /* A JSON string with its quotes, escaped as jansson escapes it. */
@@ -722,6 +911,13 @@ static void mb_outcome(ext *e, const char *prefix, const uint32_t *o) {
   mb_real(e, pl_scenario_utility(e->s, e->party, o));
 }
 
+/* ,"session":"S" in every message to a process that declared sessions. */
+static void mb_session(ext *e) {
+  if (!e->p->sessions) return;
+  mb_lit(e, ",\"session\":");
+  mb_str(e, e->sid);
+}
+
 /* Starts a question: {"type":..,"id":..,"round":..,"time":..,"expect":[..]
  * (left open for its outcome; closed by ask). */
 static void question(ext *e, const char *type, const pl_agent_turn *t,
@@ -730,7 +926,9 @@ static void question(ext *e, const char *type, const pl_agent_turn *t,
   e->moom = false;
   mb_lit(e, "{\"type\":\"");
   mb_lit(e, type);
-  mb_lit(e, "\",\"id\":");
+  mb_put(e, "\"", 1);
+  mb_session(e);
+  mb_lit(e, ",\"id\":");
   mb_int(e, ++e->seq);
   mb_lit(e, ",\"round\":");
   mb_int(e, t->round);
@@ -744,34 +942,86 @@ static void question(ext *e, const char *type, const pl_agent_turn *t,
   mb_put(e, "]", 1);
 }
 
+enum { ROUTE_MINE, ROUTE_DROP, ROUTE_BAD };
+
+/* Whose a line is (a: the line parsed, NULL when it is not JSON), in a
+ * process that declared sessions; lines of a version-1 agent are always
+ * the asker's. One thread asks one question of a process at a time, so: a
+ * line of e's session is its answer; a line of another open session, which
+ * has no question open, fails that negotiation ("an answer for a session
+ * with no open question") and is dropped; a late line of a session already
+ * finished (say, after its move limit) is dropped; a line without a
+ * session, or with one never given, fails e. */
+static int route(ext *e, json_t *a, const char *ex) {
+  ext_proc *p = e->p;
+  if (!p->sessions || !json_is_object(a)) return ROUTE_MINE;
+  const char *sid = json_string_value(json_object_get(a, "session"));
+  if (sid && !strcmp(sid, e->sid)) return ROUTE_MINE;
+  for (int k = 0; sid && k < p->n_open; k++)
+    if (!strcmp(p->open[k]->sid, sid)) {
+      fail(p->open[k], "answered in its session with no question open: %s",
+           ex);
+      return ROUTE_DROP;
+    }
+  if (sid) {
+    char *end, again[24];
+    long v = strtol(sid, &end, 10);
+    snprintf(again, sizeof again, "%ld", v);
+    if (v >= 1 && v <= p->next_session && !strcmp(again, sid))
+      return ROUTE_DROP;
+  }
+  char tx[48];
+  if (sid) excerpt(tx, sizeof tx, sid, strlen(sid));
+  if (sid) fail(e, "answered for an unknown session \"%s\": %s", tx, ex);
+  else fail(e, "answered without a \"session\" (it declared sessions): %s", ex);
+  return ROUTE_BAD;
+}
+
 /* Sends a question and reads its answer: an object whose "type" is one of
  * expect (and whose "id", if any, is the question's). */
 static json_t *ask_line(ext *e, const char *msg, size_t len,
                         const char *const *expect) {
   if (e->broken) return NULL;
-  /* anything it said since its last answer was said out of turn */
-  if (!e->rec) {
-    while (fill(e, 0) > 0) {
+  ext_proc *p = e->p;
+  /* anything it said since its last answer was said out of turn (but for
+   * late answers of finished sessions) */
+  while (!e->rec && !p->dead) {
+    while (peek(p) > 0) {
     }
-    if (e->len) {
-      char ex[80];
-      char *nl = memchr(e->buf, '\n', e->len);
-      size_t n = nl ? (size_t)(nl - e->buf) : e->len;
-      logm(e, 1, e->buf, n);
-      excerpt(ex, sizeof ex, e->buf, n);
-      fail(e, "sent a message out of turn: %s", ex);
-      return NULL;
+    if (!p->len) break;
+    char ex[80];
+    char *nl = memchr(p->buf, '\n', p->len);
+    if (p->sessions && !nl) break; /* still being written: read below */
+    size_t n = nl ? (size_t)(nl - p->buf) : p->len;
+    logm(e, 1, p->buf, n);
+    excerpt(ex, sizeof ex, p->buf, n);
+    if (p->sessions) {
+      json_t *a = json_loadb(p->buf, n, 0, NULL);
+      int r = route(e, a, ex);
+      json_decref(a);
+      consume(e, n);
+      if (r == ROUTE_DROP) continue;
+      if (r == ROUTE_BAD) return NULL;
     }
+    fail(e, "sent a message out of turn: %s", ex);
+    return NULL;
   }
   if (!send_line(e, msg, len, true)) return NULL;
-  size_t n;
-  const char *line = read_line(e, &n);
-  if (!line) return NULL;
+  json_t *a;
   json_error_t je;
-  json_t *a = json_loadb(line, n, JSON_REJECT_DUPLICATES, &je);
   char ex[80];
-  excerpt(ex, sizeof ex, line, n);
-  consume(e, n);
+  for (;;) {
+    size_t n;
+    const char *line = read_line(e, &n);
+    if (!line) return NULL;
+    a = json_loadb(line, n, JSON_REJECT_DUPLICATES, &je);
+    excerpt(ex, sizeof ex, line, n);
+    consume(e, n);
+    int r = route(e, a, ex);
+    if (r == ROUTE_MINE) break;
+    json_decref(a);
+    if (r == ROUTE_BAD) return NULL;
+  }
   const char *type = json_string_value(json_object_get(a, "type"));
   json_t *id = json_object_get(a, "id");
   if (!a) {
@@ -978,6 +1228,7 @@ static json_t *settings_json(const ext *e) {
   bad |= json_object_set_new(m, "type", json_string("settings"));
   bad |= json_object_set_new(m, "version", json_integer(PL_EXT_VERSION));
   bad |= json_object_set_new(m, "id", json_integer(0));
+  bad |= json_object_set_new(m, "session", json_string(e->sid));
   bad |= json_object_set_new(me, "id", json_string(pa->id));
   bad |= json_object_set_new(me, "label", json_string(pa->name ? pa->name : pa->id));
   bad |= json_object_set_new(me, "index", json_integer(e->party));
@@ -1068,7 +1319,12 @@ static json_t *settings_json(const ext *e) {
 
 static const char *const EXPECT_READY[] = {"ready", NULL};
 
-enum { MODE_PROCESS, MODE_TCP, MODE_UNIX, MODE_REPLAY };
+/* The session id a recording's first message gave (replay), or NULL. */
+static json_t *recorded_settings(const pl_recording *r, int party) {
+  if (!r || !r->n[0][party]) return NULL;
+  const rec_msg *m = &r->m[0][party][0];
+  return json_loadb(m->line, m->len, 0, NULL);
+}
 
 static void *create_with(const pl_agent_setup *su, int mode,
                          const pl_recording *rec) {
@@ -1079,19 +1335,54 @@ static void *create_with(const pl_agent_setup *su, int mode,
   e->ni = e->s->n_issues;
   PL__OPTIONS_COPY(&e->su, su);
   if (!e->su.max_message) e->su.max_message = (size_t)1 << 20;
-  e->wfd = e->rfd = e->efd = e->ctl = -1;
   e->pend = pl__malloc((size_t)e->ni * sizeof *e->pend);
-  bool ok = e->pend != NULL;
-  if (!ok) fail(e, "out of memory");
-  if (ok && mode == MODE_REPLAY) e->rec = rec;
-  else if (ok && mode == MODE_TCP) ok = connect_tcp(e, su->params);
-  else if (ok && mode == MODE_UNIX) ok = connect_unix(e, su->params);
-  else if (ok) ok = spawn(e, su->params);
+  /* a process of this spec kept by the thread's pool, with room; else a
+   * new one */
+  ext_proc *p = pool_on && mode != MODE_REPLAY ? pool_find(mode, su->params)
+                                               : NULL;
+  const bool reused = p != NULL;
+  if (!p) p = proc_new(mode, mode == MODE_REPLAY ? "" : su->params);
+  if (!e->pend || !p || !attach(p, e)) {
+    if (su->error && su->error_size)
+      snprintf(su->error, su->error_size, "out of memory");
+    if (!reused) proc_free(p);
+    pl__free(e->pend);
+    pl__free(e);
+    return NULL;
+  }
+  bool ok = true;
+  if (mode == MODE_REPLAY) {
+    e->rec = rec;
+    json_t *st = recorded_settings(rec, e->party);
+    const char *sid = json_string_value(json_object_get(st, "session"));
+    if (sid) snprintf(e->sid, sizeof e->sid, "%s", sid);
+    json_decref(st);
+  } else if (!reused) {
+    ok = mode == MODE_TCP    ? connect_tcp(e, su->params)
+         : mode == MODE_UNIX ? connect_unix(e, su->params)
+                             : spawn(e, su->params);
+  }
   json_t *a = ok ? ask_json(e, settings_json(e), EXPECT_READY) : NULL;
   json_t *v = json_object_get(a, "version");
+  json_t *n = json_object_get(a, "sessions");
   if (a && v && (!json_is_integer(v) || json_integer_value(v) != PL_EXT_VERSION))
     fail(e, "speaks version %s of the protocol, parley %d",
          json_is_integer(v) ? "another" : "an unknown", PL_EXT_VERSION);
+  else if (a && n && !reused &&
+           (!json_is_integer(n) || json_integer_value(n) < 1 ||
+            json_integer_value(n) > PL_EXT_MAX_SESSIONS))
+    fail(e, "declared \"sessions\" that is not an integer from 1 to %d",
+         PL_EXT_MAX_SESSIONS);
+  else if (a && n && !reused) {
+    /* from now on every message carries its session; in a tournament
+     * thread the process stays for the next negotiations */
+    p->sessions = (int)json_integer_value(n);
+    if (pool_on && mode != MODE_REPLAY) {
+      p->pooled = true;
+      p->next = pool;
+      pool = p;
+    }
+  }
   json_decref(a);
   e->ready = true;
   if (e->broken) {
@@ -1212,8 +1503,9 @@ static void ext_event(void *agent, const pl_session *x, const pl_event *ev) {
   const bool end = ev->kind == PL_EVENT_END;
   e->mlen = 0;
   e->moom = false;
-  mb_lit(e, end ? "{\"type\":\"finished\",\"round\":"
-                : "{\"type\":\"action_done\",\"round\":");
+  mb_lit(e, end ? "{\"type\":\"finished\"" : "{\"type\":\"action_done\"");
+  mb_session(e);
+  mb_lit(e, ",\"round\":");
   mb_int(e, ev->round);
   mb_lit(e, ",\"time\":");
   mb_real(e, ev->time);
@@ -1266,7 +1558,13 @@ static void ext_event(void *agent, const pl_session *x, const pl_event *ev) {
     e->broken = true;
     memcpy(e->why, why, sizeof why);
   }
-  if (end && !e->rec) stop(e);
+  if (end && !e->rec) {
+    /* a version-1 process (or one outside a pool) ends with its
+     * negotiation, its last stderr in its transcript; a pooled one waits
+     * for the next */
+    if (!e->p->pooled || e->p->dead) stop(e->p);
+    detach(e);
+  }
 }
 
 static const char *ext_error(void *agent) {

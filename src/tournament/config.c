@@ -401,7 +401,8 @@ static int parse_agents(ctx *c, const pl__ynode *list) {
   t->agents = pl__calloc(list->n, sizeof *t->agents);
   t->plugin = pl__calloc(list->n, sizeof *t->plugin);
   t->local = pl__calloc(list->n, sizeof *t->local);
-  if (!t->agents || !t->plugin || !t->local) return nomem(c);
+  t->ext = pl__calloc(list->n, sizeof *t->ext);
+  if (!t->agents || !t->plugin || !t->local || !t->ext) return nomem(c);
   for (size_t k = 0; k < list->n; k++) {
     const pl__ynode *n = list->items[k];
     const char *spec;
@@ -410,8 +411,9 @@ static int parse_agents(ctx *c, const pl__ynode *list) {
     /* a registered name is what it names, even "ext" or a path-like one */
     t->local[k] = pl__registry_has(t->registry, spec);
     t->plugin[k] = !t->local[k] && memchr(spec, '/', name) != NULL;
-    /* external agents start where their negotiations run, isolated like
-     * plug-ins (a process per negotiation) */
+    /* external agents start where their negotiations run: in the worker
+     * threads, whose pools keep the processes that serve several
+     * negotiations (jobs.c) */
     bool ext = !t->local[k] && pl__ext_kind(spec) != 0;
     t->agents[t->na++] = t->plugin[k] ? resolve(c->base, spec) : pl__strdup(spec);
     if (!t->agents[k]) return nomem(c);
@@ -423,7 +425,8 @@ static int parse_agents(ctx *c, const pl__ynode *list) {
       if (!spec[name] || !spec[name + 1])
         return pl__yfail(&c->r, n, "agent \"%s\" needs %s after the colon",
                          spec, name == 3 ? "a command" : "HOST:PORT");
-      t->plugin[k] = true;
+      t->plugin[k] = false;
+      t->ext[k] = true;
       continue;
     }
     if (t->plugin[k]) {
@@ -656,6 +659,7 @@ void pl_tournament_free(pl_tournament *t) {
   pl__free(t->agents);
   pl__free(t->plugin);
   pl__free(t->local);
+  pl__free(t->ext);
   pl__free(t->sc);
   pl__free(t->name);
   pl__free(t);

@@ -85,6 +85,10 @@ static int run_here(pl_tournament *t, const pl_job *job, pl_job_result *r) {
   o.partial = t->partial;
   o.registry = t->registry;
   o.drop_messages = 1; /* no transcript is stored */
+  /* external agents in a worker thread: the watchdog of a forked worker
+   * becomes their answers' time for the negotiation */
+  for (int p = 0; p < job->parties; p++)
+    if (t->ext[job->agents[p]]) o.agent_limit = t->time_limit;
   const double t0 = pl__now();
   pl_session *x = NULL;
   pl_error e;

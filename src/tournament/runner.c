@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agents/ext.h"
+#include "agents/ext.h"
 #include "tournament/tournament_internal.h"
 
 struct pl_runner {
@@ -67,6 +69,9 @@ typedef struct thread_arg {
 static void *worker(void *arg) {
   pl_runner *r = ((thread_arg *)arg)->r;
   pl__forker *f = ((thread_arg *)arg)->f;
+  /* agent processes that serve several negotiations live in this thread
+   * (never in a forked worker) from its first negotiation to its last */
+  pl__ext_pool_begin();
   for (;;) {
     uint64_t job;
     if (!pl_runner_take(r, &job, 1)) break;
@@ -97,6 +102,7 @@ static void *worker(void *arg) {
     }
     pthread_mutex_unlock(&r->mu);
   }
+  pl__ext_pool_end();
   pthread_mutex_lock(&r->mu);
   r->running--;
   pthread_mutex_unlock(&r->mu);

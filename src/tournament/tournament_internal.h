@@ -50,7 +50,10 @@ struct pl_tournament {
   int ns, na;
   pl__tscenario *sc;
   char **agents;   /* specs, plug-in paths made absolute */
-  bool *plugin;    /* a plug-in or an external agent: isolated */
+  bool *plugin;    /* a plug-in: isolated */
+  bool *ext;       /* an external agent: its own process already; run in
+                      the worker threads unless a plug-in shares the
+                      negotiation or isolation is "all" (jobs.c) */
   bool *local;     /* a registered agent: never isolated */
   const pl_agent_registry *registry;
   uint64_t jobs;

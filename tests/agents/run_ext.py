@@ -297,6 +297,104 @@ p = run(["report", JOB, "--run", "ext:%s %s,conceder" % (PY, PY_CLIENT),
 check("report with an external agent", p.returncode == 0 and
       os.path.exists(rep), p.stderr)
 
+# 7. several negotiations in one process: the reference clients declaring
+# sessions play a real tournament against built-ins (self-play included:
+# two sessions open at once) with the results of one process per
+# negotiation, in at most one process per worker thread; a violation fails
+# only its negotiation, a process that dies fails its own and the next
+# ones get a new process; a process that ignores the end is killed with
+# its children; agent-check runs its eight negotiations in one process.
+MULTI = os.path.join(SRC, "tests", "agents", "multi_agent.py")
+
+
+def tournament(agent, name, jobs=2, self_play=True):
+    cfg = os.path.join(tmp, name + ".yaml")
+    with open(cfg, "w") as f:
+        f.write("name: %s\nscenarios: [%s]\nagents:\n  - '%s'\n"
+                "  - boulware\n  - conceder\nrounds: 30\nself_play: %s\n"
+                "time_limit: 600\n" % (name, JOB, agent,
+                                        "true" if self_play else "false"))
+    db = os.path.join(tmp, name + ".db")
+    p = run(["tournament", cfg, "--db", db, "--jobs", str(jobs)],
+            "tournament " + name)
+    check("tournament %s runs" % name, p.returncode == 0, p.stderr)
+    out = os.path.join(tmp, name + ".csv")
+    run(["results", db, "--csv", out], "results " + name)
+    return [(r["job"], r["ended_by"], r["utilities"], r["agreement"],
+             r["rounds"], r["error"]) for r in csv.DictReader(open(out))]
+
+
+def pids(name):
+    path = os.path.join(tmp, name + ".pids")
+    return len(open(path).read().split()) if os.path.exists(path) else 0
+
+
+clients = [("python", "%s %s" % (PY, PY_CLIENT))]
+if have_node:
+    clients.append(("node", "node %s" % NODE_CLIENT))
+for lang, cmd in clients:
+    def counted(name, extra=""):
+        return "ext:echo $$ >> %s/%s.pids; exec %s%s" % (tmp, name, cmd,
+                                                         extra)
+    one = tournament(counted(lang + "1"), lang + "1")
+    multi = tournament(counted(lang + "4", " --sessions 4"), lang + "4")
+    check("%s client, sessions 4: the results of a process per "
+          "negotiation" % lang, one == multi and len(one) == 9,
+          "%s\n%s" % (one, multi))
+    check("%s client, sessions 4: at most a process per thread (%d, one "
+          "per negotiation: %d)" % (lang, pids(lang + "4"), pids(lang + "1")),
+          1 <= pids(lang + "4") <= 2 and pids(lang + "1") == 6)
+    # sessions 1: self-play needs a second process of the thread
+    single = tournament(counted(lang + "s1", " --sessions 1"), lang + "s1",
+                        jobs=1)
+    check("%s client, sessions 1: same results, two processes (self-play)"
+          % lang, single == one and pids(lang + "s1") == 2,
+          "%d processes" % pids(lang + "s1"))
+
+for mode, fails, procs, why in [
+        ("ok", 0, 1, ""), ("violate", 1, 1, "no option of that index"),
+        ("die", 2, 2, "closed its output (it exited or crashed)"),
+        ("nosession", 1, 1, 'answered without a "session"'),
+        ("unknown", 1, 1, 'answered for an unknown session "999"'),
+        ("linger", 0, 1, "")]:
+    rows = tournament("ext:%s %s %s %s/m%s.pids" % (PY, MULTI, mode, tmp,
+                                                   mode), "m" + mode,
+                      jobs=1, self_play=False)
+    bad = [r for r in rows if r[1] == "failure"]
+    check("sessions, %s: %d failed negotiation(s), the others agree, %d "
+          "process(es)" % (mode, fails, procs),
+          len(rows) == 6 and len(bad) == fails and
+          all(why in r[5] for r in bad) and
+          all(r[1] == "agreement" for r in rows if r not in bad) and
+          pids("m" + mode) == procs,
+          "%s, %d processes" % (rows, pids("m" + mode)))
+p = run(["agent-check", "ext:%s %s ok %s/check.pids" % (PY, MULTI, tmp)],
+        "agent-check sessions")
+check("agent-check of an agent with sessions: passes, in one process",
+      p.returncode == 0 and pids("check") == 1, p.stdout + p.stderr)
+p = run(["agent-check", "ext:%s %s violate %s/checkv.pids" % (PY, MULTI,
+                                                             tmp)],
+        "agent-check sessions violation")
+check("agent-check of an agent with sessions: a violation in its second "
+      "negotiation only", p.returncode == 4 and
+      p.stdout.count("FAIL") == 1 and '"session":"2"' in p.stdout,
+      p.stdout + p.stderr)
+code, res, err = negotiate("ext:%s %s --sessions 2,boulware" % (PY,
+                                                               PY_CLIENT))
+check("parley run with an agent that declares sessions", code == 0 and
+      res.get("ended_by") == "agreement", err)
+tr2 = os.path.join(tmp, "sessions.jsonl")
+run(["run", JOB, "--agents", "ext:%s %s --sessions 2,conceder" % (PY,
+                                                                PY_CLIENT),
+     "--transcript", tr2], "run with sessions for replay")
+said = [json.loads(json.loads(x)["line"]) for x in open(tr2)
+        if '"message"' in x and '"to_agent"' in x]
+check("with sessions, every message carries the session",
+      said and all(m.get("session") == "1" for m in said), str(said[:3]))
+p = run(["replay", tr2], "replay with sessions")
+check("replay of a negotiation with sessions", p.returncode == 0 and
+      "Replay    the recorded result" in p.stdout, p.stdout + p.stderr)
+
 shutil.rmtree(tmp)
 print("%d failed" % len(failures))
 sys.exit(1 if failures else 0)
