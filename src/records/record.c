@@ -262,7 +262,7 @@ int pl__rbuf_put(pl__rbuf *b, const char *s, size_t n) {
 
 static int put_s(pl__rbuf *b, const char *s) { return pl__rbuf_put(b, s, strlen(s)); }
 
-static int put_string(pl__rbuf *b, const char *s, size_t n) {
+int pl__rbuf_put_string(pl__rbuf *b, const char *s, size_t n) {
   int bad = pl__rbuf_put(b, "\"", 1);
   size_t run = 0;
   for (size_t k = 0; k < n; k++) {
@@ -294,7 +294,7 @@ int pl__format_line(pl__rbuf *b, const rec_line *l) {
     break;
   case REC_HEADER:
     bad |= put_s(b, "{\"format\":\"" PL__REC_FORMAT "\",\"scenario\":");
-    bad |= l->body ? put_string(b, l->body, l->body_len) : put_s(b, "null");
+    bad |= l->body ? pl__rbuf_put_string(b, l->body, l->body_len) : put_s(b, "null");
     bad |= put_s(b, "}");
     break;
   case REC_ENTRY:
@@ -304,14 +304,14 @@ int pl__format_line(pl__rbuf *b, const rec_line *l) {
     bad |= put_s(b, ",\"prev\":\"");
     bad |= put_s(b, l->prev);
     bad |= put_s(b, "\",\"signer\":");
-    bad |= put_string(b, l->signer, strlen(l->signer));
+    bad |= pl__rbuf_put_string(b, l->signer, strlen(l->signer));
     bad |= put_s(b, ",\"event\":");
-    bad |= put_string(b, l->event, strlen(l->event));
+    bad |= pl__rbuf_put_string(b, l->event, strlen(l->event));
     if (l->body) {
       bad |= put_s(b, ",\"salt\":\"");
       bad |= put_s(b, l->salt);
       bad |= put_s(b, "\",\"body\":");
-      bad |= put_string(b, l->body, l->body_len);
+      bad |= pl__rbuf_put_string(b, l->body, l->body_len);
     } else {
       pl__hex(hex, l->commit, PL__HASH);
       bad |= put_s(b, ",\"commitment\":\"");
@@ -328,9 +328,9 @@ int pl__format_line(pl__rbuf *b, const rec_line *l) {
     break;
   case REC_PUBLICATION:
     bad |= put_s(b, "{\"publication\":");
-    bad |= put_string(b, l->body, l->body_len);
+    bad |= pl__rbuf_put_string(b, l->body, l->body_len);
     bad |= put_s(b, ",\"signer\":");
-    bad |= put_string(b, l->signer, strlen(l->signer));
+    bad |= pl__rbuf_put_string(b, l->signer, strlen(l->signer));
     pl__hex(hex, l->sig, 64);
     bad |= put_s(b, ",\"sig\":\"");
     bad |= put_s(b, hex);
@@ -413,30 +413,41 @@ int pl__record_push(pl_record *r, const rec_line *l) {
   return PL_OK;
 }
 
+int pl__entry_make(rec_line *l, uint64_t n, const char *signer,
+                   const char *event, bool sign, char *body,
+                   const char *salt_hex, const pl_key *k,
+                   uint8_t link[PL__HASH]) {
+  memset(l, 0, sizeof *l);
+  l->kind = REC_ENTRY;
+  l->n = n;
+  pl__hex(l->prev, link, PL__HASH);
+  memcpy(l->prevb, link, PL__HASH);
+  snprintf(l->signer, sizeof l->signer, "%s", signer);
+  snprintf(l->event, sizeof l->event, "%s", event);
+  memcpy(l->salt, salt_hex, PL__HEX + 1);
+  l->body = body;
+  l->body_len = strlen(body);
+  pl__commit(l, l->commit);
+  char pre[512];
+  size_t np = pl__preimage(l, pre);
+  l->has_sig = sign;
+  if (sign &&
+      crypto_sign_detached(l->sig, NULL, (const uint8_t *)pre, np, k->sk))
+    return -1;
+  pl__link(l, pre, np, link);
+  memcpy(l->link, link, PL__HASH);
+  return 0;
+}
+
 int pl__record_append(pl_record *r, const char *signer, const char *event,
                       bool sign, char *body, const char *salt_hex, const pl_key *k,
                       uint8_t link[PL__HASH], pl_error *err) {
   rec_line l;
-  memset(&l, 0, sizeof l);
-  l.kind = REC_ENTRY;
-  l.n = r->n ? (r->lines[r->n - 1].kind == REC_ENTRY ? r->lines[r->n - 1].n + 1 : 0) : 0;
-  pl__hex(l.prev, link, PL__HASH);
-  memcpy(l.prevb, link, PL__HASH);
-  snprintf(l.signer, sizeof l.signer, "%s", signer);
-  snprintf(l.event, sizeof l.event, "%s", event);
-  memcpy(l.salt, salt_hex, PL__HEX + 1);
-  l.body = body;
-  l.body_len = strlen(body);
-  pl__commit(&l, l.commit);
-  char pre[512];
-  size_t n = pl__preimage(&l, pre);
-  l.has_sig = sign;
-  if (sign && crypto_sign_detached(l.sig, NULL, (const uint8_t *)pre, n, k->sk)) {
+  uint64_t n = r->n ? (r->lines[r->n - 1].kind == REC_ENTRY ? r->lines[r->n - 1].n + 1 : 0) : 0;
+  if (pl__entry_make(&l, n, signer, event, sign, body, salt_hex, k, link)) {
     pl__free(body);
     return pl__err(err, PL_EINVAL, "cannot sign with the key of '%s'", signer);
   }
-  pl__link(&l, pre, n, link);
-  memcpy(l.link, link, PL__HASH);
   if (pl__record_push(r, &l)) {
     pl__free(body);
     return pl__err(err, PL_ENOMEM, "out of memory");
@@ -451,7 +462,7 @@ static char *own_json(char *s) {
   return d;
 }
 
-static void random_salt(char out[PL__HEX + 1]) {
+void pl__random_salt(char out[PL__HEX + 1]) {
   uint8_t b[32];
   randombytes_buf(b, sizeof b);
   pl__hex(out, b, sizeof b);
@@ -562,7 +573,7 @@ int pl_record_sign_session_every(const pl_session *x, const pl_scenario *s,
     pl__hash2(sh, h.body, h.body_len, NULL, 0);
     pl__hex(shex, sh, PL__HASH);
     char *g = genesis_body(s, shex, o, agents, party_keys, engine);
-    random_salt(salt);
+    pl__random_salt(salt);
     rc = g ? pl__record_append(r, "engine", "genesis", every == 1, g, salt,
                                engine, link, err)
            : pl__err(err, PL_ENOMEM, "out of memory");
@@ -587,7 +598,7 @@ int pl_record_sign_session_every(const pl_session *x, const pl_scenario *s,
     bool sign = every == 1 || last[slot] == k ||
                 (every > 1 && ++count[slot] % every == 0);
     char *body = own_json(pl__session_event_line(x, k));
-    random_salt(salt);
+    pl__random_salt(salt);
     rc = body ? pl__record_append(r, key->id, pl_event_name(e->kind), sign,
                                   body, salt, key, link, err)
               : pl__err(err, PL_ENOMEM, "out of memory");
