@@ -67,6 +67,8 @@ typedef struct rec_line {
 struct pl_record {
   rec_line *lines;
   size_t n, cap;
+  char *arena; /* the bodies of a parsed record, in one block */
+  size_t arena_cap, arena_used;
   pl_key *engine; /* the engine's key when this process made the record */
 };
 
@@ -99,6 +101,10 @@ int pl__record_append(pl_record *r, const char *signer, const char *event,
                       char *body, const char *salt_hex, const pl_key *k,
                       uint8_t link[PL__HASH], pl_error *err);
 
+/* Whether p is in r's arena (r may be NULL); a line's body is released
+ * (freed unless the arena holds it) and set NULL. */
+bool pl__arena_owns(const pl_record *r, const char *p);
+void pl__line_free_body(const pl_record *r, rec_line *l);
 /* Parses one line (without its newline) of the record text. */
 void pl__parse_line(const char *s, size_t len, rec_line *out);
 /* Appends a line's canonical text and a newline; -1 when out of memory. */
