@@ -315,24 +315,39 @@ int pl__rbuf_put(pl__rbuf *b, const char *s, size_t n) {
 static int put_s(pl__rbuf *b, const char *s) { return pl__rbuf_put(b, s, strlen(s)); }
 
 int pl__rbuf_put_string(pl__rbuf *b, const char *s, size_t n) {
-  int bad = pl__rbuf_put(b, "\"", 1);
-  size_t run = 0;
+  /* at most 6 bytes per byte, and the quotes: room once, then no checks */
+  if (b->len + 6 * n + 3 > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap < b->len + 6 * n + 3) cap *= 2;
+    char *p = pl__realloc(b->p, cap);
+    if (!p) return -1;
+    b->p = p;
+    b->cap = cap;
+  }
+  static const char hexd[] = "0123456789abcdef";
+  char *o = b->p + b->len;
+  *o++ = '"';
   for (size_t k = 0; k < n; k++) {
     unsigned char ch = (unsigned char)s[k];
+    if (ch >= 0x20 && ch != '"' && ch != '\\') {
+      *o++ = (char)ch;
+      continue;
+    }
     int sh = short_escape(ch);
-    if (!sh && ch >= 0x20) continue;
-    bad |= pl__rbuf_put(b, s + run, k - run);
-    char esc[8];
-    if (sh)
-      snprintf(esc, sizeof esc, "\\%c", sh);
-    else
-      snprintf(esc, sizeof esc, "\\u%04x", ch);
-    bad |= put_s(b, esc);
-    run = k + 1;
+    *o++ = '\\';
+    if (sh) {
+      *o++ = (char)sh;
+    } else {
+      memcpy(o, "u00", 3);
+      o[3] = hexd[ch >> 4];
+      o[4] = hexd[ch & 15];
+      o += 5;
+    }
   }
-  bad |= pl__rbuf_put(b, s + run, n - run);
-  bad |= pl__rbuf_put(b, "\"", 1);
-  return bad;
+  *o++ = '"';
+  *o = 0;
+  b->len = (size_t)(o - b->p);
+  return 0;
 }
 
 int pl__format_line(pl__rbuf *b, const rec_line *l) {
@@ -647,7 +662,17 @@ int pl_record_sign_session_every(const pl_session *x, const pl_scenario *s,
   size_t ne = pl_session_event_count(x);
   size_t *last = pl__calloc((size_t)np + 1, sizeof *last);
   size_t *count = pl__calloc((size_t)np + 1, sizeof *count);
-  if (!rc && (!last || !count)) rc = pl__err(err, PL_ENOMEM, "out of memory");
+  /* every salt from one call (a getrandom each cost more than the
+   * entry's hashes: bench_records), and the lines in one allocation */
+  uint8_t *salts = pl__malloc(ne * 32 + 1);
+  rec_line *lines = rc ? NULL : pl__realloc(r->lines, (r->n + ne + 1) * sizeof *lines);
+  if (lines) {
+    r->lines = lines;
+    r->cap = r->n + ne + 1;
+  }
+  if (!rc && (!last || !count || !salts || !lines))
+    rc = pl__err(err, PL_ENOMEM, "out of memory");
+  if (!rc) randombytes_buf(salts, ne * 32);
   for (size_t k = 0; !rc && k < ne; k++) { /* slot np: the engine */
     const pl_event *e = pl_session_event(x, k);
     bool own = e->party >= 0 && party_keys && party_keys[e->party];
@@ -660,14 +685,17 @@ int pl_record_sign_session_every(const pl_session *x, const pl_scenario *s,
     const pl_key *key = own ? party_keys[e->party] : engine;
     bool sign = every == 1 || last[slot] == k ||
                 (every > 1 && ++count[slot] % every == 0);
-    char *body = own_json(pl__session_event_line(x, k));
-    pl__random_salt(salt);
+    /* the line as pl__json_dumps made it: malloc'd, as pl__free wants */
+    char *body = pl__session_event_line(x, k);
+    pl__hex(salt, salts + 32 * k, 32);
     rc = body ? pl__record_append(r, key->id, pl_event_name(e->kind), sign,
                                   body, salt, key, link, err)
               : pl__err(err, PL_ENOMEM, "out of memory");
   }
   pl__free(last);
   pl__free(count);
+  if (salts) sodium_memzero(salts, ne * 32);
+  pl__free(salts);
   if (rc) {
     pl_record_free(r);
     return rc;
