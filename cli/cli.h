@@ -40,8 +40,17 @@ int cmd_keygen(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
-/* Whether parley serve was built (libmicrohttpd found; cli/cmd_serve.c). */
+/* Whether parley serve can run: built in (parley-serve, with libmicrohttpd)
+ * or parley-serve next to this parley (cli/cmd_serve.c). */
 int cli_has_mhd(void);
+/* Companions: parley-NAME next to this executable, the same CLI built with
+ * a library the plain parley does not load at start-up (parley-mpi with
+ * Open MPI, parley-serve with libmicrohttpd; docs/architecture.md,
+ * "Start-up"). cli_companion_exists says whether it is there;
+ * cli_companion_exec runs argv in it (exec) and returns only when it
+ * cannot, errno set. */
+int cli_companion_exists(const char *name);
+void cli_companion_exec(const char *name, char **argv);
 /* Loads a key file (cli/cmd_keygen.c), printing the warning about its
  * permissions; on failure reports it and returns the exit code. */
 int cli_load_key(const char *path, pl_key **out);
@@ -57,7 +66,10 @@ int cli_has_mpi(void);
 /* `parley tournament ... --mpi` in the plain parley: runs the command in
  * parley-mpi (exec, same arguments); returns an exit code only when it
  * cannot. In parley-mpi itself: -1, run here. */
-int cli_mpi_launch(int argc, char **argv);
+int cli_mpi_launch(char **argv);
+/* `parley serve` in the plain parley: the same in parley-serve; returns an
+ * exit code only when it cannot. In parley-serve itself: -1, run here. */
+int cli_serve_launch(char **argv);
 int cli_mpi_begin(int *rank);
 int cli_mpi_serve(pl_run_options *o);
 int cli_mpi_work(pl_tournament *t);

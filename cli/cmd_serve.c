@@ -35,26 +35,36 @@ static const char help[] =
     "address without --allow-remote, or built without libmicrohttpd),\n"
     "3 bad input (a scenario that does not load)\n";
 
-int cli_has_mhd(void) {
-#ifdef PL_HAVE_MHD
-  return 1;
-#else
-  return 0;
-#endif
+#ifndef PL_HAVE_MHD
+/* The plain parley links no libmicrohttpd (with GnuTLS and its nine
+ * libraries it cost more of a start-up than all the rest): `serve` runs in
+ * parley-serve, the same CLI built with it (docs/architecture.md,
+ * "Start-up"). */
+int cli_has_mhd(void) { return cli_companion_exists("serve"); }
+
+int cli_serve_launch(char **argv) {
+  cli_companion_exec("serve", argv);
+  return -1; /* not there: cmd_serve says so */
 }
 
-#ifndef PL_HAVE_MHD
 int cmd_serve(int argc, char **argv) {
   for (int k = 1; k < argc; k++)
     if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help")) {
       fputs(help, stdout);
       return cli_finish_output(EXIT_OK);
     }
-  cli_error("serve: this parley was built without libmicrohttpd "
-            "(apt-get install libmicrohttpd-dev, then rebuild)");
+  cli_error("serve: no parley-serve next to this parley (it is built when "
+            "libmicrohttpd is found: apt-get install libmicrohttpd-dev, "
+            "then rebuild; 'parley version' says which)");
   return EXIT_USAGE;
 }
 #else
+
+int cli_has_mhd(void) { return 1; }
+int cli_serve_launch(char **argv) {
+  (void)argv;
+  return -1; /* this is parley-serve: run here */
+}
 
 #include <arpa/inet.h>
 #include <microhttpd.h>

@@ -2,9 +2,11 @@
 #define _GNU_SOURCE /* memfd_create */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -160,6 +162,35 @@ int cli_finish_output(int code) {
   return code;
 }
 
+/* parley-NAME beside this executable; 0 when its path fits. */
+static int companion_path(const char *name, char *buf, size_t size) {
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return -1;
+  self[n] = 0;
+  char *slash = strrchr(self, '/');
+  if (!slash) return -1;
+  slash[1] = 0;
+  int m = snprintf(buf, size, "%sparley-%s", self, name);
+  return m > 0 && (size_t)m < size ? 0 : -1;
+}
+
+int cli_companion_exists(const char *name) {
+  char path[PATH_MAX + 32];
+  return companion_path(name, path, sizeof path) == 0 &&
+         access(path, X_OK) == 0;
+}
+
+void cli_companion_exec(const char *name, char **argv) {
+  char path[PATH_MAX + 32];
+  if (companion_path(name, path, sizeof path)) {
+    errno = ENAMETOOLONG;
+    return;
+  }
+  argv[0] = path;
+  execv(path, argv);
+}
+
 static void usage(FILE *f) {
   fprintf(f, "usage: parley <command> [options]\n\ncommands:\n");
   for (size_t k = 0; k < N_COMMANDS; k++)
@@ -272,14 +303,18 @@ int main(int argc, char **argv) {
   const char *name = argv[1];
   if (!strcmp(name, "--help") || !strcmp(name, "-h")) name = "help";
   if (!strcmp(name, "--version") || !strcmp(name, "-V")) name = "version";
-  /* before standard output is held: the launcher gets the real one */
+  /* before standard output is held: a companion gets the real one */
   if (!strcmp(name, "tournament"))
     for (int k = 2; k < argc; k++)
       if (!strcmp(argv[k], "--mpi")) {
-        int code = cli_mpi_launch(argc, argv);
+        int code = cli_mpi_launch(argv);
         if (code >= 0) return code;
         break;
       }
+  if (!strcmp(name, "serve")) {
+    int code = cli_serve_launch(argv);
+    if (code >= 0) return code;
+  }
   for (size_t k = 0; k < N_COMMANDS; k++)
     if (!strcmp(name, commands[k].name)) {
       held_stdout h = hold_stdout();

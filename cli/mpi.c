@@ -19,31 +19,10 @@
 #include <limits.h>
 #include <unistd.h>
 
-/* parley-mpi beside this executable; 0 when its path fits. */
-static int launcher_path(char *buf, size_t size) {
-  char self[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) return -1;
-  self[n] = 0;
-  char *slash = strrchr(self, '/');
-  if (!slash) return -1;
-  slash[1] = 0;
-  int m = snprintf(buf, size, "%sparley-mpi", self);
-  return m > 0 && (size_t)m < size ? 0 : -1;
-}
+int cli_has_mpi(void) { return cli_companion_exists("mpi"); }
 
-int cli_has_mpi(void) {
-  char path[PATH_MAX + 16];
-  return launcher_path(path, sizeof path) == 0 && access(path, X_OK) == 0;
-}
-
-int cli_mpi_launch(int argc, char **argv) {
-  (void)argc;
-  char path[PATH_MAX + 16];
-  if (launcher_path(path, sizeof path) == 0) {
-    argv[0] = path;
-    execv(path, argv);
-  }
+int cli_mpi_launch(char **argv) {
+  cli_companion_exec("mpi", argv);
   cli_error("--mpi: Open MPI is not available: no parley-mpi next to this "
             "parley (%s; install libopenmpi-dev and rebuild; 'parley "
             "version' says which)",
@@ -72,8 +51,7 @@ void cli_mpi_end(int code) { (void)code; }
 #include <mpi.h>
 
 int cli_has_mpi(void) { return 1; }
-int cli_mpi_launch(int argc, char **argv) {
-  (void)argc;
+int cli_mpi_launch(char **argv) {
   (void)argv;
   return -1; /* this is the launcher: run here */
 }

@@ -231,9 +231,7 @@ int pl_agent_check_run(const char *agent, const pl_agent_check_options *opt,
   *out = NULL;
   pl_agent_check_options o;
   pl_agent_check_options_init(&o);
-  if (opt)
-    memcpy(&o, opt, opt->struct_size < sizeof o ? opt->struct_size : sizeof o);
-  o.struct_size = sizeof o;
+  PL__OPTIONS_COPY(&o, opt);
   if (!agent || !*agent)
     return pl__err(err, PL_EINVAL, "agent-check needs an agent");
   pl_scenario *own = NULL;

@@ -1077,8 +1077,7 @@ static void *create_with(const pl_agent_setup *su, int mode,
   e->s = su->scenario;
   e->party = su->party;
   e->ni = e->s->n_issues;
-  memcpy(&e->su, su, su->struct_size < sizeof e->su ? su->struct_size
-                                                    : sizeof e->su);
+  PL__OPTIONS_COPY(&e->su, su);
   if (!e->su.max_message) e->su.max_message = (size_t)1 << 20;
   e->wfd = e->rfd = e->efd = e->ctl = -1;
   e->pend = pl__malloc((size_t)e->ni * sizeof *e->pend);

@@ -264,11 +264,7 @@ int pl_improve_compute(const pl_scenario *s, const uint32_t *from,
                        pl_error *err) {
   pl_improve_options o;
   pl_improve_options_init(&o);
-  if (opts) {
-    size_t n = opts->struct_size < sizeof o ? opts->struct_size : sizeof o;
-    memcpy(&o, opts, n);
-    o.struct_size = sizeof o;
-  }
+  PL__OPTIONS_COPY(&o, opts);
   *out = NULL;
   if (!s || !s->finished)
     return pl__err(err, PL_EINVAL, "the scenario is not finished");
@@ -376,7 +372,7 @@ typedef struct text {
   bool nomem;
 } text;
 
-static void add(text *t, const char *fmt, ...) {
+PL__PRINTF(2, 3) static void add(text *t, const char *fmt, ...) {
   va_list ap;
   for (;;) {
     va_start(ap, fmt);

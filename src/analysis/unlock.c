@@ -820,11 +820,7 @@ int pl_unlock_compute(const pl_scenario *s, const pl_unlock_options *opts,
                       pl_unlock **out, pl_error *err) {
   pl_unlock_options o;
   pl_unlock_options_init(&o);
-  if (opts) {
-    size_t n = opts->struct_size < sizeof o ? opts->struct_size : sizeof o;
-    memcpy(&o, opts, n);
-    o.struct_size = sizeof o;
-  }
+  PL__OPTIONS_COPY(&o, opts);
   *out = NULL;
   if (!s || !s->finished)
     return pl__err(err, PL_EINVAL, "the scenario is not finished");

@@ -73,6 +73,15 @@ char *pl__strdup(const char *s) {
   return d;
 }
 
+void pl__options_copy(void *dst, size_t size, const void *src) {
+  if (src) {
+    size_t n;
+    memcpy(&n, src, sizeof n); /* struct_size, the first member */
+    memcpy(dst, src, n < size ? n : size);
+  }
+  memcpy(dst, &size, sizeof size);
+}
+
 int pl__grow(void **arr, int *cap, int need, size_t size) {
   if (need <= *cap) return PL_OK;
   int c = *cap ? *cap : 4;

@@ -34,6 +34,14 @@ void pl__alloc_fail_after(long n);
 /* Test hook: allocations asked for so far (the same counter, as racy). */
 long pl__alloc_count(void);
 
+/* Options from a caller that may have been built against an older header
+ * (a smaller struct_size): the fields it knows overwrite the defaults already
+ * in *dst, the rest keep them, and dst carries this library's size. Every
+ * options struct begins with its size_t struct_size; src may be NULL (the
+ * defaults stay). */
+void pl__options_copy(void *dst, size_t size, const void *src);
+#define PL__OPTIONS_COPY(dst, src) pl__options_copy((dst), sizeof *(dst), (src))
+
 /* Bitsets of uint64_t words. */
 static inline size_t pl__words(size_t bits) { return (bits + 63) / 64; }
 static inline bool pl__bit(const uint64_t *s, size_t i) {

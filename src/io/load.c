@@ -541,11 +541,7 @@ int pl_scenario_load_inputs(const char *const *paths, size_t n,
                             pl_error *err) {
   pl_load_options o;
   pl_load_options_init(&o);
-  if (opts) {
-    size_t k = opts->struct_size < sizeof o ? opts->struct_size : sizeof o;
-    memcpy(&o, opts, k);
-    o.struct_size = sizeof o;
-  }
+  PL__OPTIONS_COPY(&o, opts);
   *out = NULL;
   if (n == 0 || !paths) return pl__err(err, PL_EINVAL, "no input");
   if (o.real_intervals == 0 || o.real_intervals > 1000000)

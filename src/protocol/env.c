@@ -115,11 +115,7 @@ int pl_env_new(const pl_scenario *s, const pl_session_options *o, int party,
   pl_env *e = pl__calloc(1, sizeof *e);
   if (!e) return pl__err(err, PL_ENOMEM, "out of memory");
   pl_session_options_init(&e->o);
-  if (o) {
-    size_t n = o->struct_size < sizeof e->o ? o->struct_size : sizeof e->o;
-    memcpy(&e->o, o, n);
-    e->o.struct_size = sizeof e->o;
-  }
+  PL__OPTIONS_COPY(&e->o, o);
   e->s = s;
   e->party = party;
   e->ni = s->n_issues;

@@ -264,12 +264,7 @@ int pl_session_new(const pl_scenario *s, const pl_session_options *opts,
   pl_session *x = pl__calloc(1, sizeof *x);
   if (!x) return pl__err(err, PL_ENOMEM, "out of memory");
   pl_session_options_init(&x->o);
-  if (opts) {
-    size_t n = opts->struct_size < sizeof x->o ? opts->struct_size
-                                               : sizeof x->o;
-    memcpy(&x->o, opts, n);
-    x->o.struct_size = sizeof x->o;
-  }
+  PL__OPTIONS_COPY(&x->o, opts);
   x->s = s;
   x->np = s->n_parties;
   x->ni = s->n_issues;

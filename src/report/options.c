@@ -43,10 +43,7 @@ void pl_plot_options_init(pl_plot_options *o) {
 
 void pl__plot_options(const pl_plot_options *in, pl_plot_options *out) {
   pl_plot_options_init(out);
-  if (!in) return;
-  size_t n = in->struct_size < sizeof *out ? in->struct_size : sizeof *out;
-  memcpy(out, in, n);
-  out->struct_size = sizeof *out;
+  PL__OPTIONS_COPY(out, in);
   if (!(out->scale >= 0.5 && out->scale <= 8)) out->scale = 2;
   if (!out->max_outcomes) out->max_outcomes = 1;
   if (!out->sample) out->sample = 1;

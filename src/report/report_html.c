@@ -578,6 +578,16 @@ static void packages(part *h, const pl_analysis *a) {
                     "`parley analyze --json` has them all.)");
 }
 
+/* The outcome-space picture. */
+static int outcome_plot(part *h, const pl_analysis *a,
+                        const pl_report_options *o, pl_error *err) {
+  pl_figure *f = NULL;
+  int rc = pl_figure_analysis(a, &o->plot, &f, err);
+  if (!rc) rc = inline_figure(h, f, "os-", err);
+  pl_figure_free(f);
+  return rc;
+}
+
 static int negotiation(part *h, const pl_analysis *a, const pl_report_options *o,
                        pl_error *err) {
   const pl_scenario *s = scenario_of(a);
@@ -625,7 +635,10 @@ static int negotiation(part *h, const pl_analysis *a, const pl_report_options *o
 }
 
 /* A record: the verdict, then its entries, withheld ones marked. */
-static void record(part *h, const pl_report_options *o) {
+static int record(part *h, const pl_analysis *a, const pl_report_options *o,
+                  pl_error *err) {
+  (void)a;
+  (void)err;
   const pl_verdict *v = o->verdict;
   size_t nf = pl_verdict_flaw_count(v), nw = pl_verdict_withheld_count(v);
   el_class(h, "div", "insight");
@@ -689,9 +702,12 @@ static void record(part *h, const pl_report_options *o) {
           n);
     end(h);
   }
+  return PL_OK;
 }
 
-static int sequence(part *h, const pl_report_options *o, pl_error *err) {
+static int sequence(part *h, const pl_analysis *a,
+                    const pl_report_options *o, pl_error *err) {
+  (void)a;
   const pl_sequence *r = o->sequence;
   size_t n;
   pl_order_kind kind = PL_ORDER_RECOMMENDED;
@@ -1050,8 +1066,9 @@ static void improvement(part *h, const pl_scenario *s, const pl_improve *x,
 }
 
 /* "Can this deal be improved". */
-static void improve_part(part *h, const pl_analysis *a,
-                         const pl_report_options *o) {
+static int improve_part(part *h, const pl_analysis *a,
+                        const pl_report_options *o, pl_error *err) {
+  (void)err;
   const pl_scenario *s = scenario_of(a);
   const pl_improve *x = o->improve;
   const pl_point *from = pl_improve_from(x);
@@ -1074,7 +1091,7 @@ static void improve_part(part *h, const pl_analysis *a,
                   "better off without making another worse off."
                 : "No feasible package improves on it.");
     end(h);
-    return;
+    return PL_OK;
   }
   uint64_t n = pl_improve_count(x);
   size_t nb = pl_improve_best_count(x);
@@ -1108,6 +1125,7 @@ static void improve_part(part *h, const pl_analysis *a,
     textf(h, "(The first 50 of %zu; 'parley improve' lists them all.)", nb);
     end(h);
   }
+  return PL_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1194,10 +1212,7 @@ int pl_report_html(const pl_analysis *a, const pl_report_options *o,
   if (!a) return pl__err(err, PL_EINVAL, "no analysis");
   pl_report_options opts;
   pl_report_options_init(&opts);
-  if (o) {
-    size_t n = o->struct_size < sizeof opts ? o->struct_size : sizeof opts;
-    memcpy(&opts, o, n);
-  }
+  PL__OPTIONS_COPY(&opts, o);
   const pl_scenario *s = scenario_of(a);
   const char *title = opts.title;
   if (!title || !*title) title = pl_scenario_title(s);
@@ -1220,6 +1235,8 @@ int pl_report_html(const pl_analysis *a, const pl_report_options *o,
   snprintf(src, sizeof src, "the scenario \xe2\x80\x9c%s\xe2\x80\x9d",
            pl_scenario_id(s));
   slots[SOURCE].value = escaped(src);
+  for (int k = VERSION; k < CARDS; k++)
+    if (!slots[k].value) rc = pl__err(err, PL_ENOMEM, "out of memory");
   void (*parts[])(part *, const pl_analysis *) = {cards, summary, parties,
                                                   issues, red_lines, deadlocks,
                                                   packages};
@@ -1230,53 +1247,29 @@ int pl_report_html(const pl_analysis *a, const pl_report_options *o,
     slots[CARDS + k].value = part_close(&h);
     if (!slots[CARDS + k].value) rc = pl__err(err, PL_ENOMEM, "out of memory");
   }
-  if (!rc) {
+  /* the picture and the sections written only when their input is there */
+  const struct {
+    int slot;
+    bool wanted;
+    int (*write)(part *, const pl_analysis *, const pl_report_options *,
+                 pl_error *);
+  } sections[] = {
+      {OUTCOME_PLOT, true, outcome_plot},
+      {NEGOTIATION, opts.session != NULL, negotiation},
+      {SEQUENCE, opts.sequence != NULL, sequence},
+      {RECORD, opts.record && opts.verdict, record},
+      {UNLOCK, opts.unlock && pl_unlock_needed(opts.unlock), unlock_part},
+      {IMPROVE, opts.improve != NULL, improve_part},
+  };
+  for (size_t k = 0; k < sizeof sections / sizeof *sections && !rc; k++) {
+    if (!sections[k].wanted) continue;
     part h;
     part_open(&h);
-    pl_figure *f = NULL;
-    rc = pl_figure_analysis(a, &opts.plot, &f, err);
-    if (!rc) rc = inline_figure(&h, f, "os-", err);
-    pl_figure_free(f);
-    slots[OUTCOME_PLOT].value = part_close(&h);
+    rc = sections[k].write(&h, a, &opts, err);
+    char **v = &slots[sections[k].slot].value;
+    *v = part_close(&h);
+    if (!rc && !*v) rc = pl__err(err, PL_ENOMEM, "out of memory");
   }
-  if (!rc && opts.session) {
-    part h;
-    part_open(&h);
-    rc = negotiation(&h, a, &opts, err);
-    slots[NEGOTIATION].value = part_close(&h);
-  }
-  if (!rc && opts.sequence) {
-    part h;
-    part_open(&h);
-    rc = sequence(&h, &opts, err);
-    slots[SEQUENCE].value = part_close(&h);
-  }
-  bool with_record = opts.record && opts.verdict;
-  if (!rc && with_record) {
-    part h;
-    part_open(&h);
-    record(&h, &opts);
-    slots[RECORD].value = part_close(&h);
-  }
-  bool with_unlock = opts.unlock && pl_unlock_needed(opts.unlock);
-  if (!rc && with_unlock) {
-    part h;
-    part_open(&h);
-    rc = unlock_part(&h, a, &opts, err);
-    slots[UNLOCK].value = part_close(&h);
-  }
-  if (!rc && opts.improve) {
-    part h;
-    part_open(&h);
-    improve_part(&h, a, &opts);
-    slots[IMPROVE].value = part_close(&h);
-  }
-  for (int k = 0; k < N_SLOTS && !rc; k++)
-    if (!slots[k].value &&
-        (k < NEGOTIATION || (k == NEGOTIATION && opts.session) ||
-         (k == SEQUENCE && opts.sequence) || (k == RECORD && with_record) ||
-         (k == UNLOCK && with_unlock) || (k == IMPROVE && opts.improve)))
-      rc = pl__err(err, PL_ENOMEM, "out of memory");
   pl__buf out = {0};
   if (!rc) {
     fill(&out, (const char *)pl__report_template, pl__report_template_size,

@@ -26,10 +26,7 @@ void pl_sequence_options_init(pl_sequence_options *o) {
 static void read_options(const pl_sequence_options *in,
                          pl_sequence_options *o) {
   pl_sequence_options_init(o);
-  if (!in) return;
-  size_t n = in->struct_size < sizeof *o ? in->struct_size : sizeof *o;
-  memcpy(o, in, n);
-  o->struct_size = sizeof *o;
+  PL__OPTIONS_COPY(o, in);
 }
 
 static uint64_t all_parties(int np) {

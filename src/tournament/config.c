@@ -592,11 +592,7 @@ int pl_tournament_load_string_opts(const char *text, size_t len,
                                    pl_tournament **out, pl_error *err) {
   pl_tournament_options o;
   pl_tournament_options_init(&o);
-  if (opts) {
-    size_t n = opts->struct_size < sizeof o ? opts->struct_size : sizeof o;
-    memcpy(&o, opts, n);
-    o.struct_size = sizeof o;
-  }
+  PL__OPTIONS_COPY(&o, opts);
   pl_error local;
   if (!err) err = &local;
   *out = NULL;

@@ -125,10 +125,7 @@ int pl_tournament_run(pl_tournament *t, pl_store *st,
                       const pl_run_options *opts, pl_error *err) {
   pl_run_options o;
   pl_run_options_init(&o);
-  if (opts) {
-    size_t n = opts->struct_size < sizeof o ? opts->struct_size : sizeof o;
-    memcpy(&o, opts, n);
-  }
+  PL__OPTIONS_COPY(&o, opts);
   if (o.threads < 0 || o.threads > 4096 || (o.threads == 0 && !o.poll))
     return pl__err(err, PL_EINVAL,
                    "threads must be 1 to 4096 (or 0 with a poll hook), got "

@@ -550,6 +550,19 @@ fi
 if "$tmp/alone/parley" version | grep -q "Open MPI: no"; then ok; else
   bad "version without parley-mpi: $("$tmp/alone/parley" version)"
 fi
+# serve runs parley-serve next to parley, the same way.
+"$tmp/alone/parley" serve examples/job-offer.yaml >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -ne 2 ] || [ -s "$tmp/out" ] ||
+   ! grep -q "^parley: serve: no parley-serve next to this parley" "$tmp/err"; then
+  bad "serve without parley-serve: exit $rc: $(head -c 300 "$tmp/err")"
+else
+  ok
+fi
+if "$tmp/alone/parley" version | grep -q "serve: no" &&
+   "$tmp/alone/parley" serve --help | grep -q "^usage: parley serve"; then ok; else
+  bad "version or help without parley-serve: $("$tmp/alone/parley" version)"
+fi
 
 # Pictures need the cairo module (docs/architecture.md, "Start-up"):
 # without it, a clear message, exit code 2 and no file; 'version' says so.

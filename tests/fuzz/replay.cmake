@@ -2,75 +2,31 @@
 # sanitizers of the build at hand (no libFuzzer needed). Included from
 # tests/CMakeLists.txt:
 #   include(${PROJECT_SOURCE_DIR}/tests/fuzz/replay.cmake)
-add_executable(fuzz_replay_scenario_yaml
-  ${CMAKE_CURRENT_LIST_DIR}/replay.c
-  ${CMAKE_CURRENT_LIST_DIR}/fuzz_scenario_yaml.c)
-target_link_libraries(fuzz_replay_scenario_yaml PRIVATE parley_static)
-add_test(NAME fuzz_corpus_scenario_yaml
-  COMMAND fuzz_replay_scenario_yaml
-          ${CMAKE_CURRENT_LIST_DIR}/corpus/scenario_yaml)
-set_tests_properties(fuzz_corpus_scenario_yaml PROPERTIES TIMEOUT 120)
-
-# The GENIUS XML reader and writer (tests/fuzz/fuzz_genius.c).
-add_executable(fuzz_replay_genius
-  ${CMAKE_CURRENT_LIST_DIR}/replay.c
-  ${CMAKE_CURRENT_LIST_DIR}/fuzz_genius.c)
-target_link_libraries(fuzz_replay_genius PRIVATE parley_static)
-add_test(NAME fuzz_corpus_genius
-  COMMAND fuzz_replay_genius ${CMAKE_CURRENT_LIST_DIR}/corpus/genius)
-set_tests_properties(fuzz_corpus_genius PROPERTIES TIMEOUT 300)
-
-# The GeniusWeb JSON reader and writer (tests/fuzz/fuzz_geniusweb.c).
-add_executable(fuzz_replay_geniusweb
-  ${CMAKE_CURRENT_LIST_DIR}/replay.c
-  ${CMAKE_CURRENT_LIST_DIR}/fuzz_geniusweb.c)
-target_include_directories(fuzz_replay_geniusweb PRIVATE
-                           ${PROJECT_SOURCE_DIR}/src)
-target_link_libraries(fuzz_replay_geniusweb PRIVATE parley_static)
-add_test(NAME fuzz_corpus_geniusweb
-  COMMAND fuzz_replay_geniusweb ${CMAKE_CURRENT_LIST_DIR}/corpus/geniusweb)
-set_tests_properties(fuzz_corpus_geniusweb PROPERTIES TIMEOUT 300)
-
-# The YAML plan reader and the sequencing analysis
-# (tests/fuzz/fuzz_plan_yaml.c).
-add_executable(fuzz_replay_plan_yaml
-  ${CMAKE_CURRENT_LIST_DIR}/replay.c
-  ${CMAKE_CURRENT_LIST_DIR}/fuzz_plan_yaml.c)
-target_link_libraries(fuzz_replay_plan_yaml PRIVATE parley_static)
-add_test(NAME fuzz_corpus_plan_yaml
-  COMMAND fuzz_replay_plan_yaml ${CMAKE_CURRENT_LIST_DIR}/corpus/plan_yaml)
-set_tests_properties(fuzz_corpus_plan_yaml PROPERTIES TIMEOUT 300)
-
-# The agent wire protocol's reader (tests/fuzz/fuzz_agent_protocol.c).
-add_executable(fuzz_replay_agent_protocol
-  ${CMAKE_CURRENT_LIST_DIR}/replay.c
-  ${CMAKE_CURRENT_LIST_DIR}/fuzz_agent_protocol.c)
-target_include_directories(fuzz_replay_agent_protocol PRIVATE
-                           ${PROJECT_SOURCE_DIR}/src)
-target_link_libraries(fuzz_replay_agent_protocol PRIVATE parley_static)
-add_test(NAME fuzz_corpus_agent_protocol
-  COMMAND fuzz_replay_agent_protocol
-          ${CMAKE_CURRENT_LIST_DIR}/corpus/agent_protocol)
-set_tests_properties(fuzz_corpus_agent_protocol PROPERTIES TIMEOUT 300)
-# The record and bundle reader and the verifier (tests/fuzz/fuzz_record.c).
-add_executable(fuzz_replay_record
-  ${CMAKE_CURRENT_LIST_DIR}/replay.c
-  ${CMAKE_CURRENT_LIST_DIR}/fuzz_record.c)
-target_link_libraries(fuzz_replay_record PRIVATE parley_static)
-add_test(NAME fuzz_corpus_record
-  COMMAND fuzz_replay_record ${CMAKE_CURRENT_LIST_DIR}/corpus/record)
-set_tests_properties(fuzz_corpus_record PROPERTIES TIMEOUT 300)
-
-# The tournament config reader (tests/fuzz/fuzz_tournament.c), its files
-# confined to a scratch folder.
-add_executable(fuzz_replay_tournament
-  ${CMAKE_CURRENT_LIST_DIR}/replay.c
-  ${CMAKE_CURRENT_LIST_DIR}/fuzz_tournament.c)
-target_link_libraries(fuzz_replay_tournament PRIVATE parley_static)
-add_test(NAME fuzz_corpus_tournament
-  COMMAND fuzz_replay_tournament ${CMAKE_CURRENT_LIST_DIR}/corpus/tournament)
-set_tests_properties(fuzz_corpus_tournament PROPERTIES TIMEOUT 300)
+# Every target fuzz_NAME.c with the plain driver replay.c, over
+# corpus/NAME; the timeout is a hang guard, as for the unit tests.
+file(GLOB pl_replay_targets RELATIVE ${CMAKE_CURRENT_LIST_DIR}
+     ${CMAKE_CURRENT_LIST_DIR}/fuzz_*.c)
+foreach(f ${pl_replay_targets})
+  string(REGEX REPLACE "^fuzz_(.*)[.]c$" "\\1" t ${f})
+  add_executable(fuzz_replay_${t} ${CMAKE_CURRENT_LIST_DIR}/replay.c
+                 ${CMAKE_CURRENT_LIST_DIR}/${f})
+  target_include_directories(fuzz_replay_${t} PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(fuzz_replay_${t} PRIVATE parley_static)
+  add_test(NAME fuzz_corpus_${t}
+           COMMAND fuzz_replay_${t} ${CMAKE_CURRENT_LIST_DIR}/corpus/${t})
+  set_tests_properties(fuzz_corpus_${t} PROPERTIES TIMEOUT 600)
+endforeach()
 
 # Every target's dictionary is there and parses (tests/fuzz/check_dicts.sh).
 add_test(NAME fuzz_dictionaries
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/check_dicts.sh ${CMAKE_CURRENT_LIST_DIR})
+
+# The fuzz build (PL_FUZZ, clang) configures: it compiles the library's
+# sources again, so a source CMakeLists.txt adds (a generated one too) must
+# reach it; only a fuzz campaign would show it otherwise. Skipped without
+# clang.
+add_test(NAME fuzz_build_configures
+  COMMAND sh -c "command -v clang >/dev/null || exit 77; d=\$(mktemp -d) && CC=clang cmake -S \"$1\" -B \"\$d\" -DPL_FUZZ=ON -DPL_TESTS=OFF -DPL_BENCH=OFF >\"\$d.log\" 2>&1; r=\$?; [ \$r -eq 0 ] || cat \"\$d.log\"; rm -rf \"\$d\" \"\$d.log\"; exit \$r"
+          sh ${PROJECT_SOURCE_DIR})
+set_tests_properties(fuzz_build_configures PROPERTIES TIMEOUT 600
+                     SKIP_RETURN_CODE 77)
