@@ -169,7 +169,7 @@ int pl_store_open_opts(const char *path, const pl_tournament *t,
   *out = NULL;
   pl_store_options def;
   pl_store_options_init(&def);
-  if (o) memcpy(&def, o, o->struct_size < sizeof def ? o->struct_size : sizeof def);
+  PL__OPTIONS_COPY(&def, o);
   pl_store *st = pl__calloc(1, sizeof *st);
   if (!st) return pl__err(err, PL_ENOMEM, "out of memory");
   st->t = t;
