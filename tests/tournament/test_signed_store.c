@@ -228,14 +228,14 @@ static void test_tampering(void **state) {
   /* two rows' results swapped */
   copy(ref, db);
   char swap[512];
+  char *u13 = query(db, "SELECT utilities FROM negotiations WHERE job = 13");
   snprintf(swap, sizeof swap,
            "UPDATE negotiations SET utilities = (SELECT utilities FROM "
            "negotiations WHERE job = 3) WHERE job = 13;"
            "UPDATE negotiations SET utilities = '%s' WHERE job = 3",
-           query(db, "SELECT utilities FROM negotiations WHERE job = 13"));
-  assert_string_not_equal(u3,
-                          query(db, "SELECT utilities FROM negotiations "
-                                    "WHERE job = 13"));
+           u13);
+  assert_string_not_equal(u3, u13);
+  free(u13);
   sql(db, swap);
   v = verify(db, k);
   size_t nf = pl_verdict_flaw_count(v);
