@@ -21,7 +21,7 @@ parley's figure is a whole process (start-up, loading, output); NegMAS's is
 the work inside one Python process after `import negmas` (its import, about
 a second, is not counted). Times are CPU seconds (the child's rusage for
 parley, process_time for NegMAS), the median of N runs (default 5; NegMAS's
-negotiation and analysis once each when they take over 10 s), because the
+analysis and negotiation once each when they take over a second), because the
 machine is shared and wall time would measure the neighbours.
 """
 import os
@@ -56,7 +56,7 @@ def cpu(fn):
 
 def median_cpu(fn, runs):
     first, out = cpu(fn)
-    if first > 10:
+    if first > 1:
         return first, out
     return statistics.median([first] + [cpu(fn)[0]
                                         for _ in range(runs - 1)]), out

@@ -23,8 +23,25 @@ typedef struct command {
   const char *name;
   int (*run)(int argc, char **argv);
   const char *summary;
+  const char *help; /* printed for -h or --help anywhere after the name */
 } command;
 
+/* Each command's --help text (main.c prints it). */
+extern const char cmd_analyze_help[];
+extern const char cmd_unlock_help[];
+extern const char cmd_improve_help[];
+extern const char cmd_run_help[];
+extern const char cmd_sequence_help[];
+extern const char cmd_tournament_help[];
+extern const char cmd_results_help[];
+extern const char cmd_report_help[];
+extern const char cmd_replay_help[];
+extern const char cmd_agent_check_help[];
+extern const char cmd_keygen_help[];
+extern const char cmd_publish_help[];
+extern const char cmd_verify_help[];
+extern const char cmd_convert_help[];
+extern const char cmd_serve_help[];
 int cmd_analyze(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_run(int argc, char **argv);

@@ -6,7 +6,7 @@
 
 #include "cli.h"
 
-static const char help[] =
+const char cmd_agent_check_help[] =
     "usage: parley agent-check AGENT [INPUT...] [options]\n"
     "\n"
     "Runs an agent through a script of negotiations against built-in\n"
@@ -52,10 +52,6 @@ int cmd_agent_check(int argc, char **argv) {
     if (used < 0) goto usage;
     if (used) {
       k += used - 1;
-    } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-      cli_inputs_free(&in);
-      fputs(help, stdout);
-      return cli_finish_output(EXIT_OK);
     } else {
       cli_error("unknown option or missing value '%s' (see 'parley "
                 "agent-check --help')", arg);

@@ -6,7 +6,7 @@
 
 #include "cli.h"
 
-static const char help[] =
+const char cmd_analyze_help[] =
     "usage: parley analyze INPUT... [options]\n"
     "\n"
     "Analyses a negotiation scenario: outcome and feasible counts, the class\n"
@@ -117,10 +117,6 @@ int cmd_analyze(int argc, char **argv) {
     }
     if (used) {
       k += used - 1;
-    } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-      cli_inputs_free(&in);
-      fputs(help, stdout);
-      return cli_finish_output(EXIT_OK);
     } else if (!strcmp(arg, "--json")) {
       json = 1;
     } else if (!strcmp(arg, "--plot")) {

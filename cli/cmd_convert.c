@@ -3,7 +3,7 @@
 
 #include "cli.h"
 
-static const char help[] =
+const char cmd_convert_help[] =
     "usage: parley convert INPUT... --to FORMAT -o OUT\n"
     "\n"
     "Writes a scenario in another format: yaml (one file), genius or\n"
@@ -35,10 +35,6 @@ int cmd_convert(int argc, char **argv) {
     if (used < 0) goto usage;
     if (used) {
       k += used - 1;
-    } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-      cli_inputs_free(&in);
-      fputs(help, stdout);
-      return cli_finish_output(EXIT_OK);
     } else if (!strcmp(arg, "--to")) {
       for (int f = PL_FORMAT_YAML; val && f <= PL_FORMAT_GENIUSWEB; f++)
         if (!strcmp(val, pl_format_name((pl_format)f))) format = f;

@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-static const char help[] =
+const char cmd_improve_help[] =
     "usage: parley improve INPUT... --from PACKAGE [options]\n"
     "\n"
     "Can a deal be improved? Whether PACKAGE is Pareto-efficient among the\n"
@@ -93,10 +93,6 @@ int cmd_improve(int argc, char **argv) {
     if (used < 0) goto usage;
     if (used) {
       k += used - 1;
-    } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-      cli_inputs_free(&in);
-      fputs(help, stdout);
-      return cli_finish_output(EXIT_OK);
     } else if (!strcmp(arg, "--json")) {
       json = 1;
     } else if (!strcmp(arg, "--from")) {

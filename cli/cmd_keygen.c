@@ -9,7 +9,7 @@
 
 #include "cli.h"
 
-static const char help[] =
+const char cmd_keygen_help[] =
     "usage: parley keygen --party ID -o KEYFILE\n"
     "\n"
     "Makes an Ed25519 key pair for a party of a scenario (its id there).\n"
@@ -64,10 +64,7 @@ int cmd_keygen(int argc, char **argv) {
   const char *party = NULL, *out = NULL;
   for (int k = 1; k < argc; k++) {
     const char *arg = argv[k], *val = k + 1 < argc ? argv[k + 1] : NULL;
-    if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-      fputs(help, stdout);
-      return cli_finish_output(EXIT_OK);
-    } else if (!strcmp(arg, "--party") && val) {
+    if (!strcmp(arg, "--party") && val) {
       party = val;
       k++;
     } else if (!strcmp(arg, "-o") && val) {

@@ -8,7 +8,7 @@
 
 #include "cli.h"
 
-static const char help[] =
+const char cmd_publish_help[] =
     "usage: parley publish RECORD -o BUNDLE [options]\n"
     "\n"
     "Writes a bundle: the record (from 'parley run --sign'), its public keys\n"
@@ -127,11 +127,7 @@ int cmd_publish(int argc, char **argv) {
   size_t nw = 0, cw = 0;
   for (int k = 1; k < argc && !code; k++) {
     char *arg = argv[k], *val = k + 1 < argc ? argv[k + 1] : NULL;
-    if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-      fputs(help, stdout);
-      free(w);
-      return cli_finish_output(EXIT_OK);
-    } else if (!strcmp(arg, "-o") && val) {
+    if (!strcmp(arg, "-o") && val) {
       out = val;
       k++;
     } else if (!strcmp(arg, "--withhold") && val) {

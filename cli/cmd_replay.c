@@ -5,7 +5,7 @@
 
 #include "cli.h"
 
-static const char help[] =
+const char cmd_replay_help[] =
     "usage: parley replay TRANSCRIPT [--json]\n"
     "\n"
     "Runs again a negotiation with external agents from the transcript\n"
@@ -26,10 +26,7 @@ int cmd_replay(int argc, char **argv) {
   const char *path = NULL;
   int json = 0;
   for (int k = 1; k < argc; k++) {
-    if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help")) {
-      fputs(help, stdout);
-      return cli_finish_output(EXIT_OK);
-    } else if (!strcmp(argv[k], "--json")) {
+    if (!strcmp(argv[k], "--json")) {
       json = 1;
     } else if (argv[k][0] != '-' && !path) {
       path = argv[k];

@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-static const char help[] =
+const char cmd_report_help[] =
     "usage: parley report INPUT... -o FILE.html [options]\n"
     "\n"
     "Writes one self-contained HTML page about a scenario, to read on a\n"
@@ -95,11 +95,6 @@ int cmd_report(int argc, char **argv) {
     if (used < 0) goto usage;
     if (used) {
       k += used - 1;
-    } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-      cli_inputs_free(&in);
-      free(agent_list);
-      fputs(help, stdout);
-      return cli_finish_output(EXIT_OK);
     } else if ((!strcmp(arg, "-o") || !strcmp(arg, "--output")) && val) {
       output = val;
       k++;

@@ -12,7 +12,7 @@
 
 #include "cli.h"
 
-static const char help[] =
+const char cmd_run_help[] =
     "usage: parley run INPUT... --agents A,B[,...] [options]\n"
     "\n"
     "Simulates a negotiation. saop (default): parties take turns in file\n"
@@ -157,11 +157,6 @@ int cmd_run(int argc, char **argv) {
     if (used < 0) goto usage;
     if (used) {
       k += used - 1;
-    } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-      cli_inputs_free(&in);
-      free(sg);
-      fputs(help, stdout);
-      return cli_finish_output(EXIT_OK);
     } else if (!strcmp(arg, "--agents") && val) {
       free(agent_list);
       agent_list = strdup(val);

@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "parley/sequence.h"
 
-static const char help[] =
+const char cmd_sequence_help[] =
     "usage: parley sequence PLAN [options]\n"
     "\n"
     "Analyses the order in which the steps of an agreement are carried out:\n"
@@ -412,10 +412,7 @@ int cmd_sequence(int argc, char **argv) {
   for (int k = 1; k < argc; k++) {
     const char *arg = argv[k];
     const char *val = k + 1 < argc ? argv[k + 1] : NULL;
-    if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-      fputs(help, stdout);
-      return cli_finish_output(EXIT_OK);
-    } else if (!strcmp(arg, "--json")) {
+    if (!strcmp(arg, "--json")) {
       json = 1;
     } else if (!strcmp(arg, "--plot")) {
       if (!val || cli_check_plot(val)) return EXIT_USAGE;

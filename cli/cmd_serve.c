@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "parley/table.h"
 
-static const char help[] =
+const char cmd_serve_help[] =
     "usage: parley serve SCENARIO... [--port N] [--bind ADDR] [--data DIR]\n"
     "                    [--allow-remote]\n"
     "\n"
@@ -48,11 +48,8 @@ int cli_serve_launch(char **argv) {
 }
 
 int cmd_serve(int argc, char **argv) {
-  for (int k = 1; k < argc; k++)
-    if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help")) {
-      fputs(help, stdout);
-      return cli_finish_output(EXIT_OK);
-    }
+  (void)argc;
+  (void)argv;
   cli_error("serve: no parley-serve next to this parley (it is built when "
             "libmicrohttpd is found: apt-get install libmicrohttpd-dev, "
             "then rebuild; 'parley version' says which)");
@@ -225,11 +222,7 @@ int cmd_serve(int argc, char **argv) {
   if (!paths) return EXIT_RUNTIME;
   for (int k = 1; k < argc; k++) {
     const char *a = argv[k], *v = k + 1 < argc ? argv[k + 1] : NULL;
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      free(paths);
-      fputs(help, stdout);
-      return cli_finish_output(EXIT_OK);
-    } else if (!strcmp(a, "--port") && v) {
+    if (!strcmp(a, "--port") && v) {
       char *end = NULL;
       port = strtoull(v, &end, 10);
       if (!*v || *v == '-' || *end || port > 65535) {

@@ -16,7 +16,7 @@
 #include <malloc.h>
 #endif
 
-static const char help[] =
+const char cmd_tournament_help[] =
     "usage: parley tournament CONFIG [options]\n"
     "\n"
     "Runs every negotiation of a tournament config (docs/tournament-format.md):\n"
@@ -49,7 +49,7 @@ static const char help[] =
     "config (also one over a limit), an unreadable key, or a --db that is no\n"
     "results store, one of another config, or signed otherwise than asked\n";
 
-static const char results_help[] =
+const char cmd_results_help[] =
     "usage: parley results DB [--json] [--csv FILE]\n"
     "\n"
     "Prints the summary of a tournament's results store, finished or not:\n"
@@ -156,10 +156,7 @@ int cmd_tournament(int argc, char **argv) {
   bool sign_every_given = false;
   for (int k = 1; k < argc; k++) {
     const char *arg = argv[k], *val = k + 1 < argc ? argv[k + 1] : NULL;
-    if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-      fputs(help, stdout);
-      return cli_finish_output(EXIT_OK);
-    } else if (!strcmp(arg, "--db") && val) {
+    if (!strcmp(arg, "--db") && val) {
       db = val;
       k++;
     } else if (!strcmp(arg, "--jobs")) {
@@ -309,10 +306,7 @@ int cmd_results(int argc, char **argv) {
   int json = 0;
   for (int k = 1; k < argc; k++) {
     const char *arg = argv[k], *val = k + 1 < argc ? argv[k + 1] : NULL;
-    if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-      fputs(results_help, stdout);
-      return cli_finish_output(EXIT_OK);
-    } else if (!strcmp(arg, "--csv") && val) {
+    if (!strcmp(arg, "--csv") && val) {
       csv = val;
       k++;
     } else if (!strcmp(arg, "--json")) {

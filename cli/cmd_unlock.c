@@ -4,7 +4,7 @@
 
 #include "cli.h"
 
-static const char help[] =
+const char cmd_unlock_help[] =
     "usage: parley unlock INPUT... [options]\n"
     "\n"
     "What would unlock a deadlock: every minimal set of concessions (red\n"
@@ -138,10 +138,6 @@ int cmd_unlock(int argc, char **argv) {
     if (used < 0) goto usage;
     if (used) {
       k += used - 1;
-    } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-      cli_inputs_free(&in);
-      fputs(help, stdout);
-      return cli_finish_output(EXIT_OK);
     } else if (!strcmp(arg, "--json")) {
       json = 1;
     } else if (!strcmp(arg, "--by")) {

@@ -7,7 +7,7 @@
 
 #include "cli.h"
 
-static const char help[] =
+const char cmd_verify_help[] =
     "usage: parley verify RECORD [options]\n"
     "\n"
     "Checks a signed record ('parley run --sign') or a published bundle\n"
@@ -77,10 +77,7 @@ int cmd_verify(int argc, char **argv) {
   }
   for (int k = 1; k < argc && !code; k++) {
     const char *arg = argv[k], *val = k + 1 < argc ? argv[k + 1] : NULL;
-    if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-      fputs(help, stdout);
-      code = -1;
-    } else if (!strcmp(arg, "--json")) {
+    if (!strcmp(arg, "--json")) {
       json = 1;
     } else if (!strcmp(arg, "--fast")) {
       o.fast = 1;
@@ -135,5 +132,5 @@ int cmd_verify(int argc, char **argv) {
   pl_record_free(r);
   for (size_t k = 0; k < nt; k++) pl_key_free(trusted[k]);
   free(trusted);
-  return cli_finish_output(code < 0 ? EXIT_OK : code);
+  return cli_finish_output(code);
 }

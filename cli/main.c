@@ -19,35 +19,50 @@ static int cmd_version(int argc, char **argv);
 
 static const command commands[] = {
     {"analyze", cmd_analyze,
-     "common ground, deadlocks, Pareto frontier and fair packages"},
+     "common ground, deadlocks, Pareto frontier and fair packages",
+     cmd_analyze_help},
     {"unlock", cmd_unlock,
-     "the cheapest concessions that would open a zone of agreement"},
+     "the cheapest concessions that would open a zone of agreement",
+     cmd_unlock_help},
     {"improve", cmd_improve,
-     "packages every party prefers to a given one (post-settlement)"},
+     "packages every party prefers to a given one (post-settlement)",
+     cmd_improve_help},
     {"run", cmd_run,
-     "simulate a negotiation (alternating offers or a single text)"},
+     "simulate a negotiation (alternating offers or a single text)",
+     cmd_run_help},
     {"sequence", cmd_sequence,
-     "implementation order: conflicts, best compromise, exposure, levers"},
+     "implementation order: conflicts, best compromise, exposure, levers",
+     cmd_sequence_help},
     {"tournament", cmd_tournament,
-     "every agent against every other on every scenario (SQLite, MPI)"},
-    {"results", cmd_results, "summarise or export a tournament's results"},
+     "every agent against every other on every scenario (SQLite, MPI)",
+     cmd_tournament_help},
+    {"results", cmd_results, "summarise or export a tournament's results",
+     cmd_results_help},
     {"report", cmd_report,
-     "one self-contained HTML report with pictures, to hand over"},
+     "one self-contained HTML report with pictures, to hand over",
+     cmd_report_help},
     {"replay", cmd_replay,
-     "run a negotiation with external agents again from its transcript"},
+     "run a negotiation with external agents again from its transcript",
+     cmd_replay_help},
     {"agent-check", cmd_agent_check,
-     "run an agent through scripted negotiations, report what it breaks"},
-    {"keygen", cmd_keygen, "make an Ed25519 key pair for a party"},
+     "run an agent through scripted negotiations, report what it breaks",
+     cmd_agent_check_help},
+    {"keygen", cmd_keygen, "make an Ed25519 key pair for a party",
+     cmd_keygen_help},
     {"publish", cmd_publish,
-     "publish a signed record as a bundle, withholding what you choose"},
+     "publish a signed record as a bundle, withholding what you choose",
+     cmd_publish_help},
     {"verify", cmd_verify,
-     "check a record or bundle: complete, unaltered, what was withheld"},
+     "check a record or bundle: complete, unaltered, what was withheld",
+     cmd_verify_help},
     {"convert", cmd_convert,
-     "write a scenario as parley YAML, GENIUS XML or GeniusWeb JSON"},
+     "write a scenario as parley YAML, GENIUS XML or GeniusWeb JSON",
+     cmd_convert_help},
     {"serve", cmd_serve,
-     "a negotiation table in the browser for people and agents (HTTP)"},
-    {"version", cmd_version, "print the version"},
-    {"help", cmd_help, "show this help"},
+     "a negotiation table in the browser for people and agents (HTTP)",
+     cmd_serve_help},
+    {"version", cmd_version, "print the version", NULL},
+    {"help", cmd_help, "show this help", NULL},
 };
 #define N_COMMANDS (sizeof commands / sizeof *commands)
 
@@ -201,13 +216,25 @@ static void usage(FILE *f) {
           "that does not verify, or an agent that broke a rule (agent-check)\n");
 }
 
+/* -h or --help anywhere after the command's name: its help, whatever else
+ * is there (every command's help is handled here, before its options). */
+static bool wants_help(int argc, char **argv) {
+  for (int k = 2; k < argc; k++)
+    if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help")) return true;
+  return false;
+}
+
+static int print_help(const char *help) {
+  fputs(help, stdout);
+  return cli_finish_output(EXIT_OK);
+}
+
 static int cmd_help(int argc, char **argv) {
   if (argc > 1) {
     for (size_t k = 0; k < N_COMMANDS; k++)
-      if (!strcmp(argv[1], commands[k].name)) {
-        char *args[] = {argv[1], (char *)"--help", NULL};
-        return commands[k].run(2, args);
-      }
+      if (!strcmp(argv[1], commands[k].name))
+        return commands[k].help ? print_help(commands[k].help)
+                                : commands[k].run(1, argv + 1);
     cli_error("unknown command '%s'", argv[1]);
     return EXIT_USAGE;
   }
@@ -318,7 +345,9 @@ int main(int argc, char **argv) {
   for (size_t k = 0; k < N_COMMANDS; k++)
     if (!strcmp(name, commands[k].name)) {
       held_stdout h = hold_stdout();
-      int code = commands[k].run(argc - 1, argv + 1);
+      int code = commands[k].help && wants_help(argc, argv)
+                     ? print_help(commands[k].help)
+                     : commands[k].run(argc - 1, argv + 1);
       return release_stdout(h, code);
     }
   cli_error("unknown command '%s' (see 'parley help')", name);

@@ -206,7 +206,7 @@ struct pl__mitm {
   const pl_scenario *s;
   int party, ni;
   int *side;           /* 0 or 1 per issue */
-  half_sum *h[2];      /* h[1] sorted by sum */
+  half_sum *h[2];      /* both sorted by sum, then code */
   size_t n[2];
   /* answers of recent queries: every goal in (below, sum] has the same
    * answer, the pair (a, b) (pl__mitm_at_least) */
@@ -305,7 +305,10 @@ int pl__mitm_new(const pl_scenario *s, int party, size_t max_half,
     else
       list_half(m, side);
   }
-  if (!rc) qsort(m->h[1], m->n[1], sizeof *m->h[1], by_sum);
+  if (!rc) {
+    qsort(m->h[0], m->n[0], sizeof *m->h[0], by_sum);
+    qsort(m->h[1], m->n[1], sizeof *m->h[1], by_sum);
+  }
   if (rc) {
     pl__mitm_free(m);
     return rc;
@@ -343,23 +346,32 @@ int pl__mitm_at_least(pl__mitm *m, double target, uint32_t *options,
       found = true;
       break;
     }
-  for (size_t k = 0; !found && k < m->n[0]; k++) {
-    const double a = m->h[0][k].sum, need = goal - a;
-    size_t lo = 0, hi = m->n[1]; /* first b with sum >= need */
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (b[mid].sum < need) lo = mid + 1;
-      else hi = mid;
+  /* Both halves ascend, so as a grows the first b with a + b >= goal
+   * moves down (floating-point addition is monotone in each term): one
+   * sweep of both lists, not a search per a. Among equal sums the first
+   * half's smallest code wins, then the first b in order: the outcome a
+   * scan of the first half in code order would keep. */
+  size_t lo = m->n[1];
+  if (!found && m->n[0]) { /* the start: a search for the smallest a */
+    const double a = m->h[0][0].sum;
+    size_t l = 0, h = m->n[1];
+    while (l < h) {
+      size_t mid = l + (h - l) / 2;
+      if (a + b[mid].sum < goal) l = mid + 1;
+      else h = mid;
     }
-    /* a + b may round below the goal when b is just at need */
-    while (lo < m->n[1] && a + b[lo].sum < goal) lo++;
-    if (lo < m->n[1] && a + b[lo].sum < best) {
+    lo = l;
+  }
+  for (size_t k = 0; !found && k < m->n[0]; k++) {
+    const double a = m->h[0][k].sum;
+    while (lo > 0 && a + b[lo - 1].sum >= goal) lo--;
+    if (lo < m->n[1] &&
+        (a + b[lo].sum < best ||
+         (a + b[lo].sum == best && m->h[0][k].code < m->h[0][ba].code))) {
       best = a + b[lo].sum;
       ba = k;
       bb = lo;
     }
-    /* the sum just below: at or above the goal only by a rounding of the
-     * search above, and then no answer is kept */
     if (lo > 0 && a + b[lo - 1].sum > below) below = a + b[lo - 1].sum;
   }
   if (!found) {

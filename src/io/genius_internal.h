@@ -8,8 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
+#include "core/xml.h" /* libxml2, opened on first use */
 
 #include "core/util.h"
 

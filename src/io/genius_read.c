@@ -18,10 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlwriter.h>
+#include "core/xml.h" /* libxml2, opened on first use */
 
 #include "io/formats.h"
 #include "model/scenario_internal.h"

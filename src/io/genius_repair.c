@@ -12,10 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlwriter.h>
+#include "core/xml.h" /* libxml2, opened on first use */
 
 #include "io/formats.h"
 #include "model/scenario_internal.h"
@@ -373,22 +370,27 @@ static int gx_repair(gx_doc *d, pl_error *err) {
 
 /* ---- parsing ---------------------------------------------------------- */
 
-static void gx_on_error(void *ctx, xmlErrorPtr e) {
-  xmlParserCtxtPtr c = ctx;
-  gx_xerr *x = c ? c->_private : NULL;
+/* The first error of a parse, on one line without a trailing newline or
+ * period; `lower`: its first letter lower-cased unless it starts an
+ * acronym. */
+static void gx_take_error(gx_xerr *x, xmlErrorPtr e, bool lower) {
   if (!x || x->set || !e || e->level < XML_ERR_ERROR) return;
   x->set = true;
   x->line = e->line;
   x->col = e->int2;
   snprintf(x->msg, sizeof x->msg, "%s", e->message ? e->message : "error");
-  /* one line, lower-case start, no trailing newline or period */
   for (char *p = x->msg; *p; p++)
     if (*p == '\n' || *p == '\r') *p = ' ';
   size_t n = strlen(x->msg);
   while (n && (x->msg[n - 1] == ' ' || x->msg[n - 1] == '.')) x->msg[--n] = 0;
-  if (x->msg[0] >= 'A' && x->msg[0] <= 'Z' &&
+  if (lower && x->msg[0] >= 'A' && x->msg[0] <= 'Z' &&
       !(x->msg[1] >= 'A' && x->msg[1] <= 'Z'))
     x->msg[0] = (char)(x->msg[0] - 'A' + 'a');
+}
+
+static void gx_on_error(void *ctx, xmlErrorPtr e) {
+  xmlParserCtxtPtr c = ctx;
+  gx_take_error(c ? c->_private : NULL, e, true);
 }
 
 static void gx_silent(void *ctx, const char *msg, ...) {
@@ -397,16 +399,7 @@ static void gx_silent(void *ctx, const char *msg, ...) {
 }
 
 static void gx_on_global_error(void *ctx, xmlErrorPtr e) {
-  gx_xerr *x = ctx;
-  if (!x || x->set || !e || e->level < XML_ERR_ERROR) return;
-  x->set = true;
-  x->line = e->line;
-  x->col = e->int2;
-  snprintf(x->msg, sizeof x->msg, "%s", e->message ? e->message : "error");
-  for (char *p = x->msg; *p; p++)
-    if (*p == '\n' || *p == '\r') *p = ' ';
-  size_t n = strlen(x->msg);
-  while (n && (x->msg[n - 1] == ' ' || x->msg[n - 1] == '.')) x->msg[--n] = 0;
+  gx_take_error(ctx, e, false);
 }
 
 void pl__gx_quiet_on(gx_quiet *q, gx_xerr *x) {
@@ -452,7 +445,8 @@ static size_t gx_number(xmlNodePtr n, size_t k) {
 int pl__gx_doc_load(gx_doc *d, const char *path, pl_error *err) {
   memset(d, 0, sizeof *d);
   d->file = path;
-  int rc = pl__read_file(path, GX_MAX_BYTES, &d->orig, &d->olen, err);
+  int rc = pl__xml_open(err);
+  if (!rc) rc = pl__read_file(path, GX_MAX_BYTES, &d->orig, &d->olen, err);
   if (rc) return rc;
   char enc[64];
   /* The repair works on a copy so that positions refer to the file. */
@@ -476,7 +470,6 @@ int pl__gx_doc_load(gx_doc *d, const char *path, pl_error *err) {
     while (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n') t++;
     if (strncmp(t, "<?xml", 5) || !strstr(t, "encoding")) encoding = "ISO-8859-1";
   }
-  xmlInitParser();
   gx_xerr x = {0};
   gx_quiet quiet;
   pl__gx_quiet_on(&quiet, &x);

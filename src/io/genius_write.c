@@ -9,10 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlwriter.h>
+#include "core/xml.h" /* libxml2, opened on first use */
 
 #include "io/formats.h"
 #include "model/scenario_internal.h"
@@ -454,6 +451,7 @@ static char *gx_path(const char *dir, const char *name) {
 int pl__genius_write(const pl_scenario *s, const char *dir, pl_error *err) {
   if (!s->finished)
     return pl__err(err, PL_ESTATE, "scenario \"%s\" is not finished", s->id);
+  if (pl__xml_open(err)) return PL_EUNSUPPORTED;
   const int np = s->n_parties, ni = s->n_issues;
   gx_wissue *wi = pl__calloc((size_t)ni, sizeof *wi);
   int rc = wi ? PL_OK : pl__err(err, PL_ENOMEM, "out of memory");

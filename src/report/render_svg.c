@@ -1,7 +1,7 @@
 /* SVG: the figure's marks written with libxml2's text writer (escaping
  * done by the library). Text stays text, groups keep their ids and
  * classes, points their <title> (shown on hover). */
-#include <libxml/xmlwriter.h>
+#include "core/xml.h" /* libxml2, opened on first use */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -247,6 +247,7 @@ int pl__render_svg(const pl_figure *f, bool standalone, const char *prefix,
                    char **data, size_t *len, pl_error *err) {
   *data = NULL;
   *len = 0;
+  if (pl__xml_open(err)) return PL_EUNSUPPORTED;
   xmlBufferPtr buf = xmlBufferCreate();
   xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
   if (!w) {

@@ -2,8 +2,7 @@
  * build time by cmake/embed.cmake) filled with parts written by libxml2's
  * text writer, which escapes every text and attribute. The pictures are
  * inline SVG from the same figures as `--plot`. */
-#include <libxml/entities.h>
-#include <libxml/xmlwriter.h>
+#include "core/xml.h" /* libxml2, opened on first use */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1210,6 +1209,7 @@ int pl_report_html(const pl_analysis *a, const pl_report_options *o,
   *html = NULL;
   *len = 0;
   if (!a) return pl__err(err, PL_EINVAL, "no analysis");
+  if (pl__xml_open(err)) return PL_EUNSUPPORTED;
   pl_report_options opts;
   pl_report_options_init(&opts);
   PL__OPTIONS_COPY(&opts, o);
