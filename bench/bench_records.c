@@ -9,12 +9,14 @@
  *    transcript): the negotiation with its plain transcript, against the
  *    same plus signing every event with two party keys and the engine's
  *    (pl_record_sign_session) and writing the record's text. Best of 5.
- * 2. A record of EVENTS (1,000,000) events: hardliner against hardliner on
- *    the same scenario with a deadline of EVENTS/2 rounds, signed; then
- *    reading it back (parsing and hashing every line), and verifying it in
- *    fast mode (every link, each signer's latest signature) and in full
- *    mode (every signature; a tenth of the events, scaled, unless
- *    PL_BENCH_FULL=1).
+ * 2. A bundle of EVENTS (1,000,000) events: hardliner against hardliner on
+ *    the same scenario with a deadline of EVENTS/2 rounds, signed with
+ *    checkpoints and signed every event, written to a file; then what
+ *    `parley verify` does: reading it (parsing and hashing every line),
+ *    and verifying it in fast mode (every link, each signer's latest
+ *    signature) and in full mode (every signature; of the record signed
+ *    every event a tenth, scaled, unless PL_BENCH_FULL=1).
+ * PL_BENCH_ONLY=verify runs only part 2.
  * The fixed-seed keys and the verdicts' entry counts guard the answers. */
 #define _GNU_SOURCE /* wait4 */
 #include <fcntl.h>
@@ -159,6 +161,78 @@ static void cli_runs(const char *self, const char *d, const char *a,
   rmdir(dir);
 }
 
+/* A record of about `events` events (hardliner against hardliner, a
+ * deadline of events/2 rounds), signed every event or (checkpoints) only
+ * each signer's last, written to a file as a bundle; then what `parley
+ * verify` does: read it (parse and hash every line), verify --fast, and
+ * verify in full (every signature: with checkpoints all of them, else a
+ * tenth of the record, scaled, unless PL_BENCH_FULL=1). */
+static void long_record(const pl_scenario *s, pl_key **keys, long events,
+                        int checkpoints) {
+  const char *hh[] = {"hardliner", "hardliner"};
+  size_t ev = 0;
+  char *text = NULL;
+  double t = run(s, hh, (int)(events / 2), keys, checkpoints ? 2 : 1, &ev,
+                 &text);
+  size_t len = strlen(text);
+  char path[] = "/tmp/pl_bench_bundle_XXXXXX";
+  int fd = mkstemp(path);
+  if (fd < 0 || write(fd, text, len) != (ssize_t)len) exit(1);
+  close(fd);
+  const char *how = checkpoints ? "checkpoints (--sign-every 0)"
+                                : "every event signed";
+  printf("bundle of %zu events, %s (%.0f MB): made and signed in %.2f s\n",
+         ev, how, (double)len / 1e6, t);
+  double t0 = now();
+  pl_record *r = NULL;
+  if (pl_record_read(path, 0, &r, NULL)) exit(1);
+  double t_read = now() - t0;
+  pl_verify_options o;
+  pl_verify_options_init(&o);
+  o.fast = 1;
+  pl_verdict *v = NULL;
+  t0 = now();
+  if (pl_record_verify(r, &o, &v, NULL)) exit(1);
+  double t_fast = now() - t0;
+  printf("  read (parse, hash every entry) %.2f s; verify --fast %.2f s "
+         "(%zu signatures): read + verify --fast %.2f s; ok %d, %zu "
+         "entries\n",
+         t_read, t_fast, pl_verdict_signatures_checked(v), t_read + t_fast,
+         pl_verdict_ok(v), pl_verdict_entries(v));
+  pl_verdict_free(v);
+  const char *full = getenv("PL_BENCH_FULL");
+  o.fast = 0;
+  if (checkpoints || (full && !strcmp(full, "1"))) {
+    t0 = now();
+    if (pl_record_verify(r, &o, &v, NULL)) exit(1);
+    double t_full = now() - t0;
+    printf("  verify (every signature) %.2f s (%zu signatures): read + "
+           "verify %.2f s; ok %d\n",
+           t_full, pl_verdict_signatures_checked(v), t_read + t_full,
+           pl_verdict_ok(v));
+    pl_verdict_free(v);
+  } else {
+    /* every signature of the first tenth, scaled */
+    size_t cut = 0, lines = 0, want = ev / 10 + 2;
+    while (cut < len && lines < want) lines += text[cut++] == '\n';
+    pl_record *part = NULL;
+    pl_record_parse(text, cut, "bench", &part, NULL);
+    t0 = now();
+    pl_record_verify(part, &o, &v, NULL);
+    double t_full = now() - t0;
+    printf("  verify (every signature) of the first %zu entries: %.2f s, "
+           "%.1f us per entry: %.0f s for the whole record\n",
+           pl_verdict_signatures_checked(v), t_full,
+           t_full / (double)pl_verdict_signatures_checked(v) * 1e6,
+           t_full / (double)pl_verdict_signatures_checked(v) * (double)ev);
+    pl_verdict_free(v);
+    pl_record_free(part);
+  }
+  pl_record_free(r);
+  pl_free(text);
+  unlink(path);
+}
+
 int main(int argc, char **argv) {
   const char *data = argc > 1 ? argv[1] : "../shared/data";
   long events_wanted = argc > 2 ? atol(argv[2]) : 1000000;
@@ -195,8 +269,10 @@ int main(int argc, char **argv) {
     printf("200-byte message: BLAKE2b-256 %.2f us, SHA-256 %.2f us\n",
            tb / n * 1e6, ts / n * 1e6);
   }
+  const char *only = getenv("PL_BENCH_ONLY");
+  bool runs = !only || strcmp(only, "verify");
   const char *pairs[2][2] = {{"boulware", "conceder"}, {"hardliner", "hardliner"}};
-  for (int p = 0; p < 2; p++) {
+  for (int p = 0; runs && p < 2; p++) {
     double plain = 1e9, sign = 1e9, cp = 1e9;
     size_t ev = 0;
     for (int rep = 0; rep < 5; rep++) {
@@ -215,62 +291,12 @@ int main(int argc, char **argv) {
            100 * (sign - plain) / plain, (sign - plain) / (double)ev * 1e6,
            cp * 1e3, 100 * (cp - plain) / plain);
   }
-  cli_runs(argv[0], d, a, b, pl_scenario_party_id(s, 0),
-           pl_scenario_party_id(s, 1));
-  /* a long record */
-  const char *hh[] = {"hardliner", "hardliner"};
-  size_t ev = 0;
-  char *text = NULL;
-  double t = run(s, hh, (int)(events_wanted / 2), keys, 1, &ev, &text);
-  size_t len = strlen(text);
-  printf("record of %zu events (%.0f MB): made and signed in %.2f s\n", ev,
-         (double)len / 1e6, t);
-  double t0 = now();
-  pl_record *r = NULL;
-  if (pl_record_parse(text, len, "bench", &r, NULL)) return 1;
-  double t_parse = now() - t0;
-  pl_verify_options o;
-  pl_verify_options_init(&o);
-  o.fast = 1;
-  pl_verdict *v = NULL;
-  t0 = now();
-  if (pl_record_verify(r, &o, &v, NULL)) return 1;
-  double t_fast = now() - t0;
-  printf("read (parse, hash every entry): %.2f s; verify --fast: %.2f s "
-         "(%zu signatures); read + verify --fast: %.2f s; ok %d, %zu "
-         "entries\n",
-         t_parse, t_fast, pl_verdict_signatures_checked(v), t_parse + t_fast,
-         pl_verdict_ok(v), pl_verdict_entries(v));
-  pl_verdict_free(v);
-  const char *full = getenv("PL_BENCH_FULL");
-  if (full && !strcmp(full, "1")) {
-    o.fast = 0;
-    t0 = now();
-    if (pl_record_verify(r, &o, &v, NULL)) return 1;
-    double t_full = now() - t0;
-    printf("verify (every signature): %.1f s (%zu signatures), ok %d\n",
-           t_full, pl_verdict_signatures_checked(v), pl_verdict_ok(v));
-    pl_verdict_free(v);
-  } else {
-    /* every signature of the first tenth, scaled */
-    size_t cut = 0, lines = 0, want = ev / 10 + 2;
-    while (cut < len && lines < want) lines += text[cut++] == '\n';
-    pl_record *part = NULL;
-    pl_record_parse(text, cut, "bench", &part, NULL);
-    o.fast = 0;
-    t0 = now();
-    pl_record_verify(part, &o, &v, NULL);
-    double t_full = now() - t0;
-    printf("verify (every signature) of the first %zu entries: %.2f s, "
-           "%.1f us per entry: %.0f s for the whole record\n",
-           pl_verdict_signatures_checked(v), t_full,
-           t_full / (double)pl_verdict_signatures_checked(v) * 1e6,
-           t_full / (double)pl_verdict_signatures_checked(v) * (double)ev);
-    pl_verdict_free(v);
-    pl_record_free(part);
-  }
-  pl_record_free(r);
-  pl_free(text);
+  if (runs)
+    cli_runs(argv[0], d, a, b, pl_scenario_party_id(s, 0),
+             pl_scenario_party_id(s, 1));
+  /* a long record: signed every event, and with checkpoints */
+  long_record(s, keys, events_wanted, 0);
+  long_record(s, keys, events_wanted, 1);
   pl_key_free(keys[0]);
   pl_key_free(keys[1]);
   pl_scenario_free(s);

@@ -71,6 +71,10 @@ void cli_companion_exec(const char *name, char **argv);
 /* Loads a key file (cli/cmd_keygen.c), printing the warning about its
  * permissions; on failure reports it and returns the exit code. */
 int cli_load_key(const char *path, pl_key **out);
+/* --sign-every N (a whole number from 0); -1 with the message printed. */
+int cli_parse_sign_every(const char *val, uint32_t *out);
+/* 1 when path is a SQLite database (a tournament's results store). */
+int cli_is_sqlite(const char *path);
 /* parley tournament --mpi (cli/mpi.c; cli_mpi_begin fails with a message
  * when built without Open MPI): begin (MPI_Init, this rank), then rank 0
  * serves the others through the runner's poll hook while every other rank

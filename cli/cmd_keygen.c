@@ -1,5 +1,8 @@
 /* parley keygen --party ID -o KEYFILE: an Ed25519 key pair for a party
  * (docs/records.md). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +37,27 @@ int cli_load_key(const char *path, pl_key **out) {
   }
   if (warning[0]) cli_error("warning: %s", warning);
   return EXIT_OK;
+}
+
+int cli_parse_sign_every(const char *val, uint32_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(val, &end, 10);
+  if (!isdigit((unsigned char)*val) || *end || errno || v > UINT32_MAX) {
+    cli_error("--sign-every needs a whole number from 0, got '%s'", val);
+    return -1;
+  }
+  *out = (uint32_t)v;
+  return 0;
+}
+
+int cli_is_sqlite(const char *path) {
+  char magic[16] = {0};
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  size_t n = fread(magic, 1, sizeof magic, f);
+  fclose(f);
+  return n == sizeof magic && !memcmp(magic, "SQLite format 3", 16);
 }
 
 int cmd_keygen(int argc, char **argv) {

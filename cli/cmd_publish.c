@@ -15,7 +15,9 @@ const char cmd_publish_help[] =
     "and the scenario (or only its hash), after checking that the record\n"
     "verifies. Withheld events keep their place in the chain as hash\n"
     "commitments, so the bundle still verifies and shows what is missing;\n"
-    "a statement signed with --key says who withheld what.\n"
+    "a statement signed with --key says who withheld what. RECORD may be\n"
+    "the results store of 'parley tournament --sign': its chain (every row\n"
+    "signed) is exported, once the store verifies, rows included.\n"
     "\n"
     "options:\n"
     "  -o BUNDLE           where to write the bundle\n"
@@ -32,6 +34,25 @@ const char cmd_publish_help[] =
     "\n"
     "exit codes: 0 written, 1 cannot write, 2 usage, 3 not a record or\n"
     "unreadable, 4 the record does not verify\n";
+
+/* A signed results store's chain, once the store (its rows too) verifies:
+ * PL_ESTATE naming the first flaw otherwise. */
+static int store_record(const char *path, pl_record **r, pl_error *err) {
+  pl_verdict *v = NULL;
+  int rc = pl_store_verify(path, NULL, &v, err);
+  if (!rc && !pl_verdict_ok(v)) {
+    const pl_flaw *f = pl_verdict_flaw(v, 0);
+    snprintf(err->message, sizeof err->message,
+             "the store does not verify (%zu flaw%s; 'parley verify %s'): "
+             "%s: %s",
+             pl_verdict_flaw_count(v), pl_verdict_flaw_count(v) == 1 ? "" : "s",
+             path, pl_flaw_name(f->kind), f->detail);
+    err->file[0] = 0;
+    rc = err->code = PL_ESTATE;
+  }
+  pl_verdict_free(v);
+  return rc ? rc : pl_store_record(path, r, err);
+}
 
 /* One --withhold SPEC into criteria (appended to *w); -1 on a usage error,
  * already reported. */
@@ -144,8 +165,12 @@ int cmd_publish(int argc, char **argv) {
   pl_error err = {0};
   if (!code && keyfile) code = cli_load_key(keyfile, &key);
   if (!code) {
-    int rc = pl_record_read(path, 0, &r, &err);
-    if (rc) {
+    int rc = cli_is_sqlite(path) ? store_record(path, &r, &err)
+                                 : pl_record_read(path, 0, &r, &err);
+    if (rc == PL_ESTATE) {
+      cli_report(&err);
+      code = EXIT_VERIFY;
+    } else if (rc) {
       cli_report(&err);
       code = cli_exit_code(rc);
     }

@@ -171,14 +171,7 @@ int cmd_run(int argc, char **argv) {
       transcript = val;
       k++;
     } else if (!strcmp(arg, "--sign-every") && val) {
-      char *end;
-      errno = 0;
-      unsigned long long v = strtoull(val, &end, 10);
-      if (!isdigit((unsigned char)*val) || *end || errno || v > UINT32_MAX) {
-        cli_error("--sign-every needs a whole number from 0, got '%s'", val);
-        goto usage;
-      }
-      sign_every = (uint32_t)v;
+      if (cli_parse_sign_every(val, &sign_every)) goto usage;
       sign_every_given = true;
       k++;
     } else if (!strcmp(arg, "--sign") && val) {

@@ -1,6 +1,9 @@
 /* parley tournament CONFIG [--db FILE] [--jobs N] [--json] [--quiet] [--mpi]
+ *                   [--sign KEYFILE [--sign-every N]]
  * parley results DB [--json] [--csv FILE] */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +36,18 @@ const char cmd_tournament_help[] =
     "                 tournament CONFIG --mpi); rank 0 writes the store\n"
     "  --json         print the summary as JSON\n"
     "  --quiet        no progress bar\n"
+    "  --sign KEYFILE keep a chain of the results signed with this secret\n"
+    "                 key (parley keygen): 'parley verify DB' then checks\n"
+    "                 every row (docs/records.md); a signed store resumes\n"
+    "                 only with its key\n"
+    "  --sign-every N checkpoints: sign every N-th row and the last of each\n"
+    "                 commit (0: only those); default 1, every row\n"
     "  -h, --help     show this help\n"
     "\n"
     "exit codes: 0 all negotiations done, 1 runtime failure or interrupted\n"
-    "(run again to resume), 2 usage, 3 bad config (also one over a limit),\n"
-    "or a --db that is no results store or one of another config\n";
+    "(run again to resume), 2 usage (also a public key for --sign), 3 bad\n"
+    "config (also one over a limit), an unreadable key, or a --db that is no\n"
+    "results store, one of another config, or signed otherwise than asked\n";
 
 const char cmd_results_help[] =
     "usage: parley results DB [--json] [--csv FILE]\n"
@@ -46,6 +56,8 @@ const char cmd_results_help[] =
     "per agent and per scenario, mean utility with its 95% confidence\n"
     "interval, agreement rate, welfare, distances to the Nash point and to\n"
     "the Pareto frontier, failures. --csv writes every negotiation as a row.\n"
+    "A signed store (tournament --sign) gets a last line saying whether its\n"
+    "chain and rows are intact (the fast check of 'parley verify DB').\n"
     "\n"
     "exit codes: 0 ok, 1 cannot read or write, 2 usage, 3 not a results store\n";
 
@@ -98,6 +110,34 @@ static int print_summary(const char *db, int json) {
   return code;
 }
 
+/* A signed store's state in one line (nothing for an unsigned store). */
+static void print_signature(const char *db) {
+  pl_verify_options o;
+  pl_verify_options_init(&o);
+  o.fast = 1;
+  pl_verdict *v = NULL;
+  pl_error err;
+  if (pl_store_verify(db, &o, &v, &err)) {
+    if (err.code != PL_EPARSE) cli_report(&err);
+    return;
+  }
+  size_t nf = pl_verdict_flaw_count(v), truncated = 0;
+  for (size_t i = 0; i < nf; i++)
+    truncated += pl_verdict_flaw(v, i)->kind == PL_FLAW_TRUNCATED;
+  if (!nf)
+    printf("\nSigned      intact: %zu entries in the chain cover every row "
+           "(parley verify %s)\n",
+           pl_verdict_entries(v), db);
+  else if (nf == 1 && truncated)
+    printf("\nSigned      intact so far: %zu entries, no end entry yet (not "
+           "finished)\n",
+           pl_verdict_entries(v));
+  else
+    printf("\nSigned      NOT INTACT: %zu flaw%s (parley verify %s)\n", nf,
+           nf == 1 ? "" : "s", db);
+  pl_verdict_free(v);
+}
+
 /* CONFIG's file name with .db instead of its extension. */
 static char *default_db(const char *config) {
   const char *base = strrchr(config, '/');
@@ -109,9 +149,11 @@ static char *default_db(const char *config) {
 }
 
 int cmd_tournament(int argc, char **argv) {
-  const char *config = NULL, *db = NULL;
+  const char *config = NULL, *db = NULL, *keyfile = NULL;
   int json = 0, quiet = 0, mpi = 0;
   long jobs = 0;
+  uint32_t sign_every = 1;
+  bool sign_every_given = false;
   for (int k = 1; k < argc; k++) {
     const char *arg = argv[k], *val = k + 1 < argc ? argv[k + 1] : NULL;
     if (!strcmp(arg, "--db") && val) {
@@ -131,6 +173,13 @@ int cmd_tournament(int argc, char **argv) {
       quiet = 1;
     } else if (!strcmp(arg, "--mpi")) {
       mpi = 1;
+    } else if (!strcmp(arg, "--sign") && val) {
+      keyfile = val;
+      k++;
+    } else if (!strcmp(arg, "--sign-every") && val) {
+      if (cli_parse_sign_every(val, &sign_every)) return EXIT_USAGE;
+      sign_every_given = true;
+      k++;
     } else if (arg[0] == '-' || config) {
       cli_error("unknown option or missing value '%s' (see 'parley "
                 "tournament --help')",
@@ -142,6 +191,10 @@ int cmd_tournament(int argc, char **argv) {
   }
   if (!config) {
     cli_error("tournament needs a config file (see 'parley tournament --help')");
+    return EXIT_USAGE;
+  }
+  if (sign_every_given && !keyfile) {
+    cli_error("--sign-every needs --sign KEYFILE");
     return EXIT_USAGE;
   }
 #ifdef __GLIBC__
@@ -173,12 +226,26 @@ int cmd_tournament(int argc, char **argv) {
   char *own_db = db ? NULL : default_db(config);
   if (!db) db = own_db;
   pl_store *st = NULL;
-  if (!db) {
+  pl_key *key = NULL;
+  pl_store_options so;
+  pl_store_options_init(&so);
+  so.sign_every = sign_every;
+  if (keyfile && (code = cli_load_key(keyfile, &key)) == EXIT_OK &&
+      !pl_key_can_sign(key)) {
+    cli_error("--sign %s: that is a public key of '%s'; signing needs the "
+              "secret key file",
+              keyfile, pl_key_party(key));
+    code = EXIT_USAGE;
+  }
+  so.key = key;
+  if (code) {
+    /* the key's message is out */
+  } else if (!db) {
     cli_error("out of memory");
     code = EXIT_RUNTIME;
-  } else if (pl_store_open(db, t, &st, &err)) {
+  } else if (pl_store_open_opts(db, t, &so, &st, &err)) {
     cli_report(&err);
-    /* a store of another config, or a file that is no store */
+    /* a store of another config or signed otherwise, or no store */
     code = err.code == PL_ECONFLICT || err.code == PL_EPARSE ? EXIT_INPUT
                                                              : EXIT_RUNTIME;
   }
@@ -222,6 +289,7 @@ int cmd_tournament(int argc, char **argv) {
     }
   }
   pl_tournament_free(t);
+  pl_key_free(key);
   if (mpi) cli_mpi_end(code);
   if (!code && !json && ran)
     printf("Run         %llu negotiations in %.2f s: %.0f per second, %d "
@@ -268,5 +336,7 @@ int cmd_results(int argc, char **argv) {
     }
     if (!json) return EXIT_OK;
   }
-  return cli_finish_output(print_summary(db, json));
+  int code = print_summary(db, json);
+  if (!code && !json) print_signature(db);
+  return cli_finish_output(code);
 }

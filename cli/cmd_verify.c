@@ -1,5 +1,6 @@
 /* parley verify RECORD [--json] [--fast] [--trust KEYFILE]...: checks a
- * signed record or a published bundle (docs/records.md). */
+ * signed record, a published bundle, or a signed tournament store
+ * (docs/records.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,9 @@ const char cmd_verify_help[] =
     "from its genesis to its end event, the scenario against its hash, and\n"
     "the publication statements. Says precisely what is wrong: which entry\n"
     "was altered, dropped, inserted, duplicated, reordered or signed by the\n"
-    "wrong key; and which were withheld, by whom.\n"
+    "wrong key; and which were withheld, by whom. RECORD may also be the\n"
+    "results store of 'parley tournament --sign': its chain is checked so,\n"
+    "then every negotiation row against the entry that signs it.\n"
     "\n"
     "options:\n"
     "  --json              print the verdict as one JSON object\n"
@@ -30,10 +33,16 @@ const char cmd_verify_help[] =
     "unreadable, 4 the record does not verify (the flaws on standard output)\n";
 
 static void text_verdict(const char *path, const pl_verdict *v) {
-  printf("record: %s\n", path);
-  printf("entries: %zu in the chain, %zu signatures checked, scenario %s\n",
-         pl_verdict_entries(v), pl_verdict_signatures_checked(v),
-         pl_verdict_has_scenario(v) ? "included" : "withheld (hash only)");
+  if (pl_verdict_is_tournament(v)) {
+    printf("tournament: %s\n", path);
+    printf("entries: %zu in the chain, %zu signatures checked\n",
+           pl_verdict_entries(v), pl_verdict_signatures_checked(v));
+  } else {
+    printf("record: %s\n", path);
+    printf("entries: %zu in the chain, %zu signatures checked, scenario %s\n",
+           pl_verdict_entries(v), pl_verdict_signatures_checked(v),
+           pl_verdict_has_scenario(v) ? "included" : "withheld (hash only)");
+  }
   size_t nw = pl_verdict_withheld_count(v);
   if (nw) printf("withheld: %zu\n", nw);
   for (size_t i = 0; i < nw; i++) {
@@ -95,7 +104,8 @@ int cmd_verify(int argc, char **argv) {
   pl_record *r = NULL;
   pl_verdict *v = NULL;
   pl_error err = {0};
-  if (!code) {
+  int store = !code && cli_is_sqlite(path);
+  if (!code && !store) {
     int rc = pl_record_read(path, 0, &r, &err);
     if (rc) {
       cli_report(&err);
@@ -105,9 +115,11 @@ int cmd_verify(int argc, char **argv) {
   if (!code) {
     o.trusted = (const pl_key *const *)trusted;
     o.n_trusted = nt;
-    if (pl_record_verify(r, &o, &v, &err)) {
+    int rc = store ? pl_store_verify(path, &o, &v, &err)
+                   : pl_record_verify(r, &o, &v, &err);
+    if (rc) {
       cli_report(&err);
-      code = EXIT_RUNTIME;
+      code = store ? cli_exit_code(rc) : EXIT_RUNTIME;
     } else {
       if (json)
         code = cli_put_json(pl_verdict_to_json(v));

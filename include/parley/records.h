@@ -203,6 +203,9 @@ PL_API size_t pl_verdict_entries(const pl_verdict *v);
 PL_API size_t pl_verdict_signatures_checked(const pl_verdict *v);
 /* 1 when the scenario's text is in the record (else only its hash). */
 PL_API int pl_verdict_has_scenario(const pl_verdict *v);
+/* 1 when the record is a tournament's chain (a results store made with
+ * pl_store_open_opts and a key, or its export; docs/records.md). */
+PL_API int pl_verdict_is_tournament(const pl_verdict *v);
 PL_API size_t pl_verdict_flaw_count(const pl_verdict *v);
 PL_API const pl_flaw *pl_verdict_flaw(const pl_verdict *v, size_t i);
 PL_API size_t pl_verdict_withheld_count(const pl_verdict *v);

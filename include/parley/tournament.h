@@ -6,6 +6,7 @@
 
 #include <signal.h>
 
+#include "parley/records.h"
 #include "parley/session.h"
 
 #ifdef __cplusplus
@@ -127,7 +128,36 @@ PL_API int pl_job_result_unpack(const void *buf, size_t len,
 typedef struct pl_store pl_store;
 PL_API int pl_store_open(const char *path, const pl_tournament *t,
                          pl_store **out, pl_error *err);
-/* Commits, marks the tournament finished when every job is in, closes. */
+/* How a store is opened (pl_store_options_init first). With a key, the
+ * store keeps a chain of its rows signed by it (docs/records.md,
+ * "Tournament stores"): each row committed is an entry; sign_every 1
+ * (default) signs every entry, N every N-th, 0 none but the last of each
+ * commit (the last of each commit is always signed, so that a run killed
+ * at any moment leaves a covered chain). A signed store is resumed only
+ * with its key, an unsigned one holding results is never signed
+ * afterwards (PL_ECONFLICT); a public key is refused (PL_EINVAL). */
+typedef struct pl_store_options {
+  size_t struct_size; /* sizeof(pl_store_options), set by _init */
+  const pl_key *key;
+  uint32_t sign_every;
+} pl_store_options;
+PL_API void pl_store_options_init(pl_store_options *o);
+PL_API int pl_store_open_opts(const char *path, const pl_tournament *t,
+                              const pl_store_options *o, pl_store **out,
+                              pl_error *err);
+/* Verifies a signed store: its chain with pl_record_verify (o as there),
+ * then every negotiation row against the entry that signs it and the
+ * tournament row against the genesis; the flaws of the rows use the same
+ * kinds (altered, dropped, inserted). PL_OK with the verdict, or PL_EPARSE
+ * for a file that is no results store or an unsigned one. */
+PL_API int pl_store_verify(const char *db_path, const pl_verify_options *o,
+                           pl_verdict **out, pl_error *err);
+/* A signed store's chain as a record (what `parley publish` exports):
+ * every row's entry with its body, verifiable without the store. */
+PL_API int pl_store_record(const char *db_path, pl_record **out,
+                           pl_error *err);
+/* Commits, marks the tournament finished when every job is in (a signed
+ * store's chain gets its end entry), closes. */
 PL_API int pl_store_close(pl_store *st, pl_error *err);
 PL_API int pl_store_done(const pl_store *st, uint64_t index);
 PL_API uint64_t pl_store_done_count(const pl_store *st);

@@ -153,14 +153,12 @@ int pl_record_publish(pl_record *r, const pl_withhold *criteria, size_t n,
     if (!hits[j]) continue;
     rec_line *l = &r->lines[j];
     sodium_memzero(l->body, l->body_len);
-    pl__free(l->body);
-    l->body = NULL;
+    pl__line_free_body(r, l);
     l->body_len = 0;
     memset(l->salt, 0, sizeof l->salt);
   }
   if (drop) {
-    pl__free(r->lines[0].body);
-    r->lines[0].body = NULL;
+    pl__line_free_body(r, &r->lines[0]);
     r->lines[0].body_len = 0;
   }
   pl__free(hits);

@@ -11,6 +11,7 @@
 
 #define PL__REC_FORMAT "parley-record-1"
 #define PL__PUB_FORMAT "parley-publication-1"
+#define PL__TOURNAMENT_FORMAT "parley-tournament-1" /* a store's genesis */
 #define PL__HASH 32  /* BLAKE2b-256 */
 #define PL__HEX 64   /* a hash in hex */
 #define PL__SIGHEX 128
@@ -66,6 +67,8 @@ typedef struct rec_line {
 struct pl_record {
   rec_line *lines;
   size_t n, cap;
+  char *arena; /* the bodies of a parsed record, in one block */
+  size_t arena_cap, arena_used;
   pl_key *engine; /* the engine's key when this process made the record */
 };
 
@@ -82,6 +85,15 @@ void pl__link(const rec_line *l, const char *pre, size_t npre,
               uint8_t out[PL__HASH]);
 /* Signs an entry (l->commit set) with k: fills l->sig. */
 int pl__sign_entry(rec_line *l, const pl_key *k);
+/* Makes entry n (not appended): body (taken over by *l), prev from *link,
+ * which becomes the entry's link; signed with k when sign. -1 when the key
+ * cannot sign (body not freed). */
+int pl__entry_make(rec_line *l, uint64_t n, const char *signer,
+                   const char *event, bool sign, char *body,
+                   const char *salt_hex, const pl_key *k,
+                   uint8_t link[PL__HASH]);
+/* 32 random bytes in lower-case hex. */
+void pl__random_salt(char out[PL__HEX + 1]);
 /* Makes an entry with body (taken over), signs it, appends it; prev comes
  * from *link, which becomes the new entry's link. */
 int pl__record_append(pl_record *r, const char *signer, const char *event,
@@ -89,6 +101,10 @@ int pl__record_append(pl_record *r, const char *signer, const char *event,
                       char *body, const char *salt_hex, const pl_key *k,
                       uint8_t link[PL__HASH], pl_error *err);
 
+/* Whether p is in r's arena (r may be NULL); a line's body is released
+ * (freed unless the arena holds it) and set NULL. */
+bool pl__arena_owns(const pl_record *r, const char *p);
+void pl__line_free_body(const pl_record *r, rec_line *l);
 /* Parses one line (without its newline) of the record text. */
 void pl__parse_line(const char *s, size_t len, rec_line *out);
 /* Appends a line's canonical text and a newline; -1 when out of memory. */
@@ -98,6 +114,9 @@ typedef struct pl__rbuf {
 } pl__rbuf;
 int pl__rbuf_put(pl__rbuf *b, const char *s, size_t n);
 int pl__format_line(pl__rbuf *b, const rec_line *l);
+/* A JSON string in the canonical form of docs/records.md; -1 when out of
+ * memory. */
+int pl__rbuf_put_string(pl__rbuf *b, const char *s, size_t n);
 
 /* pl_record_verify, taking the links in known (sorted with memcmp) as
  * verified already: for the tests' incremental checks of many variants of
@@ -105,6 +124,11 @@ int pl__format_line(pl__rbuf *b, const rec_line *l);
 int pl__record_verify_known(const pl_record *r, const pl_verify_options *o,
                             const uint8_t (*known)[32], size_t nknown,
                             pl_verdict **out, pl_error *err);
+/* Adds a flaw found outside the chain (a store's rows; line 1-based, 0:
+ * none); pl__verdict_sort then puts the flaws back in line order. */
+int pl__verdict_add(pl_verdict *v, pl_flaw_kind kind, size_t line,
+                    long entry, const char *detail);
+void pl__verdict_sort(pl_verdict *v);
 /* The link hash of the verified chain's last entry (src/records/verify.c). */
 void pl__verdict_head(const pl_verdict *v, uint8_t out[PL__HASH]);
 

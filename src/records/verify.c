@@ -26,6 +26,7 @@ struct pl_verdict {
   size_t nw, cw;
   uint8_t head[PL__HASH];
   bool nomem;
+  bool tournament; /* the chain of a tournament's results store */
 };
 
 typedef struct gkey {
@@ -40,6 +41,8 @@ typedef struct ctx {
   gkey *keys;
   size_t nk;
   char scen_hash[PL__HEX + 1];
+  bool tournament;  /* a tournament's chain (docs/records.md) */
+  char gsigner[PL__ID_MAX + 1]; /* the genesis's signer */
   size_t ne;      /* entry lines */
   size_t *pos;    /* entry -> line index */
   uint8_t (*link)[PL__HASH];
@@ -103,11 +106,17 @@ static int read_genesis(ctx *c, const rec_line *g) {
   json_t *ks = json_object_get(root, "keys");
   json_t *sc = json_object_get(root, "scenario");
   const char *sh = json_string_value(json_object_get(sc, "blake2b_256"));
-  if (!json_is_object(ks) || !sh || strlen(sh) != PL__HEX) {
+  const char *format = json_string_value(json_object_get(root, "format"));
+  /* a tournament's genesis commits to its config, not to one scenario */
+  c->tournament = format && !strcmp(format, PL__TOURNAMENT_FORMAT);
+  c->v->tournament = c->tournament;
+  if (!json_is_object(ks) ||
+      (!c->tournament && (!sh || strlen(sh) != PL__HEX))) {
     json_decref(root);
     return -1;
   }
-  snprintf(c->scen_hash, sizeof c->scen_hash, "%s", sh);
+  snprintf(c->scen_hash, sizeof c->scen_hash, "%s", sh ? sh : "");
+  snprintf(c->gsigner, sizeof c->gsigner, "%s", g->signer);
   c->keys = pl__calloc(json_object_size(ks) + 1, sizeof *c->keys);
   const char *name;
   json_t *val;
@@ -120,7 +129,10 @@ static int read_genesis(ctx *c, const rec_line *g) {
     c->nk++;
   }
   json_decref(root);
-  return c->keys && key_of(c, "engine") ? 0 : -1;
+  return c->keys && key_of(c, c->gsigner) &&
+                 (c->tournament || !strcmp(c->gsigner, "engine"))
+             ? 0
+             : -1;
 }
 
 static bool sig_ok(const rec_line *l, const char *pre, size_t n,
@@ -156,6 +168,19 @@ static signed char check_sig(ctx *c, size_t e, const gkey *k) {
 static void check_body(ctx *c, size_t e) {
   const rec_line *l = &c->r->lines[c->pos[e]];
   if (!l->body || l->n == 0) return;
+  if (c->tournament) { /* one signer; the body begins with its event */
+    size_t ne = strlen(l->event);
+    if (l->body_len < ne + 11 || memcmp(l->body, "{\"event\":\"", 10) ||
+        memcmp(l->body + 10, l->event, ne) || l->body[10 + ne] != '"')
+      flaw(c, PL_FLAW_ALTERED, c->pos[e], (long)l->n,
+           "entry %llu: its body is not a '%s' event",
+           (unsigned long long)l->n, l->event);
+    else if (strcmp(l->signer, c->gsigner))
+      flaw(c, PL_FLAW_WRONG_KEY, c->pos[e], (long)l->n,
+           "entry %llu: signed by '%s', not by the tournament's '%s'",
+           (unsigned long long)l->n, l->signer, c->gsigner);
+    return;
+  }
   json_t *b = json_loadb(l->body, l->body_len, JSON_REJECT_DUPLICATES, NULL);
   const char *ev = json_string_value(json_object_get(b, "event"));
   json_t *party = json_object_get(b, "party");
@@ -620,7 +645,7 @@ static void statements(ctx *c) {
     }
     json_decref(st);
   }
-  if (h && !h->body && !scenario_stated)
+  if (h && !h->body && !scenario_stated && !c->tournament)
     flaw(c, PL_FLAW_WITHHELD, 0, -1,
          "the scenario's text is withheld without a signed publication "
          "statement");
@@ -650,6 +675,19 @@ static int cmp_flaw(const void *a, const void *b) {
   const pl_flaw *x = a, *y = b;
   size_t lx = x->line ? x->line : (size_t)-1, ly = y->line ? y->line : (size_t)-1;
   return lx < ly ? -1 : lx > ly;
+}
+
+/* Stable order by line: insertion order within a line. */
+static void sort_flaws(pl_verdict *v) {
+  for (size_t i = 1; i < v->nf; i++) { /* insertion sort keeps it stable */
+    pl_flaw f = v->flaws[i];
+    size_t k = i;
+    while (k > 0 && cmp_flaw(&v->flaws[k - 1], &f) > 0) {
+      v->flaws[k] = v->flaws[k - 1];
+      k--;
+    }
+    v->flaws[k] = f;
+  }
 }
 
 int pl_record_verify(const pl_record *r, const pl_verify_options *o,
@@ -694,18 +732,7 @@ int pl__record_verify_known(const pl_record *r, const pl_verify_options *o,
     pl_verdict_free(v);
     return pl__err(err, PL_ENOMEM, "out of memory");
   }
-  /* stable order by line: insertion order within a line */
-  if (v->nf > 1) {
-    for (size_t i = 1; i < v->nf; i++) { /* insertion sort keeps it stable */
-      pl_flaw f = v->flaws[i];
-      size_t k = i;
-      while (k > 0 && cmp_flaw(&v->flaws[k - 1], &f) > 0) {
-        v->flaws[k] = v->flaws[k - 1];
-        k--;
-      }
-      v->flaws[k] = f;
-    }
-  }
+  sort_flaws(v);
   *out = v;
   return PL_OK;
 }
@@ -729,6 +756,17 @@ size_t pl_verdict_withheld_count(const pl_verdict *v) { return v->nw; }
 const pl_withheld *pl_verdict_withheld(const pl_verdict *v, size_t i) {
   return i < v->nw ? &v->wh[i].pub : NULL;
 }
+
+int pl_verdict_is_tournament(const pl_verdict *v) { return v->tournament; }
+
+int pl__verdict_add(pl_verdict *v, pl_flaw_kind kind, size_t line,
+                    long entry, const char *detail) {
+  ctx c = {.v = v};
+  flaw(&c, kind, line ? line - 1 : (size_t)-1, entry, "%s", detail);
+  return v->nomem ? PL_ENOMEM : PL_OK;
+}
+
+void pl__verdict_sort(pl_verdict *v) { sort_flaws(v); }
 
 void pl__verdict_head(const pl_verdict *v, uint8_t out[PL__HASH]) {
   memcpy(out, v->head, PL__HASH);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/json_text.h"
+#include "tournament/chain.h"
 #include "tournament/tournament_internal.h"
 
 #define BATCH 256          /* results per transaction at most */
@@ -24,6 +25,7 @@ struct pl_store {
   int pending;    /* results in the open transaction */
   uint64_t pending_jobs[BATCH]; /* which: unmarked if it rolls back */
   double opened;  /* when it began */
+  pl__tchain chain; /* signed stores: the rows' chain (chain.c) */
 };
 
 static int db_err(pl_error *err, sqlite3 *db, const char *what) {
@@ -56,6 +58,9 @@ static const char SCHEMA[] =
     " utilities TEXT NOT NULL, rounds INTEGER NOT NULL,"
     " wall_time REAL NOT NULL, distance_pareto REAL, distance_nash REAL,"
     " welfare REAL, error TEXT);"
+    /* signed stores: the lines of the rows' chain (docs/records.md) */
+    "CREATE TABLE IF NOT EXISTS chain("
+    " seq INTEGER PRIMARY KEY, line TEXT NOT NULL);"
     /* one row per party of each negotiation, for per-agent statistics:
      * a view over the two JSON arrays, so that a result is one insert */
     "CREATE VIEW IF NOT EXISTS seats AS"
@@ -147,9 +152,24 @@ static int check_ours(pl_store *st, const char *path, pl_error *err) {
   return rc;
 }
 
+void pl_store_options_init(pl_store_options *o) {
+  memset(o, 0, sizeof *o);
+  o->struct_size = sizeof *o;
+  o->sign_every = 1;
+}
+
 int pl_store_open(const char *path, const pl_tournament *t, pl_store **out,
                   pl_error *err) {
+  return pl_store_open_opts(path, t, NULL, out, err);
+}
+
+int pl_store_open_opts(const char *path, const pl_tournament *t,
+                       const pl_store_options *o, pl_store **out,
+                       pl_error *err) {
   *out = NULL;
+  pl_store_options def;
+  pl_store_options_init(&def);
+  PL__OPTIONS_COPY(&def, o);
   pl_store *st = pl__calloc(1, sizeof *st);
   if (!st) return pl__err(err, PL_ENOMEM, "out of memory");
   st->t = t;
@@ -195,6 +215,8 @@ int pl_store_open(const char *path, const pl_tournament *t, pl_store **out,
   }
   sqlite3_finalize(q);
   q = NULL;
+  if (!rc)
+    rc = pl__tchain_open(&st->chain, st->db, t, def.key, def.sign_every, err);
   if (!rc && sqlite3_prepare_v2(st->db, "SELECT job FROM negotiations", -1, &q,
                                 NULL) != SQLITE_OK)
     rc = db_err(err, st->db, "read");
@@ -219,6 +241,7 @@ int pl_store_open(const char *path, const pl_tournament *t, pl_store **out,
                           -1, &st->ins_neg, NULL) != SQLITE_OK))
     rc = db_err(err, st->db, "prepare");
   if (rc) {
+    pl__tchain_close(&st->chain);
     sqlite3_finalize(st->ins_neg);
     sqlite3_close(st->db);
     pl__free(st->done);
@@ -246,12 +269,17 @@ static void roll_back(pl_store *st) {
     st->n_done--;
   }
   st->pending = 0;
+  pl__tchain_rolled_back(&st->chain);
 }
 
 int pl_store_commit(pl_store *st, pl_error *err) {
   if (!st->pending) return PL_OK;
-  int rc = exec(st, "COMMIT", err);
+  /* the chain's checkpoint: the transaction's last entry is signed, so
+   * that whatever a kill leaves is covered (docs/records.md) */
+  int rc = pl__tchain_seal(&st->chain, err);
+  if (!rc) rc = exec(st, "COMMIT", err);
   if (rc) roll_back(st);
+  else pl__tchain_committed(&st->chain);
   st->pending = 0;
   return rc;
 }
@@ -309,6 +337,23 @@ int pl_store_add(pl_store *st, const pl_job_result *r, pl_error *err) {
   else sqlite3_bind_null(q, 14);
   if (sqlite3_step(q) != SQLITE_DONE) rc = db_err(err, st->db, "insert");
   sqlite3_reset(q);
+  if (!rc) {
+    pl__trow row = {.job = (int64_t)r->index,
+                    .scenario = job.scenario,
+                    .repetition = job.repetition,
+                    .rounds = r->rounds,
+                    .seed = seed,
+                    .agents = agents,
+                    .ended_by = pl_end_name(r->end),
+                    .agreement = r->outcome,
+                    .utilities = utils,
+                    .error = r->error[0] ? r->error : NULL,
+                    .wall_time = r->wall_time,
+                    .distance_pareto = r->distance_pareto,
+                    .distance_nash = r->distance_nash,
+                    .welfare = r->welfare};
+    rc = pl__tchain_add(&st->chain, &row, err);
+  }
   if (rc) {
     roll_back(st);
     return rc;
@@ -327,13 +372,23 @@ int pl_store_close(pl_store *st, pl_error *err) {
   if (!rc && st->n_done == st->t->jobs) {
     char when[32], sql[256];
     utc_now(when, sizeof when);
-    /* and only when the database agrees that every row is there */
+    /* and only when the database agrees that every row is there; a
+     * signed store's chain gets its end entry in the same transaction */
     snprintf(sql, sizeof sql,
              "UPDATE tournament SET finished = '%s' WHERE finished IS NULL "
              "AND (SELECT COUNT(*) FROM negotiations) = jobs",
              when);
-    rc = exec(st, sql, err);
+    rc = exec(st, "BEGIN IMMEDIATE", err);
+    if (!rc) rc = exec(st, sql, err);
+    if (!rc && sqlite3_changes(st->db) == 1)
+      rc = pl__tchain_end(&st->chain, st->n_done, when, err);
+    if (!rc) rc = exec(st, "COMMIT", err);
+    if (rc) {
+      sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+      pl__tchain_rolled_back(&st->chain);
+    }
   }
+  pl__tchain_close(&st->chain);
   sqlite3_finalize(st->ins_neg);
   if (sqlite3_close(st->db) != SQLITE_OK && !rc)
     rc = pl__err(err, PL_EIO, "results store: cannot close");

@@ -455,6 +455,56 @@ if [ $? -eq 0 ] && grep -q "warning: secret key file .* (mode 0644)" "$tmp/err";
 else
   bad "run --sign with a 0644 key: no warning"
 fi
+# Signed tournament stores (docs/records.md, "Tournament stores")
+cp examples/job-offer.yaml "$rk/"
+cat >"$rk/small.yaml" <<EOC
+name: small
+seed: 11
+scenarios: [job-offer.yaml]
+agents: [boulware, conceder, tit-for-tat]
+rounds: 100
+repetitions: 3
+EOC
+check_exit "keygen organiser" 0 keygen --party organiser -o "$rk/org.key"
+check_exit "keygen another organiser" 0 keygen --party organiser -o "$rk/org2.key"
+check_exit "tournament --sign" 0 tournament "$rk/small.yaml" --db "$rk/signed.db" \
+  --sign "$rk/org.key" --jobs 1 --quiet
+check_in_records "records-tournament.verify.txt" 0 verify signed.db --trust org.key.pub
+check_in_records "records-tournament.results.txt" 0 results signed.db
+check_exit "tournament --sign resumed" 0 tournament "$rk/small.yaml" \
+  --db "$rk/signed.db" --sign "$rk/org.key" --quiet
+check_exit "tournament: a signed store without --sign" 3 tournament \
+  "$rk/small.yaml" --db "$rk/signed.db" --quiet
+check_exit "tournament: a signed store with another key" 3 tournament \
+  "$rk/small.yaml" --db "$rk/signed.db" --sign "$rk/org2.key" --quiet
+check_exit "tournament --sign: a public key" 2 tournament "$rk/small.yaml" \
+  --db "$rk/p.db" --sign "$rk/org.key.pub" --quiet
+check_exit "tournament --sign: no such key" 3 tournament "$rk/small.yaml" \
+  --db "$rk/p.db" --sign "$rk/no-such.key" --quiet
+check_exit "tournament --sign-every without --sign" 2 tournament \
+  "$rk/small.yaml" --db "$rk/p.db" --sign-every 5 --quiet
+check_exit "tournament --sign-every -1" 2 tournament "$rk/small.yaml" \
+  --db "$rk/p.db" --sign "$rk/org.key" --sign-every -1 --quiet
+check_exit "tournament unsigned" 0 tournament "$rk/small.yaml" \
+  --db "$rk/plain.db" --quiet
+check_exit "tournament: an unsigned store with --sign" 3 tournament \
+  "$rk/small.yaml" --db "$rk/plain.db" --sign "$rk/org.key" --quiet
+check_exit "verify: an unsigned store" 3 verify "$rk/plain.db"
+"$parley" verify "$rk/signed.db" --trust "$rk/org2.key.pub" >"$tmp/out" 2>&1
+if [ $? -eq 4 ] && grep -q "^  key: the record's key for 'organiser' is not the trusted one" "$tmp/out"; then
+  ok
+else
+  bad "verify: a signed store, another trusted key: $(tail -2 "$tmp/out")"
+fi
+if command -v sqlite3 >/dev/null; then
+  cp "$rk/signed.db" "$rk/altered.db"
+  sqlite3 "$rk/altered.db" "UPDATE negotiations SET utilities = '[0.99,0.1]' WHERE job = 3"
+  check_in_records "records-tournament-altered.verify.txt" 4 verify altered.db
+  check_in_records "records-tournament-altered.results.txt" 0 results altered.db
+fi
+check_exit "publish a signed store" 0 publish "$rk/signed.db" -o "$rk/t.bundle"
+check_in_records "records-tournament-bundle.verify.txt" 0 verify t.bundle
+
 # docs/records.md's test vector, by hand with b2sum (and openssl)
 if command -v b2sum >/dev/null; then
   salt=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
