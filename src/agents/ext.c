@@ -984,8 +984,11 @@ static json_t *ask_line(ext *e, const char *msg, size_t len,
   if (e->broken) return NULL;
   ext_proc *p = e->p;
   /* anything it said since its last answer was said out of turn (but for
-   * late answers of finished sessions) */
-  while (!e->rec && !p->dead) {
+   * late answers of finished sessions). A fresh process has given no answer
+   * yet: its first line is its handshake's, whenever it was written (or the
+   * verdict would depend on whether it came before the settings). */
+  bool fresh = !e->ready && !p->sessions;
+  while (!e->rec && !p->dead && !fresh) {
     while (peek(p) > 0) {
     }
     if (!p->len) break;
