@@ -16,7 +16,8 @@
  *    and verifying it in fast mode (every link, each signer's latest
  *    signature) and in full mode (every signature; of the record signed
  *    every event a tenth, scaled, unless PL_BENCH_FULL=1).
- * PL_BENCH_ONLY=verify runs only part 2.
+ * PL_BENCH_ONLY=verify runs only part 2; PL_BENCH_KEEP=1 keeps the bundles'
+ * files (their paths printed) for `parley verify` and perf.
  * The fixed-seed keys and the verdicts' entry counts guard the answers. */
 #define _GNU_SOURCE /* wait4 */
 #include <fcntl.h>
@@ -230,7 +231,11 @@ static void long_record(const pl_scenario *s, pl_key **keys, long events,
   }
   pl_record_free(r);
   pl_free(text);
-  unlink(path);
+  const char *keep = getenv("PL_BENCH_KEEP");
+  if (keep && !strcmp(keep, "1"))
+    printf("  kept %s\n", path);
+  else
+    unlink(path);
 }
 
 int main(int argc, char **argv) {

@@ -132,4 +132,25 @@ void pl__verdict_sort(pl_verdict *v);
 /* The link hash of the verified chain's last entry (src/records/verify.c). */
 void pl__verdict_head(const pl_verdict *v, uint8_t out[PL__HASH]);
 
+/* The "event" and "party" members of a transcript event's body (full
+ * verification compares them with the entry), without a JSON tree. true
+ * when the body is an object, in a subset of JSON that jansson
+ * (json_loadb, JSON_REJECT_DUPLICATES) reads to the same members: event
+ * is then the top-level "event" string (NULL when absent or no string)
+ * and party_kind says what "party" is; strings as bytes, without escapes.
+ * false: defer to jansson (src/records/body_scan.c). */
+typedef enum pl__party_kind {
+  PL__PARTY_ABSENT = 0,
+  PL__PARTY_STRING,
+  PL__PARTY_NULL,
+  PL__PARTY_OTHER
+} pl__party_kind;
+typedef struct pl__event_fields {
+  const char *event, *party;
+  size_t event_len, party_len;
+  pl__party_kind party_kind;
+} pl__event_fields;
+bool pl__event_fields_scan(const char *body, size_t len,
+                           pl__event_fields *out);
+
 #endif

@@ -93,10 +93,15 @@ static void flaw(ctx *c, pl_flaw_kind kind, size_t line_index, long entry,
   va_end(ap);
 }
 
-static const gkey *key_of(const ctx *c, const char *id) {
+static const gkey *key_of_n(const ctx *c, const char *id, size_t n) {
   for (size_t k = 0; k < c->nk; k++)
-    if (!strcmp(c->keys[k].id, id)) return &c->keys[k];
+    if (!strncmp(c->keys[k].id, id, n) && !c->keys[k].id[n])
+      return &c->keys[k];
   return NULL;
+}
+
+static const gkey *key_of(const ctx *c, const char *id) {
+  return key_of_n(c, id, strlen(id));
 }
 
 /* The genesis: keys and the scenario's hash; 0 when usable. */
@@ -181,23 +186,41 @@ static void check_body(ctx *c, size_t e) {
            (unsigned long long)l->n, l->signer, c->gsigner);
     return;
   }
-  json_t *b = json_loadb(l->body, l->body_len, JSON_REJECT_DUPLICATES, NULL);
-  const char *ev = json_string_value(json_object_get(b, "event"));
-  json_t *party = json_object_get(b, "party");
-  const char *pid = json_string_value(party);
-  const char *want = pid && key_of(c, pid) ? pid : "engine";
-  if (!b || !ev || (!pid && !json_is_null(party)))
+  /* the two members, by the scanner; jansson when it defers */
+  pl__event_fields f;
+  json_t *b = NULL;
+  bool ok = pl__event_fields_scan(l->body, l->body_len, &f);
+  if (!ok) {
+    b = json_loadb(l->body, l->body_len, JSON_REJECT_DUPLICATES, NULL);
+    json_t *party = json_object_get(b, "party");
+    memset(&f, 0, sizeof f);
+    f.event = json_string_value(json_object_get(b, "event"));
+    f.event_len = f.event ? strlen(f.event) : 0;
+    f.party = json_string_value(party);
+    f.party_len = f.party ? strlen(f.party) : 0;
+    f.party_kind = f.party            ? PL__PARTY_STRING
+                   : json_is_null(party) ? PL__PARTY_NULL
+                   : party             ? PL__PARTY_OTHER
+                                       : PL__PARTY_ABSENT;
+    ok = b != NULL;
+  }
+  const gkey *pk = f.party ? key_of_n(c, f.party, f.party_len) : NULL;
+  const char *want = pk ? pk->id : "engine";
+  if (!ok || !f.event ||
+      (f.party_kind != PL__PARTY_STRING && f.party_kind != PL__PARTY_NULL))
     flaw(c, PL_FLAW_MALFORMED, c->pos[e], (long)l->n,
          "entry %llu: its body is no transcript event",
          (unsigned long long)l->n);
-  else if (strcmp(ev, l->event))
+  else if (f.event_len != strlen(l->event) ||
+           memcmp(f.event, l->event, f.event_len))
     flaw(c, PL_FLAW_ALTERED, c->pos[e], (long)l->n,
-         "entry %llu: its body is a '%s' event but the entry says '%s'",
-         (unsigned long long)l->n, ev, l->event);
+         "entry %llu: its body is a '%.*s' event but the entry says '%s'",
+         (unsigned long long)l->n, (int)f.event_len, f.event, l->event);
   else if (strcmp(want, l->signer))
     flaw(c, PL_FLAW_WRONG_KEY, c->pos[e], (long)l->n,
-         "entry %llu: made by '%s', so signed by '%s', but signed by '%s'",
-         (unsigned long long)l->n, pid ? pid : "the engine", want, l->signer);
+         "entry %llu: made by '%.*s', so signed by '%s', but signed by '%s'",
+         (unsigned long long)l->n, f.party ? (int)f.party_len : 10,
+         f.party ? f.party : "the engine", want, l->signer);
   json_decref(b);
 }
 

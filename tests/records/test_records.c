@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -665,13 +666,138 @@ static void test_checkpoints(void **state) {
   pl_session_free(x);
 }
 
+/* The body scanner of full verification against jansson, which it stands
+ * in for: on realistic bodies and every single-byte change, deletion and
+ * duplication of them, whatever the scanner reads jansson reads the same
+ * (and the realistic bodies take the fast path). */
+static void scan_agrees(const char *b, size_t n) {
+  pl__event_fields f;
+  if (!pl__event_fields_scan(b, n, &f)) return; /* deferred: jansson decides */
+  json_t *j = json_loadb(b, n, JSON_REJECT_DUPLICATES, NULL);
+  if (!j) fprintf(stderr, "scanner accepted what jansson rejects: %.*s\n",
+                  (int)n, b);
+  assert_non_null(j);
+  const char *ev = json_string_value(json_object_get(j, "event"));
+  json_t *party = json_object_get(j, "party");
+  assert_int_equal(!ev, !f.event);
+  if (ev) {
+    assert_int_equal(strlen(ev), f.event_len);
+    assert_memory_equal(ev, f.event, f.event_len);
+  }
+  pl__party_kind want = json_is_string(party) ? PL__PARTY_STRING
+                        : json_is_null(party) ? PL__PARTY_NULL
+                        : party               ? PL__PARTY_OTHER
+                                              : PL__PARTY_ABSENT;
+  assert_int_equal(f.party_kind, want);
+  if (want == PL__PARTY_STRING) {
+    assert_int_equal(strlen(json_string_value(party)), f.party_len);
+    assert_memory_equal(json_string_value(party), f.party, f.party_len);
+  }
+  json_decref(j);
+}
+
+static void test_body_scan(void **state) {
+  (void)state;
+  static const char *const bodies[] = {
+      "{\"round\":2,\"time\":2e-06,\"event\":\"offer\",\"party\":\"buyer\","
+      "\"outcome\":{\"Price\":\"$4.37\",\"Delivery\":\"45 days\"},"
+      "\"utilities\":[1.0,0.21221217392645159]}",
+      "{\"round\":1,\"event\":\"comment\",\"party\":\"usa\",\"text\":\"a "
+      "\\\"b\\\" \\n c\",\"articles\":[[1,-2.5E+3],{},[],true,false,null]}",
+      "{\"round\":3,\"event\":\"end\",\"party\":null,\"reason\":\"deadline\","
+      "\"agreement\":null}",
+      " { \"event\" : \"accept\" , \"party\" : \"seller\" } ",
+      "{\"event\":\"offer\",\"party\":\"a\",\"x\":{\"y\":{\"z\":[0,-0,12345678"
+      "9012345678]}}}",
+  };
+  static const char subst[] = "\"\\{}[],:09-+eE. nxtu\t/";
+  for (size_t k = 0; k < sizeof bodies / sizeof *bodies; k++) {
+    const char *b = bodies[k];
+    size_t n = strlen(b);
+    pl__event_fields f;
+    assert_true(pl__event_fields_scan(b, n, &f));
+    scan_agrees(b, n);
+    char *m = malloc(n + 2);
+    assert_non_null(m);
+    for (size_t i = 0; i < n; i++) {
+      for (size_t c = 0; c < sizeof subst; c++) { /* includes NUL */
+        memcpy(m, b, n);
+        m[i] = subst[c];
+        scan_agrees(m, n);
+      }
+      memcpy(m, b, n);
+      m[i] = (char)0xc3;
+      scan_agrees(m, n);
+      memcpy(m, b, i); /* deleted */
+      memcpy(m + i, b + i + 1, n - i - 1);
+      scan_agrees(m, n - 1);
+      memcpy(m, b, i + 1); /* duplicated */
+      memcpy(m + i + 1, b + i, n - i);
+      scan_agrees(m, n + 1);
+    }
+    free(m);
+  }
+}
+
+/* Full mode's body check (docs/records.md, "Verifying", item 8), on the
+ * scanner's path and on jansson's (escapes, non-ASCII): each body, signed
+ * by the entry's own key, is located at its line with its reason. */
+static void test_body_check(void **state) {
+  (void)state;
+  size_t j = 3; /* entry 2, the seller's offer */
+  static const struct {
+    const char *body;
+    pl_flaw_kind kind;
+    const char *detail;
+  } cases[] = {
+      {"{\"round\":2,\"event\":\"accept\",\"party\":\"seller\"}",
+       PL_FLAW_ALTERED, "its body is a 'accept' event but the entry says 'offer'"},
+      {"{\"round\":2,\"event\":\"acc\\u0065pt\",\"party\":\"seller\"}",
+       PL_FLAW_ALTERED, "its body is a 'accept' event but the entry says 'offer'"},
+      {"{\"round\":2,\"event\":\"offer\",\"party\":\"buyer\"}",
+       PL_FLAW_WRONG_KEY, "made by 'buyer', so signed by 'buyer', but signed by 'seller'"},
+      {"{\"round\":2,\"event\":\"offer\",\"party\":\"\\u0062uyer\",\"t\":\"\xc3\xa9\"}",
+       PL_FLAW_WRONG_KEY, "made by 'buyer', so signed by 'buyer', but signed by 'seller'"},
+      {"{\"round\":2,\"event\":\"offer\",\"party\":null}", PL_FLAW_WRONG_KEY,
+       "made by 'the engine', so signed by 'engine', but signed by 'seller'"},
+      {"{\"round\":2,\"event\":\"offer\",\"party\":\"mallory\"}", PL_FLAW_WRONG_KEY,
+       "made by 'mallory', so signed by 'engine', but signed by 'seller'"},
+      {"{\"round\":2,\"event\":\"offer\",\"party\":\"seller\"", PL_FLAW_MALFORMED,
+       "its body is no transcript event"},
+      {"{\"event\":\"offer\",\"party\":\"seller\",\"party\":\"seller\"}",
+       PL_FLAW_MALFORMED, "its body is no transcript event"},
+      {"{\"event\":\"offer\",\"party\":7}", PL_FLAW_MALFORMED,
+       "its body is no transcript event"},
+      {"{\"party\":\"seller\"}", PL_FLAW_MALFORMED,
+       "its body is no transcript event"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    char *t = resigned(j, F.keys[1], cases[k].body);
+    pl_verdict *v = verify_text(t, 0);
+    int found = 0;
+    for (size_t i = 0; i < pl_verdict_flaw_count(v); i++) {
+      const pl_flaw *f = pl_verdict_flaw(v, i);
+      found |= f->line == j + 1 && f->kind == cases[k].kind &&
+               strstr(f->detail, cases[k].detail) != NULL;
+    }
+    if (!found) {
+      print_message("case %zu: %s\n", k, cases[k].body);
+      dump(v);
+    }
+    assert_true(found);
+    pl_verdict_free(v);
+    free(t);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_vector),     cmocka_unit_test(test_intact),
       cmocka_unit_test(test_every_byte), cmocka_unit_test(test_every_line),
       cmocka_unit_test(test_forged),     cmocka_unit_test(test_withheld),
       cmocka_unit_test(test_keys),       cmocka_unit_test(test_not_a_record),
-      cmocka_unit_test(test_checkpoints),
+      cmocka_unit_test(test_checkpoints), cmocka_unit_test(test_body_scan),
+      cmocka_unit_test(test_body_check),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
