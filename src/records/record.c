@@ -78,10 +78,6 @@ static bool hexstr_to(cur *c, char *out, uint8_t *bytes, size_t n) {
   return true;
 }
 
-static bool hexstr(cur *c, char *out, size_t n) {
-  return hexstr_to(c, out, NULL, n);
-}
-
 /* Length of a valid UTF-8 sequence (shortest form, no surrogates, at most
  * U+10FFFF) starting at p, else 0. */
 static size_t utf8_len(const unsigned char *p, const unsigned char *e) {
@@ -261,12 +257,13 @@ static void parse_line(const char *s, size_t len, rec_line *l,
     l->kind = REC_ENTRY;
     why = "bad entry";
     if (!number(&c, &l->n) || !lit(&c, ",\"prev\":") ||
-        !hexstr_to(&c, l->prev, l->prevb, PL__HEX) ||
+        !hexstr_to(&c, NULL, l->prevb, PL__HEX) ||
         !lit(&c, ",\"signer\":") ||
         !id(&c, l->signer) || !lit(&c, ",\"event\":") || !id(&c, l->event))
       goto bad;
     if (lit(&c, ",\"salt\":")) {
-      if (!hexstr(&c, l->salt, PL__HEX) || !lit(&c, ",\"body\":") ||
+      if (!hexstr_to(&c, NULL, l->salt, PL__HEX) ||
+          !lit(&c, ",\"body\":") ||
           !string(&c, &l->body, &l->body_len))
         goto bad;
       pl__commit(l, l->commit);
@@ -369,14 +366,16 @@ int pl__format_line(pl__rbuf *b, const rec_line *l) {
     bad |= put_s(b, "{\"n\":");
     bad |= put_s(b, num);
     bad |= put_s(b, ",\"prev\":\"");
-    bad |= put_s(b, l->prev);
+    pl__hex(hex, l->prevb, PL__HASH);
+    bad |= put_s(b, hex);
     bad |= put_s(b, "\",\"signer\":");
     bad |= pl__rbuf_put_string(b, l->signer, strlen(l->signer));
     bad |= put_s(b, ",\"event\":");
     bad |= pl__rbuf_put_string(b, l->event, strlen(l->event));
     if (l->body) {
       bad |= put_s(b, ",\"salt\":\"");
-      bad |= put_s(b, l->salt);
+      pl__hex(hex, l->salt, sizeof l->salt);
+      bad |= put_s(b, hex);
       bad |= put_s(b, "\",\"body\":");
       bad |= pl__rbuf_put_string(b, l->body, l->body_len);
     } else {
@@ -430,7 +429,9 @@ size_t pl__preimage(const rec_line *l, char *buf) {
   while ((v /= 10));
   char *p = put_field(buf, PL__REC_FORMAT, sizeof PL__REC_FORMAT - 1);
   p = put_field(p, q, (size_t)(num + sizeof num - q));
-  p = put_field(p, l->prev, PL__HEX);
+  pl__hex(p, l->prevb, PL__HASH);
+  p[PL__HEX] = '\n';
+  p += PL__HEX + 1;
   p = put_field(p, l->signer, strlen(l->signer));
   p = put_field(p, l->event, strlen(l->event));
   pl__hex(p, l->commit, PL__HASH);
@@ -440,7 +441,7 @@ size_t pl__preimage(const rec_line *l, char *buf) {
 
 void pl__commit(const rec_line *l, uint8_t out[PL__HASH]) {
   char salted[PL__HEX + 2];
-  memcpy(salted, l->salt, PL__HEX);
+  pl__hex(salted, l->salt, sizeof l->salt);
   salted[PL__HEX] = '\n';
   pl__hash2(out, salted, PL__HEX + 1, l->body, l->body_len);
 }
@@ -498,11 +499,10 @@ int pl__entry_make(rec_line *l, uint64_t n, const char *signer,
   memset(l, 0, sizeof *l);
   l->kind = REC_ENTRY;
   l->n = n;
-  pl__hex(l->prev, link, PL__HASH);
   memcpy(l->prevb, link, PL__HASH);
   snprintf(l->signer, sizeof l->signer, "%s", signer);
   snprintf(l->event, sizeof l->event, "%s", event);
-  memcpy(l->salt, salt_hex, PL__HEX + 1);
+  if (pl__unhex(l->salt, salt_hex, sizeof l->salt)) return -1;
   l->body = body;
   l->body_len = strlen(body);
   pl__commit(l, l->commit);

@@ -50,8 +50,7 @@ typedef struct rec_line {
   rec_kind kind;
   size_t line;
   uint64_t n;
-  char prev[PL__HEX + 1];
-  char salt[PL__HEX + 1]; /* "" when withheld */
+  uint8_t salt[32]; /* zeros when withheld (the body is NULL) */
   char signer[PL__ID_MAX + 1];
   char event[PL__ID_MAX + 1];
   char *body;
@@ -61,7 +60,7 @@ typedef struct rec_line {
   bool has_sig; /* entries: false for one signed only through a later
                   checkpoint of its signer (docs/records.md) */
   uint8_t link[PL__HASH]; /* entries: computed when read or made */
-  uint8_t prevb[PL__HASH]; /* prev in bytes */
+  uint8_t prevb[PL__HASH]; /* prev (in hex in the line) */
 } rec_line;
 
 struct pl_record {

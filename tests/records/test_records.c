@@ -138,10 +138,10 @@ static void test_vector(void **state) {
   memset(&l, 0, sizeof l);
   l.kind = REC_ENTRY;
   l.n = 1;
-  memset(l.prev, '0', PL__HEX);
+  memset(l.prevb, 0, PL__HASH);
   strcpy(l.signer, "usa");
   strcpy(l.event, "comment");
-  memset(l.salt, 'a', PL__HEX);
+  memset(l.salt, 0xaa, sizeof l.salt);
   char body[] = "{\"round\":1,\"event\":\"comment\",\"party\":\"usa\"}";
   l.body = body;
   l.body_len = strlen(body);
