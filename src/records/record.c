@@ -44,8 +44,8 @@ static bool number(cur *c, uint64_t *v) {
   return true;
 }
 
-static void parse_line(const char *s, size_t len, rec_line *l,
-                       pl_record *arena);
+static size_t parse_line(const char *s, size_t len, rec_line *l,
+                         pl_record *arena, bool rest);
 
 /* Lower-case hex digits' values; 0xff for every other byte. */
 static const uint8_t HEXV[256] = {
@@ -228,7 +228,7 @@ static void malformed(rec_line *l, const char *s, size_t len,
 }
 
 void pl__parse_line(const char *s, size_t len, rec_line *l) {
-  parse_line(s, len, l, NULL);
+  parse_line(s, len, l, NULL, false);
 }
 
 bool pl__arena_owns(const pl_record *r, const char *p) {
@@ -240,8 +240,12 @@ void pl__line_free_body(const pl_record *r, rec_line *l) {
   l->body = NULL;
 }
 
-static void parse_line(const char *s, size_t len, rec_line *l,
-                       pl_record *arena) {
+/* The line at s, of len bytes; with rest, s..s+len is the rest of the text
+ * and the line ends at its first newline, which no canonical line holds
+ * elsewhere (so a record is not scanned for newlines twice). Returns the
+ * line's length without its newline. */
+static size_t parse_line(const char *s, size_t len, rec_line *l,
+                         pl_record *arena, bool rest) {
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, hex_init);
   memset(l, 0, sizeof *l);
@@ -288,10 +292,21 @@ static void parse_line(const char *s, size_t len, rec_line *l,
   } else {
     goto bad;
   }
-  if (lit(&c, "}") && c.p == c.e) return;
-  why = "not in canonical form";
+  if (lit(&c, "}")) {
+    if (c.p < c.e && *c.p == '\n' && rest) return (size_t)(c.p - s);
+    if (c.p == c.e && !rest) return len;
+    if (c.p == c.e) why = "the last line has no newline";
+    else why = "not in canonical form";
+  } else {
+    why = "not in canonical form";
+  }
 bad:
+  if (rest) {
+    const char *nl = memchr(s, '\n', len);
+    len = nl ? (size_t)(nl - s) : len;
+  }
   malformed(l, s, len, why, arena);
+  return len;
 }
 
 int pl__rbuf_put(pl__rbuf *b, const char *s, size_t n) {
@@ -726,42 +741,47 @@ int pl_record_parse(const char *text, size_t len, const char *name,
   if (rc) return rc;
   pl_record *r = pl__calloc(1, sizeof *r);
   if (!r) return pl__err(err, PL_ENOMEM, "out of memory");
-  /* one allocation for every line (a million-line bundle would otherwise
-   * copy its lines some twenty times over) */
-  size_t lines = 1;
-  for (const char *q = text; (q = memchr(q, '\n', (size_t)(text + len - q)));
-       q++)
-    lines++;
-  r->lines = pl__malloc(lines * sizeof *r->lines);
+  /* the lines array from an estimate (an entry line has some 300 bytes),
+   * grown by doubling when short (realloc of a large block remaps its
+   * pages rather than copying them); a million-line bundle's text is not
+   * scanned for its newlines first */
+  r->cap = len / 256 + 64;
+  r->lines = pl__malloc(r->cap * sizeof *r->lines);
   if (!r->lines) {
     pl__free(r);
     return pl__err(err, PL_ENOMEM, "out of memory");
   }
-  r->cap = lines;
-  huge_pages(r->lines, lines * sizeof *r->lines);
-  /* the bodies, decoded, take at most the text's bytes and a NUL each */
-  r->arena = pl__malloc(len + lines);
+  huge_pages(r->lines, r->cap * sizeof *r->lines);
+  /* the bodies, decoded, take at most their quoted text's bytes (the
+   * quotes make room for the NUL): the text's length is enough */
+  r->arena = pl__malloc(len + 1);
   if (r->arena) {
-    r->arena_cap = len + lines;
+    r->arena_cap = len + 1;
     huge_pages(r->arena, r->arena_cap);
   }
   size_t good = 0;
   const char *p = text, *e = text + len;
   while (p < e) {
-    const char *nl = memchr(p, '\n', (size_t)(e - p));
-    const char *end = nl ? nl : e;
-    /* parsed in place: r->cap covers every line */
+    if (r->n == r->cap) {
+      rec_line *nl = pl__realloc(r->lines, 2 * r->cap * sizeof *nl);
+      if (!nl) {
+        pl_record_free(r);
+        return pl__err(err, PL_ENOMEM, "out of memory");
+      }
+      r->lines = nl;
+      r->cap *= 2;
+      huge_pages(r->lines, r->cap * sizeof *r->lines);
+    }
+    /* parsed in place */
     rec_line *l = &r->lines[r->n];
-    parse_line(p, (size_t)(end - p), l, r);
+    size_t n = parse_line(p, (size_t)(e - p), l, r, true);
     l->line = ++r->n;
-    if (!nl && l->kind != REC_MALFORMED)
-      malformed(l, p, (size_t)(end - p), "the last line has no newline", r);
     if (l->kind == REC_MALFORMED && !l->body) {
       pl_record_free(r);
       return pl__err(err, PL_ENOMEM, "out of memory");
     }
     good += l->kind == REC_HEADER || l->kind == REC_ENTRY;
-    p = nl ? nl + 1 : e;
+    p += n < (size_t)(e - p) ? n + 1 : n;
   }
   if (!good) {
     pl_record_free(r);

@@ -45,7 +45,7 @@ typedef struct ctx {
   char gsigner[PL__ID_MAX + 1]; /* the genesis's signer */
   size_t ne;      /* entry lines */
   size_t *pos;    /* entry -> line index */
-  uint8_t (*link)[PL__HASH];
+  int32_t *kx;        /* entry -> its signer's key in keys, or -1 */
   signed char *state; /* 1 signature good, 2 unchecked, 3 unsigned (a
                          checkpoint covers it), -1 bad */
   size_t *chosen;     /* entries of the chain, by n */
@@ -149,6 +149,11 @@ static const rec_line *L(const ctx *c, size_t e) {
   return &c->r->lines[c->pos[e]];
 }
 
+/* Entry e's signer's key (set once the genesis is read), or NULL. */
+static const gkey *key_e(const ctx *c, size_t e) {
+  return c->kx[e] >= 0 ? &c->keys[c->kx[e]] : NULL;
+}
+
 static int cmp_link(const void *a, const void *b) {
   return memcmp(a, b, PL__HASH);
 }
@@ -244,7 +249,7 @@ static size_t damaged_between(const size_t *bad_prefix, size_t a, size_t b) {
 
 /* Entry b's prev is entry a's link. */
 static bool links(const ctx *c, size_t a, size_t b) {
-  return !memcmp(L(c, b)->prevb, c->link[a], PL__HASH);
+  return !memcmp(L(c, b)->prevb, L(c, a)->link, PL__HASH);
 }
 
 /* The chain from the entries whose signature is good or not checked yet
@@ -254,21 +259,32 @@ static int analyse(ctx *c) {
   const pl_record *r = c->r;
   pl_verdict *v = c->v;
   /* the chain: valid entries by n, duplicates and strays set aside */
-  nkey *sorted = pl__malloc((c->ne + 1) * sizeof *sorted);
   size_t *valid = pl__malloc((c->ne + 1) * sizeof *valid);
   size_t *bad_prefix = pl__calloc(r->n + 1, sizeof *bad_prefix);
-  if (!sorted || !valid || !bad_prefix) {
-    pl__free(sorted);
+  if (!valid || !bad_prefix) {
     pl__free(valid);
     pl__free(bad_prefix);
     return -1;
   }
   size_t nv = 0;
+  bool in_order = true; /* by n, then by line: sorted already */
   for (size_t e = 0; e < c->ne; e++)
-    if (c->state[e] > 0) sorted[nv++] = (nkey){L(c, e)->n, e};
-  qsort(sorted, nv, sizeof *sorted, by_n);
-  for (size_t i = 0; i < nv; i++) valid[i] = sorted[i].e;
-  pl__free(sorted);
+    if (c->state[e] > 0) {
+      in_order &= !nv || L(c, valid[nv - 1])->n <= L(c, e)->n;
+      valid[nv++] = e;
+    }
+  if (!in_order) {
+    nkey *sorted = pl__malloc((nv + 1) * sizeof *sorted);
+    if (!sorted) {
+      pl__free(valid);
+      pl__free(bad_prefix);
+      return -1;
+    }
+    for (size_t i = 0; i < nv; i++) sorted[i] = (nkey){L(c, valid[i])->n, valid[i]};
+    qsort(sorted, nv, sizeof *sorted, by_n);
+    for (size_t i = 0; i < nv; i++) valid[i] = sorted[i].e;
+    pl__free(sorted);
+  }
   c->nc = 0;
   for (size_t i = 0; i < nv;) {
     size_t j = i;
@@ -286,7 +302,7 @@ static int analyse(ctx *c) {
     for (size_t k = i; k < j; k++) {
       size_t e = valid[k];
       if (e == pick) continue;
-      if (!memcmp(c->link[e], c->link[pick], PL__HASH))
+      if (!memcmp(L(c, e)->link, L(c, pick)->link, PL__HASH))
         flaw(c, PL_FLAW_DUPLICATED, c->pos[e], (long)L(c, e)->n,
              "line %zu repeats entry %llu (line %zu)", c->pos[e] + 1,
              (unsigned long long)L(c, e)->n, c->pos[pick] + 1);
@@ -343,7 +359,8 @@ static int analyse(ctx *c) {
            (unsigned long long)nb, pb + 1, (unsigned long long)na, pa + 1);
   }
   for (size_t i = 0; i + 1 < c->nc; i++)
-    if (!strcmp(L(c, c->chosen[i])->event, "end")) {
+    if (L(c, c->chosen[i])->event[0] == 'e' &&
+        !strcmp(L(c, c->chosen[i])->event, "end")) {
       size_t b = c->chosen[i + 1];
       flaw(c, PL_FLAW_INSERTED, c->pos[b], (long)L(c, b)->n,
            "entry %llu (line %zu) comes after the end event",
@@ -352,7 +369,7 @@ static int analyse(ctx *c) {
     }
   if (c->nc) {
     size_t last = c->chosen[c->nc - 1];
-    memcpy(v->head, c->link[last], PL__HASH);
+    memcpy(v->head, L(c, last)->link, PL__HASH);
     if (strcmp(L(c, last)->event, "end") &&
         damaged_between(bad_prefix, c->pos[last], r->n) == 0)
       flaw(c, PL_FLAW_TRUNCATED, c->pos[last], (long)L(c, last)->n,
@@ -440,7 +457,7 @@ static size_t check_runs(ctx *c) {
     for (size_t k = j; k-- > i && left;) {
       size_t e = c->chosen[k];
       const rec_line *l = L(c, e);
-      const gkey *key = key_of(c, l->signer);
+      const gkey *key = key_e(c, e);
       if (!l->has_sig) continue; /* its signer's later checkpoint covers it */
       if (key && seen[key - c->keys]) continue;
       if (key) {
@@ -474,7 +491,7 @@ static void uncovered(ctx *c) {
     for (size_t k = j; k-- > i;) {
       size_t e = c->chosen[k];
       const rec_line *l = L(c, e);
-      const gkey *key = key_of(c, l->signer);
+      const gkey *key = key_e(c, e);
       if (!key) continue;
       if (l->has_sig && c->state[e] > 0) seen[key - c->keys] = true;
       if (!l->has_sig && !seen[key - c->keys])
@@ -528,10 +545,14 @@ static int run(ctx *c, bool fast) {
   /* hashes and signatures */
   for (size_t e = 0; e < c->ne; e++) {
     const rec_line *l = L(c, e);
-    memcpy(c->link[e], l->link, PL__HASH);
+    /* most entries have their predecessor's signer */
+    const gkey *k = e && !strcmp(l->signer, L(c, e - 1)->signer)
+                        ? key_e(c, e - 1)
+                        : key_of(c, l->signer);
+    c->kx[e] = k ? (int32_t)(k - c->keys) : -1;
     c->state[e] = l->has_sig ? 2 : 3;
     if (fast) continue;
-    c->state[e] = check_sig(c, e, key_of(c, l->signer));
+    c->state[e] = check_sig(c, e, key_e(c, e));
   }
   size_t nf0 = v->nf;
   if (analyse(c)) return -1;
@@ -542,7 +563,7 @@ static int run(ctx *c, bool fast) {
     if (round == 8)
       for (size_t e = 0; e < c->ne; e++)
         if (c->state[e] == 2)
-          c->state[e] = check_sig(c, e, key_of(c, L(c, e)->signer));
+          c->state[e] = check_sig(c, e, key_e(c, e));
     if (analyse(c)) return -1;
   }
   if (classify(c)) return -1;
@@ -733,11 +754,11 @@ int pl__record_verify_known(const pl_record *r, const pl_verify_options *o,
   ctx c = {.r = r, .o = o, .v = v, .known = known, .nknown = nknown};
   for (size_t j = 0; j < r->n; j++) c.ne += r->lines[j].kind == REC_ENTRY;
   c.pos = pl__malloc((c.ne + 1) * sizeof *c.pos);
-  c.link = pl__malloc((c.ne + 1) * sizeof *c.link);
+  c.kx = pl__malloc((c.ne + 1) * sizeof *c.kx);
   c.state = pl__malloc(c.ne + 1);
   c.chosen = pl__malloc((c.ne + 1) * sizeof *c.chosen);
   c.in_chain = pl__malloc((r->n + 1) * sizeof *c.in_chain);
-  int bad = !v || !c.pos || !c.link || !c.state || !c.chosen || !c.in_chain;
+  int bad = !v || !c.pos || !c.kx || !c.state || !c.chosen || !c.in_chain;
   if (!bad) {
     for (size_t j = 0, e = 0; j < r->n; j++)
       if (r->lines[j].kind == REC_ENTRY) c.pos[e++] = j;
@@ -747,7 +768,7 @@ int pl__record_verify_known(const pl_record *r, const pl_verify_options *o,
   }
   pl__free(c.keys);
   pl__free(c.pos);
-  pl__free(c.link);
+  pl__free(c.kx);
   pl__free(c.state);
   pl__free(c.chosen);
   pl__free(c.in_chain);

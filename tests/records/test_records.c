@@ -587,6 +587,22 @@ static void test_not_a_record(void **state) {
   assert_null(r);
   assert_string_equal(err.file, "x.txt");
   assert_int_equal(pl_record_parse("", 0, "x.txt", &r, &err), PL_EPARSE);
+  /* many short lines after a record: more lines than the reader's first
+   * estimate (a line per 256 bytes), each reported at its line */
+  size_t n = strlen(F.text), extra = 5000;
+  char *t = malloc(n + 2 * extra + 2);
+  assert_non_null(t);
+  memcpy(t, F.text, n);
+  for (size_t k = 0; k < extra; k++) memcpy(t + n + 2 * k, "x\n", 2);
+  memcpy(t + n + 2 * extra, "}", 2); /* the last line without newline */
+  pl_verdict *v = verify_text(t, 1);
+  size_t lines = pl_record_entry_count(F.r) + 1;
+  assert_int_equal(pl_verdict_flaw_count(v), extra + 1);
+  assert_int_equal(pl_verdict_flaw(v, 0)->line, lines + 1);
+  assert_int_equal(pl_verdict_flaw(v, extra)->line, lines + extra + 1);
+  assert_non_null(strstr(pl_verdict_flaw(v, extra)->detail, "not a record line"));
+  pl_verdict_free(v);
+  free(t);
 }
 
 /* Checkpoints (pl_record_sign_session_every): each signer signs only its
