@@ -602,6 +602,13 @@ static void test_not_a_record(void **state) {
   assert_int_equal(pl_verdict_flaw(v, extra)->line, lines + extra + 1);
   assert_non_null(strstr(pl_verdict_flaw(v, extra)->detail, "not a record line"));
   pl_verdict_free(v);
+  /* the record without its last newline */
+  memcpy(t, F.text, n);
+  t[n - 1] = 0;
+  v = verify_text(t, 1);
+  assert_true(has_kind(v, PL_FLAW_MALFORMED, lines));
+  assert_non_null(strstr(pl_verdict_flaw(v, 0)->detail, "the last line has no newline"));
+  pl_verdict_free(v);
   free(t);
 }
 
