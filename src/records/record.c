@@ -47,33 +47,31 @@ static bool number(cur *c, uint64_t *v) {
 static size_t parse_line(const char *s, size_t len, rec_line *l,
                          pl_record *arena, bool rest);
 
-/* Lower-case hex digits' values; 0xff for every other byte. */
-static const uint8_t HEXV[256] = {
-    ['0'] = 0,  ['1'] = 1,  ['2'] = 2,  ['3'] = 3,  ['4'] = 4,  ['5'] = 5,
-    ['6'] = 6,  ['7'] = 7,  ['8'] = 8,  ['9'] = 9,  ['a'] = 10, ['b'] = 11,
-    ['c'] = 12, ['d'] = 13, ['e'] = 14, ['f'] = 15};
-static bool hex_ok[256];
+/* Lower-case hex digits' values; 0x10 for every other byte. */
+static uint8_t hexv[256];
+static bool plain[256]; /* copied as they are in a canonical string */
 static void hex_init(void) {
-  for (int k = 0; k < 256; k++)
-    hex_ok[k] = (k >= '0' && k <= '9') || (k >= 'a' && k <= 'f');
+  for (int k = 0; k < 256; k++) {
+    hexv[k] = k >= '0' && k <= '9'   ? (uint8_t)(k - '0')
+              : k >= 'a' && k <= 'f' ? (uint8_t)(k - 'a' + 10)
+                                     : 0x10;
+    plain[k] = k >= 0x20 && k < 0x80 && k != '"' && k != '\\';
+  }
 }
 
-/* A quoted string of n lower-case hex digits: copied to out (when not
- * NULL, NUL-terminated) and decoded into bytes (when not NULL, n / 2). */
-static bool hexstr_to(cur *c, char *out, uint8_t *bytes, size_t n) {
+/* A quoted string of n lower-case hex digits, decoded into n / 2 bytes
+ * (checked and decoded in one pass). */
+static bool hexstr_to(cur *c, uint8_t *bytes, size_t n) {
   const unsigned char *p = (const unsigned char *)c->p;
   if ((size_t)(c->e - c->p) < n + 2 || p[0] != '"' || p[n + 1] != '"')
     return false;
-  bool ok = true;
-  for (size_t k = 1; k <= n; k++) ok &= hex_ok[p[k]];
-  if (!ok) return false;
-  if (out) {
-    memcpy(out, c->p + 1, n);
-    out[n] = 0;
+  unsigned bad = 0;
+  for (size_t k = 0; k < n / 2; k++) {
+    unsigned hi = hexv[p[1 + 2 * k]], lo = hexv[p[2 + 2 * k]];
+    bad |= hi | lo;
+    bytes[k] = (uint8_t)(hi << 4 | lo);
   }
-  if (bytes)
-    for (size_t k = 0; k < n / 2; k++)
-      bytes[k] = (uint8_t)(HEXV[p[1 + 2 * k]] << 4 | HEXV[p[2 + 2 * k]]);
+  if (bad & 0x10) return false;
   c->p += n + 2;
   return true;
 }
@@ -136,10 +134,15 @@ static bool string(cur *c, char **out, size_t *len) {
   if (out && !buf) return false;
   size_t n = 0;
   for (;;) {
-    /* a run of plain ASCII: copied as it is */
+    /* a run of plain ASCII: copied as it is (byte by byte: between a
+     * body's escaped quotes the runs are short) */
     const unsigned char *r = q;
-    while (r < e && *r >= 0x20 && *r < 0x80 && *r != '"' && *r != '\\') r++;
-    if (buf) memcpy(buf + n, q, (size_t)(r - q));
+    if (buf) {
+      char *o = buf + n;
+      while (r < e && plain[*r]) *o++ = (char)*r++;
+    } else {
+      while (r < e && plain[*r]) r++;
+    }
     n += (size_t)(r - q);
     q = r;
     if (q >= e) goto bad;
@@ -208,7 +211,7 @@ static bool id(cur *c, char out[PL__ID_MAX + 1]) {
 }
 
 static bool sig(cur *c, uint8_t out[64]) {
-  return hexstr_to(c, NULL, out, PL__SIGHEX);
+  return hexstr_to(c, out, PL__SIGHEX);
 }
 
 static void malformed(rec_line *l, const char *s, size_t len,
@@ -261,19 +264,19 @@ static size_t parse_line(const char *s, size_t len, rec_line *l,
     l->kind = REC_ENTRY;
     why = "bad entry";
     if (!number(&c, &l->n) || !lit(&c, ",\"prev\":") ||
-        !hexstr_to(&c, NULL, l->prevb, PL__HEX) ||
+        !hexstr_to(&c, l->prevb, PL__HEX) ||
         !lit(&c, ",\"signer\":") ||
         !id(&c, l->signer) || !lit(&c, ",\"event\":") || !id(&c, l->event))
       goto bad;
     if (lit(&c, ",\"salt\":")) {
-      if (!hexstr_to(&c, NULL, l->salt, PL__HEX) ||
+      if (!hexstr_to(&c, l->salt, PL__HEX) ||
           !lit(&c, ",\"body\":") ||
           !string(&c, &l->body, &l->body_len))
         goto bad;
       pl__commit(l, l->commit);
     } else {
       if (!lit(&c, ",\"commitment\":") ||
-          !hexstr_to(&c, NULL, l->commit, PL__HEX))
+          !hexstr_to(&c, l->commit, PL__HEX))
         goto bad;
     }
     /* the signature is optional: checkpoints (docs/records.md) */
