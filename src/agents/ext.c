@@ -1575,18 +1575,17 @@ static const char *ext_error(void *agent) {
   return e->broken ? e->why : NULL;
 }
 
-static const pl_agent_api ext_api = {
-    .abi_version = PL_AGENT_ABI_VERSION,
-    .struct_size = sizeof(pl_agent_api),
-    .destroy = ext_destroy,
-    .create2 = ext_create,
-    .propose2 = ext_propose,
-    .respond2 = ext_respond,
-    .comment = ext_comment,
-    .vote = ext_vote,
-    .event = ext_event,
-    .error = ext_error,
-};
+/* An external agent and its replay differ only in how they are created. */
+#define EXT_API(create)                                                        \
+  {                                                                            \
+    .abi_version = PL_AGENT_ABI_VERSION,                                       \
+    .struct_size = sizeof(pl_agent_api), .destroy = ext_destroy,               \
+    .create2 = (create), .propose2 = ext_propose, .respond2 = ext_respond,     \
+    .comment = ext_comment, .vote = ext_vote, .event = ext_event,              \
+    .error = ext_error,                                                        \
+  }
+
+static const pl_agent_api ext_api = EXT_API(ext_create);
 
 const pl_agent_api *pl_agent_ext(void) { return &ext_api; }
 
@@ -1602,17 +1601,6 @@ static void *replay_create(const pl_agent_setup *su) {
   return create_with(su, MODE_REPLAY, rec);
 }
 
-static const pl_agent_api replay_api = {
-    .abi_version = PL_AGENT_ABI_VERSION,
-    .struct_size = sizeof(pl_agent_api),
-    .destroy = ext_destroy,
-    .create2 = replay_create,
-    .propose2 = ext_propose,
-    .respond2 = ext_respond,
-    .comment = ext_comment,
-    .vote = ext_vote,
-    .event = ext_event,
-    .error = ext_error,
-};
+static const pl_agent_api replay_api = EXT_API(replay_create);
 
 const pl_agent_api *pl_agent_replay(void) { return &replay_api; }
