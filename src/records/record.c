@@ -130,6 +130,11 @@ static bool string(cur *c, char **out, size_t *len) {
   pl_record *ar = c->arena;
   size_t room = (size_t)(e - q) + 1;
   bool own = out && !(ar && ar->arena_cap - ar->arena_used >= room);
+  if (own) { /* to its closing quote only: e may be the text's end */
+    const unsigned char *z = q;
+    while (z < e && *z != '"') z += *z == '\\' ? 2 : 1;
+    if (z < e) room = (size_t)(z - q) + 1;
+  }
   char *buf = !out ? NULL : own ? pl__malloc(room) : ar->arena + ar->arena_used;
   if (out && !buf) return false;
   size_t n = 0;
