@@ -12,6 +12,7 @@ struct pl_analysis {
   uint64_t memory_limit;
   pl_kalai kalai;
   double epsilon; /* > 0: the frontier is an epsilon-approximation */
+  uint64_t boxes; /* boxes the box search visited (method "boxes") */
   uint64_t feasible;     /* UINT64_MAX: more, or not known */
   bool feasible_known;
   char *feasible_text;   /* exact decimal when known beyond 2^64 */
