@@ -7,6 +7,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "testutil.h"
 
@@ -232,11 +235,104 @@ static void test_auto_choice(void **state) {
   pl_scenario_free(s);
 }
 
+/* ../shared/data (or ../../shared/data, from a worktree), or NULL. */
+static const char *shared_data(void) {
+  static char buf[4096];
+  const char *dir = getenv("PL_SOURCE_DIR");
+  const char *ups[] = {"..", "../.."};
+  for (int k = 0; k < 2; k++) {
+    snprintf(buf, sizeof buf, "%s/%s/shared/data/genius/anac/y2014",
+             dir ? dir : ".", ups[k]);
+    FILE *f = fopen(buf, "r");
+    if (!f) continue;
+    fclose(f);
+    return buf;
+  }
+  return NULL;
+}
+
+/* The twelve ANAC 2014 domains (skipped when ../shared/data is absent):
+ * the ten-issue ones exactly, within the default budget, and the
+ * non-discounted ones against GENIUS's pareto.xml; the others on a budget
+ * of 20,000 boxes. Every point is a real package with its own utilities,
+ * feasible, and none dominates another; the epsilon is stated. */
+static void test_anac2014(void **state) {
+  (void)state;
+  const char *root = shared_data();
+  if (!root) {
+    print_message("../shared/data absent: skipped\n");
+    skip();
+  }
+  static const char *const dom[] = {
+      "10issues", "10issuesDiscounted", "10issuesDiscountedwithRV",
+      "10issueswithRV", "30issues", "30issuesDiscounted",
+      "30issuesDiscountedwithRV", "30issueswithRV", "50issues",
+      "50issuesDiscounted", "50issuesDiscountedwithRV", "50issueswithRV"};
+  for (int d = 0; d < 12; d++) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", root, dom[d]);
+    pl_scenario *s;
+    pl_error err;
+    if (pl_scenario_load(path, &s, &err)) fail_msg("%s: %s", path, err.message);
+    const int np = pl_scenario_party_count(s);
+    bool ten = d < 4;
+    int rc;
+    pl_analysis *a = run(s, PL_METHOD_AUTO, ten ? 0 : 20000, &rc);
+    assert_int_equal(rc, PL_OK);
+    assert_string_equal(pl_analysis_method(a), "boxes");
+    double eps = pl_analysis_epsilon(a);
+    assert_true(eps >= 0 && eps < 1);
+    if (ten) assert_true(eps == 0);
+    size_t n = pl_analysis_pareto_count(a);
+    assert_true(n > 0);
+    for (size_t k = 0; k < n; k++) {
+      const pl_point *x = pl_analysis_pareto(a, k);
+      for (int p = 0; p < np; p++) {
+        assert_true(pl_scenario_utility(s, p, x->options) == x->utilities[p]);
+        assert_true(x->utilities[p] >=
+                    pl_scenario_reservation(s, p) - PL_TOLERANCE);
+      }
+      for (size_t j = 0; j < n; j++) {
+        const double *y = pl_analysis_pareto(a, j)->utilities;
+        int p = 0;
+        while (p < np && y[p] >= x->utilities[p] - PL_TOLERANCE) p++;
+        if (j != k && p == np) fail_msg("%s: point %zu covers %zu", dom[d], j, k);
+      }
+    }
+    if (d < 2) { /* GENIUS's frontier, to its 8 digits */
+      char pf[4300];
+      snprintf(pf, sizeof pf, "%s/pareto.xml", path);
+      FILE *f = fopen(pf, "r");
+      assert_non_null(f);
+      double g0, g1;
+      size_t m = 0;
+      char line[256];
+      while (fgets(line, sizeof line, f))
+        if (sscanf(line, "%lf, %lf", &g0, &g1) == 2) {
+          bool found = false;
+          for (size_t k = 0; k < n && !found; k++) {
+            const double *u = pl_analysis_pareto(a, k)->utilities;
+            found = fabs(u[0] - g0) < 1e-6 && fabs(u[1] - g1) < 1e-6;
+          }
+          if (!found) fail_msg("%s: GENIUS's %g, %g not found", dom[d], g0, g1);
+          m++;
+        }
+      fclose(f);
+      assert_int_equal(m, n);
+    }
+    print_message("%-26s %zu points, epsilon %g, %llu boxes\n", dom[d], n, eps,
+                  (unsigned long long)pl_analysis_boxes(a));
+    pl_analysis_free(a);
+    pl_scenario_free(s);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_boxes_equal_enumeration),
       cmocka_unit_test(test_budget_certificate),
       cmocka_unit_test(test_auto_choice),
+      cmocka_unit_test(test_anac2014),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
