@@ -54,11 +54,11 @@ typedef struct pl_analysis_options {
    * NULL (default): not called. */
   int (*progress)(void *ctx, double done);
   void *progress_ctx;
-  /* The box method's budget, in boxes (a count, not time): the first half
-   * is searched exactly; if that does not finish, the rest drops boxes
-   * within 0.01 (or epsilon) of a found package, and boxes still open at
-   * the end are dropped with their gap, which the result's epsilon
-   * states. 0 (default): 4,000,000, about ten seconds at most. */
+  /* The box method's budget, in boxes (a count, not time): searches at
+   * epsilon 0.08, 0.04, 0.02, 0.01, then exact (or the epsilon asked for),
+   * each from the root; when the budget runs out the result states the
+   * epsilon it can certify. 0 (default): 2,000,000, about ten seconds of
+   * one core at most. */
   uint64_t max_boxes;
 } pl_analysis_options;
 

@@ -23,7 +23,7 @@ typedef struct bb {
   uint32_t **rep;
   uint32_t *ncond; /* conditions of rectangles on the issue */
   uint32_t **cond; /* [j]: the rectangle */
-  uint8_t **in;    /* [c * ncond + j]: class c meets condition j */
+  uint8_t **in;    /* [j * ncls + c]: class c meets condition j */
   uint8_t **vary;  /* [j]: condition j splits the allowed classes */
   double **add;    /* [c * np + p]: additive party's contribution */
   bool *multi;     /* mentioned by a several-issue red line */
@@ -243,9 +243,9 @@ static int setup_rects(bb *b) {
           uint32_t o = first[c];
           b->rep[i][c] = o;
           for (uint32_t j = 0; j < b->ncond[i]; j++) {
-            b->in[i][(size_t)c * mj + j] = o >= clo[i][j] && o <= chi[i][j];
-            if (c && b->in[i][(size_t)c * mj + j] != b->in[i][j])
-              b->vary[i][j] = 1;
+            uint8_t *row = b->in[i] + (size_t)j * nc;
+            row[c] = o >= clo[i][j] && o <= chi[i][j];
+            if (c && row[c] != row[0]) b->vary[i][j] = 1;
           }
           for (int p = 0; p < b->np; p++) {
             double v = pb->contrib[i][(size_t)o * b->np + p];
@@ -490,11 +490,10 @@ static void relax(bb *b) {
       double a = first ? rest : even;
       first = false;
       b->alpha[k] = a;
-      const size_t mj = b->ncond[i] ? b->ncond[i] : 1;
-      const uint8_t *in = b->in[i] + b->rj[k];
+      const uint8_t *in = b->in[i] + (size_t)b->rj[k] * b->ncls[i];
       double *f = b->F + b->foff[i] + p;
       for (uint32_t c = 0; c < b->ncls[i]; c++)
-        if (in[(size_t)c * mj]) f[(size_t)c * np] += a;
+        if (in[c]) f[(size_t)c * np] += a;
     }
   }
   for (int pass = 0; pass < PASSES; pass++)
@@ -506,15 +505,14 @@ static void relax(bb *b) {
       for (uint32_t k = b->rs[r]; k < b->rs[r + 1]; k++) {
         int i = (int)b->ri[k];
         if (b->fix[i] >= 0) continue;
-        const size_t mj = b->ncond[i] ? b->ncond[i] : 1;
-        const uint8_t *in = b->in[i] + b->rj[k];
+        const uint8_t *in = b->in[i] + (size_t)b->rj[k] * b->ncls[i];
         double *f = b->F + b->foff[i] + p;
         double m = -INFINITY, am = -INFINITY;
         for (uint32_t c = 0; c < b->ncls[i]; c++) {
           double v = f[(size_t)c * np];
-          if (in[(size_t)c * mj]) v -= b->alpha[k];
+          if (in[c]) v -= b->alpha[k];
           if (v > m) m = v;
-          if (in[(size_t)c * mj] && v > am) am = v;
+          if (in[c] && v > am) am = v;
         }
         double slack = m - am; /* what the share may take for free */
         double a = slack < rem ? slack : rem;
@@ -522,17 +520,16 @@ static void relax(bb *b) {
         double d = a - b->alpha[k];
         b->alpha[k] = a;
         for (uint32_t c = 0; c < b->ncls[i]; c++)
-          if (in[(size_t)c * mj]) f[(size_t)c * np] += d;
+          if (in[c]) f[(size_t)c * np] += d;
         last = k;
       }
       if (rem > 0) { /* the rest costs one for one anywhere: the last */
         int i = (int)b->ri[last];
-        const size_t mj = b->ncond[i] ? b->ncond[i] : 1;
-        const uint8_t *in = b->in[i] + b->rj[last];
+        const uint8_t *in = b->in[i] + (size_t)b->rj[last] * b->ncls[i];
         double *f = b->F + b->foff[i] + p;
         b->alpha[last] += rem;
         for (uint32_t c = 0; c < b->ncls[i]; c++)
-          if (in[(size_t)c * mj]) f[(size_t)c * np] += rem;
+          if (in[c]) f[(size_t)c * np] += rem;
       }
     }
 }
@@ -622,22 +619,20 @@ static int bound(bb *b, double *ub) {
 }
 
 static void fix_issue(bb *b, int i, uint32_t c) {
-  const size_t mj = b->ncond[i] ? b->ncond[i] : 1;
   b->fix[i] = (int32_t)c;
   for (uint32_t j = 0; j < b->ncond[i]; j++) {
     uint32_t r = b->cond[i][j];
     b->nfree[r]--;
-    if (!b->in[i][(size_t)c * mj + j]) b->dead[r]++;
+    if (!b->in[i][(size_t)j * b->ncls[i] + c]) b->dead[r]++;
   }
 }
 
 static void free_issue(bb *b, int i) {
-  const size_t mj = b->ncond[i] ? b->ncond[i] : 1;
   uint32_t c = (uint32_t)b->fix[i];
   for (uint32_t j = 0; j < b->ncond[i]; j++) {
     uint32_t r = b->cond[i][j];
     b->nfree[r]++;
-    if (!b->in[i][(size_t)c * mj + j]) b->dead[r]--;
+    if (!b->in[i][(size_t)j * b->ncls[i] + c]) b->dead[r]--;
   }
   b->fix[i] = -1;
 }

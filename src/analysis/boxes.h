@@ -23,7 +23,7 @@
  * box goes when that bound set lies under the found packages' staircase.
  *
  * The search is depth-first, bounded by a count of boxes (work units,
- * deterministic). It runs at falling epsilons (0.04, 0.02, 0.01, then the
+ * deterministic). It runs at falling epsilons (0.08, 0.04, 0.02, 0.01, then the
  * one asked for, 0 for exact), each from the root with the packages found
  * so far: a box is also dropped when every point of its bound set is at
  * most epsilon above a found package. A search that ends certifies its
