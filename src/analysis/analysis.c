@@ -804,6 +804,11 @@ static bool structural_applies(const pl_scenario *s) {
 
 int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
                pl_analysis **out, pl_error *err) {
+  return pl__analyze(s, opts, true, out, err);
+}
+
+int pl__analyze(const pl_scenario *s, const pl_analysis_options *opts,
+                bool allow_boxes, pl_analysis **out, pl_error *err) {
   pl_analysis_options o;
   pl_analysis_options_init(&o);
   PL__OPTIONS_COPY(&o, opts);
@@ -842,9 +847,18 @@ int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
    * utilities or several-issue red lines beyond --max-outcomes, or an
    * approximate frontier of those). */
   bool boxes = o.method == PL_METHOD_BOXES ||
-               (o.method == PL_METHOD_AUTO && !structural &&
+               (o.method == PL_METHOD_AUTO && !structural && allow_boxes &&
                 (!enumerable || o.epsilon > 0));
   if (boxes) structural = false;
+  if (!boxes && !enumerable && !structural)
+    return too_big(s, &o,
+                   " (and its non-additive utilities or several-issue red "
+                   "lines need enumeration)",
+                   err);
+  if (!boxes && o.epsilon > 0 && !structural)
+    return pl__err(err, PL_EUNSUPPORTED,
+                   "an approximate frontier needs the structural method: "
+                   "additive utilities and red lines of one issue each");
   pl_analysis *a = pl__calloc(1, sizeof *a);
   if (!a) return pl__err(err, PL_ENOMEM, "out of memory");
   a->s = s;
