@@ -23,12 +23,15 @@ const char cmd_analyze_help[] =
     "  --unlock K          with --plot: draw the outcome space with the K-th\n"
     "                      cheapest concession set of 'parley unlock' made,\n"
     "                      so the packages it opens show as feasible\n"
-    "  --method M          auto (default), enumerate or structural\n"
+    "  --method M          auto (default), enumerate, structural or boxes\n"
     "  --kalai K           proper (default: Kalai-Smorodinsky) or genius (the\n"
     "                      point GENIUS and ANL call Kalai: min sum |ui - uj|)\n"
     "  --epsilon E         an approximate frontier: every Pareto-optimal\n"
     "                      package less than E below a listed one (for many\n"
-    "                      parties; additive scenarios)\n"
+    "                      parties; structural and box methods)\n"
+    "  --max-boxes N       budget of the box method, in boxes (default\n"
+    "                      2000000): exact if it finishes within it, else\n"
+    "                      an epsilon-frontier that states its epsilon\n"
     "  --max-outcomes N    enumerate at most N outcomes (default 4294967296)\n"
     "  --memory SIZE       memory for results, e.g. 512M, 16G (default 16G)\n"
     "  --partial-max-issues N\n"
@@ -133,13 +136,14 @@ int cmd_analyze(int argc, char **argv) {
       k++;
     } else if (!strcmp(arg, "--method")) {
       if (!val || (strcmp(val, "auto") && strcmp(val, "enumerate") &&
-                   strcmp(val, "structural"))) {
-        cli_error("--method takes auto, enumerate or structural");
+                   strcmp(val, "structural") && strcmp(val, "boxes"))) {
+        cli_error("--method takes auto, enumerate, structural or boxes");
         goto usage;
       }
-      opts.method = !strcmp(val, "auto")        ? PL_METHOD_AUTO
-                    : !strcmp(val, "enumerate") ? PL_METHOD_ENUMERATE
-                                                : PL_METHOD_STRUCTURAL;
+      opts.method = !strcmp(val, "auto")         ? PL_METHOD_AUTO
+                    : !strcmp(val, "enumerate")  ? PL_METHOD_ENUMERATE
+                    : !strcmp(val, "structural") ? PL_METHOD_STRUCTURAL
+                                                 : PL_METHOD_BOXES;
       k++;
     } else if (!strcmp(arg, "--kalai")) {
       if (!val || (strcmp(val, "proper") && strcmp(val, "genius"))) {
@@ -159,6 +163,13 @@ int cmd_analyze(int argc, char **argv) {
     } else if ((used = cli_limit_option(arg, val, &opts.max_outcomes,
                                          &opts.memory_limit))) {
       if (used < 0) goto usage;
+      k++;
+    } else if (!strcmp(arg, "--max-boxes")) {
+      if (!val || cli_parse_count(val, &opts.max_boxes) ||
+          opts.max_boxes == 0) {
+        cli_error("--max-boxes takes a positive whole number");
+        goto usage;
+      }
       k++;
     } else if (!strcmp(arg, "--partial-max-issues")) {
       uint64_t n;

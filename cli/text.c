@@ -1,4 +1,5 @@
 /* The analysis as aligned text tables for a terminal. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,9 +160,13 @@ static void print_explanations(FILE *out, const pl_scenario *s,
   size_t nd = pl_analysis_deadlock_count(a);
   if (!pl_analysis_explained(a)) {
     section(out, "Binding constraints and deadlocks");
-    fprintf(out, "  not computed: the structural method does not explain "
-                 "when a reservation value can bind\n  (--method enumerate "
-                 "does, where the space is small enough)\n");
+    if (!strcmp(pl_analysis_method(a), "boxes"))
+      fprintf(out, "  not computed: the box method does not explain (--method "
+                   "enumerate does, where\n  the space is small enough)\n");
+    else
+      fprintf(out, "  not computed: the structural method does not explain "
+                   "when a reservation value can bind\n  (--method enumerate "
+                   "does, where the space is small enough)\n");
     return;
   }
   if (pl_analysis_feasible_count(a) == 0) {
@@ -294,14 +299,26 @@ void text_analysis(FILE *out, const pl_scenario *s, const pl_analysis *a) {
   fprintf(out, "Scenario  %s%s%s\n", pl_scenario_id(s), *title ? ": " : "",
           title);
   fprintf(out, "Method    %s\n", pl_analysis_method(a));
-  if (pl_analysis_epsilon(a) > 0)
+  bool boxes = !strcmp(pl_analysis_method(a), "boxes");
+  if (boxes && pl_analysis_epsilon(a) > 0)
+    fprintf(out,
+            "          approximate, certified by a search of %llu boxes: "
+            "every feasible package\n          is at most %g below a listed "
+            "one in every party's utility\n",
+            (unsigned long long)pl_analysis_boxes(a), pl_analysis_epsilon(a));
+  else if (boxes)
+    fprintf(out, "          exact: a search of %llu boxes\n",
+            (unsigned long long)pl_analysis_boxes(a));
+  else if (pl_analysis_epsilon(a) > 0)
     fprintf(out,
             "          approximate: every Pareto-optimal package is less than "
             "%g below a listed\n          one in every party's utility\n",
             pl_analysis_epsilon(a));
   char feasible[4096];
   if (pl_analysis_feasible_text(a, feasible, sizeof feasible))
-    strcpy(feasible, "an uncounted number (a reservation value binds)");
+    strcpy(feasible, boxes ? "an uncounted number (the box method does not "
+                             "count them)"
+                           : "an uncounted number (a reservation value binds)");
   fprintf(out, "Outcomes  %s, of which %s feasible\n", count, feasible);
   print_parties(out, s, a);
   print_issues(out, s, a);

@@ -21,8 +21,12 @@ extern "C" {
 typedef enum pl_method {
   PL_METHOD_AUTO = 0,       /* the library chooses (docs/analysis.md) */
   PL_METHOD_ENUMERATE = 1,  /* visit every outcome */
-  PL_METHOD_STRUCTURAL = 2  /* issue by issue, without enumerating: additive
+  PL_METHOD_STRUCTURAL = 2, /* issue by issue, without enumerating: additive
                                utilities and one-issue red lines only */
+  PL_METHOD_BOXES = 3       /* branch and bound over boxes of the outcome
+                               space: any utilities and red lines, exact
+                               within a budget of boxes, else an
+                               epsilon-frontier that states its epsilon */
 } pl_method;
 
 typedef enum pl_kalai {
@@ -40,15 +44,22 @@ typedef struct pl_analysis_options {
                              (default 16, at most 62) */
   pl_kalai kalai;         /* which Kalai point (default PL_KALAI_PROPER) */
   double epsilon;         /* > 0: an epsilon-approximate frontier (structural
-                             method; for many parties, where exact frontiers
-                             explode): every Pareto-optimal package is less
-                             than epsilon below a listed one in every
-                             party's utility. 0 (default): exact */
+                             and box methods; for many parties, where exact
+                             frontiers explode): every Pareto-optimal
+                             package is less than epsilon below a listed
+                             one in every party's utility. 0 (default):
+                             exact */
   /* Called now and then during a long enumeration with the share done, in
    * [0,1]; returning non-zero stops the analysis (PL_ESTATE, "stopped").
    * NULL (default): not called. */
   int (*progress)(void *ctx, double done);
   void *progress_ctx;
+  /* The box method's budget, in boxes (a count, not time): searches at
+   * epsilon 0.08, 0.04, 0.02, 0.01, then exact (or the epsilon asked for),
+   * each from the root; when the budget runs out the result states the
+   * epsilon it can certify. 0 (default): 2,000,000, about ten seconds of
+   * one core at most. */
+  uint64_t max_boxes;
 } pl_analysis_options;
 
 PL_API void pl_analysis_options_init(pl_analysis_options *o);
@@ -62,10 +73,14 @@ PL_API int pl_analyze(const pl_scenario *s, const pl_analysis_options *o,
                       pl_analysis **out, pl_error *err);
 PL_API void pl_analysis_free(pl_analysis *a);
 
-/* "enumerate" or "structural" */
+/* "enumerate", "structural" or "boxes" */
 PL_API const char *pl_analysis_method(const pl_analysis *a);
-/* The epsilon of an approximate frontier, 0 when exact. */
+/* The epsilon of an approximate frontier, 0 when exact. The box method
+ * certifies it: every feasible package is at most epsilon below a listed
+ * one in every party's utility (up to the tolerance). */
 PL_API double pl_analysis_epsilon(const pl_analysis *a);
+/* Boxes the box method searched (0 for the other methods). */
+PL_API uint64_t pl_analysis_boxes(const pl_analysis *a);
 /* The Kalai definition the analysis used (pl_analysis_options.kalai). */
 PL_API pl_kalai pl_analysis_kalai(const pl_analysis *a);
 /* Feasible outcomes: satisfy every red line and give every party at least

@@ -122,7 +122,7 @@ class pl_analysis_options(ctypes.Structure):
                 ("max_outcomes", c_uint64), ("memory_limit", c_uint64),
                 ("partial_max_issues", c_int), ("kalai", c_int),
                 ("epsilon", c_double), ("progress", c_void_p),
-                ("progress_ctx", c_void_p)]
+                ("progress_ctx", c_void_p), ("max_boxes", c_uint64)]
 
 
 class pl_point(ctypes.Structure):

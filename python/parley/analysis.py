@@ -15,7 +15,7 @@ from ._handle import Handle, live
 from .errors import check
 from .scenario import Scenario, integer, number
 
-METHODS = ("auto", "enumerate", "structural")
+METHODS = ("auto", "enumerate", "structural", "boxes")
 KALAI = ("proper", "genius")
 
 Package = Dict[str, Any]

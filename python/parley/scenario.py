@@ -607,8 +607,8 @@ class Scenario:
                 partial_max_issues: Optional[int] = None,
                 progress: Any = None) -> "Analysis":
         """Analyses the scenario (docs/analysis.md): see
-        :class:`parley.Analysis`. method: "auto", "enumerate" or
-        "structural"; epsilon > 0: an approximate frontier; kalai: "proper"
+        :class:`parley.Analysis`. method: "auto", "enumerate",
+        "structural" or "boxes"; epsilon > 0: an approximate frontier; kalai: "proper"
         or "genius". progress: called now and then during a long
         enumeration with the share done (0 to 1); a true return stops the
         analysis (:class:`parley.StateError`). Ctrl-C stops a long

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analysis/analysis_internal.h"
+#include "analysis/boxes.h"
 #include "analysis/enumerate.h"
 #include "analysis/hitting.h"
 #include "analysis/structural.h"
@@ -21,6 +22,9 @@
 /* Partial agreements enumerate every sub-space: at most this many outcomes
  * in all (about a second), whatever --max-outcomes allows. */
 #define PARTIAL_WORK ((uint64_t)1 << 27)
+/* The box search: boxes searched when pl_analysis_options.max_boxes is 0
+ * (about ten seconds at most on the ANAC 2014 domains, docs/performance.md). */
+#define PL__DEFAULT_BOXES ((uint64_t)2000000)
 
 void pl_analysis_options_init(pl_analysis_options *o) {
   memset(o, 0, sizeof *o);
@@ -666,33 +670,23 @@ static int analyze_enumerate(pl_analysis *a, const pl_analysis_options *o,
   return rc;
 }
 
-/* Issue by issue (structural.h): the frontier exactly, whatever the size;
- * the feasible count and the explanations where they follow without
- * enumeration. */
-static int analyze_structural(pl_analysis *a, const pl_analysis_options *o,
-                              pl_error *err) {
+/* The frontier from candidates (pl__candidates): sorted into outcome
+ * order, utilities recomputed in issue order as enumeration sums them,
+ * reservation values applied, then filtered under the tolerance as
+ * enumeration builds it. Leaves the frontier in a->front. */
+static int frontier_from(pl_analysis *a, const pl_analysis_options *o,
+                         const pl__problem *pb, pl__candidates *cand,
+                         pl_error *err) {
   const pl_scenario *s = a->s;
   const int np = a->np, ni = a->ni;
-  pl__problem pb;
-  pl__candidates cand = {0};
   pl__acc acc;
   pl__acc_init(&acc, np, o->memory_limit);
-  int rc = pl__problem_init(&pb, s, &a->cons, NULL);
-  if (rc) return rc;
-  size_t max_points = (size_t)(o->memory_limit / ((uint64_t)np * 8 + 16));
-  rc = pl__structural_frontier(&pb, max_points, o->epsilon, &cand);
-  if (rc == PL_ETOOBIG) rc = memory_error(a, o, max_points, 0, err);
-  /* Candidates in outcome order (lexicographic options: their order in
-   * enumeration), utilities recomputed in issue order as enumeration sums
-   * them, reservation values applied: then the frontier under the
-   * tolerance, as enumeration builds it. */
-  double *u = pl__malloc((cand.n ? cand.n : 1) * (size_t)np * sizeof *u);
-  uint64_t *at = pl__malloc((cand.n ? cand.n : 1) * sizeof *at);
-  if (!rc && (!u || !at)) rc = PL_ENOMEM;
-  if (!rc) rc = pl__candidates_sort(&cand, ni);
+  double *u = pl__malloc((cand->n ? cand->n : 1) * (size_t)np * sizeof *u);
+  uint64_t *at = pl__malloc((cand->n ? cand->n : 1) * sizeof *at);
+  int rc = u && at ? pl__candidates_sort(cand, ni) : PL_ENOMEM;
   size_t n = 0;
-  for (size_t k = 0; k < cand.n && !rc; k++) {
-    const uint32_t *opt = cand.options + k * (size_t)ni;
+  for (size_t k = 0; k < cand->n && !rc; k++) {
+    const uint32_t *opt = cand->options + k * (size_t)ni;
     double *un = u + n * (size_t)np;
     bool ok = true;
     for (int p = 0; p < np; p++) {
@@ -706,7 +700,26 @@ static int analyze_structural(pl_analysis *a, const pl_analysis_options *o,
   pl__free(u);
   pl__free(at);
   if (rc == PL_ETOOBIG) rc = memory_error(a, o, acc.nf, 0, err);
-  if (!rc) rc = store_frontier(a, &pb, &acc, &cand);
+  if (!rc) rc = store_frontier(a, pb, &acc, cand);
+  pl__acc_free(&acc);
+  return rc;
+}
+
+/* Issue by issue (structural.h): the frontier exactly, whatever the size;
+ * the feasible count and the explanations where they follow without
+ * enumeration. */
+static int analyze_structural(pl_analysis *a, const pl_analysis_options *o,
+                              pl_error *err) {
+  const pl_scenario *s = a->s;
+  const int np = a->np, ni = a->ni;
+  pl__problem pb;
+  pl__candidates cand = {0};
+  int rc = pl__problem_init(&pb, s, &a->cons, NULL);
+  if (rc) return rc;
+  size_t max_points = (size_t)(o->memory_limit / ((uint64_t)np * 8 + 16));
+  rc = pl__structural_frontier(&pb, max_points, o->epsilon, &cand);
+  if (rc == PL_ETOOBIG) rc = memory_error(a, o, max_points, 0, err);
+  if (!rc) rc = frontier_from(a, o, &pb, &cand, err);
   /* Feasible outcomes: every combination of allowed options, unless a
    * reservation value can bind. */
   bool rv_binds = false;
@@ -730,13 +743,46 @@ static int analyze_structural(pl_analysis *a, const pl_analysis_options *o,
       a->feasible = f;
     }
     pl__free(allowed);
-    if (!rc) rc = explain_by_issue(a, &pb, acc.nf > 0);
+    if (!rc) rc = explain_by_issue(a, &pb, a->nf > 0);
   } else if (!rc) {
     /* known to be empty only when the frontier is */
-    a->feasible_known = acc.nf == 0;
-    a->feasible = acc.nf > 0 ? UINT64_MAX : 0;
+    a->feasible_known = a->nf == 0;
+    a->feasible = a->nf > 0 ? UINT64_MAX : 0;
   }
-  pl__acc_free(&acc);
+  pl__candidates_free(&cand);
+  pl__problem_free(&pb);
+  return rc;
+}
+
+/* Branch and bound over boxes (boxes.h): any utilities and red lines,
+ * whatever the size; exact within the box budget, else an
+ * epsilon-frontier whose epsilon the search certifies. The feasible count
+ * is known only when empty; explanations are not computed. */
+static int analyze_boxes(pl_analysis *a, const pl_analysis_options *o,
+                         pl_error *err) {
+  pl__problem pb;
+  pl__candidates cand = {0};
+  int rc = pl__problem_init(&pb, a->s, &a->cons, NULL);
+  if (rc) return rc;
+  uint64_t budget = o->max_boxes ? o->max_boxes : PL__DEFAULT_BOXES;
+  pl__box_limits lim = {
+      .max_boxes = budget,
+      .epsilon = o->epsilon,
+      .max_points = (size_t)(o->memory_limit / ((uint64_t)a->np * 8 + 16))};
+  pl__box_result res;
+  rc = pl__box_frontier(&pb, &lim, &cand, &res);
+  if (rc == PL_ETOOBIG) rc = memory_error(a, o, lim.max_points, 0, err);
+  if (!rc && !(res.epsilon < 1))
+    rc = pl__err(err, PL_ETOOBIG,
+                 "the box search of scenario \"%s\" spent its budget of %llu "
+                 "boxes before it found a feasible package or bounded the "
+                 "rest; raise it with --max-boxes",
+                 a->s->id, (unsigned long long)budget);
+  a->epsilon = res.epsilon;
+  a->boxes = res.boxes;
+  if (!rc) rc = frontier_from(a, o, &pb, &cand, err);
+  a->feasible_known = !rc && res.complete && cand.n == 0;
+  a->feasible = a->feasible_known ? 0 : UINT64_MAX;
   pl__candidates_free(&cand);
   pl__problem_free(&pb);
   return rc;
@@ -758,6 +804,11 @@ static bool structural_applies(const pl_scenario *s) {
 
 int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
                pl_analysis **out, pl_error *err) {
+  return pl__analyze(s, opts, true, out, err);
+}
+
+int pl__analyze(const pl_scenario *s, const pl_analysis_options *opts,
+                bool allow_boxes, pl_analysis **out, pl_error *err) {
   pl_analysis_options o;
   pl_analysis_options_init(&o);
   PL__OPTIONS_COPY(&o, opts);
@@ -771,7 +822,7 @@ int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
     return pl__err(err, PL_ERANGE, "epsilon must be in [0,1), got %g",
                    o.epsilon);
   if (o.method != PL_METHOD_AUTO && o.method != PL_METHOD_ENUMERATE &&
-      o.method != PL_METHOD_STRUCTURAL)
+      o.method != PL_METHOD_STRUCTURAL && o.method != PL_METHOD_BOXES)
     return pl__err(err, PL_EUNSUPPORTED, "unknown analysis method %d",
                    (int)o.method);
   uint64_t n;
@@ -782,20 +833,32 @@ int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
     return pl__err(err, PL_EUNSUPPORTED,
                    "the structural method needs additive utilities and red "
                    "lines of one issue each; scenario \"%s\" has more: use "
-                   "--method enumerate",
+                   "--method enumerate or --method boxes",
                    s->id);
-  if (o.epsilon > 0 && (!structural || o.method == PL_METHOD_ENUMERATE))
+  if (o.epsilon > 0 && o.method == PL_METHOD_ENUMERATE)
+    return pl__err(err, PL_EUNSUPPORTED,
+                   "an approximate frontier needs the structural or the box "
+                   "method, not enumeration");
+  if (o.method == PL_METHOD_ENUMERATE) structural = false;
+  if (o.method == PL_METHOD_ENUMERATE && !enumerable)
+    return too_big(s, &o, "", err);
+  /* The box method: when asked for, and with auto for what neither
+   * enumeration nor the structural method can take (non-additive
+   * utilities or several-issue red lines beyond --max-outcomes, or an
+   * approximate frontier of those). */
+  bool boxes = o.method == PL_METHOD_BOXES ||
+               (o.method == PL_METHOD_AUTO && !structural && allow_boxes &&
+                (!enumerable || o.epsilon > 0));
+  if (boxes) structural = false;
+  if (!boxes && !enumerable && !structural)
+    return too_big(s, &o,
+                   " (and its non-additive utilities or several-issue red "
+                   "lines need enumeration)",
+                   err);
+  if (!boxes && o.epsilon > 0 && !structural)
     return pl__err(err, PL_EUNSUPPORTED,
                    "an approximate frontier needs the structural method: "
                    "additive utilities and red lines of one issue each");
-  if (o.method == PL_METHOD_ENUMERATE) structural = false;
-  if (!enumerable && !structural)
-    return too_big(s, &o,
-                   o.method == PL_METHOD_ENUMERATE
-                       ? ""
-                       : " (and its non-additive utilities or several-issue "
-                         "red lines need enumeration)",
-                   err);
   pl_analysis *a = pl__calloc(1, sizeof *a);
   if (!a) return pl__err(err, PL_ENOMEM, "out of memory");
   a->s = s;
@@ -815,10 +878,11 @@ int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
   if (o.method == PL_METHOD_AUTO && structural && enumerable &&
       o.epsilon == 0 && (rv_binds || n <= AUTO_ENUMERATE_UP_TO))
     structural = false;
-  a->method = structural ? "structural" : "enumerate";
+  a->method = boxes ? "boxes" : structural ? "structural" : "enumerate";
   if (!rc)
-    rc = structural ? analyze_structural(a, &o, err)
-                    : analyze_enumerate(a, &o, err);
+    rc = boxes        ? analyze_boxes(a, &o, err)
+         : structural ? analyze_structural(a, &o, err)
+                      : analyze_enumerate(a, &o, err);
   if (rc == PL_ETOOBIG || rc == PL_ESTATE) { /* err says which */
     pl_analysis_free(a);
     return rc;
@@ -856,6 +920,7 @@ int pl_analyze(const pl_scenario *s, const pl_analysis_options *opts,
 const char *pl_analysis_method(const pl_analysis *a) { return a->method; }
 pl_kalai pl_analysis_kalai(const pl_analysis *a) { return a->kalai; }
 double pl_analysis_epsilon(const pl_analysis *a) { return a->epsilon; }
+uint64_t pl_analysis_boxes(const pl_analysis *a) { return a->boxes; }
 uint64_t pl_analysis_feasible_count(const pl_analysis *a) {
   return a->feasible;
 }

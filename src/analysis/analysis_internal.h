@@ -12,6 +12,7 @@ struct pl_analysis {
   uint64_t memory_limit;
   pl_kalai kalai;
   double epsilon; /* > 0: the frontier is an epsilon-approximation */
+  uint64_t boxes; /* boxes the box search visited (method "boxes") */
   uint64_t feasible;     /* UINT64_MAX: more, or not known */
   bool feasible_known;
   char *feasible_text;   /* exact decimal when known beyond 2^64 */
@@ -45,5 +46,10 @@ struct pl_analysis {
 
 void pl__solutions(const pl_analysis *a, const pl_point *front, size_t n,
                    const pl_point **sol);
+/* pl_analyze; without allow_boxes, auto never picks the box method (what
+ * unlock and improve need: an exact frontier, or the refusal they report),
+ * and non-additive spaces beyond max_outcomes are refused as before. */
+int pl__analyze(const pl_scenario *s, const pl_analysis_options *opts,
+                bool allow_boxes, pl_analysis **out, pl_error *err);
 
 #endif

@@ -299,7 +299,7 @@ int pl_improve_compute(const pl_scenario *s, const uint32_t *from,
   pl_analysis_options_init(&ao);
   ao.max_outcomes = o.max_outcomes;
   ao.memory_limit = o.memory_limit;
-  int rc = pl_analyze(s, &ao, &x->a, err);
+  int rc = pl__analyze(s, &ao, false, &x->a, err);
   if (rc) {
     pl_improve_free(x);
     return rc;

@@ -750,7 +750,7 @@ static int open_zone(const pl_unlock *u, const pl_move *mv, size_t n,
   pl_analysis_options_init(&ao);
   ao.max_outcomes = o->max_outcomes;
   ao.memory_limit = o->memory_limit;
-  rc = pl_analyze(c, &ao, &d->a, err);
+  rc = pl__analyze(c, &ao, false, &d->a, err);
   return rc;
 }
 

@@ -122,6 +122,8 @@ char *pl_analysis_to_json(const pl_analysis *a) {
   put(root, "title", json_string(s->title), bad);
   put(root, "method", json_string(a->method), bad);
   put(root, "epsilon", json_real(a->epsilon), bad);
+  if (!strcmp(a->method, "boxes"))
+    put(root, "boxes", json_integer((json_int_t)a->boxes), bad);
   arr = json_array();
   for (int p = 0; p < a->np; p++) push(arr, json_string(s->parties[p].id), bad);
   put(root, "parties", arr, bad);

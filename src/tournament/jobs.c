@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "analysis/analysis_internal.h"
 #include "core/json_text.h"
 #include "report/json_common.h"
 #include "tournament/tournament_internal.h"
@@ -34,7 +35,8 @@ const pl_analysis *pl__tscenario_analysis(pl__tscenario *sc) {
   if (atomic_load_explicit(&sc->analysed, memory_order_acquire)) return sc->a;
   pthread_mutex_lock(&sc->mu);
   if (!atomic_load_explicit(&sc->analysed, memory_order_relaxed)) {
-    if (pl_analyze(sc->s, NULL, &sc->a, NULL)) sc->a = NULL;
+    /* exact frontiers only: no box method (beyond enumeration, none) */
+    if (pl__analyze(sc->s, NULL, false, &sc->a, NULL)) sc->a = NULL;
     atomic_store_explicit(&sc->analysed, true, memory_order_release);
   }
   pthread_mutex_unlock(&sc->mu);

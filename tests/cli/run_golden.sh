@@ -137,6 +137,18 @@ else
 fi
 check_exit "run: mediated" 0 run examples/job-offer.yaml --protocol mediated --agents linear,linear --rounds 20 --seed 3
 
+# A non-linear scenario beyond --max-outcomes: the box method, exact (the
+# same frontier and solutions as enumeration, which the golden files were
+# checked against) and, on a budget of 20 boxes, certified approximate.
+nl=tests/data/scenarios/nonlinear-boxes.yaml
+check_golden "nonlinear-boxes.txt" analyze "$nl" --max-outcomes 1000
+check_golden "nonlinear-boxes.json" analyze "$nl" --max-outcomes 1000 --json
+check_golden "nonlinear-boxes.budget.txt" analyze "$nl" --max-outcomes 1000 --max-boxes 20
+check_exit "analyze: enumerate beyond the limit" 1 analyze "$nl" --max-outcomes 1000 --method enumerate
+check_exit "analyze: structural of hyper-rectangles" 1 analyze "$nl" --method structural
+check_exit "analyze: --max-boxes 0" 2 analyze "$nl" --max-boxes 0
+check_exit "analyze: --method boxes" 0 analyze "$nl" --method boxes
+
 # A folder of several GENIUS domains (the ANAC 2012 layout): FOLDER/PREFIX
 # names one domain; the folder alone, or a wrong prefix, is bad input.
 anac=tests/data/genius/anac2012

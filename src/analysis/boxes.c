@@ -1,0 +1,924 @@
+/* Branch and bound over boxes of the outcome space (see boxes.h). */
+#include "analysis/boxes.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Two parties: weighted sums of the utilities bounded per box. */
+#define LAMBDAS 7
+
+typedef struct bb {
+  const pl__problem *pb;
+  const pl_scenario *s;
+  const pl__box_limits *lim;
+  int ni, np;
+  /* rectangles of every hyper-rectangle party, numbered together */
+  size_t nr;
+  int *rparty;
+  double *rw;
+  uint32_t *rdeg;  /* issues the rectangle has a condition on */
+  /* per issue: allowed classes, by smallest option (their stand-in) */
+  uint32_t *ncls;
+  uint32_t **rep;
+  uint32_t *ncond; /* conditions of rectangles on the issue */
+  uint32_t **cond; /* [j]: the rectangle */
+  uint8_t **in;    /* [j * ncls + c]: class c meets condition j */
+  uint8_t **vary;  /* [j]: condition j splits the allowed classes */
+  double **add;    /* [c * np + p]: additive party's contribution */
+  bool *multi;     /* mentioned by a several-issue red line */
+  bool *addvar;    /* some additive party's contribution varies */
+  /* per party */
+  bool *hyper;
+  bool int_sums;   /* integral utilities: every bound sum is exact */
+  double *margin;  /* rounding allowance of a hyper bound (int_sums: 0) */
+  /* search state */
+  int32_t *fix;    /* class, or -1 while free */
+  uint32_t *dead, *nfree;
+  size_t *foff;    /* per issue: its classes' values in F */
+  double *F;       /* [foff[i] + c * np + p]: relaxed value of class c */
+  uint32_t *rs;    /* nr + 1: a rectangle's conditions at rs[r].. */
+  uint32_t *ri, *rj; /* ..: their issue and index among its conditions */
+  double *alpha;   /* ..: the rectangle's share on that issue */
+  double cst[PL__MAX_PARTIES]; /* bound parts of the met rectangles and
+                                  fixed issues (hyper: not normalised) */
+  double R[LAMBDAS]; /* two parties: bounds of the weighted sums */
+  uint32_t *srt;   /* two parties: found packages by first utility, down */
+  bool sorted;
+  double *ubs;     /* (ni + 1) x np bounds by depth */
+  uint32_t *x;     /* ni options: probe and leaf */
+  uint32_t *y;     /* ni options: a box's first outcome */
+  uint32_t **order; /* per issue: child order scratch */
+  double *score;   /* per class */
+  /* found packages: exactly non-dominated, first in outcome order */
+  size_t na, capa;
+  double *au;
+  uint32_t *ax;
+  double *open;    /* bounds of boxes left open at the budget */
+  size_t nopen;
+  uint64_t boxes;
+  double eps, gap;
+  bool stopped, root_open;
+  int rc;
+} bb;
+
+/* ------------------------------------------------------------------ */
+/* set-up: rectangles and option classes                               */
+/* ------------------------------------------------------------------ */
+
+/* Rows of an option signature, sorted to group equal ones. */
+typedef struct sig_ref {
+  const uint64_t *w;
+  size_t k;
+  uint32_t o;
+} sig_ref;
+
+static int by_sig(const void *x, const void *y) {
+  const sig_ref *a = x, *b = y;
+  int c = memcmp(a->w, b->w, a->k * sizeof *a->w);
+  if (c) return c;
+  return (a->o > b->o) - (a->o < b->o);
+}
+
+static int by_u32(const void *x, const void *y) {
+  uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+  return (a > b) - (a < b);
+}
+
+/* The IN nodes of an expression on issue i, appended to list. */
+static void collect_in(const pl_expr *e, int i, const pl_expr **list,
+                       size_t *n) {
+  if (e->kind == PL__EXPR_IN) {
+    if (e->issue == i) {
+      if (list) list[*n] = e;
+      (*n)++;
+    }
+    return;
+  }
+  for (size_t k = 0; k < e->n; k++) collect_in(e->kids[k], i, list, n);
+}
+
+static int setup_rects(bb *b) {
+  const pl_scenario *s = b->s;
+  const int ni = b->ni;
+  size_t total = 0;
+  for (int p = 0; p < b->np; p++)
+    if (s->parties[p].hyper) total += s->parties[p].n_rects;
+  size_t m = total ? total : 1;
+  b->rparty = pl__malloc(m * sizeof *b->rparty);
+  b->rw = pl__malloc(m * sizeof *b->rw);
+  b->rdeg = pl__calloc(m, sizeof *b->rdeg);
+  b->dead = pl__calloc(m, sizeof *b->dead);
+  b->nfree = pl__calloc(m, sizeof *b->nfree);
+  b->ncond = pl__calloc((size_t)ni, sizeof *b->ncond);
+  b->cond = pl__calloc((size_t)ni, sizeof *b->cond);
+  uint32_t *lo = pl__malloc((size_t)ni * sizeof *lo);
+  uint32_t *hi = pl__malloc((size_t)ni * sizeof *hi);
+  uint32_t **clo = pl__calloc((size_t)ni, sizeof *clo); /* per condition */
+  uint32_t **chi = pl__calloc((size_t)ni, sizeof *chi);
+  int rc = PL_OK;
+  if (!b->rparty || !b->rw || !b->rdeg || !b->dead || !b->nfree ||
+      !b->ncond || !b->cond || !lo || !hi || !clo || !chi) {
+    rc = PL_ENOMEM;
+    goto out;
+  }
+  /* two passes: count the conditions per issue, then fill them */
+  for (int pass = 0; pass < 2 && !rc; pass++) {
+    size_t g = 0;
+    if (pass == 1)
+      for (int i = 0; i < ni && !rc; i++) {
+        size_t c = b->ncond[i] ? b->ncond[i] : 1;
+        b->cond[i] = pl__malloc(c * sizeof **b->cond);
+        clo[i] = pl__malloc(c * sizeof **clo);
+        chi[i] = pl__malloc(c * sizeof **chi);
+        if (!b->cond[i] || !clo[i] || !chi[i]) rc = PL_ENOMEM;
+        b->ncond[i] = 0;
+      }
+    for (int p = 0; p < b->np && !rc; p++) {
+      const pl__party *pa = &s->parties[p];
+      if (!pa->hyper) continue;
+      for (size_t k = 0; k < pa->n_rects; k++) {
+        const pl__rect *r = &pa->rects[k];
+        for (int i = 0; i < ni; i++) {
+          lo[i] = 0;
+          hi[i] = UINT32_MAX;
+        }
+        for (size_t j = 0; j < r->n; j++) {
+          int i = r->issue[j];
+          if (r->lo[j] > lo[i]) lo[i] = r->lo[j];
+          if (r->hi[j] < hi[i]) hi[i] = r->hi[j];
+        }
+        bool empty = false;
+        for (size_t j = 0; j < r->n; j++)
+          empty |= lo[r->issue[j]] > hi[r->issue[j]];
+        if (empty) continue; /* never met: adds nothing, ever */
+        b->rparty[g] = p;
+        b->rw[g] = r->utility;
+        uint32_t deg = 0;
+        for (size_t j = 0; j < r->n; j++) {
+          int i = r->issue[j];
+          if (lo[i] == UINT32_MAX - 1) continue; /* listed twice: once */
+          if (pass == 1) {
+            b->cond[i][b->ncond[i]] = (uint32_t)g;
+            clo[i][b->ncond[i]] = lo[i];
+            chi[i][b->ncond[i]] = hi[i];
+          }
+          b->ncond[i]++;
+          deg++;
+          lo[i] = UINT32_MAX - 1;
+        }
+        b->rdeg[g] = deg;
+        g++;
+      }
+    }
+    b->nr = g;
+  }
+  if (rc) goto out;
+  /* classes of every issue, from the signature of each option */
+  const pl__problem *pb = b->pb;
+  b->ncls = pl__calloc((size_t)ni, sizeof *b->ncls);
+  b->rep = pl__calloc((size_t)ni, sizeof *b->rep);
+  b->in = pl__calloc((size_t)ni, sizeof *b->in);
+  b->vary = pl__calloc((size_t)ni, sizeof *b->vary);
+  b->add = pl__calloc((size_t)ni, sizeof *b->add);
+  b->multi = pl__calloc((size_t)ni, sizeof *b->multi);
+  b->addvar = pl__calloc((size_t)ni, sizeof *b->addvar);
+  b->order = pl__calloc((size_t)ni, sizeof *b->order);
+  if (!b->ncls || !b->rep || !b->in || !b->vary || !b->add || !b->multi ||
+      !b->addvar || !b->order) {
+    rc = PL_ENOMEM;
+    goto out;
+  }
+  for (int i = 0; i < ni && !rc; i++) {
+    const uint32_t n = pb->cnt[i];
+    size_t nin = 0;
+    for (int k = 0; k < pb->n_multi; k++) collect_in(pb->multi[k], i, NULL, &nin);
+    b->multi[i] = nin > 0;
+    const pl_expr **ins = pl__malloc((nin ? nin : 1) * sizeof *ins);
+    size_t bits = b->ncond[i] + nin, bw = pl__words(bits);
+    size_t k = bw + (size_t)b->np + 1; /* bits, contributions, violations */
+    uint64_t *w = pl__calloc((size_t)n * k, sizeof *w);
+    sig_ref *refs = pl__malloc((size_t)n * sizeof *refs);
+    uint32_t *first = pl__malloc((size_t)n * sizeof *first);
+    if (!ins || !w || !refs || !first) {
+      rc = PL_ENOMEM;
+    } else {
+      nin = 0;
+      for (int q = 0; q < pb->n_multi; q++) collect_in(pb->multi[q], i, ins, &nin);
+      uint32_t na = 0;
+      for (uint32_t o = 0; o < n; o++) {
+        if (pb->vmask[i][o]) continue; /* a one-issue red line excludes it */
+        uint64_t *row = w + (size_t)na * k;
+        for (uint32_t j = 0; j < b->ncond[i]; j++)
+          if (o >= clo[i][j] && o <= chi[i][j]) row[j >> 6] |= 1ull << (j & 63);
+        for (size_t j = 0; j < nin; j++)
+          if (pl__bit(ins[j]->set, o)) {
+            size_t bit = b->ncond[i] + j;
+            row[bit >> 6] |= 1ull << (bit & 63);
+          }
+        for (int p = 0; p < b->np; p++)
+          memcpy(&row[bw + (size_t)p], &pb->contrib[i][(size_t)o * b->np + p],
+                 sizeof(double));
+        refs[na] = (sig_ref){row, k, o};
+        na++;
+      }
+      qsort(refs, na, sizeof *refs, by_sig);
+      uint32_t nc = 0;
+      for (uint32_t t = 0; t < na; t++)
+        if (t == 0 || memcmp(refs[t].w, refs[t - 1].w, k * sizeof *w))
+          first[nc++] = refs[t].o;
+      qsort(first, nc, sizeof *first, by_u32);
+      b->ncls[i] = nc;
+      size_t mc = nc ? nc : 1, mj = b->ncond[i] ? b->ncond[i] : 1;
+      b->rep[i] = pl__malloc(mc * sizeof **b->rep);
+      b->in[i] = pl__calloc(mc * mj, 1);
+      b->vary[i] = pl__calloc(mj, 1);
+      b->add[i] = pl__malloc(mc * (size_t)b->np * sizeof **b->add);
+      b->order[i] = pl__malloc(mc * sizeof **b->order);
+      if (!b->rep[i] || !b->in[i] || !b->vary[i] || !b->add[i] ||
+          !b->order[i]) {
+        rc = PL_ENOMEM;
+      } else {
+        for (uint32_t c = 0; c < nc; c++) {
+          uint32_t o = first[c];
+          b->rep[i][c] = o;
+          for (uint32_t j = 0; j < b->ncond[i]; j++) {
+            uint8_t *row = b->in[i] + (size_t)j * nc;
+            row[c] = o >= clo[i][j] && o <= chi[i][j];
+            if (c && row[c] != row[0]) b->vary[i][j] = 1;
+          }
+          for (int p = 0; p < b->np; p++) {
+            double v = pb->contrib[i][(size_t)o * b->np + p];
+            b->add[i][(size_t)c * b->np + p] = v;
+            if (!s->parties[p].hyper && c && v != b->add[i][p])
+              b->addvar[i] = true;
+          }
+        }
+      }
+    }
+    pl__free(ins);
+    pl__free(w);
+    pl__free(refs);
+    pl__free(first);
+  }
+out:
+  if (clo)
+    for (int i = 0; i < ni; i++) pl__free(clo[i]);
+  if (chi)
+    for (int i = 0; i < ni; i++) pl__free(chi[i]);
+  pl__free(clo);
+  pl__free(chi);
+  pl__free(lo);
+  pl__free(hi);
+  return rc;
+}
+
+static void bb_free(bb *b) {
+  for (int i = 0; i < b->ni; i++) {
+    if (b->cond) pl__free(b->cond[i]);
+    if (b->rep) pl__free(b->rep[i]);
+    if (b->in) pl__free(b->in[i]);
+    if (b->vary) pl__free(b->vary[i]);
+    if (b->add) pl__free(b->add[i]);
+    if (b->order) pl__free(b->order[i]);
+  }
+  pl__free(b->cond);
+  pl__free(b->rep);
+  pl__free(b->in);
+  pl__free(b->vary);
+  pl__free(b->add);
+  pl__free(b->order);
+  pl__free(b->ncond);
+  pl__free(b->ncls);
+  pl__free(b->multi);
+  pl__free(b->addvar);
+  pl__free(b->rparty);
+  pl__free(b->rw);
+  pl__free(b->rdeg);
+  pl__free(b->dead);
+  pl__free(b->nfree);
+  pl__free(b->hyper);
+  pl__free(b->margin);
+  pl__free(b->fix);
+  pl__free(b->foff);
+  pl__free(b->F);
+  pl__free(b->rs);
+  pl__free(b->ri);
+  pl__free(b->rj);
+  pl__free(b->alpha);
+  pl__free(b->ubs);
+  pl__free(b->x);
+  pl__free(b->y);
+  pl__free(b->score);
+  pl__free(b->au);
+  pl__free(b->ax);
+  pl__free(b->open);
+  pl__free(b->srt);
+}
+
+/* ------------------------------------------------------------------ */
+/* found packages                                                      */
+/* ------------------------------------------------------------------ */
+
+static int lex(const uint32_t *x, const uint32_t *y, int ni) {
+  for (int i = 0; i < ni; i++)
+    if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
+  return 0;
+}
+
+/* Whether q is at least u in every utility. */
+static bool at_least(const double *q, const double *u, int np) {
+  for (int p = 0; p < np; p++)
+    if (q[p] < u[p]) return false;
+  return true;
+}
+
+/* Whether q is more than the tolerance above u in some utility. */
+static bool clearly_above(const double *q, const double *u, int np) {
+  for (int p = 0; p < np; p++)
+    if (q[p] > u[p] + PL_TOLERANCE) return true;
+  return false;
+}
+
+/* Whether package (q, xq) makes (u, xu) irrelevant to the frontier that
+ * enumeration builds under the tolerance, visiting outcomes in order: q is
+ * at least u everywhere, and comes first or is clearly above somewhere
+ * (enumeration keeps the first of two packages within the tolerance of
+ * each other). */
+static bool beats(const double *q, const uint32_t *xq, const double *u,
+                  const uint32_t *xu, int np, int ni) {
+  return at_least(q, u, np) &&
+         (clearly_above(q, u, np) || lex(xq, xu, ni) < 0);
+}
+
+/* Adds outcome x with utilities u unless a held package beats it; removes
+ * those it beats. What is held is the candidates: for every package of
+ * the frontier under the tolerance, the outcome enumeration keeps. */
+static void archive_add(bb *b, const double *u, const uint32_t *x) {
+  const int np = b->np, ni = b->ni;
+  b->sorted = false;
+  for (size_t k = 0; k < b->na; k++)
+    if (beats(b->au + k * np, b->ax + k * ni, u, x, np, ni)) return;
+  size_t w = 0;
+  for (size_t k = 0; k < b->na; k++) {
+    if (beats(u, x, b->au + k * np, b->ax + k * ni, np, ni)) continue;
+    if (w != k) {
+      memcpy(b->au + w * np, b->au + k * np, (size_t)np * sizeof *u);
+      memcpy(b->ax + w * ni, b->ax + k * ni, (size_t)ni * sizeof *x);
+    }
+    w++;
+  }
+  b->na = w;
+  if (b->na == b->capa) {
+    size_t cap = b->capa ? b->capa * 2 : 64;
+    if (cap > b->lim->max_points) cap = b->lim->max_points;
+    if (cap <= b->na) {
+      b->rc = PL_ETOOBIG;
+      return;
+    }
+    double *au = pl__realloc(b->au, cap * (size_t)np * sizeof *au);
+    if (au) b->au = au;
+    uint32_t *ax = pl__realloc(b->ax, cap * (size_t)(ni ? ni : 1) * sizeof *ax);
+    if (ax) b->ax = ax;
+    uint32_t *srt = pl__realloc(b->srt, cap * sizeof *srt);
+    if (srt) b->srt = srt;
+    if (!au || !ax || !srt) {
+      b->rc = PL_ENOMEM;
+      return;
+    }
+    b->capa = cap;
+  }
+  memcpy(b->au + b->na * np, u, (size_t)np * sizeof *u);
+  memcpy(b->ax + b->na * ni, x, (size_t)ni * sizeof *x);
+  b->na++;
+}
+
+/* Evaluates outcome x and offers it when feasible. */
+static void try_outcome(bb *b, const uint32_t *x) {
+  const pl__problem *pb = b->pb;
+  double u[PL__MAX_PARTIES];
+  for (int p = 0; p < b->np; p++) {
+    u[p] = pl_scenario_utility(b->s, p, x);
+    if (pb->rv_bit[p] && u[p] < pb->rv[p] - PL_TOLERANCE) return;
+  }
+  for (int k = 0; k < pb->n_multi; k++)
+    if (!pl__expr_eval(pb->multi[k], x)) return;
+  archive_add(b, u, x);
+}
+
+/* The least epsilon such that a held package is at most epsilon below ub
+ * in every utility (INFINITY with none held). */
+static double gap_of(const bb *b, const double *ub) {
+  double best = INFINITY;
+  for (size_t k = 0; k < b->na; k++) {
+    const double *q = b->au + k * b->np;
+    double g = 0;
+    for (int p = 0; p < b->np; p++)
+      if (ub[p] - q[p] > g) g = ub[p] - q[p];
+    if (g < best) best = g;
+  }
+  return best;
+}
+
+/* The box's first outcome, into b->y. */
+static void first_outcome(bb *b) {
+  for (int i = 0; i < b->ni; i++)
+    b->y[i] = b->rep[i][b->fix[i] >= 0 ? b->fix[i] : 0];
+}
+
+/* Whether a held package beats every outcome of the box: it is at least
+ * the bound, and clearly above it somewhere or before the box's first
+ * outcome. */
+static bool covered(bb *b, const double *ub) {
+  const int np = b->np, ni = b->ni;
+  bool first = false;
+  for (size_t k = 0; k < b->na; k++) {
+    const double *q = b->au + k * np;
+    if (!at_least(q, ub, np)) continue;
+    if (clearly_above(q, ub, np)) return true;
+    if (!first) first_outcome(b);
+    first = true;
+    if (lex(b->ax + k * ni, b->y, ni) < 0) return true;
+  }
+  return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* bounds                                                              */
+/* ------------------------------------------------------------------ */
+
+/* The epsilons of the successive searches: LEVEL0, halved down to
+ * LEVEL_MIN, then the one asked for (0: exact). */
+#define LEVEL0 0.08
+#define LEVEL_MIN 0.01
+
+/* Rounds of share moves per box (see relax). */
+#define PASSES 2
+
+/* The relaxation of every hyper-rectangle party in a box: each open
+ * rectangle (met on its fixed issues, some issues still free) with a
+ * positive utility gets a share alpha of its utility on each free issue it
+ * conditions, the shares summing to the utility. A rectangle holds only if
+ * every condition does, so sum_i f_i(x_i), with f_i(c) the shares of the
+ * rectangles class c meets on issue i, bounds the party's open utility
+ * from above for every outcome of the box, and sum_i max_c f_i(c) bounds
+ * it over the box. The shares start even and are then moved, rectangle by
+ * rectangle, onto the issues where they cost nothing: on issue i a share
+ * raises max_c f_i(c) only beyond the slack between the best class and the
+ * best class the rectangle allows. That is block coordinate descent on
+ * the bound (max-sum diffusion: Werner 2007, "A linear programming
+ * approach to max-sum problem: a review", IEEE TPAMI 29(7)), each move
+ * never raising it. Integral utilities keep integral shares, so the sums
+ * are exact. Fills b->F for the free issues (additive parties'
+ * contributions included). */
+static void relax(bb *b) {
+  const int np = b->np, ni = b->ni;
+  for (int i = 0; i < ni; i++)
+    if (b->fix[i] < 0)
+      memcpy(b->F + b->foff[i], b->add[i],
+             (size_t)b->ncls[i] * np * sizeof *b->F);
+  for (size_t r = 0; r < b->nr; r++) {
+    if (b->dead[r] || !b->nfree[r] || b->rw[r] <= 0) continue;
+    const int p = b->rparty[r];
+    double w = b->rw[r], even = b->int_sums ? floor(w / b->nfree[r])
+                                           : w / b->nfree[r];
+    double rest = w - even * (b->nfree[r] - 1);
+    bool first = true;
+    for (uint32_t k = b->rs[r]; k < b->rs[r + 1]; k++) {
+      int i = (int)b->ri[k];
+      if (b->fix[i] >= 0) continue;
+      double a = first ? rest : even;
+      first = false;
+      b->alpha[k] = a;
+      const uint8_t *in = b->in[i] + (size_t)b->rj[k] * b->ncls[i];
+      double *f = b->F + b->foff[i] + p;
+      for (uint32_t c = 0; c < b->ncls[i]; c++)
+        if (in[c]) f[(size_t)c * np] += a;
+    }
+  }
+  for (int pass = 0; pass < PASSES; pass++)
+    for (size_t r = 0; r < b->nr; r++) {
+      if (b->dead[r] || b->nfree[r] < 2 || b->rw[r] <= 0) continue;
+      const int p = b->rparty[r];
+      double rem = b->rw[r];
+      uint32_t last = 0;
+      for (uint32_t k = b->rs[r]; k < b->rs[r + 1]; k++) {
+        int i = (int)b->ri[k];
+        if (b->fix[i] >= 0) continue;
+        const uint8_t *in = b->in[i] + (size_t)b->rj[k] * b->ncls[i];
+        double *f = b->F + b->foff[i] + p;
+        double m = -INFINITY, am = -INFINITY;
+        for (uint32_t c = 0; c < b->ncls[i]; c++) {
+          double v = f[(size_t)c * np];
+          if (in[c]) v -= b->alpha[k];
+          if (v > m) m = v;
+          if (in[c] && v > am) am = v;
+        }
+        double slack = m - am; /* what the share may take for free */
+        double a = slack < rem ? slack : rem;
+        rem -= a;
+        double d = a - b->alpha[k];
+        b->alpha[k] = a;
+        for (uint32_t c = 0; c < b->ncls[i]; c++)
+          if (in[c]) f[(size_t)c * np] += d;
+        last = k;
+      }
+      if (rem > 0) { /* the rest costs one for one anywhere: the last */
+        int i = (int)b->ri[last];
+        const uint8_t *in = b->in[i] + (size_t)b->rj[last] * b->ncls[i];
+        double *f = b->F + b->foff[i] + p;
+        b->alpha[last] += rem;
+        for (uint32_t c = 0; c < b->ncls[i]; c++)
+          if (in[c]) f[(size_t)c * np] += rem;
+      }
+    }
+}
+
+/* Whether free issue i still matters: some class changes some utility or
+ * red line. */
+static bool matters(const bb *b, int i) {
+  if (b->ncls[i] < 2) return false;
+  if (b->multi[i] || b->addvar[i]) return true;
+  for (uint32_t j = 0; j < b->ncond[i]; j++)
+    if (!b->dead[b->cond[i][j]] && b->vary[i][j]) return true;
+  return false;
+}
+
+/* The normalised score of class c of free issue i: the sum over parties
+ * of its relaxed value. */
+static double class_score(const bb *b, int i, uint32_t c) {
+  const double *f = b->F + b->foff[i] + (size_t)c * b->np;
+  double v = 0;
+  for (int p = 0; p < b->np; p++)
+    v += b->hyper[p] ? f[p] / b->s->parties[p].max_utility : f[p];
+  return v;
+}
+
+/* The box's upper bound point into ub and a probe outcome (each free
+ * issue at its best class for the sum of the parties) into b->x; returns
+ * the issue to branch on, or -1 when no free issue matters (every outcome
+ * of the box then has the same utilities and feasibility). */
+static int bound(bb *b, double *ub) {
+  const int np = b->np, ni = b->ni;
+  double hs[PL__MAX_PARTIES];
+  for (int p = 0; p < np; p++) ub[p] = hs[p] = 0;
+  for (size_t r = 0; r < b->nr; r++)
+    if (!b->dead[r] && !b->nfree[r]) hs[b->rparty[r]] += b->rw[r];
+  relax(b);
+  for (int p = 0; p < np; p++) b->cst[p] = hs[p] + (b->hyper[p] ? b->margin[p] : 0);
+  int best = -1;
+  double best_spread = -1;
+  for (int i = 0; i < ni; i++) {
+    if (b->fix[i] >= 0) {
+      const double *a = b->add[i] + (size_t)b->fix[i] * np;
+      for (int p = 0; p < np; p++) {
+        ub[p] += a[p];
+        if (!b->hyper[p]) b->cst[p] += a[p];
+      }
+      b->x[i] = b->rep[i][b->fix[i]];
+      continue;
+    }
+    const uint32_t nc = b->ncls[i];
+    const double *f = b->F + b->foff[i];
+    double spread = 0, top = -INFINITY;
+    uint32_t arg = 0;
+    for (int p = 0; p < np; p++) {
+      double mx = -INFINITY, mn = INFINITY;
+      for (uint32_t c = 0; c < nc; c++) {
+        double v = f[(size_t)c * np + p];
+        if (v > mx) mx = v;
+        if (v < mn) mn = v;
+      }
+      if (b->hyper[p]) {
+        hs[p] += mx;
+        spread += (mx - mn) / b->s->parties[p].max_utility;
+      } else {
+        ub[p] += mx;
+        spread += mx - mn;
+      }
+    }
+    for (uint32_t c = 0; c < nc; c++) {
+      double v = class_score(b, i, c);
+      if (v > top) {
+        top = v;
+        arg = c;
+      }
+    }
+    b->x[i] = b->rep[i][arg];
+    if (spread > best_spread && matters(b, i)) {
+      best = i;
+      best_spread = spread;
+    }
+  }
+  for (int p = 0; p < np; p++) {
+    if (b->hyper[p])
+      ub[p] = (hs[p] + b->margin[p]) / b->s->parties[p].max_utility;
+    if (ub[p] > 1) ub[p] = 1; /* as every utility */
+  }
+  return best;
+}
+
+static void fix_issue(bb *b, int i, uint32_t c) {
+  b->fix[i] = (int32_t)c;
+  for (uint32_t j = 0; j < b->ncond[i]; j++) {
+    uint32_t r = b->cond[i][j];
+    b->nfree[r]--;
+    if (!b->in[i][(size_t)j * b->ncls[i] + c]) b->dead[r]++;
+  }
+}
+
+static void free_issue(bb *b, int i) {
+  uint32_t c = (uint32_t)b->fix[i];
+  for (uint32_t j = 0; j < b->ncond[i]; j++) {
+    uint32_t r = b->cond[i][j];
+    b->nfree[r]++;
+    if (!b->in[i][(size_t)j * b->ncls[i] + c]) b->dead[r]--;
+  }
+  b->fix[i] = -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* the search                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Two parties: bounds R[k] of lambda_k u0 + (1 - lambda_k) u1 over the
+ * box, from the relaxation in b->F (the parties' conflicts on one issue
+ * count: a class good for one and bad for the other bounds both), with an
+ * allowance for the rounding of these sums. With the bound point they
+ * make the box's bound set (Ehrgott & Gandibleux 2007, "Bound sets for
+ * biobjective combinatorial optimization problems", Computers & OR
+ * 34(9)). */
+static double lambda_of(int k) { return (double)(k + 1) / (LAMBDAS + 1); }
+
+static void weighted_bounds(bb *b) {
+  double sc[2];
+  for (int p = 0; p < 2; p++)
+    sc[p] = b->hyper[p] ? 1 / b->s->parties[p].max_utility : 1;
+  for (int k = 0; k < LAMBDAS; k++) {
+    double l = lambda_of(k);
+    b->R[k] = l * b->cst[0] * sc[0] + (1 - l) * b->cst[1] * sc[1];
+  }
+  for (int i = 0; i < b->ni; i++) {
+    if (b->fix[i] >= 0) continue;
+    const double *f = b->F + b->foff[i];
+    for (int k = 0; k < LAMBDAS; k++) {
+      double l = lambda_of(k), m = -INFINITY;
+      for (uint32_t c = 0; c < b->ncls[i]; c++) {
+        double v = l * f[2 * c] * sc[0] + (1 - l) * f[2 * c + 1] * sc[1];
+        if (v > m) m = v;
+      }
+      b->R[k] += m;
+    }
+  }
+  for (int k = 0; k < LAMBDAS; k++) b->R[k] += 1e-12 * (1 + fabs(b->R[k]));
+}
+
+static _Thread_local const double *g_au;
+static int by_first_desc(const void *x, const void *y) {
+  double a = g_au[2 * *(const uint32_t *)x], c = g_au[2 * *(const uint32_t *)y];
+  return (a < c) - (a > c);
+}
+
+/* Whether the bound set excludes every point above corner q. */
+static bool corner_cut(const bb *b, const double *ub, double q0, double q1) {
+  if (ub[0] <= q0 || ub[1] <= q1) return true;
+  for (int k = 0; k < LAMBDAS; k++) {
+    double l = lambda_of(k);
+    if (l * q0 + (1 - l) * q1 >= b->R[k]) return true;
+  }
+  return false;
+}
+
+/* Whether point m lies outside the bound set (which then misses every
+ * point at or above m: its constraints only bound from above). */
+static bool point_out(const bb *b, const double *ub, double m0, double m1) {
+  if (ub[0] < m0 || ub[1] < m1) return true;
+  for (int k = 0; k < LAMBDAS; k++) {
+    double l = lambda_of(k);
+    if (l * m0 + (1 - l) * m1 > b->R[k]) return true;
+  }
+  return false;
+}
+
+/* Two parties: whether every point of the box's bound set is dominated by
+ * a found package raised by eps (the complement of the dominated region is
+ * the union of the quadrants above the corners between consecutive found
+ * packages); with eps 0, a point equal to a found package must also come
+ * after it in outcome order. */
+static bool covered2(bb *b, const double *ub, double eps) {
+  if (!b->na) return false;
+  if (!b->sorted) {
+    for (size_t k = 0; k < b->na; k++) b->srt[k] = (uint32_t)k;
+    g_au = b->au;
+    qsort(b->srt, b->na, sizeof *b->srt, by_first_desc);
+    b->sorted = true;
+  }
+  const double *u = b->au;
+  const uint32_t *o = b->srt;
+  if (!(ub[0] <= u[2 * o[0]] + eps)) return false;
+  if (!(ub[1] <= u[2 * o[b->na - 1] + 1] + eps)) return false;
+  for (size_t j = 0; j + 1 < b->na; j++)
+    if (!corner_cut(b, ub, u[2 * o[j + 1]] + eps, u[2 * o[j] + 1] + eps))
+      return false;
+  if (eps > 0) return true;
+  /* Outcomes within the tolerance below a found package are beaten only
+   * by one that comes first: the bound set must miss [y - tol, y] for
+   * every package y after the box's first outcome. */
+  first_outcome(b);
+  for (size_t j = 0; j < b->na; j++) {
+    const double *y = u + 2 * o[j];
+    if (lex(b->ax + (size_t)o[j] * b->ni, b->y, b->ni) < 0) continue;
+    if (!point_out(b, ub, y[0] - PL_TOLERANCE, y[1] - PL_TOLERANCE))
+      return false;
+  }
+  return true;
+}
+
+static _Thread_local const double *g_score;
+static int by_score(const void *x, const void *y) {
+  uint32_t a = *(const uint32_t *)x, c = *(const uint32_t *)y;
+  if (g_score[a] != g_score[c]) return g_score[a] > g_score[c] ? -1 : 1;
+  return (a > c) - (a < c);
+}
+
+static void keep_open(bb *b, const double *ub) {
+  memcpy(b->open + b->nopen * b->np, ub, (size_t)b->np * sizeof *ub);
+  b->nopen++;
+}
+
+static void search(bb *b, int depth) {
+  const int np = b->np;
+  if (b->boxes >= b->lim->max_boxes) {
+    b->stopped = true;
+    if (depth == 0) b->root_open = true; /* nothing bounded */
+    return;
+  }
+  b->boxes++;
+  double *ub = b->ubs + (size_t)depth * np;
+  int br = bound(b, ub);
+  const pl__problem *pb = b->pb;
+  for (int p = 0; p < np; p++)
+    if (pb->rv_bit[p] && ub[p] < pb->rv[p] - PL_TOLERANCE) return;
+  if (np == 2) {
+    weighted_bounds(b);
+    if (covered2(b, ub, 0)) return;
+    if (b->eps > 0 && covered2(b, ub, b->eps)) {
+      if (b->eps > b->gap) b->gap = b->eps;
+      return;
+    }
+  } else {
+    if (covered(b, ub)) return;
+    if (b->eps > 0) {
+      double g = gap_of(b, ub);
+      if (g > 0 && g <= b->eps) {
+        if (g > b->gap) b->gap = g;
+        return;
+      }
+    }
+  }
+  if (br < 0) { /* one utility vector: its first outcome */
+    for (int i = 0; i < b->ni; i++)
+      b->x[i] = b->rep[i][b->fix[i] >= 0 ? b->fix[i] : 0];
+    try_outcome(b, b->x);
+    return;
+  }
+  try_outcome(b, b->x);
+  if (b->rc) return;
+  /* children: the classes of the issue, best for the parties' sum first */
+  uint32_t *ord = b->order[br];
+  for (uint32_t c = 0; c < b->ncls[br]; c++) {
+    ord[c] = c;
+    b->score[c] = class_score(b, br, c);
+  }
+  g_score = b->score;
+  qsort(ord, b->ncls[br], sizeof *ord, by_score);
+  for (uint32_t k = 0; k < b->ncls[br]; k++) {
+    fix_issue(b, br, ord[k]);
+    search(b, depth + 1);
+    free_issue(b, br);
+    if (b->rc) return;
+    if (b->stopped) {
+      keep_open(b, ub); /* covers the children not searched */
+      return;
+    }
+  }
+}
+
+int pl__box_frontier(const pl__problem *pb, const pl__box_limits *lim,
+                     pl__candidates *out, pl__box_result *res) {
+  bb b;
+  memset(&b, 0, sizeof b);
+  memset(out, 0, sizeof *out);
+  memset(res, 0, sizeof *res);
+  b.pb = pb;
+  b.s = pb->s;
+  b.lim = lim;
+  b.ni = pb->ni;
+  b.np = pb->np;
+  b.eps = lim->epsilon;
+  const int ni = b.ni, np = b.np;
+  int rc = setup_rects(&b);
+  uint32_t maxc = 1;
+  for (int i = 0; !rc && i < ni; i++)
+    if (b.ncls[i] > maxc) maxc = b.ncls[i];
+  if (!rc) {
+    b.hyper = pl__calloc((size_t)np, sizeof *b.hyper);
+    b.margin = pl__calloc((size_t)np, sizeof *b.margin);
+    b.fix = pl__malloc((size_t)(ni ? ni : 1) * sizeof *b.fix);
+    size_t nF = 0, nc = 0;
+    b.foff = pl__malloc((size_t)(ni ? ni : 1) * sizeof *b.foff);
+    for (int i = 0; b.foff && i < ni; i++) {
+      b.foff[i] = nF;
+      nF += (size_t)b.ncls[i] * np;
+      nc += b.ncond[i];
+    }
+    b.F = pl__malloc((nF ? nF : 1) * sizeof *b.F);
+    b.rs = pl__calloc(b.nr + 1, sizeof *b.rs);
+    b.ri = pl__malloc((nc ? nc : 1) * sizeof *b.ri);
+    b.rj = pl__malloc((nc ? nc : 1) * sizeof *b.rj);
+    b.alpha = pl__calloc(nc ? nc : 1, sizeof *b.alpha);
+    if (b.foff && b.rs && b.ri && b.rj) { /* conditions by rectangle */
+      for (int i = 0; i < ni; i++)
+        for (uint32_t j = 0; j < b.ncond[i]; j++) b.rs[b.cond[i][j] + 1]++;
+      for (size_t r = 0; r < b.nr; r++) b.rs[r + 1] += b.rs[r];
+      for (int i = 0; i < ni; i++)
+        for (uint32_t j = 0; j < b.ncond[i]; j++) {
+          uint32_t r = b.cond[i][j], k = b.rs[r]++;
+          b.ri[k] = (uint32_t)i;
+          b.rj[k] = j;
+        }
+      for (size_t r = b.nr; r > 0; r--) b.rs[r] = b.rs[r - 1];
+      b.rs[0] = 0;
+    }
+    b.score = pl__malloc((size_t)maxc * sizeof *b.score);
+    b.ubs = pl__malloc((size_t)(ni + 1) * np * sizeof *b.ubs);
+    b.open = pl__malloc((size_t)(ni + 1) * np * sizeof *b.open);
+    b.x = pl__malloc((size_t)(ni ? ni : 1) * sizeof *b.x);
+    b.y = pl__malloc((size_t)(ni ? ni : 1) * sizeof *b.y);
+    if (!b.hyper || !b.margin || !b.fix || !b.foff || !b.F || !b.rs ||
+        !b.ri || !b.rj || !b.alpha || !b.score || !b.ubs ||
+        !b.open || !b.x || !b.y)
+      rc = PL_ENOMEM;
+  }
+  if (rc) {
+    bb_free(&b);
+    return rc;
+  }
+  /* Integral rectangle utilities of modest size sum exactly in any order;
+   * else every hyper bound gets an allowance for the rounding of up to nr
+   * additions, in the bound and in the utility it bounds. */
+  b.int_sums = true;
+  for (int p = 0; p < np; p++) b.hyper[p] = b.s->parties[p].hyper;
+  double mass[PL__MAX_PARTIES] = {0};
+  for (size_t r = 0; r < b.nr; r++) {
+    b.int_sums &= b.rw[r] == floor(b.rw[r]);
+    mass[b.rparty[r]] += fabs(b.rw[r]);
+  }
+  for (int p = 0; p < np; p++) {
+    b.int_sums &= mass[p] < 0x1p50;
+    b.margin[p] = 64.0 * (double)(b.nr + 2) * 0x1p-52 * mass[p];
+  }
+  if (b.int_sums)
+    for (int p = 0; p < np; p++) b.margin[p] = 0;
+  for (int i = 0; i < ni; i++) b.fix[i] = -1;
+  for (size_t r = 0; r < b.nr; r++) b.nfree[r] = b.rdeg[r];
+  bool empty = false;
+  for (int i = 0; i < ni; i++) empty |= b.ncls[i] == 0;
+  /* Issues with one class are fixed from the start. */
+  for (int i = 0; i < ni && !empty; i++)
+    if (b.ncls[i] == 1) fix_issue(&b, i, 0);
+  /* Searches at falling epsilons, each from the root with the packages
+   * found before: a search that ends certifies its epsilon, and the found
+   * packages make the next one prune sooner. The last is exact, or at the
+   * epsilon asked for. */
+  double cert = INFINITY;
+  for (int level = 0; !empty && !b.rc && !b.stopped; level++) {
+    double e = LEVEL0 / (double)(1 << level);
+    if (e <= lim->epsilon || e < LEVEL_MIN) e = lim->epsilon;
+    b.eps = e;
+    b.gap = 0;
+    b.nopen = 0;
+    search(&b, 0);
+    if (!b.stopped) cert = b.gap;
+    if (e == lim->epsilon) break;
+  }
+  if (empty) cert = 0;
+  rc = b.rc;
+  if (!rc) {
+    /* Cut short: the search under way certifies the gap of its open
+     * boxes and of those it dropped, the last finished one its own. */
+    double eps = b.root_open ? INFINITY : b.gap;
+    for (size_t k = 0; k < b.nopen; k++) {
+      double g = gap_of(&b, b.open + k * np);
+      if (g > eps) eps = g;
+    }
+    res->epsilon = b.stopped && eps < cert ? eps : cert;
+    res->boxes = b.boxes;
+    res->complete = !b.stopped;
+    out->n = b.na;
+    out->options = b.ax;
+    b.ax = NULL;
+  }
+  bb_free(&b);
+  return rc;
+}
