@@ -280,6 +280,10 @@ static held_stdout hold_stdout(void) {
     return h;
   }
   (void)fcntl(real, F_SETFD, FD_CLOEXEC);
+  /* nothing is written before the end: large blocks, few system calls
+   * (a negotiation's transcript is some hundred KiB) */
+  static char buffer[1 << 16];
+  (void)setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
   h.real = real;
   h.mem = mem;
   return h;
