@@ -33,16 +33,18 @@ struct gx_chunk {
 
 #define GX_CHUNK (64u << 10)
 
-/* n bytes of the arena (aligned for any object), or NULL. */
-static void *gx_alloc(gx_doc *d, size_t n) {
-  n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+/* n bytes of the arena, aligned to `align` (a power of two, at most
+ * that of max_align_t), or NULL. Names and values are copied at
+ * alignment 1, so the few KiB of a file's tree touch few pages. */
+static void *gx_alloc(gx_doc *d, size_t n, size_t align) {
   gx_chunk *c = d->arena;
-  if (!c || c->size - c->used < n) {
+  size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
+  if (!c || at > c->size || c->size - at < n) {
     size_t size = n > GX_CHUNK ? n : GX_CHUNK;
     c = pl__malloc(sizeof *c + size);
     if (!c) return NULL;
-    c->used = 0;
     c->size = size;
+    at = 0;
     /* a chunk of its own for a large request keeps the current one */
     if (n > GX_CHUNK && d->arena) {
       c->next = d->arena->next;
@@ -52,14 +54,13 @@ static void *gx_alloc(gx_doc *d, size_t n) {
       d->arena = c;
     }
   }
-  void *p = (char *)c->data + c->used;
-  c->used += n;
-  return p;
+  c->used = at + n;
+  return (char *)c->data + at;
 }
 
 static char *gx_strdup(gx_doc *d, const char *s) {
   size_t n = strlen(s) + 1;
-  char *p = gx_alloc(d, n);
+  char *p = gx_alloc(d, n, 1);
   if (p) memcpy(p, s, n);
   return p;
 }
@@ -447,8 +448,9 @@ static void XMLCALL gx_on_start(void *data, const XML_Char *name,
   }
   size_t na = 0;
   while (atts[na]) na++;
-  gx_node *n = gx_alloc(d, sizeof *n);
-  const char **attrs = n ? gx_alloc(d, (na + 1) * sizeof *attrs) : NULL;
+  gx_node *n = gx_alloc(d, sizeof *n, _Alignof(gx_node));
+  const char **attrs =
+      n ? gx_alloc(d, (na + 1) * sizeof *attrs, _Alignof(const char *)) : NULL;
   const char *nm = attrs ? gx_strdup(d, gx_local(name)) : NULL;
   bool ok = nm != NULL;
   for (size_t k = 0; ok && k < na; k++)
