@@ -335,8 +335,10 @@ static void print_inline(FILE *out, const pl_scenario *s,
   int first = 1;
   for (int i = 0; i < pl_scenario_issue_count(s); i++) {
     if ((only && !only[i]) || o[i] == PL_NOT_AGREED) continue;
-    fprintf(out, "%s%s=%s", first ? "" : " ", pl_scenario_issue_id(s, i),
-            pl_scenario_option_id(s, i, o[i]));
+    if (!first) fputc(' ', out);
+    fputs(pl_scenario_issue_id(s, i), out); /* (fputs: once per article */
+    fputc('=', out);                        /* of every event, no format) */
+    fputs(pl_scenario_option_id(s, i, o[i]), out);
     first = 0;
   }
 }

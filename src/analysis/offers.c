@@ -350,22 +350,42 @@ int pl__mitm_at_least(pl__mitm *m, double target, uint32_t *options,
    * moves down (floating-point addition is monotone in each term): one
    * sweep of both lists, not a search per a. Among equal sums the first
    * half's smallest code wins, then the first b in order: the outcome a
-   * scan of the first half in code order would keep. */
-  size_t lo = m->n[1];
-  if (!found && m->n[0]) { /* the start: a search for the smallest a */
-    const double a = m->h[0][0].sum;
-    size_t l = 0, h = m->n[1];
+   * scan of the first half in code order would keep. The sweep covers
+   * only the a that can matter: it starts at the first a that reaches the
+   * goal with the largest b (every sum of an a before it is below the
+   * goal, the largest being that a's with the largest b), and stops once
+   * the smallest b reaches the goal with a sum above the best (every later
+   * a gives larger sums). A demanding agent's goals are near the top, where
+   * few a remain. */
+  const size_t n0 = m->n[0], n1 = m->n[1];
+  size_t k0 = n0, lo = n1;
+  if (!found && n0 && n1) {
+    const double bmax = b[n1 - 1].sum;
+    size_t l = 0, h = n0;
     while (l < h) {
       size_t mid = l + (h - l) / 2;
-      if (a + b[mid].sum < goal) l = mid + 1;
+      if (m->h[0][mid].sum + bmax < goal) l = mid + 1;
       else h = mid;
     }
-    lo = l;
+    k0 = l;
+    if (k0 > 0) below = m->h[0][k0 - 1].sum + bmax;
+    if (k0 < n0) { /* the first b that reaches the goal with that a */
+      const double a = m->h[0][k0].sum;
+      l = 0;
+      h = n1;
+      while (l < h) {
+        size_t mid = l + (h - l) / 2;
+        if (a + b[mid].sum < goal) l = mid + 1;
+        else h = mid;
+      }
+      lo = l;
+    }
   }
-  for (size_t k = 0; !found && k < m->n[0]; k++) {
+  for (size_t k = k0; !found && k < n0; k++) {
     const double a = m->h[0][k].sum;
+    if (lo == 0 && a + b[0].sum > best) break;
     while (lo > 0 && a + b[lo - 1].sum >= goal) lo--;
-    if (lo < m->n[1] &&
+    if (lo < n1 &&
         (a + b[lo].sum < best ||
          (a + b[lo].sum == best && m->h[0][k].code < m->h[0][ba].code))) {
       best = a + b[lo].sum;

@@ -2,11 +2,10 @@
 #define PL_XML_NO_RENAMES
 #include "core/xml.h"
 
-#include <dlfcn.h>
 #include <pthread.h>
-#include <stdio.h>
-#include <string.h>
+#include <stddef.h>
 
+#include "core/dl.h"
 #include "core/util.h"
 
 #ifndef PL_LIBXML2_SONAME
@@ -28,32 +27,14 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char failure[300]; /* empty once loaded */
 
 static void load(void) {
-  void *h = dlopen(PL_LIBXML2_SONAME, RTLD_NOW | RTLD_LOCAL);
-  if (!h) {
-    snprintf(failure, sizeof failure, "libxml2 cannot be loaded: %s",
-             dlerror());
-    return;
-  }
-  pl__xml_api t;
-  const char *missing = NULL;
-  /* dlsym gives a void *; a function pointer is copied out of it, the way
-   * POSIX documents (dlsym, "Application usage") */
-#define PL__XML_SYM(ret, name, params)                                    \
-  {                                                                       \
-    void *p = dlsym(h, #name);                                            \
-    if (!p && !missing) missing = #name;                                  \
-    memcpy(&t.name, &p, sizeof p);                                        \
-  }
-  PL__XML_FUNCTIONS(PL__XML_SYM)
+#define PL__XML_SYM(ret, name, params) {#name, offsetof(pl__xml_api, name)},
+  static const pl__dl_sym syms[] = {
+      PL__XML_FUNCTIONS(PL__XML_SYM){"xmlFree", offsetof(pl__xml_api, xmlFree)}};
 #undef PL__XML_SYM
-  t.xmlFree = dlsym(h, "xmlFree");
-  if (!t.xmlFree && !missing) missing = "xmlFree";
-  if (missing) {
-    snprintf(failure, sizeof failure,
-             "libxml2 (" PL_LIBXML2_SONAME ") has no %s", missing);
-    dlclose(h);
+  pl__xml_api t;
+  if (!pl__dl_table("libxml2", PL_LIBXML2_SONAME, syms,
+                    sizeof syms / sizeof *syms, &t, failure, sizeof failure))
     return;
-  }
   t.xmlInitParser(); /* once, before any thread parses */
   pl__xml = t;
 }

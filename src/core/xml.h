@@ -1,6 +1,7 @@
 /* libxml2, opened the first time it is needed (docs/architecture.md,
  * "Start-up"): it brings ICU and libstdc++, about half of what a start-up
- * cost, and only GENIUS files, SVG and the HTML report use it. The library
+ * cost, and only the writers use it (SVG, the HTML report, GENIUS files;
+ * GENIUS files are read with expat, core/expat.h). The library
  * does not link libxml2; it calls the few functions it uses through a table
  * that pl__xml_open fills with dlopen and dlsym. Sources include this
  * header instead of libxml2's, and call pl__xml_open before anything else of
@@ -28,14 +29,6 @@
   X(const xmlChar *, xmlBufferContent, (const xmlBuffer *))                    \
   X(int, xmlBufferLength, (const xmlBuffer *))                                 \
   X(void, xmlInitParser, (void))                                               \
-  X(xmlParserCtxtPtr, xmlNewParserCtxt, (void))                                \
-  X(void, xmlFreeParserCtxt, (xmlParserCtxtPtr))                               \
-  X(xmlDocPtr, xmlCtxtReadMemory,                                              \
-    (xmlParserCtxtPtr, const char *, int, const char *, const char *, int))    \
-  X(void, xmlFreeDoc, (xmlDocPtr))                                             \
-  X(xmlNodePtr, xmlDocGetRootElement, (const xmlDoc *))                        \
-  X(long, xmlGetLineNo, (const xmlNode *))                                     \
-  X(xmlAttrPtr, xmlHasProp, (const xmlNode *, const xmlChar *))                \
   X(xmlChar *, xmlEncodeSpecialChars, (const xmlDoc *, const xmlChar *))       \
   X(void, xmlSetGenericErrorFunc, (void *, xmlGenericErrorFunc))               \
   X(void, xmlSetStructuredErrorFunc, (void *, xmlStructuredErrorFunc))         \
@@ -79,13 +72,6 @@ int pl__xml_open(pl_error *err);
 #define xmlBufferContent (pl__xml.xmlBufferContent)
 #define xmlBufferLength (pl__xml.xmlBufferLength)
 #define xmlInitParser (pl__xml.xmlInitParser)
-#define xmlNewParserCtxt (pl__xml.xmlNewParserCtxt)
-#define xmlFreeParserCtxt (pl__xml.xmlFreeParserCtxt)
-#define xmlCtxtReadMemory (pl__xml.xmlCtxtReadMemory)
-#define xmlFreeDoc (pl__xml.xmlFreeDoc)
-#define xmlDocGetRootElement (pl__xml.xmlDocGetRootElement)
-#define xmlGetLineNo (pl__xml.xmlGetLineNo)
-#define xmlHasProp (pl__xml.xmlHasProp)
 #define xmlEncodeSpecialChars (pl__xml.xmlEncodeSpecialChars)
 #define xmlSetGenericErrorFunc (pl__xml.xmlSetGenericErrorFunc)
 #define xmlSetStructuredErrorFunc (pl__xml.xmlSetStructuredErrorFunc)

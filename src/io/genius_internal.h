@@ -1,14 +1,12 @@
 /* Internal to the GENIUS XML reader and writer (genius_repair.c,
- * genius_read.c, genius_write.c): the limits, the parsed-file type with its
- * way back to original lines and columns, and the libxml2 error plumbing
- * they share. See genius_read.c for what the files mean. */
+ * genius_read.c, genius_write.c): the limits, the parsed-file type (an
+ * element tree that expat's callbacks build) with its way back to original
+ * lines and columns. See genius_read.c for what the files mean. */
 #ifndef PL_IO_GENIUS_INTERNAL_H
 #define PL_IO_GENIUS_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
-
-#include "core/xml.h" /* libxml2, opened on first use */
 
 #include "core/util.h"
 
@@ -20,6 +18,8 @@
 #define GX_MAX_TOTAL_OPTIONS (1u << 24) /* options of all issues */
 #define GX_MAX_CELLS (1u << 26)         /* options x parties */
 #define GX_MAX_DEPTH 200                /* element nesting we walk */
+#define GX_MAX_NESTING 256              /* element nesting we parse */
+#define GX_MAX_ELEMENTS (1u << 20)      /* elements of one file */
 
 /* Bytes the pre-pass added: n bytes starting at offset pos of the repaired
  * text stand for nothing in the original. */
@@ -27,50 +27,43 @@ typedef struct gx_ins {
   size_t pos, n;
 } gx_ins;
 
+/* An element of the parsed file: its local name (without a namespace
+ * prefix), its attributes, its child elements. Text is not kept: GENIUS
+ * files say everything in attributes. Everything lives in the file's
+ * arena. */
+typedef struct gx_node gx_node;
+struct gx_node {
+  const char *name;
+  const char **attrs;                  /* name, value, name, value, ..., NULL */
+  gx_node *parent, *children, *last, *next; /* last: the last child */
+  size_t off; /* where its start tag begins, in the repaired text */
+};
+
+typedef struct gx_chunk gx_chunk;
+
 typedef struct gx_doc {
   const char *file; /* path, for messages */
   char *orig;       /* the file as read */
   size_t olen;
-  char *text; /* repaired copy handed to libxml2 */
+  char *text; /* repaired copy handed to expat */
   size_t tlen, tcap;
   gx_ins *ins;
   size_t n_ins, cap_ins;
-  size_t *starts; /* offsets in text of every start tag, document order */
-  size_t n_starts, cap_starts;
-  bool positions; /* starts[] matches the element nodes one to one */
-  xmlDocPtr doc;
-  xmlNodePtr root;
+  gx_chunk *arena; /* the elements, their names and attributes */
+  gx_node *root;
 } gx_doc;
-
-typedef struct gx_xerr {
-  bool set;
-  int line, col;
-  char msg[600];
-} gx_xerr;
-
-/* libxml2 reports some errors (encodings, I/O, the text writer) through
- * its per-thread generic handlers, which print to stderr by default; the
- * library never prints, so they come here while we call libxml2, and the
- * caller's handlers are put back afterwards. */
-typedef struct gx_quiet {
-  xmlGenericErrorFunc generic;
-  void *generic_ctx;
-  xmlStructuredErrorFunc structured;
-  void *structured_ctx;
-} gx_quiet;
-
 
 void pl__gx_doc_free(gx_doc *d);
 /* Reads, repairs and parses one file. */
 int pl__gx_doc_load(gx_doc *d, const char *path, pl_error *err);
-int pl__gx_fail(const gx_doc *d, pl_error *err, xmlNodePtr n,
-                   const char *attr, int code, const char *fmt, ...)
+/* A message about element n (or its attribute attr), placed at its
+ * file:line:col. */
+int pl__gx_fail(const gx_doc *d, pl_error *err, const gx_node *n,
+                const char *attr, int code, const char *fmt, ...)
     PL__PRINTF(6, 7);
 /* A builder call failed: keep its message, give it the node's place. */
-int pl__gx_relay(const gx_doc *d, pl_error *err, xmlNodePtr n,
+int pl__gx_relay(const gx_doc *d, pl_error *err, const gx_node *n,
                  const char *attr, int rc);
-void pl__gx_quiet_on(gx_quiet *q, gx_xerr *x);
-void pl__gx_quiet_off(const gx_quiet *q);
 bool pl__gx_utf8(const char *s, size_t n);
 
 static inline double gx_clamp01(double u) { return u < 0 ? 0 : u > 1 ? 1 : u; }

@@ -8,8 +8,9 @@
  * follows. GENIUS read its files with a lenient hand-written parser, so real
  * files carry raw '&', attributes without space between them and comments
  * before the XML declaration: a pre-pass repairs exactly these (keeping
- * every line and column where it was) before libxml2 parses the result
- * strictly, without network, DTD or entity expansion. */
+ * every line and column where it was) before expat parses the result
+ * strictly, without DTD, entity expansion or external files, into a tree
+ * of elements (genius_repair.c). */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -18,8 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/xml.h" /* libxml2, opened on first use */
-
 #include "io/formats.h"
 #include "model/scenario_internal.h"
 
@@ -27,36 +26,33 @@
 
 /* ---- tree helpers ----------------------------------------------------- */
 
-static bool gx_is(xmlNodePtr n, const char *name) {
-  return n && n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+static bool gx_is(const gx_node *n, const char *name) {
+  return n && !strcmp(n->name, name);
 }
 
 /* First child element named `name`, or NULL. */
-static xmlNodePtr gx_child(xmlNodePtr n, const char *name) {
-  for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+static gx_node *gx_child(gx_node *n, const char *name) {
+  for (gx_node *c = n ? n->children : NULL; c; c = c->next)
     if (gx_is(c, name)) return c;
   return NULL;
 }
 
 /* Next sibling element named `name` after c, or NULL. */
-static xmlNodePtr gx_next(xmlNodePtr c, const char *name) {
+static gx_node *gx_next(gx_node *c, const char *name) {
   for (c = c ? c->next : NULL; c; c = c->next)
     if (gx_is(c, name)) return c;
   return NULL;
 }
 
 #define GX_EACH(var, parent, name)                                           \
-  for (xmlNodePtr var = gx_child(parent, name); var; var = gx_next(var, name))
+  for (gx_node *var = gx_child(parent, name); var; var = gx_next(var, name))
 
 /* An attribute's text (borrowed from the tree), "" when empty, NULL when
- * absent. Without DTD and entities a value is one text node. */
-static const char *gx_attr(xmlNodePtr n, const char *name) {
-  xmlAttrPtr a = xmlHasProp(n, (const xmlChar *)name);
-  if (!a) return NULL;
-  if (!a->children) return "";
-  if (a->children->type == XML_TEXT_NODE && a->children->content)
-    return (const char *)a->children->content;
-  return "";
+ * absent. */
+static const char *gx_attr(const gx_node *n, const char *name) {
+  for (const char **a = n->attrs; *a; a += 2)
+    if (!strcmp(a[0], name)) return a[1];
+  return NULL;
 }
 
 /* Java's Double.valueOf: surrounding white space, an optional f/F/d/D
@@ -95,24 +91,24 @@ static int gx_parse_int(const char *s, int64_t *out) {
 }
 
 /* A number attribute that must be there. */
-static int gx_num(const gx_doc *d, pl_error *err, xmlNodePtr n,
+static int gx_num(const gx_doc *d, pl_error *err, gx_node *n,
                   const char *name, const char *what, double *out) {
   const char *v = gx_attr(n, name);
   if (!v)
     return pl__gx_fail(d, err, n, NULL, PL_EPARSE, "<%s> has no \"%s\" (%s)",
-                   (const char *)n->name, name, what);
+                   n->name, name, what);
   if (!gx_parse_double(v, out))
     return pl__gx_fail(d, err, n, name, PL_EPARSE,
                    "expected a number for %s, found \"%s\"", what, v);
   return PL_OK;
 }
 
-static int gx_int(const gx_doc *d, pl_error *err, xmlNodePtr n,
+static int gx_int(const gx_doc *d, pl_error *err, gx_node *n,
                   const char *name, const char *what, int64_t *out) {
   const char *v = gx_attr(n, name);
   if (!v)
     return pl__gx_fail(d, err, n, NULL, PL_EPARSE, "<%s> has no \"%s\" (%s)",
-                   (const char *)n->name, name, what);
+                   n->name, name, what);
   int r = gx_parse_int(v, out);
   if (r < 0)
     return pl__gx_fail(d, err, n, name, PL_ERANGE,
@@ -139,7 +135,7 @@ static bool gx_ieq(const char *a, const char *b) {
 /* ------------------------------------------------------------------ */
 
 typedef struct gx_issue {
-  xmlNodePtr node;
+  gx_node *node;
   int64_t number; /* GENIUS's index attribute */
   int id;         /* parley issue index */
   pl_issue_kind kind;
@@ -163,7 +159,7 @@ typedef struct gx_load {
 } gx_load;
 
 /* GENIUS's ISSUETYPE from type (else vtype, else etype); none: discrete. */
-static int gx_kind(const gx_doc *d, pl_error *err, xmlNodePtr n, bool *given,
+static int gx_kind(const gx_doc *d, pl_error *err, gx_node *n, bool *given,
                    pl_issue_kind *out) {
   const char *attr = "type";
   const char *t = gx_attr(n, attr);
@@ -191,9 +187,9 @@ static int gx_by_string(size_t a, size_t b, const void *ctx);
 
 /* Calls the caller's warning callback (pl_load_options) with a message at
  * n's place in the file. */
-static void gx_warn(const gx_load *L, xmlNodePtr n, const char *fmt, ...)
+static void gx_warn(const gx_load *L, gx_node *n, const char *fmt, ...)
     PL__PRINTF(3, 4);
-static void gx_warn(const gx_load *L, xmlNodePtr n, const char *fmt, ...) {
+static void gx_warn(const gx_load *L, gx_node *n, const char *fmt, ...) {
   if (!L->o->warning) return;
   char msg[sizeof ((pl_error *)0)->message];
   va_list ap;
@@ -228,7 +224,7 @@ static size_t gx_lower(const char *const *v, const size_t *ord, size_t n,
  * (k stepped over any item that has that value), its label V. ids[] is
  * rewritten (the new ids in *owned, to free), names[] gets the labels;
  * vals[] keeps the values. Returns the number of repeats. */
-static int gx_repeats(gx_load *L, xmlNodePtr n, const char *name, size_t cnt,
+static int gx_repeats(gx_load *L, gx_node *n, const char *name, size_t cnt,
                       const char **ids, const char **names, char ***owned,
                       size_t *repeats) {
   *owned = NULL;
@@ -253,7 +249,7 @@ static int gx_repeats(gx_load *L, xmlNodePtr n, const char *name, size_t cnt,
   memcpy(orig, ids, cnt * sizeof *orig);
   size_t made = 0, next = 2; /* the next suffix of the current value */
   const char *first = NULL, *first_id = NULL;
-  xmlNodePtr first_node = NULL;
+  gx_node *first_node = NULL;
   int rc = PL_OK;
   for (size_t k = 1; k < cnt && !rc; k++) {
     size_t a = ord[k]; /* stable: document order within a value */
@@ -303,7 +299,7 @@ static int gx_repeats(gx_load *L, xmlNodePtr n, const char *name, size_t cnt,
   return PL_OK;
 }
 
-static int gx_count_options(gx_load *L, xmlNodePtr n, const char *name,
+static int gx_count_options(gx_load *L, gx_node *n, const char *name,
                             uint64_t count) {
   if (count > GX_MAX_TOTAL_OPTIONS - L->options)
     return pl__gx_fail(&L->dom, L->err, n, NULL, PL_ETOOBIG,
@@ -314,7 +310,7 @@ static int gx_count_options(gx_load *L, xmlNodePtr n, const char *name,
   return PL_OK;
 }
 
-static int gx_add_issue(gx_load *L, xmlNodePtr n) {
+static int gx_add_issue(gx_load *L, gx_node *n) {
   const gx_doc *d = &L->dom;
   pl_error *err = L->err;
   int64_t number;
@@ -376,7 +372,7 @@ static int gx_add_issue(gx_load *L, xmlNodePtr n) {
     }
   } else if (kind == PL_ISSUE_INTEGER) {
     /* bounds as attributes (GENIUS 6 on), or in a <range> child (before) */
-    xmlNodePtr b = n;
+    gx_node *b = n;
     if (!gx_attr(n, "lowerbound") && gx_child(n, "range"))
       b = gx_child(n, "range");
     if ((rc = gx_int(d, err, b, "lowerbound", "the lower bound", &gi.lb)) ||
@@ -394,7 +390,7 @@ static int gx_add_issue(gx_load *L, xmlNodePtr n) {
     id = pl_scenario_add_integer_issue(L->s, name, NULL, gi.lb, gi.ub, 1, err);
     if (id < 0) return pl__gx_relay(d, err, n, NULL, id);
   } else {
-    xmlNodePtr b = gx_child(n, "range");
+    gx_node *b = gx_child(n, "range");
     if (!b) b = n;
     double lo, hi;
     if ((rc = gx_num(d, err, b, "lowerbound", "the lower bound", &lo)) ||
@@ -433,7 +429,7 @@ static int gx_add_issue(gx_load *L, xmlNodePtr n) {
 
 /* GENIUS's order: at each level the sub-objectives (depth first), then the
  * issues; utilities are summed in this order too. */
-static int gx_domain_level(gx_load *L, xmlNodePtr obj, int depth) {
+static int gx_domain_level(gx_load *L, gx_node *obj, int depth) {
   if (depth > GX_MAX_DEPTH)
     return pl__gx_fail(&L->dom, L->err, obj, NULL, PL_EPARSE,
                    "objectives nested deeper than %d", GX_MAX_DEPTH);
@@ -511,12 +507,12 @@ static int gx_read_domain(gx_load *L) {
     return pl__gx_fail(d, L->err, d->root, NULL, PL_EPARSE,
                    "expected a GENIUS domain (<negotiation_template>), found "
                    "<%s>",
-                   (const char *)d->root->name);
-  xmlNodePtr us = gx_child(d->root, "utility_space");
+                   d->root->name);
+  gx_node *us = gx_child(d->root, "utility_space");
   if (!us)
     return pl__gx_fail(d, L->err, d->root, NULL, PL_EPARSE,
                    "<negotiation_template> has no <utility_space>");
-  xmlNodePtr obj = gx_child(us, "objective");
+  gx_node *obj = gx_child(us, "objective");
   if (!obj)
     return pl__gx_fail(d, L->err, us, NULL, PL_EPARSE,
                    "<utility_space> has no <objective>");
@@ -548,8 +544,8 @@ static int gx_read_domain(gx_load *L) {
 /* ------------------------------------------------------------------ */
 
 typedef struct gx_eval {
-  xmlNodePtr node; /* the profile's <issue>, or NULL */
-  xmlNodePtr wnode;
+  gx_node *node; /* the profile's <issue>, or NULL */
+  gx_node *wnode;
   double weight;
 } gx_eval;
 
@@ -558,7 +554,7 @@ typedef struct gx_prof {
   gx_doc *d;
   gx_eval *ev; /* per issue of L->issues */
   double rv, discount;
-  xmlNodePtr rv_node, discount_node;
+  gx_node *rv_node, *discount_node;
   bool has_discount;
 } gx_prof;
 
@@ -569,20 +565,20 @@ static double gx_discount(double df) { return df <= 0 || df > 1 ? 1 : df; }
  * the first <reservation> and <discount_factor> children, the <weight>
  * children, and the <issue>/<objective> children that have a weight become
  * the evaluators of the domain's issues with that index; later ones win. */
-static int gx_profile_walk(gx_prof *P, xmlNodePtr e, int depth) {
+static int gx_profile_walk(gx_prof *P, gx_node *e, int depth) {
   const gx_doc *d = P->d;
   pl_error *err = P->L->err;
   int rc;
   if (depth > GX_MAX_DEPTH)
     return pl__gx_fail(d, err, e, NULL, PL_EPARSE, "elements nested deeper than %d",
                    GX_MAX_DEPTH);
-  xmlNodePtr r = gx_child(e, "reservation");
+  gx_node *r = gx_child(e, "reservation");
   if (r) {
     if ((rc = gx_num(d, err, r, "value", "the reservation value", &P->rv)))
       return rc;
     P->rv_node = r;
   }
-  xmlNodePtr df = gx_child(e, "discount_factor");
+  gx_node *df = gx_child(e, "discount_factor");
   if (df) {
     double v;
     if ((rc = gx_num(d, err, df, "value", "the discount factor", &v))) return rc;
@@ -595,7 +591,7 @@ static int gx_profile_walk(gx_prof *P, xmlNodePtr e, int depth) {
   if (nw) {
     int64_t *idx = pl__malloc(nw * sizeof *idx);
     double *val = pl__malloc(nw * sizeof *val);
-    xmlNodePtr *wn = pl__malloc(nw * sizeof *wn);
+    gx_node **wn = pl__malloc(nw * sizeof *wn);
     rc = idx && val && wn ? PL_OK : pl__err(err, PL_ENOMEM, "out of memory");
     size_t k = 0;
     if (!rc) GX_EACH(w, e, "weight") {
@@ -638,8 +634,8 @@ static int gx_profile_walk(gx_prof *P, xmlNodePtr e, int depth) {
     pl__free(wn);
     if (rc) return rc;
   }
-  for (xmlNodePtr c = e->children; c; c = c->next)
-    if (c->type == XML_ELEMENT_NODE && (rc = gx_profile_walk(P, c, depth + 1)))
+  for (gx_node *c = e->children; c; c = c->next)
+    if ((rc = gx_profile_walk(P, c, depth + 1)))
       return rc;
   return PL_OK;
 }
@@ -661,7 +657,7 @@ static double gx_triangular(double x, double lo, double hi, double top) {
  * is 1e-5 or more. The ANAC files never tell these apart: their maxima are
  * 0, 1 or integers above 1. */
 static int gx_discrete_values(gx_prof *P, int party, const gx_issue *gi,
-                              xmlNodePtr n) {
+                              gx_node *n) {
   const gx_doc *d = P->d;
   pl_error *err = P->L->err;
   const pl__issue *is = &P->L->s->issues[gi->id];
@@ -738,7 +734,7 @@ static int gx_discrete_values(gx_prof *P, int party, const gx_issue *gi,
 /* EvaluatorInteger: clamp(offset + slope (v - lowerbound), 0, 1), with the
  * profile's own lower bound; no <evaluator>: slope and offset 0. */
 static int gx_integer_values(gx_prof *P, int party, const gx_issue *gi,
-                             xmlNodePtr n) {
+                             gx_node *n) {
   const gx_doc *d = P->d;
   pl_error *err = P->L->err;
   const pl__issue *is = &P->L->s->issues[gi->id];
@@ -748,7 +744,7 @@ static int gx_integer_values(gx_prof *P, int party, const gx_issue *gi,
       (rc = gx_int(d, err, n, "lowerbound", "the lower bound", &lb)))
     return rc;
   double slope = 0, offset = 0;
-  xmlNodePtr e = gx_child(n, "evaluator");
+  gx_node *e = gx_child(n, "evaluator");
   if (e && ((rc = gx_num(d, err, e, "slope", "the slope", &slope)) ||
             (rc = gx_num(d, err, e, "offset", "the offset", &offset))))
     return rc;
@@ -764,11 +760,11 @@ static int gx_integer_values(gx_prof *P, int party, const gx_issue *gi,
 /* EvaluatorReal at every grid point: linear clamp(p1 x + p0, 0, 1),
  * constant p0, triangular (p0 lower, p1 upper, p2 top). */
 static int gx_real_values(gx_prof *P, int party, const gx_issue *gi,
-                          xmlNodePtr n) {
+                          gx_node *n) {
   const gx_doc *d = P->d;
   pl_error *err = P->L->err;
   const pl__issue *is = &P->L->s->issues[gi->id];
-  xmlNodePtr e = gx_child(n, "evaluator");
+  gx_node *e = gx_child(n, "evaluator");
   if (!e)
     return pl__gx_fail(d, err, n, NULL, PL_EPARSE,
                    "real issue \"%s\" has no <evaluator>", is->id);
@@ -874,7 +870,7 @@ typedef struct gx_box {
 /* The option bounds of one <INCLUDES>/<EXCLUDES> list (Bound: issue index,
  * integer min and max, inclusive), intersected per issue. false: no outcome
  * satisfies them all. */
-static int gx_bounds(gx_prof *P, xmlNodePtr rect, const char *tag, gx_box *b,
+static int gx_bounds(gx_prof *P, gx_node *rect, const char *tag, gx_box *b,
                      bool *nonempty) {
   const gx_doc *d = P->d;
   pl_error *err = P->L->err;
@@ -931,7 +927,7 @@ static int gx_bounds(gx_prof *P, xmlNodePtr rect, const char *tag, gx_box *b,
 }
 
 static int gx_rect(gx_prof *P, int party, double utility, size_t n,
-                   const gx_box *b, xmlNodePtr at) {
+                   const gx_box *b, gx_node *at) {
   int r = pl_scenario_add_rectangle(P->L->s, party, utility, n,
                                     n ? b->issues : NULL, n ? b->lo : NULL,
                                     n ? b->hi : NULL, P->L->err);
@@ -943,7 +939,7 @@ static int gx_rect(gx_prof *P, int party, double utility, size_t n,
  * utility x weight: an inclusive one when all its bounds hold, an
  * exclusive one when some bound fails (as u - u [all hold]), one without
  * bounds always. Nested weights multiply into the rectangles. */
-static int gx_ufun(gx_prof *P, int party, xmlNodePtr f, double scale,
+static int gx_ufun(gx_prof *P, int party, gx_node *f, double scale,
                    gx_box *b, int depth) {
   const gx_doc *d = P->d;
   pl_error *err = P->L->err;
@@ -1001,9 +997,8 @@ static int gx_ufun(gx_prof *P, int party, xmlNodePtr f, double scale,
 static int gx_nonlinear(gx_prof *P, int party) {
   const gx_doc *d = P->d;
   pl_error *err = P->L->err;
-  xmlNodePtr first = d->root->children;
-  while (first && first->type != XML_ELEMENT_NODE) first = first->next;
-  xmlNodePtr u = gx_child(first, "utility");
+  gx_node *first = d->root->children;
+  gx_node *u = gx_child(first, "utility");
   if (!u)
     return pl__gx_fail(d, err, first ? first : d->root, NULL, PL_EPARSE,
                    "a non-linear profile needs <utility maxutility=...> in "
@@ -1011,7 +1006,7 @@ static int gx_nonlinear(gx_prof *P, int party) {
   double max;
   int rc = gx_num(d, err, u, "maxutility", "the maximum utility", &max);
   if (rc) return rc;
-  xmlNodePtr f = gx_child(u, "ufun");
+  gx_node *f = gx_child(u, "ufun");
   if (!f) return pl__gx_fail(d, err, u, NULL, PL_EPARSE, "<utility> has no <ufun>");
   int r = pl_scenario_set_rectangles(P->L->s, party, max, err);
   if (r < 0) return pl__gx_relay(d, err, u, "maxutility", r);
@@ -1041,7 +1036,7 @@ static int gx_read_profile(gx_load *L, const char *path) {
   if (!gx_is(d.root, "utility_space")) {
     rc = pl__gx_fail(&d, err, d.root, NULL, PL_EPARSE,
                  "expected a GENIUS profile (<utility_space>), found <%s>",
-                 (const char *)d.root->name);
+                 d.root->name);
     goto done;
   }
   const char *type = gx_attr(d.root, "type");
@@ -1052,8 +1047,8 @@ static int gx_read_profile(gx_load *L, const char *path) {
     goto done;
   }
   if (nonlinear) {
-    xmlNodePtr r = gx_child(d.root, "reservation");
-    xmlNodePtr df = gx_child(d.root, "discount_factor");
+    gx_node *r = gx_child(d.root, "reservation");
+    gx_node *df = gx_child(d.root, "discount_factor");
     if (r && (rc = gx_num(&d, err, r, "value", "the reservation value", &P.rv)))
       goto done;
     P.rv_node = r;

@@ -117,18 +117,52 @@ static bool gx_file_name_ok(const char *s) {
   return s && *s && s[0] != '.' && !strchr(s, '/') && strlen(s) < 200;
 }
 
+/* libxml2 reports some errors (encodings, I/O, the text writer) through
+ * its per-thread generic handlers, which print to stderr by default; the
+ * library never prints, so while the writer runs they only mark the
+ * document as failed, and the caller's handlers are put back afterwards. */
+typedef struct gx_quiet {
+  xmlGenericErrorFunc generic;
+  void *generic_ctx;
+  xmlStructuredErrorFunc structured;
+  void *structured_ctx;
+} gx_quiet;
+
+static void gx_silent(void *ctx, const char *msg, ...) {
+  (void)ctx;
+  (void)msg;
+}
+
+static void gx_on_error(void *ctx, xmlErrorPtr e) {
+  if (e && e->level >= XML_ERR_ERROR) *(bool *)ctx = true;
+}
+
+static void gx_quiet_on(gx_quiet *q, bool *failed) {
+  q->generic = xmlGenericError;
+  q->generic_ctx = xmlGenericErrorContext;
+  q->structured = xmlStructuredError;
+  q->structured_ctx = xmlStructuredErrorContext;
+  xmlSetGenericErrorFunc(NULL, gx_silent);
+  xmlSetStructuredErrorFunc(failed, gx_on_error);
+}
+
+static void gx_quiet_off(const gx_quiet *q) {
+  xmlSetGenericErrorFunc(q->generic_ctx, q->generic);
+  xmlSetStructuredErrorFunc(q->structured_ctx, q->structured);
+}
+
 typedef struct gx_w {
   xmlBufferPtr buf;
   xmlTextWriterPtr w;
   bool bad;
-  gx_xerr xe;
+  bool failed; /* libxml2 reported an error */
   gx_quiet quiet;
 } gx_w;
 
 static void gx_w_open(gx_w *w) {
   w->bad = false;
-  memset(&w->xe, 0, sizeof w->xe);
-  pl__gx_quiet_on(&w->quiet, &w->xe);
+  w->failed = false;
+  gx_quiet_on(&w->quiet, &w->failed);
   w->buf = xmlBufferCreate();
   w->w = w->buf ? xmlNewTextWriterMemory(w->buf, 0) : NULL;
   if (!w->w) {
@@ -169,8 +203,8 @@ static void gx_w_close(gx_w *w) {
   if (!w->bad) w->bad |= xmlTextWriterEndDocument(w->w) < 0;
   if (w->w) xmlFreeTextWriter(w->w); /* flushes into buf */
   w->w = NULL;
-  pl__gx_quiet_off(&w->quiet);
-  w->bad |= w->xe.set;
+  gx_quiet_off(&w->quiet);
+  w->bad |= w->failed;
   if (w->bad && w->buf) {
     xmlBufferFree(w->buf);
     w->buf = NULL;

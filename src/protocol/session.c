@@ -370,12 +370,23 @@ static void notify(pl_session *x) {
       pl__plugin_event(&x->agents[p], &x->ev[x->n - 1]);
 }
 
+/* Events a negotiation of the round limit records when every party acts
+ * once a round (and the end), so that it grows no array; at least 64, at
+ * most 2^15 (the pages of an array are touched only as events fill them,
+ * so the unused rest costs nothing). */
+static size_t first_cap(const pl_session *x) {
+  size_t cap = 64;
+  if (x->o.rounds > 0 && x->o.rounds < (1 << 15))
+    cap = ((size_t)x->o.rounds + 1) * (size_t)x->np + 2;
+  return cap < 64 ? 64 : cap > (1u << 15) ? (1u << 15) : cap;
+}
+
 /* Doubles the four event arrays, all or nothing: on failure nothing
  * moved and the transcript stays as it was; on success the events point
  * into the new arrays. */
 static int grow(pl_session *x) {
   const size_t ni = (size_t)x->ni, np = (size_t)x->np;
-  const size_t cap = x->cap ? x->cap * 2 : 64;
+  const size_t cap = x->cap ? x->cap * 2 : first_cap(x);
   pl_event *ev = pl__malloc(cap * sizeof *ev);
   uint32_t *o = pl__malloc(cap * ni * sizeof *o);
   double *u = pl__malloc(cap * np * sizeof *u);

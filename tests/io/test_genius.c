@@ -308,14 +308,14 @@ static void test_broken(void **state) {
   (void)state;
   static const broken cases[] = {
       {"broken/tag_mismatch.xml", "mixed/buyer.xml", "broken/tag_mismatch.xml",
-       6, 19, PL_EPARSE,
+       6, 7, PL_EPARSE,
        "malformed XML: opening and ending tag mismatch: issue line 4 and "
        "objective"},
       {"broken/unknown_type.xml", "mixed/buyer.xml", "broken/unknown_type.xml",
        4, 39, PL_EPARSE,
        "unknown issue type \"complex\"; expected discrete, integer or real"},
-      {"broken/unclosed.xml", "mixed/buyer.xml", "broken/unclosed.xml", 5, 34,
-       PL_EPARSE, "malformed XML: attributes construct error"},
+      {"broken/unclosed.xml", "mixed/buyer.xml", "broken/unclosed.xml", 5, 9,
+       PL_EPARSE, "malformed XML: unclosed token (the file ends inside it)"},
       {"mixed/mixed.xml", "broken/doctype.xml", "broken/doctype.xml", 2, 1,
        PL_EPARSE,
        "document type declarations (<!DOCTYPE ...>) are not supported in "
@@ -467,14 +467,27 @@ static void test_hostile(void **state) {
                      "</negotiation_template>",
                      PROFILE1, &err),
             PL_OK);
-  /* a declared encoding the bytes do not follow: an error, not a message
-   * on stderr */
+  /* an encoding expat does not read: refused by name, at the declaration,
+   * not a message on stderr */
   assert_rc(try_load(dir, DOMAIN1,
                      "<?xml version=\"1.0\" encoding=\"EUC-JP\"?>\n"
                      "<utility_space name=\"\xff\xff\xff\xff\"/>",
                      &err),
+            PL_EUNSUPPORTED);
+  assert_string_equal(err.message,
+                      "the encoding \"EUC-JP\" is not supported: GENIUS files "
+                      "are read in UTF-8, UTF-16, ISO-8859-1 or US-ASCII");
+  assert_int_equal(err.line, 1);
+  /* a declared encoding the bytes do not follow: an error at the bad byte */
+  assert_rc(try_load(dir, DOMAIN1,
+                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                     "<utility_space name=\"ab\xff\xff\"/>",
+                     &err),
             PL_EPARSE);
-  assert_non_null(strstr(err.message, "input conversion failed"));
+  assert_string_equal(err.message, "malformed XML: not well-formed (invalid "
+                                   "token)");
+  assert_int_equal(err.line, 2);
+  assert_int_equal(err.column, 24);
   /* a NUL byte */
   const char *p[2] = {write_tmp(dir, "d.xml", DOMAIN1),
                       write_tmp(dir, "p.xml", "")};
@@ -485,6 +498,81 @@ static void test_hostile(void **state) {
   assert_rc(pl_scenario_load_inputs(p, 2, NULL, &s, &err), PL_EPARSE);
   assert_int_equal(err.line, 1);
   assert_int_equal(err.column, 16);
+  rm_tree(dir);
+}
+
+/* What expat refuses, with its place in the original file (line and
+ * column, columns in characters, counted before the pre-pass's repairs)
+ * and a message saying what is wrong. */
+typedef struct xml_case {
+  const char *what, *text;
+  int code, line, col;
+  const char *message;
+} xml_case;
+
+static void test_xml_errors(void **state) {
+  (void)state;
+  char dir[64];
+  make_tmpdir(dir, sizeof dir);
+  /* deeper than the parser's limit of 256 elements */
+  static char deep[300 * 7 + 64];
+  char *q = deep;
+  q += sprintf(q, "<utility_space>\n");
+  for (int k = 0; k < 300; k++) q += sprintf(q, "<o>");
+  for (int k = 0; k < 300; k++) q += sprintf(q, "</o>");
+  sprintf(q, "</utility_space>");
+  static const xml_case cases[] = {
+      {"billion laughs",
+       "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+       "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]>\n"
+       "<utility_space a=\"&lol2;\"/>",
+       PL_EPARSE, 2, 1,
+       "document type declarations (<!DOCTYPE ...>) are not supported in "
+       "GENIUS files"},
+      {"external entity",
+       "  <!DOCTYPE u [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+       "<utility_space>&x;</utility_space>",
+       PL_EPARSE, 1, 3,
+       "document type declarations (<!DOCTYPE ...>) are not supported in "
+       "GENIUS files"},
+      {"tag mismatch after a repaired '&' on the same line",
+       "<utility_space name=\"a&b\"><objective></utility_space>", PL_EPARSE,
+       1, 38,
+       "malformed XML: opening and ending tag mismatch: objective line 1 "
+       "and utility_space"},
+      {"duplicate attribute after a repaired '&'",
+       "<utility_space>\n  <objective name=\"a&b\"name=\"c\"/>\n"
+       "</utility_space>",
+       PL_EPARSE, 2, 24, "malformed XML: duplicate attribute"},
+      {"truncated inside an element", "<utility_space>\n  <objective>\n",
+       PL_EPARSE, 3, 1,
+       "malformed XML: the file ends inside <objective> (line 2)"},
+      {"truncated inside a comment", "<utility_space>\n <!-- x", PL_EPARSE, 2,
+       2, "malformed XML: unclosed token (the file ends inside it)"},
+      {"empty", "", PL_EPARSE, 1, 1, "malformed XML: no element found"},
+      /* (without a declared encoding such bytes are read as ISO-8859-1) */
+      {"invalid UTF-8 with a multibyte character before it",
+       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+       "<utility_space name=\"caf\xc3\xa9\x80\"/>",
+       PL_EPARSE, 2, 26,
+       "malformed XML: not well-formed (invalid token)"},
+      {"deep nesting", deep, PL_EPARSE, 2, 766,
+       "elements nested deeper than 256"},
+      {"undeclared namespace prefix", "<utility_space>\n<x:o/></utility_space>",
+       PL_EPARSE, 2, 1, "malformed XML: unbound prefix"},
+      {"two roots", "<utility_space/>\n <utility_space/>", PL_EPARSE, 2, 2,
+       "malformed XML: junk after document element"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    const xml_case *c = &cases[k];
+    pl_error err;
+    int rc = try_load(dir, DOMAIN1, c->text, &err);
+    if (rc != c->code || err.line != c->line || err.column != c->col ||
+        strcmp(err.message, c->message))
+      fail_msg("%s: got %d, %d:%d: %s; expected %d, %d:%d: %s", c->what, rc,
+               err.line, err.column, err.message, c->code, c->line, c->col,
+               c->message);
+  }
   rm_tree(dir);
 }
 
@@ -1092,6 +1180,7 @@ int main(void) {
       cmocka_unit_test(test_nonlinear),
       cmocka_unit_test(test_sloppy),
       cmocka_unit_test(test_broken),
+      cmocka_unit_test(test_xml_errors),
       cmocka_unit_test(test_hostile),
       cmocka_unit_test(test_alloc_failures),
       cmocka_unit_test(test_round_trip_fixtures),

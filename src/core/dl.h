@@ -1,0 +1,24 @@
+/* Libraries opened on first use (docs/architecture.md, "Start-up"): a
+ * table of function pointers filled with dlopen and dlsym. core/xml.[ch]
+ * (libxml2, for writing) and core/expat.[ch] (expat, for reading GENIUS
+ * files) each keep one. */
+#ifndef PL_CORE_DL_H
+#define PL_CORE_DL_H
+
+#include <stddef.h>
+
+/* One entry of a table: the symbol's name and the offset of its slot. */
+typedef struct pl__dl_sym {
+  const char *name;
+  size_t offset;
+} pl__dl_sym;
+
+/* Opens `soname` and fills the n slots of *table (a struct of pointers)
+ * with its symbols. Returns the library's handle, or NULL with a message
+ * naming `what` in failure[size] ("libxml2 cannot be loaded: ...",
+ * "libxml2 (libxml2.so.2) has no xmlFree"); then *table is untouched. */
+void *pl__dl_table(const char *what, const char *soname,
+                   const pl__dl_sym *syms, size_t n, void *table,
+                   char *failure, size_t size);
+
+#endif

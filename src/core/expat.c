@@ -1,0 +1,43 @@
+/* expat opened on first use: see expat.h. */
+#define PL_EXPAT_NO_RENAMES
+#include "core/expat.h"
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "core/dl.h"
+#include "core/util.h"
+
+#ifndef PL_EXPAT_SONAME
+#define PL_EXPAT_SONAME "libexpat.so.1"
+#endif
+
+/* Each entry of the table has expat's own prototype: checked here, without
+ * a reference to expat (the controlling expression of _Generic is not
+ * evaluated). */
+#define PL__EXPAT_CHECK(ret, name, params)                                \
+  _Static_assert(_Generic(&name, ret(*) params: 1, default: 0),         \
+                 "the prototype of " #name " differs from expat's");
+PL__EXPAT_FUNCTIONS(PL__EXPAT_CHECK)
+#undef PL__EXPAT_CHECK
+
+pl__expat_api pl__expat;
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static char failure[300];
+
+static void load(void) {
+#define PL__EXPAT_SYM(ret, name, params) {#name, offsetof(pl__expat_api, name)},
+  static const pl__dl_sym syms[] = {PL__EXPAT_FUNCTIONS(PL__EXPAT_SYM)};
+#undef PL__EXPAT_SYM
+  pl__expat_api t;
+  if (pl__dl_table("expat", PL_EXPAT_SONAME, syms, sizeof syms / sizeof *syms,
+                   &t, failure, sizeof failure))
+    pl__expat = t;
+}
+
+int pl__expat_open(pl_error *err) {
+  pthread_once(&once, load);
+  if (pl__expat.XML_Parse) return PL_OK;
+  return pl__err(err, PL_EUNSUPPORTED, "%s", failure);
+}
