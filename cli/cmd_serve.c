@@ -1,5 +1,5 @@
 /* parley serve SCENARIO... [--port N] [--bind ADDR] [--data DIR]
- * [--allow-remote]: the negotiation table (include/parley/table.h) over
+ * [--allow-remote] [--sign KEYFILE]: the negotiation table (include/parley/table.h) over
  * HTTP with libmicrohttpd (docs/web.md). This file only moves requests and
  * answers between the two and adds the security headers. */
 #include <signal.h>
@@ -12,7 +12,7 @@
 
 const char cmd_serve_help[] =
     "usage: parley serve SCENARIO... [--port N] [--bind ADDR] [--data DIR]\n"
-    "                    [--allow-remote]\n"
+    "                    [--allow-remote] [--sign KEYFILE]\n"
     "\n"
     "Serves a negotiation table in the browser (docs/web.md): a page where a\n"
     "host creates a session on one of the scenarios (each a parley YAML\n"
@@ -28,6 +28,9 @@ const char cmd_serve_help[] =
     "                   reaches it may create sessions\n"
     "  --data DIR       keep every session and action in DIR (SQLite); a\n"
     "                   restart resumes them (default: in memory only)\n"
+    "  --sign KEYFILE   sign every transcript with this secret key (made by\n"
+    "                   'parley keygen --party engine -o KEYFILE'): each is a\n"
+    "                   signed record that 'parley verify' checks\n"
     "  -h, --help       show this help\n"
     "\n"
     "exit codes: 0 stopped by a signal, 1 runtime failure (the port is\n"
@@ -77,9 +80,12 @@ static const char csp[] =
 
 typedef struct upload {
   char *data;
-  size_t len;
+  size_t len, limit;
   int too_big;
 } upload;
+
+static const char too_big_small[] = "{\"error\":\"the request body is over 64 KiB\"}";
+static const char too_big_upload[] = "{\"error\":\"the request body is over 4 MiB\"}";
 
 static enum MHD_Result send_answer(struct MHD_Connection *c,
                                    const pl_table_response *r) {
@@ -87,7 +93,13 @@ static enum MHD_Result send_answer(struct MHD_Connection *c,
       r->len, r->body, MHD_RESPMEM_MUST_COPY);
   if (!resp) return MHD_NO;
   MHD_add_response_header(resp, "Content-Type", r->content_type);
-  MHD_add_response_header(resp, "Content-Security-Policy", csp);
+  MHD_add_response_header(resp, "Content-Security-Policy",
+                          r->csp[0] ? r->csp : csp);
+  if (r->filename) { /* a download, never shown in the page's origin */
+    char cd[200];
+    snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", r->filename);
+    MHD_add_response_header(resp, "Content-Disposition", cd);
+  }
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
   MHD_add_response_header(resp, "X-Frame-Options", "DENY");
   MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
@@ -104,8 +116,11 @@ static enum MHD_Result send_answer(struct MHD_Connection *c,
 
 static enum MHD_Result send_error(struct MHD_Connection *c, int status,
                                   const char *json) {
-  pl_table_response r = {status, "application/json", (char *)json,
-                         strlen(json), 1};
+  pl_table_response r = {.status = status,
+                         .content_type = "application/json",
+                         .body = (char *)json,
+                         .len = strlen(json),
+                         .private_ = 1};
   return send_answer(c, &r);
 }
 
@@ -122,15 +137,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
       return send_error(c, 405, "{\"error\":\"use GET or POST\"}");
     const char *cl =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-    if (cl && strtoull(cl, NULL, 10) > PL_TABLE_MAX_BODY)
-      return send_error(c, 413,
-                        "{\"error\":\"the request body is over 64 KiB\"}");
+    size_t limit = pl_table_body_limit(method, url);
+    if (cl && strtoull(cl, NULL, 10) > limit)
+      return send_error(c, 413, limit > PL_TABLE_MAX_BODY ? too_big_upload
+                                                          : too_big_small);
     if (!(u = calloc(1, sizeof *u))) return MHD_NO;
+    u->limit = limit;
     *con_cls = u;
     return MHD_YES;
   }
   if (*data_size) { /* a part of the body */
-    if (u->len + *data_size > PL_TABLE_MAX_BODY) {
+    if (u->len + *data_size > u->limit) {
       u->too_big = 1;
     } else {
       char *d = realloc(u->data, u->len + *data_size + 1);
@@ -144,7 +161,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
     return MHD_YES;
   }
   if (u->too_big)
-    return send_error(c, 413, "{\"error\":\"the request body is over 64 KiB\"}");
+    return send_error(c, 413, u->limit > PL_TABLE_MAX_BODY ? too_big_upload
+                                                           : too_big_small);
   pl_table_request q = {0};
   q.method = method;
   q.path = url;
@@ -214,7 +232,7 @@ static int is_loopback(const struct sockaddr_storage *ss) {
 }
 
 int cmd_serve(int argc, char **argv) {
-  const char *bind = "127.0.0.1", *data = NULL;
+  const char *bind = "127.0.0.1", *data = NULL, *sign = NULL;
   uint64_t port = 8080;
   int allow_remote = 0;
   const char **paths = calloc((size_t)argc + 1, sizeof *paths);
@@ -236,6 +254,9 @@ int cmd_serve(int argc, char **argv) {
       k++;
     } else if (!strcmp(a, "--data") && v) {
       data = v;
+      k++;
+    } else if (!strcmp(a, "--sign") && v) {
+      sign = v;
       k++;
     } else if (!strcmp(a, "--allow-remote")) {
       allow_remote = 1;
@@ -283,14 +304,32 @@ int cmd_serve(int argc, char **argv) {
     free(paths);
     return EXIT_USAGE;
   }
+  pl_key *key = NULL;
+  if (sign) {
+    int code = cli_load_key(sign, &key);
+    if (!code && (!pl_key_can_sign(key) || strcmp(pl_key_party(key), "engine"))) {
+      cli_error("--sign %s: that is %s key of '%s'; the server signs with a "
+                "secret key of 'engine' (parley keygen --party engine -o %s)",
+                sign, pl_key_can_sign(key) ? "the secret" : "a public",
+                pl_key_party(key), sign);
+      code = EXIT_USAGE;
+    }
+    if (code) {
+      pl_key_free(key);
+      free(paths);
+      return code;
+    }
+  }
   pl_table_options o;
   pl_table_options_init(&o);
   o.data_dir = data;
+  o.sign_key = key;
   pl_table *t = NULL;
   pl_error err = {0};
   int rc = pl_table_new(&o, &t, &err);
   if (rc) {
     cli_report(&err);
+    pl_key_free(key);
     free(paths);
     return rc == PL_EPARSE ? EXIT_INPUT : EXIT_RUNTIME;
   }
@@ -299,6 +338,7 @@ int cmd_serve(int argc, char **argv) {
     if ((rc = pl_scenario_load(paths[i], &s, &err))) {
       cli_report(&err);
       pl_table_free(t);
+      pl_key_free(key);
       free(paths);
       return cli_exit_code(rc);
     }
@@ -316,6 +356,7 @@ int cmd_serve(int argc, char **argv) {
     if (rc) {
       cli_report(&err);
       pl_table_free(t);
+      pl_key_free(key);
       free(paths);
       return cli_exit_code(rc);
     }
@@ -344,6 +385,7 @@ int cmd_serve(int argc, char **argv) {
               "of this machine)",
               bind, (unsigned)port);
     pl_table_free(t);
+    pl_key_free(key);
     return EXIT_RUNTIME;
   }
   const union MHD_DaemonInfo *info =
@@ -361,6 +403,7 @@ int cmd_serve(int argc, char **argv) {
   pl_table_wake(t); /* waiting views answer now */
   MHD_stop_daemon(d);
   pl_table_free(t);
+  pl_key_free(key);
   return cli_finish_output(EXIT_OK);
 }
 #endif

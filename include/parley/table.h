@@ -9,6 +9,7 @@
 #ifndef PARLEY_TABLE_H
 #define PARLEY_TABLE_H
 
+#include "parley/records.h"
 #include "parley/session.h"
 
 #ifdef __cplusplus
@@ -32,6 +33,11 @@ typedef struct pl_table_options {
   size_t max_sessions;  /* new sessions refused past it (default 1000) */
   int max_rounds;       /* the longest deadline a session may ask for
                            (default 1000) */
+  /* A key with party id "engine" (pl_key_load of a `parley keygen --party
+   * engine` file): transcripts are then signed parley records
+   * (docs/records.md) that `parley verify` checks. Borrowed: it must
+   * outlive the table. NULL (default): plain transcripts. */
+  const pl_key *sign_key;
 } pl_table_options;
 PL_API void pl_table_options_init(pl_table_options *o);
 
@@ -51,6 +57,14 @@ PL_API int pl_table_add_scenario(pl_table *t, const char *name,
 
 /* Request bodies longer than this are refused (413). */
 #define PL_TABLE_MAX_BODY 65536
+/* ... except an upload of a scenario (POST /api/scenarios): its files in
+ * base64 within a JSON body of at most 4 MiB (about 3 MiB of files). */
+#define PL_TABLE_MAX_UPLOAD (4u << 20)
+/* Scenarios uploaded to one table (kept in its store), at most. */
+#define PL_TABLE_MAX_UPLOADS 100
+/* The body limit of a request (a server refuses a longer Content-Length
+ * before reading the body). */
+PL_API size_t pl_table_body_limit(const char *method, const char *path);
 /* Tokens: 32 random bytes as 64 hexadecimal digits. */
 #define PL_TABLE_TOKEN_LEN 64
 
@@ -72,13 +86,19 @@ typedef struct pl_table_request {
 } pl_table_request;
 
 /* Its answer: an HTTP status, the content type, and the body (pl_free).
- * private_: 1 when the body is one party's (never to be cached). */
+ * private_: 1 when the body is one party's (never to be cached).
+ * filename: not NULL for a download (a server sends it as an attachment
+ * under this name). csp: when not empty, the Content-Security-Policy this
+ * body needs instead of the page's (a report's inline style and script,
+ * by their hashes). */
 typedef struct pl_table_response {
   int status;
   const char *content_type;
   char *body;
   size_t len;
   int private_;
+  const char *filename;
+  char csp[1024];
 } pl_table_response;
 
 /* Answers one request: the page and its script and style, the list of

@@ -8,6 +8,7 @@
  * strategies are deterministic for a round deadline, so the negotiation
  * comes back event for event. */
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -24,6 +25,8 @@
 #include "core/util.h"
 #include "io/formats.h"
 #include "parley/agents.h"
+#include "parley/records.h"
+#include "parley/report.h"
 #include "parley/table.h"
 #include "table/table_internal.h"
 
@@ -70,6 +73,9 @@ struct tsession {
   uint64_t version;
   int64_t seq; /* actions stored */
   char error[256]; /* a step that failed (out of memory) */
+  unsigned char host[32]; /* BLAKE2b of the host's token, when has_host */
+  int has_host;
+  pl_analysis *analysis; /* of the scenario, made when first asked for */
 };
 
 typedef struct tscenario {
@@ -91,7 +97,15 @@ struct pl_table {
   tsession **ss;
   size_t ns, cap;
   tsession *creating; /* for person_create */
+  const pl_key *sign;  /* signs the transcripts (options.sign_key) */
+  size_t n_uploaded;   /* scenarios uploaded (POST /api/scenarios) */
 };
+
+static int scenario_put(pl_table *t, tscenario *sc, pl_error *err);
+static int scenario_make(const char *name, const pl_scenario *s, tscenario *sc,
+                         pl_error *err);
+static int load_uploads(pl_table *t, pl_error *err);
+static json_t *host_view_json(const tsession *ts, size_t from);
 
 /* ---- people as agents ----------------------------------------------- */
 
@@ -214,6 +228,7 @@ static const pl_agent_api person_api = {
 static void session_free(tsession *ts) {
   if (!ts) return;
   pl_session_free(ts->x);
+  pl_analysis_free(ts->analysis);
   pl_scenario_free(ts->s);
   for (int p = 0; p < ts->np; p++) {
     if (ts->agents) pl__free(ts->agents[p]);
@@ -271,6 +286,18 @@ static int queue_action(tsession *ts, int party, action *a) {
   return PL_OK;
 }
 
+/* The options a session runs with (and its signed record names). */
+static void session_options(const pl_table *t, const tsession *ts,
+                            pl_session_options *o) {
+  pl_session_options_init(o);
+  o->protocol = (pl_protocol)ts->protocol;
+  o->drafter = ts->drafter;
+  o->rounds = ts->rounds;
+  o->seed = ts->seed;
+  o->registry = t->reg;
+  o->move_limit = 0; /* people take their time */
+}
+
 /* A new session from its YAML and spec; persons and session created,
  * nothing stepped. */
 static int session_start(pl_table *t, tsession *ts, pl_error *err) {
@@ -286,13 +313,7 @@ static int session_start(pl_table *t, tsession *ts, pl_error *err) {
     if (!ts->persons[p].standing) return pl__err(err, PL_ENOMEM, "out of memory");
   }
   pl_session_options o;
-  pl_session_options_init(&o);
-  o.protocol = (pl_protocol)ts->protocol;
-  o.drafter = ts->drafter;
-  o.rounds = ts->rounds;
-  o.seed = ts->seed;
-  o.registry = t->reg;
-  o.move_limit = 0; /* people take their time */
+  session_options(t, ts, &o);
   t->creating = ts;
   rc = pl_session_new(ts->s, &o, (const char *const *)ts->agents, &ts->x, err);
   t->creating = NULL;
@@ -346,8 +367,11 @@ static void token_hash(const char *token, unsigned char out[32]) {
                      PL_TABLE_TOKEN_LEN, NULL, 0);
 }
 
-/* The person party whose token this is, or -1. Every party's hash is
- * compared, in constant time, whichever matches. */
+/* Who holds the host's token (docs/web.md, "The host's view"). */
+#define WHO_HOST (-2)
+
+/* The person party whose token this is, WHO_HOST for the host's, or -1.
+ * Every hash is compared, in constant time, whichever matches. */
 static int token_party(const tsession *ts, const char *token) {
   if (!token || strlen(token) != PL_TABLE_TOKEN_LEN) return -1;
   unsigned char h[32];
@@ -358,6 +382,8 @@ static int token_party(const tsession *ts, const char *token) {
     int is_person = strcmp(ts->agents[p], PL__TABLE_PERSON) == 0;
     if (same && is_person) found = p;
   }
+  int host = sodium_memcmp(h, ts->host, 32) == 0;
+  if (host && ts->has_host) found = WHO_HOST;
   return found;
 }
 
@@ -371,7 +397,9 @@ static const char schema[] =
     " created INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS actions(session TEXT NOT NULL, seq INTEGER "
     "NOT NULL, party INTEGER NOT NULL, action TEXT NOT NULL, PRIMARY "
-    "KEY(session, seq));";
+    "KEY(session, seq));"
+    "CREATE TABLE IF NOT EXISTS scenarios(name TEXT PRIMARY KEY, yaml BLOB "
+    "NOT NULL);";
 
 static int db_fail(pl_table *t, pl_error *err, const char *what) {
   return pl__err(err, PL_EIO, "table store: %s: %s", what,
@@ -391,6 +419,11 @@ static char *spec_json(const tsession *ts) {
   json_object_set_new(o, "drafter", json_integer(ts->drafter));
   json_object_set_new(o, "rounds", json_integer(ts->rounds));
   json_object_set_new(o, "seed", json_integer((json_int_t)ts->seed));
+  if (ts->has_host) {
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, ts->host, 32);
+    json_object_set_new(o, "host", json_string(hex));
+  }
   char *s = pl__json_dumps(o, JSON_COMPACT);
   json_decref(o);
   return s;
@@ -645,6 +678,9 @@ static int resume_one(pl_table *t, sqlite3_stmt *row, pl_error *err) {
   ts->drafter = (int)json_integer_value(json_object_get(sp, "drafter"));
   ts->rounds = (int)json_integer_value(json_object_get(sp, "rounds"));
   ts->seed = (uint64_t)json_integer_value(json_object_get(sp, "seed"));
+  const char *host = json_string_value(json_object_get(sp, "host"));
+  ts->has_host = host && strlen(host) == 64 &&
+                 !sodium_hex2bin(ts->host, 32, host, 64, NULL, NULL, NULL);
   size_t na = json_array_size(ag);
   ts->agents = pl__calloc(na + 1, sizeof *ts->agents);
   ts->hash = pl__malloc(32 * na + 1);
@@ -733,6 +769,7 @@ static int open_store(pl_table *t, pl_error *err) {
   sqlite3_busy_timeout(t->db, 5000);
   if (sqlite3_exec(t->db, schema, NULL, NULL, NULL) != SQLITE_OK)
     return db_fail(t, err, "cannot set up");
+  if ((rc = load_uploads(t, err))) return rc;
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(t->db,
                          "SELECT id, scenario, yaml, spec, hashes FROM "
@@ -767,6 +804,8 @@ int pl_table_new(const pl_table_options *o, pl_table **out, pl_error *err) {
     t->o.data_dir = o->data_dir;
     t->o.max_sessions = o->max_sessions;
     t->o.max_rounds = o->max_rounds > 0 ? o->max_rounds : 1000;
+    if (o->struct_size >= offsetof(pl_table_options, sign_key) + sizeof o->sign_key)
+      t->sign = o->sign_key;
   }
   pthread_mutex_init(&t->mu, NULL);
   pthread_cond_init(&t->cv, NULL);
@@ -810,31 +849,17 @@ static int good_name(const char *s, size_t max) {
   return n >= 1 && n <= max;
 }
 
-int pl_table_add_scenario(pl_table *t, const char *name, const pl_scenario *s,
-                          pl_error *err) {
-  if (!name || !good_name(name, 63))
-    return pl__err(err, PL_EINVAL,
-                   "scenario name %s: use 1 to 63 letters, digits, '-', '_', '.'",
-                   name ? name : "(null)");
-  tscenario sc = {0};
-  int rc = pl__yaml_text(s, &sc.yaml, &sc.len, err);
-  if (rc) return rc;
-  if ((rc = pl_scenario_load_yaml(sc.yaml, sc.len, name, &sc.s, err)) ||
-      !(sc.name = pl__strdup(name))) {
-    pl__free(sc.yaml);
-    pl_scenario_free(sc.s);
-    return rc ? rc : pl__err(err, PL_ENOMEM, "out of memory");
-  }
-  pthread_mutex_lock(&t->mu);
+/* Lists sc under its name, replacing one of that name (the table's lock
+ * held); sc is the table's afterwards, or freed on failure. */
+static int scenario_put(pl_table *t, tscenario *sc, pl_error *err) {
   size_t i = 0;
-  while (i < t->n_scen && strcmp(t->scen[i].name, name)) i++;
+  while (i < t->n_scen && strcmp(t->scen[i].name, sc->name)) i++;
   if (i == t->n_scen) {
     tscenario *n = pl__realloc(t->scen, (t->n_scen + 1) * sizeof *n);
     if (!n) {
-      pthread_mutex_unlock(&t->mu);
-      pl__free(sc.yaml);
-      pl__free(sc.name);
-      pl_scenario_free(sc.s);
+      pl__free(sc->yaml);
+      pl__free(sc->name);
+      pl_scenario_free(sc->s);
       return pl__err(err, PL_ENOMEM, "out of memory");
     }
     t->scen = n;
@@ -844,9 +869,23 @@ int pl_table_add_scenario(pl_table *t, const char *name, const pl_scenario *s,
     pl__free(t->scen[i].yaml);
     pl_scenario_free(t->scen[i].s);
   }
-  t->scen[i] = sc;
-  pthread_mutex_unlock(&t->mu);
+  t->scen[i] = *sc;
   return PL_OK;
+}
+
+int pl_table_add_scenario(pl_table *t, const char *name, const pl_scenario *s,
+                          pl_error *err) {
+  if (!name || !good_name(name, 63))
+    return pl__err(err, PL_EINVAL,
+                   "scenario name %s: use 1 to 63 letters, digits, '-', '_', '.'",
+                   name ? name : "(null)");
+  tscenario sc;
+  int rc = scenario_make(name, s, &sc, err);
+  if (rc) return rc;
+  pthread_mutex_lock(&t->mu);
+  rc = scenario_put(t, &sc, err);
+  pthread_mutex_unlock(&t->mu);
+  return rc;
 }
 
 void pl_table_wake(pl_table *t) {
@@ -1017,13 +1056,23 @@ static int answer_create(pl_table *t, const pl_table_request *q,
     snprintf(why, sizeof why, "no random numbers");
     goto done;
   }
+  char host[PL_TABLE_TOKEN_LEN + 1];
+  if (random_hex(host, 32)) {
+    status = 500;
+    snprintf(why, sizeof why, "no random numbers");
+    goto done;
+  }
+  token_hash(host, ts->host);
+  ts->has_host = 1;
+  json_object_set_new(links, "", json_pack("{s:s}", "token", host));
+  sodium_memzero(host, sizeof host);
   /* the paths name the session now that it has an id */
   const char *pid;
   json_t *v;
   json_object_foreach(links, pid, v) {
     char path[200];
-    snprintf(path, sizeof path, "/s/%s/%s#%s", ts->id, pid,
-             json_string_value(json_object_get(v, "token")));
+    snprintf(path, sizeof path, *pid ? "/s/%s/%s#%s" : "/h/%s%s#%s", ts->id,
+             pid, json_string_value(json_object_get(v, "token")));
     json_object_set_new(v, "path", json_string(path));
   }
   pl_error err = {0};
@@ -1042,7 +1091,10 @@ static int answer_create(pl_table *t, const pl_table_request *q,
     goto done;
   }
   ts->version = 1;
-  json_t *out = json_pack("{s:s,s:o}", "id", ts->id, "links", links);
+  json_t *host_link = json_incref(json_object_get(links, ""));
+  json_object_del(links, ""); /* the host's link goes apart */
+  json_t *out = json_pack("{s:s,s:o,s:o}", "id", ts->id, "links", links,
+                          "host", host_link);
   json_decref(root);
   return answer_json(r, 201, out, 1);
 done:
@@ -1191,7 +1243,10 @@ static int answer_view(pl_table *t, tsession *ts, int me,
     while (ts->version <= since && !t->stopping)
       if (pthread_cond_timedwait(&t->cv, &t->mu, &until) == ETIMEDOUT) break;
   }
-  return answer_json(r, 200, view_json(ts, me, (size_t)from), 1);
+  return answer_json(r, 200,
+                     me == WHO_HOST ? host_view_json(ts, (size_t)from)
+                                    : view_json(ts, me, (size_t)from),
+                     1);
 }
 
 /* A dry run: whether the action would be taken, and what the outcome
@@ -1248,21 +1303,419 @@ static int answer_act(pl_table *t, tsession *ts, int me,
   return answer_json(r, 200, view_json(ts, me, 0), 1);
 }
 
+/* ---- the host's view, the figure and the results (docs/web.md) ------ */
+
+/* The host's view: the party's view without "you", with every party's
+ * utility of each offer and every party's payoff. The host made the
+ * session and chose the scenario, so it knows every party's preferences
+ * anyway; the parties never receive this. */
+static json_t *host_view_json(const tsession *ts, size_t from) {
+  json_t *v = view_json(ts, 0, from);
+  if (!v) return NULL;
+  json_object_del(v, "you");
+  json_object_set_new(v, "host", json_true());
+  json_t *events = json_object_get(v, "events");
+  size_t i;
+  json_t *e;
+  json_array_foreach(events, i, e) {
+    const pl_event *pe = pl_session_event(ts->x, from + i);
+    if (!pe->options) continue;
+    json_t *u = json_object();
+    for (int p = 0; p < ts->np; p++)
+      json_object_set_new(u, pl_scenario_party_id(ts->s, p),
+                          json_real(pl_scenario_utility(ts->s, p, pe->options)));
+    json_object_del(e, "utility");
+    json_object_set_new(e, "utilities", u);
+  }
+  json_t *end = json_object_get(v, "end");
+  if (json_is_object(end)) {
+    json_t *pay = json_object();
+    for (int p = 0; p < ts->np; p++)
+      json_object_set_new(pay, pl_scenario_party_id(ts->s, p),
+                          json_real(pl_session_payoff(ts->x, p)));
+    json_object_del(end, "payoff");
+    json_object_set_new(end, "payoffs", pay);
+  }
+  return v;
+}
+
+/* The analysis of the session's scenario, made once. */
+static const pl_analysis *session_analysis(tsession *ts, pl_error *err) {
+  if (!ts->analysis && pl_analyze(ts->s, NULL, &ts->analysis, err))
+    ts->analysis = NULL;
+  return ts->analysis;
+}
+
+static int answer_bytes(pl_table_response *r, char *body, size_t len,
+                        const char *type, const char *filename) {
+  r->status = 200;
+  r->content_type = type;
+  r->private_ = 1;
+  r->body = body;
+  r->len = len;
+  r->filename = filename;
+  return PL_OK;
+}
+
+/* The outcome space with the offers so far (pl_figure_session, the picture
+ * of `parley run --plot`), as SVG. It shows every party's utilities, so a
+ * party sees it only after the end; the host at any time. */
+static int answer_figure(tsession *ts, int me, pl_table_response *r) {
+  if (me != WHO_HOST && pl_session_end(ts->x) == PL_END_RUNNING)
+    return answer_error(r, 403, "the figure shows every party's utilities: "
+                                "the parties see it after the end");
+  pl_error err = {0};
+  const pl_analysis *a = session_analysis(ts, &err);
+  pl_figure *f = NULL;
+  char *svg = NULL;
+  size_t len = 0;
+  int rc = pl_figure_session(ts->s, ts->x, a, NULL, &f, &err);
+  if (!rc) rc = pl_figure_render(f, PL_PLOT_SVG, NULL, &svg, &len, &err);
+  pl_figure_free(f);
+  if (rc)
+    return answer_error(r, rc == PL_ENOMEM ? 500 : rc == PL_EUNSUPPORTED ? 501 : 500,
+                        err.message);
+  return answer_bytes(r, svg, len, "image/svg+xml", NULL);
+}
+
+/* The Content-Security-Policy of a report: its own inline style and
+ * script, by their SHA-256 hashes (CSP Level 3, "hash-source"), its
+ * style attributes by theirs ('unsafe-hashes'), pictures as data: URLs,
+ * nothing else; sandboxed, so even opened from the server it runs in an
+ * origin of its own. */
+static void add_hash(char *csp, size_t size, const char *from, size_t n) {
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(h, (const unsigned char *)from, n);
+  char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES,
+                                     sodium_base64_VARIANT_ORIGINAL)];
+  sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_ORIGINAL);
+  char src[80];
+  snprintf(src, sizeof src, " 'sha256-%s'", b64);
+  if (!strstr(csp, src) && strlen(csp) + strlen(src) < size) strcat(csp, src);
+}
+
+static void hash_blocks(const char *html, const char *open, const char *close,
+                        char *csp, size_t size) {
+  for (const char *p = strstr(html, open); p; p = strstr(p, open)) {
+    const char *b = strchr(p, '>');
+    const char *e = b ? strstr(b, close) : NULL;
+    if (!e) break;
+    add_hash(csp, size, b + 1, (size_t)(e - b - 1));
+    p = e;
+  }
+}
+
+static void report_csp(const char *html, char *csp, size_t size) {
+  char scripts[512] = "", styles[512] = "", attrs[512] = "";
+  hash_blocks(html, "<script", "</script>", scripts, sizeof scripts);
+  hash_blocks(html, "<style", "</style>", styles, sizeof styles);
+  hash_blocks(html, " style=\"", "\"", attrs, sizeof attrs);
+  snprintf(csp, size,
+           "default-src 'none'; script-src%s; style-src%s%s%s; "
+           "img-src data:; base-uri 'none'; form-action 'none'; "
+           "frame-ancestors 'none'; sandbox allow-scripts",
+           scripts[0] ? scripts : " 'none'", styles[0] || attrs[0] ? "" : " 'none'",
+           styles, attrs[0] ? " 'unsafe-hashes'" : "");
+  if (attrs[0] && strlen(csp) + strlen(attrs) < size) {
+    char *semi = strstr(csp, "; img-src");
+    memmove(semi + strlen(attrs), semi, strlen(semi) + 1);
+    memcpy(semi, attrs, strlen(attrs));
+  }
+}
+
+/* What the end makes available: the analysis with the agreement placed
+ * against the frontier and Nash (parley analyze, parley run --json), the
+ * HTML report (parley report), the transcript (parley run --transcript;
+ * signed with the table's key as a parley record). */
+static int answer_result(pl_table *t, tsession *ts, const char *what,
+                         pl_table_response *r) {
+  if (pl_session_end(ts->x) == PL_END_RUNNING)
+    return answer_error(r, 409, "the negotiation has not ended yet");
+  pl_error err = {0};
+  int transcript = !strcmp(what, "transcript");
+  const pl_analysis *a = transcript ? NULL : session_analysis(ts, &err);
+  if (!transcript && !a) return answer_error(r, 500, err.message);
+  if (!strcmp(what, "analysis")) {
+    char *aj = pl_analysis_to_json(a), *sj = pl_session_to_json(ts->x, a);
+    json_t *out = aj && sj ? json_pack("{s:o,s:o}", "analysis", json_loads(aj, 0, NULL),
+                                       "result", json_loads(sj, 0, NULL))
+                           : NULL;
+    pl_free(aj);
+    pl_free(sj);
+    if (!out) return answer_error(r, 500, "out of memory");
+    int rc = answer_json(r, 200, out, 1);
+    r->filename = "analysis.json";
+    return rc;
+  }
+  if (!strcmp(what, "report.html")) {
+    char setup[600];
+    size_t k = 0;
+    for (int p = 0; p < ts->np && k < 400; p++)
+      k += (size_t)snprintf(setup + k, sizeof setup - k, "%s%s", p ? ", " : "", ts->agents[p]);
+    snprintf(setup + k, sizeof setup - k, "; %s, %d rounds (parley serve)",
+             pl_protocol_name((pl_protocol)ts->protocol), ts->rounds);
+    pl_report_options ro;
+    pl_report_options_init(&ro);
+    ro.session = ts->x;
+    ro.session_setup = setup;
+    char *html = NULL;
+    size_t len = 0;
+    int rc = pl_report_html(a, &ro, &html, &len, &err);
+    if (rc) return answer_error(r, rc == PL_EUNSUPPORTED ? 501 : 500, err.message);
+    report_csp(html, r->csp, sizeof r->csp);
+    return answer_bytes(r, html, len, "text/html; charset=utf-8", "report.html");
+  }
+  char *text = NULL;
+  if (t->sign) {
+    pl_session_options o;
+    session_options(t, ts, &o);
+    const pl_key **keys = pl__calloc((size_t)ts->np, sizeof *keys);
+    pl_record *rec = NULL;
+    int rc = keys ? pl_record_sign_session(ts->x, ts->s, &o,
+                                           (const char *const *)ts->agents,
+                                           keys, t->sign, &rec, &err)
+                  : PL_ENOMEM;
+    pl__free(keys);
+    if (rc) return answer_error(r, 500, rc == PL_ENOMEM ? "out of memory" : err.message);
+    text = pl_record_to_text(rec);
+    pl_record_free(rec);
+  } else {
+    text = pl_session_transcript(ts->x);
+  }
+  if (!text) return answer_error(r, 500, "out of memory");
+  return answer_bytes(r, text, strlen(text), "application/x-ndjson",
+                      "transcript.jsonl");
+}
+
+/* ---- uploaded scenarios --------------------------------------------- */
+
+/* A name for an uploaded scenario: the one asked for, else its file's (or
+ * domain's) name; letters, digits, '-', '_', '.' only, made unique with
+ * -2, -3, ... */
+static void upload_name(const pl_table *t, const char *want, char *out,
+                        size_t size) {
+  size_t k = 0;
+  for (; want[k] && k < 50 && k + 1 < size; k++) {
+    char c = want[k];
+    out[k] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                     (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'
+                 ? c
+                 : '_';
+  }
+  out[k] = 0;
+  if (!out[0]) snprintf(out, size, "upload");
+  char base[52];
+  snprintf(base, sizeof base, "%.50s", out);
+  for (int n = 2;; n++) {
+    size_t i = 0;
+    while (i < t->n_scen && strcmp(t->scen[i].name, out)) i++;
+    if (i == t->n_scen) return;
+    snprintf(out, size, "%s-%d", base, n);
+  }
+}
+
+/* The reader's message as `parley` prints it: FILE:LINE:COL: MESSAGE. */
+static void error_text(const pl_error *e, char *out, size_t size) {
+  if (e->file[0] && e->line > 0)
+    snprintf(out, size, "%s:%d:%d: %s", e->file, e->line, e->column, e->message);
+  else if (e->file[0])
+    snprintf(out, size, "%s: %s", e->file, e->message);
+  else
+    snprintf(out, size, "%s", e->message);
+}
+
+static int db_put_scenario(pl_table *t, const tscenario *sc, pl_error *err) {
+  if (!t->db) return PL_OK;
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(t->db, "INSERT OR REPLACE INTO scenarios VALUES(?,?)",
+                              -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, sc->name, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, sc->yaml, (int)sc->len, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? PL_OK : db_fail(t, err, "cannot store the scenario");
+}
+
+/* A scenario as the table keeps it: its YAML text and that text read
+ * back (what sessions start from and what the store holds). */
+static int scenario_make(const char *name, const pl_scenario *s, tscenario *sc,
+                         pl_error *err) {
+  memset(sc, 0, sizeof *sc);
+  int rc = pl__yaml_text(s, &sc->yaml, &sc->len, err);
+  if (rc) return rc;
+  if ((rc = pl_scenario_load_yaml(sc->yaml, sc->len, name, &sc->s, err)) ||
+      !(sc->name = pl__strdup(name))) {
+    pl__free(sc->yaml);
+    pl_scenario_free(sc->s);
+    return rc ? rc : pl__err(err, PL_ENOMEM, "out of memory");
+  }
+  return PL_OK;
+}
+
+/* POST /api/scenarios: {"name": optional, "files": [{"name", "data"}]}
+ * with data in base64 (the bytes as they are, whatever the encoding):
+ * one parley YAML file, or a GENIUS or GeniusWeb domain and its profiles,
+ * read by pl_scenario_load_memory. */
+static int answer_upload(pl_table *t, const pl_table_request *q,
+                         pl_table_response *r) {
+  json_error_t je;
+  json_t *root = json_loadb(q->body ? q->body : "", q->body_len,
+                            JSON_REJECT_DUPLICATES, &je);
+  char why[2200];
+  if (!root) {
+    snprintf(why, sizeof why, "request body:%d:%d: %s", je.line, je.column, je.text);
+    return answer_error(r, 400, why);
+  }
+  json_t *files = json_object_get(root, "files");
+  json_t *want = json_object_get(root, "name");
+  size_t n = json_array_size(files);
+  int status = 400;
+  json_t *out = NULL;
+  pl_memory_file *mf = NULL;
+  pl_scenario *s = NULL;
+  if (!json_is_object(root) || !json_is_array(files) || n == 0 ||
+      n > PL_MEMORY_FILES_MAX) {
+    snprintf(why, sizeof why, "\"files\" must list 1 to %d files, each "
+             "{\"name\", \"data\"} with the bytes in base64", PL_MEMORY_FILES_MAX);
+    goto done;
+  }
+  if (want && (!json_is_string(want) || !good_name(json_string_value(want), 50))) {
+    snprintf(why, sizeof why, "\"name\" must be 1 to 50 letters, digits, '-', '_', '.'");
+    goto done;
+  }
+  if (t->n_uploaded >= PL_TABLE_MAX_UPLOADS) {
+    status = 503;
+    snprintf(why, sizeof why, "the table holds its limit of %d uploaded scenarios",
+             PL_TABLE_MAX_UPLOADS);
+    goto done;
+  }
+  if (!(mf = pl__calloc(n, sizeof *mf))) {
+    status = 500;
+    snprintf(why, sizeof why, "out of memory");
+    goto done;
+  }
+  for (size_t k = 0; k < n; k++) {
+    json_t *f = json_array_get(files, k);
+    const char *name = json_string_value(json_object_get(f, "name"));
+    const char *b64 = json_string_value(json_object_get(f, "data"));
+    size_t blen = b64 ? strlen(b64) : 0, len = 0;
+    char *bin = b64 ? pl__malloc(blen / 4 * 3 + 4) : NULL;
+    if (!name || !b64 || !bin ||
+        sodium_base642bin((unsigned char *)bin, blen / 4 * 3 + 4, b64, blen,
+                          "\r\n", &len, NULL, sodium_base64_VARIANT_ORIGINAL)) {
+      pl__free(bin);
+      char qn[80];
+      snprintf(why, sizeof why, "file %zu%s%s: \"name\" must be a string and "
+               "\"data\" its bytes in base64", k + 1, name ? " " : "",
+               name ? pl__quote(qn, sizeof qn, name) : "");
+      goto done;
+    }
+    mf[k] = (pl_memory_file){name, bin, len};
+  }
+  pl_error err = {0};
+  int rc = pl_scenario_load_memory(mf, n, "upload", NULL, &s, &err);
+  if (rc) {
+    status = rc == PL_ENOMEM ? 500 : 400;
+    error_text(&err, why, sizeof why);
+    goto done;
+  }
+  char name[64], *stem = n == 1 ? pl__file_stem(mf[0].name) : NULL;
+  upload_name(t, want ? json_string_value(want) : stem ? stem : pl_scenario_id(s),
+              name, sizeof name);
+  pl__free(stem);
+  tscenario sc;
+  if ((rc = scenario_make(name, s, &sc, &err)) || (rc = db_put_scenario(t, &sc, &err))) {
+    if (sc.name) {
+      pl__free(sc.name);
+      pl__free(sc.yaml);
+      pl_scenario_free(sc.s);
+    }
+    status = rc == PL_ENOMEM || rc == PL_EIO ? 500 : 400;
+    error_text(&err, why, sizeof why);
+    goto done;
+  }
+  if ((rc = scenario_put(t, &sc, &err))) {
+    status = 500;
+    snprintf(why, sizeof why, "out of memory");
+    goto done;
+  }
+  t->n_uploaded++;
+  status = 0;
+  out = json_pack("{s:s,s:s}", "name", name, "title", pl_scenario_title(s));
+done:
+  for (size_t k = 0; mf && k < n; k++) pl__free((char *)mf[k].data);
+  pl__free(mf);
+  pl_scenario_free(s);
+  json_decref(root);
+  return status ? answer_error(r, status, why) : answer_json(r, 201, out, 0);
+}
+
+/* The uploaded scenarios of the store, listed again on start. */
+static int load_uploads(pl_table *t, pl_error *err) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(t->db, "SELECT name, yaml FROM scenarios ORDER BY rowid",
+                         -1, &st, NULL) != SQLITE_OK)
+    return db_fail(t, err, "cannot read the scenarios");
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *name = (const char *)sqlite3_column_text(st, 0);
+    const char *yaml = sqlite3_column_blob(st, 1);
+    int len = sqlite3_column_bytes(st, 1);
+    tscenario sc = {0};
+    if (!name || !good_name(name, 63) || !yaml ||
+        pl_scenario_load_yaml(yaml, (size_t)len, name, &sc.s, err)) {
+      pl_scenario_free(sc.s);
+      sqlite3_finalize(st);
+      return pl__err(err, PL_EPARSE, "table store: scenario %s is damaged",
+                     name ? name : "?");
+    }
+    sc.name = pl__strdup(name);
+    sc.yaml = pl__malloc((size_t)len + 1);
+    if (!sc.name || !sc.yaml) {
+      pl__free(sc.name);
+      pl__free(sc.yaml);
+      pl_scenario_free(sc.s);
+      sqlite3_finalize(st);
+      return pl__err(err, PL_ENOMEM, "out of memory");
+    }
+    memcpy(sc.yaml, yaml, (size_t)len);
+    sc.yaml[len] = 0;
+    sc.len = (size_t)len;
+    if ((rc = scenario_put(t, &sc, err))) {
+      sqlite3_finalize(st);
+      return rc;
+    }
+    t->n_uploaded++;
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? PL_OK : db_fail(t, err, "cannot read the scenarios");
+}
+
 /* The session and party of /api/sessions/ID[/act] with the token. */
 static int answer_session(pl_table *t, const pl_table_request *q,
                           const char *rest, pl_table_response *r) {
   const char *slash = strchr(rest, '/');
   size_t idlen = slash ? (size_t)(slash - rest) : strlen(rest);
   int act = slash && !strcmp(slash, "/act");
-  if (slash && !act) return answer_error(r, 404, "no such resource");
+  const char *sub = slash && !act ? slash + 1 : NULL; /* figure, results */
+  if (sub && strcmp(sub, "figure.svg") && strcmp(sub, "analysis") &&
+      strcmp(sub, "report.html") && strcmp(sub, "transcript"))
+    return answer_error(r, 404, "no such resource");
   tsession *ts = find_session(t, rest, idlen);
   if (!ts) return answer_error(r, 404, "no such session");
   int me = token_party(ts, q->token);
-  if (me < 0)
+  if (me == -1)
     return answer_error(r, 403, "no party of this session has this token "
                                 "(X-Parley-Token)");
   if (act != !strcmp(q->method, "POST"))
     return answer_error(r, 405, act ? "use POST to act" : "use GET to view");
+  if (act && me == WHO_HOST)
+    return answer_error(r, 403, "the host watches; only the parties act");
+  if (sub)
+    return !strcmp(sub, "figure.svg") ? answer_figure(ts, me, r)
+                                      : answer_result(t, ts, sub, r);
   return act ? answer_act(t, ts, me, q, r) : answer_view(t, ts, me, q, r);
 }
 
@@ -1282,9 +1735,17 @@ static int answer_asset(pl_table_response *r, const char *data, size_t len,
 /* The page's own paths: "/", "/new" and "/s/SESSION/PARTY". */
 static int page_path(const char *p) {
   if (!strcmp(p, "/")) return 1;
+  if (!strncmp(p, "/h/", 3)) return strlen(p + 3) == 32 && good_name(p + 3, 32);
   if (strncmp(p, "/s/", 3)) return 0;
   const char *id = p + 3, *sl = strchr(id, '/');
   return sl && sl - id == 32 && good_name(sl + 1, 63);
+}
+
+size_t pl_table_body_limit(const char *method, const char *path) {
+  return method && path && !strcmp(method, "POST") &&
+                 !strcmp(path, "/api/scenarios")
+             ? PL_TABLE_MAX_UPLOAD
+             : PL_TABLE_MAX_BODY;
 }
 
 int pl_table_handle(pl_table *t, const pl_table_request *q,
@@ -1292,8 +1753,10 @@ int pl_table_handle(pl_table *t, const pl_table_request *q,
   memset(r, 0, sizeof *r);
   const char *path = q->path ? q->path : "";
   int get = !strcmp(q->method, "GET") || !strcmp(q->method, "HEAD");
-  if (q->body_len > PL_TABLE_MAX_BODY)
-    return answer_error(r, 413, "the request body is over 64 KiB");
+  if (q->body_len > pl_table_body_limit(q->method, path))
+    return answer_error(r, 413, q->body_len > PL_TABLE_MAX_UPLOAD
+                                    ? "the request body is over 4 MiB"
+                                    : "the request body is over 64 KiB");
   if (get && page_path(path))
     return answer_asset(r, (const char *)pl__table_page, pl__table_page_size,
                         "text/html; charset=utf-8");
@@ -1311,7 +1774,7 @@ int pl_table_handle(pl_table *t, const pl_table_request *q,
   pthread_mutex_lock(&t->mu);
   int rc;
   if (!strcmp(path, "/api/scenarios"))
-    rc = get ? answer_scenarios(t, r) : answer_error(r, 405, "use GET");
+    rc = get ? answer_scenarios(t, r) : answer_upload(t, q, r);
   else if (!strcmp(path, "/api/sessions"))
     rc = !strcmp(q->method, "POST") ? answer_create(t, q, r)
                                     : answer_error(r, 405, "use POST to create a session");
