@@ -2,13 +2,16 @@
  * straight into pl_table_handle. A person against boulware to the end,
  * a person's refused moves, privacy of the other party's preferences,
  * tokens, caps and hostile bodies, paths, and a table reopened on its
- * store that resumes its sessions event for event. (tests/web/serve_api.py
+ * store that resumes its sessions event for event; an upload, the host's
+ * view, the figure and the results after the end, and what a seat gets of
+ * them before the end. (tests/web/serve_api.py
  * does the same through the server.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -214,11 +217,107 @@ static void resumes_from_its_store(void **state) {
   rmdir(dir);
 }
 
+
+/* The answer's status, filename and CSP for a GET with a token. */
+static int get_file(pl_table *t, const char *path, const char *token,
+                    pl_table_response *r) {
+  pl_table_request q = {0};
+  q.method = "GET";
+  q.path = path;
+  q.token = token;
+  assert_int_equal(pl_table_handle(t, &q, r), PL_OK);
+  return r->status;
+}
+
+static void host_upload_and_results(void **state) {
+  (void)state;
+  pl_table *t = open_table(NULL);
+  /* an upload: a bad YAML file gets the reader's line:col, a good one is
+   * listed under its file name */
+  const char *bad = "scenario: x\nissues: [\n";
+  char b64[256], body[512];
+  sodium_bin2base64(b64, sizeof b64, (const unsigned char *)bad, strlen(bad),
+                    sodium_base64_VARIANT_ORIGINAL);
+  snprintf(body, sizeof body, "{\"files\":[{\"name\":\"bad.yaml\",\"data\":\"%s\"}]}", b64);
+  json_t *v = NULL;
+  assert_int_equal(call(t, "POST", "/api/scenarios", NULL, body, NULL, &v), 400);
+  const char *msg = json_string_value(json_object_get(v, "error"));
+  if (!msg || strncmp(msg, "bad.yaml:", 9)) fail_msg("upload error: %s", msg ? msg : "?");
+  json_decref(v);
+  char *yaml = NULL;
+  size_t len = 0;
+  pl_error err;
+  FILE *f = fopen(src_path("examples/job-offer.yaml"), "rb");
+  assert_non_null(f);
+  yaml = malloc(1 << 16);
+  len = fread(yaml, 1, 1 << 16, f);
+  fclose(f);
+  size_t blen = sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+  char *big = malloc(blen + 100);
+  static const char head[] = "{\"files\":[{\"name\":\"up.yaml\",\"data\":\"";
+  memcpy(big, head, sizeof head - 1);
+  sodium_bin2base64(big + sizeof head - 1, blen, (const unsigned char *)yaml, len, sodium_base64_VARIANT_ORIGINAL);
+  strcat(big, "\"}]}");
+  free(yaml);
+  assert_int_equal(call(t, "POST", "/api/scenarios", NULL, big, NULL, &v), 201);
+  free(big);
+  assert_string_equal(json_string_value(json_object_get(v, "name")), "up");
+  json_decref(v);
+  (void)err;
+  /* a session on it, with its host */
+  json_t *r = NULL;
+  assert_int_equal(call(t, "POST", "/api/sessions", NULL,
+                        "{\"scenario\":\"up\",\"rounds\":4,\"parties\":"
+                        "{\"candidate\":\"person\",\"employer\":\"boulware\"}}",
+                        NULL, &r), 201);
+  char path[120], fig[140], res[140], act[140];
+  const char *sid = json_string_value(json_object_get(r, "id"));
+  const char *tok = json_string_value(json_object_get(json_object_get(json_object_get(r, "links"),
+                                                                      "candidate"), "token"));
+  const char *host = json_string_value(json_object_get(json_object_get(r, "host"), "token"));
+  snprintf(path, sizeof path, "/api/sessions/%s", sid);
+  snprintf(fig, sizeof fig, "%s/figure.svg", path);
+  snprintf(act, sizeof act, "%s/act", path);
+  assert_int_equal(call(t, "GET", path, host, NULL, NULL, &v), 200);
+  assert_null(json_object_get(v, "you"));
+  json_decref(v);
+  assert_int_equal(call(t, "POST", act, host, "{\"type\":\"end\"}", NULL, NULL), 403);
+  pl_table_response fr;
+  assert_int_equal(get_file(t, fig, tok, &fr), 403);
+  pl_free(fr.body);
+  int fs = get_file(t, fig, host, &fr);
+  assert_true(fs == 200 || (fs == 501 && !pl_pictures_available()));
+  if (fs == 200) assert_non_null(strstr(fr.body, "<svg"));
+  pl_free(fr.body);
+  const char *after[] = {"analysis", "report.html", "transcript"};
+  for (size_t k = 0; k < 3; k++) {
+    snprintf(res, sizeof res, "%s/%s", path, after[k]);
+    assert_int_equal(get_file(t, res, tok, &fr), 409);
+    pl_free(fr.body);
+  }
+  assert_int_equal(call(t, "POST", act, tok, "{\"type\":\"end\"}", NULL, NULL), 200);
+  assert_int_equal(get_file(t, fig, tok, &fr), fs);
+  pl_free(fr.body);
+  snprintf(res, sizeof res, "%s/transcript", path);
+  assert_int_equal(get_file(t, res, tok, &fr), 200);
+  assert_string_equal(fr.filename, "transcript.jsonl");
+  pl_free(fr.body);
+  snprintf(res, sizeof res, "%s/report.html", path);
+  if (get_file(t, res, tok, &fr) == 200) {
+    assert_non_null(strstr(fr.csp, "script-src 'sha256-"));
+    assert_null(strstr(fr.csp, "unsafe-inline"));
+  }
+  pl_free(fr.body);
+  json_decref(r);
+  pl_table_free(t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(person_against_boulware),
       cmocka_unit_test(privacy_tokens_and_bodies),
       cmocka_unit_test(resumes_from_its_store),
+      cmocka_unit_test(host_upload_and_results),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
