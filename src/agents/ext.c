@@ -886,15 +886,17 @@ static void mb_str(ext *e, const char *p) {
   mb_put(e, "\"", 1);
 }
 
-/* ,"<prefix>outcome":[..],"<prefix>named":{..},"<prefix>utility":u for the
- * agent's party (prefix "", "draft_" or "current_"). */
+/* ,"<prefix>outcome":[..],"<prefix>named":{..},"<prefix>utility":u,
+ * "<prefix>acceptable":b for the agent's party (prefix "", "draft_" or
+ * "current_"). */
 static void mb_outcome(ext *e, const char *prefix, const uint32_t *o) {
   mb_lit(e, ",\"");
   mb_lit(e, prefix);
   mb_lit(e, "outcome\":[");
   for (int i = 0; i < e->ni; i++) {
     if (i) mb_put(e, ",", 1);
-    mb_int(e, o[i]);
+    if (o[i] == PL_NOT_AGREED) mb_lit(e, "null"); /* a partial agreement */
+    else mb_int(e, o[i]);
   }
   mb_lit(e, "],\"");
   mb_lit(e, prefix);
@@ -903,12 +905,18 @@ static void mb_outcome(ext *e, const char *prefix, const uint32_t *o) {
     if (i) mb_put(e, ",", 1);
     mb_str(e, e->s->issues[i].id);
     mb_put(e, ":", 1);
-    mb_str(e, e->s->issues[i].opt_id[o[i]]);
+    if (o[i] == PL_NOT_AGREED) mb_lit(e, "null");
+    else mb_str(e, e->s->issues[i].opt_id[o[i]]);
   }
   mb_lit(e, "},\"");
   mb_lit(e, prefix);
   mb_lit(e, "utility\":");
   mb_real(e, pl_scenario_utility(e->s, e->party, o));
+  mb_lit(e, ",\"");
+  mb_lit(e, prefix);
+  mb_lit(e, pl_scenario_acceptable(e->s, e->party, o, NULL)
+                ? "acceptable\":true"
+                : "acceptable\":false");
 }
 
 /* ,"session":"S" in every message to a process that declared sessions. */
@@ -984,8 +992,11 @@ static json_t *ask_line(ext *e, const char *msg, size_t len,
   if (e->broken) return NULL;
   ext_proc *p = e->p;
   /* anything it said since its last answer was said out of turn (but for
-   * late answers of finished sessions) */
-  while (!e->rec && !p->dead) {
+   * late answers of finished sessions). A fresh process has given no answer
+   * yet: its first line is its handshake's, whenever it was written (or the
+   * verdict would depend on whether it came before the settings). */
+  bool fresh = !e->ready && !p->sessions;
+  while (!e->rec && !p->dead && !fresh) {
     while (peek(p) > 0) {
     }
     if (!p->len) break;
@@ -1572,18 +1583,17 @@ static const char *ext_error(void *agent) {
   return e->broken ? e->why : NULL;
 }
 
-static const pl_agent_api ext_api = {
-    .abi_version = PL_AGENT_ABI_VERSION,
-    .struct_size = sizeof(pl_agent_api),
-    .destroy = ext_destroy,
-    .create2 = ext_create,
-    .propose2 = ext_propose,
-    .respond2 = ext_respond,
-    .comment = ext_comment,
-    .vote = ext_vote,
-    .event = ext_event,
-    .error = ext_error,
-};
+/* An external agent and its replay differ only in how they are created. */
+#define EXT_API(create)                                                        \
+  {                                                                            \
+    .abi_version = PL_AGENT_ABI_VERSION,                                       \
+    .struct_size = sizeof(pl_agent_api), .destroy = ext_destroy,               \
+    .create2 = (create), .propose2 = ext_propose, .respond2 = ext_respond,     \
+    .comment = ext_comment, .vote = ext_vote, .event = ext_event,              \
+    .error = ext_error,                                                        \
+  }
+
+static const pl_agent_api ext_api = EXT_API(ext_create);
 
 const pl_agent_api *pl_agent_ext(void) { return &ext_api; }
 
@@ -1599,17 +1609,6 @@ static void *replay_create(const pl_agent_setup *su) {
   return create_with(su, MODE_REPLAY, rec);
 }
 
-static const pl_agent_api replay_api = {
-    .abi_version = PL_AGENT_ABI_VERSION,
-    .struct_size = sizeof(pl_agent_api),
-    .destroy = ext_destroy,
-    .create2 = replay_create,
-    .propose2 = ext_propose,
-    .respond2 = ext_respond,
-    .comment = ext_comment,
-    .vote = ext_vote,
-    .event = ext_event,
-    .error = ext_error,
-};
+static const pl_agent_api replay_api = EXT_API(replay_create);
 
 const pl_agent_api *pl_agent_replay(void) { return &replay_api; }
