@@ -1394,11 +1394,15 @@ static void add_hash(char *csp, size_t size, const char *from, size_t n) {
   if (!strstr(csp, src) && strlen(csp) + strlen(src) < size) strcat(csp, src);
 }
 
+/* Every text between `open` and `close`: an element's content (open
+ * "<script": from the end of its start tag) or an attribute's value (open
+ * ` style="`: from there). */
 static void hash_blocks(const char *html, const char *open, const char *close,
                         char *csp, size_t size) {
+  int element = open[0] == '<';
   for (const char *p = strstr(html, open); p; p = strstr(p, open)) {
-    const char *b = strchr(p, '>');
-    const char *e = b ? strstr(b, close) : NULL;
+    const char *b = element ? strchr(p, '>') : p + strlen(open) - 1;
+    const char *e = b ? strstr(b + 1, close) : NULL;
     if (!e) break;
     add_hash(csp, size, b + 1, (size_t)(e - b - 1));
     p = e;
