@@ -258,6 +258,55 @@ function render(view) {
   main.append(actions(view), prefs(view), history(view));
 }
 
+// Updates: the seat's stream of server-sent events (GET .../events), read
+// with fetch() so that the token goes in the X-Parley-Token header and
+// never in a URL (EventSource cannot send headers). Each message is the
+// view with the events after the last one received; its id VERSION.EVENTS
+// is sent back as since and from when the stream is opened again, so no
+// event is lost or repeated. When streams fail (an old server, a proxy
+// that buffers), long polling takes over.
+
+function showView(data) {
+  // a message's events continue those already shown
+  const v = seat.view;
+  if (v && data.events_from > 0) {
+    if (data.events_from > v.events.length) return false;
+    data.events = v.events.slice(0, data.events_from).concat(data.events);
+  }
+  if (!v || data.version !== v.version || data.events.length !== v.events.length) render(data);
+  return true;
+}
+
+async function stream() {
+  const r = await fetch(`/api/sessions/${seat.id}/events` + (seat.view
+    ? `?since=${seat.view.version}&from=${seat.view.events.length}` : ""), {
+    headers: { "X-Parley-Token": seat.token, Accept: "text/event-stream" },
+    cache: "no-store", credentials: "omit" });
+  const type = r.headers.get("Content-Type") || "";
+  if (r.status !== 200 || !type.startsWith("text/event-stream") || !r.body) {
+    let data = null;
+    try { data = await r.json(); } catch (e) { data = null; }
+    return { status: r.status, error: data && data.error };
+  }
+  const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = "", got = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return { status: 200, got };
+    buf += value;
+    let cut;
+    while ((cut = buf.indexOf("\n\n")) >= 0) {
+      const msg = buf.slice(0, cut);
+      buf = buf.slice(cut + 2);
+      const data = msg.split("\n").filter((l) => l.startsWith("data: "))
+        .map((l) => l.slice(6)).join("\n");
+      if (!data) continue; // a heartbeat
+      if (!showView(JSON.parse(data))) { reader.cancel(); return { status: 200, got }; }
+      got++;
+    }
+  }
+}
+
 async function poll() {
   for (;;) {
     const v = seat.view;
@@ -270,12 +319,21 @@ async function poll() {
       continue;
     }
     if (r.status !== 200) { say(r.data.error, true); return; }
-    const busy = document.activeElement && main.contains(document.activeElement) &&
-      document.activeElement.tagName !== "BUTTON";
-    if (!v || r.data.version !== v.version || !busy) {
-      if (!v || r.data.version !== v.version) render(r.data);
-    }
+    if (!v || r.data.version !== v.version) render(r.data);
   }
+}
+
+async function follow() {
+  let failures = 0;
+  while (!(seat.view && seat.view.end)) {
+    let r;
+    try { r = await stream(); } catch (e) { r = { status: 0 }; }
+    if (r.status === 403 || r.status === 404) { say(r.error || "no such seat", true); return; }
+    if (r.status === 200 && r.got > 0) failures = 0;
+    else if (++failures >= 3) break; // streams do not get through
+    if (!(seat.view && seat.view.end)) await new Promise((res) => setTimeout(res, 1000));
+  }
+  if (!(seat.view && seat.view.end)) { main.dataset.updates = "polling"; poll(); }
 }
 
 function seatPage(m) {
@@ -283,7 +341,8 @@ function seatPage(m) {
   seat.party = m[2];
   seat.token = decodeURIComponent(location.hash.slice(1));
   if (!/^[0-9a-f]{64}$/.test(seat.token)) { say("this link has no valid token", true); return; }
-  poll();
+  main.dataset.updates = "stream";
+  follow();
 }
 
 const m = location.pathname.match(/^\/s\/([0-9a-f]{32})\/([A-Za-z0-9._-]+)$/);
