@@ -223,6 +223,7 @@ class Participant {
   }
 }
 
+const rssBefore = procField("VmRSS"); // the sessions, no participant yet
 const people = [];
 sessions.forEach((s, k) => Object.keys(s.links).forEach((p, j) => people.push(new Participant(s, p, k * per + j))));
 for (const p of people) if (opt.transport === "sse") p.stream(); else p.poll();
@@ -246,7 +247,7 @@ const elapsed = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
 const srvCpu = serverCpu() - srv0;
 const status = readFileSync(`/proc/${server.pid}/status`, "utf8");
-const field = (k) => (status.match(new RegExp(`^${k}:\\s+(\\d+)`, "m")) || [])[1];
+const field = (k) => procField(k, status);
 
 // every participant holds its session's events, once and in order
 let lost = 0, dup = 0, wrongOrder = 0, total = 0;
@@ -287,11 +288,18 @@ say(`event delivery (offer sent -> event received, ${lat.length} deliveries): p5
   `p95 ${q(0.95)} ms, p99 ${q(0.99)} ms, max ${lat.length ? lat[lat.length - 1].toFixed(1) : "-"} ms`);
 say(`events ${total} held by the participants: lost ${lost}, duplicated ${dup}, out of order ${wrongOrder}; ` +
   `errors ${errors.length}`);
-say(`server: RSS ${(field("VmRSS") / 1024).toFixed(1)} MiB (peak ${(field("VmHWM") / 1024).toFixed(1)} MiB), ` +
+say(`server: RSS ${(field("VmRSS") / 1024).toFixed(1)} MiB (peak ${(field("VmHWM") / 1024).toFixed(1)} MiB; ` +
+  `${(rssBefore / 1024).toFixed(1)} MiB before the participants connected), ` +
   `${field("Threads")} threads, CPU ${srvCpu.toFixed(1)} s; client CPU ` +
   `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; load average ${load0.toFixed(1)} at the start`);
 for (const e of errors.slice(0, 10)) console.log("error: " + e);
 process.exit(lost || dup || wrongOrder || errors.length ? 1 : 0);
+
+// A field of the server's /proc status, in KiB or a count.
+function procField(k, text) {
+  const t = text || readFileSync(`/proc/${server.pid}/status`, "utf8");
+  return Number((t.match(new RegExp(`^${k}:\\s+(\\d+)`, "m")) || [])[1]);
+}
 
 function serverCpu() {
   try {

@@ -448,7 +448,7 @@ int cmd_serve(int argc, char **argv) {
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)500,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
       MHD_OPTION_END);
   if (!d) {
     cli_error("serve: cannot listen on %s port %u (taken, or not an address "
