@@ -211,7 +211,7 @@ class Participant {
       return;
     }
     this.s.sent.set(this.events.length, performance.now());
-    const r = await request("POST", `/api/sessions/${this.s.id}/act`,
+    const r = await request("POST", `/api/sessions/${this.s.id}/act?from=${this.events.length}`,
       { type: "offer", offer: this.offer() }, this.token);
     if (r.status !== 200) errors.push(`act: ${r.status} ${r.data.error}`);
     else {

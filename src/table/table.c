@@ -1392,6 +1392,9 @@ static int answer_dry(const tsession *ts, int me, action *a, int status,
 
 static int answer_act(pl_table *t, tsession *ts, int me,
                       const pl_table_request *q, pl_table_response *r) {
+  uint64_t from = 0; /* the answer's events from this one on */
+  if (q->from && parse_u64(q->from, &from))
+    return answer_error(r, 400, "\"from\" must be a whole number");
   json_error_t je;
   json_t *root = json_loadb(q->body ? q->body : "", q->body_len,
                             JSON_REJECT_DUPLICATES, &je);
@@ -1426,7 +1429,7 @@ static int answer_act(pl_table *t, tsession *ts, int me,
   drive(ts);
   ts->version++;
   pthread_cond_broadcast(&ts->cv); /* this session's views and streams */
-  return answer_json(r, 200, view_json(ts, me, 0), 1);
+  return answer_json(r, 200, view_json(ts, me, (size_t)from), 1);
 }
 
 /* The session and party of /api/sessions/ID[/act|/events] with the

@@ -255,8 +255,14 @@ static void stream_of_events(void **state) {
   assert_string_equal(r.body, ": keep-alive\n\n");
   assert_int_equal(r.next_since, 1);
   pl_free(r.body);
-  /* an offer: the next view carries the new event only */
-  assert_int_equal(call(t, "POST", st.act, st.token[0], best, NULL, NULL), 200);
+  /* an offer, its answer without the events before the first (from=1:
+   * none); the next view of the stream carries the new event only */
+  assert_int_equal(call(t, "POST", st.act, st.token[0], "{\"type\":\"offer\"}", "x", NULL), 400);
+  json_t *a = NULL;
+  assert_int_equal(call(t, "POST", st.act, st.token[0], best, "1", &a), 200);
+  assert_int_equal(json_array_size(json_object_get(a, "events")), 0);
+  assert_int_equal(json_integer_value(json_object_get(a, "event_count")), 1);
+  json_decref(a);
   assert_int_equal(piece(t, ev, st.token[1], "1", "0", NULL, &r), 200);
   assert_non_null(strstr(r.body, "id: 2.1\n"));
   json_t *v = json_loads(strstr(r.body, "data: ") + 6, JSON_DISABLE_EOF_CHECK, NULL);
