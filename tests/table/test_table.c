@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "table/table_request.h"
 #include "testutil.h"
 
 static char path_buf[4096];
@@ -47,17 +48,9 @@ static pl_table *open_table(const char *data) {
 static int call(pl_table *t, const char *method, const char *path,
                 const char *token, const char *body, const char *from,
                 json_t **out) {
-  pl_table_request q = {0};
-  q.method = method;
-  q.path = path;
-  q.token = token;
-  q.content_type = "application/json";
-  q.body = body;
-  q.body_len = body ? strlen(body) : 0;
-  q.from = from;
   pl_table_response r;
-  assert_int_equal(pl_table_handle(t, &q, &r), PL_OK);
-  int status = r.status;
+  int status = table_request(t, method, path, token, body, NULL, NULL, from, &r);
+  assert_int_not_equal(status, 0);
   if (out) *out = json_loadb(r.body, r.len, 0, NULL);
   pl_free(r.body);
   return status;

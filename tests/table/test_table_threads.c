@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "table/table_request.h"
 #include "testutil.h"
 
 enum { SESSIONS = 6, ROUNDS = 10 };
@@ -36,30 +37,11 @@ typedef struct game {
   char failure[200]; /* set by a thread; checked by the main one */
 } game;
 
-/* One request from a thread: the status (0 when no answer could be made),
- * the JSON answer or the raw body. */
-static int request(pl_table *t, const char *method, const char *path,
-                   const char *token, const char *body, const char *since,
-                   const char *wait, const char *from, pl_table_response *r) {
-  pl_table_request q = {0};
-  q.method = method;
-  q.path = path;
-  q.token = token;
-  q.content_type = "application/json";
-  q.body = body;
-  q.body_len = body ? strlen(body) : 0;
-  q.since = since;
-  q.wait = wait;
-  q.from = from;
-  if (pl_table_handle(t, &q, r)) return 0;
-  return r->status;
-}
-
 static json_t *call(pl_table *t, const char *method, const char *path,
                     const char *token, const char *body, const char *since,
                     const char *wait, int *status) {
   pl_table_response r;
-  *status = request(t, method, path, token, body, since, wait, NULL, &r);
+  *status = table_request(t, method, path, token, body, since, wait, NULL, &r);
   json_t *v = *status ? json_loadb(r.body, r.len, 0, NULL) : NULL;
   pl_free(r.body);
   return v;
@@ -168,8 +150,8 @@ static void *watch(void *arg) {
   g->streamed = json_array();
   for (int n = 0; n < 100 * ROUNDS; n++) {
     pl_table_response r;
-    int st = request(g->t, "GET", g->events, g->token[0], NULL,
-                     since[0] ? since : NULL, "5", from, &r);
+    int st = table_request(g->t, "GET", g->events, g->token[0], NULL,
+                           since[0] ? since : NULL, "5", from, &r);
     if (st != 200 || strcmp(r.content_type, "text/event-stream")) {
       snprintf(g->failure, sizeof g->failure, "events: %d", st);
       pl_free(r.body);
