@@ -984,8 +984,11 @@ static json_t *ask_line(ext *e, const char *msg, size_t len,
   if (e->broken) return NULL;
   ext_proc *p = e->p;
   /* anything it said since its last answer was said out of turn (but for
-   * late answers of finished sessions) */
-  while (!e->rec && !p->dead) {
+   * late answers of finished sessions). A fresh process has given no answer
+   * yet: its first line is its handshake's, whenever it was written (or the
+   * verdict would depend on whether it came before the settings). */
+  bool fresh = !e->ready && !p->sessions;
+  while (!e->rec && !p->dead && !fresh) {
     while (peek(p) > 0) {
     }
     if (!p->len) break;
@@ -1572,18 +1575,17 @@ static const char *ext_error(void *agent) {
   return e->broken ? e->why : NULL;
 }
 
-static const pl_agent_api ext_api = {
-    .abi_version = PL_AGENT_ABI_VERSION,
-    .struct_size = sizeof(pl_agent_api),
-    .destroy = ext_destroy,
-    .create2 = ext_create,
-    .propose2 = ext_propose,
-    .respond2 = ext_respond,
-    .comment = ext_comment,
-    .vote = ext_vote,
-    .event = ext_event,
-    .error = ext_error,
-};
+/* An external agent and its replay differ only in how they are created. */
+#define EXT_API(create)                                                        \
+  {                                                                            \
+    .abi_version = PL_AGENT_ABI_VERSION,                                       \
+    .struct_size = sizeof(pl_agent_api), .destroy = ext_destroy,               \
+    .create2 = (create), .propose2 = ext_propose, .respond2 = ext_respond,     \
+    .comment = ext_comment, .vote = ext_vote, .event = ext_event,              \
+    .error = ext_error,                                                        \
+  }
+
+static const pl_agent_api ext_api = EXT_API(ext_create);
 
 const pl_agent_api *pl_agent_ext(void) { return &ext_api; }
 
@@ -1599,17 +1601,6 @@ static void *replay_create(const pl_agent_setup *su) {
   return create_with(su, MODE_REPLAY, rec);
 }
 
-static const pl_agent_api replay_api = {
-    .abi_version = PL_AGENT_ABI_VERSION,
-    .struct_size = sizeof(pl_agent_api),
-    .destroy = ext_destroy,
-    .create2 = replay_create,
-    .propose2 = ext_propose,
-    .respond2 = ext_respond,
-    .comment = ext_comment,
-    .vote = ext_vote,
-    .event = ext_event,
-    .error = ext_error,
-};
+static const pl_agent_api replay_api = EXT_API(replay_create);
 
 const pl_agent_api *pl_agent_replay(void) { return &replay_api; }
