@@ -367,6 +367,12 @@ PL_API int pl_scenario_red_line_is_linkage(const pl_scenario *s,
  * issues are agreed and others not (on complete outcomes it always holds). */
 PL_API int pl_scenario_red_line_holds(const pl_scenario *s, int red_line,
                                       const uint32_t *options);
+/* 1 when the party may offer or accept the outcome: it keeps every red line
+ * of the party and gives it at least its reservation value (within
+ * PL_TOLERANCE). Otherwise 0, with *red_line (if not NULL) the first red line
+ * it breaks, or -1 when it only falls below the reservation value. */
+PL_API int pl_scenario_acceptable(const pl_scenario *s, int party,
+                                  const uint32_t *options, int *red_line);
 /* 1 when the red line mentions the issue. */
 PL_API int pl_scenario_red_line_mentions(const pl_scenario *s, int red_line,
                                          int issue);

@@ -303,7 +303,7 @@ int pl__agent_violations(const pl__agent *a, const uint32_t *o, double u) {
 }
 
 bool pl__agent_allows(const pl__agent *a, const uint32_t *o) {
-  return pl__agent_violations(a, o, pl_scenario_utility(a->s, a->party, o)) == 0;
+  return pl_scenario_acceptable(a->s, a->party, o, NULL);
 }
 
 bool pl__agent_accepts(pl__agent *a, double t, const uint32_t *offer,

@@ -886,15 +886,17 @@ static void mb_str(ext *e, const char *p) {
   mb_put(e, "\"", 1);
 }
 
-/* ,"<prefix>outcome":[..],"<prefix>named":{..},"<prefix>utility":u for the
- * agent's party (prefix "", "draft_" or "current_"). */
+/* ,"<prefix>outcome":[..],"<prefix>named":{..},"<prefix>utility":u,
+ * "<prefix>acceptable":b for the agent's party (prefix "", "draft_" or
+ * "current_"). */
 static void mb_outcome(ext *e, const char *prefix, const uint32_t *o) {
   mb_lit(e, ",\"");
   mb_lit(e, prefix);
   mb_lit(e, "outcome\":[");
   for (int i = 0; i < e->ni; i++) {
     if (i) mb_put(e, ",", 1);
-    mb_int(e, o[i]);
+    if (o[i] == PL_NOT_AGREED) mb_lit(e, "null"); /* a partial agreement */
+    else mb_int(e, o[i]);
   }
   mb_lit(e, "],\"");
   mb_lit(e, prefix);
@@ -903,12 +905,18 @@ static void mb_outcome(ext *e, const char *prefix, const uint32_t *o) {
     if (i) mb_put(e, ",", 1);
     mb_str(e, e->s->issues[i].id);
     mb_put(e, ":", 1);
-    mb_str(e, e->s->issues[i].opt_id[o[i]]);
+    if (o[i] == PL_NOT_AGREED) mb_lit(e, "null");
+    else mb_str(e, e->s->issues[i].opt_id[o[i]]);
   }
   mb_lit(e, "},\"");
   mb_lit(e, prefix);
   mb_lit(e, "utility\":");
   mb_real(e, pl_scenario_utility(e->s, e->party, o));
+  mb_lit(e, ",\"");
+  mb_lit(e, prefix);
+  mb_lit(e, pl_scenario_acceptable(e->s, e->party, o, NULL)
+                ? "acceptable\":true"
+                : "acceptable\":false");
 }
 
 /* ,"session":"S" in every message to a process that declared sessions. */

@@ -261,19 +261,14 @@ static bool valid(pl__agent *a, const uint32_t *o, const char *what) {
            o[i], s->issues[i].id, s->issues[i].n);
       return false;
     }
-  double u = pl_scenario_utility(s, a->party, o);
-  for (int r = 0; r < s->n_red_lines; r++)
-    if (s->red_lines[r].party == a->party &&
-        !pl_scenario_red_line_holds(s, r, o)) {
-      fail(a, "its %s breaks its red line \"%s\"", what, s->red_lines[r].id);
-      return false;
-    }
-  if (u < s->parties[a->party].reservation - PL_TOLERANCE) {
+  int r;
+  if (pl_scenario_acceptable(s, a->party, o, &r)) return true;
+  if (r >= 0)
+    fail(a, "its %s breaks its red line \"%s\"", what, s->red_lines[r].id);
+  else
     fail(a, "its %s gives it %.6g, below its reservation value %.6g", what,
-         u, s->parties[a->party].reservation);
-    return false;
-  }
-  return true;
+         pl_scenario_utility(s, a->party, o), s->parties[a->party].reservation);
+  return false;
 }
 
 /* The turn of a version-2 answer. */

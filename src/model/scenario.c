@@ -971,3 +971,15 @@ int pl_scenario_red_line_holds(const pl_scenario *s, int r,
   if (!rl->linkage) return left || pl__expr_eval(rl->rule, o);
   return !(agreed && left);
 }
+
+int pl_scenario_acceptable(const pl_scenario *s, int party, const uint32_t *o,
+                           int *red_line) {
+  for (int r = 0; r < s->n_red_lines; r++)
+    if (s->red_lines[r].party == party && !pl_scenario_red_line_holds(s, r, o)) {
+      if (red_line) *red_line = r;
+      return 0;
+    }
+  if (red_line) *red_line = -1;
+  return pl_scenario_utility(s, party, o) >=
+         s->parties[party].reservation - PL_TOLERANCE;
+}

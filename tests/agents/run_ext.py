@@ -173,6 +173,25 @@ for protocol in ("saop", "text", "mediated"):
     check("the documented agent, %s" % protocol, code_ == 0 and
           res.get("ended_by") in ("agreement", "deadline"), str(res) + err)
 
+# 3d. a partial agreement reaches an external agent: the articles left out
+# are null (parley crashed on them before)
+tr = os.path.join(tmp, "partial.jsonl")
+p = run(["run", os.path.join(SRC, "tests", "data", "scenarios",
+                             "y_party_status_quo.yaml"),
+         "--protocol", "saop", "--partial", "--rounds", "3", "--json",
+         "--agents", "ext:%s %s,hardliner" % (PY, PY_CLIENT),
+         "--transcript", tr], "run to a partial agreement")
+fin = [json.loads(json.loads(x)["line"]) for x in open(tr)
+       if '\\"finished\\"' in x] if p.returncode == 0 else []
+check("a partial agreement is sent with its open articles null",
+      p.returncode == 0 and json.loads(p.stdout)["ended_by"] == "partial" and
+      len(fin) == 1 and fin[0]["outcome"] == [None, 0] and
+      fin[0]["named"] == {"border": None, "trade": "free"} and
+      fin[0]["acceptable"] is True,
+      p.stderr + str(fin))
+p = run(["replay", tr], "replay of a partial agreement")
+check("replay of a partial agreement", p.returncode == 0, p.stderr)
+
 # 4. an agent service on loopback TCP (the Python client's serve())
 sys.path.insert(0, os.path.join(SRC, "clients", "python"))
 import parley_agent  # noqa: E402
@@ -297,12 +316,28 @@ check("tournament: the others go on, the client never fails",
       len(without) == 6 and all(r["ended_by"] != "failure" for r in without),
       str(without)[:600])
 
-# 6. parley report with an external agent
-rep = os.path.join(tmp, "r.html")
-p = run(["report", JOB, "--run", "ext:%s %s,conceder" % (PY, PY_CLIENT),
-         "-o", rep], "report")
-check("report with an external agent", p.returncode == 0 and
-      os.path.exists(rep), p.stderr)
+# 6. parley report with an external agent: the reference client, and the
+# documented agent (the newcomer: run, tournament and report)
+for name, agent in (("the reference client", PY_CLIENT),
+                    ("the documented agent", doc_agent)):
+    rep = os.path.join(tmp, "r.html")
+    if os.path.exists(rep):
+        os.unlink(rep)
+    p = run(["report", JOB, "--run", "ext:%s %s,conceder" % (PY, agent),
+             "-o", rep], "report")
+    check("report with %s" % name, p.returncode == 0 and
+          os.path.exists(rep), p.stderr)
+cfg = os.path.join(tmp, "doc.yaml")
+with open(cfg, "w") as f:
+    f.write("name: doc\nscenarios: [%s]\nagents:\n  - 'ext:%s %s'\n"
+            "  - boulware\nrounds: 20\n" % (JOB, PY, doc_agent))
+db = os.path.join(tmp, "doc.db")
+p = run(["tournament", cfg, "--db", db], "tournament of the documented agent")
+q = run(["results", db, "--json"], "results of the documented agent")
+check("tournament with the documented agent",
+      p.returncode == 0 and q.returncode == 0 and
+      '"failure"' not in q.stdout.replace('"failure": 0', ''),
+      p.stderr + q.stdout[:600] + q.stderr)
 
 # 7. several negotiations in one process: the reference clients declaring
 # sessions play a real tournament against built-ins (self-play included:

@@ -384,7 +384,10 @@ static void test_resume(void **state) {
     v = verify(db, k);
     expect(v, 1, (pl_flaw_kind[]){PL_FLAW_TRUNCATED},
            (const char *[]){"not at an end event"});
-    assert_int_equal(pl_verdict_entries(v), 1 + 11); /* genesis, jobs 0-10 */
+    /* genesis, jobs 0-10; 0-13 when the three adds outlasted the store's
+     * time-based commit (BATCH_SECONDS: a loaded machine under ASan) */
+    assert_true(pl_verdict_entries(v) == 1 + 11 ||
+                pl_verdict_entries(v) == 1 + 14);
     pl_verdict_free(v);
     /* the refusals */
     assert_int_equal(pl_store_open(db, t, &st, &err), PL_ECONFLICT);
