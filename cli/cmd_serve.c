@@ -87,10 +87,10 @@ typedef struct upload {
 static const char too_big_small[] = "{\"error\":\"the request body is over 64 KiB\"}";
 static const char too_big_upload[] = "{\"error\":\"the request body is over 4 MiB\"}";
 
-static enum MHD_Result send_answer(struct MHD_Connection *c,
-                                   const pl_table_response *r) {
-  struct MHD_Response *resp = MHD_create_response_from_buffer(
-      r->len, r->body, MHD_RESPMEM_MUST_COPY);
+/* Queues resp with the headers of every answer. */
+static enum MHD_Result queue(struct MHD_Connection *c,
+                             struct MHD_Response *resp,
+                             const pl_table_response *r) {
   if (!resp) return MHD_NO;
   MHD_add_response_header(resp, "Content-Type", r->content_type);
   MHD_add_response_header(resp, "Content-Security-Policy",
@@ -114,6 +114,14 @@ static enum MHD_Result send_answer(struct MHD_Connection *c,
   return ok;
 }
 
+static enum MHD_Result send_answer(struct MHD_Connection *c,
+                                   const pl_table_response *r) {
+  return queue(c,
+               MHD_create_response_from_buffer(r->len, r->body,
+                                               MHD_RESPMEM_MUST_COPY),
+               r);
+}
+
 static enum MHD_Result send_error(struct MHD_Connection *c, int status,
                                   const char *json) {
   pl_table_response r = {.status = status,
@@ -122,6 +130,94 @@ static enum MHD_Result send_error(struct MHD_Connection *c, int status,
                          .len = strlen(json),
                          .private_ = 1};
   return send_answer(c, &r);
+}
+
+/* A stream of server-sent events (GET /api/sessions/ID/events, docs/web.md):
+ * the table's pieces one after the other on one chunked response. The
+ * reader runs on the connection's own thread (thread per connection) and
+ * may block there: pl_table_handle waits on the session's condition for at
+ * most `wait` seconds and then answers a comment, so a quiet stream still
+ * sends a heartbeat, and pl_table_wake ends every stream at once. */
+typedef struct stream {
+  pl_table *t;
+  char path[128];
+  char token[PL_TABLE_TOKEN_LEN + 1];
+  uint64_t since, from;
+  int end;
+  char *piece; /* being sent: piece[off..len) */
+  size_t len, off;
+} stream;
+
+static void stream_take(stream *s, pl_table_response *r) {
+  s->piece = r->body;
+  s->len = r->len;
+  s->off = 0;
+  s->since = r->next_since;
+  s->from = r->next_from;
+  s->end = r->end_of_stream;
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max) {
+  (void)pos;
+  stream *s = cls;
+  while (s->off == s->len) {
+    pl_free(s->piece);
+    s->piece = NULL;
+    s->len = s->off = 0;
+    if (s->end) return MHD_CONTENT_READER_END_OF_STREAM;
+    char since[24], from[24];
+    snprintf(since, sizeof since, "%llu", (unsigned long long)s->since);
+    snprintf(from, sizeof from, "%llu", (unsigned long long)s->from);
+    pl_table_request q = {0};
+    q.method = "GET";
+    q.path = s->path;
+    q.token = s->token;
+    q.since = since;
+    q.from = from; /* wait: the table's heartbeat period */
+    pl_table_response r;
+    if (pl_table_handle(s->t, &q, &r) || r.status != 200) {
+      pl_free(r.body);
+      return MHD_CONTENT_READER_END_WITH_ERROR;
+    }
+    stream_take(s, &r);
+  }
+  size_t n = s->len - s->off < max ? s->len - s->off : max;
+  memcpy(out, s->piece + s->off, n);
+  s->off += n;
+  return (ssize_t)n;
+}
+
+static void stream_free(void *cls) {
+  stream *s = cls;
+  pl_free(s->piece);
+  volatile char *tok = s->token; /* not left in freed memory */
+  for (size_t i = 0; i < sizeof s->token; i++) tok[i] = 0;
+  free(s);
+}
+
+/* The stream's first piece r (answered at once, so the headers go out
+ * now), then the reader. */
+static enum MHD_Result send_stream(struct MHD_Connection *c, pl_table *t,
+                                   const pl_table_request *q,
+                                   pl_table_response *r) {
+  stream *s = calloc(1, sizeof *s);
+  if (!s || strlen(q->path) >= sizeof s->path) {
+    free(s);
+    pl_free(r->body);
+    return MHD_NO;
+  }
+  s->t = t;
+  snprintf(s->path, sizeof s->path, "%s", q->path);
+  snprintf(s->token, sizeof s->token, "%s", q->token ? q->token : "");
+  stream_take(s, r);
+  struct MHD_Response *resp = MHD_create_response_from_callback(
+      MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, s, stream_free);
+  if (!resp) {
+    stream_free(s);
+    return MHD_NO;
+  }
+  MHD_add_response_header(resp, "X-Accel-Buffering", "no"); /* proxies */
+  return queue(c, resp, r);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
@@ -174,9 +270,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
   q.since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
   q.wait = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "wait");
   q.from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
+  q.last_event_id =
+      MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
+  /* a stream's first piece is answered without waiting (the headers go
+   * out with it); the next ones wait the table's heartbeat period */
+  size_t ul = strlen(url);
+  int events = ul > 7 && !strcmp(url + ul - 7, "/events") &&
+               !strcmp(method, "GET");
+  if (events) q.wait = "0";
   pl_table_response r;
   if (pl_table_handle(t, &q, &r))
     return send_error(c, 500, "{\"error\":\"out of memory\"}");
+  if (events && r.status == 200 &&
+      !strcmp(r.content_type, "text/event-stream"))
+    return send_stream(c, t, &q, &r);
   enum MHD_Result ok = send_answer(c, &r);
   pl_free(r.body);
   return ok;
@@ -378,7 +485,7 @@ int cmd_serve(int argc, char **argv) {
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)500,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
       MHD_OPTION_END);
   if (!d) {
     cli_error("serve: cannot listen on %s port %u (taken, or not an address "

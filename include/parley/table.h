@@ -19,7 +19,9 @@ extern "C" {
 /* A set of negotiations over a set of scenarios. Human parties are agents
  * of a registry (agents.h) that answer PL_AGENT_WAIT until their person
  * acts; every other party is a built-in strategy. Thread-safe: every call
- * may come from any thread (one lock inside; a waiting view releases it). */
+ * may come from any thread. Each session has its own lock, so requests to
+ * different sessions run in parallel and a waiting view or stream is woken
+ * by its own session's actions only (docs/architecture.md). */
 typedef struct pl_table pl_table;
 
 typedef struct pl_table_options {
@@ -70,7 +72,8 @@ PL_API size_t pl_table_body_limit(const char *method, const char *path);
 
 /* One request of the JSON API (docs/web.md). path excludes the query;
  * token is the X-Parley-Token header (NULL: none); since, wait and from
- * are the query's values (NULL: absent). */
+ * are the query's values (NULL: absent); last_event_id the Last-Event-ID
+ * header of a stream's reconnection (NULL: none). */
 typedef struct pl_table_request {
   const char *method;
   const char *path;
@@ -83,6 +86,7 @@ typedef struct pl_table_request {
   const char *since;
   const char *wait;
   const char *from; /* a view's events from this index on (default 0) */
+  const char *last_event_id;
 } pl_table_request;
 
 /* Its answer: an HTTP status, the content type, and the body (pl_free).
@@ -90,7 +94,15 @@ typedef struct pl_table_request {
  * filename: not NULL for a download (a server sends it as an attachment
  * under this name). csp: when not empty, the Content-Security-Policy this
  * body needs instead of the page's (a report's inline style and script,
- * by their hashes). */
+ * by their hashes).
+ *
+ * GET /api/sessions/ID/events answers one piece of a stream of
+ * server-sent events (text/event-stream) at a time: a view once there is
+ * a new version, or after `wait` seconds (default 15) a comment that keeps
+ * the connection alive. A server sends the pieces one after the other on
+ * one response, passing next_since and next_from back as the next
+ * request's since and from, until end_of_stream (the negotiation's last
+ * view is sent, or the table stops). */
 typedef struct pl_table_response {
   int status;
   const char *content_type;
@@ -99,18 +111,20 @@ typedef struct pl_table_response {
   int private_;
   const char *filename;
   char csp[1024];
+  uint64_t next_since, next_from;
+  int end_of_stream;
 } pl_table_response;
 
 /* Answers one request: the page and its script and style, the list of
  * scenarios, a new session, a party's view (long polling with `since`
- * and `wait`), a party's action. Errors are answers too: a status >= 400
+ * and `wait`), a piece of its stream of events, a party's action. Errors are answers too: a status >= 400
  * and {"error": "..."}. Returns PL_OK, or PL_ENOMEM when no answer could be
  * made (then r->body is NULL). */
 PL_API int pl_table_handle(pl_table *t, const pl_table_request *q,
                            pl_table_response *r);
 
-/* Wakes every waiting view (they answer at once): for a server that
- * stops. */
+/* Wakes every waiting view and stream (they answer at once, and streams
+ * end): for a server that stops. */
 PL_API void pl_table_wake(pl_table *t);
 
 #ifdef __cplusplus

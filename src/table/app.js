@@ -271,27 +271,12 @@ function renderHost(view) {
   main.append(el("section", {}, el("h2", { text: "History" }), t));
 }
 
-async function watchHost() {
-  for (let n = 0; ; n++) {
-    const v = host.view;
-    if (v && v.end) return;
-    const q = v ? `?since=${v.version}&wait=25` : "";
-    let r;
-    try { r = await api("GET", `/api/sessions/${host.id}${q}`, undefined, host.token); } catch (e) {
-      say("connection lost; retrying", true);
-      await new Promise((res) => setTimeout(res, 2000));
-      continue;
-    }
-    if (r.status !== 200) { say(r.data.error, true); return; }
-    if (!v || r.data.version !== v.version) renderHost(r.data);
-  }
-}
-
 function hostView(m) {
   host.id = m[1];
   host.token = decodeURIComponent(location.hash.slice(1));
   if (!/^[0-9a-f]{64}$/.test(host.token)) { say("this link has no valid token", true); return; }
-  watchHost();
+  main.dataset.updates = "stream";
+  follow(host, renderHost);
 }
 
 // ---- a party's seat --------------------------------------------------
@@ -455,24 +440,84 @@ function render(view) {
   if (view.end) main.insertBefore(results(seat.id, seat.token), main.children[1]);
 }
 
-async function poll() {
+// Updates: the seat's stream of server-sent events (GET .../events), read
+// with fetch() so that the token goes in the X-Parley-Token header and
+// never in a URL (EventSource cannot send headers). Each message is the
+// view with the events after the last one received; its id VERSION.EVENTS
+// is sent back as since and from when the stream is opened again, so no
+// event is lost or repeated. When streams fail (an old server, a proxy
+// that buffers), long polling takes over. The host's view (w = host,
+// draw = renderHost) is followed the same way as a seat's (w = seat, draw =
+// render).
+
+function showView(w, draw, data) {
+  // a message's events continue those already shown
+  const v = w.view;
+  if (v && data.events_from > 0) {
+    if (data.events_from > v.events.length) return false;
+    data.events = v.events.slice(0, data.events_from).concat(data.events);
+  }
+  if (!v || data.version !== v.version || data.events.length !== v.events.length) draw(data);
+  return true;
+}
+
+async function stream(w, draw) {
+  const r = await fetch(`/api/sessions/${w.id}/events` + (w.view
+    ? `?since=${w.view.version}&from=${w.view.events.length}` : ""), {
+    headers: { "X-Parley-Token": w.token, Accept: "text/event-stream" },
+    cache: "no-store", credentials: "omit" });
+  const type = r.headers.get("Content-Type") || "";
+  if (r.status !== 200 || !type.startsWith("text/event-stream") || !r.body) {
+    let data = null;
+    try { data = await r.json(); } catch (e) { data = null; }
+    return { status: r.status, error: data && data.error };
+  }
+  const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = "", got = 0;
   for (;;) {
-    const v = seat.view;
+    const { value, done } = await reader.read();
+    if (done) return { status: 200, got };
+    buf += value;
+    let cut;
+    while ((cut = buf.indexOf("\n\n")) >= 0) {
+      const msg = buf.slice(0, cut);
+      buf = buf.slice(cut + 2);
+      const data = msg.split("\n").filter((l) => l.startsWith("data: "))
+        .map((l) => l.slice(6)).join("\n");
+      if (!data) continue; // a heartbeat
+      if (!showView(w, draw, JSON.parse(data))) { reader.cancel(); return { status: 200, got }; }
+      got++;
+    }
+  }
+}
+
+async function poll(w, draw) {
+  for (;;) {
+    const v = w.view;
     if (v && v.end) return;
     const q = v ? `?since=${v.version}&wait=25` : "";
     let r;
-    try { r = await api("GET", `/api/sessions/${seat.id}${q}`, undefined, seat.token); } catch (e) {
+    try { r = await api("GET", `/api/sessions/${w.id}${q}`, undefined, w.token); } catch (e) {
       say("connection lost; retrying", true);
       await new Promise((res) => setTimeout(res, 2000));
       continue;
     }
     if (r.status !== 200) { say(r.data.error, true); return; }
-    const busy = document.activeElement && main.contains(document.activeElement) &&
-      document.activeElement.tagName !== "BUTTON";
-    if (!v || r.data.version !== v.version || !busy) {
-      if (!v || r.data.version !== v.version) render(r.data);
-    }
+    if (!v || r.data.version !== v.version) draw(r.data);
   }
+}
+
+async function follow(w, draw) {
+  let failures = 0;
+  while (!(w.view && w.view.end)) {
+    let r;
+    try { r = await stream(w, draw); } catch (e) { r = { status: 0 }; }
+    if (r.status === 403 || r.status === 404) { say(r.error || "no such seat", true); return; }
+    if (r.status === 200 && r.got > 0) failures = 0;
+    else if (++failures >= 3) break; // streams do not get through
+    if (!(w.view && w.view.end)) await new Promise((res) => setTimeout(res, 1000));
+  }
+  if (!(w.view && w.view.end)) { main.dataset.updates = "polling"; poll(w, draw); }
 }
 
 function seatPage(m) {
@@ -480,7 +525,8 @@ function seatPage(m) {
   seat.party = m[2];
   seat.token = decodeURIComponent(location.hash.slice(1));
   if (!/^[0-9a-f]{64}$/.test(seat.token)) { say("this link has no valid token", true); return; }
-  poll();
+  main.dataset.updates = "stream";
+  follow(seat, render);
 }
 
 const m = location.pathname.match(/^\/s\/([0-9a-f]{32})\/([A-Za-z0-9._-]+)$/);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -75,7 +76,13 @@ struct tsession {
   char error[256]; /* a step that failed (out of memory) */
   unsigned char host[32]; /* BLAKE2b of the host's token, when has_host */
   int has_host;
-  pl_analysis *analysis; /* of the scenario, made when first asked for */
+  pl_analysis *analysis; /* of the scenario, made when first asked for (mu) */
+  /* Everything above past creation is guarded by mu; cv is signalled on
+   * every new version (and when the table stops): only this session's
+   * waiting views and streams wake. */
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int sync_ready; /* mu and cv initialised */
 };
 
 typedef struct tscenario {
@@ -85,20 +92,28 @@ typedef struct tscenario {
   pl_scenario *s;
 } tscenario;
 
+/* Locks (docs/architecture.md, "The negotiation table"): t->mu guards
+ * the list of sessions and the scenarios (lookup, creation, limits, the
+ * uploads' count and names); each
+ * session's own ts->mu guards that session; t->db_mu the one SQLite
+ * connection. Order: t->mu, then a session's mu, then t->db_mu; a thread
+ * holding a session's mu never takes t->mu, and no thread holds two
+ * sessions' locks. Sessions are only freed with the table, so a pointer
+ * found under t->mu stays valid after it is released. */
 struct pl_table {
   pl_table_options o;
   pthread_mutex_t mu;
-  pthread_cond_t cv;
-  int stopping;
+  pthread_mutex_t db_mu;
+  atomic_int stopping;
   sqlite3 *db;
   pl_agent_registry *reg;
   tscenario *scen;
   size_t n_scen;
   tsession **ss;
   size_t ns, cap;
-  tsession *creating; /* for person_create */
-  const pl_key *sign;  /* signs the transcripts (options.sign_key) */
-  size_t n_uploaded;   /* scenarios uploaded (POST /api/scenarios) */
+  const pl_key *sign;  /* signs the transcripts (options.sign_key); set once */
+  size_t n_uploaded;   /* scenarios uploaded (POST /api/scenarios); t->mu */
+  size_t reserved; /* sessions being created, counted against the limit */
 };
 
 static int scenario_put(pl_table *t, tscenario *sc, pl_error *err);
@@ -106,6 +121,10 @@ static int scenario_make(const char *name, const pl_scenario *s, tscenario *sc,
                          pl_error *err);
 static int load_uploads(pl_table *t, pl_error *err);
 static json_t *host_view_json(const tsession *ts, size_t from);
+
+/* The session whose persons pl_session_new is creating on this thread
+ * (person_create has only the registry's context, the table). */
+static _Thread_local tsession *creating;
 
 /* ---- people as agents ----------------------------------------------- */
 
@@ -123,8 +142,8 @@ static void pop(person *p, int keep_note) {
 }
 
 static void *person_create(const pl_agent_setup *su) {
-  pl_table *t = su->ctx;
-  tsession *ts = t->creating;
+  (void)su->ctx;
+  tsession *ts = creating;
   if (!ts || su->party < 0 || su->party >= ts->np) return NULL;
   person *p = &ts->persons[su->party];
   p->ts = ts;
@@ -249,6 +268,10 @@ static void session_free(tsession *ts) {
   pl__free(ts->hash);
   pl__free(ts->yaml);
   pl__free(ts->scenario_name);
+  if (ts->sync_ready) {
+    pthread_cond_destroy(&ts->cv);
+    pthread_mutex_destroy(&ts->mu);
+  }
   pl__free(ts);
 }
 
@@ -298,12 +321,31 @@ static void session_options(const pl_table *t, const tsession *ts,
   o->move_limit = 0; /* people take their time */
 }
 
-/* A new session from its YAML and spec; persons and session created,
- * nothing stepped. */
+/* A session's lock, and its condition on the monotonic clock (a waiting
+ * view's deadline does not move with the wall clock). */
+static int session_sync_init(tsession *ts) {
+  pthread_condattr_t ca;
+  if (pthread_condattr_init(&ca)) return PL_ENOMEM;
+  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+  int bad = pthread_cond_init(&ts->cv, &ca);
+  pthread_condattr_destroy(&ca);
+  if (bad) return PL_ENOMEM;
+  if (pthread_mutex_init(&ts->mu, NULL)) {
+    pthread_cond_destroy(&ts->cv);
+    return PL_ENOMEM;
+  }
+  ts->sync_ready = 1;
+  return PL_OK;
+}
+
+/* A new session from its YAML (ts->s, unless loaded already) and spec;
+ * persons and session created, nothing stepped. */
 static int session_start(pl_table *t, tsession *ts, pl_error *err) {
-  int rc = pl_scenario_load_yaml(ts->yaml, ts->yaml_len, ts->scenario_name,
-                                 &ts->s, err);
+  int rc = ts->s ? PL_OK
+                 : pl_scenario_load_yaml(ts->yaml, ts->yaml_len,
+                                         ts->scenario_name, &ts->s, err);
   if (rc) return rc;
+  if (session_sync_init(ts)) return pl__err(err, PL_ENOMEM, "out of memory");
   ts->np = pl_scenario_party_count(ts->s);
   ts->ni = pl_scenario_issue_count(ts->s);
   ts->persons = pl__calloc((size_t)ts->np, sizeof *ts->persons);
@@ -314,9 +356,9 @@ static int session_start(pl_table *t, tsession *ts, pl_error *err) {
   }
   pl_session_options o;
   session_options(t, ts, &o);
-  t->creating = ts;
+  creating = ts;
   rc = pl_session_new(ts->s, &o, (const char *const *)ts->agents, &ts->x, err);
-  t->creating = NULL;
+  creating = NULL;
   return rc;
 }
 
@@ -434,6 +476,7 @@ static int db_insert_session(pl_table *t, const tsession *ts, pl_error *err) {
   char *spec = spec_json(ts);
   if (!spec) return pl__err(err, PL_ENOMEM, "out of memory");
   sqlite3_stmt *st = NULL;
+  pthread_mutex_lock(&t->db_mu); /* the connection is shared */
   int rc = sqlite3_prepare_v2(
       t->db, "INSERT INTO sessions VALUES(?,?,?,?,?,strftime('%s','now'))",
       -1, &st, NULL);
@@ -447,13 +490,16 @@ static int db_insert_session(pl_table *t, const tsession *ts, pl_error *err) {
   }
   sqlite3_finalize(st);
   free(spec);
-  return rc == SQLITE_DONE ? PL_OK : db_fail(t, err, "cannot store the session");
+  rc = rc == SQLITE_DONE ? PL_OK : db_fail(t, err, "cannot store the session");
+  pthread_mutex_unlock(&t->db_mu);
+  return rc;
 }
 
 static int db_insert_action(pl_table *t, tsession *ts, int party,
                             const char *json, pl_error *err) {
   if (!t->db) return PL_OK;
   sqlite3_stmt *st = NULL;
+  pthread_mutex_lock(&t->db_mu); /* under the session's lock: see pl_table */
   int rc = sqlite3_prepare_v2(t->db, "INSERT INTO actions VALUES(?,?,?,?)",
                               -1, &st, NULL);
   if (rc == SQLITE_OK) {
@@ -464,7 +510,9 @@ static int db_insert_action(pl_table *t, tsession *ts, int party,
     rc = sqlite3_step(st);
   }
   sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? PL_OK : db_fail(t, err, "cannot store the action");
+  rc = rc == SQLITE_DONE ? PL_OK : db_fail(t, err, "cannot store the action");
+  pthread_mutex_unlock(&t->db_mu);
+  return rc;
 }
 
 /* ---- actions ------------------------------------------------------- */
@@ -808,7 +856,7 @@ int pl_table_new(const pl_table_options *o, pl_table **out, pl_error *err) {
       t->sign = o->sign_key;
   }
   pthread_mutex_init(&t->mu, NULL);
-  pthread_cond_init(&t->cv, NULL);
+  pthread_mutex_init(&t->db_mu, NULL);
   int rc = pl_agent_registry_new(&t->reg, err);
   if (!rc) rc = pl_agent_registry_add(t->reg, PL__TABLE_PERSON, &person_api, t, err);
   if (!rc && t->o.data_dir) rc = open_store(t, err);
@@ -833,7 +881,7 @@ void pl_table_free(pl_table *t) {
   pl__free(t->scen);
   pl_agent_registry_free(t->reg);
   if (t->db) sqlite3_close(t->db);
-  pthread_cond_destroy(&t->cv);
+  pthread_mutex_destroy(&t->db_mu);
   pthread_mutex_destroy(&t->mu);
   pl__free(t);
 }
@@ -888,10 +936,18 @@ int pl_table_add_scenario(pl_table *t, const char *name, const pl_scenario *s,
   return rc;
 }
 
+/* Each waiter tests `stopping` under its session's lock before it waits,
+ * and the broadcast is made under that lock after the flag is set: no
+ * waiter misses it. */
 void pl_table_wake(pl_table *t) {
+  atomic_store(&t->stopping, 1);
   pthread_mutex_lock(&t->mu);
-  t->stopping = 1;
-  pthread_cond_broadcast(&t->cv);
+  for (size_t i = 0; i < t->ns; i++) {
+    tsession *ts = t->ss[i];
+    pthread_mutex_lock(&ts->mu);
+    pthread_cond_broadcast(&ts->cv);
+    pthread_mutex_unlock(&ts->mu);
+  }
   pthread_mutex_unlock(&t->mu);
 }
 
@@ -913,6 +969,18 @@ static int answer_error(pl_table_response *r, int status, const char *msg) {
   return answer_json(r, status, json_pack("{s:s}", "error", msg), 1);
 }
 
+/* A piece of a stream of server-sent events that is not a view. */
+static int answer_text(pl_table_response *r, const char *text) {
+  r->status = 200;
+  r->content_type = "text/event-stream";
+  r->private_ = 1;
+  r->len = strlen(text);
+  r->body = pl__malloc(r->len + 1);
+  if (!r->body) return PL_ENOMEM;
+  memcpy(r->body, text, r->len + 1);
+  return PL_OK;
+}
+
 static json_t *outcome_json(const pl_scenario *s, const uint32_t *o) {
   json_t *m = json_object();
   for (int i = 0; m && i < pl_scenario_issue_count(s); i++)
@@ -924,6 +992,7 @@ static json_t *outcome_json(const pl_scenario *s, const uint32_t *o) {
 }
 
 static int answer_scenarios(pl_table *t, pl_table_response *r) {
+  pthread_mutex_lock(&t->mu);
   json_t *a = json_array();
   for (size_t k = 0; a && k < t->n_scen; k++) {
     const pl_scenario *s = t->scen[k].s;
@@ -938,6 +1007,7 @@ static int answer_scenarios(pl_table *t, pl_table_response *r) {
                      pl_scenario_description(s), "parties", parties, "issues",
                      pl_scenario_issue_count(s)));
   }
+  pthread_mutex_unlock(&t->mu);
   return answer_json(r, 200, json_pack("{s:o}", "scenarios", a), 0);
 }
 
@@ -967,7 +1037,7 @@ static int answer_create(pl_table *t, const pl_table_request *q,
     snprintf(why, sizeof why, "request body:%d:%d: %s", je.line, je.column, je.text);
     return answer_error(r, 400, why);
   }
-  int status = 400, rc = PL_OK;
+  int status = 400, rc = PL_OK, reserved = 0;
   tsession *ts = NULL;
   json_t *links = NULL;
   const char *name = json_string_value(json_object_get(root, "scenario"));
@@ -976,6 +1046,9 @@ static int answer_create(pl_table *t, const pl_table_request *q,
   json_t *parties = json_object_get(root, "parties");
   json_t *drafter = json_object_get(root, "drafter");
   json_t *seed = json_object_get(root, "seed");
+  /* the scenario is copied under the table's lock (it may be replaced
+   * meanwhile), and a place is kept for the session under the limit */
+  pthread_mutex_lock(&t->mu);
   size_t k = 0;
   while (name && k < t->n_scen && strcmp(t->scen[k].name, name)) k++;
   if (!json_is_object(root)) snprintf(why, sizeof why, "the body must be a JSON object");
@@ -989,24 +1062,40 @@ static int answer_create(pl_table *t, const pl_table_request *q,
     snprintf(why, sizeof why, "\"seed\" must be a whole number >= 0");
   else if (!json_is_object(parties))
     snprintf(why, sizeof why, "\"parties\" must map each party id to \"person\" or a strategy");
-  else if (t->o.max_sessions && t->ns >= t->o.max_sessions) {
+  else if (t->o.max_sessions && t->ns + t->reserved >= t->o.max_sessions) {
     status = 503;
     snprintf(why, sizeof why, "the table holds its limit of %zu sessions", t->o.max_sessions);
   } else
     status = 0;
+  if (!status) {
+    status = 500;
+    snprintf(why, sizeof why, "out of memory");
+    const tscenario *sc = &t->scen[k];
+    if ((ts = pl__calloc(1, sizeof *ts)) &&
+        (ts->scenario_name = pl__strdup(sc->name)) &&
+        (ts->yaml = pl__malloc(sc->len + 1))) {
+      memcpy(ts->yaml, sc->yaml, sc->len + 1);
+      ts->yaml_len = sc->len;
+      t->reserved++;
+      reserved = 1;
+      status = 0;
+    }
+  }
+  pthread_mutex_unlock(&t->mu);
   if (status) goto done;
-  status = 500;
-  snprintf(why, sizeof why, "out of memory");
-  const tscenario *sc = &t->scen[k];
-  const int np = pl_scenario_party_count(sc->s);
-  if (!(ts = pl__calloc(1, sizeof *ts)) ||
-      !(ts->agents = pl__calloc((size_t)np + 1, sizeof *ts->agents)) ||
-      !(ts->hash = pl__calloc((size_t)np, 32)) ||
-      !(ts->scenario_name = pl__strdup(sc->name)) ||
-      !(ts->yaml = pl__malloc(sc->len + 1)) || !(links = json_object()))
+  pl_error lerr = {0};
+  if ((rc = pl_scenario_load_yaml(ts->yaml, ts->yaml_len, ts->scenario_name,
+                                  &ts->s, &lerr))) {
+    status = rc == PL_ENOMEM ? 500 : 400;
+    snprintf(why, sizeof why, "%s", lerr.message);
     goto done;
-  memcpy(ts->yaml, sc->yaml, sc->len + 1);
-  ts->yaml_len = sc->len;
+  }
+  status = 500;
+  const pl_scenario *sc_s = ts->s;
+  const int np = pl_scenario_party_count(sc_s);
+  if (!(ts->agents = pl__calloc((size_t)np + 1, sizeof *ts->agents)) ||
+      !(ts->hash = pl__calloc((size_t)np, 32)) || !(links = json_object()))
+    goto done;
   ts->np = np;
   ts->protocol = proto && !strcmp(proto, "text") ? PL_PROTOCOL_TEXT : PL_PROTOCOL_SAOP;
   ts->rounds = rounds ? (int)json_integer_value(rounds) : 20;
@@ -1014,7 +1103,7 @@ static int answer_create(pl_table *t, const pl_table_request *q,
   status = 400;
   if (drafter) {
     ts->drafter = json_is_string(drafter)
-                      ? pl_scenario_find_party(sc->s, json_string_value(drafter))
+                      ? pl_scenario_find_party(sc_s, json_string_value(drafter))
                       : -1;
     if (ts->drafter < 0) {
       snprintf(why, sizeof why, "\"drafter\" must be a party id");
@@ -1026,7 +1115,7 @@ static int answer_create(pl_table *t, const pl_table_request *q,
     goto done;
   }
   for (int p = 0; p < np; p++) {
-    const char *pid = pl_scenario_party_id(sc->s, p);
+    const char *pid = pl_scenario_party_id(sc_s, p);
     const char *a = json_string_value(json_object_get(parties, pid));
     if (!a || (strcmp(a, PL__TABLE_PERSON) && !good_strategy(a))) {
       char qid[80];
@@ -1086,11 +1175,21 @@ static int answer_create(pl_table *t, const pl_table_request *q,
     snprintf(why, sizeof why, "%s", err.message);
     goto done;
   }
-  if (drive(ts) || add_session(t, ts)) { /* stored: resumes after a restart */
+  ts->version = 1; /* published below: no lock needed before */
+  if (drive(ts)) {
+    status = 500;
+    snprintf(why, sizeof why, "%s", ts->error);
+    goto done;
+  }
+  pthread_mutex_lock(&t->mu);
+  t->reserved--;
+  reserved = 0;
+  rc = add_session(t, ts); /* stored: resumes after a restart */
+  pthread_mutex_unlock(&t->mu);
+  if (rc) {
     status = 500;
     goto done;
   }
-  ts->version = 1;
   json_t *host_link = json_incref(json_object_get(links, ""));
   json_object_del(links, ""); /* the host's link goes apart */
   json_t *out = json_pack("{s:s,s:o,s:o}", "id", ts->id, "links", links,
@@ -1098,6 +1197,11 @@ static int answer_create(pl_table *t, const pl_table_request *q,
   json_decref(root);
   return answer_json(r, 201, out, 1);
 done:
+  if (reserved) {
+    pthread_mutex_lock(&t->mu);
+    t->reserved--;
+    pthread_mutex_unlock(&t->mu);
+  }
   json_decref(root);
   json_decref(links);
   session_free(ts);
@@ -1227,26 +1331,106 @@ static int parse_u64(const char *s, uint64_t *out) {
   return 0;
 }
 
+/* A view for the token's holder: a party's, or the host's. */
+static json_t *party_view(const tsession *ts, int me, size_t from) {
+  return me == WHO_HOST ? host_view_json(ts, from) : view_json(ts, me, from);
+}
+
+/* The query of a view or a stream: since, wait (default wait0, at most
+ * 60 s) and from. Returns 0, or -1 after answering 400. */
+static int view_query(const pl_table_request *q, uint64_t *since,
+                      uint64_t *wait, uint64_t *from, pl_table_response *r) {
+  if ((q->since && parse_u64(q->since, since)) ||
+      (q->wait && (parse_u64(q->wait, wait) || *wait > 60)) ||
+      (q->from && parse_u64(q->from, from))) {
+    answer_error(r, 400, "\"since\" and \"from\" must be whole numbers and \"wait\" 0 to 60 seconds");
+    return -1;
+  }
+  return 0;
+}
+
+/* Waits, holding the session's lock (released while waiting), until the
+ * session's version passes `since`, the table stops, or `wait` seconds
+ * have gone. Only this session's actions wake it. */
+static void wait_version(pl_table *t, tsession *ts, uint64_t since,
+                         uint64_t wait) {
+  if (!wait || ts->version > since) return;
+  struct timespec until;
+  clock_gettime(CLOCK_MONOTONIC, &until);
+  until.tv_sec += (time_t)wait;
+  while (ts->version <= since && !atomic_load(&t->stopping))
+    if (pthread_cond_timedwait(&ts->cv, &ts->mu, &until) == ETIMEDOUT) break;
+}
+
 /* GET: the view now, or (since, wait) once the version passes `since` or
  * `wait` seconds have gone. */
 static int answer_view(pl_table *t, tsession *ts, int me,
                        const pl_table_request *q, pl_table_response *r) {
   uint64_t since = 0, wait = 0, from = 0;
-  if ((q->since && parse_u64(q->since, &since)) ||
-      (q->wait && (parse_u64(q->wait, &wait) || wait > 60)) ||
-      (q->from && parse_u64(q->from, &from)))
-    return answer_error(r, 400, "\"since\" and \"from\" must be whole numbers and \"wait\" 0 to 60 seconds");
-  if (q->since && wait > 0 && ts->version <= since) {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += (time_t)wait;
-    while (ts->version <= since && !t->stopping)
-      if (pthread_cond_timedwait(&t->cv, &t->mu, &until) == ETIMEDOUT) break;
+  if (view_query(q, &since, &wait, &from, r))
+    return r->body ? PL_OK : PL_ENOMEM;
+  if (q->since) wait_version(t, ts, since, wait);
+  return answer_json(r, 200, party_view(ts, me, (size_t)from), 1);
+}
+
+/* GET .../events: the next piece of a party's stream of server-sent
+ * events (docs/web.md). Without `since` (or Last-Event-ID), the view now;
+ * with it, the view once the version passes `since`, or after `wait`
+ * seconds (default 15) a comment that keeps the connection alive. A view
+ * is the message `id: VERSION.EVENTS`, `event: view`, `data: JSON`, whose
+ * events are those from `from` on: a client that passes each message's id
+ * back (as Last-Event-ID, or as since and from) gets every event once, in
+ * order, across reconnections. r->next_since and r->next_from say where
+ * the next piece starts; r->end_of_stream that the negotiation has ended
+ * (its last view sent) or the table is stopping. */
+static int answer_events(pl_table *t, tsession *ts, int me,
+                         const pl_table_request *q, pl_table_response *r) {
+  uint64_t since = 0, wait = 15, from = 0;
+  if (view_query(q, &since, &wait, &from, r))
+    return r->body ? PL_OK : PL_ENOMEM;
+  int resume = q->since != NULL;
+  if (q->last_event_id) {
+    const char *id = q->last_event_id, *dot = strchr(id, '.');
+    char v[24];
+    size_t n = dot ? (size_t)(dot - id) : 0;
+    if (!dot || n >= sizeof v ||
+        (memcpy(v, id, n), v[n] = 0, parse_u64(v, &since)) ||
+        parse_u64(dot + 1, &from))
+      return answer_error(r, 400, "Last-Event-ID must be an id this stream "
+                                  "sent (VERSION.EVENTS)");
+    resume = 1;
   }
-  return answer_json(r, 200,
-                     me == WHO_HOST ? host_view_json(ts, (size_t)from)
-                                    : view_json(ts, me, (size_t)from),
-                     1);
+  if (resume) wait_version(t, ts, since, wait);
+  int over = pl_session_end(ts->x) != PL_END_RUNNING ||
+             atomic_load(&t->stopping);
+  r->next_since = since;
+  r->next_from = from;
+  r->end_of_stream = over;
+  if (resume && ts->version <= since) { /* nothing new */
+    int rc = answer_text(r, over ? "" : ": keep-alive\n\n");
+    r->end_of_stream = over;
+    return rc;
+  }
+  json_t *v = party_view(ts, me, (size_t)from); /* the host's too */
+  char *data = v ? pl__json_dumps(v, JSON_COMPACT) : NULL; /* one line */
+  json_decref(v);
+  if (!data) return PL_ENOMEM;
+  size_t events = pl_session_event_count(ts->x);
+  size_t cap = strlen(data) + 80;
+  char *msg = pl__malloc(cap);
+  if (msg)
+    snprintf(msg, cap, "id: %llu.%zu\nevent: view\ndata: %s\n\n",
+             (unsigned long long)ts->version, events, data);
+  pl__free(data);
+  if (!msg) return PL_ENOMEM;
+  r->status = 200;
+  r->content_type = "text/event-stream";
+  r->private_ = 1;
+  r->body = msg;
+  r->len = strlen(msg);
+  r->next_since = ts->version;
+  r->next_from = events;
+  return PL_OK;
 }
 
 /* A dry run: whether the action would be taken, and what the outcome
@@ -1266,6 +1450,9 @@ static int answer_dry(const tsession *ts, int me, action *a, int status,
 
 static int answer_act(pl_table *t, tsession *ts, int me,
                       const pl_table_request *q, pl_table_response *r) {
+  uint64_t from = 0; /* the answer's events from this one on */
+  if (q->from && parse_u64(q->from, &from))
+    return answer_error(r, 400, "\"from\" must be a whole number");
   json_error_t je;
   json_t *root = json_loadb(q->body ? q->body : "", q->body_len,
                             JSON_REJECT_DUPLICATES, &je);
@@ -1299,8 +1486,8 @@ static int answer_act(pl_table *t, tsession *ts, int me,
   }
   drive(ts);
   ts->version++;
-  pthread_cond_broadcast(&t->cv);
-  return answer_json(r, 200, view_json(ts, me, 0), 1);
+  pthread_cond_broadcast(&ts->cv); /* this session's views and streams */
+  return answer_json(r, 200, view_json(ts, me, (size_t)from), 1);
 }
 
 /* ---- the host's view, the figure and the results (docs/web.md) ------ */
@@ -1589,12 +1776,6 @@ static int answer_upload(pl_table *t, const pl_table_request *q,
     snprintf(why, sizeof why, "\"name\" must be 1 to 50 letters, digits, '-', '_', '.'");
     goto done;
   }
-  if (t->n_uploaded >= PL_TABLE_MAX_UPLOADS) {
-    status = 503;
-    snprintf(why, sizeof why, "the table holds its limit of %d uploaded scenarios",
-             PL_TABLE_MAX_UPLOADS);
-    goto done;
-  }
   if (!(mf = pl__calloc(n, sizeof *mf))) {
     status = 500;
     snprintf(why, sizeof why, "out of memory");
@@ -1626,11 +1807,25 @@ static int answer_upload(pl_table *t, const pl_table_request *q,
     goto done;
   }
   char name[64], *stem = n == 1 ? pl__file_stem(mf[0].name) : NULL;
+  tscenario sc;
+  /* the limit, the name's uniqueness, the store and the list: one
+   * critical section under the table's lock (then the store's, in the
+   * order of struct pl_table), so two uploads never take one name */
+  pthread_mutex_lock(&t->mu);
+  if (t->n_uploaded >= PL_TABLE_MAX_UPLOADS) {
+    status = 503;
+    snprintf(why, sizeof why, "the table holds its limit of %d uploaded scenarios",
+             PL_TABLE_MAX_UPLOADS);
+    goto unlock;
+  }
   upload_name(t, want ? json_string_value(want) : stem ? stem : pl_scenario_id(s),
               name, sizeof name);
-  pl__free(stem);
-  tscenario sc;
-  if ((rc = scenario_make(name, s, &sc, &err)) || (rc = db_put_scenario(t, &sc, &err))) {
+  if (!(rc = scenario_make(name, s, &sc, &err))) {
+    pthread_mutex_lock(&t->db_mu);
+    rc = db_put_scenario(t, &sc, &err);
+    pthread_mutex_unlock(&t->db_mu);
+  }
+  if (rc) {
     if (sc.name) {
       pl__free(sc.name);
       pl__free(sc.yaml);
@@ -1638,16 +1833,20 @@ static int answer_upload(pl_table *t, const pl_table_request *q,
     }
     status = rc == PL_ENOMEM || rc == PL_EIO ? 500 : 400;
     error_text(&err, why, sizeof why);
-    goto done;
+    goto unlock;
   }
   if ((rc = scenario_put(t, &sc, &err))) {
     status = 500;
     snprintf(why, sizeof why, "out of memory");
-    goto done;
+    goto unlock;
   }
   t->n_uploaded++;
   status = 0;
-  out = json_pack("{s:s,s:s}", "name", name, "title", pl_scenario_title(s));
+unlock:
+  pthread_mutex_unlock(&t->mu);
+  pl__free(stem);
+  if (!status)
+    out = json_pack("{s:s,s:s}", "name", name, "title", pl_scenario_title(s));
 done:
   for (size_t k = 0; mf && k < n; k++) pl__free((char *)mf[k].data);
   pl__free(mf);
@@ -1657,7 +1856,7 @@ done:
 }
 
 /* The uploaded scenarios of the store, listed again on start. */
-static int load_uploads(pl_table *t, pl_error *err) {
+static int load_uploads_locked(pl_table *t, pl_error *err) {
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(t->db, "SELECT name, yaml FROM scenarios ORDER BY rowid",
                          -1, &st, NULL) != SQLITE_OK)
@@ -1697,18 +1896,36 @@ static int load_uploads(pl_table *t, pl_error *err) {
   return rc == SQLITE_DONE ? PL_OK : db_fail(t, err, "cannot read the scenarios");
 }
 
-/* The session and party of /api/sessions/ID[/act] with the token. */
+/* At creation no other thread sees the table yet, but the locks are
+ * taken as every writer of the list and the store takes them (t->mu,
+ * then t->db_mu). */
+static int load_uploads(pl_table *t, pl_error *err) {
+  pthread_mutex_lock(&t->mu);
+  pthread_mutex_lock(&t->db_mu);
+  int rc = load_uploads_locked(t, err);
+  pthread_mutex_unlock(&t->db_mu);
+  pthread_mutex_unlock(&t->mu);
+  return rc;
+}
+
+/* The session and party of /api/sessions/ID[/act|/events] with the
+ * token. The session is found under the table's lock and answered under
+ * its own. */
 static int answer_session(pl_table *t, const pl_table_request *q,
                           const char *rest, pl_table_response *r) {
   const char *slash = strchr(rest, '/');
   size_t idlen = slash ? (size_t)(slash - rest) : strlen(rest);
   int act = slash && !strcmp(slash, "/act");
-  const char *sub = slash && !act ? slash + 1 : NULL; /* figure, results */
+  int events = slash && !strcmp(slash, "/events");
+  const char *sub = slash && !act && !events ? slash + 1 : NULL; /* figure, results */
   if (sub && strcmp(sub, "figure.svg") && strcmp(sub, "analysis") &&
       strcmp(sub, "report.html") && strcmp(sub, "transcript"))
     return answer_error(r, 404, "no such resource");
+  pthread_mutex_lock(&t->mu);
   tsession *ts = find_session(t, rest, idlen);
+  pthread_mutex_unlock(&t->mu);
   if (!ts) return answer_error(r, 404, "no such session");
+  /* hashes, seats and the host's hash never change after creation */
   int me = token_party(ts, q->token);
   if (me == -1)
     return answer_error(r, 403, "no party of this session has this token "
@@ -1717,10 +1934,14 @@ static int answer_session(pl_table *t, const pl_table_request *q,
     return answer_error(r, 405, act ? "use POST to act" : "use GET to view");
   if (act && me == WHO_HOST)
     return answer_error(r, 403, "the host watches; only the parties act");
-  if (sub)
-    return !strcmp(sub, "figure.svg") ? answer_figure(ts, me, r)
-                                      : answer_result(t, ts, sub, r);
-  return act ? answer_act(t, ts, me, q, r) : answer_view(t, ts, me, q, r);
+  pthread_mutex_lock(&ts->mu);
+  int rc = sub && !strcmp(sub, "figure.svg") ? answer_figure(ts, me, r)
+           : sub    ? answer_result(t, ts, sub, r)
+           : act    ? answer_act(t, ts, me, q, r)
+           : events ? answer_events(t, ts, me, q, r)
+                    : answer_view(t, ts, me, q, r);
+  pthread_mutex_unlock(&ts->mu);
+  return rc;
 }
 
 static int answer_asset(pl_table_response *r, const char *data, size_t len,
@@ -1775,17 +1996,14 @@ int pl_table_handle(pl_table *t, const pl_table_request *q,
                strncmp(q->content_type, "application/json", 16) ||
                (q->content_type[16] && q->content_type[16] != ';')))
     return answer_error(r, 415, "send the body as application/json");
-  pthread_mutex_lock(&t->mu);
-  int rc;
+  /* each route takes the locks it needs (struct pl_table) */
   if (!strcmp(path, "/api/scenarios"))
-    rc = get ? answer_scenarios(t, r) : answer_upload(t, q, r);
-  else if (!strcmp(path, "/api/sessions"))
-    rc = !strcmp(q->method, "POST") ? answer_create(t, q, r)
-                                    : answer_error(r, 405, "use POST to create a session");
-  else if (!strncmp(path, "/api/sessions/", 14))
-    rc = answer_session(t, q, path + 14, r);
-  else
-    rc = answer_error(r, 404, "no such resource");
-  pthread_mutex_unlock(&t->mu);
-  return rc;
+    return get ? answer_scenarios(t, r) : answer_upload(t, q, r);
+  if (!strcmp(path, "/api/sessions"))
+    return !strcmp(q->method, "POST")
+               ? answer_create(t, q, r)
+               : answer_error(r, 405, "use POST to create a session");
+  if (!strncmp(path, "/api/sessions/", 14))
+    return answer_session(t, q, path + 14, r);
+  return answer_error(r, 404, "no such resource");
 }

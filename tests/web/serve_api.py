@@ -519,6 +519,13 @@ for _ in range(12):  # bounded: 6 rounds
 ok(v["end"] is not None, "the session with a host ended")
 hv = view(sid6, host6)
 ok(set(hv["end"]["payoffs"]) == {"candidate", "employer"}, f"the host sees every payoff: {hv['end']}")
+# the host's stream of events: the host's view, and (ended) nothing more
+st, h, body = srv.raw("GET", f"/api/sessions/{sid6}/events", headers={"X-Parley-Token": host6})
+data = [ln[6:] for ln in body.decode().split("\n") if ln.startswith("data: ")]
+hs = json.loads(data[-1]) if data else {}
+ok(st == 200 and h["content-type"].startswith("text/event-stream") and len(data) == 1 and
+   hs.get("host") is True and "you" not in hs and hs["end"]["payoffs"] == hv["end"]["payoffs"],
+   f"the host's stream carries the host's view: {st} {body[:80]!r}")
 st, h, svg3 = srv.raw("GET", f"/api/sessions/{sid6}/figure.svg", headers={"X-Parley-Token": tk6})
 ok(st == 200 and b"<svg" in svg3[:400], "after the end a seat sees the figure")
 st, an, h = srv.call("GET", f"/api/sessions/{sid6}/analysis", token=tk6)

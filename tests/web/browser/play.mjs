@@ -2,11 +2,13 @@
 // playwright-core (never a downloaded browser). A person plays alternating
 // offers against boulware on the job offer to the end; two browser contexts
 // play two delegations of the security talks in the single text while
-// boulware plays the third, to the end; the host's view shows the figure
-// live; after the end a seat shows the figure and downloads the report,
-// which renders under the CSP it is served with; a bad upload shows
-// parley's own FILE:LINE:COL message and a good one joins the list; the
-// pages pass axe-core's checks; screenshots go to OUT.
+// boulware plays the third, to the end, each seat updated by its stream of
+// server-sent events; a seat whose stream is blocked falls back to long
+// polling; the host's view shows the figure live, updated by its stream;
+// after the end a seat shows the figure and downloads the report, which
+// renders under the CSP it is served with; a bad upload shows parley's own
+// FILE:LINE:COL message and a good one joins the list; the pages pass
+// axe-core's checks; screenshots go to OUT.
 //
 // usage: node play.mjs PARLEY SOURCE_DIR OUT. Exit 77 (skip) without
 // Chromium or without the npm packages (scripts/install-deps runs npm ci).
@@ -229,6 +231,8 @@ async function clickAndWait(page, sel) {
   const hist = await seats.usa.textContent("#events");
   ok(/NATO/.test(hist), "boulware (NATO) took part");
   ok(/Result:/.test(await seats.russia.textContent("#result")), "the talks ended");
+  for (const [p, s] of Object.entries(seats))
+    ok(await s.$eval("#main", (m) => m.dataset.updates) === "stream", `${p} was updated by its stream`);
   ok(!/0\.\d{3}.*0\.\d{3}.*0\.\d{3}/.test(await seats.usa.textContent("#standing").catch(() => "")),
     "no other party's utility on a seat");
 }
@@ -255,6 +259,27 @@ async function clickAndWait(page, sel) {
   ok(await page.$eval("#scenario", (s) => s.selectedOptions[0].dataset.name === "mixed"),
     "the uploaded GENIUS scenario is listed and chosen");
   ok((await page.$$("#parties input")).length === 2, "its parties are on the form");
+}
+
+// ---- 2b. a seat whose stream is blocked falls back to long polling ----------
+{
+  const page = await newPage();
+  const links = await host(page, "job offer", "saop", 8, { candidate: "person", employer: "person" });
+  const ctx = await browser.newContext(); // its failed requests are expected
+  const employer = await ctx.newPage();
+  employer.setDefaultTimeout(60000);
+  await employer.route(/\/events/, (route) => route.abort());
+  await employer.goto(links.employer);
+  await employer.waitForFunction(() => document.querySelector("#main").dataset.updates === "polling");
+  await employer.waitForSelector("#wait");
+  const candidate = await newPage();
+  await candidate.goto(links.candidate);
+  await candidate.waitForSelector("#send");
+  await chooseBest(candidate);
+  ok(await clickAndWait(candidate, "#send"), "the candidate's offer");
+  await employer.waitForSelector("#accept"); // the offer reached it by polling
+  ok(true, "a blocked stream fell back to long polling");
+  await ctx.close();
 }
 
 // ---- 4. accessibility: axe-core on the host page, a seat, the host's view ----
