@@ -2,9 +2,10 @@
 #   make demo   builds, analyses the bundled example
 #   make check  builds twice (plain, ASan+UBSan; both with -Werror) and runs
 #               every test under ctest, then the ThreadSanitizer run
-#   make tsan   builds only the tournament tests with -fsanitize=thread (in
-#               build-tsan) and runs them: the runner's threads, the store,
-#               the worker processes
+#   make tsan   builds only the tournament and table tests with
+#               -fsanitize=thread (in build-tsan) and runs them: the
+#               runner's threads, the store, the worker processes; the
+#               table's sessions, each under its own lock, from many threads
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
@@ -34,11 +35,12 @@ asan: deps
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
-# the threads of tournaments under ThreadSanitizer: only what they need
+# the threads of tournaments and of the table under ThreadSanitizer: only
+# what they need
 tsan: deps
 	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DPL_TSAN=ON -DPL_WERROR=ON -DPL_BENCH=OFF >/dev/null
-	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target test_tournament broken
-	cd $(TSAN_BUILD) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --output-on-failure -R '^test_tournament$$'
+	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target test_tournament broken test_table_threads
+	cd $(TSAN_BUILD) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest --output-on-failure -R '^(test_tournament|test_table_threads)$$'
 
 check: test asan tsan
 

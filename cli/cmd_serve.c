@@ -1,5 +1,5 @@
 /* parley serve SCENARIO... [--port N] [--bind ADDR] [--data DIR]
- * [--allow-remote]: the negotiation table (include/parley/table.h) over
+ * [--allow-remote] [--sign KEYFILE]: the negotiation table (include/parley/table.h) over
  * HTTP with libmicrohttpd (docs/web.md). This file only moves requests and
  * answers between the two and adds the security headers. */
 #include <signal.h>
@@ -12,7 +12,7 @@
 
 const char cmd_serve_help[] =
     "usage: parley serve SCENARIO... [--port N] [--bind ADDR] [--data DIR]\n"
-    "                    [--allow-remote]\n"
+    "                    [--allow-remote] [--sign KEYFILE]\n"
     "\n"
     "Serves a negotiation table in the browser (docs/web.md): a page where a\n"
     "host creates a session on one of the scenarios (each a parley YAML\n"
@@ -28,6 +28,9 @@ const char cmd_serve_help[] =
     "                   reaches it may create sessions\n"
     "  --data DIR       keep every session and action in DIR (SQLite); a\n"
     "                   restart resumes them (default: in memory only)\n"
+    "  --sign KEYFILE   sign every transcript with this secret key (made by\n"
+    "                   'parley keygen --party engine -o KEYFILE'): each is a\n"
+    "                   signed record that 'parley verify' checks\n"
     "  -h, --help       show this help\n"
     "\n"
     "exit codes: 0 stopped by a signal, 1 runtime failure (the port is\n"
@@ -77,17 +80,26 @@ static const char csp[] =
 
 typedef struct upload {
   char *data;
-  size_t len;
+  size_t len, limit;
   int too_big;
 } upload;
 
-static enum MHD_Result send_answer(struct MHD_Connection *c,
-                                   const pl_table_response *r) {
-  struct MHD_Response *resp = MHD_create_response_from_buffer(
-      r->len, r->body, MHD_RESPMEM_MUST_COPY);
+static const char too_big_small[] = "{\"error\":\"the request body is over 64 KiB\"}";
+static const char too_big_upload[] = "{\"error\":\"the request body is over 4 MiB\"}";
+
+/* Queues resp with the headers of every answer. */
+static enum MHD_Result queue(struct MHD_Connection *c,
+                             struct MHD_Response *resp,
+                             const pl_table_response *r) {
   if (!resp) return MHD_NO;
   MHD_add_response_header(resp, "Content-Type", r->content_type);
-  MHD_add_response_header(resp, "Content-Security-Policy", csp);
+  MHD_add_response_header(resp, "Content-Security-Policy",
+                          r->csp[0] ? r->csp : csp);
+  if (r->filename) { /* a download, never shown in the page's origin */
+    char cd[200];
+    snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", r->filename);
+    MHD_add_response_header(resp, "Content-Disposition", cd);
+  }
   MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
   MHD_add_response_header(resp, "X-Frame-Options", "DENY");
   MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
@@ -102,11 +114,110 @@ static enum MHD_Result send_answer(struct MHD_Connection *c,
   return ok;
 }
 
+static enum MHD_Result send_answer(struct MHD_Connection *c,
+                                   const pl_table_response *r) {
+  return queue(c,
+               MHD_create_response_from_buffer(r->len, r->body,
+                                               MHD_RESPMEM_MUST_COPY),
+               r);
+}
+
 static enum MHD_Result send_error(struct MHD_Connection *c, int status,
                                   const char *json) {
-  pl_table_response r = {status, "application/json", (char *)json,
-                         strlen(json), 1};
+  pl_table_response r = {.status = status,
+                         .content_type = "application/json",
+                         .body = (char *)json,
+                         .len = strlen(json),
+                         .private_ = 1};
   return send_answer(c, &r);
+}
+
+/* A stream of server-sent events (GET /api/sessions/ID/events, docs/web.md):
+ * the table's pieces one after the other on one chunked response. The
+ * reader runs on the connection's own thread (thread per connection) and
+ * may block there: pl_table_handle waits on the session's condition for at
+ * most `wait` seconds and then answers a comment, so a quiet stream still
+ * sends a heartbeat, and pl_table_wake ends every stream at once. */
+typedef struct stream {
+  pl_table *t;
+  char path[128];
+  char token[PL_TABLE_TOKEN_LEN + 1];
+  uint64_t since, from;
+  int end;
+  char *piece; /* being sent: piece[off..len) */
+  size_t len, off;
+} stream;
+
+static void stream_take(stream *s, pl_table_response *r) {
+  s->piece = r->body;
+  s->len = r->len;
+  s->off = 0;
+  s->since = r->next_since;
+  s->from = r->next_from;
+  s->end = r->end_of_stream;
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max) {
+  (void)pos;
+  stream *s = cls;
+  while (s->off == s->len) {
+    pl_free(s->piece);
+    s->piece = NULL;
+    s->len = s->off = 0;
+    if (s->end) return MHD_CONTENT_READER_END_OF_STREAM;
+    char since[24], from[24];
+    snprintf(since, sizeof since, "%llu", (unsigned long long)s->since);
+    snprintf(from, sizeof from, "%llu", (unsigned long long)s->from);
+    pl_table_request q = {0};
+    q.method = "GET";
+    q.path = s->path;
+    q.token = s->token;
+    q.since = since;
+    q.from = from; /* wait: the table's heartbeat period */
+    pl_table_response r;
+    if (pl_table_handle(s->t, &q, &r) || r.status != 200) {
+      pl_free(r.body);
+      return MHD_CONTENT_READER_END_WITH_ERROR;
+    }
+    stream_take(s, &r);
+  }
+  size_t n = s->len - s->off < max ? s->len - s->off : max;
+  memcpy(out, s->piece + s->off, n);
+  s->off += n;
+  return (ssize_t)n;
+}
+
+static void stream_free(void *cls) {
+  stream *s = cls;
+  pl_free(s->piece);
+  volatile char *tok = s->token; /* not left in freed memory */
+  for (size_t i = 0; i < sizeof s->token; i++) tok[i] = 0;
+  free(s);
+}
+
+/* The stream's first piece r (answered at once, so the headers go out
+ * now), then the reader. */
+static enum MHD_Result send_stream(struct MHD_Connection *c, pl_table *t,
+                                   const pl_table_request *q,
+                                   pl_table_response *r) {
+  stream *s = calloc(1, sizeof *s);
+  if (!s || strlen(q->path) >= sizeof s->path) {
+    free(s);
+    pl_free(r->body);
+    return MHD_NO;
+  }
+  s->t = t;
+  snprintf(s->path, sizeof s->path, "%s", q->path);
+  snprintf(s->token, sizeof s->token, "%s", q->token ? q->token : "");
+  stream_take(s, r);
+  struct MHD_Response *resp = MHD_create_response_from_callback(
+      MHD_SIZE_UNKNOWN, 16 * 1024, stream_read, s, stream_free);
+  if (!resp) {
+    stream_free(s);
+    return MHD_NO;
+  }
+  MHD_add_response_header(resp, "X-Accel-Buffering", "no"); /* proxies */
+  return queue(c, resp, r);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
@@ -122,15 +233,17 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
       return send_error(c, 405, "{\"error\":\"use GET or POST\"}");
     const char *cl =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-    if (cl && strtoull(cl, NULL, 10) > PL_TABLE_MAX_BODY)
-      return send_error(c, 413,
-                        "{\"error\":\"the request body is over 64 KiB\"}");
+    size_t limit = pl_table_body_limit(method, url);
+    if (cl && strtoull(cl, NULL, 10) > limit)
+      return send_error(c, 413, limit > PL_TABLE_MAX_BODY ? too_big_upload
+                                                          : too_big_small);
     if (!(u = calloc(1, sizeof *u))) return MHD_NO;
+    u->limit = limit;
     *con_cls = u;
     return MHD_YES;
   }
   if (*data_size) { /* a part of the body */
-    if (u->len + *data_size > PL_TABLE_MAX_BODY) {
+    if (u->len + *data_size > u->limit) {
       u->too_big = 1;
     } else {
       char *d = realloc(u->data, u->len + *data_size + 1);
@@ -144,7 +257,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
     return MHD_YES;
   }
   if (u->too_big)
-    return send_error(c, 413, "{\"error\":\"the request body is over 64 KiB\"}");
+    return send_error(c, 413, u->limit > PL_TABLE_MAX_BODY ? too_big_upload
+                                                           : too_big_small);
   pl_table_request q = {0};
   q.method = method;
   q.path = url;
@@ -156,9 +270,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
   q.since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
   q.wait = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "wait");
   q.from = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "from");
+  q.last_event_id =
+      MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
+  /* a stream's first piece is answered without waiting (the headers go
+   * out with it); the next ones wait the table's heartbeat period */
+  size_t ul = strlen(url);
+  int events = ul > 7 && !strcmp(url + ul - 7, "/events") &&
+               !strcmp(method, "GET");
+  if (events) q.wait = "0";
   pl_table_response r;
   if (pl_table_handle(t, &q, &r))
     return send_error(c, 500, "{\"error\":\"out of memory\"}");
+  if (events && r.status == 200 &&
+      !strcmp(r.content_type, "text/event-stream"))
+    return send_stream(c, t, &q, &r);
   enum MHD_Result ok = send_answer(c, &r);
   pl_free(r.body);
   return ok;
@@ -214,7 +339,7 @@ static int is_loopback(const struct sockaddr_storage *ss) {
 }
 
 int cmd_serve(int argc, char **argv) {
-  const char *bind = "127.0.0.1", *data = NULL;
+  const char *bind = "127.0.0.1", *data = NULL, *sign = NULL;
   uint64_t port = 8080;
   int allow_remote = 0;
   const char **paths = calloc((size_t)argc + 1, sizeof *paths);
@@ -236,6 +361,9 @@ int cmd_serve(int argc, char **argv) {
       k++;
     } else if (!strcmp(a, "--data") && v) {
       data = v;
+      k++;
+    } else if (!strcmp(a, "--sign") && v) {
+      sign = v;
       k++;
     } else if (!strcmp(a, "--allow-remote")) {
       allow_remote = 1;
@@ -283,14 +411,32 @@ int cmd_serve(int argc, char **argv) {
     free(paths);
     return EXIT_USAGE;
   }
+  pl_key *key = NULL;
+  if (sign) {
+    int code = cli_load_key(sign, &key);
+    if (!code && (!pl_key_can_sign(key) || strcmp(pl_key_party(key), "engine"))) {
+      cli_error("--sign %s: that is %s key of '%s'; the server signs with a "
+                "secret key of 'engine' (parley keygen --party engine -o %s)",
+                sign, pl_key_can_sign(key) ? "the secret" : "a public",
+                pl_key_party(key), sign);
+      code = EXIT_USAGE;
+    }
+    if (code) {
+      pl_key_free(key);
+      free(paths);
+      return code;
+    }
+  }
   pl_table_options o;
   pl_table_options_init(&o);
   o.data_dir = data;
+  o.sign_key = key;
   pl_table *t = NULL;
   pl_error err = {0};
   int rc = pl_table_new(&o, &t, &err);
   if (rc) {
     cli_report(&err);
+    pl_key_free(key);
     free(paths);
     return rc == PL_EPARSE ? EXIT_INPUT : EXIT_RUNTIME;
   }
@@ -299,6 +445,7 @@ int cmd_serve(int argc, char **argv) {
     if ((rc = pl_scenario_load(paths[i], &s, &err))) {
       cli_report(&err);
       pl_table_free(t);
+      pl_key_free(key);
       free(paths);
       return cli_exit_code(rc);
     }
@@ -316,6 +463,7 @@ int cmd_serve(int argc, char **argv) {
     if (rc) {
       cli_report(&err);
       pl_table_free(t);
+      pl_key_free(key);
       free(paths);
       return cli_exit_code(rc);
     }
@@ -337,13 +485,14 @@ int cmd_serve(int argc, char **argv) {
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)500,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024),
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
       MHD_OPTION_END);
   if (!d) {
     cli_error("serve: cannot listen on %s port %u (taken, or not an address "
               "of this machine)",
               bind, (unsigned)port);
     pl_table_free(t);
+    pl_key_free(key);
     return EXIT_RUNTIME;
   }
   const union MHD_DaemonInfo *info =
@@ -361,6 +510,7 @@ int cmd_serve(int argc, char **argv) {
   pl_table_wake(t); /* waiting views answer now */
   MHD_stop_daemon(d);
   pl_table_free(t);
+  pl_key_free(key);
   return cli_finish_output(EXIT_OK);
 }
 #endif

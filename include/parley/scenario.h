@@ -103,6 +103,27 @@ PL_API int pl_scenario_load_yaml(const char *text, size_t len,
                                  const char *name, pl_scenario **out,
                                  pl_error *err);
 
+/* A file held in memory: its name (as a file name of a folder: no '/', no
+ * leading '.') and its bytes. */
+typedef struct pl_memory_file {
+  const char *name;
+  const char *data;
+  size_t len;
+} pl_memory_file;
+#define PL_MEMORY_FILES_MAX 256
+/* Reads a scenario from files in memory with the same readers, checks and
+ * messages as pl_scenario_load_inputs: one file is read as a file given
+ * alone (a parley YAML scenario); several as a folder holding them (one
+ * GENIUS or GeniusWeb domain and its profiles in file-name order, party
+ * ids from the profiles' file names; files other than .xml, .json, .yaml
+ * and .yml are ignored). Messages name the files by their names, and
+ * `name` (NULL: "upload") for the set as a whole. At most
+ * PL_MEMORY_FILES_MAX files. */
+PL_API int pl_scenario_load_memory(const pl_memory_file *files, size_t n,
+                                   const char *name,
+                                   const pl_load_options *o,
+                                   pl_scenario **out, pl_error *err);
+
 /* --- building a scenario from C ---------------------------------------
  * pl_scenario_new, then parties and issues, then preferences, status quo and
  * red lines, then pl_scenario_finish, which checks the whole and precomputes

@@ -10,10 +10,43 @@
 #include "core/util.h"
 #include "io/formats.h"
 
+/* The files of pl_scenario_load_memory, for this thread while it reads
+ * them: the readers then take their "paths" from here, not the disk. */
+static _Thread_local const pl_memory_file *mem_files;
+static _Thread_local size_t mem_count;
+
+void pl__memory_files(const pl_memory_file *files, size_t n) {
+  mem_files = files;
+  mem_count = n;
+}
+
+int pl__memory_active(void) { return mem_files != NULL; }
+
+static int read_memory(const char *path, size_t limit, char **data,
+                       size_t *len, pl_error *err) {
+  for (size_t k = 0; k < mem_count; k++) {
+    const pl_memory_file *f = &mem_files[k];
+    if (strcmp(f->name, path)) continue;
+    if (f->len > limit)
+      return pl__err_at(err, PL_ETOOBIG, path, 1, 1,
+                        "file is larger than %zu bytes", limit);
+    char *buf = pl__malloc(f->len + 1);
+    if (!buf) return pl__err(err, PL_ENOMEM, "out of memory");
+    if (f->len) memcpy(buf, f->data, f->len);
+    buf[f->len] = 0;
+    *data = buf;
+    *len = f->len;
+    return PL_OK;
+  }
+  return pl__err_at(err, PL_EIO, path, 0, 0, "cannot open: %s",
+                    strerror(ENOENT));
+}
+
 int pl__read_file(const char *path, size_t limit, char **data, size_t *len,
                   pl_error *err) {
   *data = NULL;
   *len = 0;
+  if (mem_files) return read_memory(path, limit, data, len, err);
   /* "-" is standard input, as for Unix tools; named <stdin> in messages */
   bool in = !strcmp(path, "-");
   if (in) path = PL__STDIN_NAME;

@@ -37,6 +37,11 @@ int pl__yaml_text(const pl_scenario *s, char **text, size_t *len,
  * pl__free. */
 int pl__read_file(const char *path, size_t limit, char **data, size_t *len,
                   pl_error *err);
+/* While files is set (not NULL), pl__read_file reads these in-memory
+ * files by name instead of the disk, in this thread only
+ * (pl_scenario_load_memory). */
+void pl__memory_files(const pl_memory_file *files, size_t n);
+int pl__memory_active(void);
 /* Writes data to path through a temporary file in the same folder renamed
  * into place, so readers never see half a file. */
 int pl__write_file(const char *path, const void *data, size_t len,

@@ -292,11 +292,9 @@ static void folder_scan_free(folder_scan *f) {
   pl__free(f->doms);
 }
 
-static int scan_folder(const char *dir, const char *prefix, folder_scan *f,
-                       pl_error *err) {
-  memset(f, 0, sizeof *f);
-  int rc = list_folder(dir, &f->files, &f->n, err);
-  if (rc) return rc;
+/* Classifies f->files (sorted by name; f owns them). */
+static int scan_files(const char *prefix, folder_scan *f, pl_error *err) {
+  int rc = PL_OK;
   size_t n = f->n, plen = prefix ? strlen(prefix) : 0;
   f->picked = pl__calloc(n + 1, sizeof *f->picked);
   f->pkind = pl__calloc(n + 1, sizeof *f->pkind);
@@ -329,6 +327,13 @@ static int scan_folder(const char *dir, const char *prefix, folder_scan *f,
   }
   if (rc) folder_scan_free(f);
   return rc;
+}
+
+static int scan_folder(const char *dir, const char *prefix, folder_scan *f,
+                       pl_error *err) {
+  memset(f, 0, sizeof *f);
+  int rc = list_folder(dir, &f->files, &f->n, err);
+  return rc ? rc : scan_files(prefix, f, err);
 }
 
 /* "A, B, C": the prefixes of the folder's domains (a new string). */
@@ -369,12 +374,11 @@ static int several_domains(const char *dir, const folder_scan *f,
 
 /* A folder (or with a prefix, one domain of it): one domain and its
  * profiles, or one YAML scenario. */
-static int load_folder(const char *dir, const char *prefix,
-                       const pl_load_options *o, pl_scenario **out,
-                       pl_error *err) {
-  folder_scan f;
-  int rc = scan_folder(dir, prefix, &f, err);
-  if (rc) return rc;
+static int load_scanned(const char *dir, folder_scan *fs,
+                        const pl_load_options *o, pl_scenario **out,
+                        pl_error *err) {
+  folder_scan f = *fs;
+  int rc;
   if (f.ndom > 1)
     rc = several_domains(dir, &f, err);
   else if (!f.ndom && f.nyaml > 1)
@@ -397,6 +401,14 @@ static int load_folder(const char *dir, const char *prefix,
   }
   folder_scan_free(&f);
   return rc;
+}
+
+static int load_folder(const char *dir, const char *prefix,
+                       const pl_load_options *o, pl_scenario **out,
+                       pl_error *err) {
+  folder_scan f;
+  int rc = scan_folder(dir, prefix, &f, err);
+  return rc ? rc : load_scanned(dir, &f, o, out, err);
 }
 
 /* The folder part of path (a new string; "." when there is none). */
@@ -562,6 +574,66 @@ int pl_scenario_load_inputs(const char *const *paths, size_t n,
     if (frc != 1) return frc;
   }
   return load_files(paths, n, &o, out, err);
+}
+
+/* A file name an in-memory file may have: what a folder could hold. */
+static bool good_memory_name(const char *name) {
+  size_t n = name ? strlen(name) : 0;
+  return n > 0 && n <= 255 && name[0] != '.' && !strchr(name, '/') &&
+         strcmp(name, "-");
+}
+
+int pl_scenario_load_memory(const pl_memory_file *files, size_t n,
+                            const char *name, const pl_load_options *opts,
+                            pl_scenario **out, pl_error *err) {
+  pl_load_options o;
+  pl_load_options_init(&o);
+  PL__OPTIONS_COPY(&o, opts);
+  *out = NULL;
+  if (!name) name = "upload";
+  if (n == 0 || !files)
+    return pl__err_at(err, PL_EPARSE, name, 0, 0, "no file");
+  if (n > PL_MEMORY_FILES_MAX)
+    return pl__err_at(err, PL_ETOOBIG, name, 0, 0,
+                      "%zu files are more than %d", n, PL_MEMORY_FILES_MAX);
+  if (o.real_intervals == 0 || o.real_intervals > 1000000)
+    return pl__err(err, PL_ERANGE,
+                   "real_intervals must be from 1 to 1000000, got %u",
+                   o.real_intervals);
+  for (size_t j = 0; j < n; j++) {
+    if (!good_memory_name(files[j].name) || (!files[j].data && files[j].len))
+      return pl__err_at(err, PL_EPARSE, name, 0, 0,
+                        "file %zu: a file name is 1 to 255 bytes, without "
+                        "'/' or a leading '.'",
+                        j + 1);
+    for (size_t k = 0; k < j; k++)
+      if (!strcmp(files[k].name, files[j].name))
+        return pl__err_at(err, PL_EPARSE, name, 0, 0,
+                          "two files are named \"%s\"", files[j].name);
+  }
+  if (pl__memory_active()) /* not reentrant */
+    return pl__err(err, PL_ESTATE, "already reading files from memory");
+  pl__memory_files(files, n);
+  int rc;
+  if (n == 1) {
+    rc = load_files(&files[0].name, 1, &o, out, err);
+  } else { /* as a folder of these files */
+    folder_scan f;
+    memset(&f, 0, sizeof f);
+    f.files = pl__calloc(n, sizeof *f.files);
+    rc = f.files ? PL_OK : pl__err(err, PL_ENOMEM, "out of memory");
+    for (size_t j = 0; j < n && !rc; j++) {
+      if (!(f.files[j] = pl__strdup(files[j].name)))
+        rc = pl__err(err, PL_ENOMEM, "out of memory");
+      f.n = j + 1;
+    }
+    if (!rc) qsort(f.files, n, sizeof *f.files, by_name);
+    if (rc) folder_scan_free(&f);
+    else if (!(rc = scan_files(NULL, &f, err)))
+      rc = load_scanned(name, &f, &o, out, err);
+  }
+  pl__memory_files(NULL, 0);
+  return rc;
 }
 
 int pl_scenario_load(const char *path, pl_scenario **out, pl_error *err) {

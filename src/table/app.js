@@ -1,5 +1,6 @@
 // The negotiation table's page (docs/web.md): "/" creates a session,
-// "/s/SESSION/PARTY#TOKEN" is one party's seat. Everything is built with
+// "/s/SESSION/PARTY#TOKEN" is one party's seat, "/h/SESSION#TOKEN" the
+// host's view. Everything is built with
 // DOM calls and textContent: no text from the server becomes markup.
 "use strict";
 
@@ -43,7 +44,8 @@ async function hostPage() {
   const scenarios = data.scenarios;
   const form = el("form", { id: "create" });
   const scen = el("select", { id: "scenario" });
-  scenarios.forEach((s, i) => scen.append(el("option", { value: String(i), text: s.title || s.name })));
+  scenarios.forEach((s, i) => scen.append(el("option", { value: String(i), "data-name": s.name,
+    text: s.title && s.title !== s.name ? `${s.title} (${s.name})` : s.name })));
   const proto = el("select", { id: "protocol" },
     el("option", { value: "saop", text: "alternating offers" }),
     el("option", { value: "text", text: "single negotiating text" }));
@@ -85,6 +87,9 @@ async function hostPage() {
     if (r.status !== 201) { say(r.data.error, true); return; }
     say("session created: give each person their link");
     links.textContent = "";
+    const hostUrl = location.origin + r.data.host.path;
+    links.append(el("li", {}, el("span", { text: "Your view as the host (the figure, every party's utilities): " }),
+      el("a", { href: hostUrl, "data-host": "1", target: "_blank", rel: "noopener", text: hostUrl })));
     for (const [pid, l] of Object.entries(r.data.links)) {
       const url = location.origin + l.path;
       links.append(el("li", {}, el("span", { text: pid + ": " }),
@@ -94,8 +99,184 @@ async function hostPage() {
   fillParties();
   main.textContent = "";
   main.append(el("section", {}, el("h2", { text: "New session" }), form),
-    el("section", {}, el("h2", { text: "Links" }), links));
+    el("section", {}, el("h2", { text: "Links" }), links), uploadForm());
   say("choose a scenario and who sits at each seat");
+}
+
+// ---- uploading a scenario ----------------------------------------------
+
+function base64(bytes) {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+// A parley YAML file, or a GENIUS or GeniusWeb domain with its profiles
+// (several files): sent as they are, read by the server with parley's own
+// readers; their errors are shown as parley prints them (FILE:LINE:COL).
+function uploadForm() {
+  const files = el("input", { id: "upload-files", type: "file", multiple: "",
+    accept: ".yaml,.yml,.xml,.json", "aria-describedby": "upload-help" });
+  const name = el("input", { id: "upload-name", type: "text", maxlength: "50", pattern: "[A-Za-z0-9._-]*" });
+  const out = el("pre", { id: "upload-error", class: "bad", role: "alert" });
+  const form = el("form", { id: "upload" },
+    el("p", { id: "upload-help", class: "muted", text:
+      "A parley YAML file, or a GENIUS domain and its profiles (XML), or a GeniusWeb domain and its profiles (JSON): choose all the files at once." }),
+    el("div", { class: "row" }, el("label", { for: "upload-files", text: "Files" }), files),
+    el("div", { class: "row" }, el("label", { for: "upload-name", text: "Name (optional)" }), name),
+    el("button", { type: "submit", id: "upload-button", text: "Upload" }), out);
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    out.textContent = "";
+    if (!files.files.length) { out.textContent = "choose a file first"; return; }
+    const list = [];
+    for (const f of files.files)
+      list.push({ name: f.name, data: base64(new Uint8Array(await f.arrayBuffer())) });
+    const body = { files: list };
+    if (name.value.trim()) body.name = name.value.trim();
+    const r = await api("POST", "/api/scenarios", body);
+    if (r.status !== 201) { out.textContent = r.data.error; say("the upload was refused", true); return; }
+    await hostPage();
+    const sel = document.getElementById("scenario");
+    const opt = [...sel.options].find((o) => o.dataset.name === r.data.name);
+    if (opt) { sel.value = opt.value; sel.dispatchEvent(new Event("change")); }
+    say("uploaded " + r.data.name + ": it is in the list");
+  });
+  return el("section", {}, el("h2", { text: "Upload a scenario" }), form);
+}
+
+// ---- the figure and the results ---------------------------------------
+
+// A private file of the session (the token goes in the header, so it is
+// fetched, not linked).
+async function fetchFile(id, token, what) {
+  const r = await fetch(`/api/sessions/${id}/${what}`, { headers: { "X-Parley-Token": token },
+    cache: "no-store", credentials: "omit" });
+  if (!r.ok) {
+    let msg = "cannot fetch " + what;
+    try { msg = (await r.json()).error; } catch (e) { /* not JSON */ }
+    throw new Error(msg);
+  }
+  return r.blob();
+}
+
+// The outcome space with the offers so far, as an image (a data: URL, so
+// the page's CSP holds: no inline SVG styles in the page).
+async function showFigure(img, id, token) {
+  try {
+    const bytes = new Uint8Array(await (await fetchFile(id, token, "figure.svg")).arrayBuffer());
+    img.src = "data:image/svg+xml;base64," + base64(bytes);
+  } catch (e) {
+    img.alt = e.message;
+  }
+}
+
+// The downloads after the end: the report, the analysis, the transcript.
+function results(id, token) {
+  const files = [["report.html", "The report (HTML)", "report"],
+    ["analysis", "The analysis (JSON)", "analysis"], ["transcript", "The transcript", "transcript"]];
+  const box = el("div", { class: "row" });
+  for (const [what, label, key] of files)
+    box.append(el("button", { type: "button", class: "secondary", id: "get-" + key, text: label,
+      onclick: async () => {
+        try {
+          const blob = await fetchFile(id, token, what);
+          const url = URL.createObjectURL(blob);
+          const a = el("a", { href: url, download: what === "analysis" ? "analysis.json" :
+            what === "transcript" ? "transcript.jsonl" : what });
+          document.body.append(a);
+          a.click();
+          a.remove();
+          setTimeout(() => URL.revokeObjectURL(url), 60000);
+        } catch (e) { say(e.message, true); }
+      } }));
+  const img = el("img", { id: "figure", alt: "The outcome space: every offer in the parties' utilities, the Pareto frontier, Nash and the agreement" });
+  showFigure(img, id, token);
+  return el("section", { id: "results" }, el("h2", { text: "After the end" }),
+    el("p", { text: "The analysis of the scenario with the result placed against the frontier and Nash, the report, and the transcript" +
+      " (a signed record when the server signs)." }), box, img);
+}
+
+// A seat's own utility of each offer over the rounds: drawn from the view
+// (which holds this party's utilities only), as SVG elements.
+function utilityChart(view) {
+  const pts = view.events.filter((e) => e.offer && e.utility !== undefined);
+  if (!pts.length) return null;
+  const ns = "http://www.w3.org/2000/svg", W = 480, H = 160, L = 36, B = 22;
+  const svg = document.createElementNS(ns, "svg");
+  const add = (tag, attrs, text) => {
+    const e = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+    if (text !== undefined) e.textContent = text;
+    svg.append(e);
+    return e;
+  };
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-labelledby", "chart-title");
+  add("title", { id: "chart-title" }, "Your utility of each offer over the rounds");
+  const maxR = Math.max(view.rounds, 1);
+  const x = (r) => L + (W - L - 8) * Math.min(r, maxR) / maxR;
+  const y = (u) => 6 + (H - B - 6) * (1 - u);
+  add("line", { x1: L, y1: y(0), x2: W - 8, y2: y(0), stroke: "#555" });
+  add("line", { x1: L, y1: y(0), x2: L, y2: y(1), stroke: "#555" });
+  for (const u of [0, 0.5, 1]) add("text", { x: L - 4, y: y(u) + 4, "text-anchor": "end", "font-size": 11 }, u.toFixed(1));
+  add("text", { x: W - 8, y: H - 4, "text-anchor": "end", "font-size": 11 }, "round");
+  add("line", { x1: L, y1: y(view.you.reservation), x2: W - 8, y2: y(view.you.reservation),
+    stroke: "#a40000", "stroke-dasharray": "4 3" });
+  for (const e of pts) {
+    const mine = e.party === view.you.id;
+    const c = add("circle", { cx: x(e.round), cy: y(e.utility), r: 4,
+      fill: mine ? "#17324d" : "#fff", stroke: mine ? "#17324d" : "#e07b00", "stroke-width": 2 });
+    const t = document.createElementNS(ns, "title");
+    t.textContent = `round ${e.round}, ${partyName(view, e.party)}: ${e.utility.toFixed(3)}`;
+    c.append(t);
+  }
+  return el("section", { id: "chart" }, el("h2", { text: "Your utility of each offer" }),
+    el("p", { class: "muted", text: "Filled: your offers; open: the others'; dashed: your reservation value." }), svg);
+}
+
+// ---- the host's view ---------------------------------------------------
+
+const host = { id: null, token: null, view: null };
+
+function renderHost(view) {
+  host.view = view;
+  main.dataset.version = String(view.version);
+  document.getElementById("title").textContent = (view.scenario.title || view.scenario.name) + " — host";
+  const ids = view.parties.map((p) => p.id);
+  const t = el("table", { id: "host-events" }, el("caption", { text: "Every offer, with every party's utility" }),
+    el("tr", {}, ...["Round", "Who", "What", ...view.parties.map((p) => p.name)].map((h) =>
+      el("th", { scope: "col", text: h }))));
+  view.events.forEach((e) => t.append(el("tr", {}, el("td", { text: String(e.round) }),
+    el("td", { text: e.party ? partyName(view, e.party) : "" }), el("td", { text: e.kind }),
+    ...ids.map((p) => el("td", { text: e.utilities ? e.utilities[p].toFixed(3) : "" })))));
+  const img = el("img", { id: "figure", alt: "The outcome space with the offers so far" });
+  showFigure(img, host.id, host.token);
+  main.textContent = "";
+  if (view.end) {
+    const pay = view.parties.map((p) => `${p.name} ${view.end.payoffs[p.id].toFixed(3)}`).join(", ");
+    main.append(el("section", { id: "result" }, el("h2", { text: "Result: " + view.end.ended_by }),
+      el("p", { text: "Payoffs: " + pay })), results(host.id, host.token));
+    say("ended: " + view.end.ended_by);
+  } else {
+    const waiting = view.parties.filter((p) => p.waiting).map((p) => p.name);
+    say(`round ${view.round} of ${view.rounds} (${view.protocol})` +
+      (waiting.length ? " — waiting for " + waiting.join(", ") : ""));
+    main.append(el("section", { id: "live" }, el("h2", { text: "The outcome space, live" }),
+      el("p", { class: "muted", text: "Only you, the host, see this during the negotiation: it shows every party's utilities. The parties see it after the end." }),
+      img));
+  }
+  main.append(el("section", {}, el("h2", { text: "History" }), t));
+}
+
+function hostView(m) {
+  host.id = m[1];
+  host.token = decodeURIComponent(location.hash.slice(1));
+  if (!/^[0-9a-f]{64}$/.test(host.token)) { say("this link has no valid token", true); return; }
+  main.dataset.updates = "stream";
+  follow(host, renderHost);
 }
 
 // ---- a party's seat --------------------------------------------------
@@ -255,27 +436,88 @@ function render(view) {
   } else {
     say((view.you.ask ? "your turn — " : "") + clock);
   }
-  main.append(actions(view), prefs(view), history(view));
+  main.append(actions(view), utilityChart(view) || "", prefs(view), history(view));
+  if (view.end) main.insertBefore(results(seat.id, seat.token), main.children[1]);
 }
 
-async function poll() {
+// Updates: the seat's stream of server-sent events (GET .../events), read
+// with fetch() so that the token goes in the X-Parley-Token header and
+// never in a URL (EventSource cannot send headers). Each message is the
+// view with the events after the last one received; its id VERSION.EVENTS
+// is sent back as since and from when the stream is opened again, so no
+// event is lost or repeated. When streams fail (an old server, a proxy
+// that buffers), long polling takes over. The host's view (w = host,
+// draw = renderHost) is followed the same way as a seat's (w = seat, draw =
+// render).
+
+function showView(w, draw, data) {
+  // a message's events continue those already shown
+  const v = w.view;
+  if (v && data.events_from > 0) {
+    if (data.events_from > v.events.length) return false;
+    data.events = v.events.slice(0, data.events_from).concat(data.events);
+  }
+  if (!v || data.version !== v.version || data.events.length !== v.events.length) draw(data);
+  return true;
+}
+
+async function stream(w, draw) {
+  const r = await fetch(`/api/sessions/${w.id}/events` + (w.view
+    ? `?since=${w.view.version}&from=${w.view.events.length}` : ""), {
+    headers: { "X-Parley-Token": w.token, Accept: "text/event-stream" },
+    cache: "no-store", credentials: "omit" });
+  const type = r.headers.get("Content-Type") || "";
+  if (r.status !== 200 || !type.startsWith("text/event-stream") || !r.body) {
+    let data = null;
+    try { data = await r.json(); } catch (e) { data = null; }
+    return { status: r.status, error: data && data.error };
+  }
+  const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = "", got = 0;
   for (;;) {
-    const v = seat.view;
+    const { value, done } = await reader.read();
+    if (done) return { status: 200, got };
+    buf += value;
+    let cut;
+    while ((cut = buf.indexOf("\n\n")) >= 0) {
+      const msg = buf.slice(0, cut);
+      buf = buf.slice(cut + 2);
+      const data = msg.split("\n").filter((l) => l.startsWith("data: "))
+        .map((l) => l.slice(6)).join("\n");
+      if (!data) continue; // a heartbeat
+      if (!showView(w, draw, JSON.parse(data))) { reader.cancel(); return { status: 200, got }; }
+      got++;
+    }
+  }
+}
+
+async function poll(w, draw) {
+  for (;;) {
+    const v = w.view;
     if (v && v.end) return;
     const q = v ? `?since=${v.version}&wait=25` : "";
     let r;
-    try { r = await api("GET", `/api/sessions/${seat.id}${q}`, undefined, seat.token); } catch (e) {
+    try { r = await api("GET", `/api/sessions/${w.id}${q}`, undefined, w.token); } catch (e) {
       say("connection lost; retrying", true);
       await new Promise((res) => setTimeout(res, 2000));
       continue;
     }
     if (r.status !== 200) { say(r.data.error, true); return; }
-    const busy = document.activeElement && main.contains(document.activeElement) &&
-      document.activeElement.tagName !== "BUTTON";
-    if (!v || r.data.version !== v.version || !busy) {
-      if (!v || r.data.version !== v.version) render(r.data);
-    }
+    if (!v || r.data.version !== v.version) draw(r.data);
   }
+}
+
+async function follow(w, draw) {
+  let failures = 0;
+  while (!(w.view && w.view.end)) {
+    let r;
+    try { r = await stream(w, draw); } catch (e) { r = { status: 0 }; }
+    if (r.status === 403 || r.status === 404) { say(r.error || "no such seat", true); return; }
+    if (r.status === 200 && r.got > 0) failures = 0;
+    else if (++failures >= 3) break; // streams do not get through
+    if (!(w.view && w.view.end)) await new Promise((res) => setTimeout(res, 1000));
+  }
+  if (!(w.view && w.view.end)) { main.dataset.updates = "polling"; poll(w, draw); }
 }
 
 function seatPage(m) {
@@ -283,8 +525,10 @@ function seatPage(m) {
   seat.party = m[2];
   seat.token = decodeURIComponent(location.hash.slice(1));
   if (!/^[0-9a-f]{64}$/.test(seat.token)) { say("this link has no valid token", true); return; }
-  poll();
+  main.dataset.updates = "stream";
+  follow(seat, render);
 }
 
 const m = location.pathname.match(/^\/s\/([0-9a-f]{32})\/([A-Za-z0-9._-]+)$/);
-if (m) seatPage(m); else hostPage();
+const h = location.pathname.match(/^\/h\/([0-9a-f]{32})$/);
+if (m) seatPage(m); else if (h) hostView(h); else hostPage();

@@ -8,7 +8,9 @@
  * strategies are deterministic for a round deadline, so the negotiation
  * comes back event for event. */
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -24,6 +26,8 @@
 #include "core/util.h"
 #include "io/formats.h"
 #include "parley/agents.h"
+#include "parley/records.h"
+#include "parley/report.h"
 #include "parley/table.h"
 #include "table/table_internal.h"
 
@@ -70,6 +74,15 @@ struct tsession {
   uint64_t version;
   int64_t seq; /* actions stored */
   char error[256]; /* a step that failed (out of memory) */
+  unsigned char host[32]; /* BLAKE2b of the host's token, when has_host */
+  int has_host;
+  pl_analysis *analysis; /* of the scenario, made when first asked for (mu) */
+  /* Everything above past creation is guarded by mu; cv is signalled on
+   * every new version (and when the table stops): only this session's
+   * waiting views and streams wake. */
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  int sync_ready; /* mu and cv initialised */
 };
 
 typedef struct tscenario {
@@ -79,19 +92,39 @@ typedef struct tscenario {
   pl_scenario *s;
 } tscenario;
 
+/* Locks (docs/architecture.md, "The negotiation table"): t->mu guards
+ * the list of sessions and the scenarios (lookup, creation, limits, the
+ * uploads' count and names); each
+ * session's own ts->mu guards that session; t->db_mu the one SQLite
+ * connection. Order: t->mu, then a session's mu, then t->db_mu; a thread
+ * holding a session's mu never takes t->mu, and no thread holds two
+ * sessions' locks. Sessions are only freed with the table, so a pointer
+ * found under t->mu stays valid after it is released. */
 struct pl_table {
   pl_table_options o;
   pthread_mutex_t mu;
-  pthread_cond_t cv;
-  int stopping;
+  pthread_mutex_t db_mu;
+  atomic_int stopping;
   sqlite3 *db;
   pl_agent_registry *reg;
   tscenario *scen;
   size_t n_scen;
   tsession **ss;
   size_t ns, cap;
-  tsession *creating; /* for person_create */
+  const pl_key *sign;  /* signs the transcripts (options.sign_key); set once */
+  size_t n_uploaded;   /* scenarios uploaded (POST /api/scenarios); t->mu */
+  size_t reserved; /* sessions being created, counted against the limit */
 };
+
+static int scenario_put(pl_table *t, tscenario *sc, pl_error *err);
+static int scenario_make(const char *name, const pl_scenario *s, tscenario *sc,
+                         pl_error *err);
+static int load_uploads(pl_table *t, pl_error *err);
+static json_t *host_view_json(const tsession *ts, size_t from);
+
+/* The session whose persons pl_session_new is creating on this thread
+ * (person_create has only the registry's context, the table). */
+static _Thread_local tsession *creating;
 
 /* ---- people as agents ----------------------------------------------- */
 
@@ -109,8 +142,8 @@ static void pop(person *p, int keep_note) {
 }
 
 static void *person_create(const pl_agent_setup *su) {
-  pl_table *t = su->ctx;
-  tsession *ts = t->creating;
+  (void)su->ctx;
+  tsession *ts = creating;
   if (!ts || su->party < 0 || su->party >= ts->np) return NULL;
   person *p = &ts->persons[su->party];
   p->ts = ts;
@@ -214,6 +247,7 @@ static const pl_agent_api person_api = {
 static void session_free(tsession *ts) {
   if (!ts) return;
   pl_session_free(ts->x);
+  pl_analysis_free(ts->analysis);
   pl_scenario_free(ts->s);
   for (int p = 0; p < ts->np; p++) {
     if (ts->agents) pl__free(ts->agents[p]);
@@ -234,6 +268,10 @@ static void session_free(tsession *ts) {
   pl__free(ts->hash);
   pl__free(ts->yaml);
   pl__free(ts->scenario_name);
+  if (ts->sync_ready) {
+    pthread_cond_destroy(&ts->cv);
+    pthread_mutex_destroy(&ts->mu);
+  }
   pl__free(ts);
 }
 
@@ -271,12 +309,43 @@ static int queue_action(tsession *ts, int party, action *a) {
   return PL_OK;
 }
 
-/* A new session from its YAML and spec; persons and session created,
- * nothing stepped. */
+/* The options a session runs with (and its signed record names). */
+static void session_options(const pl_table *t, const tsession *ts,
+                            pl_session_options *o) {
+  pl_session_options_init(o);
+  o->protocol = (pl_protocol)ts->protocol;
+  o->drafter = ts->drafter;
+  o->rounds = ts->rounds;
+  o->seed = ts->seed;
+  o->registry = t->reg;
+  o->move_limit = 0; /* people take their time */
+}
+
+/* A session's lock, and its condition on the monotonic clock (a waiting
+ * view's deadline does not move with the wall clock). */
+static int session_sync_init(tsession *ts) {
+  pthread_condattr_t ca;
+  if (pthread_condattr_init(&ca)) return PL_ENOMEM;
+  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+  int bad = pthread_cond_init(&ts->cv, &ca);
+  pthread_condattr_destroy(&ca);
+  if (bad) return PL_ENOMEM;
+  if (pthread_mutex_init(&ts->mu, NULL)) {
+    pthread_cond_destroy(&ts->cv);
+    return PL_ENOMEM;
+  }
+  ts->sync_ready = 1;
+  return PL_OK;
+}
+
+/* A new session from its YAML (ts->s, unless loaded already) and spec;
+ * persons and session created, nothing stepped. */
 static int session_start(pl_table *t, tsession *ts, pl_error *err) {
-  int rc = pl_scenario_load_yaml(ts->yaml, ts->yaml_len, ts->scenario_name,
-                                 &ts->s, err);
+  int rc = ts->s ? PL_OK
+                 : pl_scenario_load_yaml(ts->yaml, ts->yaml_len,
+                                         ts->scenario_name, &ts->s, err);
   if (rc) return rc;
+  if (session_sync_init(ts)) return pl__err(err, PL_ENOMEM, "out of memory");
   ts->np = pl_scenario_party_count(ts->s);
   ts->ni = pl_scenario_issue_count(ts->s);
   ts->persons = pl__calloc((size_t)ts->np, sizeof *ts->persons);
@@ -286,16 +355,10 @@ static int session_start(pl_table *t, tsession *ts, pl_error *err) {
     if (!ts->persons[p].standing) return pl__err(err, PL_ENOMEM, "out of memory");
   }
   pl_session_options o;
-  pl_session_options_init(&o);
-  o.protocol = (pl_protocol)ts->protocol;
-  o.drafter = ts->drafter;
-  o.rounds = ts->rounds;
-  o.seed = ts->seed;
-  o.registry = t->reg;
-  o.move_limit = 0; /* people take their time */
-  t->creating = ts;
+  session_options(t, ts, &o);
+  creating = ts;
   rc = pl_session_new(ts->s, &o, (const char *const *)ts->agents, &ts->x, err);
-  t->creating = NULL;
+  creating = NULL;
   return rc;
 }
 
@@ -346,8 +409,11 @@ static void token_hash(const char *token, unsigned char out[32]) {
                      PL_TABLE_TOKEN_LEN, NULL, 0);
 }
 
-/* The person party whose token this is, or -1. Every party's hash is
- * compared, in constant time, whichever matches. */
+/* Who holds the host's token (docs/web.md, "The host's view"). */
+#define WHO_HOST (-2)
+
+/* The person party whose token this is, WHO_HOST for the host's, or -1.
+ * Every hash is compared, in constant time, whichever matches. */
 static int token_party(const tsession *ts, const char *token) {
   if (!token || strlen(token) != PL_TABLE_TOKEN_LEN) return -1;
   unsigned char h[32];
@@ -358,6 +424,8 @@ static int token_party(const tsession *ts, const char *token) {
     int is_person = strcmp(ts->agents[p], PL__TABLE_PERSON) == 0;
     if (same && is_person) found = p;
   }
+  int host = sodium_memcmp(h, ts->host, 32) == 0;
+  if (host && ts->has_host) found = WHO_HOST;
   return found;
 }
 
@@ -371,7 +439,9 @@ static const char schema[] =
     " created INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS actions(session TEXT NOT NULL, seq INTEGER "
     "NOT NULL, party INTEGER NOT NULL, action TEXT NOT NULL, PRIMARY "
-    "KEY(session, seq));";
+    "KEY(session, seq));"
+    "CREATE TABLE IF NOT EXISTS scenarios(name TEXT PRIMARY KEY, yaml BLOB "
+    "NOT NULL);";
 
 static int db_fail(pl_table *t, pl_error *err, const char *what) {
   return pl__err(err, PL_EIO, "table store: %s: %s", what,
@@ -391,6 +461,11 @@ static char *spec_json(const tsession *ts) {
   json_object_set_new(o, "drafter", json_integer(ts->drafter));
   json_object_set_new(o, "rounds", json_integer(ts->rounds));
   json_object_set_new(o, "seed", json_integer((json_int_t)ts->seed));
+  if (ts->has_host) {
+    char hex[65];
+    sodium_bin2hex(hex, sizeof hex, ts->host, 32);
+    json_object_set_new(o, "host", json_string(hex));
+  }
   char *s = pl__json_dumps(o, JSON_COMPACT);
   json_decref(o);
   return s;
@@ -401,6 +476,7 @@ static int db_insert_session(pl_table *t, const tsession *ts, pl_error *err) {
   char *spec = spec_json(ts);
   if (!spec) return pl__err(err, PL_ENOMEM, "out of memory");
   sqlite3_stmt *st = NULL;
+  pthread_mutex_lock(&t->db_mu); /* the connection is shared */
   int rc = sqlite3_prepare_v2(
       t->db, "INSERT INTO sessions VALUES(?,?,?,?,?,strftime('%s','now'))",
       -1, &st, NULL);
@@ -414,13 +490,16 @@ static int db_insert_session(pl_table *t, const tsession *ts, pl_error *err) {
   }
   sqlite3_finalize(st);
   free(spec);
-  return rc == SQLITE_DONE ? PL_OK : db_fail(t, err, "cannot store the session");
+  rc = rc == SQLITE_DONE ? PL_OK : db_fail(t, err, "cannot store the session");
+  pthread_mutex_unlock(&t->db_mu);
+  return rc;
 }
 
 static int db_insert_action(pl_table *t, tsession *ts, int party,
                             const char *json, pl_error *err) {
   if (!t->db) return PL_OK;
   sqlite3_stmt *st = NULL;
+  pthread_mutex_lock(&t->db_mu); /* under the session's lock: see pl_table */
   int rc = sqlite3_prepare_v2(t->db, "INSERT INTO actions VALUES(?,?,?,?)",
                               -1, &st, NULL);
   if (rc == SQLITE_OK) {
@@ -431,7 +510,9 @@ static int db_insert_action(pl_table *t, tsession *ts, int party,
     rc = sqlite3_step(st);
   }
   sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? PL_OK : db_fail(t, err, "cannot store the action");
+  rc = rc == SQLITE_DONE ? PL_OK : db_fail(t, err, "cannot store the action");
+  pthread_mutex_unlock(&t->db_mu);
+  return rc;
 }
 
 /* ---- actions ------------------------------------------------------- */
@@ -645,6 +726,9 @@ static int resume_one(pl_table *t, sqlite3_stmt *row, pl_error *err) {
   ts->drafter = (int)json_integer_value(json_object_get(sp, "drafter"));
   ts->rounds = (int)json_integer_value(json_object_get(sp, "rounds"));
   ts->seed = (uint64_t)json_integer_value(json_object_get(sp, "seed"));
+  const char *host = json_string_value(json_object_get(sp, "host"));
+  ts->has_host = host && strlen(host) == 64 &&
+                 !sodium_hex2bin(ts->host, 32, host, 64, NULL, NULL, NULL);
   size_t na = json_array_size(ag);
   ts->agents = pl__calloc(na + 1, sizeof *ts->agents);
   ts->hash = pl__malloc(32 * na + 1);
@@ -733,6 +817,7 @@ static int open_store(pl_table *t, pl_error *err) {
   sqlite3_busy_timeout(t->db, 5000);
   if (sqlite3_exec(t->db, schema, NULL, NULL, NULL) != SQLITE_OK)
     return db_fail(t, err, "cannot set up");
+  if ((rc = load_uploads(t, err))) return rc;
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(t->db,
                          "SELECT id, scenario, yaml, spec, hashes FROM "
@@ -767,9 +852,11 @@ int pl_table_new(const pl_table_options *o, pl_table **out, pl_error *err) {
     t->o.data_dir = o->data_dir;
     t->o.max_sessions = o->max_sessions;
     t->o.max_rounds = o->max_rounds > 0 ? o->max_rounds : 1000;
+    if (o->struct_size >= offsetof(pl_table_options, sign_key) + sizeof o->sign_key)
+      t->sign = o->sign_key;
   }
   pthread_mutex_init(&t->mu, NULL);
-  pthread_cond_init(&t->cv, NULL);
+  pthread_mutex_init(&t->db_mu, NULL);
   int rc = pl_agent_registry_new(&t->reg, err);
   if (!rc) rc = pl_agent_registry_add(t->reg, PL__TABLE_PERSON, &person_api, t, err);
   if (!rc && t->o.data_dir) rc = open_store(t, err);
@@ -794,7 +881,7 @@ void pl_table_free(pl_table *t) {
   pl__free(t->scen);
   pl_agent_registry_free(t->reg);
   if (t->db) sqlite3_close(t->db);
-  pthread_cond_destroy(&t->cv);
+  pthread_mutex_destroy(&t->db_mu);
   pthread_mutex_destroy(&t->mu);
   pl__free(t);
 }
@@ -810,31 +897,17 @@ static int good_name(const char *s, size_t max) {
   return n >= 1 && n <= max;
 }
 
-int pl_table_add_scenario(pl_table *t, const char *name, const pl_scenario *s,
-                          pl_error *err) {
-  if (!name || !good_name(name, 63))
-    return pl__err(err, PL_EINVAL,
-                   "scenario name %s: use 1 to 63 letters, digits, '-', '_', '.'",
-                   name ? name : "(null)");
-  tscenario sc = {0};
-  int rc = pl__yaml_text(s, &sc.yaml, &sc.len, err);
-  if (rc) return rc;
-  if ((rc = pl_scenario_load_yaml(sc.yaml, sc.len, name, &sc.s, err)) ||
-      !(sc.name = pl__strdup(name))) {
-    pl__free(sc.yaml);
-    pl_scenario_free(sc.s);
-    return rc ? rc : pl__err(err, PL_ENOMEM, "out of memory");
-  }
-  pthread_mutex_lock(&t->mu);
+/* Lists sc under its name, replacing one of that name (the table's lock
+ * held); sc is the table's afterwards, or freed on failure. */
+static int scenario_put(pl_table *t, tscenario *sc, pl_error *err) {
   size_t i = 0;
-  while (i < t->n_scen && strcmp(t->scen[i].name, name)) i++;
+  while (i < t->n_scen && strcmp(t->scen[i].name, sc->name)) i++;
   if (i == t->n_scen) {
     tscenario *n = pl__realloc(t->scen, (t->n_scen + 1) * sizeof *n);
     if (!n) {
-      pthread_mutex_unlock(&t->mu);
-      pl__free(sc.yaml);
-      pl__free(sc.name);
-      pl_scenario_free(sc.s);
+      pl__free(sc->yaml);
+      pl__free(sc->name);
+      pl_scenario_free(sc->s);
       return pl__err(err, PL_ENOMEM, "out of memory");
     }
     t->scen = n;
@@ -844,15 +917,37 @@ int pl_table_add_scenario(pl_table *t, const char *name, const pl_scenario *s,
     pl__free(t->scen[i].yaml);
     pl_scenario_free(t->scen[i].s);
   }
-  t->scen[i] = sc;
-  pthread_mutex_unlock(&t->mu);
+  t->scen[i] = *sc;
   return PL_OK;
 }
 
-void pl_table_wake(pl_table *t) {
+int pl_table_add_scenario(pl_table *t, const char *name, const pl_scenario *s,
+                          pl_error *err) {
+  if (!name || !good_name(name, 63))
+    return pl__err(err, PL_EINVAL,
+                   "scenario name %s: use 1 to 63 letters, digits, '-', '_', '.'",
+                   name ? name : "(null)");
+  tscenario sc;
+  int rc = scenario_make(name, s, &sc, err);
+  if (rc) return rc;
   pthread_mutex_lock(&t->mu);
-  t->stopping = 1;
-  pthread_cond_broadcast(&t->cv);
+  rc = scenario_put(t, &sc, err);
+  pthread_mutex_unlock(&t->mu);
+  return rc;
+}
+
+/* Each waiter tests `stopping` under its session's lock before it waits,
+ * and the broadcast is made under that lock after the flag is set: no
+ * waiter misses it. */
+void pl_table_wake(pl_table *t) {
+  atomic_store(&t->stopping, 1);
+  pthread_mutex_lock(&t->mu);
+  for (size_t i = 0; i < t->ns; i++) {
+    tsession *ts = t->ss[i];
+    pthread_mutex_lock(&ts->mu);
+    pthread_cond_broadcast(&ts->cv);
+    pthread_mutex_unlock(&ts->mu);
+  }
   pthread_mutex_unlock(&t->mu);
 }
 
@@ -874,6 +969,18 @@ static int answer_error(pl_table_response *r, int status, const char *msg) {
   return answer_json(r, status, json_pack("{s:s}", "error", msg), 1);
 }
 
+/* A piece of a stream of server-sent events that is not a view. */
+static int answer_text(pl_table_response *r, const char *text) {
+  r->status = 200;
+  r->content_type = "text/event-stream";
+  r->private_ = 1;
+  r->len = strlen(text);
+  r->body = pl__malloc(r->len + 1);
+  if (!r->body) return PL_ENOMEM;
+  memcpy(r->body, text, r->len + 1);
+  return PL_OK;
+}
+
 static json_t *outcome_json(const pl_scenario *s, const uint32_t *o) {
   json_t *m = json_object();
   for (int i = 0; m && i < pl_scenario_issue_count(s); i++)
@@ -885,6 +992,7 @@ static json_t *outcome_json(const pl_scenario *s, const uint32_t *o) {
 }
 
 static int answer_scenarios(pl_table *t, pl_table_response *r) {
+  pthread_mutex_lock(&t->mu);
   json_t *a = json_array();
   for (size_t k = 0; a && k < t->n_scen; k++) {
     const pl_scenario *s = t->scen[k].s;
@@ -899,6 +1007,7 @@ static int answer_scenarios(pl_table *t, pl_table_response *r) {
                      pl_scenario_description(s), "parties", parties, "issues",
                      pl_scenario_issue_count(s)));
   }
+  pthread_mutex_unlock(&t->mu);
   return answer_json(r, 200, json_pack("{s:o}", "scenarios", a), 0);
 }
 
@@ -928,7 +1037,7 @@ static int answer_create(pl_table *t, const pl_table_request *q,
     snprintf(why, sizeof why, "request body:%d:%d: %s", je.line, je.column, je.text);
     return answer_error(r, 400, why);
   }
-  int status = 400, rc = PL_OK;
+  int status = 400, rc = PL_OK, reserved = 0;
   tsession *ts = NULL;
   json_t *links = NULL;
   const char *name = json_string_value(json_object_get(root, "scenario"));
@@ -937,6 +1046,9 @@ static int answer_create(pl_table *t, const pl_table_request *q,
   json_t *parties = json_object_get(root, "parties");
   json_t *drafter = json_object_get(root, "drafter");
   json_t *seed = json_object_get(root, "seed");
+  /* the scenario is copied under the table's lock (it may be replaced
+   * meanwhile), and a place is kept for the session under the limit */
+  pthread_mutex_lock(&t->mu);
   size_t k = 0;
   while (name && k < t->n_scen && strcmp(t->scen[k].name, name)) k++;
   if (!json_is_object(root)) snprintf(why, sizeof why, "the body must be a JSON object");
@@ -950,24 +1062,40 @@ static int answer_create(pl_table *t, const pl_table_request *q,
     snprintf(why, sizeof why, "\"seed\" must be a whole number >= 0");
   else if (!json_is_object(parties))
     snprintf(why, sizeof why, "\"parties\" must map each party id to \"person\" or a strategy");
-  else if (t->o.max_sessions && t->ns >= t->o.max_sessions) {
+  else if (t->o.max_sessions && t->ns + t->reserved >= t->o.max_sessions) {
     status = 503;
     snprintf(why, sizeof why, "the table holds its limit of %zu sessions", t->o.max_sessions);
   } else
     status = 0;
+  if (!status) {
+    status = 500;
+    snprintf(why, sizeof why, "out of memory");
+    const tscenario *sc = &t->scen[k];
+    if ((ts = pl__calloc(1, sizeof *ts)) &&
+        (ts->scenario_name = pl__strdup(sc->name)) &&
+        (ts->yaml = pl__malloc(sc->len + 1))) {
+      memcpy(ts->yaml, sc->yaml, sc->len + 1);
+      ts->yaml_len = sc->len;
+      t->reserved++;
+      reserved = 1;
+      status = 0;
+    }
+  }
+  pthread_mutex_unlock(&t->mu);
   if (status) goto done;
-  status = 500;
-  snprintf(why, sizeof why, "out of memory");
-  const tscenario *sc = &t->scen[k];
-  const int np = pl_scenario_party_count(sc->s);
-  if (!(ts = pl__calloc(1, sizeof *ts)) ||
-      !(ts->agents = pl__calloc((size_t)np + 1, sizeof *ts->agents)) ||
-      !(ts->hash = pl__calloc((size_t)np, 32)) ||
-      !(ts->scenario_name = pl__strdup(sc->name)) ||
-      !(ts->yaml = pl__malloc(sc->len + 1)) || !(links = json_object()))
+  pl_error lerr = {0};
+  if ((rc = pl_scenario_load_yaml(ts->yaml, ts->yaml_len, ts->scenario_name,
+                                  &ts->s, &lerr))) {
+    status = rc == PL_ENOMEM ? 500 : 400;
+    snprintf(why, sizeof why, "%s", lerr.message);
     goto done;
-  memcpy(ts->yaml, sc->yaml, sc->len + 1);
-  ts->yaml_len = sc->len;
+  }
+  status = 500;
+  const pl_scenario *sc_s = ts->s;
+  const int np = pl_scenario_party_count(sc_s);
+  if (!(ts->agents = pl__calloc((size_t)np + 1, sizeof *ts->agents)) ||
+      !(ts->hash = pl__calloc((size_t)np, 32)) || !(links = json_object()))
+    goto done;
   ts->np = np;
   ts->protocol = proto && !strcmp(proto, "text") ? PL_PROTOCOL_TEXT : PL_PROTOCOL_SAOP;
   ts->rounds = rounds ? (int)json_integer_value(rounds) : 20;
@@ -975,7 +1103,7 @@ static int answer_create(pl_table *t, const pl_table_request *q,
   status = 400;
   if (drafter) {
     ts->drafter = json_is_string(drafter)
-                      ? pl_scenario_find_party(sc->s, json_string_value(drafter))
+                      ? pl_scenario_find_party(sc_s, json_string_value(drafter))
                       : -1;
     if (ts->drafter < 0) {
       snprintf(why, sizeof why, "\"drafter\" must be a party id");
@@ -987,7 +1115,7 @@ static int answer_create(pl_table *t, const pl_table_request *q,
     goto done;
   }
   for (int p = 0; p < np; p++) {
-    const char *pid = pl_scenario_party_id(sc->s, p);
+    const char *pid = pl_scenario_party_id(sc_s, p);
     const char *a = json_string_value(json_object_get(parties, pid));
     if (!a || (strcmp(a, PL__TABLE_PERSON) && !good_strategy(a))) {
       char qid[80];
@@ -1017,13 +1145,23 @@ static int answer_create(pl_table *t, const pl_table_request *q,
     snprintf(why, sizeof why, "no random numbers");
     goto done;
   }
+  char host[PL_TABLE_TOKEN_LEN + 1];
+  if (random_hex(host, 32)) {
+    status = 500;
+    snprintf(why, sizeof why, "no random numbers");
+    goto done;
+  }
+  token_hash(host, ts->host);
+  ts->has_host = 1;
+  json_object_set_new(links, "", json_pack("{s:s}", "token", host));
+  sodium_memzero(host, sizeof host);
   /* the paths name the session now that it has an id */
   const char *pid;
   json_t *v;
   json_object_foreach(links, pid, v) {
     char path[200];
-    snprintf(path, sizeof path, "/s/%s/%s#%s", ts->id, pid,
-             json_string_value(json_object_get(v, "token")));
+    snprintf(path, sizeof path, *pid ? "/s/%s/%s#%s" : "/h/%s%s#%s", ts->id,
+             pid, json_string_value(json_object_get(v, "token")));
     json_object_set_new(v, "path", json_string(path));
   }
   pl_error err = {0};
@@ -1037,15 +1175,33 @@ static int answer_create(pl_table *t, const pl_table_request *q,
     snprintf(why, sizeof why, "%s", err.message);
     goto done;
   }
-  if (drive(ts) || add_session(t, ts)) { /* stored: resumes after a restart */
+  ts->version = 1; /* published below: no lock needed before */
+  if (drive(ts)) {
+    status = 500;
+    snprintf(why, sizeof why, "%s", ts->error);
+    goto done;
+  }
+  pthread_mutex_lock(&t->mu);
+  t->reserved--;
+  reserved = 0;
+  rc = add_session(t, ts); /* stored: resumes after a restart */
+  pthread_mutex_unlock(&t->mu);
+  if (rc) {
     status = 500;
     goto done;
   }
-  ts->version = 1;
-  json_t *out = json_pack("{s:s,s:o}", "id", ts->id, "links", links);
+  json_t *host_link = json_incref(json_object_get(links, ""));
+  json_object_del(links, ""); /* the host's link goes apart */
+  json_t *out = json_pack("{s:s,s:o,s:o}", "id", ts->id, "links", links,
+                          "host", host_link);
   json_decref(root);
   return answer_json(r, 201, out, 1);
 done:
+  if (reserved) {
+    pthread_mutex_lock(&t->mu);
+    t->reserved--;
+    pthread_mutex_unlock(&t->mu);
+  }
   json_decref(root);
   json_decref(links);
   session_free(ts);
@@ -1175,23 +1331,106 @@ static int parse_u64(const char *s, uint64_t *out) {
   return 0;
 }
 
+/* A view for the token's holder: a party's, or the host's. */
+static json_t *party_view(const tsession *ts, int me, size_t from) {
+  return me == WHO_HOST ? host_view_json(ts, from) : view_json(ts, me, from);
+}
+
+/* The query of a view or a stream: since, wait (default wait0, at most
+ * 60 s) and from. Returns 0, or -1 after answering 400. */
+static int view_query(const pl_table_request *q, uint64_t *since,
+                      uint64_t *wait, uint64_t *from, pl_table_response *r) {
+  if ((q->since && parse_u64(q->since, since)) ||
+      (q->wait && (parse_u64(q->wait, wait) || *wait > 60)) ||
+      (q->from && parse_u64(q->from, from))) {
+    answer_error(r, 400, "\"since\" and \"from\" must be whole numbers and \"wait\" 0 to 60 seconds");
+    return -1;
+  }
+  return 0;
+}
+
+/* Waits, holding the session's lock (released while waiting), until the
+ * session's version passes `since`, the table stops, or `wait` seconds
+ * have gone. Only this session's actions wake it. */
+static void wait_version(pl_table *t, tsession *ts, uint64_t since,
+                         uint64_t wait) {
+  if (!wait || ts->version > since) return;
+  struct timespec until;
+  clock_gettime(CLOCK_MONOTONIC, &until);
+  until.tv_sec += (time_t)wait;
+  while (ts->version <= since && !atomic_load(&t->stopping))
+    if (pthread_cond_timedwait(&ts->cv, &ts->mu, &until) == ETIMEDOUT) break;
+}
+
 /* GET: the view now, or (since, wait) once the version passes `since` or
  * `wait` seconds have gone. */
 static int answer_view(pl_table *t, tsession *ts, int me,
                        const pl_table_request *q, pl_table_response *r) {
   uint64_t since = 0, wait = 0, from = 0;
-  if ((q->since && parse_u64(q->since, &since)) ||
-      (q->wait && (parse_u64(q->wait, &wait) || wait > 60)) ||
-      (q->from && parse_u64(q->from, &from)))
-    return answer_error(r, 400, "\"since\" and \"from\" must be whole numbers and \"wait\" 0 to 60 seconds");
-  if (q->since && wait > 0 && ts->version <= since) {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += (time_t)wait;
-    while (ts->version <= since && !t->stopping)
-      if (pthread_cond_timedwait(&t->cv, &t->mu, &until) == ETIMEDOUT) break;
+  if (view_query(q, &since, &wait, &from, r))
+    return r->body ? PL_OK : PL_ENOMEM;
+  if (q->since) wait_version(t, ts, since, wait);
+  return answer_json(r, 200, party_view(ts, me, (size_t)from), 1);
+}
+
+/* GET .../events: the next piece of a party's stream of server-sent
+ * events (docs/web.md). Without `since` (or Last-Event-ID), the view now;
+ * with it, the view once the version passes `since`, or after `wait`
+ * seconds (default 15) a comment that keeps the connection alive. A view
+ * is the message `id: VERSION.EVENTS`, `event: view`, `data: JSON`, whose
+ * events are those from `from` on: a client that passes each message's id
+ * back (as Last-Event-ID, or as since and from) gets every event once, in
+ * order, across reconnections. r->next_since and r->next_from say where
+ * the next piece starts; r->end_of_stream that the negotiation has ended
+ * (its last view sent) or the table is stopping. */
+static int answer_events(pl_table *t, tsession *ts, int me,
+                         const pl_table_request *q, pl_table_response *r) {
+  uint64_t since = 0, wait = 15, from = 0;
+  if (view_query(q, &since, &wait, &from, r))
+    return r->body ? PL_OK : PL_ENOMEM;
+  int resume = q->since != NULL;
+  if (q->last_event_id) {
+    const char *id = q->last_event_id, *dot = strchr(id, '.');
+    char v[24];
+    size_t n = dot ? (size_t)(dot - id) : 0;
+    if (!dot || n >= sizeof v ||
+        (memcpy(v, id, n), v[n] = 0, parse_u64(v, &since)) ||
+        parse_u64(dot + 1, &from))
+      return answer_error(r, 400, "Last-Event-ID must be an id this stream "
+                                  "sent (VERSION.EVENTS)");
+    resume = 1;
   }
-  return answer_json(r, 200, view_json(ts, me, (size_t)from), 1);
+  if (resume) wait_version(t, ts, since, wait);
+  int over = pl_session_end(ts->x) != PL_END_RUNNING ||
+             atomic_load(&t->stopping);
+  r->next_since = since;
+  r->next_from = from;
+  r->end_of_stream = over;
+  if (resume && ts->version <= since) { /* nothing new */
+    int rc = answer_text(r, over ? "" : ": keep-alive\n\n");
+    r->end_of_stream = over;
+    return rc;
+  }
+  json_t *v = party_view(ts, me, (size_t)from); /* the host's too */
+  char *data = v ? pl__json_dumps(v, JSON_COMPACT) : NULL; /* one line */
+  json_decref(v);
+  if (!data) return PL_ENOMEM;
+  size_t events = pl_session_event_count(ts->x);
+  size_t cap = strlen(data) + 80;
+  char *msg = pl__malloc(cap);
+  if (msg)
+    snprintf(msg, cap, "id: %llu.%zu\nevent: view\ndata: %s\n\n",
+             (unsigned long long)ts->version, events, data);
+  pl__free(data);
+  if (!msg) return PL_ENOMEM;
+  r->status = 200;
+  r->content_type = "text/event-stream";
+  r->private_ = 1;
+  r->body = msg;
+  r->len = strlen(msg);
+  r->next_since = ts->version;
+  r->next_from = events;
+  return PL_OK;
 }
 
 /* A dry run: whether the action would be taken, and what the outcome
@@ -1211,6 +1450,9 @@ static int answer_dry(const tsession *ts, int me, action *a, int status,
 
 static int answer_act(pl_table *t, tsession *ts, int me,
                       const pl_table_request *q, pl_table_response *r) {
+  uint64_t from = 0; /* the answer's events from this one on */
+  if (q->from && parse_u64(q->from, &from))
+    return answer_error(r, 400, "\"from\" must be a whole number");
   json_error_t je;
   json_t *root = json_loadb(q->body ? q->body : "", q->body_len,
                             JSON_REJECT_DUPLICATES, &je);
@@ -1244,26 +1486,462 @@ static int answer_act(pl_table *t, tsession *ts, int me,
   }
   drive(ts);
   ts->version++;
-  pthread_cond_broadcast(&t->cv);
-  return answer_json(r, 200, view_json(ts, me, 0), 1);
+  pthread_cond_broadcast(&ts->cv); /* this session's views and streams */
+  return answer_json(r, 200, view_json(ts, me, (size_t)from), 1);
 }
 
-/* The session and party of /api/sessions/ID[/act] with the token. */
+/* ---- the host's view, the figure and the results (docs/web.md) ------ */
+
+/* The host's view: the party's view without "you", with every party's
+ * utility of each offer and every party's payoff. The host made the
+ * session and chose the scenario, so it knows every party's preferences
+ * anyway; the parties never receive this. */
+static json_t *host_view_json(const tsession *ts, size_t from) {
+  json_t *v = view_json(ts, 0, from);
+  if (!v) return NULL;
+  json_object_del(v, "you");
+  json_object_set_new(v, "host", json_true());
+  json_t *events = json_object_get(v, "events");
+  size_t i;
+  json_t *e;
+  json_array_foreach(events, i, e) {
+    const pl_event *pe = pl_session_event(ts->x, from + i);
+    if (!pe->options) continue;
+    json_t *u = json_object();
+    for (int p = 0; p < ts->np; p++)
+      json_object_set_new(u, pl_scenario_party_id(ts->s, p),
+                          json_real(pl_scenario_utility(ts->s, p, pe->options)));
+    json_object_del(e, "utility");
+    json_object_set_new(e, "utilities", u);
+  }
+  json_t *end = json_object_get(v, "end");
+  if (json_is_object(end)) {
+    json_t *pay = json_object();
+    for (int p = 0; p < ts->np; p++)
+      json_object_set_new(pay, pl_scenario_party_id(ts->s, p),
+                          json_real(pl_session_payoff(ts->x, p)));
+    json_object_del(end, "payoff");
+    json_object_set_new(end, "payoffs", pay);
+  }
+  return v;
+}
+
+/* The analysis of the session's scenario, made once. */
+static const pl_analysis *session_analysis(tsession *ts, pl_error *err) {
+  if (!ts->analysis && pl_analyze(ts->s, NULL, &ts->analysis, err))
+    ts->analysis = NULL;
+  return ts->analysis;
+}
+
+static int answer_bytes(pl_table_response *r, char *body, size_t len,
+                        const char *type, const char *filename) {
+  r->status = 200;
+  r->content_type = type;
+  r->private_ = 1;
+  r->body = body;
+  r->len = len;
+  r->filename = filename;
+  return PL_OK;
+}
+
+/* The outcome space with the offers so far (pl_figure_session, the picture
+ * of `parley run --plot`), as SVG. It shows every party's utilities, so a
+ * party sees it only after the end; the host at any time. */
+static int answer_figure(tsession *ts, int me, pl_table_response *r) {
+  if (me != WHO_HOST && pl_session_end(ts->x) == PL_END_RUNNING)
+    return answer_error(r, 403, "the figure shows every party's utilities: "
+                                "the parties see it after the end");
+  pl_error err = {0};
+  const pl_analysis *a = session_analysis(ts, &err);
+  pl_figure *f = NULL;
+  char *svg = NULL;
+  size_t len = 0;
+  int rc = pl_figure_session(ts->s, ts->x, a, NULL, &f, &err);
+  if (!rc) rc = pl_figure_render(f, PL_PLOT_SVG, NULL, &svg, &len, &err);
+  pl_figure_free(f);
+  if (rc)
+    return answer_error(r, rc == PL_ENOMEM ? 500 : rc == PL_EUNSUPPORTED ? 501 : 500,
+                        err.message);
+  return answer_bytes(r, svg, len, "image/svg+xml", NULL);
+}
+
+/* The Content-Security-Policy of a report: its own inline style and
+ * script, by their SHA-256 hashes (CSP Level 3, "hash-source"), its
+ * style attributes by theirs ('unsafe-hashes'), pictures as data: URLs,
+ * nothing else; sandboxed, so even opened from the server it runs in an
+ * origin of its own. */
+static void add_hash(char *csp, size_t size, const char *from, size_t n) {
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(h, (const unsigned char *)from, n);
+  char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES,
+                                     sodium_base64_VARIANT_ORIGINAL)];
+  sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_ORIGINAL);
+  char src[80];
+  snprintf(src, sizeof src, " 'sha256-%s'", b64);
+  if (!strstr(csp, src) && strlen(csp) + strlen(src) < size) strcat(csp, src);
+}
+
+/* Every text between `open` and `close`: an element's content (open
+ * "<script": from the end of its start tag) or an attribute's value (open
+ * ` style="`: from there). */
+static void hash_blocks(const char *html, const char *open, const char *close,
+                        char *csp, size_t size) {
+  int element = open[0] == '<';
+  for (const char *p = strstr(html, open); p; p = strstr(p, open)) {
+    const char *b = element ? strchr(p, '>') : p + strlen(open) - 1;
+    const char *e = b ? strstr(b + 1, close) : NULL;
+    if (!e) break;
+    add_hash(csp, size, b + 1, (size_t)(e - b - 1));
+    p = e;
+  }
+}
+
+static void report_csp(const char *html, char *csp, size_t size) {
+  char scripts[512] = "", styles[512] = "", attrs[512] = "";
+  hash_blocks(html, "<script", "</script>", scripts, sizeof scripts);
+  hash_blocks(html, "<style", "</style>", styles, sizeof styles);
+  hash_blocks(html, " style=\"", "\"", attrs, sizeof attrs);
+  snprintf(csp, size,
+           "default-src 'none'; script-src%s; style-src%s%s%s; "
+           "img-src data:; base-uri 'none'; form-action 'none'; "
+           "frame-ancestors 'none'; sandbox allow-scripts",
+           scripts[0] ? scripts : " 'none'", styles[0] || attrs[0] ? "" : " 'none'",
+           styles, attrs[0] ? " 'unsafe-hashes'" : "");
+  if (attrs[0] && strlen(csp) + strlen(attrs) < size) {
+    char *semi = strstr(csp, "; img-src");
+    memmove(semi + strlen(attrs), semi, strlen(semi) + 1);
+    memcpy(semi, attrs, strlen(attrs));
+  }
+}
+
+/* What the end makes available: the analysis with the agreement placed
+ * against the frontier and Nash (parley analyze, parley run --json), the
+ * HTML report (parley report), the transcript (parley run --transcript;
+ * signed with the table's key as a parley record). */
+static int answer_result(pl_table *t, tsession *ts, const char *what,
+                         pl_table_response *r) {
+  if (pl_session_end(ts->x) == PL_END_RUNNING)
+    return answer_error(r, 409, "the negotiation has not ended yet");
+  pl_error err = {0};
+  int transcript = !strcmp(what, "transcript");
+  const pl_analysis *a = transcript ? NULL : session_analysis(ts, &err);
+  if (!transcript && !a) return answer_error(r, 500, err.message);
+  if (!strcmp(what, "analysis")) {
+    char *aj = pl_analysis_to_json(a), *sj = pl_session_to_json(ts->x, a);
+    json_t *out = aj && sj ? json_pack("{s:o,s:o}", "analysis", json_loads(aj, 0, NULL),
+                                       "result", json_loads(sj, 0, NULL))
+                           : NULL;
+    pl_free(aj);
+    pl_free(sj);
+    if (!out) return answer_error(r, 500, "out of memory");
+    int rc = answer_json(r, 200, out, 1);
+    r->filename = "analysis.json";
+    return rc;
+  }
+  if (!strcmp(what, "report.html")) {
+    char setup[600];
+    size_t k = 0;
+    for (int p = 0; p < ts->np && k < 400; p++)
+      k += (size_t)snprintf(setup + k, sizeof setup - k, "%s%s", p ? ", " : "", ts->agents[p]);
+    snprintf(setup + k, sizeof setup - k, "; %s, %d rounds (parley serve)",
+             pl_protocol_name((pl_protocol)ts->protocol), ts->rounds);
+    pl_report_options ro;
+    pl_report_options_init(&ro);
+    ro.session = ts->x;
+    ro.session_setup = setup;
+    char *html = NULL;
+    size_t len = 0;
+    int rc = pl_report_html(a, &ro, &html, &len, &err);
+    if (rc) return answer_error(r, rc == PL_EUNSUPPORTED ? 501 : 500, err.message);
+    report_csp(html, r->csp, sizeof r->csp);
+    return answer_bytes(r, html, len, "text/html; charset=utf-8", "report.html");
+  }
+  char *text = NULL;
+  if (t->sign) {
+    pl_session_options o;
+    session_options(t, ts, &o);
+    const pl_key **keys = pl__calloc((size_t)ts->np, sizeof *keys);
+    pl_record *rec = NULL;
+    int rc = keys ? pl_record_sign_session(ts->x, ts->s, &o,
+                                           (const char *const *)ts->agents,
+                                           keys, t->sign, &rec, &err)
+                  : PL_ENOMEM;
+    pl__free(keys);
+    if (rc) return answer_error(r, 500, rc == PL_ENOMEM ? "out of memory" : err.message);
+    text = pl_record_to_text(rec);
+    pl_record_free(rec);
+  } else {
+    text = pl_session_transcript(ts->x);
+  }
+  if (!text) return answer_error(r, 500, "out of memory");
+  return answer_bytes(r, text, strlen(text), "application/x-ndjson",
+                      "transcript.jsonl");
+}
+
+/* ---- uploaded scenarios --------------------------------------------- */
+
+/* A name for an uploaded scenario: the one asked for, else its file's (or
+ * domain's) name; letters, digits, '-', '_', '.' only, made unique with
+ * -2, -3, ... */
+static void upload_name(const pl_table *t, const char *want, char *out,
+                        size_t size) {
+  size_t k = 0;
+  for (; want[k] && k < 50 && k + 1 < size; k++) {
+    char c = want[k];
+    out[k] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                     (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'
+                 ? c
+                 : '_';
+  }
+  out[k] = 0;
+  if (!out[0]) snprintf(out, size, "upload");
+  char base[52];
+  snprintf(base, sizeof base, "%.50s", out);
+  for (int n = 2;; n++) {
+    size_t i = 0;
+    while (i < t->n_scen && strcmp(t->scen[i].name, out)) i++;
+    if (i == t->n_scen) return;
+    snprintf(out, size, "%s-%d", base, n);
+  }
+}
+
+/* The reader's message as `parley` prints it: FILE:LINE:COL: MESSAGE. */
+static void error_text(const pl_error *e, char *out, size_t size) {
+  if (e->file[0] && e->line > 0)
+    snprintf(out, size, "%s:%d:%d: %s", e->file, e->line, e->column, e->message);
+  else if (e->file[0])
+    snprintf(out, size, "%s: %s", e->file, e->message);
+  else
+    snprintf(out, size, "%s", e->message);
+}
+
+static int db_put_scenario(pl_table *t, const tscenario *sc, pl_error *err) {
+  if (!t->db) return PL_OK;
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(t->db, "INSERT OR REPLACE INTO scenarios VALUES(?,?)",
+                              -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    sqlite3_bind_text(st, 1, sc->name, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, sc->yaml, (int)sc->len, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? PL_OK : db_fail(t, err, "cannot store the scenario");
+}
+
+/* A scenario as the table keeps it: its YAML text and that text read
+ * back (what sessions start from and what the store holds). */
+static int scenario_make(const char *name, const pl_scenario *s, tscenario *sc,
+                         pl_error *err) {
+  memset(sc, 0, sizeof *sc);
+  int rc = pl__yaml_text(s, &sc->yaml, &sc->len, err);
+  if (rc) return rc;
+  if ((rc = pl_scenario_load_yaml(sc->yaml, sc->len, name, &sc->s, err)) ||
+      !(sc->name = pl__strdup(name))) {
+    pl__free(sc->yaml);
+    pl_scenario_free(sc->s);
+    return rc ? rc : pl__err(err, PL_ENOMEM, "out of memory");
+  }
+  return PL_OK;
+}
+
+/* POST /api/scenarios: {"name": optional, "files": [{"name", "data"}]}
+ * with data in base64 (the bytes as they are, whatever the encoding):
+ * one parley YAML file, or a GENIUS or GeniusWeb domain and its profiles,
+ * read by pl_scenario_load_memory. */
+static int answer_upload(pl_table *t, const pl_table_request *q,
+                         pl_table_response *r) {
+  json_error_t je;
+  json_t *root = json_loadb(q->body ? q->body : "", q->body_len,
+                            JSON_REJECT_DUPLICATES, &je);
+  char why[2200];
+  if (!root) {
+    snprintf(why, sizeof why, "request body:%d:%d: %s", je.line, je.column, je.text);
+    return answer_error(r, 400, why);
+  }
+  json_t *files = json_object_get(root, "files");
+  json_t *want = json_object_get(root, "name");
+  size_t n = json_array_size(files);
+  int status = 400;
+  json_t *out = NULL;
+  pl_memory_file *mf = NULL;
+  pl_scenario *s = NULL;
+  if (!json_is_object(root) || !json_is_array(files) || n == 0 ||
+      n > PL_MEMORY_FILES_MAX) {
+    snprintf(why, sizeof why, "\"files\" must list 1 to %d files, each "
+             "{\"name\", \"data\"} with the bytes in base64", PL_MEMORY_FILES_MAX);
+    goto done;
+  }
+  if (want && (!json_is_string(want) || !good_name(json_string_value(want), 50))) {
+    snprintf(why, sizeof why, "\"name\" must be 1 to 50 letters, digits, '-', '_', '.'");
+    goto done;
+  }
+  if (!(mf = pl__calloc(n, sizeof *mf))) {
+    status = 500;
+    snprintf(why, sizeof why, "out of memory");
+    goto done;
+  }
+  for (size_t k = 0; k < n; k++) {
+    json_t *f = json_array_get(files, k);
+    const char *name = json_string_value(json_object_get(f, "name"));
+    const char *b64 = json_string_value(json_object_get(f, "data"));
+    size_t blen = b64 ? strlen(b64) : 0, len = 0;
+    char *bin = b64 ? pl__malloc(blen / 4 * 3 + 4) : NULL;
+    if (!name || !b64 || !bin ||
+        sodium_base642bin((unsigned char *)bin, blen / 4 * 3 + 4, b64, blen,
+                          "\r\n", &len, NULL, sodium_base64_VARIANT_ORIGINAL)) {
+      pl__free(bin);
+      char qn[80];
+      snprintf(why, sizeof why, "file %zu%s%s: \"name\" must be a string and "
+               "\"data\" its bytes in base64", k + 1, name ? " " : "",
+               name ? pl__quote(qn, sizeof qn, name) : "");
+      goto done;
+    }
+    mf[k] = (pl_memory_file){name, bin, len};
+  }
+  pl_error err = {0};
+  int rc = pl_scenario_load_memory(mf, n, "upload", NULL, &s, &err);
+  if (rc) {
+    status = rc == PL_ENOMEM ? 500 : 400;
+    error_text(&err, why, sizeof why);
+    goto done;
+  }
+  char name[64], *stem = n == 1 ? pl__file_stem(mf[0].name) : NULL;
+  tscenario sc;
+  /* the limit, the name's uniqueness, the store and the list: one
+   * critical section under the table's lock (then the store's, in the
+   * order of struct pl_table), so two uploads never take one name */
+  pthread_mutex_lock(&t->mu);
+  if (t->n_uploaded >= PL_TABLE_MAX_UPLOADS) {
+    status = 503;
+    snprintf(why, sizeof why, "the table holds its limit of %d uploaded scenarios",
+             PL_TABLE_MAX_UPLOADS);
+    goto unlock;
+  }
+  upload_name(t, want ? json_string_value(want) : stem ? stem : pl_scenario_id(s),
+              name, sizeof name);
+  if (!(rc = scenario_make(name, s, &sc, &err))) {
+    pthread_mutex_lock(&t->db_mu);
+    rc = db_put_scenario(t, &sc, &err);
+    pthread_mutex_unlock(&t->db_mu);
+  }
+  if (rc) {
+    if (sc.name) {
+      pl__free(sc.name);
+      pl__free(sc.yaml);
+      pl_scenario_free(sc.s);
+    }
+    status = rc == PL_ENOMEM || rc == PL_EIO ? 500 : 400;
+    error_text(&err, why, sizeof why);
+    goto unlock;
+  }
+  if ((rc = scenario_put(t, &sc, &err))) {
+    status = 500;
+    snprintf(why, sizeof why, "out of memory");
+    goto unlock;
+  }
+  t->n_uploaded++;
+  status = 0;
+unlock:
+  pthread_mutex_unlock(&t->mu);
+  pl__free(stem);
+  if (!status)
+    out = json_pack("{s:s,s:s}", "name", name, "title", pl_scenario_title(s));
+done:
+  for (size_t k = 0; mf && k < n; k++) pl__free((char *)mf[k].data);
+  pl__free(mf);
+  pl_scenario_free(s);
+  json_decref(root);
+  return status ? answer_error(r, status, why) : answer_json(r, 201, out, 0);
+}
+
+/* The uploaded scenarios of the store, listed again on start. */
+static int load_uploads_locked(pl_table *t, pl_error *err) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(t->db, "SELECT name, yaml FROM scenarios ORDER BY rowid",
+                         -1, &st, NULL) != SQLITE_OK)
+    return db_fail(t, err, "cannot read the scenarios");
+  int rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *name = (const char *)sqlite3_column_text(st, 0);
+    const char *yaml = sqlite3_column_blob(st, 1);
+    int len = sqlite3_column_bytes(st, 1);
+    tscenario sc = {0};
+    if (!name || !good_name(name, 63) || !yaml ||
+        pl_scenario_load_yaml(yaml, (size_t)len, name, &sc.s, err)) {
+      pl_scenario_free(sc.s);
+      sqlite3_finalize(st);
+      return pl__err(err, PL_EPARSE, "table store: scenario %s is damaged",
+                     name ? name : "?");
+    }
+    sc.name = pl__strdup(name);
+    sc.yaml = pl__malloc((size_t)len + 1);
+    if (!sc.name || !sc.yaml) {
+      pl__free(sc.name);
+      pl__free(sc.yaml);
+      pl_scenario_free(sc.s);
+      sqlite3_finalize(st);
+      return pl__err(err, PL_ENOMEM, "out of memory");
+    }
+    memcpy(sc.yaml, yaml, (size_t)len);
+    sc.yaml[len] = 0;
+    sc.len = (size_t)len;
+    if ((rc = scenario_put(t, &sc, err))) {
+      sqlite3_finalize(st);
+      return rc;
+    }
+    t->n_uploaded++;
+  }
+  sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? PL_OK : db_fail(t, err, "cannot read the scenarios");
+}
+
+/* At creation no other thread sees the table yet, but the locks are
+ * taken as every writer of the list and the store takes them (t->mu,
+ * then t->db_mu). */
+static int load_uploads(pl_table *t, pl_error *err) {
+  pthread_mutex_lock(&t->mu);
+  pthread_mutex_lock(&t->db_mu);
+  int rc = load_uploads_locked(t, err);
+  pthread_mutex_unlock(&t->db_mu);
+  pthread_mutex_unlock(&t->mu);
+  return rc;
+}
+
+/* The session and party of /api/sessions/ID[/act|/events] with the
+ * token. The session is found under the table's lock and answered under
+ * its own. */
 static int answer_session(pl_table *t, const pl_table_request *q,
                           const char *rest, pl_table_response *r) {
   const char *slash = strchr(rest, '/');
   size_t idlen = slash ? (size_t)(slash - rest) : strlen(rest);
   int act = slash && !strcmp(slash, "/act");
-  if (slash && !act) return answer_error(r, 404, "no such resource");
+  int events = slash && !strcmp(slash, "/events");
+  const char *sub = slash && !act && !events ? slash + 1 : NULL; /* figure, results */
+  if (sub && strcmp(sub, "figure.svg") && strcmp(sub, "analysis") &&
+      strcmp(sub, "report.html") && strcmp(sub, "transcript"))
+    return answer_error(r, 404, "no such resource");
+  pthread_mutex_lock(&t->mu);
   tsession *ts = find_session(t, rest, idlen);
+  pthread_mutex_unlock(&t->mu);
   if (!ts) return answer_error(r, 404, "no such session");
+  /* hashes, seats and the host's hash never change after creation */
   int me = token_party(ts, q->token);
-  if (me < 0)
+  if (me == -1)
     return answer_error(r, 403, "no party of this session has this token "
                                 "(X-Parley-Token)");
   if (act != !strcmp(q->method, "POST"))
     return answer_error(r, 405, act ? "use POST to act" : "use GET to view");
-  return act ? answer_act(t, ts, me, q, r) : answer_view(t, ts, me, q, r);
+  if (act && me == WHO_HOST)
+    return answer_error(r, 403, "the host watches; only the parties act");
+  pthread_mutex_lock(&ts->mu);
+  int rc = sub && !strcmp(sub, "figure.svg") ? answer_figure(ts, me, r)
+           : sub    ? answer_result(t, ts, sub, r)
+           : act    ? answer_act(t, ts, me, q, r)
+           : events ? answer_events(t, ts, me, q, r)
+                    : answer_view(t, ts, me, q, r);
+  pthread_mutex_unlock(&ts->mu);
+  return rc;
 }
 
 static int answer_asset(pl_table_response *r, const char *data, size_t len,
@@ -1282,9 +1960,17 @@ static int answer_asset(pl_table_response *r, const char *data, size_t len,
 /* The page's own paths: "/", "/new" and "/s/SESSION/PARTY". */
 static int page_path(const char *p) {
   if (!strcmp(p, "/")) return 1;
+  if (!strncmp(p, "/h/", 3)) return strlen(p + 3) == 32 && good_name(p + 3, 32);
   if (strncmp(p, "/s/", 3)) return 0;
   const char *id = p + 3, *sl = strchr(id, '/');
   return sl && sl - id == 32 && good_name(sl + 1, 63);
+}
+
+size_t pl_table_body_limit(const char *method, const char *path) {
+  return method && path && !strcmp(method, "POST") &&
+                 !strcmp(path, "/api/scenarios")
+             ? PL_TABLE_MAX_UPLOAD
+             : PL_TABLE_MAX_BODY;
 }
 
 int pl_table_handle(pl_table *t, const pl_table_request *q,
@@ -1292,8 +1978,10 @@ int pl_table_handle(pl_table *t, const pl_table_request *q,
   memset(r, 0, sizeof *r);
   const char *path = q->path ? q->path : "";
   int get = !strcmp(q->method, "GET") || !strcmp(q->method, "HEAD");
-  if (q->body_len > PL_TABLE_MAX_BODY)
-    return answer_error(r, 413, "the request body is over 64 KiB");
+  if (q->body_len > pl_table_body_limit(q->method, path))
+    return answer_error(r, 413, q->body_len > PL_TABLE_MAX_UPLOAD
+                                    ? "the request body is over 4 MiB"
+                                    : "the request body is over 64 KiB");
   if (get && page_path(path))
     return answer_asset(r, (const char *)pl__table_page, pl__table_page_size,
                         "text/html; charset=utf-8");
@@ -1308,17 +1996,14 @@ int pl_table_handle(pl_table *t, const pl_table_request *q,
                strncmp(q->content_type, "application/json", 16) ||
                (q->content_type[16] && q->content_type[16] != ';')))
     return answer_error(r, 415, "send the body as application/json");
-  pthread_mutex_lock(&t->mu);
-  int rc;
+  /* each route takes the locks it needs (struct pl_table) */
   if (!strcmp(path, "/api/scenarios"))
-    rc = get ? answer_scenarios(t, r) : answer_error(r, 405, "use GET");
-  else if (!strcmp(path, "/api/sessions"))
-    rc = !strcmp(q->method, "POST") ? answer_create(t, q, r)
-                                    : answer_error(r, 405, "use POST to create a session");
-  else if (!strncmp(path, "/api/sessions/", 14))
-    rc = answer_session(t, q, path + 14, r);
-  else
-    rc = answer_error(r, 404, "no such resource");
-  pthread_mutex_unlock(&t->mu);
-  return rc;
+    return get ? answer_scenarios(t, r) : answer_upload(t, q, r);
+  if (!strcmp(path, "/api/sessions"))
+    return !strcmp(q->method, "POST")
+               ? answer_create(t, q, r)
+               : answer_error(r, 405, "use POST to create a session");
+  if (!strncmp(path, "/api/sessions/", 14))
+    return answer_session(t, q, path + 14, r);
+  return answer_error(r, 404, "no such resource");
 }

@@ -2,11 +2,15 @@
 """parley serve end to end through its JSON API (docs/web.md): sessions
 played to the end under both protocols, a restart that resumes them, and
 the security rules: tokens, one party never sees another's preferences,
-CSRF, body caps, hostile JSON, path traversal, headers, the bind check.
+CSRF, body caps, hostile JSON, path traversal, headers, the bind check;
+uploads in each format (the CLI's line:col messages), the host's view and
+figure, the results after the end, signed transcripts that verify.
 
 usage: serve_api.py PARLEY SOURCE_DIR. Exit 77 (skip) when parley was
 built without `parley serve`. Only loopback addresses are used; every loop
 is bounded by a count."""
+import base64
+import hashlib
 import http.client
 import json
 import os
@@ -392,6 +396,181 @@ r = run("--port", "0", bad)
 ok(r.returncode == 3 and re.search(r"bad\.yaml:\d+:\d+: ", r.stderr), f"line:col: {r.stderr}")
 r = run("--help")
 ok(r.returncode == 0 and "--allow-remote" in r.stdout, "help")
+
+# ---- uploads, the host's view, the figure, the results, signed transcripts ----
+keyfile = os.path.join(tmp, "server.key")
+r = subprocess.run([PARLEY, "keygen", "--party", "engine", "-o", keyfile],
+                   capture_output=True, text=True)
+ok(r.returncode == 0, f"keygen: {r.stderr}")
+other_key = os.path.join(tmp, "usa.key")
+subprocess.run([PARLEY, "keygen", "--party", "usa", "-o", other_key], capture_output=True)
+r = run("--port", "0", "--sign", other_key, job)
+ok(r.returncode == 2 and "engine" in r.stderr, f"--sign needs the engine's key: {r.stderr}")
+r = run("--port", "0", "--sign", os.path.join(tmp, "nokey"), job)
+ok(r.returncode != 0, "--sign with a missing key file")
+data2 = os.path.join(tmp, "data2")
+srv = Server(data2, job, secret, "--sign", keyfile)
+
+
+def read(rel):
+    with open(os.path.join(SRC, rel), "rb") as f:
+        return f.read()
+
+
+def upload(files, name=None):
+    body = {"files": [{"name": n, "data": base64.b64encode(b).decode()} for n, b in files]}
+    if name:
+        body["name"] = name
+    return srv.call("POST", "/api/scenarios", body)
+
+
+def cli_message(files):
+    """What `parley analyze` prints for the same files (given domain first,
+    from their folder, so that the names agree)."""
+    d = tempfile.mkdtemp(dir=tmp)
+    for n, b in files:
+        with open(os.path.join(d, n), "wb") as f:
+            f.write(b)
+    r = subprocess.run([PARLEY, "analyze", *[n for n, _ in files]], cwd=d,
+                       capture_output=True, text=True)
+    ok(r.returncode == 3, f"the CLI refuses {[n for n, _ in files]}: {r.returncode}")
+    return r.stderr.strip()
+
+
+genius = [(n, read("tests/data/genius/mixed/" + n)) for n in ["mixed.xml", "buyer.xml", "seller.xml"]]
+gweb = [(n, read("tests/data/geniusweb/mixed/" + n)) for n in ["mixed.json", "buyer.json", "seller.json"]]
+job_bytes = read("examples/job-offer.yaml")
+big_yaml = job_bytes + b"\n" + b"# a long comment\n" * 6000  # over 64 KiB
+good_uploads = [
+    ([("my-offer.yaml", job_bytes)], None, "my-offer"),
+    ([("big.yaml", big_yaml)], None, "big"),
+    ([genius[1], genius[2], genius[0]], None, "mixed"),  # any order: a folder
+    (gweb, "gw-mixed", "gw-mixed"),
+    ([("my-offer.yaml", job_bytes)], None, "my-offer-2"),  # a name taken
+]
+for files, name, want in good_uploads:
+    st, r, h = upload(files, name)
+    ok(st == 201 and r["name"] == want, f"upload {[n for n, _ in files]}: {st} {r}")
+names = [s["name"] for s in srv.call("GET", "/api/scenarios")[1]["scenarios"]]
+ok(names[:2] == ["job-offer", "secret-offer"] and
+   set(names[2:]) == {"my-offer", "big", "mixed", "gw-mixed", "my-offer-2"}, f"listed: {names}")
+bad_uploads = [
+    [("bad.yaml", b"scenario: x\nissues: [\n")],
+    [("tag_mismatch.xml", read("tests/data/genius/broken/tag_mismatch.xml")), genius[1]],
+    [("dom_syntax.json", read("tests/data/geniusweb/bad/dom_syntax.json")),
+     ("good.json", read("tests/data/geniusweb/bad/good.json"))],
+    [("dom.json", read("tests/data/geniusweb/bad/dom.json"))],
+]
+for files in bad_uploads:
+    st, r, _ = upload(files)
+    want = cli_message(files)
+    ok(st == 400 and r["error"] == want, f"upload error {r} == the CLI's {want!r}")
+    ok(len(files) == 1 and files[0][0] == "dom.json" or re.match(r"[\w.-]+:\d+:\d+: ", want),
+       f"a file's error has its line:col: {want!r}")
+for body in [{"files": []}, {"files": [{"name": "x.yaml", "data": "***"}]},
+             {"files": [{"name": "../x.yaml", "data": ""}]}, {"files": "x"},
+             {"files": [{"name": "x.yaml", "data": ""}], "name": "../../etc"}, [1]]:
+    st, r, _ = srv.call("POST", "/api/scenarios", body)
+    ok(st == 400 and isinstance(r.get("error"), str), f"bad upload {body}: {st} {r}")
+st, r, _ = srv.call("POST", "/api/scenarios", '{"files": []}', ctype="text/plain")
+ok(st == 415, f"an upload needs JSON: {st}")
+st, _, _ = srv.raw("POST", "/api/scenarios", b"{}",
+                   {"Content-Type": "application/json", "Content-Length": str(5 << 20)})
+ok(st == 413, f"an upload over 4 MiB: {st}")
+s5 = create("mixed", {p["id"]: "boulware" for p in next(
+    s for s in srv.call("GET", "/api/scenarios")[1]["scenarios"] if s["name"] == "mixed")["parties"]})
+ok(s5 and "id" in s5, "a session on an uploaded GENIUS scenario")
+
+# the host's view and the figure
+s6 = create("secret-offer", {"candidate": "person", "employer": "boulware"}, rounds=6)
+sid6, tk6, host6 = s6["id"], s6["links"]["candidate"]["token"], s6["host"]["token"]
+ok(s6["host"]["path"] == f"/h/{sid6}#{host6}" and host6 != tk6, f"the host's link: {s6['host']}")
+st, _, _ = srv.raw("GET", f"/h/{sid6}")
+ok(st == 200, "the host's page")
+hv = view(sid6, host6)
+ok("you" not in hv and hv.get("host") is True, "the host's view has no seat")
+act(sid6, host6, {"type": "end"}, 403)
+leak = []
+for what in ["figure.svg", "analysis", "report.html", "transcript"]:
+    st, h, body = srv.raw("GET", f"/api/sessions/{sid6}/{what}", headers={"X-Parley-Token": tk6})
+    ok(st in (403, 409), f"a seat's {what} before the end: {st}")
+    leak.append(body.decode())
+    st, h, body = srv.raw("GET", f"/api/sessions/{sid6}/{what}")
+    ok(st == 403, f"{what} without a token: {st}")
+for text in leak:
+    for s in secrets_of_employer:
+        ok(s not in text, f"the candidate saw {s!r} before the end")
+st, h, svg = srv.raw("GET", f"/api/sessions/{sid6}/figure.svg", headers={"X-Parley-Token": host6})
+ok(st == 200 and h["content-type"] == "image/svg+xml" and b"<svg" in svg[:400],
+   f"the host sees the figure: {st} {svg[:80]!r}")
+ok("default-src 'none'" in h["content-security-policy"] and h["cache-control"] == "no-store",
+   "the figure's headers")
+v = act(sid6, tk6, {"type": "offer", "offer": {"salary": "70", "remote": "1", "start": "june"}})
+hv = view(sid6, host6)
+ok(all(set(e["utilities"]) == {"candidate", "employer"} for e in hv["events"] if "offer" in e),
+   "the host sees every party's utility of each offer")
+st, h, svg2 = srv.raw("GET", f"/api/sessions/{sid6}/figure.svg", headers={"X-Parley-Token": host6})
+ok(st == 200 and svg2 != svg, "the figure follows the offers")
+for _ in range(12):  # bounded: 6 rounds
+    if v["end"]:
+        break
+    v = act(sid6, tk6, {"type": "accept"} if v["you"]["standing"]["utility"] >= 0.5 else
+            {"type": "offer", "offer": {"salary": "70", "remote": "1", "start": "june"}})
+ok(v["end"] is not None, "the session with a host ended")
+hv = view(sid6, host6)
+ok(set(hv["end"]["payoffs"]) == {"candidate", "employer"}, f"the host sees every payoff: {hv['end']}")
+# the host's stream of events: the host's view, and (ended) nothing more
+st, h, body = srv.raw("GET", f"/api/sessions/{sid6}/events", headers={"X-Parley-Token": host6})
+data = [ln[6:] for ln in body.decode().split("\n") if ln.startswith("data: ")]
+hs = json.loads(data[-1]) if data else {}
+ok(st == 200 and h["content-type"].startswith("text/event-stream") and len(data) == 1 and
+   hs.get("host") is True and "you" not in hs and hs["end"]["payoffs"] == hv["end"]["payoffs"],
+   f"the host's stream carries the host's view: {st} {body[:80]!r}")
+st, h, svg3 = srv.raw("GET", f"/api/sessions/{sid6}/figure.svg", headers={"X-Parley-Token": tk6})
+ok(st == 200 and b"<svg" in svg3[:400], "after the end a seat sees the figure")
+st, an, h = srv.call("GET", f"/api/sessions/{sid6}/analysis", token=tk6)
+ok(st == 200 and "analysis" in an and "result" in an and
+   "attachment" in h.get("content-disposition", ""), f"the analysis: {st}")
+ok(an["result"]["ended_by"] == v["end"]["ended_by"], "the analysis places the result")
+st, h, html = srv.raw("GET", f"/api/sessions/{sid6}/report.html", headers={"X-Parley-Token": tk6})
+ok(st == 200 and h["content-type"].startswith("text/html") and
+   h.get("content-disposition") == 'attachment; filename="report.html"', f"the report: {st} {h}")
+csp = h.get("content-security-policy", "")
+ok("unsafe-inline" not in csp and "sandbox" in csp and "default-src 'none'" in csp, f"report CSP {csp}")
+page = html.decode()
+inline = re.findall(r"<script[^>]*>(.*?)</script>", page, re.S) + \
+    re.findall(r"<style[^>]*>(.*?)</style>", page, re.S) + re.findall(r' style="([^"]*)"', page)
+ok(len(inline) >= 2, "the report has its inline style and script")
+for block in inline:
+    hsh = "'sha256-" + base64.b64encode(hashlib.sha256(block.encode()).digest()).decode() + "'"
+    ok(hsh in csp, f"the report's CSP allows its own inline block {hsh}")
+for tok in [tk6, host6]:
+    st, h, rec = srv.raw("GET", f"/api/sessions/{sid6}/transcript", headers={"X-Parley-Token": tok})
+    ok(st == 200 and h.get("content-disposition") == 'attachment; filename="transcript.jsonl"',
+       f"the transcript: {st}")
+recfile = os.path.join(tmp, "transcript.jsonl")
+with open(recfile, "wb") as f:
+    f.write(rec)
+r = subprocess.run([PARLEY, "verify", recfile, "--trust", keyfile + ".pub"],
+                   capture_output=True, text=True)
+ok(r.returncode == 0, f"parley verify accepts the signed transcript: {r.stdout} {r.stderr}")
+with open(recfile, "wb") as f:
+    lines = rec.split(b"\n")
+    k = next(i for i, l in enumerate(lines) if b'"event":"offer"' in l)
+    lines[k] = re.sub(rb'"round":(\d+)', lambda m: b'"round":' + str(int(m.group(1)) + 1).encode(),
+                      lines[k], count=1) if b'"round":' in lines[k] else lines[k].replace(b'"salt":"', b'"salt":"0', 1)
+    f.write(b"\n".join(lines))
+r = subprocess.run([PARLEY, "verify", recfile], capture_output=True, text=True)
+ok(r.returncode == 4, f"a tampered transcript does not verify: {r.returncode}")
+srv.stop()
+
+# uploads and the host survive a restart
+srv = Server(data2, job, secret, "--sign", keyfile)
+names2 = [s["name"] for s in srv.call("GET", "/api/scenarios")[1]["scenarios"]]
+ok(set(names) == set(names2), f"uploaded scenarios are kept: {names2}")
+hv2 = view(sid6, host6)
+ok(hv2["events"] == hv["events"], "the host's link survives a restart")
+srv.stop()
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -2,14 +2,19 @@
 // playwright-core (never a downloaded browser). A person plays alternating
 // offers against boulware on the job offer to the end; two browser contexts
 // play two delegations of the security talks in the single text while
-// boulware plays the third, to the end; the pages pass axe-core's checks;
-// screenshots go to OUT.
+// boulware plays the third, to the end, each seat updated by its stream of
+// server-sent events; a seat whose stream is blocked falls back to long
+// polling; the host's view shows the figure live, updated by its stream;
+// after the end a seat shows the figure and downloads the report, which
+// renders under the CSP it is served with; a bad upload shows parley's own
+// FILE:LINE:COL message and a good one joins the list; the pages pass
+// axe-core's checks; screenshots go to OUT.
 //
 // usage: node play.mjs PARLEY SOURCE_DIR OUT. Exit 77 (skip) without
 // Chromium or without the npm packages (scripts/install-deps runs npm ci).
 // Every loop is bounded by a count; only 127.0.0.1 is contacted.
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -62,9 +67,10 @@ const consoleErrors = [];
 async function newPage(ctxOptions) {
   const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...ctxOptions });
   const page = await ctx.newPage();
-  // refused actions (422, the person's red line) are answers the page shows
+  // refused actions (422, the person's red line) and the refused upload
+  // (400, its line:col message) are answers the page shows
   page.on("console", (m) => {
-    if (m.type() === "error" && !/status of 422/.test(m.text())) consoleErrors.push(m.text());
+    if (m.type() === "error" && !/status of (400|422)/.test(m.text())) consoleErrors.push(m.text());
   });
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
   page.on("dialog", (d) => d.accept());
@@ -84,7 +90,10 @@ async function host(page, scenario, protocol, rounds, parties, drafter) {
   if (drafter) await page.selectOption("#drafter", drafter);
   await page.click("#create-button");
   await page.waitForSelector("#links a");
-  return Object.fromEntries(await page.$$eval("#links a", (as) => as.map((a) => [a.dataset.party, a.href])));
+  const links = Object.fromEntries(await page.$$eval("#links a[data-party]",
+    (as) => as.map((a) => [a.dataset.party, a.href])));
+  Object.defineProperty(links, "host", { value: await page.$eval("#links a[data-host]", (a) => a.href) });
+  return links;
 }
 
 // Sets every issue of the builder to this party's best option.
@@ -118,6 +127,15 @@ async function clickAndWait(page, sel) {
   const links = await host(page, "job offer", "saop", 8, { candidate: "person", employer: "boulware" });
   ok(Object.keys(links).join() === "candidate", "one link, the candidate's");
   await shot(page, "host");
+  const hostView = await newPage();
+  await hostView.goto(links.host);
+  const figureShown = (pg) => pg.waitForFunction(() => {
+    const i = document.querySelector("#figure");
+    return i && i.complete && i.naturalWidth > 0;
+  });
+  await figureShown(hostView);
+  ok(true, "the host's view shows the figure");
+  const hostVersion = await version(hostView);
   const seat = await newPage();
   await seat.goto(links.candidate);
   await seat.waitForSelector("#send");
@@ -131,6 +149,13 @@ async function clickAndWait(page, sel) {
   ok(await seat.$eval("#utility", (e) => e.className === "bad"), "a breach is flagged");
   await chooseBest(seat);
   ok(await clickAndWait(seat, "#send"), "the first offer");
+  await hostView.waitForFunction((v0) => document.querySelector("#main").dataset.version !== v0, hostVersion);
+  await figureShown(hostView);
+  ok(/0\.\d{3}.*0\.\d{3}/.test(await hostView.textContent("#host-events")),
+    "the host sees both parties' utilities");
+  await shot(hostView, "host-view");
+  ok(!(await seat.$("#figure")), "no figure on a seat before the end");
+  ok(await seat.$("#chart svg circle"), "a seat charts its own utility of each offer");
   for (let i = 0; i < 30; i++) {
     await seat.waitForSelector(turnOrEnd);
     if (await seat.$("#result")) break;
@@ -142,7 +167,31 @@ async function clickAndWait(page, sel) {
   await seat.waitForSelector("#result");
   const result = await seat.textContent("#result");
   ok(/Result: (agreement|deadline)/.test(result), "the job offer ended: " + result);
+  await figureShown(seat);
   await shot(seat, "job-offer-end");
+  // the report, one click away: a download
+  const [dl] = await Promise.all([seat.waitForEvent("download"), seat.click("#get-report")]);
+  ok(dl.suggestedFilename() === "report.html", "the report downloads: " + dl.suggestedFilename());
+  const [dt] = await Promise.all([seat.waitForEvent("download"), seat.click("#get-transcript")]);
+  ok(dt.suggestedFilename() === "transcript.jsonl", "the transcript downloads");
+  // the report renders under the CSP the server sends with it
+  const m = links.candidate.match(/\/s\/([0-9a-f]{32})\/[^#]+#([0-9a-f]{64})/);
+  const res = await seat.request.get(`${base}/api/sessions/${m[1]}/report.html`,
+    { headers: { "X-Parley-Token": m[2] } });
+  const csp = res.headers()["content-security-policy"];
+  ok(res.ok() && /sandbox/.test(csp) && !/unsafe-inline/.test(csp), "the report's CSP: " + csp);
+  const html = await res.text();
+  const viewer = await newPage();
+  const refused = [];
+  viewer.on("console", (msg) => { if (/Content Security Policy/.test(msg.text())) refused.push(msg.text()); });
+  await viewer.route("http://report.invalid/", (route) => route.fulfill({ status: 200,
+    headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": csp }, body: html }));
+  await viewer.goto("http://report.invalid/");
+  await viewer.waitForSelector("svg");
+  ok(refused.length === 0, "the report under its CSP: " + refused.join(" | "));
+  ok(await viewer.evaluate(() => getComputedStyle(document.body).fontFamily !== "" &&
+    getComputedStyle(document.querySelector("header, h1")).display !== "inline"), "its style applies");
+  await shot(viewer, "report");
 }
 
 // ---- 2. two delegations in two contexts, boulware the third, single text ----
@@ -182,11 +231,58 @@ async function clickAndWait(page, sel) {
   const hist = await seats.usa.textContent("#events");
   ok(/NATO/.test(hist), "boulware (NATO) took part");
   ok(/Result:/.test(await seats.russia.textContent("#result")), "the talks ended");
+  for (const [p, s] of Object.entries(seats))
+    ok(await s.$eval("#main", (m) => m.dataset.updates) === "stream", `${p} was updated by its stream`);
   ok(!/0\.\d{3}.*0\.\d{3}.*0\.\d{3}/.test(await seats.usa.textContent("#standing").catch(() => "")),
     "no other party's utility on a seat");
 }
 
-// ---- 3. accessibility: axe-core on the host page and a seat ------------------
+// ---- 3. uploads: a bad file shows parley's message, a good set is listed -----
+{
+  const page = await newPage();
+  await page.goto(base + "/");
+  await page.waitForSelector("#upload-button");
+  const bad = "scenario: x\nissues: [\n";
+  const dir = mkdtempSync(path.join(tmpdir(), "parley-upload-"));
+  writeFileSync(path.join(dir, "bad.yaml"), bad);
+  const want = spawnSync(PARLEY, ["analyze", "bad.yaml"], { cwd: dir, encoding: "utf8" }).stderr.trim();
+  await page.setInputFiles("#upload-files", { name: "bad.yaml", mimeType: "text/yaml", buffer: Buffer.from(bad) });
+  await page.click("#upload-button");
+  await page.waitForFunction(() => document.querySelector("#upload-error").textContent !== "");
+  const shown = await page.textContent("#upload-error");
+  ok(shown === want && /^bad\.yaml:\d+:\d+: /.test(shown), `the upload's error ${shown} is the CLI's ${want}`);
+  await shot(page, "upload-error");
+  const g = path.join(SRC, "tests/data/genius/mixed");
+  await page.setInputFiles("#upload-files", ["mixed.xml", "buyer.xml", "seller.xml"].map((f) => path.join(g, f)));
+  await page.click("#upload-button");
+  await page.waitForFunction(() => /uploaded/.test(document.querySelector("#status").textContent));
+  ok(await page.$eval("#scenario", (s) => s.selectedOptions[0].dataset.name === "mixed"),
+    "the uploaded GENIUS scenario is listed and chosen");
+  ok((await page.$$("#parties input")).length === 2, "its parties are on the form");
+}
+
+// ---- 2b. a seat whose stream is blocked falls back to long polling ----------
+{
+  const page = await newPage();
+  const links = await host(page, "job offer", "saop", 8, { candidate: "person", employer: "person" });
+  const ctx = await browser.newContext(); // its failed requests are expected
+  const employer = await ctx.newPage();
+  employer.setDefaultTimeout(60000);
+  await employer.route(/\/events/, (route) => route.abort());
+  await employer.goto(links.employer);
+  await employer.waitForFunction(() => document.querySelector("#main").dataset.updates === "polling");
+  await employer.waitForSelector("#wait");
+  const candidate = await newPage();
+  await candidate.goto(links.candidate);
+  await candidate.waitForSelector("#send");
+  await chooseBest(candidate);
+  ok(await clickAndWait(candidate, "#send"), "the candidate's offer");
+  await employer.waitForSelector("#accept"); // the offer reached it by polling
+  ok(true, "a blocked stream fell back to long polling");
+  await ctx.close();
+}
+
+// ---- 4. accessibility: axe-core on the host page, a seat, the host's view ----
 {
   const page = await newPage({ bypassCSP: true }); // axe is injected inline
   const links = await host(page, "job offer", "saop", 8, { candidate: "person", employer: "person" });
@@ -195,6 +291,17 @@ async function clickAndWait(page, sel) {
   await seat.goto(links.candidate);
   await seat.waitForSelector("#send");
   targets.push(["seat", seat]);
+  const hv = await newPage({ bypassCSP: true });
+  await hv.goto(links.host);
+  await hv.waitForSelector("#figure");
+  targets.push(["host's view", hv]);
+  // a seat after the end: the results and the figure
+  const ended = await newPage({ bypassCSP: true });
+  await ended.goto(links.employer);
+  await ended.waitForSelector("#act");
+  await seat.click("#walk");
+  await ended.waitForSelector("#results");
+  targets.push(["ended seat", ended]);
   for (const [name, pg] of targets) {
     await pg.addScriptTag({ content: readFileSync(axePath, "utf8") });
     const res = await pg.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
