@@ -56,7 +56,7 @@ static pl_scenario *scenario(int np, int ni, int no, double rv,
   pl_error err;
   char id[32];
   const char *ids[16];
-  char names[16][8];
+  char names[16][12]; /* "o" and any int: no truncation warning in Debug builds */
   for (int k = 0; k < no; k++) {
     snprintf(names[k], sizeof names[k], "o%d", k);
     ids[k] = names[k];
