@@ -1,7 +1,8 @@
 /* bench_nonlinear: the box method (docs/analysis.md) on the twelve ANAC
  * 2014 hyper-rectangle domains of ../shared/data (or the folder given):
  * per domain the time, exact or the certified epsilon, the frontier and
- * the boxes searched, with the default budget or --max-boxes N. Wall and
+ * the boxes searched, with the default budget or --max-boxes N (--only
+ * DOMAIN: that one). Wall and
  * processor time of one run each (the machine is shared: the processor
  * time is the steadier figure). Not a test: it never fails on slowness. */
 #include <stdint.h>
@@ -20,10 +21,13 @@ static double now(clockid_t c) {
 
 int main(int argc, char **argv) {
   const char *root = "../shared/data";
+  const char *only = NULL;
   uint64_t boxes = 0;
   for (int k = 1; k < argc; k++) {
     if (!strcmp(argv[k], "--max-boxes") && k + 1 < argc)
       boxes = strtoull(argv[++k], NULL, 10);
+    else if (!strcmp(argv[k], "--only") && k + 1 < argc)
+      only = argv[++k];
     else
       root = argv[k];
   }
@@ -39,6 +43,7 @@ int main(int argc, char **argv) {
          "frontier", "boxes");
   int done = 0;
   for (int d = 0; d < 12; d++) {
+    if (only && strcmp(only, dom[d])) continue;
     char path[4096];
     snprintf(path, sizeof path, "%s/genius/anac/y2014/%s", root, dom[d]);
     pl_scenario *s;

@@ -19,14 +19,24 @@
  * negative), maximum utilities that sometimes let sums pass 1 (capped),
  * except in some rounds one additive party; reservation values often at a
  * reachable utility; in some rounds red lines of one or several issues. */
-static pl_scenario *random_hyper(tu_rng *r, int np, int round) {
+typedef struct shape {
+  int ni0, ni;     /* issues: ni0 + below(ni) */
+  int opt0, opt;   /* options of each */
+  int nr0, nr;     /* rectangles of each party */
+  int conds;       /* conditions of each: 1 + below(conds), at most ni */
+} shape;
+
+static const shape small = {1, 5, 1, 5, 1, 8, 3};
+
+static pl_scenario *random_shaped(tu_rng *r, int np, int round,
+                                  const shape *sh) {
   pl_scenario *s = pl_scenario_new("boxes");
-  int ni = 1 + tu_below(r, 5);
-  uint32_t n[5];
+  int ni = sh->ni0 + tu_below(r, sh->ni);
+  uint32_t n[16];
   for (int i = 0; i < ni; i++) {
     char id[16];
     snprintf(id, sizeof id, "i%d", i);
-    n[i] = 1 + (uint32_t)tu_below(r, 5);
+    n[i] = (uint32_t)sh->opt0 + (uint32_t)tu_below(r, sh->opt);
     tu_issue_n(s, id, n[i]);
   }
   bool real = round % 5 == 4, additive = round % 7 == 3;
@@ -43,9 +53,9 @@ static pl_scenario *random_hyper(tu_rng *r, int np, int round) {
       }
       continue;
     }
-    int nr = 1 + tu_below(r, 8);
+    int nr = sh->nr0 + tu_below(r, sh->nr);
     double total = 0;
-    double w[8];
+    double w[64];
     for (int k = 0; k < nr; k++) {
       w[k] = real ? (double)tu_below(r, 1000) / 7.0 - (tu_below(r, 4) ? 0 : 50)
                   : (double)(1 + tu_below(r, 20));
@@ -54,8 +64,8 @@ static pl_scenario *random_hyper(tu_rng *r, int np, int round) {
     double max = total > 0 ? total * (0.6 + 0.1 * tu_below(r, 5)) : 1;
     TU_OK(pl_scenario_set_rectangles(s, p, max, NULL));
     for (int k = 0; k < nr; k++) {
-      int m = 1 + tu_below(r, ni < 3 ? ni : 3), iss[3];
-      uint32_t lo[3], hi[3];
+      int m = 1 + tu_below(r, ni < sh->conds ? ni : sh->conds), iss[8];
+      uint32_t lo[8], hi[8];
       for (int j = 0; j < m; j++) {
         iss[j] = tu_below(r, ni);
         uint32_t a = (uint32_t)tu_below(r, (int)n[iss[j]]);
@@ -85,6 +95,10 @@ static pl_scenario *random_hyper(tu_rng *r, int np, int round) {
   return s;
 }
 
+static pl_scenario *random_hyper(tu_rng *r, int np, int round) {
+  return random_shaped(r, np, round, &small);
+}
+
 static pl_analysis *run(const pl_scenario *s, pl_method m, uint64_t boxes,
                         int *rc) {
   pl_analysis_options o;
@@ -102,13 +116,16 @@ static long sol_index(const pl_analysis *a, pl_solution w) {
   return p ? (long)(p - pl_analysis_pareto(a, 0)) : -1;
 }
 
-static void test_boxes_equal_enumeration(void **state) {
-  (void)state;
-  tu_rng r = {20141};
-  int compared = 0, nonempty = 0, ties = 0;
-  for (int round = 0; round < 2400; round++) {
+/* Rounds of random scenarios of shape sh: the box method and enumeration
+ * give the same frontier bit for bit and the same solutions. Counts the
+ * non-empty frontiers, those with ties (outcomes off the frontier) and
+ * the boxes searched. */
+static void compare_rounds(uint64_t seed, int rounds, const shape *sh,
+                           int *nonempty, int *ties, uint64_t *boxes) {
+  tu_rng r = {seed};
+  for (int round = 0; round < rounds; round++) {
     int np = 2 + (round % 3 == 0);
-    pl_scenario *s = random_hyper(&r, np, round);
+    pl_scenario *s = random_shaped(&r, np, round, sh);
     const int ni = pl_scenario_issue_count(s);
     int rc_e, rc_b;
     pl_analysis *e = run(s, PL_METHOD_ENUMERATE, 0, &rc_e);
@@ -117,6 +134,7 @@ static void test_boxes_equal_enumeration(void **state) {
     assert_int_equal(rc_b, PL_OK);
     assert_string_equal(pl_analysis_method(b), "boxes");
     assert_true(pl_analysis_epsilon(b) == 0);
+    *boxes += pl_analysis_boxes(b);
     size_t n = pl_analysis_pareto_count(e);
     if (pl_analysis_pareto_count(b) != n)
       fail_msg("round %d: enumerated %zu points, boxes %zu", round, n,
@@ -139,41 +157,62 @@ static void test_boxes_equal_enumeration(void **state) {
     if (n == 0) {
       assert_int_equal(pl_analysis_feasible_count(b), 0);
     } else {
-      nonempty++;
+      (*nonempty)++;
       assert_int_equal(pl_analysis_feasible_count(b), UINT64_MAX);
     }
     uint64_t out;
-    if (pl_scenario_outcome_count(s, &out) == PL_OK && out > n) ties++;
+    if (pl_scenario_outcome_count(s, &out) == PL_OK && out > n) (*ties)++;
     pl_analysis_free(e);
     pl_analysis_free(b);
     pl_scenario_free(s);
-    compared++;
   }
-  assert_true(compared >= 2000);
+}
+
+static void test_boxes_equal_enumeration(void **state) {
+  (void)state;
+  int nonempty = 0, ties = 0;
+  uint64_t boxes = 0;
+  compare_rounds(20141, 2400, &small, &nonempty, &ties, &boxes);
   assert_true(nonempty > 1500);
   assert_true(ties > 1000);
+}
+
+/* Deeper searches: 7-9 issues of 2-3 options, 10-30 rectangles of up to
+ * four conditions per party, so that boxes below depth SHALLOW move their
+ * shares (warm-started from their parent's) and the weighted sums get
+ * shares of their own (refine_weighted): the same frontier as
+ * enumeration still, bit for bit. */
+static const shape deep = {7, 3, 2, 2, 10, 21, 4};
+
+static void test_boxes_deep_equal_enumeration(void **state) {
+  (void)state;
+  int nonempty = 0, ties = 0;
+  uint64_t boxes = 0;
+  compare_rounds(2014, 240, &deep, &nonempty, &ties, &boxes);
+  assert_true(nonempty > 150);
+  assert_true(boxes > 240 * 50); /* searched deep, not settled at the root */
 }
 
 /* Cut short by a budget of a few boxes: every listed point is a real
  * package with its utilities, and every enumerated frontier point is at
  * most the stated epsilon above a listed one. */
-static void test_budget_certificate(void **state) {
-  (void)state;
-  tu_rng r = {4242};
-  int approx = 0, checked = 0;
-  for (int round = 0; round < 1500; round++) {
+static void certificate_rounds(uint64_t seed, int rounds, const shape *sh,
+                               int budgets, int *approx, int *checked) {
+  tu_rng r = {seed};
+  for (int round = 0; round < rounds; round++) {
     int np = 2 + (round % 3 == 0);
-    pl_scenario *s = random_hyper(&r, np, round);
+    pl_scenario *s = random_shaped(&r, np, round, sh);
     int rc_e, rc_b;
     pl_analysis *e = run(s, PL_METHOD_ENUMERATE, 0, &rc_e);
-    pl_analysis *b = run(s, PL_METHOD_BOXES, 1 + (uint64_t)(round % 12), &rc_b);
+    pl_analysis *b =
+        run(s, PL_METHOD_BOXES, 1 + (uint64_t)(round % budgets), &rc_b);
     assert_int_equal(rc_e, PL_OK);
     if (rc_b == PL_ETOOBIG) { /* nothing found within the budget */
       assert_null(b);
     } else {
       assert_int_equal(rc_b, PL_OK);
       double eps = pl_analysis_epsilon(b);
-      approx += eps > 0;
+      *approx += eps > 0;
       for (size_t k = 0; k < pl_analysis_pareto_count(b); k++) {
         const pl_point *y = pl_analysis_pareto(b, k);
         for (int p = 0; p < np; p++)
@@ -193,13 +232,29 @@ static void test_budget_certificate(void **state) {
           fail_msg("round %d: point %zu not within the stated %g", round, j,
                    eps);
       }
-      checked++;
+      (*checked)++;
     }
     pl_analysis_free(e);
     pl_analysis_free(b);
     pl_scenario_free(s);
   }
+}
+
+static void test_budget_certificate(void **state) {
+  (void)state;
+  int approx = 0, checked = 0;
+  certificate_rounds(4242, 1500, &small, 12, &approx, &checked);
   assert_true(checked > 1000);
+  assert_true(approx > 100);
+}
+
+/* The same on the deeper scenarios, cut short at 1-400 boxes: deep boxes
+ * dropped at an epsilon by their refined weighted-sum bounds. */
+static void test_deep_budget_certificate(void **state) {
+  (void)state;
+  int approx = 0, checked = 0;
+  certificate_rounds(77, 300, &deep, 400, &approx, &checked);
+  assert_true(checked > 200);
   assert_true(approx > 100);
 }
 
@@ -252,9 +307,9 @@ static const char *shared_data(void) {
 }
 
 /* The twelve ANAC 2014 domains (skipped when ../shared/data is absent):
- * the ten-issue ones exactly, within the default budget, and the
+ * the ten-issue ones exactly, within 10,000 boxes, and the
  * non-discounted ones against GENIUS's pareto.xml; the others on a budget
- * of 20,000 boxes. Every point is a real package with its own utilities,
+ * of 20,000 boxes, each to at most the epsilon it reaches now. Every point is a real package with its own utilities,
  * feasible, and none dominates another; the epsilon is stated. */
 static void test_anac2014(void **state) {
   (void)state;
@@ -268,6 +323,12 @@ static void test_anac2014(void **state) {
       "10issueswithRV", "30issues", "30issuesDiscounted",
       "30issuesDiscountedwithRV", "30issueswithRV", "50issues",
       "50issuesDiscounted", "50issuesDiscountedwithRV", "50issueswithRV"};
+  /* what the budget reaches (the ten-issue ones: exact within 10,000
+   * boxes; before the weighted sums had shares of their own and the
+   * search a seeded staircase it took up to 18,929 and reached 0.08 on
+   * 30issuesDiscounted, 50issues and 50issueswithRV) */
+  static const double reach[] = {0,    0,    0,    0,    0.08, 0.04,
+                                 0.2,  0.08, 0.04, 0.01, 0.08, 0.02};
   for (int d = 0; d < 12; d++) {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", root, dom[d]);
@@ -277,12 +338,14 @@ static void test_anac2014(void **state) {
     const int np = pl_scenario_party_count(s);
     bool ten = d < 4;
     int rc;
-    pl_analysis *a = run(s, PL_METHOD_AUTO, ten ? 0 : 20000, &rc);
+    pl_analysis *a = run(s, PL_METHOD_AUTO, ten ? 10000 : 20000, &rc);
     assert_int_equal(rc, PL_OK);
     assert_string_equal(pl_analysis_method(a), "boxes");
     double eps = pl_analysis_epsilon(a);
     assert_true(eps >= 0 && eps < 1);
-    if (ten) assert_true(eps == 0);
+    if (eps > reach[d]) /* a count of boxes, not a time */
+      fail_msg("%s: epsilon %g within its budget, %g expected", dom[d], eps,
+               reach[d]);
     size_t n = pl_analysis_pareto_count(a);
     assert_true(n > 0);
     for (size_t k = 0; k < n; k++) {
@@ -331,6 +394,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_boxes_equal_enumeration),
       cmocka_unit_test(test_budget_certificate),
+      cmocka_unit_test(test_boxes_deep_equal_enumeration),
+      cmocka_unit_test(test_deep_budget_certificate),
       cmocka_unit_test(test_auto_choice),
       cmocka_unit_test(test_anac2014),
   };
