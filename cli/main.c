@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -265,8 +267,24 @@ typedef struct held_stdout {
   int mem;
 } held_stdout;
 
+/* Whether standard output is /dev/null (character device 1:3), where
+ * nothing can be half-written: holding it would only copy the output
+ * once more (GNU tar makes the same test). */
+static bool stdout_is_null(void) {
+  struct stat st;
+  return fstat(STDOUT_FILENO, &st) == 0 && S_ISCHR(st.st_mode) &&
+         major(st.st_rdev) == 1 && minor(st.st_rdev) == 3;
+}
+
 static held_stdout hold_stdout(void) {
   held_stdout h = {-1, -1};
+  /* nothing is written before the end: large blocks, few system calls
+   * (a negotiation's transcript is some hundred KiB) */
+  static char buffer[1 << 16];
+  if (stdout_is_null()) {
+    (void)setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
+    return h;
+  }
   int real = dup(STDOUT_FILENO);
   if (real < 0) return h; /* no standard output: nothing to hold */
   int mem = memfd_create("parley-stdout", MFD_CLOEXEC);
@@ -281,9 +299,6 @@ static held_stdout hold_stdout(void) {
     return h;
   }
   (void)fcntl(real, F_SETFD, FD_CLOEXEC);
-  /* nothing is written before the end: large blocks, few system calls
-   * (a negotiation's transcript is some hundred KiB) */
-  static char buffer[1 << 16];
   (void)setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
   h.real = real;
   h.mem = mem;
