@@ -206,8 +206,10 @@ struct pl__mitm {
   const pl_scenario *s;
   int party, ni;
   int *side;           /* 0 or 1 per issue */
-  half_sum *h[2];      /* both sorted by sum, then code */
-  double *sum[2];      /* their sums alone, for the sweep */
+  /* each half's sums ascending (ties by code), and their codes after
+   * them in the same block */
+  double *sum[2];
+  uint32_t *code[2];
   size_t n[2];
   /* answers of recent queries: every goal in (below, sum] has the same
    * answer, the pair (a, b) (pl__mitm_at_least) */
@@ -245,8 +247,6 @@ static half_sum *sort_half(half_sum *h, half_sum *tmp, size_t n) {
 void pl__mitm_free(pl__mitm *m) {
   if (!m) return;
   pl__free(m->side);
-  pl__free(m->h[0]);
-  pl__free(m->h[1]);
   pl__free(m->sum[0]);
   pl__free(m->sum[1]);
   pl__free(m);
@@ -254,7 +254,7 @@ void pl__mitm_free(pl__mitm *m) {
 
 /* Every sum of one half, its issues' contributions added in issue order;
  * the code is mixed radix over the half's issues, the last fastest. */
-static void list_half(pl__mitm *m, int side) {
+static void list_half(const pl__mitm *m, int side, half_sum *h) {
   const pl_scenario *s = m->s;
   const int np = s->n_parties, p = m->party;
   for (size_t k = 0; k < m->n[side]; k++) {
@@ -270,7 +270,7 @@ static void list_half(pl__mitm *m, int side) {
     double sum = 0;
     for (int j = cnt - 1; j >= 0; j--)
       sum += s->table[is[j]][(size_t)opt[j] * np + p];
-    m->h[side][k] = (half_sum){sum, k};
+    h[k] = (half_sum){sum, k};
   }
 }
 
@@ -312,34 +312,36 @@ int pl__mitm_new(const pl_scenario *s, int party, size_t max_half,
   }
   pl__free(placed);
   int rc = PL_OK;
+  if (max_half > UINT32_MAX) max_half = UINT32_MAX; /* codes are 32 bits */
   for (int side = 0; side < 2 && !rc; side++) {
     uint64_t n = 1;
     for (int i = 0; i < ni && n <= max_half; i++)
       if (m->side[i] == side) n *= s->issues[i].n;
-    if (n > max_half) {
-      rc = PL_ETOOBIG;
-      break;
-    }
+    if (n > max_half) rc = PL_ETOOBIG;
     m->n[side] = (size_t)n;
-    if (!(m->h[side] = pl__malloc((size_t)n * sizeof *m->h[side])))
-      rc = PL_ENOMEM;
-    else
-      list_half(m, side);
   }
+  /* per half: listed, sorted, then kept as sums and codes (12 bytes a sum
+   * where the sort needs 32), the sort's arrays freed for the next half */
   for (int side = 0; side < 2 && !rc; side++) {
-    half_sum *tmp = pl__malloc((m->n[side] + 1) * sizeof *tmp);
-    if (!tmp) {
+    const size_t n = m->n[side];
+    half_sum *h = pl__malloc((n + 1) * sizeof *h);
+    half_sum *tmp = pl__malloc((n + 1) * sizeof *tmp);
+    m->sum[side] = h && tmp ? pl__malloc((n + 1) * (sizeof(double) +
+                                                    sizeof(uint32_t)))
+                            : NULL;
+    if (m->sum[side]) {
+      list_half(m, side, h);
+      const half_sum *done = sort_half(h, tmp, n);
+      m->code[side] = (uint32_t *)(m->sum[side] + n + 1);
+      for (size_t k = 0; k < n; k++) {
+        m->sum[side][k] = done[k].sum;
+        m->code[side][k] = (uint32_t)done[k].code;
+      }
+    } else {
       rc = PL_ENOMEM;
-      break;
     }
-    half_sum *done = sort_half(m->h[side], tmp, m->n[side]);
-    pl__free(done == tmp ? m->h[side] : tmp);
-    m->h[side] = done;
-    if (!(m->sum[side] = pl__malloc((m->n[side] + 1) * sizeof *m->sum[side]))) {
-      rc = PL_ENOMEM;
-      break;
-    }
-    for (size_t k = 0; k < m->n[side]; k++) m->sum[side][k] = done[k].sum;
+    pl__free(h);
+    pl__free(tmp);
   }
   if (rc) {
     pl__mitm_free(m);
@@ -419,7 +421,7 @@ int pl__mitm_at_least(pl__mitm *m, double target, uint32_t *options,
     while (lo > 0 && a + B[lo - 1] >= goal) lo--;
     if (lo < n1 &&
         (a + B[lo] < best ||
-         (a + B[lo] == best && m->h[0][k].code < m->h[0][ba].code))) {
+         (a + B[lo] == best && m->code[0][k] < m->code[0][ba]))) {
       best = a + B[lo];
       ba = k;
       bb = lo;
@@ -437,8 +439,8 @@ int pl__mitm_at_least(pl__mitm *m, double target, uint32_t *options,
       if (m->n_seen < MITM_SEEN) m->n_seen++;
     }
   }
-  decode_half(m, 0, m->h[0][ba].code, options);
-  decode_half(m, 1, m->h[1][bb].code, options);
+  decode_half(m, 0, m->code[0][ba], options);
+  decode_half(m, 1, m->code[1][bb], options);
   if (utility) *utility = pl_scenario_utility(m->s, m->party, options);
   return PL_OK;
 }
