@@ -12,14 +12,7 @@
 #define PL_EXPAT_SONAME "libexpat.so.1"
 #endif
 
-/* Each entry of the table has expat's own prototype: checked here, without
- * a reference to expat (the controlling expression of _Generic is not
- * evaluated). */
-#define PL__EXPAT_CHECK(ret, name, params)                                \
-  _Static_assert(_Generic(&name, ret(*) params: 1, default: 0),         \
-                 "the prototype of " #name " differs from expat's");
-PL__EXPAT_FUNCTIONS(PL__EXPAT_CHECK)
-#undef PL__EXPAT_CHECK
+PL__EXPAT_FUNCTIONS(PL__DL_CHECK) /* each entry has expat's prototype */
 
 pl__expat_api pl__expat;
 
