@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -364,6 +365,16 @@ int main(int argc, char **argv) {
   const char *name = argv[1];
   if (!strcmp(name, "--help") || !strcmp(name, "-h")) name = "help";
   if (!strcmp(name, "--version") || !strcmp(name, "-V")) name = "version";
+  /* A command is one process (but for serve, which runs for days): memory
+   * it frees stays with it for its next allocations rather than going back
+   * to the kernel and coming again as fresh pages (glibc gives blocks of
+   * 128 KiB or more their own mapping, and shrinks the heap when 128 KiB
+   * are free at its top; on a virtual machine each page fault costs ~10 us
+   * and each unmapping a TLB flush: docs/performance.md, "Start-up") */
+  if (strcmp(name, "serve")) {
+    (void)mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    (void)mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  }
   /* before standard output is held: a companion gets the real one */
   if (!strcmp(name, "tournament"))
     for (int k = 2; k < argc; k++)
