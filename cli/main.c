@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -11,6 +12,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -265,8 +268,25 @@ typedef struct held_stdout {
   int mem;
 } held_stdout;
 
+/* Whether standard output is /dev/null (character device 1:3), where
+ * nothing can be half-written: holding it would only copy the output
+ * once more (GNU tar makes the same test). */
+static bool stdout_is_null(void) {
+  struct stat st;
+  return fstat(STDOUT_FILENO, &st) == 0 && S_ISCHR(st.st_mode) &&
+         major(st.st_rdev) == 1 && minor(st.st_rdev) == 3;
+}
+
 static held_stdout hold_stdout(void) {
   held_stdout h = {-1, -1};
+  /* nothing is written before the end: blocks of 16 KiB, few system calls
+   * for a transcript of some hundred KiB (64 KiB cost 12 more page faults,
+   * each dearer on a virtual machine than the writes they save) */
+  static char buffer[1 << 14];
+  if (stdout_is_null()) {
+    (void)setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
+    return h;
+  }
   int real = dup(STDOUT_FILENO);
   if (real < 0) return h; /* no standard output: nothing to hold */
   int mem = memfd_create("parley-stdout", MFD_CLOEXEC);
@@ -281,9 +301,6 @@ static held_stdout hold_stdout(void) {
     return h;
   }
   (void)fcntl(real, F_SETFD, FD_CLOEXEC);
-  /* nothing is written before the end: large blocks, few system calls
-   * (a negotiation's transcript is some hundred KiB) */
-  static char buffer[1 << 16];
   (void)setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
   h.real = real;
   h.mem = mem;
@@ -348,6 +365,16 @@ int main(int argc, char **argv) {
   const char *name = argv[1];
   if (!strcmp(name, "--help") || !strcmp(name, "-h")) name = "help";
   if (!strcmp(name, "--version") || !strcmp(name, "-V")) name = "version";
+  /* A command is one process (but for serve, which runs for days): memory
+   * it frees stays with it for its next allocations rather than going back
+   * to the kernel and coming again as fresh pages (glibc gives blocks of
+   * 128 KiB or more their own mapping, and shrinks the heap when 128 KiB
+   * are free at its top; on a virtual machine each page fault costs ~10 us
+   * and each unmapping a TLB flush: docs/performance.md, "Start-up") */
+  if (strcmp(name, "serve")) {
+    (void)mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    (void)mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  }
   /* before standard output is held: a companion gets the real one */
   if (!strcmp(name, "tournament"))
     for (int k = 2; k < argc; k++)

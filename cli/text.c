@@ -1,4 +1,5 @@
 /* The analysis as aligned text tables for a terminal. */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,29 +356,90 @@ void cli_print_gains(FILE *out, const pl_scenario *s, const double *u,
   }
 }
 
+/* The part of an event's line after its name: utilities and package. */
+static void print_event_tail(FILE *out, const pl_scenario *s,
+                             const pl_event *e) {
+  print_utilities(out, s, e->utilities);
+  fputs("  ", out);
+  if (e->rejects) { /* a comment: the articles it rejects, what instead */
+    fputs("wants ", out);
+    print_inline(out, s, e->options, e->rejects);
+  } else {
+    print_inline(out, s, e->options, NULL);
+  }
+  fputc('\n', out);
+}
+
+/* A party's last line tail, kept while its outcome stays the same: agents
+ * such as boulware repeat an offer for many rounds, and formatting the
+ * numbers and labels again was most of a long transcript's printing. */
+typedef struct event_tail {
+  const pl_event *e;
+  char *text;
+  size_t len, cap;
+} event_tail;
+
+static bool same_tail(const pl_event *a, const pl_event *b, int ni, int np) {
+  return a && !a->rejects && !b->rejects &&
+         !memcmp(a->options, b->options, (size_t)ni * sizeof *a->options) &&
+         !memcmp(a->utilities, b->utilities, (size_t)np * sizeof *a->utilities);
+}
+
+/* e's tail formatted through the one in-memory stream m (rewound each
+ * time, so it holds the longest tail only) into t; false when out of
+ * memory, t then forgotten. */
+static bool keep_tail(FILE *m, char **buf, event_tail *t, const pl_scenario *s,
+                      const pl_event *e) {
+  t->e = NULL;
+  if (fseeko(m, 0, SEEK_SET) != 0) return false;
+  print_event_tail(m, s, e);
+  if (fflush(m) != 0) return false;
+  off_t len = ftello(m);
+  if (len < 0) return false;
+  if ((size_t)len > t->cap) {
+    char *grown = realloc(t->text, (size_t)len);
+    if (!grown) return false;
+    t->text = grown;
+    t->cap = (size_t)len;
+  }
+  memcpy(t->text, *buf, (size_t)len);
+  t->len = (size_t)len;
+  t->e = e;
+  return true;
+}
+
 void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
                   const pl_analysis *a) {
   const int np = pl_scenario_party_count(s);
+  const int ni = pl_scenario_issue_count(s);
   int wp = party_width(s, 8); /* "mediator" */
   fprintf(out, "%5s  %-*s  %-7s", "round", wp, "party", "event");
   print_party_header(out, s);
   fputs("  package\n", out);
+  /* per party, and the mediator last; without memory, no cache */
+  event_tail *tails = calloc((size_t)np + 1, sizeof *tails);
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *m = tails ? open_memstream(&buf, &size) : NULL;
   for (size_t k = 0; k < pl_session_event_count(x); k++) {
     const pl_event *e = pl_session_event(x, k);
     if (e->kind == PL_EVENT_END) break;
     fprintf(out, "%5d  %-*s  %-7s", e->round, wp,
             e->party < 0 ? "mediator" : pl_scenario_party_id(s, e->party),
             pl_event_name(e->kind));
-    print_utilities(out, s, e->utilities);
-    fputs("  ", out);
-    if (e->rejects) { /* a comment: the articles it rejects, what instead */
-      fputs("wants ", out);
-      print_inline(out, s, e->options, e->rejects);
+    event_tail *t = m ? &tails[e->party < 0 ? np : e->party] : NULL;
+    if (t && (same_tail(t->e, e, ni, np) || keep_tail(m, &buf, t, s, e))) {
+      fwrite(t->text, 1, t->len, out);
+      t->e = e;
     } else {
-      print_inline(out, s, e->options, NULL);
+      print_event_tail(out, s, e);
     }
-    fputc('\n', out);
   }
+  if (m) fclose(m);
+  free(buf);
+  if (tails)
+    for (int p = 0; p <= np; p++) free(tails[p].text);
+  free(tails);
   int rounds = pl_session_rounds(x);
   const pl_end end = pl_session_end(x);
   fprintf(out, "\nResult    %s after %d round%s", pl_end_name(end), rounds,

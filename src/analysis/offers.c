@@ -206,7 +206,10 @@ struct pl__mitm {
   const pl_scenario *s;
   int party, ni;
   int *side;           /* 0 or 1 per issue */
-  half_sum *h[2];      /* both sorted by sum, then code */
+  /* each half's sums ascending (ties by code), and their codes after
+   * them in the same block */
+  double *sum[2];
+  uint32_t *code[2];
   size_t n[2];
   /* answers of recent queries: every goal in (below, sum] has the same
    * answer, the pair (a, b) (pl__mitm_at_least) */
@@ -217,23 +220,41 @@ struct pl__mitm {
   int n_seen, next_seen;
 };
 
-static int by_sum(const void *x, const void *y) {
-  const half_sum *a = x, *b = y;
-  if (a->sum != b->sum) return a->sum < b->sum ? -1 : 1;
-  return (a->code > b->code) - (a->code < b->code);
+static bool half_before(const half_sum *a, const half_sum *b) {
+  return a->sum < b->sum || (a->sum == b->sum && a->code < b->code);
+}
+
+/* Sorts h[0..n) by sum, then code: a bottom-up merge sort through tmp[n],
+ * its comparison inline (qsort's call per comparison was most of an
+ * agent's set-up on 10^6-outcome domains). Returns the sorted array:
+ * h or tmp. */
+static half_sum *sort_half(half_sum *h, half_sum *tmp, size_t n) {
+  for (size_t w = 1; w < n; w *= 2) {
+    for (size_t lo = 0; lo < n; lo += 2 * w) {
+      size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+      size_t i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) tmp[k++] = half_before(&h[j], &h[i]) ? h[j++] : h[i++];
+      while (i < mid) tmp[k++] = h[i++];
+      while (j < hi) tmp[k++] = h[j++];
+    }
+    half_sum *t = h;
+    h = tmp;
+    tmp = t;
+  }
+  return h;
 }
 
 void pl__mitm_free(pl__mitm *m) {
   if (!m) return;
   pl__free(m->side);
-  pl__free(m->h[0]);
-  pl__free(m->h[1]);
+  pl__free(m->sum[0]);
+  pl__free(m->sum[1]);
   pl__free(m);
 }
 
 /* Every sum of one half, its issues' contributions added in issue order;
  * the code is mixed radix over the half's issues, the last fastest. */
-static void list_half(pl__mitm *m, int side) {
+static void list_half(const pl__mitm *m, int side, half_sum *h) {
   const pl_scenario *s = m->s;
   const int np = s->n_parties, p = m->party;
   for (size_t k = 0; k < m->n[side]; k++) {
@@ -249,7 +270,7 @@ static void list_half(pl__mitm *m, int side) {
     double sum = 0;
     for (int j = cnt - 1; j >= 0; j--)
       sum += s->table[is[j]][(size_t)opt[j] * np + p];
-    m->h[side][k] = (half_sum){sum, k};
+    h[k] = (half_sum){sum, k};
   }
 }
 
@@ -291,23 +312,36 @@ int pl__mitm_new(const pl_scenario *s, int party, size_t max_half,
   }
   pl__free(placed);
   int rc = PL_OK;
+  if (max_half > UINT32_MAX) max_half = UINT32_MAX; /* codes are 32 bits */
   for (int side = 0; side < 2 && !rc; side++) {
     uint64_t n = 1;
     for (int i = 0; i < ni && n <= max_half; i++)
       if (m->side[i] == side) n *= s->issues[i].n;
-    if (n > max_half) {
-      rc = PL_ETOOBIG;
-      break;
-    }
+    if (n > max_half) rc = PL_ETOOBIG;
     m->n[side] = (size_t)n;
-    if (!(m->h[side] = pl__malloc((size_t)n * sizeof *m->h[side])))
-      rc = PL_ENOMEM;
-    else
-      list_half(m, side);
   }
-  if (!rc) {
-    qsort(m->h[0], m->n[0], sizeof *m->h[0], by_sum);
-    qsort(m->h[1], m->n[1], sizeof *m->h[1], by_sum);
+  /* per half: listed, sorted, then kept as sums and codes (12 bytes a sum
+   * where the sort needs 32), the sort's arrays freed for the next half */
+  for (int side = 0; side < 2 && !rc; side++) {
+    const size_t n = m->n[side];
+    half_sum *h = pl__malloc((n + 1) * sizeof *h);
+    half_sum *tmp = pl__malloc((n + 1) * sizeof *tmp);
+    m->sum[side] = h && tmp ? pl__malloc((n + 1) * (sizeof(double) +
+                                                    sizeof(uint32_t)))
+                            : NULL;
+    if (m->sum[side]) {
+      list_half(m, side, h);
+      const half_sum *done = sort_half(h, tmp, n);
+      m->code[side] = (uint32_t *)(m->sum[side] + n + 1);
+      for (size_t k = 0; k < n; k++) {
+        m->sum[side][k] = done[k].sum;
+        m->code[side][k] = (uint32_t)done[k].code;
+      }
+    } else {
+      rc = PL_ENOMEM;
+    }
+    pl__free(h);
+    pl__free(tmp);
   }
   if (rc) {
     pl__mitm_free(m);
@@ -335,7 +369,7 @@ static void decode_half(const pl__mitm *m, int side, uint64_t code,
 int pl__mitm_at_least(pl__mitm *m, double target, uint32_t *options,
                       double *utility) {
   const double goal = target - PL_TOLERANCE;
-  const half_sum *b = m->h[1];
+  const double *A = m->sum[0], *B = m->sum[1];
   double best = INFINITY, below = -INFINITY;
   size_t ba = 0, bb = 0;
   bool found = false;
@@ -360,39 +394,39 @@ int pl__mitm_at_least(pl__mitm *m, double target, uint32_t *options,
   const size_t n0 = m->n[0], n1 = m->n[1];
   size_t k0 = n0, lo = n1;
   if (!found && n0 && n1) {
-    const double bmax = b[n1 - 1].sum;
+    const double bmax = B[n1 - 1];
     size_t l = 0, h = n0;
     while (l < h) {
       size_t mid = l + (h - l) / 2;
-      if (m->h[0][mid].sum + bmax < goal) l = mid + 1;
+      if (A[mid] + bmax < goal) l = mid + 1;
       else h = mid;
     }
     k0 = l;
-    if (k0 > 0) below = m->h[0][k0 - 1].sum + bmax;
+    if (k0 > 0) below = A[k0 - 1] + bmax;
     if (k0 < n0) { /* the first b that reaches the goal with that a */
-      const double a = m->h[0][k0].sum;
+      const double a = A[k0];
       l = 0;
       h = n1;
       while (l < h) {
         size_t mid = l + (h - l) / 2;
-        if (a + b[mid].sum < goal) l = mid + 1;
+        if (a + B[mid] < goal) l = mid + 1;
         else h = mid;
       }
       lo = l;
     }
   }
   for (size_t k = k0; !found && k < n0; k++) {
-    const double a = m->h[0][k].sum;
-    if (lo == 0 && a + b[0].sum > best) break;
-    while (lo > 0 && a + b[lo - 1].sum >= goal) lo--;
+    const double a = A[k];
+    if (lo == 0 && a + B[0] > best) break;
+    while (lo > 0 && a + B[lo - 1] >= goal) lo--;
     if (lo < n1 &&
-        (a + b[lo].sum < best ||
-         (a + b[lo].sum == best && m->h[0][k].code < m->h[0][ba].code))) {
-      best = a + b[lo].sum;
+        (a + B[lo] < best ||
+         (a + B[lo] == best && m->code[0][k] < m->code[0][ba]))) {
+      best = a + B[lo];
       ba = k;
       bb = lo;
     }
-    if (lo > 0 && a + b[lo - 1].sum > below) below = a + b[lo - 1].sum;
+    if (lo > 0 && a + B[lo - 1] > below) below = a + B[lo - 1];
   }
   if (!found) {
     if (best == INFINITY) return PL_ENOTFOUND;
@@ -405,8 +439,8 @@ int pl__mitm_at_least(pl__mitm *m, double target, uint32_t *options,
       if (m->n_seen < MITM_SEEN) m->n_seen++;
     }
   }
-  decode_half(m, 0, m->h[0][ba].code, options);
-  decode_half(m, 1, b[bb].code, options);
+  decode_half(m, 0, m->code[0][ba], options);
+  decode_half(m, 1, m->code[1][bb], options);
   if (utility) *utility = pl_scenario_utility(m->s, m->party, options);
   return PL_OK;
 }

@@ -21,4 +21,12 @@ void *pl__dl_table(const char *what, const char *soname,
                    const pl__dl_sym *syms, size_t n, void *table,
                    char *failure, size_t size);
 
+/* For a list macro of (ret, name, params) entries: a compile-time check
+ * that the library's header gives each function the prototype the table
+ * assumes, without a reference to the library (the controlling expression
+ * of _Generic is not evaluated). */
+#define PL__DL_CHECK(ret, name, params)                                   \
+  _Static_assert(_Generic(&name, ret(*) params: 1, default: 0),         \
+                 "the prototype of " #name " differs from its library's");
+
 #endif

@@ -12,14 +12,7 @@
 #define PL_EXPAT_SONAME "libexpat.so.1"
 #endif
 
-/* Each entry of the table has expat's own prototype: checked here, without
- * a reference to expat (the controlling expression of _Generic is not
- * evaluated). */
-#define PL__EXPAT_CHECK(ret, name, params)                                \
-  _Static_assert(_Generic(&name, ret(*) params: 1, default: 0),         \
-                 "the prototype of " #name " differs from expat's");
-PL__EXPAT_FUNCTIONS(PL__EXPAT_CHECK)
-#undef PL__EXPAT_CHECK
+PL__EXPAT_FUNCTIONS(PL__DL_CHECK) /* each entry has expat's prototype */
 
 pl__expat_api pl__expat;
 
@@ -27,6 +20,13 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char failure[300];
 
 static void load(void) {
+#ifdef PL_EXPAT_STATIC
+  /* linked in (the CLI, CMakeLists.txt): the table holds expat's own
+   * functions, nothing to open */
+#define PL__EXPAT_SET(ret, name, params) pl__expat.name = name;
+  PL__EXPAT_FUNCTIONS(PL__EXPAT_SET)
+#undef PL__EXPAT_SET
+#else
 #define PL__EXPAT_SYM(ret, name, params) {#name, offsetof(pl__expat_api, name)},
   static const pl__dl_sym syms[] = {PL__EXPAT_FUNCTIONS(PL__EXPAT_SYM)};
 #undef PL__EXPAT_SYM
@@ -34,6 +34,7 @@ static void load(void) {
   if (pl__dl_table("expat", PL_EXPAT_SONAME, syms, sizeof syms / sizeof *syms,
                    &t, failure, sizeof failure))
     pl__expat = t;
+#endif
 }
 
 int pl__expat_open(pl_error *err) {

@@ -12,14 +12,7 @@
 #define PL_LIBXML2_SONAME "libxml2.so.2"
 #endif
 
-/* Each entry of the table has libxml2's own prototype: checked here,
- * without a reference to libxml2 (the controlling expression of _Generic
- * is not evaluated). */
-#define PL__XML_CHECK(ret, name, params)                                  \
-  _Static_assert(_Generic(&name, ret(*) params: 1, default: 0),         \
-                 "the prototype of " #name " differs from libxml2's");
-PL__XML_FUNCTIONS(PL__XML_CHECK)
-#undef PL__XML_CHECK
+PL__XML_FUNCTIONS(PL__DL_CHECK) /* each entry has libxml2's prototype */
 
 pl__xml_api pl__xml;
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "dbutil.h"
 #include "parley/records.h"
 #include "parley/tournament.h"
 #include "records/records_internal.h"
@@ -45,23 +46,6 @@ static pl_key *key(uint8_t fill) {
   pl_error err;
   assert_int_equal(pl_key_from_seed("org", seed, &k, &err), PL_OK);
   return k;
-}
-
-static void db_name(char *db, size_t size) {
-  snprintf(db, size, "/tmp/parley-signed-XXXXXX");
-  int fd = mkstemp(db);
-  assert_true(fd >= 0);
-  close(fd);
-  unlink(db);
-}
-
-static void db_remove(const char *db) {
-  char side[128];
-  unlink(db);
-  snprintf(side, sizeof side, "%s-wal", db);
-  unlink(side);
-  snprintf(side, sizeof side, "%s-shm", db);
-  unlink(side);
 }
 
 static int open_signed(const char *db, pl_tournament *t, const pl_key *k,

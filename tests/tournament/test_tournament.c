@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "dbutil.h"
 #include "parley/agents.h"
 #include "parley/tournament.h"
 #include "tournament/tournament_internal.h"
@@ -288,23 +289,6 @@ static void test_empty_config(void **state) {
         err.column != 1)
       fail_msg("case %zu: %d:%d: %s", k, err.line, err.column, err.message);
   }
-}
-
-/* A fresh store file name (and its -wal, -shm companions removed). */
-static void db_name(char *db, size_t size) {
-  snprintf(db, size, "/tmp/parley-test-XXXXXX");
-  int fd = mkstemp(db);
-  assert_true(fd >= 0);
-  close(fd);
-  unlink(db);
-}
-static void db_remove(const char *db) {
-  char side[128];
-  unlink(db);
-  snprintf(side, sizeof side, "%s-wal", db);
-  unlink(side);
-  snprintf(side, sizeof side, "%s-shm", db);
-  unlink(side);
 }
 
 static void add_job(pl_tournament *t, pl_store *st, uint64_t j, int want) {
