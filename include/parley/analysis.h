@@ -54,11 +54,12 @@ typedef struct pl_analysis_options {
    * NULL (default): not called. */
   int (*progress)(void *ctx, double done);
   void *progress_ctx;
-  /* The box method's budget, in boxes (a count, not time): searches at
-   * epsilon 0.08, 0.04, 0.02, 0.01, then exact (or the epsilon asked for),
-   * each from the root; when the budget runs out the result states the
-   * epsilon it can certify. 0 (default): 2,000,000, about ten seconds of
-   * one core at most. */
+  /* The box method's budget, a count of work, not time: each box searched
+   * and each refinement of a two-party weighted-sum bound (about a box's
+   * bound) counts one. Searches at epsilon 0.08, 0.04, 0.02, 0.01, then
+   * exact (or the epsilon asked for), each from the root; when the budget
+   * runs out the result states the epsilon it can certify. 0 (default):
+   * 4,000,000, about ten seconds of one core at most. */
   uint64_t max_boxes;
 } pl_analysis_options;
 

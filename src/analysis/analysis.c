@@ -24,7 +24,7 @@
 #define PARTIAL_WORK ((uint64_t)1 << 27)
 /* The box search: boxes searched when pl_analysis_options.max_boxes is 0
  * (about ten seconds at most on the ANAC 2014 domains, docs/performance.md). */
-#define PL__DEFAULT_BOXES ((uint64_t)2000000)
+#define PL__DEFAULT_BOXES ((uint64_t)4000000)
 
 void pl_analysis_options_init(pl_analysis_options *o) {
   memset(o, 0, sizeof *o);

@@ -66,6 +66,7 @@ typedef struct bb {
   double *open;    /* bounds of boxes left open at the budget */
   size_t nopen;
   uint64_t boxes;
+  uint64_t refines; /* refine_weighted calls: budgeted with the boxes */
   double eps, gap;
   bool stopped, root_open;
   int rc;
@@ -736,6 +737,7 @@ static void refine_weighted(bb *b, int k) {
   for (int p = 0; p < 2; p++)
     sc[p] = b->hyper[p] ? 1 / b->s->parties[p].max_utility : 1;
   b->refined[k] = true;
+  b->refines++;
   {
     double l = lambda_of(k), co[2] = {l * sc[0], (1 - l) * sc[1]};
     for (int i = 0; i < b->ni; i++) {
@@ -856,7 +858,7 @@ static void keep_open(bb *b, const double *ub) {
 
 static void search(bb *b, int depth) {
   const int np = b->np;
-  if (b->boxes >= b->lim->max_boxes) {
+  if (b->boxes + b->refines >= b->lim->max_boxes) {
     b->stopped = true;
     if (depth == 0) b->root_open = true; /* nothing bounded */
     return;
