@@ -260,12 +260,7 @@ static void test_store(void **state) {
   assert_int_equal(pl_store_open(db, t2, &st, &err), PL_ECONFLICT);
   pl_tournament_free(t2);
   pl_tournament_free(t);
-  char wal[64];
-  unlink(db);
-  snprintf(wal, sizeof wal, "%s-wal", db);
-  unlink(wal);
-  snprintf(wal, sizeof wal, "%s-shm", db);
-  unlink(wal);
+  db_remove(db);
 }
 
 
