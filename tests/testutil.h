@@ -50,6 +50,30 @@
   } while (0)
 
 /* ------------------------------------------------------------------ */
+/* shared data                                                         */
+/* ------------------------------------------------------------------ */
+
+/* The shared ANAC data, ../shared/data (or ../../shared/data, from a
+ * worktree; from $PL_SOURCE_DIR when set), when its `probe` (a file or
+ * folder under it) exists; else NULL (a user's clone has none: the test
+ * skips). The path lives in a static buffer. */
+static inline const char *tu_shared_data(const char *probe) {
+  static char buf[4096];
+  const char *dir = getenv("PL_SOURCE_DIR");
+  const char *ups[] = {"..", "../.."};
+  for (int k = 0; k < 2; k++) {
+    snprintf(buf, sizeof buf, "%s/%s/shared/data/%s", dir ? dir : ".",
+             ups[k], probe);
+    FILE *f = fopen(buf, "r");
+    if (!f) continue;
+    fclose(f);
+    buf[strlen(buf) - strlen(probe) - 1] = 0;
+    return buf;
+  }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ */
 /* building                                                            */
 /* ------------------------------------------------------------------ */
 

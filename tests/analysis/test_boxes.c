@@ -290,22 +290,6 @@ static void test_auto_choice(void **state) {
   pl_scenario_free(s);
 }
 
-/* ../shared/data (or ../../shared/data, from a worktree), or NULL. */
-static const char *shared_data(void) {
-  static char buf[4096];
-  const char *dir = getenv("PL_SOURCE_DIR");
-  const char *ups[] = {"..", "../.."};
-  for (int k = 0; k < 2; k++) {
-    snprintf(buf, sizeof buf, "%s/%s/shared/data/genius/anac/y2014",
-             dir ? dir : ".", ups[k]);
-    FILE *f = fopen(buf, "r");
-    if (!f) continue;
-    fclose(f);
-    return buf;
-  }
-  return NULL;
-}
-
 /* The twelve ANAC 2014 domains (skipped when ../shared/data is absent):
  * the ten-issue ones exactly, within a budget of 15,000 (boxes and bound
  * refinements), and the non-discounted ones against GENIUS's pareto.xml;
@@ -314,7 +298,7 @@ static const char *shared_data(void) {
  * feasible, and none dominates another; the epsilon is stated. */
 static void test_anac2014(void **state) {
   (void)state;
-  const char *root = shared_data();
+  const char *root = tu_shared_data("genius/anac/y2014");
   if (!root) {
     print_message("../shared/data absent: skipped\n");
     skip();
@@ -335,7 +319,7 @@ static void test_anac2014(void **state) {
                                  0.2,  0.08, 0.04, 0.01, 0.08, 0.02};
   for (int d = 0; d < 12; d++) {
     char path[4200];
-    snprintf(path, sizeof path, "%s/%s", root, dom[d]);
+    snprintf(path, sizeof path, "%s/genius/anac/y2014/%s", root, dom[d]);
     pl_scenario *s;
     pl_error err;
     if (pl_scenario_load(path, &s, &err)) fail_msg("%s: %s", path, err.message);

@@ -532,23 +532,6 @@ static void test_by_party_and_package(void **state) {
   pl_scenario_free(s);
 }
 
-/* ../shared/data (or ../../shared/data, from a worktree), or NULL. */
-static const char *shared_data(void) {
-  static char buf[4096];
-  const char *dir = getenv("PL_SOURCE_DIR");
-  const char *ups[] = {"..", "../.."};
-  for (int k = 0; k < 2; k++) {
-    snprintf(buf, sizeof buf, "%s/%s/shared/data/DOMAINS.tsv",
-             dir ? dir : ".", ups[k]);
-    FILE *f = fopen(buf, "r");
-    if (!f) continue;
-    fclose(f);
-    buf[strlen(buf) - strlen("/DOMAINS.tsv")] = 0;
-    return buf;
-  }
-  return NULL;
-}
-
 /* The generator: every party gets a red line on one issue (the options it
  * values at least at the median of that issue's values) with a weaker
  * variant (at least the lowest quartile), and, with `reservation`, a
@@ -738,7 +721,7 @@ static void sweep_dir(const char *dir, sweep *st) {
  * 5,000 candidate sets. */
 static void test_shared_data(void **state) {
   (void)state;
-  const char *data = shared_data();
+  const char *data = tu_shared_data("DOMAINS.tsv");
   if (!data) skip();
   sweep st = {0};
   sweep_dir(data, &st);

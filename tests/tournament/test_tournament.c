@@ -643,12 +643,7 @@ static void test_registered_agents(void **state) {
   pl_summary_free(sm);
   pl_tournament_free(t);
   pl_agent_registry_free(reg);
-  char side[64];
-  unlink(db);
-  snprintf(side, sizeof side, "%s-wal", db);
-  unlink(side);
-  snprintf(side, sizeof side, "%s-shm", db);
-  unlink(side);
+  db_remove(db);
 }
 
 int main(void) {
