@@ -231,9 +231,11 @@ static bool half_before(const half_sum *a, const half_sum *b) {
 static half_sum *sort_half(half_sum *h, half_sum *tmp, size_t n) {
   for (size_t w = 1; w < n; w *= 2) {
     for (size_t lo = 0; lo < n; lo += 2 * w) {
-      size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+      size_t mid = lo + w < n ? lo + w : n;
+      size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
       size_t i = lo, j = mid, k = lo;
-      while (i < mid && j < hi) tmp[k++] = half_before(&h[j], &h[i]) ? h[j++] : h[i++];
+      while (i < mid && j < hi)
+        tmp[k++] = half_before(&h[j], &h[i]) ? h[j++] : h[i++];
       while (i < mid) tmp[k++] = h[i++];
       while (j < hi) tmp[k++] = h[j++];
     }
