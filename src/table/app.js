@@ -341,10 +341,26 @@ function builder(view, base, kind) {
   return { box, current };
 }
 
+// One action at a time: while it is on its way the buttons are disabled
+// (a view the stream brings meanwhile is drawn with them disabled too), so
+// a second click cannot send a move the first has made stale. The answer
+// is drawn unless the stream has already shown a later view.
 async function act(body) {
-  const r = await api("POST", `/api/sessions/${seat.id}/act`, body, seat.token);
-  if (r.status !== 200) { say(r.data.error, true); return; }
-  render(r.data);
+  seat.busy = true;
+  main.dataset.busy = "1";
+  document.querySelectorAll("#act button").forEach((b) => { b.disabled = true; });
+  let r;
+  try { r = await api("POST", `/api/sessions/${seat.id}/act`, body, seat.token); } catch (e) {
+    r = { status: 0, data: { error: "the connection failed; try again" } };
+  }
+  seat.busy = false;
+  delete main.dataset.busy;
+  if (r.status !== 200) {
+    document.querySelectorAll("#act button").forEach((b) => { b.disabled = false; });
+    say(r.data.error, true);
+    return;
+  }
+  render(r.data.version >= seat.view.version ? r.data : seat.view);
   say("sent; " + statusLine.textContent);
 }
 
@@ -388,6 +404,7 @@ function actions(view) {
   }
   sec.append(el("button", { id: "walk", type: "button", class: "secondary", text: "Walk out",
     onclick: () => { if (confirm("End the negotiation for everyone?")) act({ type: "end" }); } }));
+  if (seat.busy) sec.querySelectorAll("button").forEach((b) => { b.disabled = true; });
   return sec;
 }
 
@@ -457,7 +474,7 @@ function showView(w, draw, data) {
     if (data.events_from > v.events.length) return false;
     data.events = v.events.slice(0, data.events_from).concat(data.events);
   }
-  if (!v || data.version !== v.version || data.events.length !== v.events.length) draw(data);
+  if (!v || data.version > v.version) draw(data); // views only go forward
   return true;
 }
 
@@ -503,7 +520,7 @@ async function poll(w, draw) {
       continue;
     }
     if (r.status !== 200) { say(r.data.error, true); return; }
-    if (!v || r.data.version !== v.version) draw(r.data);
+    if (!w.view || r.data.version > w.view.version) draw(r.data);
   }
 }
 

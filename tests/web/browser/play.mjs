@@ -111,13 +111,19 @@ async function chooseBest(page) {
 
 const turnOrEnd = "#send, #result";
 const version = (page) => page.$eval("#main", (m) => m.dataset.version);
-// Clicks and waits until the page shows a new version, or an error.
+// Clicks and waits until the action's answer is in (the page is no longer
+// busy) and the page shows a new version, or an error. A version the stream
+// brings while the action is on its way does not count: the next click
+// would act on a view the action has made stale.
 async function clickAndWait(page, sel) {
   const v = await version(page);
   await page.$eval("#status", (e) => { e.className = ""; });
   await page.click(sel);
-  await page.waitForFunction((v0) => document.querySelector("#main").dataset.version !== v0 ||
-    document.querySelector("#status").className === "bad", v);
+  await page.waitForFunction((v0) => {
+    const m = document.querySelector("#main");
+    return !m.dataset.busy && (m.dataset.version !== v0 ||
+      document.querySelector("#status").className === "bad");
+  }, v);
   return (await page.$eval("#status", (e) => e.className)) !== "bad";
 }
 
