@@ -356,28 +356,72 @@ void cli_print_gains(FILE *out, const pl_scenario *s, const double *u,
   }
 }
 
+/* A transcript's lines are built in memory and written whole: formatting
+ * each of a long transcript's lines field by field through stdio (a call
+ * per label, printf per number) was most of `parley run`'s printing. */
+typedef struct line {
+  char *p;
+  size_t n, cap;
+  bool failed; /* out of memory: the caller prints through stdio instead */
+} line;
+
+static void put(line *l, const char *text, size_t n) {
+  if (l->failed) return;
+  if (l->n + n > l->cap) {
+    size_t cap = l->cap ? l->cap : 256;
+    while (cap < l->n + n) cap *= 2;
+    char *grown = realloc(l->p, cap);
+    if (!grown) {
+      l->failed = true;
+      return;
+    }
+    l->p = grown;
+    l->cap = cap;
+  }
+  memcpy(l->p + l->n, text, n);
+  l->n += n;
+}
+
+static void puts_(line *l, const char *text) { put(l, text, strlen(text)); }
+
 /* The part of an event's line after its name: utilities and package. */
+static void event_tail(line *l, const pl_scenario *s, const pl_event *e) {
+  char num[32];
+  for (int p = 0; p < pl_scenario_party_count(s); p++) {
+    int k = snprintf(num, sizeof num, "  %*.3f", col_width(s, p), e->utilities[p]);
+    put(l, num, k > 0 && (size_t)k < sizeof num ? (size_t)k : 0);
+    if (k < 0 || (size_t)k >= sizeof num) l->failed = true; /* stdio prints it */
+  }
+  put(l, "  ", 2);
+  if (e->rejects) put(l, "wants ", 6); /* a comment: what it rejects, what instead */
+  bool first = true;
+  for (int i = 0; i < pl_scenario_issue_count(s); i++) {
+    if ((e->rejects && !e->rejects[i]) || e->options[i] == PL_NOT_AGREED) continue;
+    if (!first) put(l, " ", 1);
+    puts_(l, pl_scenario_issue_id(s, i));
+    put(l, "=", 1);
+    puts_(l, pl_scenario_option_id(s, i, e->options[i]));
+    first = false;
+  }
+  put(l, "\n", 1);
+}
+
 static void print_event_tail(FILE *out, const pl_scenario *s,
                              const pl_event *e) {
   print_utilities(out, s, e->utilities);
   fputs("  ", out);
-  if (e->rejects) { /* a comment: the articles it rejects, what instead */
-    fputs("wants ", out);
-    print_inline(out, s, e->options, e->rejects);
-  } else {
-    print_inline(out, s, e->options, NULL);
-  }
+  if (e->rejects) fputs("wants ", out);
+  print_inline(out, s, e->options, e->rejects);
   fputc('\n', out);
 }
 
 /* A party's last line tail, kept while its outcome stays the same: agents
- * such as boulware repeat an offer for many rounds, and formatting the
- * numbers and labels again was most of a long transcript's printing. */
-typedef struct event_tail {
+ * such as boulware repeat an offer for many rounds. */
+typedef struct kept_tail {
   const pl_event *e;
-  char *text;
-  size_t len, cap;
-} event_tail;
+  line text;
+  line name[PL_EVENT_REJECT + 1]; /* "  party  event" per event kind */
+} kept_tail;
 
 static bool same_tail(const pl_event *a, const pl_event *b, int ni, int np) {
   return a && !a->rejects && !b->rejects &&
@@ -385,27 +429,15 @@ static bool same_tail(const pl_event *a, const pl_event *b, int ni, int np) {
          !memcmp(a->utilities, b->utilities, (size_t)np * sizeof *a->utilities);
 }
 
-/* e's tail formatted through the one in-memory stream m (rewound each
- * time, so it holds the longest tail only) into t; false when out of
- * memory, t then forgotten. */
-static bool keep_tail(FILE *m, char **buf, event_tail *t, const pl_scenario *s,
-                      const pl_event *e) {
-  t->e = NULL;
-  if (fseeko(m, 0, SEEK_SET) != 0) return false;
-  print_event_tail(m, s, e);
-  if (fflush(m) != 0) return false;
-  off_t len = ftello(m);
-  if (len < 0) return false;
-  if ((size_t)len > t->cap) {
-    char *grown = realloc(t->text, (size_t)len);
-    if (!grown) return false;
-    t->text = grown;
-    t->cap = (size_t)len;
-  }
-  memcpy(t->text, *buf, (size_t)len);
-  t->len = (size_t)len;
-  t->e = e;
-  return true;
+/* "%5d" of a round, right-aligned in 5 characters (longer if need be) */
+static void put_round(line *l, int r) {
+  char d[16];
+  int n = 0;
+  unsigned v = r < 0 ? 0u - (unsigned)r : (unsigned)r;
+  do d[n++] = (char)('0' + v % 10); while ((v /= 10) && n < 12);
+  if (r < 0) d[n++] = '-';
+  for (int k = n; k < 5; k++) put(l, " ", 1);
+  while (n) put(l, &d[--n], 1);
 }
 
 void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
@@ -416,29 +448,51 @@ void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
   fprintf(out, "%5s  %-*s  %-7s", "round", wp, "party", "event");
   print_party_header(out, s);
   fputs("  package\n", out);
-  /* per party, and the mediator last; without memory, no cache */
-  event_tail *tails = calloc((size_t)np + 1, sizeof *tails);
-  char *buf = NULL;
-  size_t size = 0;
-  FILE *m = tails ? open_memstream(&buf, &size) : NULL;
+  /* per party, and the mediator last */
+  kept_tail *tails = calloc((size_t)np + 1, sizeof *tails);
+  line l = {0};
   for (size_t k = 0; k < pl_session_event_count(x); k++) {
     const pl_event *e = pl_session_event(x, k);
     if (e->kind == PL_EVENT_END) break;
-    fprintf(out, "%5d  %-*s  %-7s", e->round, wp,
-            e->party < 0 ? "mediator" : pl_scenario_party_id(s, e->party),
-            pl_event_name(e->kind));
-    event_tail *t = m ? &tails[e->party < 0 ? np : e->party] : NULL;
-    if (t && (same_tail(t->e, e, ni, np) || keep_tail(m, &buf, t, s, e))) {
-      fwrite(t->text, 1, t->len, out);
-      t->e = e;
-    } else {
+    const char *party = e->party < 0 ? "mediator" : pl_scenario_party_id(s, e->party);
+    kept_tail *t = tails ? &tails[e->party < 0 ? np : e->party] : NULL;
+    l.n = 0;
+    l.failed = !t || e->kind > PL_EVENT_REJECT;
+    if (!l.failed) {
+      line *name = &t->name[e->kind];
+      if (!name->n) {
+        put(name, "  ", 2);
+        puts_(name, party);
+        for (int w = (int)strlen(party); w < wp; w++) put(name, " ", 1);
+        put(name, "  ", 2);
+        puts_(name, pl_event_name(e->kind));
+        for (int w = (int)strlen(pl_event_name(e->kind)); w < 7; w++) put(name, " ", 1);
+      }
+      if (!same_tail(t->e, e, ni, np)) {
+        t->text.n = 0;
+        t->text.failed = false;
+        event_tail(&t->text, s, e);
+      }
+      t->e = t->text.failed ? NULL : e;
+      put_round(&l, e->round);
+      put(&l, name->p, name->n);
+      put(&l, t->text.p, t->text.n);
+      l.failed = l.failed || name->failed || t->text.failed;
+    }
+    if (!l.failed) {
+      fwrite(l.p, 1, l.n, out);
+    } else { /* out of memory, or a field too long: stdio as it goes */
+      fprintf(out, "%5d  %-*s  %-7s", e->round, wp, party, pl_event_name(e->kind));
       print_event_tail(out, s, e);
+      l.failed = false;
     }
   }
-  if (m) fclose(m);
-  free(buf);
+  free(l.p);
   if (tails)
-    for (int p = 0; p <= np; p++) free(tails[p].text);
+    for (int p = 0; p <= np; p++) {
+      free(tails[p].text.p);
+      for (int k = 0; k <= PL_EVENT_REJECT; k++) free(tails[p].name[k].p);
+    }
   free(tails);
   int rounds = pl_session_rounds(x);
   const pl_end end = pl_session_end(x);
