@@ -374,9 +374,10 @@ static bool beats(const double *q, const uint32_t *xq, const double *u,
  * the frontier under the tolerance, the outcome enumeration keeps. */
 static void archive_add(bb *b, const double *u, const uint32_t *x) {
   const int np = b->np, ni = b->ni;
-  b->sorted = false;
   for (size_t k = 0; k < b->na; k++)
     if (beats(b->au + k * np, b->ax + k * ni, u, x, np, ni)) return;
+  b->sorted = false; /* only when the packages change: every box offers
+                        one, covered2 sorts them again after a change */
   size_t w = 0;
   for (size_t k = 0; k < b->na; k++) {
     if (beats(u, x, b->au + k * np, b->ax + k * ni, np, ni)) continue;
