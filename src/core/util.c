@@ -6,6 +6,26 @@
 #include <string.h>
 #include <time.h>
 
+void pl__one_line(char *msg, size_t size) {
+  char out[sizeof ((pl_error *)0)->message];
+  size_t o = 0;
+  for (const unsigned char *p = (const unsigned char *)msg;
+       *p && o + 5 < sizeof out; p++) {
+    if (*p == '\n' || *p == '\t' || *p == '\r') {
+      out[o++] = '\\';
+      out[o++] = *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r';
+    } else if (*p < 0x20 || *p == 0x7F) {
+      o += (size_t)snprintf(out + o, sizeof out - o, "\\x%02X", *p);
+    } else {
+      out[o++] = (char)*p;
+    }
+  }
+  out[o] = 0;
+  snprintf(msg, size, "%s", out);
+}
+
+/* Every message is one line: what it quotes from a file (a name, a value)
+ * may hold line breaks or control bytes, which are escaped. */
 static void vfill(pl_error *err, int code, const char *file, int line,
                   int col, const char *fmt, va_list ap) PL__PRINTF(6, 0);
 static void vfill(pl_error *err, int code, const char *file, int line,
@@ -16,6 +36,7 @@ static void vfill(pl_error *err, int code, const char *file, int line,
   err->column = col;
   snprintf(err->file, sizeof err->file, "%s", file ? file : "");
   vsnprintf(err->message, sizeof err->message, fmt, ap);
+  pl__one_line(err->message, sizeof err->message);
 }
 
 int pl__err(pl_error *err, int code, const char *fmt, ...) {

@@ -72,4 +72,9 @@ double pl__now(void);
 /* Quotes a string for messages: writes into buf, returns buf. */
 const char *pl__quote(char *buf, size_t size, const char *s);
 
+/* Escapes line breaks and control bytes in place ("\\n", "\\x01"), so that
+ * a message quoting text from a file stays one line; pl__err and
+ * pl__err_at do it for every message. */
+void pl__one_line(char *msg, size_t size);
+
 #endif

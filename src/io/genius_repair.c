@@ -288,6 +288,13 @@ static void gx_late_declaration(char *s, size_t n, char *enc, size_t enc_size) {
   }
 }
 
+/* How many bytes from s come before one of `stops`, a NUL or the end (the
+ * original ends with a NUL: pl__read_file). */
+static size_t gx_run(const char *s, const char *end, const char *stops) {
+  size_t n = strcspn(s, stops);
+  return n < (size_t)(end - s) ? n : (size_t)(end - s);
+}
+
 /* Copies the original into d->text, repairing what GENIUS accepted and XML
  * does not: a raw '&' becomes "&amp;", a '<' inside an attribute value
  * "&lt;", and a missing space between two attributes is added. A DOCTYPE is refused: GENIUS files have none,
@@ -342,6 +349,12 @@ static int gx_repair(gx_doc *d, pl_error *err) {
       continue;
     }
     if (st == TAG) {
+      size_t run = gx_run(s, end, "\"'>");
+      if (run) { /* the tag's plain bytes, at once */
+        if (!gx_put(d, s, run)) return pl__err(err, PL_ENOMEM, "out of memory");
+        s += run;
+        continue;
+      }
       bool ok = gx_put(d, s, 1);
       if (c == '"' || c == '\'') {
         st = VALUE;
@@ -363,15 +376,17 @@ static int gx_repair(gx_doc *d, pl_error *err) {
       continue;
     }
     bool ok;
+    size_t adv = 1;
     if (c == '&' && !gx_entity(s, end)) {
       ok = gx_put(d, "&", 1) && gx_insert(d, "amp;");
     } else if (c == '<' && st == VALUE) {
       ok = gx_put(d, "&", 1) && gx_insert(d, "lt;");
-    } else {
-      ok = gx_put(d, s, 1);
+    } else { /* plain text up to the next byte that may need repair */
+      adv = gx_run(s + 1, end, st == TEXT ? "<&" : quote == '"' ? "\"<&" : "'<&") + 1;
+      ok = gx_put(d, s, adv);
     }
     if (!ok) return pl__err(err, PL_ENOMEM, "out of memory");
-    s++;
+    s += adv;
   }
   return PL_OK;
 }

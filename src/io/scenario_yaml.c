@@ -996,10 +996,7 @@ int pl_scenario_load_yaml(const char *text, size_t len, const char *name,
   if (!name) name = "<memory>";
   pl__ydoc doc;
   int rc = pl__yaml_parse(text, len, name, &doc, err);
-  if (rc) {
-    pl__yone_line(err->message, sizeof err->message);
-    return rc;
-  }
+  if (rc) return rc;
   ctx c = {.r = {name, err}, .len = len, .s = pl_scenario_new("scenario")};
   if (!c.s) {
     rc = pl__err(err, PL_ENOMEM, "out of memory");
@@ -1009,7 +1006,6 @@ int pl_scenario_load_yaml(const char *text, size_t len, const char *name,
   pl__yaml_free(&doc);
   pl__free(c.issue_ix);
   if (rc) {
-    pl__yone_line(err->message, sizeof err->message);
     pl_scenario_free(c.s);
     return rc;
   }

@@ -192,20 +192,3 @@ ptrdiff_t pl__idref_find(const pl__idref *refs, size_t n, const char *id) {
   return -1;
 }
 
-void pl__yone_line(char *msg, size_t size) {
-  char out[sizeof ((pl_error *)0)->message];
-  size_t o = 0;
-  for (const unsigned char *p = (const unsigned char *)msg;
-       *p && o + 5 < sizeof out; p++) {
-    if (*p == '\n' || *p == '\t' || *p == '\r') {
-      out[o++] = '\\';
-      out[o++] = *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r';
-    } else if (*p < 0x20 || *p == 0x7F) {
-      o += (size_t)snprintf(out + o, sizeof out - o, "\\x%02X", *p);
-    } else {
-      out[o++] = (char)*p;
-    }
-  }
-  out[o] = 0;
-  snprintf(msg, size, "%s", out);
-}

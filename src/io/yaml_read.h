@@ -55,8 +55,5 @@ void pl__idref_sort(pl__idref *refs, size_t n);
 /* The position of id in sorted refs, or -1. */
 ptrdiff_t pl__idref_find(const pl__idref *refs, size_t n, const char *id);
 
-/* Messages quote text from the file, which may hold line breaks: escapes
- * control characters so that a message stays one line. */
-void pl__yone_line(char *msg, size_t size);
 
 #endif

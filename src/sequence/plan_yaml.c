@@ -486,10 +486,7 @@ int pl_plan_load_string(const char *text, size_t len, const char *name,
   if (!text && len) return pl__err(err, PL_EINVAL, "no text");
   pl__ydoc doc;
   int rc = pl__yaml_parse(text ? text : "", len, name, &doc, err);
-  if (rc) {
-    pl__yone_line(err->message, sizeof err->message);
-    return rc;
-  }
+  if (rc) return rc;
   ctx c = {.r = {name, err}, .len = len, .p = pl__plan_new()};
   rc = c.p ? parse_plan(&c, doc.root) : nomem(&c);
   pl__yaml_free(&doc);
@@ -497,7 +494,6 @@ int pl_plan_load_string(const char *text, size_t len, const char *name,
   pl__free(c.step_node);
   pl__free(c.after_node);
   if (rc) {
-    pl__yone_line(err->message, sizeof err->message);
     pl_plan_free(c.p);
     return rc;
   }

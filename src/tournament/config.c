@@ -602,17 +602,13 @@ int pl_tournament_load_string_opts(const char *text, size_t len,
   if (!name) name = "<memory>";
   pl__ydoc doc;
   int rc = pl__yaml_parse(text, len, name, &doc, err);
-  if (rc) {
-    pl__yone_line(err->message, sizeof err->message);
-    return rc;
-  }
+  if (rc) return rc;
   ctx c = {{name, err}, base_dir ? base_dir : ".",
            pl__calloc(1, sizeof(pl_tournament)), {14695981039346656037ull}, 0};
   if (c.t) c.t->registry = o.registry;
   rc = c.t ? parse_config(&c, doc.root, len) : nomem(&c);
   pl__yaml_free(&doc);
   if (rc) {
-    pl__yone_line(err->message, sizeof err->message);
     pl_tournament_free(c.t);
     return rc;
   }
