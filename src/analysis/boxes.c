@@ -550,8 +550,8 @@ static void move_shares(bb *b, size_t r, double *V, int stride,
  * (Werner 2007, TPAMI 29(7), which equalises such margins), where
  * move_shares, filling the slacks in order, stalls at a fixed point far
  * from the best shares. At the root of 30issuesDiscountedwithRV, for the
- * sum u0/2 + u1/2, move_shares stays at 0.990 however many rounds it
- * runs, this reaches 0.892 in ten: the optimum of the linear programme,
+ * sum u0/2 + u1/2, move_shares stays at 0.990 from its third round on
+ * (300 tried), this reaches 0.892 in ten: the optimum of the linear programme,
  * there equal to the integer optimum (both solved apart with an LP/MIP
  * solver). Shares are not kept integral: for the weighted sums only
  * (refine_weighted). */
