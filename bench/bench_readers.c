@@ -13,11 +13,18 @@
  *   5000 x 20 refs   5,000 issues named by each of 20 parties
  *   10^5 red lines   refused at the 10,001st
  *
+ * With --genius DATA, the GENIUS reader instead (pl_scenario_load_inputs
+ * on a folder, as the CLI reads one): every folder of DATA/genius (the
+ * shared ANAC data) that loads as a scenario, read 20 times a run; CPU
+ * time per reading of them all.
+ *
  * A measurement, not a test: it prints the best of --runs (default 3) and
  * exits non-zero only when a case gives the wrong status.
  *
- *   bench_readers [--runs N]
+ *   bench_readers [--runs N] [--genius DATA]
  */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +60,80 @@ static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The GENIUS folders under a root (those holding .xml files) and their
+ * bytes. */
+static char **folders;
+static size_t n_folders, *folder_bytes;
+
+static int add_folder(const char *path, const struct stat *st, int type,
+                      struct FTW *ftw) {
+  (void)ftw;
+  size_t n = strlen(path);
+  if (type != FTW_F || n < 4 || strcmp(path + n - 4, ".xml")) return 0;
+  const char *slash = strrchr(path, '/');
+  size_t dir = slash ? (size_t)(slash - path) : 0;
+  if (!n_folders || strncmp(folders[n_folders - 1], path, dir) ||
+      folders[n_folders - 1][dir]) { /* a new folder */
+    folders = realloc(folders, (n_folders + 1) * sizeof *folders);
+    folder_bytes = realloc(folder_bytes, (n_folders + 1) * sizeof *folder_bytes);
+    if (!folders || !folder_bytes || !(folders[n_folders] = strndup(path, dir)))
+      abort();
+    folder_bytes[n_folders++] = 0;
+  }
+  folder_bytes[n_folders - 1] += (size_t)st->st_size;
+  return 0;
+}
+
+/* CPU seconds to read every folder that loads as a scenario, `reps`
+ * times; their count and bytes through *loaded and *bytes. */
+static double genius_pass(int reps, size_t *loaded, size_t *bytes) {
+  double t0 = cpu_now();
+  *loaded = *bytes = 0;
+  for (size_t f = 0; f < n_folders; f++)
+    for (int r = 0; r < reps; r++) {
+      const char *in[] = {folders[f]};
+      pl_scenario *s = NULL;
+      pl_error err;
+      int rc = pl_scenario_load_inputs(in, 1, NULL, &s, &err);
+      pl_scenario_free(s);
+      if (rc) break; /* not a scenario on its own */
+      if (r == 0) {
+        (*loaded)++;
+        *bytes += folder_bytes[f];
+      }
+    }
+  return cpu_now() - t0;
+}
+
+static int genius_case(const char *data, int runs) {
+  char root[1024];
+  snprintf(root, sizeof root, "%s/genius", data);
+  if (nftw(root, add_folder, 16, FTW_PHYS) != 0 || !n_folders) {
+    fprintf(stderr, "bench_readers: no GENIUS folders under %s\n", root);
+    return 1;
+  }
+  double best = 1e300;
+  size_t loaded = 0, bytes = 0;
+  for (int r = 0; r < runs; r++) {
+    double dt = genius_pass(20, &loaded, &bytes) / 20;
+    if (dt < best) best = dt;
+  }
+  printf("bench_readers: GENIUS folders (pl_scenario_load_inputs), CPU time,\n"
+         "best of %d runs of 20 readings each\n"
+         "%zu folders, %zu bytes: %.2f ms a reading of all (%.1f MB/s)\n",
+         runs, loaded, bytes, best * 1e3, (double)bytes / best / 1e6);
+  for (size_t f = 0; f < n_folders; f++) free(folders[f]);
+  free(folders);
+  free(folder_bytes);
+  return 0;
 }
 
 #define BASE "issues:\n  - {id: a, options: [x, y]}\nparties:\n" \
@@ -132,15 +213,19 @@ static sbuf red_lines(void) {
 
 int main(int argc, char **argv) {
   int runs = 3;
+  const char *genius = NULL;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
       runs = atoi(argv[++i]);
+    } else if (!strcmp(argv[i], "--genius") && i + 1 < argc) {
+      genius = argv[++i];
     } else {
-      fprintf(stderr, "usage: bench_readers [--runs N]\n");
+      fprintf(stderr, "usage: bench_readers [--runs N] [--genius DATA]\n");
       return 2;
     }
   }
   if (runs < 1) runs = 1;
+  if (genius) return genius_case(genius, runs);
   struct {
     const char *name;
     sbuf text;

@@ -386,11 +386,12 @@ static void puts_(line *l, const char *text) { put(l, text, strlen(text)); }
 
 /* The part of an event's line after its name: utilities and package. */
 static void event_tail(line *l, const pl_scenario *s, const pl_event *e) {
-  char num[32];
+  char num[400]; /* "%.3f" of any double: at most 309 digits and ".000" */
   for (int p = 0; p < pl_scenario_party_count(s); p++) {
-    int k = snprintf(num, sizeof num, "  %*.3f", col_width(s, p), e->utilities[p]);
-    put(l, num, k > 0 && (size_t)k < sizeof num ? (size_t)k : 0);
-    if (k < 0 || (size_t)k >= sizeof num) l->failed = true; /* stdio prints it */
+    int k = snprintf(num, sizeof num, "%.3f", e->utilities[p]);
+    put(l, "  ", 2);
+    for (int w = k; w < col_width(s, p); w++) put(l, " ", 1);
+    put(l, num, (size_t)k);
   }
   put(l, "  ", 2);
   if (e->rejects) put(l, "wants ", 6); /* a comment: what it rejects, what instead */
