@@ -23,12 +23,12 @@ function say(text, bad) {
   statusLine.className = bad ? "bad" : "";
 }
 
-async function api(method, path, body, token) {
+async function api(method, path, body, token, signal) {
   const headers = {};
   if (token) headers["X-Parley-Token"] = token;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const r = await fetch(path, {
-    method, headers, cache: "no-store", credentials: "omit",
+    method, headers, cache: "no-store", credentials: "omit", signal,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   let data = null;
@@ -299,11 +299,19 @@ function partyName(view, id) {
   return p ? p.name : "";
 }
 
-let checks = 0;
+// The checks (dry runs) in flight: an action cancels them, since once it
+// is taken they would ask about a turn that has passed (409).
+let checks = 0, checking = new AbortController();
 async function check(kind, offer, out) {
+  if (seat.busy) return;
   const mine = ++checks; // only the latest check's answer is shown
-  const r = await api("POST", `/api/sessions/${seat.id}/act`,
-    { type: kind, offer, dry_run: true }, seat.token);
+  let r;
+  try {
+    r = await api("POST", `/api/sessions/${seat.id}/act`,
+      { type: kind, offer, dry_run: true }, seat.token, checking.signal);
+  } catch (e) {
+    return; // cancelled by an action, or the connection failed: nothing to show
+  }
   if (mine !== checks) return;
   if (r.status !== 200) { out.textContent = r.data.error; out.className = "bad"; return; }
   out.textContent = (r.data.ok ? "" : r.data.error + " — ") +
@@ -346,6 +354,8 @@ function builder(view, base, kind) {
 // a second click cannot send a move the first has made stale. The answer
 // is drawn unless the stream has already shown a later view.
 async function act(body) {
+  checking.abort();
+  checking = new AbortController();
   seat.busy = true;
   main.dataset.busy = "1";
   document.querySelectorAll("#act button").forEach((b) => { b.disabled = true; });

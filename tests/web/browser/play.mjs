@@ -73,6 +73,15 @@ async function newPage(ctxOptions) {
     if (m.type() === "error" && !/status of (400|422)/.test(m.text())) consoleErrors.push(m.text());
   });
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  // what a refused request was and what the server said (for the report)
+  page.on("response", async (r) => {
+    if (r.status() < 400 || r.status() === 400 || r.status() === 422) return;
+    const req = r.request();
+    let body = "";
+    try { body = await r.text(); } catch (e) { body = "(no body)"; }
+    consoleErrors.push(`${req.method()} ${new URL(r.url()).pathname} ${req.postData() || ""} -> ` +
+      `${r.status()} ${body}`);
+  });
   page.on("dialog", (d) => d.accept());
   page.setDefaultTimeout(60000); // a loaded machine, an ASan server
   return page;
