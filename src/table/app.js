@@ -305,17 +305,19 @@ let checks = 0, checking = new AbortController();
 async function check(kind, offer, out) {
   if (seat.busy) return;
   const mine = ++checks; // only the latest check's answer is shown
+  const signal = checking.signal;
   let r;
   try {
     r = await api("POST", `/api/sessions/${seat.id}/act`,
-      { type: kind, offer, dry_run: true }, seat.token, checking.signal);
+      { type: kind, offer, dry_run: true }, seat.token, signal);
   } catch (e) {
     return; // cancelled by an action, or the connection failed: nothing to show
   }
-  if (mine !== checks) return;
+  // cancelled while its answer was being read (api then finds no JSON)
+  if (signal.aborted || mine !== checks) return;
   if (r.status !== 200) { out.textContent = r.data.error; out.className = "bad"; return; }
   out.textContent = (r.data.ok ? "" : r.data.error + " — ") +
-    (r.data.utility === null ? "" : "your utility: " + r.data.utility.toFixed(3));
+    (typeof r.data.utility === "number" ? "your utility: " + r.data.utility.toFixed(3) : "");
   out.className = r.data.ok ? "good" : "bad";
 }
 

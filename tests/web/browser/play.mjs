@@ -72,7 +72,7 @@ async function newPage(ctxOptions) {
   page.on("console", (m) => {
     if (m.type() === "error" && !/status of (400|422)/.test(m.text())) consoleErrors.push(m.text());
   });
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  page.on("pageerror", (e) => consoleErrors.push(e.stack || String(e)));
   // what a refused request was and what the server said (for the report)
   page.on("response", async (r) => {
     if (r.status() < 400 || r.status() === 400 || r.status() === 422) return;
