@@ -81,8 +81,6 @@ typedef struct numtxt {
   char s[32];
 } numtxt;
 
-int pl__gw_err_at(pl_error *err, int code, const char *file, int line,
-                  int col, const char *fmt, ...) PL__PRINTF(6, 7);
 int pl__gw_fail(ctx *c, const char *fmt, ...) PL__PRINTF(2, 3);
 int pl__gw_fail_code(ctx *c, int code, const char *fmt, ...) PL__PRINTF(3, 4);
 int pl__gw_fail_key(ctx *c, const char *fmt, ...) PL__PRINTF(2, 3);

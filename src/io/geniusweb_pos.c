@@ -199,44 +199,6 @@ numtxt pl__gw_num(double v) {
   return t;
 }
 
-/* Messages hold ids and keys from the input: control characters are shown
- * escaped, so a message stays one line. */
-static void escape_controls(char *dst, size_t size, const char *src) {
-  size_t w = 0;
-  for (const unsigned char *p = (const unsigned char *)src; *p; p++) {
-    char esc[8];
-    if (*p < 0x20 || *p == 0x7f) {
-      if (*p == '\n')
-        snprintf(esc, sizeof esc, "\\n");
-      else if (*p == '\t')
-        snprintf(esc, sizeof esc, "\\t");
-      else if (*p == '\r')
-        snprintf(esc, sizeof esc, "\\r");
-      else
-        snprintf(esc, sizeof esc, "\\x%02x", *p);
-    } else {
-      esc[0] = (char)*p;
-      esc[1] = 0;
-    }
-    size_t n = strlen(esc);
-    if (w + n + 1 > size) break;
-    memcpy(dst + w, esc, n);
-    w += n;
-  }
-  dst[w] = 0;
-}
-
-int pl__gw_err_at(pl_error *err, int code, const char *file, int line,
-                  int col, const char *fmt, ...) {
-  char msg[1024], clean[1024];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  escape_controls(clean, sizeof clean, msg);
-  return pl__err_at(err, code, file, line, col, "%s", clean);
-}
-
 void pl__gw_push_key(ctx *c, const char *key) {
   if (c->depth < GW_MAX_PATH) c->path[c->depth] = (seg){key, 0};
   c->depth++;
@@ -257,8 +219,8 @@ static int vfail(ctx *c, int code, bool at_key, const char *fmt,
   int depth = c->depth < GW_MAX_PATH ? c->depth : GW_MAX_PATH;
   if (c->cur)
     pl__gw_line_col(c->cur, locate(c->cur, c->path, depth, at_key), &line, &col);
-  return pl__gw_err_at(c->err, code, c->cur ? c->cur->path : "", line, col, "%s",
-                msg);
+  return pl__err_at(c->err, code, c->cur ? c->cur->path : "", line, col, "%s",
+                    msg);
 }
 
 /* An error at the value the current path names. */

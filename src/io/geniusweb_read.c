@@ -102,8 +102,9 @@ static int doc_load(ctx *c, const char *path, doc *d) {
   if (!d->root) {
     if (json_error_code(&je) == json_error_out_of_memory)
       return pl__err(c->err, PL_ENOMEM, "out of memory");
-    return pl__gw_err_at(c->err, PL_EPARSE, path, je.line > 0 ? je.line : 1,
-                  je.column > 0 ? je.column : 1, "invalid JSON: %s", je.text);
+    return pl__err_at(c->err, PL_EPARSE, path, je.line > 0 ? je.line : 1,
+                      je.column > 0 ? je.column : 1, "invalid JSON: %s",
+                      je.text);
   }
   return PL_OK;
 }
@@ -995,7 +996,7 @@ int pl__geniusweb_load(const char *domain, const char *const *profiles,
     }
     for (size_t k = 0; k < j; k++)
       if (!strcmp(ids[k], ids[j])) {
-        rc = pl__gw_err_at(err, PL_EPARSE, profiles[j], 1, 1,
+        rc = pl__err_at(err, PL_EPARSE, profiles[j], 1, 1,
                         "party id \"%s\" (the file name) is also the id of "
                         "profile \"%s\": party ids must differ",
                         ids[j], profiles[k]);
@@ -1013,8 +1014,8 @@ int pl__geniusweb_load(const char *domain, const char *const *profiles,
     if (rc && rc != PL_ENOMEM) {
       char msg[sizeof err->message];
       snprintf(msg, sizeof msg, "%s", err ? err->message : "");
-      rc = pl__gw_err_at(err, rc == PL_ETOOBIG ? PL_ETOOBIG : PL_EPARSE, domain, 1,
-                  1, "%s", msg);
+      rc = pl__err_at(err, rc == PL_ETOOBIG ? PL_ETOOBIG : PL_EPARSE, domain, 1,
+                      1, "%s", msg);
     }
   }
   for (size_t j = 0; j < n_profiles && ids; j++) pl__free(ids[j]);

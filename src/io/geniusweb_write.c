@@ -123,8 +123,8 @@ static int unsupported(pl_error *err, const char *dir, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  return pl__gw_err_at(err, PL_EUNSUPPORTED, dir, 0, 0,
-                "GeniusWeb cannot express %s", msg);
+  return pl__err_at(err, PL_EUNSUPPORTED, dir, 0, 0,
+                    "GeniusWeb cannot express %s", msg);
 }
 
 /* What GeniusWeb cannot express, or PL_OK. */
