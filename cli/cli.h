@@ -191,6 +191,9 @@ int cli_finish_output(int code);
 /* Text tables: formats doubles as in the golden outputs. */
 void text_analysis(FILE *out, const pl_scenario *s, const pl_analysis *a);
 /* A negotiation: a round-by-round table and the result; a may be NULL. */
+/* snprintf(buf, size, "%.3f", x), the same characters, without stdio
+ * for the numbers of a transcript's lines (cli/text.c). */
+int cli_fixed3(char *buf, size_t size, double x);
 void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
                   const pl_analysis *a);
 /* A package on one line: "issue=option issue=option ...". */

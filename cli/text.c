@@ -388,7 +388,7 @@ static void puts_(line *l, const char *text) { put(l, text, strlen(text)); }
 static void event_tail(line *l, const pl_scenario *s, const pl_event *e) {
   char num[400]; /* "%.3f" of any double: at most 309 digits and ".000" */
   for (int p = 0; p < pl_scenario_party_count(s); p++) {
-    int k = snprintf(num, sizeof num, "%.3f", e->utilities[p]);
+    int k = cli_fixed3(num, sizeof num, e->utilities[p]);
     put(l, "  ", 2);
     for (int w = k; w < col_width(s, p); w++) put(l, " ", 1);
     put(l, num, (size_t)k);

@@ -332,6 +332,10 @@ int pl__mitm_new(const pl_scenario *s, int party, size_t max_half,
                                                     sizeof(uint32_t)))
                             : NULL;
     if (m->sum[side]) {
+      /* all three are written whole (pl__prefault) */
+      pl__prefault(h, n * sizeof *h);
+      pl__prefault(tmp, n * sizeof *tmp);
+      pl__prefault(m->sum[side], n * (sizeof(double) + sizeof(uint32_t)));
       list_half(m, side, h);
       const half_sum *done = sort_half(h, tmp, n);
       m->code[side] = (uint32_t *)(m->sum[side] + n + 1);

@@ -1,9 +1,11 @@
+#define _DEFAULT_SOURCE /* MADV_POPULATE_WRITE */
 #include "core/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 void pl__one_line(char *msg, size_t size) {
@@ -85,6 +87,21 @@ void *pl__realloc(void *p, size_t n) {
 }
 
 void pl__free(void *p) { free(p); }
+
+void pl__prefault(void *p, size_t n) {
+#ifdef MADV_POPULATE_WRITE
+  if (!p || n < 2 * 4096) return; /* a fault or two: cheaper to take */
+  /* the pages the block touches, its first and last partly: they belong
+   * to the same mapping as the block (a heap chunk's header, the heap's
+   * or the chunk's mapping rounded to pages) */
+  uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095;
+  uintptr_t b = ((uintptr_t)p + n + 4095) & ~(uintptr_t)4095;
+  (void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
 
 char *pl__strdup(const char *s) {
   if (!s) return NULL;

@@ -50,6 +50,7 @@ struct pl_session {
   /* events: kinds and scalars in one array, outcomes and utilities in two
    * more, grown together */
   size_t n, cap;
+  size_t warm;       /* events whose pages are populated (warm_up) */
   pl_event *ev;
   uint32_t *opts;
   double *utils;
@@ -158,6 +159,7 @@ static void spare_take(pl_session *x) {
   x->marks = sp->a[3];
   memcpy(x->bytes, sp->bytes, sizeof x->bytes);
   x->cap = cap;
+  x->warm = 0;
   memset(sp, 0, sizeof *sp);
 }
 
@@ -381,6 +383,27 @@ static size_t first_cap(const pl_session *x) {
   return cap < 64 ? 64 : cap > (1u << 15) ? (1u << 15) : cap;
 }
 
+/* The arrays' pages populated WARM_STEP events ahead of the transcript
+ * (pl__prefault): a long negotiation fills some hundred KiB, which would
+ * otherwise fault in page by page, and a short one populates only its
+ * first step. */
+#define WARM_STEP 512
+static void populate(pl_event *ev, uint32_t *o, double *u, uint8_t *m,
+                     size_t ni, size_t np, size_t from, size_t to) {
+  pl__prefault(ev + from, (to - from) * sizeof *ev);
+  pl__prefault(o + from * ni, (to - from) * ni * sizeof *o);
+  pl__prefault(u + from * np, (to - from) * np * sizeof *u);
+  pl__prefault(m + from * ni, (to - from) * ni);
+}
+
+static void warm_up(pl_session *x) {
+  size_t upto = x->n + WARM_STEP < x->cap ? x->n + WARM_STEP : x->cap;
+  if (upto > x->warm)
+    populate(x->ev, x->opts, x->utils, x->marks, (size_t)x->ni,
+             (size_t)x->np, x->warm, upto);
+  x->warm = upto;
+}
+
 /* Doubles the four event arrays, all or nothing: on failure nothing
  * moved and the transcript stays as it was; on success the events point
  * into the new arrays. */
@@ -398,6 +421,9 @@ static int grow(pl_session *x) {
     pl__free(m);
     return PL_ENOMEM;
   }
+  /* populated before the copy writes them (warm_up) */
+  const size_t warm = x->n + WARM_STEP < cap ? x->n + WARM_STEP : cap;
+  populate(ev, o, u, m, ni, np, 0, warm);
   if (x->n) {
     memcpy(ev, x->ev, x->n * sizeof *ev);
     memcpy(o, x->opts, x->n * ni * sizeof *o);
@@ -424,6 +450,7 @@ static int grow(pl_session *x) {
   x->bytes[1] = cap * ni * sizeof *o;
   x->bytes[2] = cap * np * sizeof *u;
   x->bytes[3] = cap * ni;
+  x->warm = warm;
   return PL_OK;
 }
 
@@ -440,6 +467,7 @@ static int record(pl_session *x, pl_event_kind kind, int party,
     if (rc) return rc;
     if (inside >= 0) options = x->opts + inside;
   }
+  if (x->n >= x->warm) warm_up(x);
   pl_event *e = &x->ev[x->n];
   double t = x->t < 1 ? x->t : 1;
   *e = (pl_event){kind, x->round, party, t, NULL, NULL, NULL};
