@@ -206,9 +206,13 @@ struct pl__mitm {
   const pl_scenario *s;
   int party, ni;
   int *side;           /* 0 or 1 per issue */
-  /* each half's sums ascending (ties by code), and their codes after
-   * them in the same block */
-  double *sum[2];
+  /* each half's sums ascending (ties by code) between a NaN and an
+   * infinity (sum[side][-1], sum[side][n]), and their codes after them,
+   * in one block */
+  double *block[2], *sum[2];
+  /* per sum of the first half, its sweep's candidates (pl__mitm_at_least):
+   * the least sum at or above the goal, the largest below */
+  double *above, *under;
   uint32_t *code[2];
   size_t n[2];
   /* answers of recent queries: every goal in (below, sum] has the same
@@ -262,8 +266,9 @@ static half_sum *sort_half(half_sum *h, half_sum *tmp, size_t n) {
 void pl__mitm_free(pl__mitm *m) {
   if (!m) return;
   pl__free(m->side);
-  pl__free(m->sum[0]);
-  pl__free(m->sum[1]);
+  pl__free(m->block[0]);
+  pl__free(m->block[1]);
+  pl__free(m->above);
   pl__free(m);
 }
 
@@ -342,16 +347,18 @@ int pl__mitm_new(const pl_scenario *s, int party, size_t max_half,
     const size_t n = m->n[side];
     half_sum *h = pl__malloc((n + 1) * sizeof *h);
     half_sum *tmp = pl__malloc((n + 1) * sizeof *tmp);
-    m->sum[side] = h && tmp ? pl__malloc((n + 1) * (sizeof(double) +
-                                                    sizeof(uint32_t)))
-                            : NULL;
-    if (m->sum[side]) {
+    const size_t bytes = (n + 2) * sizeof(double) + n * sizeof(uint32_t);
+    m->block[side] = h && tmp ? pl__malloc(bytes) : NULL;
+    if (m->block[side]) {
       /* all three are written whole (pl__prefault) */
       pl__prefault(h, n * sizeof *h);
       pl__prefault(tmp, n * sizeof *tmp);
-      pl__prefault(m->sum[side], n * (sizeof(double) + sizeof(uint32_t)));
+      pl__prefault(m->block[side], bytes);
       list_half(m, side, h);
       const half_sum *done = sort_half(h, tmp, n);
+      m->sum[side] = m->block[side] + 1;
+      m->sum[side][-1] = NAN;
+      m->sum[side][n] = INFINITY;
       m->code[side] = (uint32_t *)(m->sum[side] + n + 1);
       for (size_t k = 0; k < n; k++) {
         m->sum[side][k] = done[k].sum;
@@ -362,6 +369,12 @@ int pl__mitm_new(const pl_scenario *s, int party, size_t max_half,
     }
     pl__free(h);
     pl__free(tmp);
+  }
+  if (!rc && !(m->above = pl__malloc(2 * (m->n[0] + 1) * sizeof *m->above)))
+    rc = PL_ENOMEM;
+  if (!rc) {
+    m->under = m->above + m->n[0] + 1;
+    pl__prefault(m->above, 2 * (m->n[0] + 1) * sizeof *m->above);
   }
   if (rc) {
     pl__mitm_free(m);
@@ -378,6 +391,79 @@ static void decode_half(const pl__mitm *m, int side, uint64_t code,
       options[i] = (uint32_t)(code % m->s->issues[i].n);
       code /= m->s->issues[i].n;
     }
+}
+
+/* The first b of the second half with a + b >= goal (n1 when none). */
+static size_t first_reaching(const double *B, size_t n1, double a,
+                             double goal) {
+  size_t l = 0, h = n1;
+  while (l < h) {
+    size_t mid = l + (h - l) / 2;
+    if (a + B[mid] < goal) l = mid + 1;
+    else h = mid;
+  }
+  return l;
+}
+
+/* One step of a sweep: lo down past a b with a + b >= goal, or, when
+ * there is none left, a's candidates noted (the least sum at or above
+ * the goal, the largest below: the infinity after the second half and
+ * the NaN before it stand for none) and on to the next a. No branch:
+ * which step it is cannot be predicted. */
+#define SWEEP_STEP(k, lo)                                                     \
+  do {                                                                        \
+    const double a_ = A[k], under_ = a_ + B[(lo) - 1];                        \
+    const size_t down_ = under_ >= goal;                                      \
+    above[k] = a_ + B[lo];                                                    \
+    under[k] = under_;                                                        \
+    (lo) -= down_;                                                            \
+    (k) += 1 - down_;                                                         \
+  } while (0)
+
+/* The staircase of a in [k0, e): each a's candidates in above[] and
+ * under[] (a b step writes them too; the a's own step, its last, writes
+ * them last). The staircase is cut in four parts of equal length, walked
+ * side by side: a step waits for its loads, so four independent walks
+ * keep the processor busy where one would stall (one walk with a branch
+ * per step was twice as slow, mispredicting the step's kind at nearly
+ * every a). Where a part begins comes from a binary search along the
+ * diagonal of its position, as in the merge path of Odeh, Green, Mwassi,
+ * Shmueli & Birk, "Merge Path - Parallel Merging Made Simple" (IPDPS
+ * workshops 2012): after t steps, i of them a steps, the walk is at a
+ * number k0 + i with lo = lo0 - (t - i); the b step that takes lo below
+ * lo0 - j comes before the a step past a number k0 + i exactly when
+ * A[k0 + i] + B[lo0 - j - 1] >= goal, the walk's own test. */
+static void sweep(const pl__mitm *m, double goal, size_t k0, size_t e) {
+  const double *restrict A = m->sum[0], *restrict B = m->sum[1];
+  double *restrict above = m->above, *restrict under = m->under;
+  if (k0 >= e) return;
+  const size_t n1 = m->n[1], lo0 = first_reaching(B, n1, A[k0], goal);
+  const size_t na = e - k0, nb = lo0 - first_reaching(B, n1, A[e - 1], goal);
+  size_t k[5], lo[5];
+  for (int part = 0; part <= 4; part++) {
+    const size_t t = (na + nb) * (size_t)part / 4;
+    size_t i = t > nb ? t - nb : 0, hi = t < na ? t : na;
+    while (i < hi) {
+      const size_t mid = i + (hi - i) / 2;
+      if (A[k0 + mid] + B[lo0 - (t - mid - 1) - 1] >= goal) hi = mid;
+      else i = mid + 1;
+    }
+    k[part] = k0 + i;
+    lo[part] = lo0 - (t - i);
+  }
+  size_t k1 = k[0], k2 = k[1], k3 = k[2], k4 = k[3];
+  size_t l1 = lo[0], l2 = lo[1], l3 = lo[2], l4 = lo[3];
+  const size_t e1 = k[1], e2 = k[2], e3 = k[3], e4 = e;
+  while (k1 < e1 && k2 < e2 && k3 < e3 && k4 < e4) {
+    SWEEP_STEP(k1, l1);
+    SWEEP_STEP(k2, l2);
+    SWEEP_STEP(k3, l3);
+    SWEEP_STEP(k4, l4);
+  }
+  while (k1 < e1) SWEEP_STEP(k1, l1);
+  while (k2 < e2) SWEEP_STEP(k2, l2);
+  while (k3 < e3) SWEEP_STEP(k3, l3);
+  while (k4 < e4) SWEEP_STEP(k4, l4);
 }
 
 /* The least good outcome at or above target. An agent asks for a target
@@ -401,52 +487,47 @@ int pl__mitm_at_least(pl__mitm *m, double target, uint32_t *options,
       break;
     }
   /* Both halves ascend, so as a grows the first b with a + b >= goal
-   * moves down (floating-point addition is monotone in each term): one
-   * sweep of both lists, not a search per a. Among equal sums the first
-   * half's smallest code wins, then the first b in order: the outcome a
-   * scan of the first half in code order would keep. The sweep covers
-   * only the a that can matter: it starts at the first a that reaches the
-   * goal with the largest b (every sum of an a before it is below the
-   * goal, the largest being that a's with the largest b), and stops once
-   * the smallest b reaches the goal with a sum above the best (every later
-   * a gives larger sums). A demanding agent's goals are near the top, where
-   * few a remain. */
+   * moves down (floating-point addition is monotone in each term): the
+   * pairs at the edge of the goal form a staircase, walked in one sweep
+   * of both lists, not a search per a. Only the a that can matter are
+   * swept: from the first that reaches the goal with the largest b (the
+   * sums of those before are all below it, the largest that a's with the
+   * largest b) to the first that reaches it with the smallest (the sums
+   * of those after are all larger). Among equal sums the first half's
+   * smallest code wins, then the first b in order: the outcome a scan of
+   * the first half in code order would keep. A demanding agent's goals
+   * are near the top, where few a remain. */
   const size_t n0 = m->n[0], n1 = m->n[1];
-  size_t k0 = n0, lo = n1;
   if (!found && n0 && n1) {
-    const double bmax = B[n1 - 1];
-    size_t l = 0, h = n0;
-    while (l < h) {
-      size_t mid = l + (h - l) / 2;
-      if (A[mid] + bmax < goal) l = mid + 1;
+    size_t k0 = 0, e = n0;
+    for (size_t h = n0; k0 < h;) { /* the first a reaching the goal */
+      size_t mid = k0 + (h - k0) / 2;
+      if (A[mid] + B[n1 - 1] < goal) k0 = mid + 1;
       else h = mid;
     }
-    k0 = l;
-    if (k0 > 0) below = A[k0 - 1] + bmax;
-    if (k0 < n0) { /* the first b that reaches the goal with that a */
-      const double a = A[k0];
-      l = 0;
-      h = n1;
-      while (l < h) {
-        size_t mid = l + (h - l) / 2;
-        if (a + B[mid] < goal) l = mid + 1;
-        else h = mid;
+    if (k0 > 0) below = A[k0 - 1] + B[n1 - 1];
+    for (size_t l = k0; l < e;) { /* the first a reaching it with B[0] */
+      size_t mid = l + (e - l) / 2;
+      if (A[mid] + B[0] < goal) l = mid + 1;
+      else e = mid;
+    }
+    if (e < n0) e++; /* that a is the last that matters */
+    sweep(m, goal, k0, e);
+    for (size_t k = k0; k < e; k++) {
+      const double c = m->above[k];
+      if (c < best || (c == best && m->code[0][k] < m->code[0][ba])) {
+        best = c;
+        ba = k;
       }
-      lo = l;
+      if (m->under[k] > below) below = m->under[k]; /* NaN: none */
     }
-  }
-  for (size_t k = k0; !found && k < n0; k++) {
-    const double a = A[k];
-    if (lo == 0 && a + B[0] > best) break;
-    while (lo > 0 && a + B[lo - 1] >= goal) lo--;
-    if (lo < n1 &&
-        (a + B[lo] < best ||
-         (a + B[lo] == best && m->code[0][k] < m->code[0][ba]))) {
-      best = a + B[lo];
-      ba = k;
-      bb = lo;
-    }
-    if (lo > 0 && a + B[lo - 1] > below) below = a + B[lo - 1];
+    /* later a whose sums with B[0] round to the best: a smaller code wins */
+    for (size_t k = e; k < n0 && A[k] + B[0] <= best; k++)
+      if (A[k] + B[0] < best || m->code[0][k] < m->code[0][ba]) {
+        best = A[k] + B[0];
+        ba = k;
+      }
+    if (best < INFINITY) bb = first_reaching(B, n1, A[ba], goal);
   }
   if (!found) {
     if (best == INFINITY) return PL_ENOTFOUND;
