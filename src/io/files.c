@@ -1,5 +1,6 @@
 /* File helpers shared by the readers and writers. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,66 @@ static int read_memory(const char *path, size_t limit, char **data,
                     strerror(ENOENT));
 }
 
+/* Files read while a scenario loads (pl__read_once), by path: a loader
+ * reads a folder's files to tell their formats and then again to parse
+ * them, and now each comes from the disk once. Per thread; the texts are
+ * copied out, so callers free theirs as usual. */
+typedef struct read_kept {
+  char *path, *data;
+  size_t len;
+} read_kept;
+static _Thread_local read_kept *kept;
+static _Thread_local size_t n_kept, cap_kept;
+static _Thread_local int kept_depth;
+
+void pl__read_once(bool on) {
+  if (on) {
+    kept_depth++;
+    return;
+  }
+  if (--kept_depth > 0) return;
+  for (size_t k = 0; k < n_kept; k++) {
+    pl__free(kept[k].path);
+    pl__free(kept[k].data);
+  }
+  pl__free(kept);
+  kept = NULL;
+  n_kept = cap_kept = 0;
+}
+
+/* A copy of text[0, n) as *data, NUL-terminated. */
+static int copy_out(const char *text, size_t n, char **data, size_t *len,
+                    pl_error *err) {
+  char *buf = pl__malloc(n + 1);
+  if (!buf) return pl__err(err, PL_ENOMEM, "out of memory");
+  if (n) memcpy(buf, text, n);
+  buf[n] = 0;
+  *data = buf;
+  *len = n;
+  return PL_OK;
+}
+
+/* Keeps a copy of a file just read, while pl__read_once is on (out of
+ * memory: not kept, read again next time). */
+static void keep(const char *path, const char *text, size_t n) {
+  if (n_kept == cap_kept) {
+    size_t cap = cap_kept ? 2 * cap_kept : 8;
+    read_kept *grown = pl__realloc(kept, cap * sizeof *grown);
+    if (!grown) return;
+    kept = grown;
+    cap_kept = cap;
+  }
+  read_kept *k = &kept[n_kept];
+  size_t ignored;
+  k->path = pl__strdup(path);
+  if (!k->path || copy_out(text, n, &k->data, &ignored, NULL)) {
+    pl__free(k->path);
+    return;
+  }
+  k->len = n;
+  n_kept++;
+}
+
 int pl__read_file(const char *path, size_t limit, char **data, size_t *len,
                   pl_error *err) {
   *data = NULL;
@@ -49,18 +110,32 @@ int pl__read_file(const char *path, size_t limit, char **data, size_t *len,
   if (mem_files) return read_memory(path, limit, data, len, err);
   /* "-" is standard input, as for Unix tools; named <stdin> in messages */
   bool in = !strcmp(path, "-");
+  for (size_t k = 0; !in && k < n_kept; k++)
+    if (!strcmp(kept[k].path, path))
+      return kept[k].len > limit
+                 ? pl__err_at(err, PL_ETOOBIG, path, 1, 1,
+                              "file is larger than %zu bytes", limit)
+                 : copy_out(kept[k].data, kept[k].len, data, len, err);
   if (in) path = PL__STDIN_NAME;
-  FILE *f = in ? stdin : fopen(path, "rb");
-  if (!f)
+  int fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
     return pl__err_at(err, PL_EIO, path, 0, 0, "cannot open: %s",
                       strerror(errno));
   struct stat st;
-  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-    if (!in) fclose(f);
-    return pl__err_at(err, PL_EIO, path, 0, 0, "is a directory");
+  bool regular = false;
+  if (fstat(fd, &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      if (!in) close(fd);
+      return pl__err_at(err, PL_EIO, path, 0, 0, "is a directory");
+    }
+    regular = S_ISREG(st.st_mode);
   }
-  /* Read in chunks, refusing more than the limit: works for pipes too. */
+  /* Read in chunks, refusing more than the limit: works for pipes too. A
+   * regular file's first chunk is its size (and one byte, to see the end
+   * in one read when the file did not grow). */
   size_t cap = 1 << 16, n = 0;
+  if (regular && st.st_size >= 0 && (uint64_t)st.st_size < limit)
+    cap = (size_t)st.st_size + 1;
   char *buf = pl__malloc(cap + 1);
   int rc = buf ? PL_OK : pl__err(err, PL_ENOMEM, "out of memory");
   while (!rc) {
@@ -78,16 +153,17 @@ int pl__read_file(const char *path, size_t limit, char **data, size_t *len,
       buf = nb;
       cap *= 2;
     }
-    size_t got = fread(buf + n, 1, cap - n, f);
-    n += got;
-    if (got == 0) {
-      if (ferror(f))
-        rc = pl__err_at(err, PL_EIO, path, 0, 0, "read error: %s",
-                        strerror(errno));
-      break;
-    }
+    /* standard input through stdio, which may hold some of it already */
+    ssize_t got = in ? (ssize_t)fread(buf + n, 1, cap - n, stdin)
+                     : read(fd, buf + n, cap - n);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0 || (in && !got && ferror(stdin)))
+      rc = pl__err_at(err, PL_EIO, path, 0, 0, "read error: %s",
+                      strerror(errno));
+    if (got <= 0) break;
+    n += (size_t)got;
   }
-  if (!in) fclose(f);
+  if (!in) close(fd);
   if (!rc && n > limit)
     rc = pl__err_at(err, PL_ETOOBIG, path, 1, 1,
                     "file is larger than %zu bytes", limit);
@@ -98,6 +174,7 @@ int pl__read_file(const char *path, size_t limit, char **data, size_t *len,
   buf[n] = 0;
   *data = buf;
   *len = n;
+  if (kept_depth > 0 && !in) keep(path, buf, n);
   return PL_OK;
 }
 

@@ -3,6 +3,7 @@
 #ifndef PL_FORMATS_H
 #define PL_FORMATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "parley/parley.h"
@@ -37,6 +38,10 @@ int pl__yaml_text(const pl_scenario *s, char **text, size_t *len,
  * pl__free. */
 int pl__read_file(const char *path, size_t limit, char **data, size_t *len,
                   pl_error *err);
+/* pl__read_once(true) ... pl__read_once(false) (nested calls allowed):
+ * in between, pl__read_file reads each path from the disk once in this
+ * thread and answers later reads of it from a copy, freed at the end. */
+void pl__read_once(bool on);
 /* While files is set (not NULL), pl__read_file reads these in-memory
  * files by name instead of the disk, in this thread only
  * (pl_scenario_load_memory). */

@@ -1,6 +1,7 @@
 /* pl_scenario_load_inputs and pl_scenario_write: which format, which files.
  * The format is told from the content, not the file name: YAML is the
  * default, '<' starts GENIUS XML, '{' starts GeniusWeb JSON. */
+#define _DEFAULT_SOURCE /* d_type, DT_REG */
 #include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -130,8 +131,11 @@ static int list_folder(const char *dir, char ***out, size_t *n,
       break;
     }
     snprintf(p, len, "%s/%s", dir, e->d_name);
+    /* a regular file by the entry's type, or where the file system does
+     * not say (or a link), by stat */
     struct stat st;
-    if (stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (e->d_type != DT_REG &&
+        (stat(p, &st) != 0 || !S_ISREG(st.st_mode))) {
       pl__free(p);
       continue;
     }
@@ -569,11 +573,11 @@ int pl_scenario_load_inputs(const char *const *paths, size_t n,
                           "profiles as files or a folder");
       return load_stdin(out, err);
     }
-  if (n == 1) {
-    int frc = load_one_folder(paths[0], &o, out, err);
-    if (frc != 1) return frc;
-  }
-  return load_files(paths, n, &o, out, err);
+  pl__read_once(true);
+  int rc = n == 1 ? load_one_folder(paths[0], &o, out, err) : 1;
+  if (rc == 1) rc = load_files(paths, n, &o, out, err);
+  pl__read_once(false);
+  return rc;
 }
 
 /* A file name an in-memory file may have: what a folder could hold. */
