@@ -384,24 +384,83 @@ static void put(line *l, const char *text, size_t n) {
 
 static void puts_(line *l, const char *text) { put(l, text, strlen(text)); }
 
+/* n spaces */
+static void pad(line *l, int n) {
+  static const char spaces[] = "                                ";
+  for (; n > 0; n -= (int)sizeof spaces - 1)
+    put(l, spaces, n < (int)sizeof spaces - 1 ? (size_t)n : sizeof spaces - 1);
+}
+
+/* What every line of a transcript reuses: the utility columns' widths,
+ * and each "issue=option" label, made the first time it is printed (a
+ * label's two ids were measured and copied anew on every line). Issues
+ * of very many options (a fine real grid) keep no labels. */
+typedef struct tail_parts {
+  const pl_scenario *s;
+  int np, ni;
+  int *width;
+  line **label; /* per issue, per option; NULL: not kept */
+} tail_parts;
+
+#define LABELS_MAX 4096
+
+static void tail_parts_init(tail_parts *t, const pl_scenario *s) {
+  memset(t, 0, sizeof *t);
+  t->s = s;
+  t->np = pl_scenario_party_count(s);
+  t->ni = pl_scenario_issue_count(s);
+  t->width = calloc((size_t)t->np + 1, sizeof *t->width);
+  t->label = calloc((size_t)t->ni + 1, sizeof *t->label);
+  for (int p = 0; t->width && p < t->np; p++) t->width[p] = col_width(s, p);
+  for (int i = 0; t->label && i < t->ni; i++) {
+    uint32_t n = pl_scenario_option_count(s, i);
+    if (n <= LABELS_MAX) t->label[i] = calloc(n, sizeof **t->label);
+  }
+}
+
+static void tail_parts_free(tail_parts *t) {
+  for (int i = 0; t->label && i < t->ni; i++) {
+    if (!t->label[i]) continue;
+    for (uint32_t o = 0; o < pl_scenario_option_count(t->s, i); o++)
+      free(t->label[i][o].p);
+    free(t->label[i]);
+  }
+  free(t->label);
+  free(t->width);
+}
+
+/* "issue=option" */
+static void put_label(line *l, tail_parts *t, int i, uint32_t o) {
+  line *kept = t->label && t->label[i] ? &t->label[i][o] : NULL;
+  if (kept && !kept->n && !kept->failed) {
+    puts_(kept, pl_scenario_issue_id(t->s, i));
+    put(kept, "=", 1);
+    puts_(kept, pl_scenario_option_id(t->s, i, o));
+  }
+  if (kept && !kept->failed) {
+    put(l, kept->p, kept->n);
+    return;
+  }
+  puts_(l, pl_scenario_issue_id(t->s, i));
+  put(l, "=", 1);
+  puts_(l, pl_scenario_option_id(t->s, i, o));
+}
+
 /* The part of an event's line after its name: utilities and package. */
-static void event_tail(line *l, const pl_scenario *s, const pl_event *e) {
+static void event_tail(line *l, tail_parts *t, const pl_event *e) {
   char num[400]; /* "%.3f" of any double: at most 309 digits and ".000" */
-  for (int p = 0; p < pl_scenario_party_count(s); p++) {
+  for (int p = 0; p < t->np; p++) {
     int k = cli_fixed3(num, sizeof num, e->utilities[p]);
-    put(l, "  ", 2);
-    for (int w = k; w < col_width(s, p); w++) put(l, " ", 1);
+    pad(l, 2 + (t->width ? t->width[p] : col_width(t->s, p)) - k);
     put(l, num, (size_t)k);
   }
   put(l, "  ", 2);
   if (e->rejects) put(l, "wants ", 6); /* a comment: what it rejects, what instead */
   bool first = true;
-  for (int i = 0; i < pl_scenario_issue_count(s); i++) {
+  for (int i = 0; i < t->ni; i++) {
     if ((e->rejects && !e->rejects[i]) || e->options[i] == PL_NOT_AGREED) continue;
     if (!first) put(l, " ", 1);
-    puts_(l, pl_scenario_issue_id(s, i));
-    put(l, "=", 1);
-    puts_(l, pl_scenario_option_id(s, i, e->options[i]));
+    put_label(l, t, i, e->options[i]);
     first = false;
   }
   put(l, "\n", 1);
@@ -437,8 +496,10 @@ static void put_round(line *l, int r) {
   unsigned v = r < 0 ? 0u - (unsigned)r : (unsigned)r;
   do d[n++] = (char)('0' + v % 10); while ((v /= 10) && n < 12);
   if (r < 0) d[n++] = '-';
-  for (int k = n; k < 5; k++) put(l, " ", 1);
-  while (n) put(l, &d[--n], 1);
+  pad(l, 5 - n);
+  char r5[16];
+  for (int k = 0; k < n; k++) r5[k] = d[n - 1 - k];
+  put(l, r5, (size_t)n);
 }
 
 void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
@@ -451,6 +512,8 @@ void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
   fputs("  package\n", out);
   /* per party, and the mediator last */
   kept_tail *tails = calloc((size_t)np + 1, sizeof *tails);
+  tail_parts parts;
+  tail_parts_init(&parts, s);
   line l = {0};
   for (size_t k = 0; k < pl_session_event_count(x); k++) {
     const pl_event *e = pl_session_event(x, k);
@@ -464,15 +527,15 @@ void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
       if (!name->n) {
         put(name, "  ", 2);
         puts_(name, party);
-        for (int w = (int)strlen(party); w < wp; w++) put(name, " ", 1);
+        pad(name, wp - (int)strlen(party));
         put(name, "  ", 2);
         puts_(name, pl_event_name(e->kind));
-        for (int w = (int)strlen(pl_event_name(e->kind)); w < 7; w++) put(name, " ", 1);
+        pad(name, 7 - (int)strlen(pl_event_name(e->kind)));
       }
       if (!same_tail(t->e, e, ni, np)) {
         t->text.n = 0;
         t->text.failed = false;
-        event_tail(&t->text, s, e);
+        event_tail(&t->text, &parts, e);
       }
       t->e = t->text.failed ? NULL : e;
       put_round(&l, e->round);
@@ -489,6 +552,7 @@ void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
     }
   }
   free(l.p);
+  tail_parts_free(&parts);
   if (tails)
     for (int p = 0; p <= np; p++) {
       free(tails[p].text.p);
