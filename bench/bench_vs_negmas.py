@@ -21,10 +21,14 @@ Per scenario, two tasks:
 parley's figure is a whole process (start-up, loading, output); NegMAS's is
 the work inside one Python process after `import negmas` (its import, about
 a second, is not counted). Times are CPU seconds (the child's rusage for
-parley, process_time for NegMAS), the median of N runs (default 5; of M runs, default 3,
-for NegMAS's tasks that take over a second: its negotiations vary by half
-between runs), because the
-machine is shared and wall time would measure the neighbours.
+parley, process_time for NegMAS), because the machine is shared and wall
+time would measure the neighbours. NegMAS's figure is the median of M runs
+(default 3) for tasks over a second (its negotiations vary by half between
+runs), else of N (default 21). parley's is the median of at least N runs
+taken in batches between NegMAS's runs and after the last: the speed of
+this virtual machine drifts by a third over minutes, more for short
+processes (page faults, start-up) than for long computations, so both are
+measured across the same minutes.
 """
 import os
 import resource
@@ -56,13 +60,22 @@ def cpu(fn):
     return time.process_time() - t, out
 
 
-def median_cpu(fn, runs, slow_runs):
-    """Median CPU of fn over `runs` runs, or `slow_runs` when the first
-    takes over a second (NegMAS's negotiations: 6-60 s each)."""
-    first, out = cpu(fn)
-    n = slow_runs if first > 1 else runs
-    return statistics.median([first] + [cpu(fn)[0]
-                                        for _ in range(n - 1)]), out
+def side_by_side(fn, argv, runs, slow_runs):
+    """Median CPU of fn (NegMAS) over `runs` runs, or `slow_runs` when the
+    first takes over a second (NegMAS's negotiations: 6-60 s each), and of
+    the parley command argv over at least `runs` runs, in batches between
+    fn's runs and after the last. Returns both and fn's last result."""
+    t, out = cpu(fn)
+    theirs = [t]
+    n = slow_runs if t > 1 else runs
+    batch = -(-runs // n)
+    ours = []
+    for _ in range(n - 1):
+        ours += [child_cpu(argv) for _ in range(batch)]
+        t, out = cpu(fn)
+        theirs.append(t)
+    ours += [child_cpu(argv) for _ in range(batch)]
+    return statistics.median(theirs), statistics.median(ours), out
 
 
 def scenarios(data):
@@ -86,7 +99,7 @@ def scenarios(data):
 def main():
     args = sys.argv[1:]
     exe = os.path.join(ROOT, "build", "parley")
-    runs = 5
+    runs = 21
     slow_runs = 3
     rest = []
     while args:
@@ -119,8 +132,9 @@ def main():
     print(f"bench_vs_negmas: NegMAS {negmas.__version__}, "
           f"{subprocess.run([exe, 'version'], capture_output=True, text=True).stdout.strip()}; "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    print("CPU seconds, median of %d (NegMAS's tasks over a second: of %d); "
-          "parley whole process, NegMAS after import" % (runs, slow_runs))
+    print("CPU seconds, median of %d (NegMAS's tasks over a second: of %d, "
+          "parley's taken between them); parley whole process, NegMAS "
+          "after import" % (runs, slow_runs))
     print(f"{'scenario':34s} {'outcomes':>9s}  {'task':12s} "
           f"{'NegMAS s':>9s} {'parley s':>9s} {'ratio':>8s}")
     ratios = {"analysis": [], "negotiation": []}
@@ -140,14 +154,12 @@ def main():
                 m.add(BoulwareTBNegotiator(), ufun=u)
             return m.run()
 
-        tn_a, sc = median_cpu(analysis, runs, slow_runs)
+        tn_a, tp_a, sc = side_by_side(
+            analysis, [exe, "analyze", folder, "--json"], runs, slow_runs)
         n = int(sc.outcome_space.cardinality)
-        tp_a = statistics.median(
-            child_cpu([exe, "analyze", folder, "--json"]) for _ in range(runs))
-        tn_r, _ = median_cpu(negotiation, runs, slow_runs)
-        tp_r = statistics.median(
-            child_cpu([exe, "run", folder, "--agents", "boulware,boulware",
-                       "--rounds", "1000"]) for _ in range(runs))
+        tn_r, tp_r, _ = side_by_side(
+            negotiation, [exe, "run", folder, "--agents", "boulware,boulware",
+                          "--rounds", "1000"], runs, slow_runs)
         for task, tn, tp in (("analysis", tn_a, tp_a),
                              ("negotiation", tn_r, tp_r)):
             ratio = tn / max(tp, 1e-6)
