@@ -51,14 +51,13 @@ int cli_inputs_option(cli_inputs *in, const char *arg, const char *val) {
   return 1;
 }
 
-/* The heap the work on a large scenario uses, on one transparent huge
- * page: the blocks malloc gives out next come from a 2 MiB page,
- * populated at once. On a virtual machine every first touch of a 4 KiB
- * page is a fault (~11 us here) and every page a TLB entry whose miss
- * costs a two-level walk; one huge page costs ~0.2 ms to clear and spares
- * both (AMPOvsCity: `run` -0.45 ms, `analyze` -2.3 ms; docs/performance.md,
- * "Page faults"). A small scenario's work touches too few pages to pay
- * for the clearing: only from 2^16 outcomes.
+/* The heap a command's work on a scenario uses, reading included, on one
+ * transparent huge page: the blocks malloc gives out next come from a
+ * 2 MiB page, populated at once. On a virtual machine every first touch
+ * of a 4 KiB page is a fault (~11 us here) and every page a TLB entry
+ * whose miss costs a two-level walk; one huge page costs ~0.2 ms to clear
+ * and spares both (AMPOvsCity: `run` -0.5 ms, `analyze` -2.3 ms; a scenario
+ * of 18 outcomes +0.2 ms; docs/performance.md, "Page faults").
  * glibc carves new blocks from the top of its heap: a large block shows
  * where that is, a filler (never touched: address space only) takes the
  * heap up to the next 2 MiB boundary, and a 4 MiB block there, freed,
@@ -97,14 +96,12 @@ int cli_inputs_load(cli_inputs *in, const char *cmd, pl_scenario **s) {
     return EXIT_USAGE;
   }
   pl_error err = {0};
+  heap_on_huge_page();
   int rc = pl_scenario_load_inputs(in->paths, in->n, &in->load, s, &err);
   if (rc) {
     cli_report(&err);
     return rc == PL_ENOMEM ? EXIT_RUNTIME : EXIT_INPUT;
   }
-  uint64_t outcomes;
-  if (pl_scenario_outcome_count(*s, &outcomes) || outcomes >= (1u << 16))
-    heap_on_huge_page();
   return EXIT_OK;
 }
 
