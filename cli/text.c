@@ -403,6 +403,7 @@ typedef struct tail_parts {
 } tail_parts;
 
 #define LABELS_MAX 4096
+#define LINES_BLOCK ((size_t)64 << 10)
 
 static void tail_parts_init(tail_parts *t, const pl_scenario *s) {
   memset(t, 0, sizeof *t);
@@ -520,7 +521,7 @@ void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
     if (e->kind == PL_EVENT_END) break;
     const char *party = e->party < 0 ? "mediator" : pl_scenario_party_id(s, e->party);
     kept_tail *t = tails ? &tails[e->party < 0 ? np : e->party] : NULL;
-    l.n = 0;
+    const size_t mark = l.n; /* where this line starts */
     l.failed = !t || e->kind > PL_EVENT_REJECT;
     if (!l.failed) {
       line *name = &t->name[e->kind];
@@ -543,14 +544,20 @@ void text_session(FILE *out, const pl_scenario *s, const pl_session *x,
       put(&l, t->text.p, t->text.n);
       l.failed = l.failed || name->failed || t->text.failed;
     }
-    if (!l.failed) {
-      fwrite(l.p, 1, l.n, out);
-    } else { /* out of memory, or a field too long: stdio as it goes */
+    /* lines go out 64 KiB at a time: fwrite passes a block that large
+     * straight to write(2), without copying it through stdio's buffer */
+    if (l.failed) { /* out of memory, or a field too long: stdio as it goes */
+      fwrite(l.p, 1, mark, out);
+      l.n = 0;
       fprintf(out, "%5d  %-*s  %-7s", e->round, wp, party, pl_event_name(e->kind));
       print_event_tail(out, s, e);
       l.failed = false;
+    } else if (l.n >= LINES_BLOCK) {
+      fwrite(l.p, 1, l.n, out);
+      l.n = 0;
     }
   }
+  fwrite(l.p, 1, l.n, out);
   free(l.p);
   tail_parts_free(&parts);
   if (tails)
