@@ -24,11 +24,13 @@ a second, is not counted). Times are CPU seconds (the child's rusage for
 parley, process_time for NegMAS), because the machine is shared and wall
 time would measure the neighbours. NegMAS's figure is the median of M runs
 (default 3) for tasks over a second (its negotiations vary by half between
-runs), else of N (default 21). parley's is the median of at least N runs
-taken in batches between NegMAS's runs and after the last: the speed of
-this virtual machine drifts by a third over minutes, more for short
-processes (page faults, start-up) than for long computations, so both are
-measured across the same minutes.
+runs), else of N (default 21). parley's is the median of at least N runs,
+for NegMAS's long tasks taken in batches between its runs and after the
+last: the speed of this virtual machine drifts by a third over minutes,
+more for short processes (page faults, start-up) than for long
+computations, so both are measured across the same minutes. (A parley run
+right after each of NegMAS's short tasks would measure caches NegMAS left
+cold: those are timed back to back.)
 """
 import os
 import resource
@@ -67,10 +69,13 @@ def side_by_side(fn, argv, runs, slow_runs):
     fn's runs and after the last. Returns both and fn's last result."""
     t, out = cpu(fn)
     theirs = [t]
-    n = slow_runs if t > 1 else runs
-    batch = -(-runs // n)
+    if t <= 1:  # a task of under a second: both back to back, minutes apart
+        theirs += [cpu(fn)[0] for _ in range(runs - 1)]
+        ours = [child_cpu(argv) for _ in range(runs)]
+        return statistics.median(theirs), statistics.median(ours), out
+    batch = -(-runs // slow_runs)
     ours = []
-    for _ in range(n - 1):
+    for _ in range(slow_runs - 1):
         ours += [child_cpu(argv) for _ in range(batch)]
         t, out = cpu(fn)
         theirs.append(t)
