@@ -393,13 +393,14 @@ static void decode_half(const pl__mitm *m, int side, uint64_t code,
     }
 }
 
-/* The first b of the second half with a + b >= goal (n1 when none). */
-static size_t first_reaching(const double *B, size_t n1, double a,
+/* The first i in [l, h) of the ascending X with X[i] + c >= goal (h when
+ * none): the first b of a half that reaches the goal with a sum c of the
+ * other. */
+static size_t first_reaching(const double *X, size_t l, size_t h, double c,
                              double goal) {
-  size_t l = 0, h = n1;
   while (l < h) {
     size_t mid = l + (h - l) / 2;
-    if (a + B[mid] < goal) l = mid + 1;
+    if (X[mid] + c < goal) l = mid + 1;
     else h = mid;
   }
   return l;
@@ -437,8 +438,9 @@ static void sweep(const pl__mitm *m, double goal, size_t k0, size_t e) {
   const double *restrict A = m->sum[0], *restrict B = m->sum[1];
   double *restrict above = m->above, *restrict under = m->under;
   if (k0 >= e) return;
-  const size_t n1 = m->n[1], lo0 = first_reaching(B, n1, A[k0], goal);
-  const size_t na = e - k0, nb = lo0 - first_reaching(B, n1, A[e - 1], goal);
+  const size_t n1 = m->n[1], lo0 = first_reaching(B, 0, n1, A[k0], goal);
+  const size_t na = e - k0,
+               nb = lo0 - first_reaching(B, 0, n1, A[e - 1], goal);
   size_t k[5], lo[5];
   for (int part = 0; part <= 4; part++) {
     const size_t t = (na + nb) * (size_t)part / 4;
@@ -499,19 +501,11 @@ int pl__mitm_at_least(pl__mitm *m, double target, uint32_t *options,
    * are near the top, where few a remain. */
   const size_t n0 = m->n[0], n1 = m->n[1];
   if (!found && n0 && n1) {
-    size_t k0 = 0, e = n0;
-    for (size_t h = n0; k0 < h;) { /* the first a reaching the goal */
-      size_t mid = k0 + (h - k0) / 2;
-      if (A[mid] + B[n1 - 1] < goal) k0 = mid + 1;
-      else h = mid;
-    }
+    const size_t k0 = first_reaching(A, 0, n0, B[n1 - 1], goal);
     if (k0 > 0) below = A[k0 - 1] + B[n1 - 1];
-    for (size_t l = k0; l < e;) { /* the first a reaching it with B[0] */
-      size_t mid = l + (e - l) / 2;
-      if (A[mid] + B[0] < goal) l = mid + 1;
-      else e = mid;
-    }
-    if (e < n0) e++; /* that a is the last that matters */
+    /* the first a reaching the goal with B[0] is the last that matters */
+    size_t e = first_reaching(A, k0, n0, B[0], goal);
+    if (e < n0) e++;
     sweep(m, goal, k0, e);
     for (size_t k = k0; k < e; k++) {
       const double c = m->above[k];
@@ -527,7 +521,7 @@ int pl__mitm_at_least(pl__mitm *m, double target, uint32_t *options,
         best = A[k] + B[0];
         ba = k;
       }
-    if (best < INFINITY) bb = first_reaching(B, n1, A[ba], goal);
+    if (best < INFINITY) bb = first_reaching(B, 0, n1, A[ba], goal);
   }
   if (!found) {
     if (best == INFINITY) return PL_ENOTFOUND;

@@ -388,20 +388,15 @@ static size_t first_cap(const pl_session *x) {
  * otherwise fault in page by page, and a short one populates only its
  * first step. */
 #define WARM_STEP 512
-static void populate(pl_event *ev, uint32_t *o, double *u, uint8_t *m,
-                     size_t ni, size_t np, size_t from, size_t to) {
-  pl__prefault(ev + from, (to - from) * sizeof *ev);
-  pl__prefault(o + from * ni, (to - from) * ni * sizeof *o);
-  pl__prefault(u + from * np, (to - from) * np * sizeof *u);
-  pl__prefault(m + from * ni, (to - from) * ni);
-}
-
 static void warm_up(pl_session *x) {
-  size_t upto = x->n + WARM_STEP < x->cap ? x->n + WARM_STEP : x->cap;
-  if (upto > x->warm)
-    populate(x->ev, x->opts, x->utils, x->marks, (size_t)x->ni,
-             (size_t)x->np, x->warm, upto);
-  x->warm = upto;
+  const size_t ni = (size_t)x->ni, np = (size_t)x->np, from = x->warm;
+  const size_t to = x->n + WARM_STEP < x->cap ? x->n + WARM_STEP : x->cap;
+  if (to <= from) return;
+  pl__prefault(x->ev + from, (to - from) * sizeof *x->ev);
+  pl__prefault(x->opts + from * ni, (to - from) * ni * sizeof *x->opts);
+  pl__prefault(x->utils + from * np, (to - from) * np * sizeof *x->utils);
+  pl__prefault(x->marks + from * ni, (to - from) * ni);
+  x->warm = to;
 }
 
 /* Doubles the four event arrays, all or nothing: on failure nothing
@@ -421,26 +416,10 @@ static int grow(pl_session *x) {
     pl__free(m);
     return PL_ENOMEM;
   }
-  /* populated before the copy writes them (warm_up) */
-  const size_t warm = x->n + WARM_STEP < cap ? x->n + WARM_STEP : cap;
-  populate(ev, o, u, m, ni, np, 0, warm);
-  if (x->n) {
-    memcpy(ev, x->ev, x->n * sizeof *ev);
-    memcpy(o, x->opts, x->n * ni * sizeof *o);
-    memcpy(u, x->utils, x->n * np * sizeof *u);
-    memcpy(m, x->marks, x->n * ni);
-  }
-  for (size_t k = 0; k < x->n; k++) {
-    if (ev[k].options) {
-      ev[k].options = o + k * ni;
-      ev[k].utilities = u + k * np;
-    }
-    if (ev[k].rejects) ev[k].rejects = m + k * ni;
-  }
-  pl__free(x->ev);
-  pl__free(x->opts);
-  pl__free(x->utils);
-  pl__free(x->marks);
+  pl_event *old_ev = x->ev;
+  uint32_t *old_o = x->opts;
+  double *old_u = x->utils;
+  uint8_t *old_m = x->marks;
   x->ev = ev;
   x->opts = o;
   x->utils = u;
@@ -450,7 +429,25 @@ static int grow(pl_session *x) {
   x->bytes[1] = cap * ni * sizeof *o;
   x->bytes[2] = cap * np * sizeof *u;
   x->bytes[3] = cap * ni;
-  x->warm = warm;
+  x->warm = 0;
+  warm_up(x); /* before the copy writes the pages */
+  if (x->n) {
+    memcpy(ev, old_ev, x->n * sizeof *ev);
+    memcpy(o, old_o, x->n * ni * sizeof *o);
+    memcpy(u, old_u, x->n * np * sizeof *u);
+    memcpy(m, old_m, x->n * ni);
+  }
+  for (size_t k = 0; k < x->n; k++) {
+    if (ev[k].options) {
+      ev[k].options = o + k * ni;
+      ev[k].utilities = u + k * np;
+    }
+    if (ev[k].rejects) ev[k].rejects = m + k * ni;
+  }
+  pl__free(old_ev);
+  pl__free(old_o);
+  pl__free(old_u);
+  pl__free(old_m);
   return PL_OK;
 }
 
