@@ -250,8 +250,14 @@ static int cmd_version(int argc, char **argv) {
   (void)argc;
   (void)argv;
   /* what is there, without loading it (docs/cli.md) */
+#ifdef PL_NO_MODULES
+  /* pictures are made by parley-dl (needs_modules) */
+  bool pictures = cli_companion_exists("dl") && pl_pictures_available();
+#else
+  bool pictures = pl_pictures_available();
+#endif
   printf("parley %s (Open MPI: %s, pictures: %s, serve: %s)\n", pl_version(),
-         cli_has_mpi() ? "yes" : "no", pl_pictures_available() ? "yes" : "no",
+         cli_has_mpi() ? "yes" : "no", pictures ? "yes" : "no",
          cli_has_mhd() ? "yes" : "no");
   return cli_finish_output(EXIT_OK);
 }
@@ -357,6 +363,33 @@ static int release_stdout(held_stdout h, int code) {
   return code;
 }
 
+#ifdef PL_NO_MODULES
+/* This parley is linked statically and opens no shared object
+ * (src/core/dl.c). A command line that may need one runs in parley-dl,
+ * the same CLI linked to libparley.so, exec'd in its place with the same
+ * arguments (docs/architecture.md, "Start-up"): the commands that load
+ * agents from a configuration or a transcript (tournament, replay,
+ * agent-check) or write HTML or GENIUS XML with libxml2 (report,
+ * convert), any picture (--plot: the cairo module), and agents that are
+ * plug-ins (a path) or on a TCP host (glibc looks names up through
+ * modules). It may send more than needs it (an ext: command with a
+ * path), never less: src/core/dl.c refuses to open anything here. */
+static bool needs_modules(int argc, char **argv) {
+  static const char *const commands_that_may[] = {
+      "tournament", "replay", "agent-check", "report", "convert"};
+  for (size_t k = 0; k < sizeof commands_that_may / sizeof *commands_that_may;
+       k++)
+    if (!strcmp(argv[1], commands_that_may[k])) return true;
+  for (int k = 2; k < argc; k++) {
+    if (!strcmp(argv[k], "--plot")) return true;
+    if (!strcmp(argv[k - 1], "--agents") &&
+        (strchr(argv[k], '/') || strstr(argv[k], "ext+tcp:")))
+      return true;
+  }
+  return false;
+}
+#endif
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
@@ -387,6 +420,16 @@ int main(int argc, char **argv) {
     int code = cli_serve_launch(argv);
     if (code >= 0) return code;
   }
+#ifdef PL_NO_MODULES
+  if (needs_modules(argc, argv)) {
+    cli_companion_exec("dl", argv);
+    cli_error("this command needs parley-dl (for plug-in agents, agents "
+              "on a TCP host, pictures, HTML and GENIUS output), which is "
+              "not next to this parley (%s): rebuild or reinstall parley",
+              strerror(errno));
+    return EXIT_USAGE;
+  }
+#endif
   for (size_t k = 0; k < N_COMMANDS; k++)
     if (!strcmp(name, commands[k].name)) {
       held_stdout h = hold_stdout();

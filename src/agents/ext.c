@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/dl.h"
 #include "core/json_text.h"
 #include "agents/ext.h"
 #include "report/json_common.h"
@@ -609,9 +610,9 @@ static bool connect_tcp(ext *e, const char *where) {
   strcpy(port, colon + 1);
   struct addrinfo hints = {0}, *ai = NULL;
   hints.ai_socktype = SOCK_STREAM;
-  int gr = getaddrinfo(host, port, &hints, &ai);
-  if (gr) {
-    fail(e, "cannot resolve %s: %s", where, gai_strerror(gr));
+  const char *why = pl__getaddrinfo(host, port, &hints, &ai);
+  if (why) {
+    fail(e, "cannot resolve %s: %s", where, why);
     return false;
   }
   int fd = -1, last = 0;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "agents/agent.h"
+#include "core/dl.h"
 
 /* ---- registries ---------------------------------------------------- */
 
@@ -172,10 +173,10 @@ int pl__plugin_init(pl__agent *a, const char *spec, uint64_t seed,
   path[n] = 0;
   const char *params = spec[n] == ':' ? spec + n + 1 : "";
   a->kind = PL__AGENT_PLUGIN;
-  a->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  char why[400];
+  a->dl = pl__dlopen(path, why, sizeof why);
   if (!a->dl)
-    return pl__err(err, PL_EIO, "cannot load agent \"%s\": %s", path,
-                   dlerror());
+    return pl__err(err, PL_EIO, "cannot load agent \"%s\": %s", path, why);
   const pl_agent_api *(*entry_fn)(void);
   *(void **)&entry_fn = dlsym(a->dl, "parley_agent");
   const pl_agent_api *api = entry_fn ? entry_fn() : NULL;

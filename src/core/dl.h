@@ -7,6 +7,21 @@
 
 #include <stddef.h>
 
+struct addrinfo;
+
+/* dlopen(path, RTLD_NOW | RTLD_LOCAL), or NULL with dlerror()'s message in
+ * failure[size]. Every shared object the library opens is opened here:
+ * built with PL_NO_MODULES (the statically linked parley) it opens none
+ * and says so. */
+void *pl__dlopen(const char *path, char *failure, size_t size);
+
+/* getaddrinfo(3): NULL, or what failed (gai_strerror's message; with
+ * PL_NO_MODULES always a failure, as glibc resolves names through modules
+ * it opens). */
+const char *pl__getaddrinfo(const char *host, const char *port,
+                            const struct addrinfo *hints,
+                            struct addrinfo **res);
+
 /* One entry of a table: the symbol's name and the offset of its slot. */
 typedef struct pl__dl_sym {
   const char *name;

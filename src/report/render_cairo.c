@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/dl.h"
 #include "core/util.h"
 #include "report/cairo_module.h"
 #include "report/render.h"
@@ -35,13 +36,26 @@ static int candidate(int k, char *buf, size_t size) {
     if (k > 0) return -1;
     dir = env;
   } else if (k == 0) {
+    /* the shared object's file; in a statically linked executable, where
+     * dladdr knows no file, the executable's */
     Dl_info info;
-    const char *slash = NULL;
-    if (dladdr((void *)&candidate, &info) && info.dli_fname)
-      slash = strrchr(info.dli_fname, '/');
+    char self[PATH_MAX];
+    const char *file = NULL;
+    if (dladdr((void *)&candidate, &info) && info.dli_fname &&
+        strchr(info.dli_fname, '/')) {
+      file = info.dli_fname;
+    } else {
+      ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+      if (len > 0) {
+        self[len] = 0;
+        file = self;
+      }
+    }
+    const char *slash = file ? strrchr(file, '/') : NULL;
     if (!slash) return 1;
-    n = (int)(slash - info.dli_fname);
-    dir = info.dli_fname;
+    int m = snprintf(buf, size, "%.*s/%s", (int)(slash - file), file,
+                     PL__CAIRO_MODULE);
+    return m > 0 && (size_t)m < size ? 0 : 1;
   } else if (k == 1) {
     dir = PL_MODULE_DIR;
   } else {
@@ -59,9 +73,10 @@ static void open_module(void) {
     int c = candidate(k, path, sizeof path);
     if (c < 0) break;
     if (c > 0 || access(path, F_OK) != 0) continue;
-    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    char failure[400];
+    void *h = pl__dlopen(path, failure, sizeof failure);
     if (!h) {
-      if (!why[0]) snprintf(why, sizeof why, "%.400s", dlerror());
+      if (!why[0]) snprintf(why, sizeof why, "%s", failure);
       continue;
     }
     pl__cairo_entry entry = NULL;

@@ -576,6 +576,31 @@ if "$tmp/alone/parley" version | grep -q "serve: no" &&
   bad "version or help without parley-serve: $("$tmp/alone/parley" version)"
 fi
 
+# A statically linked parley (no program interpreter) hands the command
+# lines that may open a shared object to parley-dl next to it
+# (docs/architecture.md, "Start-up"): alone, a clear message, exit code 2
+# and nothing written; what needs no module runs as before.
+if ! readelf -l "$parley" | grep -q "program interpreter"; then
+  for args in "analyze examples/job-offer.yaml --plot $tmp/alone/p.svg" \
+              "run examples/job-offer.yaml --agents boulware,./patient.so" \
+              "report examples/job-offer.yaml -o $tmp/alone/r.html"; do
+    # shellcheck disable=SC2086 # the arguments are split on purpose
+    "$tmp/alone/parley" $args >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    if [ "$rc" -ne 2 ] || [ -s "$tmp/out" ] || [ -e "$tmp/alone/p.svg" ] ||
+       [ -e "$tmp/alone/r.html" ] ||
+       ! grep -q "^parley: this command needs parley-dl (for plug-in agents" "$tmp/err"; then
+      bad "static parley without parley-dl, $args: exit $rc: $(head -c 300 "$tmp/err")"
+    else
+      ok
+    fi
+  done
+  if "$tmp/alone/parley" run examples/job-offer.yaml --agents boulware,conceder |
+       grep -q "^Result"; then ok; else
+    bad "static parley without parley-dl: a plain run fails"
+  fi
+fi
+
 # Pictures need the cairo module (docs/architecture.md, "Start-up"):
 # without it, a clear message, exit code 2 and no file; 'version' says so.
 for pic in png pdf svg; do
