@@ -366,27 +366,37 @@ static int release_stdout(held_stdout h, int code) {
 #ifdef PL_NO_MODULES
 /* This parley is linked statically and opens no shared object
  * (src/core/dl.c). A command line that may need one runs in parley-dl,
- * the same CLI linked to libparley.so, exec'd in its place with the same
- * arguments (docs/architecture.md, "Start-up"): the commands that load
- * agents from a configuration or a transcript (tournament, replay,
- * agent-check) or write HTML or GENIUS XML with libxml2 (report,
- * convert), any picture (--plot: the cairo module), and agents that are
- * plug-ins (a path) or on a TCP host (glibc looks names up through
- * modules). It may send more than needs it (an ext: command with a
- * path), never less: src/core/dl.c refuses to open anything here. */
-static bool needs_modules(int argc, char **argv) {
-  static const char *const commands_that_may[] = {
-      "tournament", "replay", "agent-check", "report", "convert"};
+ * the CLI with glibc shared, exec'd in its place with the same arguments
+ * (docs/architecture.md, "Start-up"). Why this one may, or NULL: the test
+ * is on the arguments alone and errs towards parley-dl (a tournament of
+ * built-in agents, an ext: command with a slash); what it lets through
+ * can only fail with src/core/dl.c's message, never load anything. */
+static const char *needs_modules(int argc, char **argv) {
+  static const struct {
+    const char *command, *why;
+  } commands_that_may[] = {
+      {"tournament", "tournament loads the agents its configuration names"},
+      {"replay", "replay loads the agents its transcript names"},
+      {"agent-check", "agent-check loads the agent it checks"},
+      {"report", "report writes HTML with libxml2 and draws with the cairo "
+                 "module"},
+  };
   for (size_t k = 0; k < sizeof commands_that_may / sizeof *commands_that_may;
        k++)
-    if (!strcmp(argv[1], commands_that_may[k])) return true;
+    if (!strcmp(argv[1], commands_that_may[k].command))
+      return commands_that_may[k].why;
   for (int k = 2; k < argc; k++) {
-    if (!strcmp(argv[k], "--plot")) return true;
-    if (!strcmp(argv[k - 1], "--agents") &&
-        (strchr(argv[k], '/') || strstr(argv[k], "ext+tcp:")))
-      return true;
+    const char *before = argv[k - 1];
+    if (!strcmp(argv[k], "--plot")) return "--plot draws with the cairo module";
+    if (!strcmp(argv[1], "convert") && !strcmp(before, "--to") &&
+        !strcmp(argv[k], "genius"))
+      return "convert --to genius writes XML with libxml2";
+    if (!strcmp(before, "--agents") && strchr(argv[k], '/'))
+      return "a plug-in agent is a shared object to open";
+    if (!strcmp(before, "--agents") && strstr(argv[k], "ext+tcp:"))
+      return "an ext+tcp: agent's host is looked up through glibc's modules";
   }
-  return false;
+  return NULL;
 }
 #endif
 
@@ -421,12 +431,13 @@ int main(int argc, char **argv) {
     if (code >= 0) return code;
   }
 #ifdef PL_NO_MODULES
-  if (needs_modules(argc, argv)) {
+  /* a command's help is here too */
+  const char *why = wants_help(argc, argv) ? NULL : needs_modules(argc, argv);
+  if (why) {
     cli_companion_exec("dl", argv);
-    cli_error("this command needs parley-dl (for plug-in agents, agents "
-              "on a TCP host, pictures, HTML and GENIUS output), which is "
-              "not next to this parley (%s): rebuild or reinstall parley",
-              strerror(errno));
+    cli_error("%s, which only parley-dl can do, and parley-dl next to this "
+              "parley cannot be run (%s): rebuild or reinstall parley",
+              why, strerror(errno));
     return EXIT_USAGE;
   }
 #endif

@@ -16,8 +16,10 @@ static const char no_modules[] =
     "this parley is linked statically and opens no shared object (its "
     "companion parley-dl does)";
 
-/* Linked with --wrap=dlopen, every dlopen of the executable lands here:
- * also SQLite's loader of extensions, which parley never enables. */
+/* Linked with --wrap=dlopen, every call of dlopen in the executable lands
+ * here: also SQLite's loader of extensions, which parley never enables.
+ * (glibc's own loading of its modules, for name lookups and iconv, takes
+ * an internal path; parley calls neither here, see pl__getaddrinfo.) */
 void *__wrap_dlopen(const char *path, int flags);
 void *__wrap_dlopen(const char *path, int flags) {
   (void)path, (void)flags;

@@ -589,15 +589,19 @@ if ! readelf -l "$parley" | grep -q "program interpreter"; then
     rc=$?
     if [ "$rc" -ne 2 ] || [ -s "$tmp/out" ] || [ -e "$tmp/alone/p.svg" ] ||
        [ -e "$tmp/alone/r.html" ] ||
-       ! grep -q "^parley: this command needs parley-dl (for plug-in agents" "$tmp/err"; then
+       ! grep -q "^parley: .*, which only parley-dl can do, and parley-dl next to this parley cannot be run" "$tmp/err"; then
       bad "static parley without parley-dl, $args: exit $rc: $(head -c 300 "$tmp/err")"
     else
       ok
     fi
   done
   if "$tmp/alone/parley" run examples/job-offer.yaml --agents boulware,conceder |
-       grep -q "^Result"; then ok; else
-    bad "static parley without parley-dl: a plain run fails"
+       grep -q "^Result" &&
+     "$tmp/alone/parley" report --help | grep -q "^usage: parley report" &&
+     "$tmp/alone/parley" convert examples/job-offer.yaml --to yaml -o "$tmp/alone/c.yaml"; then
+    ok
+  else
+    bad "static parley without parley-dl: a plain run, report --help or convert --to yaml fails"
   fi
 fi
 
