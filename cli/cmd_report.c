@@ -209,7 +209,7 @@ int cmd_report(int argc, char **argv) {
   ro.improve = imp;
   if (pl_report_write(a, &ro, output, &err)) {
     cli_report(&err);
-    code = EXIT_RUNTIME;
+    code = cli_plot_exit_code(err.code); /* 2 without the cairo module */
   }
 done:
   pl_unlock_free(u);

@@ -605,6 +605,16 @@ if ! readelf -l "$parley" | grep -q "program interpreter"; then
   fi
 fi
 
+# A report without the cairo module: exit code 2 like any picture, no file.
+PARLEY_MODULE_DIR="$tmp/alone" "$parley" report examples/job-offer.yaml -o "$tmp/alone/nomod.html" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -ne 2 ] || [ -e "$tmp/alone/nomod.html" ] ||
+   ! grep -q "cairo module, which cannot be loaded" "$tmp/err"; then
+  bad "report without the cairo module: exit $rc: $(head -c 300 "$tmp/err")"
+else
+  ok
+fi
+
 # Pictures need the cairo module (docs/architecture.md, "Start-up"):
 # without it, a clear message, exit code 2 and no file; 'version' says so.
 for pic in png pdf svg; do
