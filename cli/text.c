@@ -431,20 +431,19 @@ static void tail_parts_free(tail_parts *t) {
 }
 
 /* "issue=option" */
+static void put_issue_option(line *l, const pl_scenario *s, int i,
+                             uint32_t o) {
+  puts_(l, pl_scenario_issue_id(s, i));
+  put(l, "=", 1);
+  puts_(l, pl_scenario_option_id(s, i, o));
+}
+
+/* "issue=option", from its kept copy (made the first time) */
 static void put_label(line *l, tail_parts *t, int i, uint32_t o) {
   line *kept = t->label && t->label[i] ? &t->label[i][o] : NULL;
-  if (kept && !kept->n && !kept->failed) {
-    puts_(kept, pl_scenario_issue_id(t->s, i));
-    put(kept, "=", 1);
-    puts_(kept, pl_scenario_option_id(t->s, i, o));
-  }
-  if (kept && !kept->failed) {
-    put(l, kept->p, kept->n);
-    return;
-  }
-  puts_(l, pl_scenario_issue_id(t->s, i));
-  put(l, "=", 1);
-  puts_(l, pl_scenario_option_id(t->s, i, o));
+  if (kept && !kept->n && !kept->failed) put_issue_option(kept, t->s, i, o);
+  if (kept && !kept->failed) put(l, kept->p, kept->n);
+  else put_issue_option(l, t->s, i, o);
 }
 
 /* The part of an event's line after its name: utilities and package. */

@@ -31,6 +31,7 @@ static char why[512];
 static int candidate(int k, char *buf, size_t size) {
   const char *env = getenv("PARLEY_MODULE_DIR");
   const char *dir = NULL;
+  char self[PATH_MAX];
   int n = -1;
   if (env) {
     if (k > 0) return -1;
@@ -39,23 +40,19 @@ static int candidate(int k, char *buf, size_t size) {
     /* the shared object's file; in a statically linked executable, where
      * dladdr knows no file, the executable's */
     Dl_info info;
-    char self[PATH_MAX];
-    const char *file = NULL;
     if (dladdr((void *)&candidate, &info) && info.dli_fname &&
         strchr(info.dli_fname, '/')) {
-      file = info.dli_fname;
+      dir = info.dli_fname;
     } else {
       ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
       if (len > 0) {
         self[len] = 0;
-        file = self;
+        dir = self;
       }
     }
-    const char *slash = file ? strrchr(file, '/') : NULL;
+    const char *slash = dir ? strrchr(dir, '/') : NULL;
     if (!slash) return 1;
-    int m = snprintf(buf, size, "%.*s/%s", (int)(slash - file), file,
-                     PL__CAIRO_MODULE);
-    return m > 0 && (size_t)m < size ? 0 : 1;
+    n = (int)(slash - dir);
   } else if (k == 1) {
     dir = PL_MODULE_DIR;
   } else {
